@@ -1,0 +1,3 @@
+from samcheck.cli import main
+
+main()

@@ -1,0 +1,43 @@
+"""Helpers shared by rules that compare resolved values with limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from samcheck.resolving import Value
+from samcheck.template import Related, Template
+
+
+def as_number(candidate: Any) -> float | None:
+    """A candidate as a number; CloudFormation also accepts numbers written as text."""
+    if isinstance(candidate, bool):
+        return None
+    if isinstance(candidate, (int, float)):
+        return candidate
+    if isinstance(candidate, str):
+        try:
+            return float(candidate)
+        except ValueError:
+            return None
+    return None
+
+
+def outside(value: Value, low: float | None, high: float | None) -> list[Any]:
+    """The numeric candidates of ``value`` below ``low`` or above ``high``."""
+    offending = []
+    for candidate in value.candidates:
+        number = as_number(candidate)
+        if number is None:
+            continue
+        if (low is not None and number < low) or (high is not None and number > high):
+            offending.append(candidate)
+    return offending
+
+
+def parameter_related(template: Template, value: Value) -> tuple[Related, ...]:
+    """Where the parameter whose AllowedValues produced the candidates is defined."""
+    if value.parameter is None or len(value.candidates) < 2:
+        return ()
+    path = ("Parameters", value.parameter, "AllowedValues")
+    _, span = template.document.source_map.nearest(path)
+    return (Related(f"parameter {value.parameter} allows these values here", span),)

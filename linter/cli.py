@@ -1,0 +1,266 @@
+"""The ``samcheck`` command line.
+
+``samcheck [OPTIONS] [PATH]...`` lints; ``rules``, ``explain``, ``graph`` and ``limits``
+are subcommands. Exit codes: 0 nothing at or above the fail level, 1 findings at or above
+it, 2 usage or configuration error, or no template found.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from samcheck import __version__
+from samcheck.config import (
+    ConfigError,
+    Settings,
+    discover_settings,
+    load_config_file,
+    parse_parameter_overrides,
+)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+
+class _DefaultToCheck(click.Group):
+    """``samcheck PATH`` means ``samcheck check PATH``; subcommand names win."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="samcheck")
+def cli() -> None:
+    """Lint AWS SAM and CloudFormation templates, after expanding SAM the way AWS does.
+
+    Run `samcheck [OPTIONS] [PATH]...` (the `check` command) to lint.
+    """
+
+
+def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    items = tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+    return items or None
+
+
+def _fail(message: str) -> None:
+    click.echo(f"samcheck: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _settings_for(path: Path, config_file: Settings | None, command_line: dict[str, Any]) -> Settings:
+    base = config_file if config_file is not None else discover_settings(path.parent.absolute())
+    return base.merged(command_line)
+
+
+def _fails(findings_severities: list[int], fail_level: str) -> bool:
+    from samcheck.findings import Severity
+
+    if fail_level == "never":
+        return False
+    threshold = Severity.parse(fail_level)
+    return any(severity >= threshold for severity in findings_severities)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE."
+)
+@click.option(
+    "--region", help="Region the templates are deployed to [default: config, AWS_REGION, us-east-1]."
+)
+@click.option("--parameter-overrides", help="Template parameters, SAM CLI syntax: 'Key=Value Key2=Value2'.")
+@click.option(
+    "--select", multiple=True, help="Only these rules (ids, id prefixes or slugs; comma-separated)."
+)
+@click.option(
+    "--ignore", multiple=True, help="Skip these rules (ids, id prefixes or slugs; comma-separated)."
+)
+@click.option(
+    "--fail-level",
+    type=click.Choice(FAIL_LEVELS),
+    help="Lowest severity that fails the run [default: error].",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use this config file only."
+)
+@click.option(
+    "--no-color", is_flag=True, help="No colour (also when NO_COLOR is set or output is not a terminal)."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    region: str | None,
+    parameter_overrides: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_level: str | None,
+    config_path: str | None,
+    no_color: bool,
+    quiet: bool,
+) -> None:
+    """Lint templates: files, folders (searched for templates) and globs."""
+    from samcheck.discovery import discover
+    from samcheck.engine import lint_file
+    from samcheck.registry import select_rules
+    from samcheck.reporting import render
+
+    discovery = discover(list(paths))
+    for missing in discovery.missing:
+        click.echo(f"samcheck: error: no such file, folder or match: {missing}", err=True)
+    if not discovery.files:
+        _fail(
+            "no template found"
+            + ("" if paths else " (looked for template.yaml, template.yml, template.json)")
+        )
+    try:
+        command_line: dict[str, Any] = {
+            "region": region,
+            "fail_level": fail_level,
+            "select": _selectors(select),
+            "ignore": _selectors(ignore),
+            "parameter_overrides": parse_parameter_overrides(parameter_overrides)
+            if parameter_overrides
+            else None,
+        }
+        config_file = load_config_file(Path(config_path)) if config_path else None
+        results = []
+        failed = False
+        for path in discovery.files:
+            settings = _settings_for(path, config_file, command_line)
+            rules = select_rules(list(settings.select), list(settings.ignore))
+            result = lint_file(path, settings, rules)
+            results.append(result)
+            failed |= _fails([finding.severity for finding in result.findings], settings.fail_level)
+    except (ConfigError, KeyError) as error:
+        _fail(str(error).strip("'\""))
+    color = not no_color and not os.environ.get("NO_COLOR") and output is None and sys.stdout.isatty()
+    report = render(output_format, results, color=color, quiet=quiet)
+    if output:
+        Path(output).write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
+    else:
+        click.echo(report, nl=not report.endswith("\n"))
+    if discovery.missing:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+@cli.command("rules")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def list_rules(output_format: str) -> None:
+    """List every rule with its id, slug, severity and summary."""
+    from samcheck.registry import all_rules
+
+    rules = all_rules()
+    if output_format == "json":
+        import json
+
+        rows = [
+            {"id": r.id, "name": r.name, "severity": r.severity.label, "summary": r.summary, "url": r.url}
+            for r in rules
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"samcheck {__version__}: {len(rules)} rules")
+    for column in ("id", "name", "severity", "summary"):
+        table.add_column(column)
+    for rule in rules:
+        table.add_row(rule.id, rule.name, rule.severity.label, rule.summary)
+    Console(highlight=False).print(table)
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Explain a rule (by id or slug): why, a bad and a good example, the AWS source."""
+    from samcheck.docs import rule_doc
+    from samcheck.registry import find_rule
+
+    found = find_rule(rule)
+    if found is None:
+        _fail(f"unknown rule '{rule}' (see `samcheck rules`)")
+        return
+    doc = rule_doc(found)
+    parts = [
+        f"{found.id} {found.name} ({found.severity.label})",
+        "",
+        found.summary,
+        "",
+        doc.rationale,
+        "",
+        "Anti-pattern:",
+        "",
+        _indent(doc.anti_pattern or ""),
+        "Best practice:",
+        "",
+        _indent(doc.best_practice or ""),
+        f"AWS documentation: {found.url}",
+    ]
+    click.echo("\n".join(parts))
+
+
+def _indent(code: str) -> str:
+    return "".join(f"    {line}\n" if line else "\n" for line in code.splitlines())
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot", "json"]),
+    default="mermaid",
+    show_default=True,
+)
+@click.option("--region", help="Region the template is deployed to.")
+@click.option("--parameter-overrides", help="Template parameters, SAM CLI syntax: 'Key=Value Key2=Value2'.")
+def graph(path: str, output_format: str, region: str | None, parameter_overrides: str | None) -> None:
+    """Print the resource graph of the expanded template (Mermaid renders in GitHub markdown)."""
+    from samcheck.engine import build_template
+    from samcheck.graph import ResourceGraph
+    from samcheck.loading import load_document
+
+    try:
+        overrides = parse_parameter_overrides(parameter_overrides) if parameter_overrides else None
+        settings = _settings_for(Path(path), None, {"region": region, "parameter_overrides": overrides})
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    document = load_document(Path(path))
+    template = build_template(document, settings)
+    if template is None:
+        _fail(f"{path}: {document.problems[0].message}")
+        return
+    click.echo(ResourceGraph(template).render(output_format))
+
+
+@cli.command("limits")
+def list_limits() -> None:
+    """List the limits table: names (for [tool.samcheck.limits]), values and sources."""
+    from samcheck.limits import Limits
+
+    limits = Limits()
+    for name in Limits.names():
+        limit = limits.describe(name)
+        click.echo(f"{name} = {limit.value:g} {limit.unit}  # {limit.description}; {limit.source}")
+
+
+def main() -> None:
+    cli(prog_name="samcheck")

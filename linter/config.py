@@ -1,0 +1,155 @@
+"""Settings: defaults, then the nearest configuration file, then the command line.
+
+Configuration lives in ``[tool.samcheck]`` of ``pyproject.toml`` or in ``.samcheck.yaml``,
+found from the template's folder upward (in one folder, ``.samcheck.yaml`` wins). Keys
+are validated against ``schemas/config.schema.json``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from samcheck.findings import Severity
+from samcheck.resources import load_json
+
+DEFAULT_REGION = "us-east-1"
+
+
+class ConfigError(Exception):
+    """A configuration or usage problem: the run exits with code 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    region: str | None = None
+    fail_level: str = "error"
+    parameter_overrides: tuple[tuple[str, str], ...] = ()
+    limits: tuple[tuple[str, float], ...] = ()
+    source: Path | None = None  # the configuration file these came from
+
+    @property
+    def effective_region(self) -> str:
+        return (
+            self.region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or DEFAULT_REGION
+        )
+
+    def merged(self, command_line: dict[str, Any]) -> Settings:
+        """These settings with the command line's values (those not None) on top."""
+        values = {key: value for key, value in command_line.items() if value is not None}
+        if "parameter_overrides" in values:
+            values["parameter_overrides"] = tuple(
+                {**dict(self.parameter_overrides), **dict(values["parameter_overrides"])}.items()
+            )
+        return replace(self, **values)
+
+
+def parse_parameter_overrides(text: str) -> tuple[tuple[str, str], ...]:
+    """SAM CLI syntax: ``Key=Value Key2='a b'``, or ``ParameterKey=K,ParameterValue=V``."""
+    pairs: list[tuple[str, str]] = []
+    for token in shlex.split(text):
+        if token.startswith("ParameterKey="):
+            key_part, _, value_part = token.partition(",ParameterValue=")
+            pairs.append((key_part[len("ParameterKey=") :], value_part))
+            continue
+        key, separator, value = token.partition("=")
+        if not separator or not key:
+            raise ConfigError(f"parameter override '{token}' is not of the form Key=Value")
+        pairs.append((key, value))
+    return tuple(pairs)
+
+
+def _read_pyproject(path: Path) -> dict[str, Any] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    section = document.get("tool", {}).get("samcheck")
+    return section if isinstance(section, dict) else None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    from samcheck.loading import load_document
+
+    document = load_document(path)
+    if document.data is None:
+        raise ConfigError(f"{path}: {document.problems[0].message}")
+    return document.data
+
+
+def _validate(path: Path, raw: dict[str, Any]) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(load_json("config.schema.json"))
+    error = jsonschema.exceptions.best_match(validator.iter_errors(raw))
+    if error is not None:
+        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise ConfigError(f"{path}: {where}: {error.message}")
+    from samcheck.limits import Limits
+
+    unknown = sorted(set(raw.get("limits", {})) - set(Limits.names()))
+    if unknown:
+        raise ConfigError(f"{path}: limits: unknown limit {', '.join(unknown)} (see `samcheck limits`)")
+
+
+def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
+    _validate(path, raw)
+    overrides = raw.get("parameter-overrides", {})
+    if isinstance(overrides, str):
+        parameter_overrides = parse_parameter_overrides(overrides)
+    else:
+        parameter_overrides = tuple((key, _text(value)) for key, value in overrides.items())
+    return Settings(
+        select=tuple(raw.get("select", ())),
+        ignore=tuple(raw.get("ignore", ())),
+        severity=tuple((key, Severity.parse(level)) for key, level in raw.get("severity", {}).items()),
+        region=raw.get("region"),
+        fail_level=raw.get("fail-level", "error"),
+        parameter_overrides=parameter_overrides,
+        limits=tuple(raw.get("limits", {}).items()),
+        source=path,
+    )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def load_config_file(path: Path) -> Settings:
+    if path.name == "pyproject.toml":
+        raw = _read_pyproject(path)
+        if raw is None:
+            raise ConfigError(f"{path}: no [tool.samcheck] section")
+    else:
+        raw = _read_yaml(path)
+    return settings_from_mapping(path, raw)
+
+
+@cache
+def discover_settings(folder: Path) -> Settings:
+    """Settings from the nearest configuration file at or above ``folder``."""
+    for directory in (folder, *folder.parents):
+        candidate = directory / ".samcheck.yaml"
+        if candidate.is_file():
+            return load_config_file(candidate)
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and _read_pyproject(pyproject) is not None:
+            return load_config_file(pyproject)
+    return Settings()

@@ -1,0 +1,91 @@
+"""Turn command-line PATH arguments into the template files to lint.
+
+Files are taken as given. Folders are walked (never following symlinks, so a link loop
+cannot trap the walk) for ``template.yaml``/``template.yml``/``template.json``,
+``*.template.*``, and any YAML or JSON whose top level has ``Resources`` with AWS types.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
+DEFAULT_NAMES = ("template.yaml", "template.yml", "template.json")
+# Build outputs, dependencies and tool caches hold copies or unrelated YAML.
+SKIPPED_FOLDERS = frozenset(
+    {".git", ".aws-sam", "node_modules", ".venv", "venv", "__pycache__", ".tox", "cdk.out", ".serverless"}
+)
+_SNIFF_BYTES = 64 * 1024
+_TOP_LEVEL_RESOURCES = re.compile(rb'^(Resources\s*:|\s*"Resources"\s*:)', re.MULTILINE)
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def _is_named_template(path: Path) -> bool:
+    name = path.name.lower()
+    return name in DEFAULT_NAMES or (".template." in name and name.endswith(TEMPLATE_SUFFIXES))
+
+
+def _looks_like_template(path: Path) -> bool:
+    """A cheap sniff: a top-level Resources key and an AWS type in the first 64 KiB."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return bool(_TOP_LEVEL_RESOURCES.search(head)) and b"AWS::" in head
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for root, folders, files in os.walk(folder, onerror=None, followlinks=False):
+        folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
+        for name in sorted(files):
+            path = Path(root, name)
+            if not name.lower().endswith(TEMPLATE_SUFFIXES):
+                continue
+            if _is_named_template(path) or _looks_like_template(path):
+                found.append(path)
+    return found
+
+
+def discover(arguments: list[str], cwd: Path | None = None) -> Discovery:
+    result = Discovery()
+    base = cwd or Path.cwd()
+    if not arguments:
+        defaults = [base / name for name in DEFAULT_NAMES if (base / name).is_file()]
+        result.files = defaults[:1]
+        return result
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.absolute()
+        if key not in seen:
+            seen.add(key)
+            result.files.append(path)
+
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            for found in _walk(path):
+                add(found)
+        elif path.exists():
+            add(path)
+        elif glob.has_magic(argument):
+            matches = sorted(glob.glob(argument, recursive=True))
+            for match in matches:
+                if Path(match).is_file():
+                    add(Path(match))
+            if not matches:
+                result.missing.append(argument)
+        else:
+            result.missing.append(argument)
+    return result

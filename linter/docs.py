@@ -1,0 +1,37 @@
+"""Rule documentation, read from the rule's docstring.
+
+The docstring holds the rationale, then a ``**Anti-pattern**`` and a ``**Best practice**``
+section, each with a fenced YAML block. ``samcheck explain`` and the README rule table are
+generated from it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+
+from samcheck.rule import Rule
+
+_FENCE = re.compile(r"```(?:yaml)?\n(.*?)```", re.DOTALL)
+_ANTI = "**Anti-pattern**"
+_BEST = "**Best practice**"
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    rationale: str
+    anti_pattern: str | None
+    best_practice: str | None
+
+
+def rule_doc(rule: type[Rule]) -> RuleDoc:
+    text = inspect.cleandoc(rule.__doc__ or "")
+    rationale, _, rest = text.partition(_ANTI)
+    anti_text, _, best_text = rest.partition(_BEST)
+    return RuleDoc(rationale.strip(), _code(anti_text), _code(best_text))
+
+
+def _code(section: str) -> str | None:
+    match = _FENCE.search(section)
+    return match.group(1).rstrip() + "\n" if match else None

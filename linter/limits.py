@@ -1,0 +1,46 @@
+"""The limits table: every number a rule compares against, with its source.
+
+Rules ask for a limit by name; a configuration may override a value (an account whose
+concurrency quota was raised), never the source. The table is validated against
+``limits.schema.json`` in the test suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from samcheck.resources import load_json
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    value: float
+    unit: str
+    description: str
+    source: str
+
+
+class Limits:
+    def __init__(self, overrides: Mapping[str, float] | None = None) -> None:
+        self._table: dict[str, dict[str, object]] = load_json("limits.json")["limits"]
+        unknown = set(overrides or {}) - set(self._table)
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        self._overrides = dict(overrides or {})
+
+    @staticmethod
+    def names() -> list[str]:
+        return sorted(load_json("limits.json")["limits"])
+
+    def __getitem__(self, name: str) -> float:
+        if name in self._overrides:
+            return self._overrides[name]
+        value = self._table[name]["value"]
+        assert isinstance(value, (int, float))
+        return value
+
+    def describe(self, name: str) -> Limit:
+        entry = self._table[name]
+        return Limit(name, self[name], str(entry["unit"]), str(entry["description"]), str(entry["source"]))

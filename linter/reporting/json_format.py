@@ -1,0 +1,54 @@
+"""``--format json``, documented by ``schemas/findings.schema.json``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from samcheck import __version__
+from samcheck.findings import Finding
+from samcheck.reporting import Summary
+
+if TYPE_CHECKING:
+    from samcheck.engine import FileResult
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
+        "resource": finding.resource,
+        "related": [
+            {
+                "file": related.file or finding.file,
+                "line": related.span.line,
+                "column": related.span.column,
+                "message": related.message,
+            }
+            for related in finding.related
+        ],
+    }
+
+
+def render_json(results: Sequence[FileResult]) -> str:
+    summary = Summary.of(results)
+    document = {
+        "version": "1",
+        "tool": {"name": "samcheck", "version": __version__},
+        "findings": [finding_to_dict(f) for result in results for f in result.findings],
+        "summary": {
+            "files": summary.files,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+            "info": summary.info,
+        },
+    }
+    return json.dumps(document, indent=2)

@@ -1,0 +1,365 @@
+"""Evaluate CloudFormation intrinsic functions where their value is statically known.
+
+A value is resolved to its *candidates*: usually one, several when it comes from a
+parameter with ``AllowedValues`` and no override (every allowed value may be deployed,
+so rules judge each). A value that cannot be known (a resource's physical ID, an
+attribute, an import) is unresolved, and rules skip it: samcheck never guesses.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+# Beyond this many combinations of multi-valued parameters a value counts as unresolved.
+MAX_CANDIDATES = 64
+ACCOUNT_ID_PLACEHOLDER = "123456789012"
+STACK_NAME_PLACEHOLDER = "samcheck-stack"
+
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+class _NoValue:
+    """``Ref: AWS::NoValue``: the property is treated as absent."""
+
+    def __repr__(self) -> str:
+        return "AWS::NoValue"
+
+
+NO_VALUE = _NoValue()
+
+
+class UnresolvedError(Exception):
+    """Raised inside the resolver when a value cannot be known statically."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """The statically known candidates of one template value."""
+
+    candidates: tuple[Any, ...]
+    # The parameter whose AllowedValues produced several candidates, for messages.
+    parameter: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.candidates)
+
+    @property
+    def single(self) -> Any:
+        """The value when exactly one candidate is known, else None."""
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    def describe(self, offending: list[Any]) -> str:
+        """How to name the offending candidates in a message."""
+        shown = ", ".join(_show(item) for item in offending)
+        if self.parameter and len(self.candidates) > 1:
+            return f"{shown} (allowed by parameter {self.parameter})"
+        return shown
+
+
+UNKNOWN = Value(())
+
+
+def _show(item: Any) -> str:
+    if isinstance(item, float) and item.is_integer():
+        return str(int(item))
+    return str(item)
+
+
+def partition_for(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    return "aws"
+
+
+def url_suffix_for(region: str) -> str:
+    return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+
+
+@dataclass
+class _Context:
+    parameters_used: set[str] = field(default_factory=set)
+
+
+class Resolver:
+    """Evaluates intrinsics against one template's parameters, conditions and mappings."""
+
+    def __init__(self, template: Mapping[str, Any], overrides: Mapping[str, str], region: str) -> None:
+        self._template = template
+        self._overrides = overrides
+        self._pseudo: dict[str, Any] = {
+            "AWS::Region": region,
+            "AWS::Partition": partition_for(region),
+            "AWS::AccountId": ACCOUNT_ID_PLACEHOLDER,
+            "AWS::URLSuffix": url_suffix_for(region),
+            "AWS::StackName": STACK_NAME_PLACEHOLDER,
+            "AWS::NoValue": NO_VALUE,
+        }
+        self._parameter_cache: dict[str, tuple[Any, ...]] = {}
+        self._condition_stack: set[str] = set()
+
+    @property
+    def region(self) -> str:
+        return str(self._pseudo["AWS::Region"])
+
+    # -- public -----------------------------------------------------------------------
+
+    def resolve(self, node: Any) -> Value:
+        """All statically known candidates of ``node``; ``UNKNOWN`` when it cannot be known."""
+        context = _Context()
+        try:
+            candidates = self._eval(node, context)
+        except (UnresolvedError, RecursionError):
+            return UNKNOWN
+        multi = [name for name in context.parameters_used if len(self.parameter_values(name)) > 1]
+        return Value(tuple(candidates), multi[0] if multi else None)
+
+    def resolve_single(self, node: Any) -> Any:
+        """The value if it resolves to exactly one candidate, else ``None``."""
+        return self.resolve(node).single
+
+    def parameter_values(self, name: str) -> tuple[Any, ...]:
+        """The values a parameter can take: its override, else its AllowedValues, else its Default."""
+        if name in self._parameter_cache:
+            return self._parameter_cache[name]
+        parameters = self._template.get("Parameters")
+        definition = parameters.get(name) if isinstance(parameters, dict) else None
+        values: tuple[Any, ...] = ()
+        if isinstance(definition, dict):
+            kind = str(definition.get("Type", "String"))
+            if name in self._overrides:
+                values = (_typed(self._overrides[name], kind),)
+            elif isinstance(definition.get("AllowedValues"), list) and definition["AllowedValues"]:
+                values = tuple(_typed(item, kind) for item in definition["AllowedValues"])
+            elif "Default" in definition:
+                values = (_typed(definition["Default"], kind),)
+            # An SSM parameter type holds a name to look up at deploy time, not the value.
+            if kind.startswith("AWS::SSM::Parameter::"):
+                values = ()
+        self._parameter_cache[name] = values
+        return values
+
+    def is_parameter(self, name: str) -> bool:
+        parameters = self._template.get("Parameters")
+        return isinstance(parameters, dict) and name in parameters
+
+    def condition(self, name: str) -> set[bool]:
+        """The truth values a named condition can take; raises UnresolvedError if unknown."""
+        conditions = self._template.get("Conditions")
+        if not isinstance(conditions, dict) or name not in conditions or name in self._condition_stack:
+            raise UnresolvedError(name)
+        self._condition_stack.add(name)
+        try:
+            return self._truth(conditions[name], _Context())
+        finally:
+            self._condition_stack.discard(name)
+
+    # -- evaluation ---------------------------------------------------------------------
+
+    def _eval(self, node: Any, context: _Context) -> list[Any]:
+        if isinstance(node, dict):
+            if len(node) == 1:
+                ((key, argument),) = node.items()
+                handler = _FUNCTIONS.get(key)
+                if handler is not None:
+                    return _cap(handler(self, argument, context))
+                if key.startswith("Fn::"):
+                    raise UnresolvedError(key)
+            return _cap(self._eval_mapping(node, context))
+        if isinstance(node, list):
+            combos = _product(self._eval(item, context) for item in node)
+            return _cap([[item for item in combo if item is not NO_VALUE] for combo in combos])
+        return [node]
+
+    def _eval_mapping(self, node: dict[str, Any], context: _Context) -> list[Any]:
+        keys = list(node)
+        combos = _product(self._eval(node[key], context) for key in keys)
+        return [{k: v for k, v in zip(keys, combo, strict=True) if v is not NO_VALUE} for combo in combos]
+
+    def _ref(self, name: Any, context: _Context) -> list[Any]:
+        if not isinstance(name, str):
+            raise UnresolvedError("Ref")
+        if name in self._pseudo:
+            return [self._pseudo[name]]
+        if self.is_parameter(name):
+            values = self.parameter_values(name)
+            if not values:
+                raise UnresolvedError(name)
+            context.parameters_used.add(name)
+            return list(values)
+        raise UnresolvedError(name)  # a resource's physical ID is only known once deployed
+
+    def _sub(self, argument: Any, context: _Context) -> list[Any]:
+        if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], dict):
+            template_text, variables = argument
+        else:
+            template_text, variables = argument, {}
+        texts = self._eval(template_text, context)
+        names = sorted({m for t in texts if isinstance(t, str) for m in _SUB_VARIABLE.findall(t)})
+        choices: dict[str, list[Any]] = {}
+        for name in names:
+            if name.startswith("!"):
+                continue
+            if name in variables:
+                choices[name] = self._eval(variables[name], context)
+            elif "." in name:
+                raise UnresolvedError(name)  # ${Resource.Attribute}
+            else:
+                choices[name] = self._ref(name, context)
+        results = []
+        for text in texts:
+            if not isinstance(text, str):
+                raise UnresolvedError("Fn::Sub")
+            for combo in _product(list(choices.values())):
+                bound = dict(zip(choices, combo, strict=True))
+                results.append(_SUB_VARIABLE.sub(partial(_substitute, bound), text))
+        return results
+
+    def _join(self, argument: Any, context: _Context) -> list[Any]:
+        if not (isinstance(argument, list) and len(argument) == 2):
+            raise UnresolvedError("Fn::Join")
+        results = []
+        for delimiter, items in _product(
+            [self._eval(argument[0], context), self._eval(argument[1], context)]
+        ):
+            if not isinstance(items, list) or not isinstance(delimiter, str):
+                raise UnresolvedError("Fn::Join")
+            results.append(delimiter.join(_text(item) for item in items if item is not NO_VALUE))
+        return results
+
+    def _if(self, argument: Any, context: _Context) -> list[Any]:
+        if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
+            raise UnresolvedError("Fn::If")
+        results: list[Any] = []
+        for truth in sorted(self.condition(argument[0]), reverse=True):
+            results.extend(self._eval(argument[1] if truth else argument[2], context))
+        return results
+
+    def _find_in_map(self, argument: Any, context: _Context) -> list[Any]:
+        mappings = self._template.get("Mappings")
+        if not (isinstance(argument, list) and len(argument) >= 3 and isinstance(mappings, dict)):
+            raise UnresolvedError("Fn::FindInMap")
+        results = []
+        for map_name, top, second in _product(self._eval(item, context) for item in argument[:3]):
+            try:
+                results.append(mappings[map_name][top][second])
+            except (KeyError, TypeError):
+                raise UnresolvedError("Fn::FindInMap") from None
+        return results
+
+    def _select(self, argument: Any, context: _Context) -> list[Any]:
+        if not (isinstance(argument, list) and len(argument) == 2):
+            raise UnresolvedError("Fn::Select")
+        results = []
+        for index, items in _product([self._eval(argument[0], context), self._eval(argument[1], context)]):
+            try:
+                results.append(items[int(index)])
+            except (ValueError, TypeError, IndexError, KeyError):
+                raise UnresolvedError("Fn::Select") from None
+        return results
+
+    def _split(self, argument: Any, context: _Context) -> list[Any]:
+        if not (isinstance(argument, list) and len(argument) == 2):
+            raise UnresolvedError("Fn::Split")
+        results = []
+        for delimiter, text in _product([self._eval(argument[0], context), self._eval(argument[1], context)]):
+            if not (isinstance(delimiter, str) and isinstance(text, str) and delimiter):
+                raise UnresolvedError("Fn::Split")
+            results.append(text.split(delimiter))
+        return results
+
+    def _base64(self, argument: Any, context: _Context) -> list[Any]:
+        return [base64.b64encode(_text(v).encode()).decode() for v in self._eval(argument, context)]
+
+    # -- conditions -----------------------------------------------------------------------
+
+    def _truth(self, node: Any, context: _Context) -> set[bool]:
+        if isinstance(node, bool):
+            return {node}
+        if isinstance(node, dict) and len(node) == 1:
+            ((key, argument),) = node.items()
+            if key == "Condition" and isinstance(argument, str):
+                return self.condition(argument)
+            if key == "Fn::Equals" and isinstance(argument, list) and len(argument) == 2:
+                pairs = _product([self._eval(argument[0], context), self._eval(argument[1], context)])
+                return {_text(left) == _text(right) for left, right in pairs}
+            if key == "Fn::Not" and isinstance(argument, list) and len(argument) == 1:
+                return {not truth for truth in self._truth(argument[0], context)}
+            if key in ("Fn::And", "Fn::Or") and isinstance(argument, list) and argument:
+                combine = all if key == "Fn::And" else any
+                options = [self._truth(item, context) for item in argument]
+                return {combine(combo) for combo in itertools.product(*options)}
+        raise UnresolvedError("condition")
+
+
+def _substitute(bound: dict[str, Any], match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name.startswith("!"):
+        return "${" + name[1:] + "}"
+    return _text(bound[name])
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise UnresolvedError("non-scalar in text")
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """Parameter values arrive as text; a Number parameter is a number to the rules."""
+    if kind == "Number" and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() else number
+    if (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(value, str):
+        return [item.strip() for item in value.split(",")]
+    return value
+
+
+def _product(options: Iterable[list[Any]]) -> list[tuple[Any, ...]]:
+    combos: list[tuple[Any, ...]] = [()]
+    for choice in options:
+        combos = [(*combo, item) for combo in combos for item in choice]
+        if len(combos) > MAX_CANDIDATES:
+            raise UnresolvedError("too many combinations")
+    return combos
+
+
+def _cap(values: list[Any]) -> list[Any]:
+    if len(values) > MAX_CANDIDATES:
+        raise UnresolvedError("too many combinations")
+    unique: list[Any] = []
+    for value in values:
+        if value not in unique:
+            unique.append(value)
+    return unique
+
+
+_FUNCTIONS = {
+    "Ref": Resolver._ref,
+    "Fn::Sub": Resolver._sub,
+    "Fn::Join": Resolver._join,
+    "Fn::If": Resolver._if,
+    "Fn::FindInMap": Resolver._find_in_map,
+    "Fn::Select": Resolver._select,
+    "Fn::Split": Resolver._split,
+    "Fn::Base64": Resolver._base64,
+}

@@ -1,0 +1,1 @@
+"""samcheck's built-in rule packs, registered through the ``samcheck.rules`` entry points."""

@@ -1,0 +1,20 @@
+"""Template-level rules: the file itself, the transform, references and quotas (SC0xxx)."""
+
+from samcheck.rule import Rule
+from samcheck.rules.core.sc0001_template_parse_error import TemplateParseError
+from samcheck.rules.core.sc0002_duplicate_key import DuplicateKey
+from samcheck.rules.core.sc0003_sam_transform_error import SamTransformError
+from samcheck.rules.core.sc0004_serverless_without_transform import ServerlessWithoutTransform
+from samcheck.rules.core.sc0005_empty_section import EmptySection
+from samcheck.rules.core.sc0006_unresolved_reference import UnresolvedReference
+from samcheck.rules.core.sc0007_template_quotas import TemplateQuotas
+
+RULES: list[type[Rule]] = [
+    TemplateParseError,
+    DuplicateKey,
+    SamTransformError,
+    ServerlessWithoutTransform,
+    EmptySection,
+    UnresolvedReference,
+    TemplateQuotas,
+]

@@ -1,0 +1,64 @@
+from collections.abc import Iterator
+
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.source_map import Path
+
+
+class SamTransformError(Rule):
+    """The SAM transform rejects the template. ``sam deploy`` (and CloudFormation's
+    transform) would fail with this message. samcheck runs the official aws-sam-translator
+    offline and reports each error at the resource and event it names; the rest of the
+    template is still expanded and checked.
+
+    **Anti-pattern**
+
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Runtime: python3.12
+          Handler: app.handler
+          CodeUri: src/
+          ProvisionedConcurrencyConfig:
+            ProvisionedConcurrentExecutions: 5
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Runtime: python3.12
+          Handler: app.handler
+          CodeUri: src/
+          AutoPublishAlias: live
+          ProvisionedConcurrencyConfig:
+            ProvisionedConcurrentExecutions: 5
+    ```
+    """
+
+    id = "SC0003"
+    name = "sam-transform-error"
+    severity = Severity.ERROR
+    summary = "The SAM translator rejects the template"
+    url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification.html"
+    tags = ("sam", "template")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        source_map = context.document.source_map
+        for error in context.transform_errors:
+            path: Path = ("Transform",)
+            if error.resource is not None:
+                path = ("Resources", error.resource, "Properties")
+                if error.event is not None:
+                    path = (*path, "Events", error.event)
+                elif error.property_path:
+                    path = (*path, *error.property_path)
+            _, span = source_map.nearest(path)
+            yield context.report(span, error.message, resource=error.resource)

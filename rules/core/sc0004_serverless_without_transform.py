@@ -1,0 +1,60 @@
+from collections.abc import Iterator
+
+from samcheck.expansion import SAM_PREFIX, SAM_TRANSFORM, declares_sam
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+
+
+class ServerlessWithoutTransform(Rule):
+    """``AWS::Serverless::*`` resources only exist inside the SAM transform. Without
+    ``Transform: AWS::Serverless-2016-10-31`` CloudFormation rejects the template with
+    "Unrecognized resource types".
+
+    **Anti-pattern**
+
+    ```yaml
+    Resources:
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Runtime: python3.12
+          Handler: app.handler
+          CodeUri: src/
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Runtime: python3.12
+          Handler: app.handler
+          CodeUri: src/
+    ```
+    """
+
+    id = "SC0004"
+    name = "serverless-without-transform"
+    severity = Severity.ERROR
+    summary = "AWS::Serverless::* resources in a template without the SAM transform"
+    url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy.html"
+    tags = ("sam", "template")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        source = context.template.source
+        resources = source.get("Resources")
+        if declares_sam(source) or not isinstance(resources, dict):
+            return
+        for logical_id, resource in resources.items():
+            resource_type = resource.get("Type") if isinstance(resource, dict) else None
+            if isinstance(resource_type, str) and resource_type.startswith(SAM_PREFIX):
+                _, span = context.document.source_map.nearest(("Resources", logical_id, "Type"))
+                yield context.report(
+                    span,
+                    f"{resource_type} needs the SAM transform; "
+                    f"add 'Transform: {SAM_TRANSFORM}' at the top level",
+                    resource=logical_id,
+                )

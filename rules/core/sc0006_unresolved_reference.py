@@ -1,0 +1,139 @@
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from samcheck.expansion import SAM_PREFIX
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.source_map import Path
+
+PSEUDO_PARAMETERS = frozenset(
+    {
+        "AWS::AccountId",
+        "AWS::NotificationARNs",
+        "AWS::NoValue",
+        "AWS::Partition",
+        "AWS::Region",
+        "AWS::StackId",
+        "AWS::StackName",
+        "AWS::URLSuffix",
+    }
+)
+_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+class UnresolvedReference(Rule):
+    """A ``Ref``, ``Fn::GetAtt`` or ``${}`` in ``Fn::Sub`` names something that is neither a
+    resource, a parameter nor a pseudo parameter. CloudFormation rejects the template
+    ("Unresolved resource dependencies"). Resources that SAM generates (``FnRole``,
+    ``ServerlessRestApi``, ``Fn.Alias``…) count as defined.
+
+    **Anti-pattern**
+
+    ```yaml
+    Resources:
+      Queue:
+        Type: AWS::SQS::Queue
+    Outputs:
+      QueueUrl:
+        Value: !Ref Queeu
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Resources:
+      Queue:
+        Type: AWS::SQS::Queue
+    Outputs:
+      QueueUrl:
+        Value: !Ref Queue
+    ```
+    """
+
+    id = "SC0006"
+    name = "unresolved-reference"
+    severity = Severity.ERROR
+    summary = "Ref, GetAtt or Sub names a resource or parameter that does not exist"
+    url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html"
+    tags = ("template",)
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        source = template.source
+        transform = source.get("Transform")
+        if "AWS::LanguageExtensions" in (transform if isinstance(transform, list) else [transform]):
+            return  # Fn::ForEach introduces names that only exist inside its loop
+        resources = _mapping(source.get("Resources"))
+        parameters = _mapping(source.get("Parameters"))
+        sam_resources = {
+            logical_id
+            for logical_id, resource in resources.items()
+            if isinstance(resource, dict) and str(resource.get("Type", "")).startswith(SAM_PREFIX)
+        }
+        expansion = template.expansion
+        defined = set(resources) | set(parameters) | PSEUDO_PARAMETERS | set(expansion.resources)
+        # SAM resources the translator could not expand: what they generate is unknown.
+        unexpanded = sam_resources - {origin.resource for origin in expansion.origins.values()}
+
+        def known(name: str) -> bool:
+            if name in defined or name.split(".", 1)[0] in sam_resources:  # SAM's Fn.Alias, Api.Stage
+                return True
+            return any(name.startswith(logical_id) for logical_id in unexpanded)
+
+        for section in ("Resources", "Outputs", "Globals", "Conditions"):
+            for name, kind, path in _references(source.get(section), (section,)):
+                if not known(name):
+                    _, span = context.document.source_map.nearest(path)
+                    resource = path[1] if section == "Resources" and len(path) > 1 else None
+                    yield context.report(
+                        span,
+                        f"{kind} to '{name}', which is not a resource, parameter or pseudo parameter "
+                        "of this template; fix the name or define it",
+                        resource=str(resource) if resource is not None else None,
+                    )
+
+
+def _mapping(node: Any) -> dict[str, Any]:
+    return node if isinstance(node, dict) else {}
+
+
+def _references(node: Any, path: Path) -> Iterator[tuple[str, str, Path]]:
+    """(name, kind, path) for each Ref, GetAtt target and Sub variable below ``node``."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _references(item, (*path, index))
+        return
+    if not isinstance(node, dict):
+        return
+    if len(node) == 1:
+        ((key, argument),) = node.items()
+        if key == "Ref" and isinstance(argument, str):
+            yield argument, "Ref", path
+            return
+        if key == "Fn::GetAtt":
+            target = argument.split(".", 1)[0] if isinstance(argument, str) else None
+            if isinstance(argument, list) and argument and isinstance(argument[0], str):
+                target = argument[0]
+            if target is not None:
+                yield target, "Fn::GetAtt", path
+            return
+        if key == "Fn::Sub":
+            yield from _sub_references(argument, path)
+            return
+    for key, value in node.items():
+        if key != "Metadata":
+            yield from _references(value, (*path, key))
+
+
+def _sub_references(argument: Any, path: Path) -> Iterator[tuple[str, str, Path]]:
+    text, variables = argument, {}
+    if isinstance(argument, list) and len(argument) == 2:
+        text, variables = argument
+        yield from _references(variables, (*path, "Fn::Sub", 1))
+    if not isinstance(text, str) or not isinstance(variables, dict):
+        return
+    for name in _SUB_VARIABLE.findall(text):
+        base = name.split(".", 1)[0] if not name.startswith("AWS::") else name
+        if name not in variables and base not in variables:
+            yield base, "Fn::Sub variable", path

@@ -1,0 +1,50 @@
+from collections.abc import Iterator
+
+from samcheck.checks import outside, parameter_related
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+
+
+class LambdaTimeoutRange(Rule):
+    """A Lambda function's ``Timeout`` must be 1 to 900 seconds (15 minutes). CloudFormation
+    rejects anything else when it creates the function. Checked on ``AWS::Lambda::Function``
+    and ``AWS::Serverless::Function`` after ``Globals`` and parameters are applied; with a
+    parameter that lists ``AllowedValues`` every allowed value is judged.
+
+    **Anti-pattern**
+
+    ```yaml
+    Globals:
+      Function:
+        Timeout: 1200
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Globals:
+      Function:
+        Timeout: 900  # longer work belongs in Step Functions or ECS
+    ```
+    """
+
+    id = "SC1001"
+    name = "lambda-timeout-range"
+    severity = Severity.ERROR
+    summary = "Lambda Timeout outside 1–900 seconds"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"
+    tags = ("lambda", "limit")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        low, high = context.limit("lambda-timeout-min"), context.limit("lambda-timeout-max")
+        for function in context.of_type("AWS::Lambda::Function"):
+            timeout = context.property(function, "Timeout")
+            offending = outside(timeout.value, low, high)
+            if offending:
+                yield context.report(
+                    timeout.location,
+                    f"Timeout {timeout.value.describe(offending)} s is outside {low:g}–{high:g} s; "
+                    f"set a Timeout of at most {high:g} s and move longer work to Step Functions or ECS",
+                    resource=function.source_id,
+                    related=parameter_related(context.template, timeout.value),
+                )

@@ -1,0 +1,60 @@
+from collections.abc import Iterator
+
+from samcheck.checks import outside, parameter_related
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+
+
+class LambdaMemoryRange(Rule):
+    """A Lambda function's ``MemorySize`` must be 128 to 10,240 MB. The CloudFormation schema
+    now accepts up to 32,768 MB, but only functions on Lambda Managed Instances (with
+    ``CapacityProviderConfig``) may use more than 10,240 MB; any other function fails to
+    deploy. Checked after ``Globals`` and parameters are applied.
+
+    **Anti-pattern**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        MemorySize: 16384
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        MemorySize: 10240
+    ```
+    """
+
+    id = "SC1002"
+    name = "lambda-memory-range"
+    severity = Severity.ERROR
+    summary = "Lambda MemorySize outside 128–10,240 MB"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+    tags = ("lambda", "limit")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        low = context.limit("lambda-memory-min")
+        for function in context.of_type("AWS::Lambda::Function"):
+            managed = "CapacityProviderConfig" in function.properties
+            high = context.limit("lambda-memory-max-managed-instances" if managed else "lambda-memory-max")
+            memory = context.property(function, "MemorySize")
+            offending = outside(memory.value, low, high)
+            if offending:
+                kind = (
+                    "on Lambda Managed Instances"
+                    if managed
+                    else "for a function without CapacityProviderConfig"
+                )
+                yield context.report(
+                    memory.location,
+                    f"MemorySize {memory.value.describe(offending)} MB is outside "
+                    f"{low:g}–{high:,.0f} MB {kind}; "
+                    f"set MemorySize between {low:g} and {high:,.0f}",
+                    resource=function.source_id,
+                    related=parameter_related(context.template, memory.value),
+                )
