@@ -89,6 +89,7 @@ def expand(
     local_artifacts = _prepare(prepared, folder)
     errors: list[TransformError] = []
     expanded = _translate(prepared, parameter_values, region, errors)
+    errors = [_attribute(error, template["Resources"]) for error in errors]
     if expanded is None:
         # Expand what can be expanded: drop the resources the translator named and retry once.
         failed = {error.resource for error in errors}
@@ -281,6 +282,29 @@ def _transform_error(cause: Any) -> TransformError:
     )
 
 
+def _attribute(error: TransformError, sources: dict[str, Any]) -> TransformError:
+    """Name the source resource, event and property an error is about.
+
+    The translator sometimes names a generated ID (``<Function><Event>``); the property is
+    the first of the resource's properties that the message names.
+    """
+    if error.resource is None:
+        return error
+    origin = _generated_origin(error.resource, error.resource if error.resource in sources else None, sources)
+    event = error.event or origin.event
+    property_path = error.property_path
+    properties = _mapping_at(sources.get(origin.resource), "Properties")
+    if not property_path and event is None:
+        named = [name for name in properties if re.search(rf"\b{re.escape(name)}\b", error.message)]
+        property_path = (named[0],) if named else ()
+    return TransformError(error.message, origin.resource, event, property_path)
+
+
+def _mapping_at(node: Any, key: str) -> dict[str, Any]:
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def _origins(source: dict[str, Any], expanded: dict[str, Any]) -> dict[str, Origin]:
     source_resources: dict[str, Any] = source["Resources"]
     origins: dict[str, Origin] = {}
@@ -319,9 +343,7 @@ def _generated_origin(logical_id: str, marker: str | None, sources: dict[str, An
 
 
 def _events(source: Any) -> dict[str, Any]:
-    properties = source.get("Properties") if isinstance(source, dict) else None
-    events = properties.get("Events") if isinstance(properties, dict) else None
-    return events if isinstance(events, dict) else {}
+    return _mapping_at(_mapping_at(source, "Properties"), "Events")
 
 
 def _event_name(logical_id: str, origin: str, source: Any) -> str | None:

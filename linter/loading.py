@@ -33,6 +33,7 @@ class LoadProblem:
     message: str
     span: Span
     related: tuple[tuple[str, Span], ...] = ()
+    path: Path = ()  # where in the document, when known
 
 
 @dataclass
@@ -90,6 +91,7 @@ class _Builder:
                         f"duplicate key '{key}': this later value replaces the one on line {first.line}",
                         _span(key_node),
                         (("first defined here", first),),
+                        child,
                     )
                 )
             self.source_map.keys[child] = _span(key_node)

@@ -55,9 +55,9 @@ class Value:
         """The value when exactly one candidate is known, else None."""
         return self.candidates[0] if len(self.candidates) == 1 else None
 
-    def describe(self, offending: list[Any]) -> str:
-        """How to name the offending candidates in a message."""
-        shown = ", ".join(_show(item) for item in offending)
+    def describe(self, offending: list[Any], unit: str = "") -> str:
+        """How to name the offending candidates in a message, e.g. "1800 s (allowed by parameter T)"."""
+        shown = ", ".join(_show(item) for item in offending) + (f" {unit}" if unit else "")
         if self.parameter and len(self.candidates) > 1:
             return f"{shown} (allowed by parameter {self.parameter})"
         return shown

@@ -43,4 +43,8 @@ class DuplicateKey(Rule):
         for problem in context.document.problems:
             if problem.kind == "duplicate-key":
                 related = [Related(message, span) for message, span in problem.related]
-                yield context.report(problem.span, f"{problem.message}; remove one of them", related=related)
+                path = problem.path
+                resource = str(path[1]) if len(path) > 2 and path[0] == "Resources" else None
+                yield context.report(
+                    problem.span, f"{problem.message}; remove one of them", resource=resource, related=related
+                )

@@ -55,10 +55,10 @@ class SamTransformError(Rule):
         for error in context.transform_errors:
             path: Path = ("Transform",)
             if error.resource is not None:
-                path = ("Resources", error.resource, "Properties")
+                path = ("Resources", error.resource)
                 if error.event is not None:
-                    path = (*path, "Events", error.event)
+                    path = (*path, "Properties", "Events", error.event)
                 elif error.property_path:
-                    path = (*path, *error.property_path)
+                    path = (*path, "Properties", *error.property_path)
             _, span = source_map.nearest(path)
             yield context.report(span, error.message, resource=error.resource)

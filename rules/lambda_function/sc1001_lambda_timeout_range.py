@@ -43,7 +43,7 @@ class LambdaTimeoutRange(Rule):
             if offending:
                 yield context.report(
                     timeout.location,
-                    f"Timeout {timeout.value.describe(offending)} s is outside {low:g}–{high:g} s; "
+                    f"Timeout {timeout.value.describe(offending, 's')} is outside {low:g}–{high:g} s; "
                     f"set a Timeout of at most {high:g} s and move longer work to Step Functions or ECS",
                     resource=function.source_id,
                     related=parameter_related(context.template, timeout.value),

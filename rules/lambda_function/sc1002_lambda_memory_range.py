@@ -52,7 +52,7 @@ class LambdaMemoryRange(Rule):
                 )
                 yield context.report(
                     memory.location,
-                    f"MemorySize {memory.value.describe(offending)} MB is outside "
+                    f"MemorySize {memory.value.describe(offending, 'MB')} is outside "
                     f"{low:g}–{high:,.0f} MB {kind}; "
                     f"set MemorySize between {low:g} and {high:,.0f}",
                     resource=function.source_id,

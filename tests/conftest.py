@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from samcheck.config import Settings
+from samcheck.engine import FileResult, lint_file
+from samcheck.registry import all_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CORPUS = ROOT.parent / "shared" / "corpus" / "serverless-patterns"
+
+
+def lint(path: Path, **settings: object) -> FileResult:
+    """Lint one file with every registered rule."""
+    return lint_file(path, Settings(**settings), all_rules())  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def write_template(tmp_path: Path):
+    def write(text: str, name: str = "template.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,86 @@
+"""Runs every fixture under fixtures/rules/<ID>/ against the expectation written in it.
+
+A fixture states what it must produce in header comments (a sidecar ``.expect`` file for
+JSON, which has no comments):
+
+    # expect: SC1001 ReportFunction 11     rule, resource ("-" for none), line (optional)
+    # expect: none                          a near miss: the rule must stay silent
+    # parameter-overrides: Key=Value        optional settings for this fixture
+    # region: eu-west-1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from samcheck.config import Settings, parse_parameter_overrides
+from samcheck.docs import rule_doc
+from samcheck.engine import lint_file
+from samcheck.registry import all_rules, find_rule
+from tests.conftest import FIXTURES
+
+RULE_FIXTURES = FIXTURES / "rules"
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Expectation:
+    findings: set[tuple[str, str | None, int | None]] = field(default_factory=set)
+    near_miss: bool = False
+    settings: Settings = field(default_factory=Settings)
+
+
+def read_expectation(path: Path) -> Expectation:
+    sidecar = path.with_suffix(".expect")
+    text = sidecar.read_text() if sidecar.exists() else path.read_text(errors="replace")
+    expectation = Expectation()
+    overrides: dict[str, object] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            continue
+        key, _, value = line.lstrip("# ").partition(":")
+        value = value.strip()
+        if key == "expect" and value == "none":
+            expectation.near_miss = True
+        elif key == "expect":
+            rule, resource, *position = value.split()
+            line_number = int(position[0]) if position else None
+            expectation.findings.add((rule, None if resource == "-" else resource, line_number))
+        elif key == "parameter-overrides":
+            overrides["parameter_overrides"] = parse_parameter_overrides(value)
+        elif key == "region":
+            overrides["region"] = value
+    expectation.settings = Settings(**overrides)  # type: ignore[arg-type]
+    assert expectation.near_miss != bool(expectation.findings), f"{path}: state 'expect: none' or findings"
+    return expectation
+
+
+def fixture_files() -> list[Path]:
+    return sorted(p for p in RULE_FIXTURES.glob("*/*") if p.suffix in TEMPLATE_SUFFIXES)
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture(path: Path) -> None:
+    rule = find_rule(path.parent.name)
+    assert rule is not None, f"fixtures for unknown rule {path.parent.name}"
+    expectation = read_expectation(path)
+    result = lint_file(path, expectation.settings, [rule])
+    found = {(f.rule, f.resource, f.span.line) for f in result.findings}
+    messages = [(f.resource, f.span.line, f.message) for f in result.findings]
+    # Every expected finding, at its line where the fixture names one, and nothing else.
+    assert {(r, res) for r, res, _ in found} == {(r, res) for r, res, _ in expectation.findings}, messages
+    assert found >= {e for e in expectation.findings if e[2] is not None}, messages
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.id)
+def test_rule_is_documented_and_has_fixtures(rule: type) -> None:
+    doc = rule_doc(rule)
+    assert rule.summary and rule.url.startswith("https://"), rule
+    assert len(doc.rationale) > 40, f"{rule.id}: docstring needs a rationale"
+    assert doc.anti_pattern and doc.best_practice, f"{rule.id}: docstring needs Anti-pattern and Best practice code"
+    fixtures = [p for p in fixture_files() if p.parent.name == rule.id]
+    kinds = {read_expectation(p).near_miss for p in fixtures}
+    assert kinds == {True, False}, f"{rule.id}: needs a fixture that triggers it and a near miss"
