@@ -15,9 +15,9 @@ from typing import Any
 
 from samcheck.source_map import Path, SourceMap, Span
 
-# Aliases let a tiny file describe an exponential tree ("billion laughs"). Real templates
-# stay far below this many nodes; past it the file is refused as a parse error.
-MAX_NODES = 2_000_000
+# Aliases let a tiny file describe an exponential tree ("billion laughs"). A 1 MB template
+# (CloudFormation's limit) has far fewer nodes; past this the file is refused as a parse error.
+MAX_NODES = 1_000_000
 # A template larger than CloudFormation's own 1 MB body limit by far is refused up front.
 MAX_FILE_BYTES = 50 * 1024 * 1024 + 1
 
@@ -53,18 +53,49 @@ class _TooLargeError(Exception):
     pass
 
 
+class _RecursiveAliasError(Exception):
+    pass
+
+
+def _expanded_size(root: Any) -> int:
+    """How many nodes the tree has once aliases are expanded, without expanding them.
+
+    Sizes are memoised per node object, so a shared (aliased) node is counted in one step
+    however often it is used; a node that contains itself is an error.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise _RecursiveAliasError
+        in_progress.add(key)
+        if node.id == "mapping":
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif node.id == "sequence":
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        in_progress.discard(key)
+        sizes[key] = total
+        if total > MAX_NODES:
+            raise _TooLargeError
+        return total
+
+    return size(root)
+
+
 class _Builder:
     """Turns a ruamel node tree into plain data, recording spans and duplicate keys."""
 
     def __init__(self) -> None:
         self.source_map = SourceMap()
         self.problems: list[LoadProblem] = []
-        self._nodes = 0
 
     def build(self, node: Any, path: Path) -> Any:
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise _TooLargeError
         self.source_map.values[path] = _span(node)
         tag: str = node.tag or ""
         if tag.startswith("!"):
@@ -198,13 +229,30 @@ def parse_document(path: FsPath, raw: bytes) -> Document:
     return _parse_text(path, text)
 
 
-def _parse_text(path: FsPath, text: str) -> Document:
+def _compose(text: str) -> Any:
+    """The node tree, from the C parser when it can read the text.
+
+    libyaml follows YAML 1.1 in places where the pure parser (YAML 1.2, like CloudFormation)
+    is more lenient, e.g. ``{Name: AWS::Include}``; a text it rejects is read again by the
+    pure parser, whose error is the one reported.
+    """
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe").compose(text)
+    except YAMLError:
+        return YAML(typ="safe", pure=True).compose(text)
+
+
+def _parse_text(path: FsPath, text: str) -> Document:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     builder = _Builder()
     try:
-        root = YAML(typ="safe").compose(text)
+        root = _compose(text)
+        if root is not None:
+            _expanded_size(root)
         data = builder.build(root, ()) if root is not None else None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -216,6 +264,8 @@ def _parse_text(path: FsPath, text: str) -> Document:
     except _TooLargeError:
         message = f"template expands to more than {MAX_NODES:,} nodes (YAML alias bomb?)"
         return _parse_error(path, text, message, Span.point())
+    except _RecursiveAliasError:
+        return _parse_error(path, text, "an alias refers to a node that contains it", Span.point())
     except RecursionError:
         return _parse_error(path, text, "template nests too deeply to be read", Span.point())
     if not isinstance(data, dict):

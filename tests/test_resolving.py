@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from samcheck.resolving import NO_VALUE, UNKNOWN, Resolver, partition_for
+
+TEMPLATE: dict[str, Any] = {
+    "Parameters": {
+        "Env": {"Type": "String", "AllowedValues": ["dev", "prod"], "Default": "dev"},
+        "Timeout": {"Type": "Number", "Default": "30"},
+        "Size": {"Type": "Number", "AllowedValues": [128, 20480]},
+        "Names": {"Type": "CommaDelimitedList", "Default": "a,b,c"},
+        "FromSsm": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/my/param"},
+    },
+    "Conditions": {
+        "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+        "IsEu": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]},
+        "Loop": {"Condition": "Loop"},
+    },
+    "Mappings": {"Sizes": {"us-east-1": {"memory": 512}}},
+}
+
+
+def resolver(**overrides: str) -> Resolver:
+    return Resolver(TEMPLATE, overrides, "us-east-1")
+
+
+def test_parameters_default_override_and_allowed_values() -> None:
+    assert resolver().resolve({"Ref": "Timeout"}).candidates == (30,)
+    assert resolver(Timeout="60").resolve({"Ref": "Timeout"}).candidates == (60,)
+    value = resolver().resolve({"Ref": "Size"})
+    assert value.candidates == (128, 20480) and value.parameter == "Size"
+    assert resolver(Size="128").resolve({"Ref": "Size"}).candidates == (128,)
+    assert resolver().resolve({"Ref": "Names"}).candidates == (["a", "b", "c"],)
+    assert resolver().resolve({"Ref": "FromSsm"}) == UNKNOWN
+
+
+def test_pseudo_parameters_and_partitions() -> None:
+    assert resolver().resolve({"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}"}).single == (
+        "arn:aws:sqs:us-east-1"
+    )
+    assert partition_for("cn-north-1") == "aws-cn"
+    assert partition_for("us-gov-west-1") == "aws-us-gov"
+    assert resolver().resolve({"Ref": "AWS::NoValue"}).single is NO_VALUE
+
+
+def test_sub_join_select_split_find_in_map() -> None:
+    r = resolver()
+    assert r.resolve({"Fn::Sub": ["${A}-${!Literal}", {"A": {"Ref": "Env"}}]}).candidates == (
+        "dev-${Literal}",
+        "prod-${Literal}",
+    )
+    assert r.resolve({"Fn::Join": ["-", ["a", {"Ref": "Timeout"}]]}).single == "a-30"
+    assert r.resolve({"Fn::Select": [1, {"Fn::Split": [",", "x,y"]}]}).single == "y"
+    assert r.resolve({"Fn::FindInMap": ["Sizes", {"Ref": "AWS::Region"}, "memory"]}).single == 512
+    assert r.resolve({"Fn::FindInMap": ["Sizes", "eu-west-1", "memory"]}) == UNKNOWN
+
+
+def test_conditions() -> None:
+    r = resolver()
+    assert r.resolve({"Fn::If": ["IsEu", 1, 2]}).candidates == (2,)
+    assert r.resolve({"Fn::If": ["IsProd", 900, 1000]}).candidates == (900, 1000)
+    assert resolver(Env="prod").resolve({"Fn::If": ["IsProd", 900, 1000]}).candidates == (900,)
+    assert r.resolve({"Fn::If": ["Loop", 1, 2]}) == UNKNOWN
+    assert r.resolve({"Fn::If": ["Missing", 1, 2]}) == UNKNOWN
+
+
+def test_unknowable_values_are_unknown_never_guessed() -> None:
+    r = resolver()
+    for node in (
+        {"Ref": "SomeResource"},
+        {"Fn::GetAtt": ["Fn", "Arn"]},
+        {"Fn::ImportValue": "x"},
+        {"Fn::Sub": "${Fn.Arn}"},
+        {"Fn::GetAZs": ""},
+    ):
+        assert r.resolve(node) == UNKNOWN, node
+
+
+def test_nested_structures_drop_no_value() -> None:
+    value = resolver().resolve(
+        {"A": {"Fn::If": ["IsEu", 1, {"Ref": "AWS::NoValue"}]}, "B": [1, {"Ref": "AWS::NoValue"}]}
+    )
+    assert value.single == {"B": [1]}
