@@ -54,9 +54,16 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _settings_for(path: Path, config_file: Settings | None, command_line: dict[str, Any]) -> Settings:
-    base = config_file if config_file is not None else discover_settings(path.parent.absolute())
-    return base.merged(command_line)
+def _settings_for(
+    path: Path, config_file: Settings | None, command_line: dict[str, Any], found: dict[Path, Settings]
+) -> Settings:
+    """The file's settings: --config, else the nearest config file (looked up once per folder)."""
+    if config_file is None:
+        folder = path.parent.absolute()
+        if folder not in found:
+            found[folder] = discover_settings(folder)
+        config_file = found[folder]
+    return config_file.merged(command_line)
 
 
 def _fails(findings_severities: list[int], fail_level: str) -> bool:
@@ -138,8 +145,9 @@ def check(
         config_file = load_config_file(Path(config_path)) if config_path else None
         results = []
         failed = False
+        found: dict[Path, Settings] = {}
         for path in discovery.files:
-            settings = _settings_for(path, config_file, command_line)
+            settings = _settings_for(path, config_file, command_line, found)
             rules = select_rules(list(settings.select), list(settings.ignore))
             result = lint_file(path, settings, rules)
             results.append(result)
@@ -239,7 +247,7 @@ def graph(path: str, output_format: str, region: str | None, parameter_overrides
 
     try:
         overrides = parse_parameter_overrides(parameter_overrides) if parameter_overrides else None
-        settings = _settings_for(Path(path), None, {"region": region, "parameter_overrides": overrides})
+        settings = _settings_for(Path(path), None, {"region": region, "parameter_overrides": overrides}, {})
     except ConfigError as error:
         _fail(str(error))
         return

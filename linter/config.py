@@ -11,7 +11,6 @@ import os
 import shlex
 import sys
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +141,6 @@ def load_config_file(path: Path) -> Settings:
     return settings_from_mapping(path, raw)
 
 
-@cache
 def discover_settings(folder: Path) -> Settings:
     """Settings from the nearest configuration file at or above ``folder``."""
     for directory in (folder, *folder.parents):

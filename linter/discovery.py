@@ -20,7 +20,7 @@ SKIPPED_FOLDERS = frozenset(
     {".git", ".aws-sam", "node_modules", ".venv", "venv", "__pycache__", ".tox", "cdk.out", ".serverless"}
 )
 _SNIFF_BYTES = 64 * 1024
-_TOP_LEVEL_RESOURCES = re.compile(rb'^(Resources\s*:|\s*"Resources"\s*:)', re.MULTILINE)
+_TOP_LEVEL_RESOURCES = re.compile(rb'^(Resources\s*:|\s*\{?\s*"Resources"\s*:)', re.MULTILINE)
 
 
 @dataclass
@@ -67,7 +67,7 @@ def discover(arguments: list[str], cwd: Path | None = None) -> Discovery:
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
-        key = path.absolute()
+        key = path.resolve()  # one file reached through links or globs is linted once
         if key not in seen:
             seen.add(key)
             result.files.append(path)

@@ -164,7 +164,7 @@ class Template:
         if origin.event is not None:
             event_path: Path = (*base, "Events", origin.event)
             found, span = source_map.nearest((*event_path, "Properties", *sam_path))
-            if len(found) < len(event_path):
+            if len(found) <= len(event_path) + 1:  # not even the property's first step is written
                 found, span = source_map.nearest(event_path)
             return Location(span, found)
         full = (*base, *sam_path)
@@ -181,7 +181,9 @@ class Template:
                     source_map.entry(globals_path) or Span.point(),
                 )
                 return Location(resource_span, resource_path, (inherited,))
-        found, span = source_map.nearest(full) if path else (resource_path, resource_span)
+        found, span = source_map.nearest(full)
+        if len(found) <= len(base):  # not even the property's first step is written
+            found, span = resource_path, resource_span
         return Location(span, found)
 
 

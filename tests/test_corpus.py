@@ -1,0 +1,40 @@
+"""Every real-world template of the shared corpus lints without a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import jsonschema
+import pytest
+from samcheck.discovery import discover
+from samcheck.resources import load_json
+
+from tests.conftest import CORPUS
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present beside the repository"),
+]
+
+
+def test_whole_corpus_lints_cleanly() -> None:
+    expected = len(discover([str(CORPUS)]).files)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--format", "json", "--fail-level", "info", str(CORPUS)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    elapsed = time.perf_counter() - started
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, load_json("findings.schema.json"))
+    assert document["summary"]["files"] == expected > 400
+    internal = [f for f in document["findings"] if f["message"].startswith("internal error")]
+    assert not internal, internal[:3]
+    print(f"\ncorpus: {expected} templates in {elapsed:.1f} s, summary {document['summary']}")

@@ -1,0 +1,47 @@
+"""The data tables and schemas that ship in the wheel are themselves valid."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from samcheck.resources import load_json
+
+from tests.conftest import ROOT
+
+SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_schemas_are_valid_json_schemas(path: Path) -> None:
+    jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text()))
+
+
+def test_limits_table_validates_and_has_sources() -> None:
+    table = load_json("limits.json")
+    validator = jsonschema.Draft202012Validator(
+        load_json("limits.schema.json"), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    validator.validate(table)
+    assert "lambda-timeout-max" in table["limits"]
+
+
+def test_rules_repeat_no_limit_values() -> None:
+    """Limits are data: no rule's code holds a number that the limits table holds."""
+    values = {
+        entry["value"] for entry in load_json("limits.json")["limits"].values() if entry["value"] >= 100
+    }
+    for module in (ROOT / "rules").rglob("*.py"):
+        numbers = {
+            node.value
+            for node in ast.walk(ast.parse(module.read_text()))
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)
+        }
+        assert not numbers & values, (
+            f"{module.name} repeats {sorted(numbers & values)}; read them from the table"
+        )
