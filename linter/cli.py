@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from samcheck import __version__
 from samcheck.config import (
     ConfigError,

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+
 from samcheck.source_map import Path
 from samcheck.template import Resource, Template, get_path
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from samcheck.config import Settings
 from samcheck.engine import FileResult, lint_file
 from samcheck.registry import all_rules

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+
 from samcheck.cli import cli
 from samcheck.resources import load_json
-
 from tests.conftest import FIXTURES
 
 GOOD = """\

@@ -9,9 +9,9 @@ import time
 
 import jsonschema
 import pytest
+
 from samcheck.discovery import discover
 from samcheck.resources import load_json
-
 from tests.conftest import CORPUS
 
 pytestmark = [

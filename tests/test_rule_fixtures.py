@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from samcheck.config import Settings, parse_parameter_overrides
 from samcheck.docs import rule_doc
 from samcheck.engine import lint_file
 from samcheck.registry import all_rules, find_rule
-
 from tests.conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "rules"

@@ -11,6 +11,7 @@ from samcheck.reporting import Summary
 
 if TYPE_CHECKING:
     from rich.console import Console
+
     from samcheck.engine import FileResult
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
