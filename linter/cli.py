@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,9 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
     help="Lowest severity that fails the run [default: error].",
 )
 @click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge runtime lifecycle dates as of this day."
+)
+@click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use this config file only."
 )
 @click.option(
@@ -115,6 +119,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_level: str | None,
+    as_of: datetime | None,
     config_path: str | None,
     no_color: bool,
     quiet: bool,

@@ -11,6 +11,7 @@ import os
 import shlex
 import sys
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,12 @@ class Settings:
     fail_level: str = "error"
     parameter_overrides: tuple[tuple[str, str], ...] = ()
     limits: tuple[tuple[str, float], ...] = ()
+    as_of: date | None = None  # "today" for date-based rules, for reproducible runs
     source: Path | None = None  # the configuration file these came from
+
+    @property
+    def today(self) -> date:
+        return self.as_of or date.today()
 
     @property
     def effective_region(self) -> str:
@@ -121,6 +127,7 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
         fail_level=raw.get("fail-level", "error"),
         parameter_overrides=parameter_overrides,
         limits=tuple(raw.get("limits", {}).items()),
+        as_of=date.fromisoformat(raw["as-of"]) if "as-of" in raw else None,
         source=path,
     )
 

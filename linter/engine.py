@@ -5,7 +5,10 @@ from __future__ import annotations
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samcheck.config import Settings
 from samcheck.expansion import Expansion, expand
@@ -17,6 +20,9 @@ from samcheck.rule import Rule, RuleContext
 from samcheck.source_map import Span
 from samcheck.suppression import apply_metadata_suppressions
 from samcheck.template import Template
+
+if TYPE_CHECKING:
+    from samcheck.graph import ResourceGraph
 
 
 @dataclass
@@ -51,17 +57,14 @@ def build_template(document: Document, settings: Settings) -> Template | None:
 
 
 def run_rules(
-    document: Document, template: Template | None, rules: Sequence[type[Rule]], limits: Limits
+    document: Document, template: Template | None, rules: Sequence[type[Rule]], limits: Limits, today: date
 ) -> list[Finding]:
-    graph_cache: list[object] = []
+    @cache
+    def graph_factory() -> ResourceGraph:
+        from samcheck.graph import ResourceGraph
 
-    def graph_factory() -> object:
-        if not graph_cache:
-            from samcheck.graph import ResourceGraph
-
-            assert template is not None
-            graph_cache.append(ResourceGraph(template))
-        return graph_cache[0]
+        assert template is not None
+        return ResourceGraph(template)
 
     transform_errors = template.expansion.errors if template else []
     findings: list[Finding] = []
@@ -69,7 +72,7 @@ def run_rules(
         if rule_class.needs_template and template is None:
             continue
         rule = rule_class()
-        context = RuleContext(rule, document, template, limits, transform_errors, graph_factory)  # type: ignore[arg-type]
+        context = RuleContext(rule, document, template, limits, transform_errors, graph_factory, today)
         try:
             findings.extend(rule.check(context))
         except Exception as error:  # one broken rule must not lose the other findings
@@ -103,7 +106,7 @@ def lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]]) -> Fi
     document = load_document(path)
     template = build_template(document, settings)
     limits = Limits(dict(settings.limits))
-    findings = run_rules(document, template, rules, limits)
+    findings = run_rules(document, template, rules, limits, settings.today)
     findings = apply_metadata_suppressions(findings, document.data)
     findings = _apply_severity(findings, settings)
     return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), document.lines)

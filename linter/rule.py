@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from samcheck.findings import Finding, Severity
@@ -45,6 +46,7 @@ class RuleContext:
     limits: Limits
     transform_errors: list[TransformError]
     graph_factory: Callable[[], ResourceGraph]  # built once per template, on first use
+    today: date  # for date-based rules; --as-of makes runs reproducible
 
     @property
     def file(self) -> str:

@@ -168,23 +168,30 @@ class Template:
                 found, span = source_map.nearest(event_path)
             return Location(span, found)
         full = (*base, *sam_path)
+        resource_path: Path = ("Resources", origin.resource)
         if path and source_map.has(full):
             return Location(source_map.entry(full) or Span.point(), full)
-        section = _GLOBALS_SECTIONS.get(origin.source_type)
-        resource_path: Path = ("Resources", origin.resource)
         _, resource_span = source_map.nearest(resource_path)
-        if path and section is not None:
-            globals_path: Path = ("Globals", section, *sam_path)
-            if source_map.has(globals_path):
-                inherited = Related(
-                    f"value inherited from Globals.{section}.{'.'.join(map(str, sam_path))} here",
-                    source_map.entry(globals_path) or Span.point(),
-                )
-                return Location(resource_span, resource_path, (inherited,))
+        inherited = self.globals_related(resource, path)
+        if inherited:
+            return Location(resource_span, resource_path, inherited)
         found, span = source_map.nearest(full)
         if len(found) <= len(base):  # not even the property's first step is written
             found, span = resource_path, resource_span
         return Location(span, found)
+
+    def globals_related(self, resource: Resource, path: Path) -> tuple[Related, ...]:
+        """The Globals entry a SAM resource's property comes from (or is merged with)."""
+        origin = resource.origin
+        section = _GLOBALS_SECTIONS.get(origin.source_type)
+        if not path or section is None or origin.event is not None:
+            return ()
+        sam_path = _sam_path(origin, resource.type, path, self.source)
+        globals_path: Path = ("Globals", section, *sam_path)
+        span = self.document.source_map.entry(globals_path)
+        if span is None:
+            return ()
+        return (Related(f"value inherited from Globals.{section}.{'.'.join(map(str, sam_path))} here", span),)
 
 
 def _sam_path(origin: Origin, generated_type: str, path: Path, source: dict[str, Any]) -> Path:

@@ -7,11 +7,14 @@ JSON, which has no comments):
     # expect: none                          a near miss: the rule must stay silent
     # parameter-overrides: Key=Value        optional settings for this fixture
     # region: eu-west-1
+    # as-of: 2026-11-23                     "today" for runtime lifecycle rules
+    # limits: concurrent-executions=3000    a limit override, as in [tool.samcheck.limits]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -53,6 +56,11 @@ def read_expectation(path: Path) -> Expectation:
             overrides["parameter_overrides"] = parse_parameter_overrides(value)
         elif key == "region":
             overrides["region"] = value
+        elif key == "as-of":
+            overrides["as_of"] = date.fromisoformat(value)
+        elif key == "limits":
+            name, _, number = value.partition("=")
+            overrides["limits"] = ((name.strip(), float(number)),)
     expectation.settings = Settings(**overrides)  # type: ignore[arg-type]
     assert expectation.near_miss != bool(expectation.findings), f"{path}: state 'expect: none' or findings"
     return expectation
