@@ -173,8 +173,8 @@ def _prepare(template: dict[str, Any], folder: FsPath) -> dict[str, str]:
 
 
 def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str, Any]) -> None:
-    """What ``sam build`` supplies: CodeUri "." for a zip function without code, and the
-    image URI of an image function it builds from a Dockerfile."""
+    """What ``sam build`` supplies: code from the template's folder for a zip function without
+    CodeUri, and the image URI of an image function it builds from a Dockerfile."""
     package_type = properties.get("PackageType", function_globals.get("PackageType", "Zip"))
     if package_type == "Image":
         if "ImageUri" not in properties and "ImageUri" not in function_globals:
@@ -184,7 +184,8 @@ def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str,
     elif (
         not any(key in properties for key in ("CodeUri", "InlineCode")) and "CodeUri" not in function_globals
     ):
-        properties["CodeUri"] = "."
+        # sam build packages the template's folder; that folder is not measured as a package.
+        properties["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/default"
 
 
 def _inline_includes(node: Any, folder: FsPath, placeholder: dict[str, Any] | None) -> None:

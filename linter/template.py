@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any
 
 from samcheck.expansion import SAM_PREFIX, Expansion, Origin
 from samcheck.loading import Document
 from samcheck.resolving import NO_VALUE, UNKNOWN, Resolver, Value
 from samcheck.source_map import Path, Span
+
+if TYPE_CHECKING:
+    from samcheck.packaging import PackageSize
 
 # SAM property names for what the expanded resource calls otherwise (CFN path -> SAM path).
 _SAM_RENAMES: dict[tuple[str, str], dict[Path, Path]] = {
@@ -104,6 +108,7 @@ class Template:
     expansion: Expansion
     resolver: Resolver
     _locations: dict[tuple[str, Path], Location] = field(default_factory=dict)
+    _package_sizes: dict[FsPath, PackageSize | None] = field(default_factory=dict)
 
     @property
     def file(self) -> str:
@@ -139,6 +144,15 @@ class Template:
             rest = tuple(c for c in value.candidates if c is not NO_VALUE)
             value = Value(rest + ((default,) if default is not None else ()), value.parameter)
         return Property(value, location, present=True)
+
+    def package_size(self, path: FsPath) -> PackageSize | None:
+        """A local package's size, measured once per template (functions share code and layers)."""
+        from samcheck.packaging import measure
+
+        key = path.absolute()
+        if key not in self._package_sizes:
+            self._package_sizes[key] = measure(key, self.document.path.parent.resolve())
+        return self._package_sizes[key]
 
     # -- positions ------------------------------------------------------------------------
 

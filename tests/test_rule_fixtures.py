@@ -9,10 +9,15 @@ JSON, which has no comments):
     # region: eu-west-1
     # as-of: 2026-11-23                     "today" for runtime lifecycle rules
     # limits: concurrent-executions=3000    a limit override, as in [tool.samcheck.limits]
+    # file: src/model.bin 180000000 [random] a file beside the template: sparse (zeros), or random bytes
+
+A fixture with files is linted from a copy in a temporary folder, where the files are created.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +39,8 @@ class Expectation:
     findings: set[tuple[str, str | None, int | None]] = field(default_factory=set)
     near_miss: bool = False
     settings: Settings = field(default_factory=Settings)
+    # files to create beside the template: (relative path, bytes, random content)
+    files: list[tuple[str, int, bool]] = field(default_factory=list)
 
 
 def read_expectation(path: Path) -> Expectation:
@@ -54,6 +61,9 @@ def read_expectation(path: Path) -> Expectation:
             expectation.findings.add((rule, None if resource == "-" else resource, line_number))
         elif key == "parameter-overrides":
             overrides["parameter_overrides"] = parse_parameter_overrides(value)
+        elif key == "file":
+            relative, size, *kind = value.split()
+            expectation.files.append((relative, int(size), kind == ["random"]))
         elif key == "region":
             overrides["region"] = value
         elif key == "as-of":
@@ -70,12 +80,28 @@ def fixture_files() -> list[Path]:
     return sorted(p for p in RULE_FIXTURES.glob("*/*") if p.suffix in TEMPLATE_SUFFIXES)
 
 
+def materialise(path: Path, files: list[tuple[str, int, bool]], folder: Path) -> Path:
+    """Copy the fixture into ``folder`` and create its files: sparse, or random where it matters."""
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    for relative, size, random in files:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as stream:
+            if random:
+                stream.write(os.urandom(size))
+            else:
+                stream.truncate(size)
+    return copy
+
+
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fixture(path: Path) -> None:
+def test_fixture(path: Path, tmp_path: Path) -> None:
     rule = find_rule(path.parent.name)
     assert rule is not None, f"fixtures for unknown rule {path.parent.name}"
     expectation = read_expectation(path)
-    result = lint_file(path, expectation.settings, [rule])
+    target = materialise(path, expectation.files, tmp_path) if expectation.files else path
+    result = lint_file(target, expectation.settings, [rule])
     found = {(f.rule, f.resource, f.span.line) for f in result.findings}
     messages = [(f.resource, f.span.line, f.message) for f in result.findings]
     # Every expected finding, at its line where the fixture names one, and nothing else.

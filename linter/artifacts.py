@@ -1,0 +1,51 @@
+"""Local artifacts of functions and layers: where they are declared and how big they are.
+
+SAM's ``CodeUri``/``ContentUri`` and ``aws cloudformation package``'s local ``Code``/``Content``
+name folders or archives relative to the template. When ``sam build`` has already run, the built
+package under ``.aws-sam/build/<LogicalId>`` is what gets deployed, so that is measured instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from samcheck.expansion import SAM_PREFIX
+from samcheck.packaging import PackageSize
+from samcheck.template import Location, Resource, Template, get_path
+
+_CODE_PROPERTY = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
+
+
+@dataclass(frozen=True)
+class LocalArtifact:
+    resource: Resource
+    declared: str  # the path as written in the template
+    location: Location  # where it is written
+    size: PackageSize | None  # None when the path does not exist
+    built: bool  # measured from sam build's output rather than the source
+    measurable: bool  # False when a build step (Metadata.BuildMethod) produces the package
+
+
+def local_artifact(template: Template, resource: Resource) -> LocalArtifact | None:
+    property_name = _CODE_PROPERTY.get(resource.type)
+    if property_name is None or resource.properties.get("PackageType") == "Image":
+        return None
+    if resource.origin.source_type.startswith(SAM_PREFIX):
+        declared = template.expansion.local_artifacts.get(resource.source_id)
+    else:
+        written = resource.properties.get(property_name)
+        declared = written if isinstance(written, str) and not written.startswith("s3://") else None
+    if declared is None:
+        return None
+    folder = template.document.path.parent
+    built = folder / ".aws-sam" / "build" / resource.source_id
+    path = built if built.exists() else folder / declared
+    build_method = get_path(template.source, ("Resources", resource.source_id, "Metadata", "BuildMethod"))
+    return LocalArtifact(
+        resource,
+        declared,
+        template.locate(resource, (property_name,)),
+        template.package_size(path),
+        built=path == built,
+        measurable=build_method is None or path == built,
+    )

@@ -1,0 +1,75 @@
+from collections.abc import Iterator
+
+from samcheck.artifacts import local_artifact
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.package._sizes import layers_of, megabytes
+from samcheck.template import Related
+
+
+class LambdaPackageUnzippedSize(Rule):
+    """A function's code and all its layers, unzipped, may total at most 250 MB
+    (262,144,000 bytes); past that the deploy fails with "Unzipped size must be smaller than
+    262144000 bytes". samcheck adds up the regular files of the local ``CodeUri`` and of the layers
+    the template builds (``ContentUri``), skipping what ``sam build`` leaves out (``.aws-sam``,
+    ``__pycache__``, ``.git``). After ``sam build`` the built package is measured. Functions built by
+    a ``Metadata.BuildMethod`` (esbuild, makefile…) and container images are not measured from source.
+
+    **Anti-pattern**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        CodeUri: src/          # 180 MB with its dependencies
+        Layers: [!Ref Torch]   # a 120 MB layer built from layers/torch/
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        PackageType: Image     # container images may be up to 10 GB
+        ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/fn:1
+    ```
+    """
+
+    id = "SC7001"
+    name = "lambda-package-unzipped-size"
+    severity = Severity.ERROR
+    summary = "Function code plus its layers over 250 MB unzipped, measured on disk"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+    tags = ("lambda", "package")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        limit = context.limit("lambda-package-unzipped-max")
+        template = context.template
+        for function in context.of_type("AWS::Lambda::Function"):
+            code = local_artifact(template, function)
+            if code is None or code.size is None or not code.measurable:
+                continue
+            parts = [(f"code {code.declared}", code.size.unzipped)]
+            related = []
+            for layer in layers_of(template, function):
+                artifact = local_artifact(template, layer)
+                if artifact and artifact.size and artifact.measurable:
+                    parts.append((f"layer {layer.source_id}", artifact.size.unzipped))
+                    related.append(
+                        Related(
+                            f"layer {layer.source_id}: {megabytes(artifact.size.unzipped)}",
+                            artifact.location.span,
+                        )
+                    )
+            total = sum(size for _, size in parts)
+            if total > limit:
+                breakdown = " + ".join(f"{megabytes(size)} ({label})" for label, size in parts)
+                built = " (measured in .aws-sam/build)" if code.built else ""
+                yield context.report(
+                    code.location,
+                    f"unzipped package is {breakdown} = {megabytes(total)}{built} > {megabytes(limit)} "
+                    f"({limit:,.0f} bytes) allowed; trim dependencies or use a container image",
+                    resource=function.source_id,
+                    related=related,
+                )

@@ -1,0 +1,51 @@
+from collections.abc import Iterator
+
+from samcheck.artifacts import local_artifact
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.package._sizes import megabytes
+
+
+class LambdaLayerSize(Rule):
+    """One layer may be at most 250 MB unzipped, like a whole function package: a larger layer can
+    never be attached to any function. Measured from the layer's local ``ContentUri``.
+
+    **Anti-pattern**
+
+    ```yaml
+    Deps:
+      Type: AWS::Serverless::LayerVersion
+      Properties:
+        ContentUri: layers/ml/   # 300 MB of wheels
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Deps:
+      Type: AWS::Serverless::LayerVersion
+      Properties:
+        ContentUri: layers/ml-slim/   # only the runtime dependencies
+    ```
+    """
+
+    id = "SC7003"
+    name = "lambda-layer-size"
+    severity = Severity.ERROR
+    summary = "A layer over 250 MB unzipped, measured on disk"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+    tags = ("lambda", "package")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        limit = context.limit("lambda-package-unzipped-max")
+        for layer in context.of_type("AWS::Lambda::LayerVersion"):
+            artifact = local_artifact(context.template, layer)
+            if artifact is None or artifact.size is None or not artifact.measurable:
+                continue
+            if artifact.size.unzipped > limit:
+                yield context.report(
+                    artifact.location,
+                    f"layer {artifact.declared} is {megabytes(artifact.size.unzipped)} unzipped > "
+                    f"{megabytes(limit)} allowed; split it or trim its contents",
+                    resource=layer.source_id,
+                )

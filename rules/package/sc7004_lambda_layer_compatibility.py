@@ -1,0 +1,77 @@
+from collections.abc import Iterator
+
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.package._sizes import layers_of
+from samcheck.template import Related
+
+DEFAULT_ARCHITECTURE = "x86_64"
+
+
+class LambdaLayerCompatibility(Rule):
+    """A layer built in this template declares ``CompatibleRuntimes`` and
+    ``CompatibleArchitectures``; a function whose runtime or architecture they leave out is using a
+    layer built for something else (native wheels for x86_64 on an arm64 function crash at import).
+    A layer that declares nothing is compatible with everything.
+
+    **Anti-pattern**
+
+    ```yaml
+    Deps:
+      Type: AWS::Serverless::LayerVersion
+      Properties:
+        ContentUri: layers/deps/
+        CompatibleRuntimes: [python3.11]
+        CompatibleArchitectures: [x86_64]
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        Runtime: python3.12
+        Architectures: [arm64]
+        Layers: [!Ref Deps]
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Deps:
+      Type: AWS::Serverless::LayerVersion
+      Properties:
+        ContentUri: layers/deps/
+        CompatibleRuntimes: [python3.12]
+        CompatibleArchitectures: [arm64]
+    ```
+    """
+
+    id = "SC7004"
+    name = "lambda-layer-compatibility"
+    severity = Severity.WARNING
+    summary = "A function uses a layer of this template that does not list its runtime or architecture"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html"
+    tags = ("lambda", "package")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for function in context.of_type("AWS::Lambda::Function"):
+            runtime = context.property(function, "Runtime").value.single
+            architectures = context.property(
+                function, "Architectures", default=[DEFAULT_ARCHITECTURE]
+            ).value.single
+            architecture = architectures[0] if isinstance(architectures, list) and architectures else None
+            for layer in layers_of(template, function):
+                for key, wanted in (
+                    ("CompatibleRuntimes", runtime),
+                    ("CompatibleArchitectures", architecture),
+                ):
+                    declared = context.property(layer, key)
+                    allowed = declared.value.single
+                    if not isinstance(wanted, str) or not isinstance(allowed, list) or wanted in allowed:
+                        continue
+                    yield context.report(
+                        context.template.locate(function, ("Layers",)),
+                        f"layer {layer.source_id} lists {key} {', '.join(map(str, allowed))}, "
+                        f"not {wanted} of "
+                        f"{function.source_id}; build the layer for {wanted} and add it to {key}",
+                        resource=function.source_id,
+                        related=[Related(f"{key} of layer {layer.source_id}", declared.location.span)],
+                    )

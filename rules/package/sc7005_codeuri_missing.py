@@ -1,0 +1,42 @@
+from collections.abc import Iterator
+
+from samcheck.artifacts import local_artifact
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+
+
+class CodeUriMissing(Rule):
+    """A local ``CodeUri`` or ``ContentUri`` that does not exist, relative to the template's folder:
+    ``sam build`` fails on it. A warning, because a template can be linted apart from its code.
+
+    **Anti-pattern**
+
+    ```yaml
+    CodeUri: functions/order_handler/   # the folder is functions/order-handler/
+    ```
+
+    **Best practice**
+
+    ```yaml
+    CodeUri: functions/order-handler/
+    ```
+    """
+
+    id = "SC7005"
+    name = "codeuri-missing"
+    severity = Severity.WARNING
+    summary = "A local CodeUri or ContentUri path does not exist"
+    url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-cli-command-reference-sam-build.html"
+    tags = ("sam", "package")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        folder = context.document.path.parent
+        for resource in context.of_type("AWS::Lambda::Function", "AWS::Lambda::LayerVersion"):
+            artifact = local_artifact(context.template, resource)
+            if artifact is not None and artifact.size is None:
+                yield context.report(
+                    artifact.location,
+                    f"{artifact.declared} does not exist (looked in {folder / artifact.declared}); "
+                    "fix the path, or build the code there before sam build",
+                    resource=resource.source_id,
+                )
