@@ -23,7 +23,7 @@ Resources:
     Properties:
       Runtime: python3.12
       Handler: app.handler
-      CodeUri: src/
+      CodeUri: s3://bucket/fn.zip
       Timeout: 30
 """
 BAD_TIMEOUT = GOOD.replace("Timeout: 30", "Timeout: 1000")
@@ -169,9 +169,9 @@ def test_globals_suppression_on_each_function(write_template) -> None:
     template = write_template(
         "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Timeout: 1000\nResources:\n"
         "  A:\n    Type: AWS::Serverless::Function\n    Metadata: {samcheck: {ignore: [SC1001]}}\n"
-        "    Properties: {Runtime: python3.12, Handler: a.h, CodeUri: src/}\n"
+        "    Properties: {Runtime: python3.12, Handler: a.h, CodeUri: s3://bucket/fn.zip}\n"
         "  B:\n    Type: AWS::Serverless::Function\n"
-        "    Properties: {Runtime: python3.12, Handler: a.h, CodeUri: src/}\n"
+        "    Properties: {Runtime: python3.12, Handler: a.h, CodeUri: s3://bucket/fn.zip}\n"
     )
     document = validate_json(run("--format", "json", str(template))[1])
     assert [(f["rule"], f["resource"]) for f in document["findings"]] == [("SC1001", "B")]
