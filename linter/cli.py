@@ -104,7 +104,14 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
     "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge runtime lifecycle dates as of this day."
 )
 @click.option(
-    "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use this config file only."
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use only this config file."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to use [default: 0, all cores]."
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache of expansions and findings.")
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False), help="Cache folder [default: the user cache folder]."
 )
 @click.option(
     "--no-color", is_flag=True, help="No colour (also when NO_COLOR is set or output is not a terminal)."
@@ -121,45 +128,51 @@ def check(
     fail_level: str | None,
     as_of: datetime | None,
     config_path: str | None,
+    jobs: int,
+    no_cache: bool,
+    cache_dir: str | None,
     no_color: bool,
     quiet: bool,
 ) -> None:
     """Lint templates: files, folders (searched for templates) and globs."""
+    from samcheck.cache import default_cache_dir
     from samcheck.discovery import discover
-    from samcheck.engine import lint_file
     from samcheck.registry import select_rules
     from samcheck.reporting import render
+    from samcheck.runner import Job, default_jobs, run_jobs
 
     discovery = discover(list(paths))
     for missing in discovery.missing:
         click.echo(f"samcheck: error: no such file, folder or match: {missing}", err=True)
     if not discovery.files:
-        _fail(
-            "no template found"
-            + ("" if paths else " (looked for template.yaml, template.yml, template.json)")
-        )
+        looked = "" if paths else " (looked for template.yaml, template.yml, template.json)"
+        _fail(f"no template found{looked}")
     try:
+        overrides = parse_parameter_overrides(parameter_overrides) if parameter_overrides else None
         command_line: dict[str, Any] = {
             "region": region,
             "fail_level": fail_level,
             "select": _selectors(select),
             "ignore": _selectors(ignore),
-            "parameter_overrides": parse_parameter_overrides(parameter_overrides)
-            if parameter_overrides
-            else None,
+            "parameter_overrides": overrides,
+            "as_of": as_of.date() if as_of else None,
         }
         config_file = load_config_file(Path(config_path)) if config_path else None
-        results = []
-        failed = False
         found: dict[Path, Settings] = {}
+        work = []
         for path in discovery.files:
             settings = _settings_for(path, config_file, command_line, found)
-            rules = select_rules(list(settings.select), list(settings.ignore))
-            result = lint_file(path, settings, rules)
-            results.append(result)
-            failed |= _fails([finding.severity for finding in result.findings], settings.fail_level)
+            work.append(
+                Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore))))
+            )
     except (ConfigError, KeyError) as error:
         _fail(str(error).strip("'\""))
+    cache_folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
+    results = run_jobs(work, jobs or default_jobs(), cache_folder)
+    failed = any(
+        _fails([finding.severity for finding in result.findings], job.settings.fail_level)
+        for job, result in zip(work, results, strict=True)
+    )
     color = not no_color and not os.environ.get("NO_COLOR") and output is None and sys.stdout.isatty()
     report = render(output_format, results, color=color, quiet=quiet)
     if output:

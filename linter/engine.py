@@ -10,11 +10,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from samcheck.cache import Cache, Entry, signatures
 from samcheck.config import Settings
 from samcheck.expansion import Expansion, expand
 from samcheck.findings import Finding, Severity
 from samcheck.limits import Limits
-from samcheck.loading import Document, load_document
+from samcheck.loading import Document, parse_document, read_source
 from samcheck.resolving import Resolver
 from samcheck.rule import Rule, RuleContext
 from samcheck.source_map import Span
@@ -43,17 +44,25 @@ def _parameter_values(resolver: Resolver, template: dict[str, object]) -> dict[s
     return values
 
 
-def build_template(document: Document, settings: Settings) -> Template | None:
+def expand_document(document: Document, settings: Settings) -> Expansion | None:
+    """The document's SAM expansion (its resources as they are without the transform)."""
     if document.data is None:
         return None
-    region = settings.effective_region
-    resolver = Resolver(document.data, dict(settings.parameter_overrides), region)
-    expansion: Expansion = expand(
-        document.data, _parameter_values(resolver, document.data), region, document.path.parent
-    )
+    resolver = Resolver(document.data, dict(settings.parameter_overrides), settings.effective_region)
+    values = _parameter_values(resolver, document.data)
+    return expand(document.data, values, settings.effective_region, document.path.parent)
+
+
+def assemble(document: Document, expansion: Expansion | None, settings: Settings) -> Template | None:
+    if expansion is None:
+        return None
     # Resolve against the expanded template: SAM adds Conditions and keeps the Parameters.
-    resolver = Resolver(expansion.template, dict(settings.parameter_overrides), region)
+    resolver = Resolver(expansion.template, dict(settings.parameter_overrides), settings.effective_region)
     return Template(document, expansion, resolver)
+
+
+def build_template(document: Document, settings: Settings) -> Template | None:
+    return assemble(document, expand_document(document, settings), settings)
 
 
 def run_rules(
@@ -102,11 +111,42 @@ def _apply_severity(findings: list[Finding], settings: Settings) -> list[Finding
     return result
 
 
-def lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]]) -> FileResult:
-    document = load_document(path)
-    template = build_template(document, settings)
+def lint_file(
+    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None
+) -> FileResult:
+    """Lint one file. Never raises: a failure of samcheck itself becomes a finding on the file."""
+    try:
+        return _lint_file(path, settings, rules, cache)
+    except Exception as error:
+        message = f"samcheck failed on this file: {type(error).__name__}: {error}; please report it"
+        finding = Finding("SC0001", "template-parse-error", Severity.ERROR, message, str(path), Span.point())
+        return FileResult(path, [finding], [])
+
+
+def _lint_file(
+    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None
+) -> FileResult:
     limits = Limits(dict(settings.limits))
-    findings = run_rules(document, template, rules, limits, settings.today)
+    source = read_source(path)
+    if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
+        findings = run_rules(source, None, rules, limits, settings.today)
+        return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), [])
+    from_template = [rule for rule in rules if not rule.reads_disk]
+    from_disk = [rule for rule in rules if rule.reads_disk]
+    key = cache.key(path, source, settings, [rule.id for rule in from_template]) if cache else ""
+    entry = cache.get(key) if cache else None
+    if entry is None:
+        document = parse_document(path, source)
+        expansion = expand_document(document, settings)
+        template = assemble(document, expansion, settings)
+        findings = run_rules(document, template, from_template, limits, settings.today)
+        entry = Entry(document, expansion, findings, signatures(expansion.inputs if expansion else []))
+        if cache:
+            cache.put(key, entry)
+    else:
+        template = assemble(entry.document, entry.expansion, settings)
+    document = entry.document
+    findings = entry.findings + run_rules(document, template, from_disk, limits, settings.today)
     findings = apply_metadata_suppressions(findings, document.data)
     findings = _apply_severity(findings, settings)
     return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), document.lines)

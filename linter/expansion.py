@@ -71,6 +71,7 @@ class Expansion:
     # logical ID -> the local path a SAM artifact property names (relative to the template)
     local_artifacts: dict[str, str] = field(default_factory=dict)
     transformed: bool = False
+    inputs: list[str] = field(default_factory=list)  # other files read (local AWS::Include)
 
 
 def declares_sam(template: dict[str, Any]) -> bool:
@@ -87,7 +88,8 @@ def expand(
     if not isinstance(resources, dict) or not declares_sam(template) or not resources:
         return _unexpanded(template)
     prepared = copy.deepcopy(template)
-    local_artifacts = _prepare(prepared, folder)
+    inputs: list[str] = []
+    local_artifacts = _prepare(prepared, folder, inputs)
     errors: list[TransformError] = []
     expanded = _translate(prepared, parameter_values, region, errors)
     errors = [_attribute(error, template["Resources"]) for error in errors]
@@ -103,9 +105,10 @@ def expand(
         result = _unexpanded(template, sam_skipped=True)
         result.errors = errors
         result.local_artifacts = local_artifacts
+        result.inputs = inputs
         return result
     origins = _origins(template, expanded)
-    return Expansion(expanded["Resources"], origins, expanded, errors, local_artifacts, transformed=True)
+    return Expansion(expanded["Resources"], origins, expanded, errors, local_artifacts, True, inputs)
 
 
 def _unexpanded(template: dict[str, Any], sam_skipped: bool = False) -> Expansion:
@@ -120,7 +123,7 @@ def _unexpanded(template: dict[str, Any], sam_skipped: bool = False) -> Expansio
     return Expansion(kept, origins, template)
 
 
-def _prepare(template: dict[str, Any], folder: FsPath) -> dict[str, str]:
+def _prepare(template: dict[str, Any], folder: FsPath, inputs: list[str]) -> dict[str, str]:
     """Make the template what the translator sees after ``sam build`` and ``sam package``.
 
     Tags each SAM resource with its logical ID, swaps local artifact paths for S3
@@ -146,7 +149,7 @@ def _prepare(template: dict[str, Any], folder: FsPath) -> dict[str, str]:
         properties = resource.get("Properties")
         if not isinstance(properties, dict):
             continue
-        _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type))
+        _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs)
         if resource_type == "AWS::Serverless::Function":
             _fill_build_defaults(properties, function_globals)
         name = LOCAL_ARTIFACT_PROPERTIES.get(resource_type)
@@ -189,7 +192,9 @@ def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str,
         properties["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/default"
 
 
-def _inline_includes(node: Any, folder: FsPath, placeholder: dict[str, Any] | None) -> None:
+def _inline_includes(
+    node: Any, folder: FsPath, placeholder: dict[str, Any] | None, inputs: list[str]
+) -> None:
     """Replace ``Fn::Transform: AWS::Include`` of a local file by the file's content.
 
     An API definition that cannot be read here (on S3, or missing) becomes an empty one,
@@ -211,7 +216,10 @@ def _inline_includes(node: Any, folder: FsPath, placeholder: dict[str, Any] | No
             transform = value.get("Fn::Transform") if isinstance(value, dict) and len(value) == 1 else None
             location = get_include_location(transform)
             if location is not None:
-                included = None if location.startswith("s3://") else load_document(folder / location).data
+                included = None
+                if not location.startswith("s3://"):
+                    inputs.append(str(folder / location))
+                    included = load_document(folder / location).data
                 if included is None and key == "DefinitionBody":
                     included = copy.deepcopy(placeholder)
                 if included is not None:

@@ -18,8 +18,9 @@ from samcheck.source_map import Path, SourceMap, Span
 # Aliases let a tiny file describe an exponential tree ("billion laughs"). A 1 MB template
 # (CloudFormation's limit) has far fewer nodes; past this the file is refused as a parse error.
 MAX_NODES = 1_000_000
-# A template larger than CloudFormation's own 1 MB body limit by far is refused up front.
-MAX_FILE_BYTES = 50 * 1024 * 1024 + 1
+# CloudFormation takes at most a 1 MB template body; a file ten times that is refused unread, which
+# bounds parse time and memory for hostile input.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 _SHORT_FORMS = {"Ref": "Ref", "Condition": "Condition"}
 _YAML_TAG = "tag:yaml.org,2002:"
@@ -207,15 +208,21 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
-def load_document(path: FsPath) -> Document:
-    """Read and parse one template file. Never raises for bad content: problems are recorded."""
+def read_source(path: FsPath) -> bytes | Document:
+    """The file's bytes, or a document holding the reason it cannot be read."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return _parse_error(path, "", f"file is larger than {MAX_FILE_BYTES - 1} bytes", Span.point())
-        raw = path.read_bytes()
+            message = f"file is larger than {MAX_FILE_BYTES:,} bytes, far beyond a deployable template (1 MB)"
+            return _parse_error(path, "", message, Span.point())
+        return path.read_bytes()
     except OSError as error:
         return _parse_error(path, "", f"cannot read file: {error.strerror or error}", Span.point())
-    return parse_document(path, raw)
+
+
+def load_document(path: FsPath) -> Document:
+    """Read and parse one template file. Never raises for bad content: problems are recorded."""
+    raw = read_source(path)
+    return raw if isinstance(raw, Document) else parse_document(path, raw)
 
 
 def parse_document(path: FsPath, raw: bytes) -> Document:

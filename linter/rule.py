@@ -31,6 +31,8 @@ class Rule:
     tags: ClassVar[tuple[str, ...]] = ()
     # False for rules about the file itself, which also run when it could not be parsed.
     needs_template: ClassVar[bool] = True
+    # True for rules that look beyond the template (package sizes): never served from the cache.
+    reads_disk: ClassVar[bool] = False
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -27,3 +27,9 @@ def write_template(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the user's real cache."""
+    monkeypatch.setenv("SAMCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -42,6 +42,7 @@ class LambdaPackageUnzippedSize(Rule):
     summary = "Function code plus its layers over 250 MB unzipped, measured on disk"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
     tags = ("lambda", "package")
+    reads_disk = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-package-unzipped-max")

@@ -31,6 +31,7 @@ class LambdaPackageZippedSize(Rule):
     summary = "Zipped package over 50 MB: too big for a direct upload, fine through S3"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
     tags = ("lambda", "package")
+    reads_disk = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-package-zipped-max")

@@ -35,6 +35,7 @@ class LambdaLayerSize(Rule):
     summary = "A layer over 250 MB unzipped, measured on disk"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
     tags = ("lambda", "package")
+    reads_disk = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-package-unzipped-max")

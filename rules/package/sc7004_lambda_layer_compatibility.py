@@ -49,6 +49,7 @@ class LambdaLayerCompatibility(Rule):
     summary = "A function uses a layer of this template that does not list its runtime or architecture"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html"
     tags = ("lambda", "package")
+    reads_disk = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

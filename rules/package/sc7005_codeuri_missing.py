@@ -28,6 +28,7 @@ class CodeUriMissing(Rule):
     summary = "A local CodeUri or ContentUri path does not exist"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-cli-command-reference-sam-build.html"
     tags = ("sam", "package")
+    reads_disk = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         folder = context.document.path.parent

@@ -1,0 +1,117 @@
+"""A cache of parsed documents, SAM expansions and findings, keyed by content.
+
+The key covers everything a cached result depends on: the file's bytes and path, the versions of
+samcheck, the SAM translator and cfn-lint (its runtime data), the region, parameter values, the
+date runtime rules judge by, limit overrides and the set of rules. Rules that read the disk
+(package sizes) always run again; files the expansion read (a local ``AWS::Include``) are
+recorded with their size and modification time and checked on each hit.
+
+Entries are written atomically (a temporary file renamed into place), so concurrent runs never
+see half an entry; an entry that cannot be read is ignored and written again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from samcheck import __version__
+from samcheck.config import Settings
+from samcheck.expansion import Expansion
+from samcheck.findings import Finding
+from samcheck.loading import Document
+
+CACHE_FORMAT = 1
+
+
+@dataclass
+class Entry:
+    document: Document
+    expansion: Expansion | None
+    findings: list[Finding]  # of the rules that do not read the disk, before suppression
+    inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # other files read: (size, mtime)
+
+    def still_valid(self) -> bool:
+        return all(_signature(Path(path)) == signature for path, signature in self.inputs.items())
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def signatures(paths: list[str]) -> dict[str, tuple[int, int]]:
+    return {path: signature for path in paths if (signature := _signature(Path(path))) is not None}
+
+
+@cache
+def _versions() -> str:
+    parts = [f"samcheck={__version__}", f"format={CACHE_FORMAT}"]
+    for package in ("aws-sam-translator", "cfn-lint"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    return ";".join(parts)
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get("SAMCHECK_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("samcheck"))
+
+
+class Cache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def key(self, path: Path, raw: bytes, settings: Settings, rule_ids: list[str]) -> str:
+        digest = hashlib.sha256()
+        for part in (
+            _versions(),
+            str(path),
+            settings.effective_region,
+            repr(sorted(settings.parameter_overrides)),
+            settings.today.isoformat(),
+            repr(sorted(settings.limits)),
+            ",".join(sorted(rule_ids)),
+        ):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        digest.update(raw)
+        return digest.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key[2:]}.pickle"
+
+    def get(self, key: str) -> Entry | None:
+        try:
+            with self._file(key).open("rb") as stream:
+                entry = pickle.load(stream)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a truncated or foreign file: ignore it, it is rewritten below
+            return None
+        return entry if isinstance(entry, Entry) and entry.still_valid() else None
+
+    def put(self, key: str, entry: Entry) -> None:
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False, suffix=".tmp") as stream:
+                pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(stream.name, target)
+        except OSError:
+            return  # a read-only or full cache folder only costs speed
