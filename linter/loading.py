@@ -9,6 +9,7 @@ Nothing is constructed from tags but those, so no arbitrary objects can appear.
 from __future__ import annotations
 
 import math
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -211,7 +212,10 @@ def _decode(raw: bytes) -> str:
 def read_source(path: FsPath) -> bytes | Document:
     """The file's bytes, or a document holding the reason it cannot be read."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe would block the read forever, a device never end
+            return _parse_error(path, "", "not a regular file, so not a template", Span.point())
+        if info.st_size > MAX_FILE_BYTES:
             message = f"file is larger than {MAX_FILE_BYTES:,} bytes, far beyond a deployable template (1 MB)"
             return _parse_error(path, "", message, Span.point())
         return path.read_bytes()

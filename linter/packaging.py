@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -18,7 +19,10 @@ from pathlib import Path
 # What `sam build` leaves out of a package.
 EXCLUDED_FOLDERS = frozenset({".aws-sam", "__pycache__", ".git"})
 ARCHIVE_SUFFIXES = (".zip", ".jar")
-MAX_FILES = 2_000_000  # bounds the walk of a pathological tree
+# Bounds on the walk of a pathological tree (CodeUri: /); past them the sizes are lower bounds,
+# which still prove a limit is exceeded.
+MAX_FILES = 500_000
+WALK_SECONDS = 5.0
 _SAMPLE_FILES = 48
 _SAMPLE_BYTES = 256 * 1024
 _ZIP_ENTRY_OVERHEAD = 100  # bytes of headers per file in a zip archive
@@ -47,7 +51,10 @@ def _walk(folder: Path, boundary: Path) -> tuple[list[tuple[Path, int]], bool]:
     files: list[tuple[Path, int]] = []
     seen: set[Path] = set()
     stack = [folder]
+    deadline = time.monotonic() + WALK_SECONDS
     while stack:
+        if time.monotonic() > deadline:
+            return files, False
         current = stack.pop()
         real = current.resolve()
         if real in seen or not _inside(real, boundary):

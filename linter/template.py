@@ -118,6 +118,14 @@ class Template:
     def source(self) -> dict[str, Any]:
         return self.document.data or {}
 
+    @property
+    def source_resources(self) -> dict[str, dict[str, Any]]:
+        """The source template's resources that are mappings (whatever the file holds)."""
+        resources = self.source.get("Resources")
+        if not isinstance(resources, dict):
+            return {}
+        return {logical_id: r for logical_id, r in resources.items() if isinstance(r, dict)}
+
     @cached_property
     def resources(self) -> dict[str, Resource]:
         return {

@@ -44,12 +44,11 @@ class ServerlessWithoutTransform(Rule):
     tags = ("sam", "template")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        source = context.template.source
-        resources = source.get("Resources")
-        if declares_sam(source) or not isinstance(resources, dict):
+        template = context.template
+        if declares_sam(template.source):
             return
-        for logical_id, resource in resources.items():
-            resource_type = resource.get("Type") if isinstance(resource, dict) else None
+        for logical_id, resource in template.source_resources.items():
+            resource_type = resource.get("Type")
             if isinstance(resource_type, str) and resource_type.startswith(SAM_PREFIX):
                 _, span = context.document.source_map.nearest(("Resources", logical_id, "Type"))
                 yield context.report(

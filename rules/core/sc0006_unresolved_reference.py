@@ -64,12 +64,12 @@ class UnresolvedReference(Rule):
         transform = source.get("Transform")
         if "AWS::LanguageExtensions" in (transform if isinstance(transform, list) else [transform]):
             return  # Fn::ForEach introduces names that only exist inside its loop
-        resources = _mapping(source.get("Resources"))
+        resources = template.source_resources
         parameters = _mapping(source.get("Parameters"))
         sam_resources = {
             logical_id
             for logical_id, resource in resources.items()
-            if isinstance(resource, dict) and str(resource.get("Type", "")).startswith(SAM_PREFIX)
+            if str(resource.get("Type", "")).startswith(SAM_PREFIX)
         }
         expansion = template.expansion
         defined = set(resources) | set(parameters) | PSEUDO_PARAMETERS | set(expansion.resources)

@@ -47,8 +47,7 @@ class TemplateQuotas(Rule):
         resource_count = len(expansion.resources)
         limit = context.limit("cfn-resources-max")
         if resource_count > limit:
-            source_resources = template.source.get("Resources")
-            source_count = len(source_resources) if isinstance(source_resources, dict) else 0
+            source_count = len(template.source_resources)
             detail = (
                 f" after SAM expansion ({source_count} in the source template)"
                 if expansion.transformed

@@ -82,8 +82,8 @@ class LambdaAliasRequired(Rule):
             context.property(config, "DeploymentConfigName").value.single
             for config in context.of_type("AWS::CodeDeploy::DeploymentConfig")
         }
-        for logical_id, source in (template.source.get("Resources") or {}).items():
-            if not isinstance(source, dict) or source.get("Type") != "AWS::Serverless::Function":
+        for logical_id, source in template.source_resources.items():
+            if source.get("Type") != "AWS::Serverless::Function":
                 continue
             path: tuple[str, ...] = ("Resources", logical_id, "Properties", "DeploymentPreference", "Type")
             raw = get_path(template.source, path)

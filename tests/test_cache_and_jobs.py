@@ -1,0 +1,107 @@
+"""The cache and parallel runs change speed, never results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from samcheck.cache import Cache
+from samcheck.cli import cli
+from samcheck.config import Settings
+from samcheck.engine import lint_file
+from samcheck.registry import all_rules
+from tests.conftest import FIXTURES
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Timeout: {timeout}
+"""
+
+
+def findings(path: Path, cache: Cache | None) -> list[tuple[str, int, str]]:
+    result = lint_file(path, Settings(), all_rules(), cache)
+    return [(f.rule, f.span.line, f.message) for f in result.findings]
+
+
+def test_hits_return_what_a_fresh_run_returns(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=1000))
+    fresh = findings(template, None)
+    assert findings(template, cache) == fresh  # miss, written
+    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 1
+    assert findings(template, cache) == fresh  # hit
+    template.write_text(TEMPLATE.format(timeout=30))
+    assert not any(rule == "SC1001" for rule, _, _ in findings(template, cache))  # content changed
+
+
+def test_disk_rules_are_never_served_from_the_cache(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=30))
+    assert "SC7005" in {rule for rule, _, _ in findings(template, cache)}
+    (tmp_path / "src").mkdir()
+    assert "SC7005" not in {rule for rule, _, _ in findings(template, cache)}
+
+
+def test_included_files_invalidate_entries(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    (tmp_path / "api.yaml").write_text("swagger: '2.0'\ninfo: {title: a, version: '1'}\npaths: {}\n")
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n"
+        "    Properties:\n      StageName: prod\n      DefinitionBody:\n        Fn::Transform:\n"
+        "          Name: AWS::Include\n          Parameters: {Location: api.yaml}\n"
+    )
+    assert findings(template, cache) == []
+    (tmp_path / "api.yaml").write_text("swagger: [\n")  # now unreadable: a placeholder is used
+    key_files = list((tmp_path / "cache").rglob("*.pickle"))
+    assert len(key_files) == 1
+    assert findings(template, cache) == []
+    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 1  # rewritten in place
+
+
+def test_corrupt_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=1000))
+    expected = findings(template, cache)
+    (entry,) = (tmp_path / "cache").rglob("*.pickle")
+    entry.write_bytes(b"\x80\x04garbage")
+    assert findings(template, cache) == expected
+    assert entry.read_bytes() != b"\x80\x04garbage"
+
+
+def test_unwritable_cache_costs_only_speed(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=1000))
+    assert findings(template, Cache(blocker / "cache")) == findings(template, None)
+
+
+def test_parallel_output_is_identical_and_ordered(tmp_path: Path) -> None:
+    folders = []
+    for index in range(6):
+        folder = tmp_path / f"app{index}"
+        folder.mkdir()
+        (folder / "template.yaml").write_text(TEMPLATE.format(timeout=1000 + index))
+        folders.append(str(folder))
+    example = str(FIXTURES / "example" / "template.yaml")
+    outputs = []
+    for jobs in ("1", "2", "4"):
+        result = CliRunner().invoke(cli, ["--format", "json", "--no-cache", "-j", jobs, *folders, example])
+        assert result.exit_code == 1, result.output
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0] == outputs[1] == outputs[2]
+    files = [f["file"] for f in outputs[0]["findings"]]
+    assert files == sorted(files, key=[*[str(Path(f) / "template.yaml") for f in folders], example].index)

@@ -1,0 +1,174 @@
+"""Hostile input ends in a finding or a usage error, in bounded time, never in a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from samcheck.cli import cli
+from samcheck.loading import load_document
+from samcheck.resources import load_json
+from tests.conftest import CORPUS, FIXTURES
+
+
+def lint_json(*args: str) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(cli, ["--format", "json", "--no-cache", "-j", "1", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, load_json("findings.schema.json"))
+    return result.exit_code, document
+
+
+def rules_of(document: dict[str, Any]) -> set[str]:
+    return {finding["rule"] for finding in document["findings"]}
+
+
+def test_hostile_files_are_findings_and_the_others_are_still_checked(tmp_path: Path) -> None:
+    hostile = {
+        "bomb.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"a{i}: &a{i} [{', '.join(['*a' + (str(i - 1) if i > 1 else '')] * 9)}]\n" for i in range(1, 9)
+        ),
+        "deep.yaml": "Resources: " + "[" * 3000 + "]" * 3000 + "\n",
+        "long-line.yaml": "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: "
+        + "q" * 2_000_000
+        + "}\n",
+        "garbage.yaml": None,
+        "latin1.yaml": None,
+        "loop.yaml": "Conditions:\n  A: !Condition B\n  B: !Condition A\nResources:\n  F:\n"
+        "    Type: AWS::Lambda::Function\n    Properties: {Timeout: !If [A, 1000, 2000]}\n",
+    }
+    for name, text in hostile.items():
+        if text is not None:
+            (tmp_path / name).write_text(text)
+    (tmp_path / "garbage.yaml").write_bytes(random.Random(7).randbytes(4096))
+    (tmp_path / "latin1.yaml").write_bytes(
+        "Resources:\n  Caf\xe9: {Type: AWS::SNS::Topic}\n".encode("latin-1")
+    )
+    with (tmp_path / "huge.yaml").open("wb") as stream:
+        stream.truncate(50 * 1024 * 1024)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    good = tmp_path / "good" / "template.yaml"
+    good.parent.mkdir()
+    good.write_text("Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Timeout: 1000}\n")
+    paths = [str(tmp_path / name) for name in [*hostile, "huge.yaml", "pipe.yaml"]] + [str(good)]
+    started = time.perf_counter()
+    code, document = lint_json(*paths)
+    assert time.perf_counter() - started < 30
+    assert code == 1
+    by_file = {}
+    for finding in document["findings"]:
+        by_file.setdefault(Path(finding["file"]).name, set()).add(finding["rule"])
+    for name in ("bomb.yaml", "deep.yaml", "garbage.yaml", "latin1.yaml", "huge.yaml", "pipe.yaml"):
+        assert by_file.get(name) == {"SC0001"}, (name, by_file.get(name))
+    assert "SC1001" in by_file["template.yaml"]  # the good file is still checked
+    assert document["summary"]["files"] == len(paths)
+
+
+def test_code_uri_pointing_at_devices_and_outside(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Zero:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: a.h, CodeUri: /dev/zero}\n"
+        "  Up:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: a.h, CodeUri: ../../../../../../proc/self}\n"
+    )
+    started = time.perf_counter()
+    code, document = lint_json(str(template))
+    assert time.perf_counter() - started < 20
+    assert code in (0, 1)
+    assert not any(f["message"].startswith("samcheck failed") for f in document["findings"])
+
+
+def test_no_network_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("samcheck tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    code, document = lint_json(str(FIXTURES))
+    assert code == 1 and document["summary"]["files"] > 50
+    assert not any("network" in finding["message"] for finding in document["findings"])
+
+
+# -- property-based: mutate real templates ------------------------------------------------
+
+CORPUS_SAMPLE = sorted(CORPUS.glob("*/template.yaml"))[::40] if CORPUS.is_dir() else []
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+def _mutate(data: Any, draw: Any) -> Any:
+    paths = [p for p in _paths(data) if p]
+    for _ in range(draw(st.integers(1, 4))):
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = data
+        for step in path[:-1]:
+            parent = parent[step]
+        last = path[-1]
+        action = draw(st.sampled_from(["delete", "null", "type", "swap", "number"]))
+        try:
+            if action == "delete":
+                del parent[last]
+            elif action == "null":
+                parent[last] = None
+            elif action == "type":
+                parent[last] = draw(st.sampled_from([[], {}, "text", 3, True, [None], {"Ref": 7}]))
+            elif action == "number":
+                parent[last] = draw(st.sampled_from([-1, 0, 10**12, 1.5, "900", "NaN"]))
+            else:
+                other = draw(st.sampled_from(paths))
+                holder = data
+                for step in other[:-1]:
+                    holder = holder[step]
+                parent[last], holder[other[-1]] = holder[other[-1]], parent[last]
+        except (KeyError, IndexError, TypeError):
+            continue
+        paths = [p for p in _paths(data) if p]
+    return data
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS_SAMPLE, reason="shared corpus not present")
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_corpus_templates_never_crash(
+    data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    source = data.draw(st.sampled_from(CORPUS_SAMPLE))
+    template = load_document(source).data
+    mutated = _mutate(template, data.draw)
+    path = tmp_path_factory.mktemp("mutated") / "template.json"
+    path.write_text(json.dumps(mutated, default=str))
+    code, document = lint_json(str(path))
+    assert code in (0, 1, 2)
+    crashes = [
+        f
+        for f in document["findings"]
+        if "internal error" in f["message"] or "samcheck failed" in f["message"]
+    ]
+    assert not crashes, crashes
