@@ -12,13 +12,9 @@ see half an entry; an entry that cannot be read is ignored and written again.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-import tempfile
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from samcheck import __version__
@@ -55,6 +51,8 @@ def signatures(paths: list[str]) -> dict[str, tuple[int, int]]:
 
 @cache
 def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     parts = [f"samcheck={__version__}", f"format={CACHE_FORMAT}"]
     for package in ("aws-sam-translator", "cfn-lint"):
         try:
@@ -78,6 +76,8 @@ class Cache:
         self.folder = folder
 
     def key(self, path: Path, raw: bytes, settings: Settings, rule_ids: list[str]) -> str:
+        import hashlib
+
         digest = hashlib.sha256()
         for part in (
             _versions(),
@@ -97,6 +97,8 @@ class Cache:
         return self.folder / key[:2] / f"{key[2:]}.pickle"
 
     def get(self, key: str) -> Entry | None:
+        import pickle
+
         try:
             with self._file(key).open("rb") as stream:
                 entry = pickle.load(stream)
@@ -107,6 +109,9 @@ class Cache:
         return entry if isinstance(entry, Entry) and entry.still_valid() else None
 
     def put(self, key: str, entry: Entry) -> None:
+        import pickle
+        import tempfile
+
         target = self._file(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ tagged so that each resource it generates can be traced back to it.
 from __future__ import annotations
 
 import copy
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -253,6 +252,8 @@ def _translate(
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
+
+    import logging
 
     # The translator logs feature-toggle lookups as warnings; they say nothing to a user.
     logging.getLogger("samtranslator").setLevel(logging.ERROR)

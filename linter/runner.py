@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -38,6 +35,10 @@ def _run(job: Job, cache_dir: Path | None) -> FileResult:
 def run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None) -> list[FileResult]:
     if workers <= 1 or len(jobs) < 2:
         return [_run(job, cache_dir) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     workers = min(workers, len(jobs))

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.findings import Finding, Severity
-from samcheck.graph import referenced
+from samcheck.references import referenced
 from samcheck.rule import Rule, RuleContext
 from samcheck.template import Related, Resource
 

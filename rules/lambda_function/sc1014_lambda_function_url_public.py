@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.findings import Finding, Severity
-from samcheck.graph import referenced
+from samcheck.references import referenced
 from samcheck.rule import Rule, RuleContext
 
 

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from samcheck.checks import as_number
 from samcheck.findings import Finding, Severity
-from samcheck.graph import referenced
+from samcheck.references import referenced
 from samcheck.rule import Rule, RuleContext
 
 # The oldest version of each runtime family that supports SnapStart (Lambda SnapStart docs).

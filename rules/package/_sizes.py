@@ -1,6 +1,6 @@
 """What the package rules share: a function's layers in the template, and byte formatting."""
 
-from samcheck.graph import referenced
+from samcheck.references import referenced
 from samcheck.template import Resource, Template
 
 MB = 1024 * 1024

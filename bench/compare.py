@@ -1,0 +1,140 @@
+"""samcheck against cfn-lint, side by side, on this machine, in one run.
+
+    .venv/bin/python bench/compare.py [--repeat 5] [--corpus-repeat 3] [--markdown]
+
+Scenarios: (a) one small SAM template, cold process; (a') one plain CloudFormation template,
+cold; (b) every template of the shared corpus in one process (samcheck with its default --jobs,
+no cache); (c) the same with samcheck's cache warm. Each tool runs in a fresh process; the tools
+alternate within each repetition so that noise on a shared machine hits both alike. Reported:
+median wall time, the ratio samcheck/cfn-lint, and peak resident memory of the process tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "serverless-patterns"
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_kb: int
+
+
+def run(command: list[str], env: dict[str, str]) -> Sample:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, _, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    # ru_maxrss of the child covers itself; workers it forked report to it (RUSAGE_CHILDREN).
+    return Sample(elapsed, usage.ru_maxrss)
+
+
+def corpus_files(samcheck: str, env: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The corpus templates, less those that make cfn-lint abort the whole run.
+
+    cfn-lint 1.58 stops a multi-file run with a traceback on a template with an empty
+    Resources, Parameters or Outputs section; samcheck reports those as SC0005, which is how
+    they are found here. Both tools get the same remaining list.
+    """
+    files = sorted(str(p) for p in CORPUS.rglob("template.y*ml"))
+    report = subprocess.run(
+        [samcheck, "--format", "json", "--fail-level", "never", "--no-cache", "--select", "SC0005", *files],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    crashing = sorted({f["file"] for f in json.loads(report.stdout)["findings"]})
+    return [f for f in files if f not in crashing], crashing
+
+
+def measure(
+    name: str, commands: dict[str, list[str]], repeat: int, env: dict[str, str]
+) -> dict[str, list[Sample]]:
+    samples: dict[str, list[Sample]] = {tool: [] for tool in commands}
+    for _ in range(repeat):
+        for tool, command in commands.items():
+            samples[tool].append(run(command, env))
+    print(f"  {name}: done", file=sys.stderr)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--repeat", type=int, default=7, help="runs per tool for the single-template scenarios"
+    )
+    parser.add_argument("--corpus-repeat", type=int, default=3, help="runs per tool for the corpus scenarios")
+    args = parser.parse_args()
+    samcheck, cfn_lint = str(BIN / "samcheck"), str(BIN / "cfn-lint")
+    sam_template = str(ROOT / "fixtures" / "example" / "template.yaml")
+    plain_template = str(ROOT / "bench" / "plain.yaml")
+    cache = Path(tempfile.mkdtemp(prefix="samcheck-bench-cache-"))
+    # Both tools run as installed for a user: with bytecode caches (pip compiles cfn-lint's at
+    # install time; an editable samcheck writes its own on the warm-up run below).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["SAMCHECK_CACHE_DIR"] = str(cache)
+    files, crashing = corpus_files(samcheck, env)
+    common = ["--format", "json", "--fail-level", "never"]
+    scenarios = {
+        "(a) one SAM template, cold": {
+            "samcheck": [samcheck, *common, "--no-cache", sam_template],
+            "cfn-lint": [cfn_lint, "--format", "json", "--", sam_template],
+        },
+        "(a') one plain template, cold": {
+            "samcheck": [samcheck, *common, "--no-cache", plain_template],
+            "cfn-lint": [cfn_lint, "--format", "json", "--", plain_template],
+        },
+        f"(b) corpus, {len(files)} templates": {
+            "samcheck": [samcheck, *common, "--no-cache", *files],
+            "cfn-lint": [cfn_lint, "--format", "json", "--", *files],
+        },
+    }
+    for commands in scenarios.values():  # warm-up: bytecode, file-system cache
+        for command in commands.values():
+            run(command[: -len(files)] + files[:5] if len(command) > len(files) else command, env)
+    results = {}
+    for name, commands in scenarios.items():
+        repeat = args.corpus_repeat if name.startswith("(b)") else args.repeat
+        results[name] = measure(name, commands, repeat, env)
+    subprocess.run(
+        [samcheck, *common, *files], env=env, stdout=subprocess.DEVNULL, check=False
+    )  # fill the cache
+    warm = measure("(c) warm", {"samcheck": [samcheck, *common, *files]}, args.corpus_repeat, env)
+    results[f"(c) corpus, {len(files)} templates, warm cache"] = {
+        "samcheck": warm["samcheck"],
+        "cfn-lint": results[f"(b) corpus, {len(files)} templates"]["cfn-lint"],
+    }
+    shutil.rmtree(cache, ignore_errors=True)
+
+    print("| scenario | samcheck median | cfn-lint median | ratio | samcheck peak MB | cfn-lint peak MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, samples in results.items():
+        ours = statistics.median(s.seconds for s in samples["samcheck"])
+        theirs = statistics.median(s.seconds for s in samples["cfn-lint"])
+        our_peak = max(s.peak_kb for s in samples["samcheck"]) / 1024
+        their_peak = max(s.peak_kb for s in samples["cfn-lint"]) / 1024
+        ratio = f"1/{theirs / ours:.1f}"
+        print(f"| {name} | {ours:.2f} s | {theirs:.2f} s | {ratio} | {our_peak:.0f} | {their_peak:.0f} |")
+    runs = f"runs per tool: {args.repeat} single-template, {args.corpus_repeat} corpus"
+    left_out = ", ".join(Path(f).parent.name for f in crashing)
+    print(f"\nCorpus: {len(files)} templates; left out for both tools, as they abort cfn-lint: {left_out}.")
+    print(f"\n{os.cpu_count()} cores; samcheck with its default --jobs; {runs}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+from collections.abc import Iterator
+
+from samcheck.checks import as_number
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.template import Related
+from samcheck.wiring import event_sources
+
+
+class SqsVisibilityTimeout(Rule):
+    """A queue's ``VisibilityTimeout`` must be at least the ``Timeout`` of the function that reads
+    it, or Lambda refuses to create the event source mapping ("Queue visibility timeout … is less
+    than Function timeout"). AWS recommends six times the function timeout plus the batching window,
+    so that retries after throttling do not hand a message out twice (warning; the factor is the
+    limit ``sqs-visibility-timeout-factor``). Defaults count: a queue without ``VisibilityTimeout``
+    has 30 s, a function without ``Timeout`` 3 s, and the queue SAM creates for an SNS event with
+    ``SqsSubscription: true`` keeps the 30 s default.
+
+    **Anti-pattern**
+
+    ```yaml
+    Queue:
+      Type: AWS::SQS::Queue          # VisibilityTimeout: 30 (default)
+    Consumer:
+      Type: AWS::Serverless::Function
+      Properties:
+        Timeout: 60
+        Events:
+          Orders:
+            Type: SQS
+            Properties:
+              Queue: !GetAtt Queue.Arn
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Queue:
+      Type: AWS::SQS::Queue
+      Properties:
+        VisibilityTimeout: 360       # 6 x 60 s
+    ```
+    """
+
+    id = "SC3001"
+    name = "sqs-visibility-timeout"
+    severity = Severity.ERROR
+    summary = "Queue VisibilityTimeout below the consuming function's Timeout (6x recommended)"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
+    tags = ("sqs", "lambda", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        factor = context.limit("sqs-visibility-timeout-factor")
+        for wiring in event_sources(template):
+            if wiring.kind != "sqs" or wiring.source is None or wiring.source.resource is None:
+                continue
+            if wiring.function is None:
+                continue
+            queue, function = wiring.source.resource, wiring.function
+            visibility = template.property(queue, "VisibilityTimeout", context.limit("sqs-visibility-timeout-default"))
+            timeout = template.property(function, "Timeout", context.limit("lambda-timeout-default"))
+            window = as_number(template.property(wiring.mapping, "MaximumBatchingWindowInSeconds", 0).value.single)
+            queue_seconds = as_number(visibility.value.single)
+            function_seconds = as_number(timeout.value.single)
+            if queue_seconds is None or function_seconds is None or window is None:
+                continue
+            recommended = factor * function_seconds + window
+            defaults = ", ".join(
+                text
+                for text, present in (("queue default", visibility.present), ("function default", timeout.present))
+                if not present
+            )
+            note = f" ({defaults})" if defaults else ""
+            related = [
+                Related(f"queue {queue.source_id}: VisibilityTimeout {queue_seconds:g} s", visibility.location.span),
+                Related(f"function {function.source_id}: Timeout {function_seconds:g} s", timeout.location.span),
+            ]
+            where = template.locate(wiring.mapping)
+            if queue_seconds < function_seconds:
+                yield context.report(
+                    where,
+                    f"queue {queue.source_id} has VisibilityTimeout {queue_seconds:g} s < Timeout "
+                    f"{function_seconds:g} s of {function.source_id}{note}, so the event source mapping cannot be "
+                    f"created; set VisibilityTimeout to at least {recommended:g} s ({factor:g} x Timeout + window)",
+                    resource=wiring.mapping.source_id,
+                    related=related,
+                )
+            elif queue_seconds < recommended:
+                yield context.report(
+                    where,
+                    f"queue {queue.source_id} has VisibilityTimeout {queue_seconds:g} s, less than the recommended "
+                    f"{factor:g} x {function_seconds:g} s Timeout of {function.source_id} + {window:g} s batching "
+                    f"window = {recommended:g} s{note}; raise it to {recommended:g} s",
+                    resource=wiring.mapping.source_id,
+                    related=related,
+                    severity=Severity.WARNING,
+                )
