@@ -62,9 +62,7 @@ def corpus_files(samcheck: str, env: dict[str, str]) -> tuple[list[str], list[st
     return [f for f in files if f not in crashing], crashing
 
 
-def measure(
-    name: str, commands: dict[str, list[str]], repeat: int, env: dict[str, str]
-) -> dict[str, list[Sample]]:
+def measure(name: str, commands: dict[str, list[str]], repeat: int, env: dict[str, str]) -> dict[str, list[Sample]]:
     samples: dict[str, list[Sample]] = {tool: [] for tool in commands}
     for _ in range(repeat):
         for tool, command in commands.items():
@@ -75,9 +73,7 @@ def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--repeat", type=int, default=7, help="runs per tool for the single-template scenarios"
-    )
+    parser.add_argument("--repeat", type=int, default=7, help="runs per tool for the single-template scenarios")
     parser.add_argument("--corpus-repeat", type=int, default=3, help="runs per tool for the corpus scenarios")
     args = parser.parse_args()
     samcheck, cfn_lint = str(BIN / "samcheck"), str(BIN / "cfn-lint")
@@ -111,9 +107,7 @@ def main() -> None:
     for name, commands in scenarios.items():
         repeat = args.corpus_repeat if name.startswith("(b)") else args.repeat
         results[name] = measure(name, commands, repeat, env)
-    subprocess.run(
-        [samcheck, *common, *files], env=env, stdout=subprocess.DEVNULL, check=False
-    )  # fill the cache
+    subprocess.run([samcheck, *common, *files], env=env, stdout=subprocess.DEVNULL, check=False)  # fill the cache
     warm = measure("(c) warm", {"samcheck": [samcheck, *common, *files]}, args.corpus_repeat, env)
     results[f"(c) corpus, {len(files)} templates, warm cache"] = {
         "samcheck": warm["samcheck"],

@@ -41,3 +41,11 @@ def parameter_related(template: Template, value: Value) -> tuple[Related, ...]:
     path = ("Parameters", value.parameter, "AllowedValues")
     _, span = template.document.source_map.nearest(path)
     return (Related(f"parameter {value.parameter} allows these values here", span),)
+
+
+_MEGABYTE = 1024 * 1024
+
+
+def megabytes(size: float) -> str:
+    """A byte count as people read it in messages, e.g. "250.0 MB"."""
+    return f"{size / _MEGABYTE:,.1f} MB"

@@ -79,43 +79,25 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE."
-)
-@click.option(
-    "--region", help="Region the templates are deployed to [default: config, AWS_REGION, us-east-1]."
-)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--region", help="Region the templates are deployed to [default: config, AWS_REGION, us-east-1].")
 @click.option("--parameter-overrides", help="Template parameters, SAM CLI syntax: 'Key=Value Key2=Value2'.")
-@click.option(
-    "--select", multiple=True, help="Only these rules (ids, id prefixes or slugs; comma-separated)."
-)
-@click.option(
-    "--ignore", multiple=True, help="Skip these rules (ids, id prefixes or slugs; comma-separated)."
-)
+@click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or slugs; comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or slugs; comma-separated).")
 @click.option(
     "--fail-level",
     type=click.Choice(FAIL_LEVELS),
     help="Lowest severity that fails the run [default: error].",
 )
-@click.option(
-    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge runtime lifecycle dates as of this day."
-)
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge runtime lifecycle dates as of this day.")
 @click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use only this config file."
 )
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to use [default: 0, all cores]."
-)
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to use [default: 0, all cores].")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache of expansions and findings.")
-@click.option(
-    "--cache-dir", type=click.Path(file_okay=False), help="Cache folder [default: the user cache folder]."
-)
-@click.option(
-    "--no-color", is_flag=True, help="No colour (also when NO_COLOR is set or output is not a terminal)."
-)
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder [default: the user cache folder].")
+@click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set or output is not a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 def check(
     paths: tuple[str, ...],
@@ -162,9 +144,7 @@ def check(
         work = []
         for path in discovery.files:
             settings = _settings_for(path, config_file, command_line, found)
-            work.append(
-                Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore))))
-            )
+            work.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
     except (ConfigError, KeyError) as error:
         _fail(str(error).strip("'\""))
     cache_folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
@@ -185,9 +165,7 @@ def check(
 
 
 @cli.command("rules")
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
     """List every rule with its id, slug, severity and summary."""
     from samcheck.registry import all_rules

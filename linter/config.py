@@ -43,12 +43,7 @@ class Settings:
 
     @property
     def effective_region(self) -> str:
-        return (
-            self.region
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or DEFAULT_REGION
-        )
+        return self.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
     def merged(self, command_line: dict[str, Any]) -> Settings:
         """These settings with the command line's values (those not None) on top."""

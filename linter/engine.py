@@ -111,9 +111,7 @@ def _apply_severity(findings: list[Finding], settings: Settings) -> list[Finding
     return result
 
 
-def lint_file(
-    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None
-) -> FileResult:
+def lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None) -> FileResult:
     """Lint one file. Never raises: a failure of samcheck itself becomes a finding on the file."""
     try:
         return _lint_file(path, settings, rules, cache)
@@ -123,9 +121,7 @@ def lint_file(
         return FileResult(path, [finding], [])
 
 
-def _lint_file(
-    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None
-) -> FileResult:
+def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None) -> FileResult:
     limits = Limits(dict(settings.limits))
     source = read_source(path)
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply

@@ -79,9 +79,7 @@ def declares_sam(template: dict[str, Any]) -> bool:
     return SAM_TRANSFORM in names
 
 
-def expand(
-    template: dict[str, Any], parameter_values: dict[str, Any], region: str, folder: FsPath
-) -> Expansion:
+def expand(template: dict[str, Any], parameter_values: dict[str, Any], region: str, folder: FsPath) -> Expansion:
     """The template as CloudFormation will see it, each resource traced to its origin."""
     resources = template.get("Resources")
     if not isinstance(resources, dict) or not declares_sam(template) or not resources:
@@ -115,8 +113,7 @@ def _unexpanded(template: dict[str, Any], sam_skipped: bool = False) -> Expansio
     kept = {
         logical_id: resource
         for logical_id, resource in (resources.items() if isinstance(resources, dict) else [])
-        if isinstance(resource, dict)
-        and not (sam_skipped and str(resource.get("Type", "")).startswith(SAM_PREFIX))
+        if isinstance(resource, dict) and not (sam_skipped and str(resource.get("Type", "")).startswith(SAM_PREFIX))
     }
     origins = {logical_id: Origin(logical_id, str(r.get("Type", ""))) for logical_id, r in kept.items()}
     return Expansion(kept, origins, template)
@@ -145,7 +142,9 @@ def _prepare(template: dict[str, Any], folder: FsPath, inputs: list[str]) -> dic
             **(metadata if isinstance(metadata, dict) else {}),
             _ORIGIN_MARKER: logical_id,
         }
-        properties = resource.get("Properties")
+        if resource.get("Properties") is None:
+            resource["Properties"] = {}  # everything may come from Globals
+        properties = resource["Properties"]
         if not isinstance(properties, dict):
             continue
         _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs)
@@ -164,11 +163,7 @@ def _prepare(template: dict[str, Any], folder: FsPath, inputs: list[str]) -> dic
         elif isinstance(value, str) and not value.startswith("s3://"):
             local[logical_id] = value
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
-        elif (
-            value is None
-            and resource_type == "AWS::Serverless::Function"
-            and isinstance(global_code_uri, str)
-        ):
+        elif value is None and resource_type == "AWS::Serverless::Function" and isinstance(global_code_uri, str):
             local[logical_id] = global_code_uri
     if isinstance(global_code_uri, str) and not global_code_uri.startswith("s3://"):
         function_globals["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/globals"
@@ -181,19 +176,13 @@ def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str,
     package_type = properties.get("PackageType", function_globals.get("PackageType", "Zip"))
     if package_type == "Image":
         if "ImageUri" not in properties and "ImageUri" not in function_globals:
-            properties["ImageUri"] = (
-                f"{ACCOUNT_ID_PLACEHOLDER}.dkr.ecr.us-east-1.amazonaws.com/samcheck:latest"
-            )
-    elif (
-        not any(key in properties for key in ("CodeUri", "InlineCode")) and "CodeUri" not in function_globals
-    ):
+            properties["ImageUri"] = f"{ACCOUNT_ID_PLACEHOLDER}.dkr.ecr.us-east-1.amazonaws.com/samcheck:latest"
+    elif not any(key in properties for key in ("CodeUri", "InlineCode")) and "CodeUri" not in function_globals:
         # sam build packages the template's folder; that folder is not measured as a package.
         properties["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/default"
 
 
-def _inline_includes(
-    node: Any, folder: FsPath, placeholder: dict[str, Any] | None, inputs: list[str]
-) -> None:
+def _inline_includes(node: Any, folder: FsPath, placeholder: dict[str, Any] | None, inputs: list[str]) -> None:
     """Replace ``Fn::Transform: AWS::Include`` of a local file by the file's content.
 
     An API definition that cannot be read here (on S3, or missing) becomes an empty one,
@@ -205,11 +194,7 @@ def _inline_includes(
     while stack:
         current = stack.pop()
         items = (
-            current.items()
-            if isinstance(current, dict)
-            else enumerate(current)
-            if isinstance(current, list)
-            else ()
+            current.items() if isinstance(current, dict) else enumerate(current) if isinstance(current, list) else ()
         )
         for key, value in list(items):
             transform = value.get("Fn::Transform") if isinstance(value, dict) and len(value) == 1 else None
@@ -247,13 +232,13 @@ def _session(region: str) -> Any:
 def _translate(
     template: dict[str, Any], parameter_values: dict[str, Any], region: str, errors: list[TransformError]
 ) -> dict[str, Any] | None:
+    import logging
+
     from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
     from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
-
-    import logging
 
     # The translator logs feature-toggle lookups as warnings; they say nothing to a user.
     logging.getLogger("samtranslator").setLevel(logging.ERROR)
@@ -346,13 +331,9 @@ def _generated_origin(logical_id: str, marker: str | None, sources: dict[str, An
     if marker is None:
         for api_id, event_type in IMPLICIT_APIS.items():
             if logical_id.startswith(api_id):
-                return _implicit_api_origin(event_type, sources) or Origin(
-                    api_id, SAM_PREFIX + event_type, None, True
-                )
+                return _implicit_api_origin(event_type, sources) or Origin(api_id, SAM_PREFIX + event_type, None, True)
         # Resources the translator adds for the whole template (e.g. the CodeDeploy application).
-        marker = next(
-            (name for name in sorted(sources, key=len, reverse=True) if logical_id.startswith(name)), None
-        )
+        marker = next((name for name in sorted(sources, key=len, reverse=True) if logical_id.startswith(name)), None)
         if marker is None:
             return Origin(logical_id, "", None, True)
     source = sources.get(marker)

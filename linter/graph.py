@@ -113,10 +113,7 @@ class ResourceGraph:
         for resource_type, function_path, source_path in _INVOKERS:
             if resource.type == resource_type:
                 self._link_invoker(resource, function_path, source_path)
-        if (
-            resource.type == "AWS::Lambda::EventInvokeConfig"
-            or resource.type == "AWS::Lambda::EventSourceMapping"
-        ):
+        if resource.type == "AWS::Lambda::EventInvokeConfig" or resource.type == "AWS::Lambda::EventSourceMapping":
             functions = self._targets(properties.get("FunctionName"))
             for outcome in ("OnSuccess", "OnFailure"):
                 path = ("DestinationConfig", outcome, "Destination")
@@ -139,9 +136,7 @@ class ResourceGraph:
                 if self.template.resources[name].type == "AWS::Lambda::Function":
                     self._link(logical_id, name, "event_source", logical_id, ("Body", *inner))
         if resource.type in ("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration"):
-            path = (
-                ("Integration", "Uri") if resource.type == "AWS::ApiGateway::Method" else ("IntegrationUri",)
-            )
+            path = ("Integration", "Uri") if resource.type == "AWS::ApiGateway::Method" else ("IntegrationUri",)
             api_key = "RestApiId" if resource.type == "AWS::ApiGateway::Method" else "ApiId"
             for api, _ in self._targets(properties.get(api_key)):
                 for name, _ in self._targets(get_path(properties, path)):

@@ -231,9 +231,7 @@ class Resolver:
         if not (isinstance(argument, list) and len(argument) == 2):
             raise UnresolvedError("Fn::Join")
         results = []
-        for delimiter, items in _product(
-            [self._eval(argument[0], context), self._eval(argument[1], context)]
-        ):
+        for delimiter, items in _product([self._eval(argument[0], context), self._eval(argument[1], context)]):
             if not isinstance(items, list) or not isinstance(delimiter, str):
                 raise UnresolvedError("Fn::Join")
             results.append(delimiter.join(_text(item) for item in items if item is not NO_VALUE))

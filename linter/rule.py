@@ -66,9 +66,7 @@ class RuleContext:
     def of_type(self, *types: str) -> Iterator[Resource]:
         return self.template.of_type(*types)
 
-    def property(
-        self, resource: Resource, path: tuple[str | int, ...] | str, default: Any = None
-    ) -> Property:
+    def property(self, resource: Resource, path: tuple[str | int, ...] | str, default: Any = None) -> Property:
         return self.template.property(resource, path, default)
 
     def limit(self, name: str) -> float:

@@ -77,15 +77,15 @@ def test_json_output_matches_schema_and_positions(write_template) -> None:
     by_rule = {f["rule"]: f for f in document["findings"]}
     memory = by_rule["SC1002"]
     assert (memory["line"], memory["column"], memory["resource"]) == (42, 3, "ReportFunction")
-    assert (
-        memory["related"][0]["line"] == 23
-        and "Globals.Function.MemorySize" in memory["related"][0]["message"]
-    )
+    assert memory["related"][0]["line"] == 23 and "Globals.Function.MemorySize" in memory["related"][0]["message"]
     timeout = by_rule["SC1001"]
     assert (timeout["line"], timeout["column"], timeout["end_line"]) == (45, 7, 45)
     assert "1200 s (allowed by parameter ReportTimeout)" in timeout["message"]
     assert "900" in timeout["message"]
-    assert document["summary"] == {"files": 1, "errors": 3, "warnings": 0, "info": 0}
+    wiring = by_rule["SC3001"]
+    assert (wiring["line"], wiring["resource"]) == (36, "OrderConsumer")  # the Events entry
+    assert {r["line"] for r in wiring["related"]} == {29, 31}  # the queue and the function
+    assert document["summary"] == {"files": 1, "errors": 4, "warnings": 2, "info": 0}
 
 
 def test_output_file_and_quiet_text(tmp_path: Path) -> None:
@@ -155,8 +155,7 @@ def test_config_file_values_and_errors(write_template, tmp_path: Path) -> None:
 def test_metadata_suppression(write_template) -> None:
     per_resource = BAD_TIMEOUT.replace(
         "    Type: AWS::Serverless::Function\n",
-        "    Type: AWS::Serverless::Function\n"
-        "    Metadata:\n      samcheck:\n        ignore: [lambda-timeout-range]\n",
+        "    Type: AWS::Serverless::Function\n    Metadata:\n      samcheck:\n        ignore: [lambda-timeout-range]\n",
     )
     assert run(str(write_template(per_resource, "a/template.yaml")))[0] == 0
     file_wide = "Metadata:\n  samcheck:\n    ignore: [SC1]\n" + BAD_TIMEOUT
@@ -180,9 +179,7 @@ def test_globals_suppression_on_each_function(write_template) -> None:
 def test_folders_and_globs(tmp_path: Path) -> None:
     (tmp_path / "app" / "nested").mkdir(parents=True)
     (tmp_path / "app" / "template.yaml").write_text(GOOD)
-    (tmp_path / "app" / "nested" / "queue.json").write_text(
-        '{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}'
-    )
+    (tmp_path / "app" / "nested" / "queue.json").write_text('{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}')
     (tmp_path / "app" / "nested" / "settings.yaml").write_text("name: not a template\n")
     (tmp_path / "app" / "node_modules").mkdir()
     (tmp_path / "app" / "node_modules" / "template.yaml").write_text("Resources: [\n")

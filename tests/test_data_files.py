@@ -31,9 +31,7 @@ def test_limits_table_validates_and_has_sources() -> None:
 
 def test_rules_repeat_no_limit_values() -> None:
     """Limits are data: no rule's code holds a number that the limits table holds."""
-    values = {
-        entry["value"] for entry in load_json("limits.json")["limits"].values() if entry["value"] >= 100
-    }
+    values = {entry["value"] for entry in load_json("limits.json")["limits"].values() if entry["value"] >= 100}
     for module in (ROOT / "rules").rglob("*.py"):
         numbers = {
             node.value
@@ -42,6 +40,4 @@ def test_rules_repeat_no_limit_values() -> None:
             and isinstance(node.value, (int, float))
             and not isinstance(node.value, bool)
         }
-        assert not numbers & values, (
-            f"{module.name} repeats {sorted(numbers & values)}; read them from the table"
-        )
+        assert not numbers & values, f"{module.name} repeats {sorted(numbers & values)}; read them from the table"

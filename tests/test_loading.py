@@ -51,9 +51,7 @@ Resources:
 
 
 def test_scalars_keep_cloudformation_meaning() -> None:
-    document = parse(
-        "AWSTemplateFormatVersion: 2010-09-09\nA: 1\nB: 1.5\nC: true\nD: null\nE: '30'\nF: yes\nG: 0x10\n"
-    )
+    document = parse("AWSTemplateFormatVersion: 2010-09-09\nA: 1\nB: 1.5\nC: true\nD: null\nE: '30'\nF: yes\nG: 0x10\n")
     data = document.data
     assert data["AWSTemplateFormatVersion"] == "2010-09-09"
     assert (data["A"], data["B"], data["C"], data["D"], data["E"], data["F"], data["G"]) == (

@@ -37,9 +37,7 @@ def rules_of(document: dict[str, Any]) -> set[str]:
 def test_hostile_files_are_findings_and_the_others_are_still_checked(tmp_path: Path) -> None:
     hostile = {
         "bomb.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\n"
-        + "".join(
-            f"a{i}: &a{i} [{', '.join(['*a' + (str(i - 1) if i > 1 else '')] * 9)}]\n" for i in range(1, 9)
-        ),
+        + "".join(f"a{i}: &a{i} [{', '.join(['*a' + (str(i - 1) if i > 1 else '')] * 9)}]\n" for i in range(1, 9)),
         "deep.yaml": "Resources: " + "[" * 3000 + "]" * 3000 + "\n",
         "long-line.yaml": "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: "
         + "q" * 2_000_000
@@ -53,9 +51,7 @@ def test_hostile_files_are_findings_and_the_others_are_still_checked(tmp_path: P
         if text is not None:
             (tmp_path / name).write_text(text)
     (tmp_path / "garbage.yaml").write_bytes(random.Random(7).randbytes(4096))
-    (tmp_path / "latin1.yaml").write_bytes(
-        "Resources:\n  Caf\xe9: {Type: AWS::SNS::Topic}\n".encode("latin-1")
-    )
+    (tmp_path / "latin1.yaml").write_bytes("Resources:\n  Caf\xe9: {Type: AWS::SNS::Topic}\n".encode("latin-1"))
     with (tmp_path / "huge.yaml").open("wb") as stream:
         stream.truncate(50 * 1024 * 1024)
     os.mkfifo(tmp_path / "pipe.yaml")
@@ -156,9 +152,7 @@ def _mutate(data: Any, draw: Any) -> Any:
 @pytest.mark.skipif(not CORPUS_SAMPLE, reason="shared corpus not present")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_mutated_corpus_templates_never_crash(
-    data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_mutated_corpus_templates_never_crash(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
     source = data.draw(st.sampled_from(CORPUS_SAMPLE))
     template = load_document(source).data
     mutated = _mutate(template, data.draw)
@@ -166,9 +160,5 @@ def test_mutated_corpus_templates_never_crash(
     path.write_text(json.dumps(mutated, default=str))
     code, document = lint_json(str(path))
     assert code in (0, 1, 2)
-    crashes = [
-        f
-        for f in document["findings"]
-        if "internal error" in f["message"] or "samcheck failed" in f["message"]
-    ]
+    crashes = [f for f in document["findings"] if "internal error" in f["message"] or "samcheck failed" in f["message"]]
     assert not crashes, crashes

@@ -114,9 +114,7 @@ def test_rule_is_documented_and_has_fixtures(rule: type) -> None:
     doc = rule_doc(rule)
     assert rule.summary and rule.url.startswith("https://"), rule
     assert len(doc.rationale) > 40, f"{rule.id}: docstring needs a rationale"
-    assert doc.anti_pattern and doc.best_practice, (
-        f"{rule.id}: docstring needs Anti-pattern and Best practice code"
-    )
+    assert doc.anti_pattern and doc.best_practice, f"{rule.id}: docstring needs Anti-pattern and Best practice code"
     fixtures = [p for p in fixture_files() if p.parent.name == rule.id]
     kinds = {read_expectation(p).near_miss for p in fixtures}
     assert kinds == {True, False}, f"{rule.id}: needs a fixture that triggers it and a near miss"

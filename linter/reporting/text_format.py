@@ -36,15 +36,11 @@ def _finding(console: Console, finding: Finding, lines: list[str]) -> None:
     if 0 < span.line <= len(lines):
         source = lines[span.line - 1].expandtabs(1)
         console.print(Text(f"      {source}", style="dim"))
-        width = (
-            max(1, min(span.end_column, len(source) + 1) - span.column) if span.end_line == span.line else 1
-        )
+        width = max(1, min(span.end_column, len(source) + 1) - span.column) if span.end_line == span.line else 1
         console.print(Text(" " * (5 + span.column) + "^" * width, style=_STYLE[finding.severity]))
     for related in finding.related:
         where = f"{related.file}:" if related.file and related.file != finding.file else ""
-        console.print(
-            Text(f"      ↳ {where}{related.span.line}:{related.span.column} {related.message}", style="dim")
-        )
+        console.print(Text(f"      ↳ {where}{related.span.line}:{related.span.column} {related.message}", style="dim"))
 
 
 def render_text(results: Sequence[FileResult], *, color: bool, quiet: bool) -> str:
@@ -52,9 +48,7 @@ def render_text(results: Sequence[FileResult], *, color: bool, quiet: bool) -> s
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = Console(
-        file=buffer, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, width=200
-    )
+    console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, width=200)
     for result in results:
         if not result.findings:
             continue
@@ -68,9 +62,7 @@ def render_text(results: Sequence[FileResult], *, color: bool, quiet: bool) -> s
         if total:
             errors, warnings = _plural(summary.errors, "error"), _plural(summary.warnings, "warning")
             counts = f"{errors}, {warnings}, {summary.info} info"
-            console.print(
-                f"Found {_plural(total, 'problem')} ({counts}) in {_plural(summary.files, 'file')}."
-            )
+            console.print(f"Found {_plural(total, 'problem')} ({counts}) in {_plural(summary.files, 'file')}.")
         else:
             console.print(f"All checks passed ({_plural(summary.files, 'file')}).")
     return buffer.getvalue()

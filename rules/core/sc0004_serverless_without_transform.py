@@ -53,7 +53,6 @@ class ServerlessWithoutTransform(Rule):
                 _, span = context.document.source_map.nearest(("Resources", logical_id, "Type"))
                 yield context.report(
                     span,
-                    f"{resource_type} needs the SAM transform; "
-                    f"add 'Transform: {SAM_TRANSFORM}' at the top level",
+                    f"{resource_type} needs the SAM transform; add 'Transform: {SAM_TRANSFORM}' at the top level",
                     resource=logical_id,
                 )

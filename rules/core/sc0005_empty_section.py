@@ -44,8 +44,7 @@ class EmptySection(Rule):
             if value and not isinstance(value, dict):
                 yield context.report(
                     span,
-                    f"{section} must be a mapping of logical IDs, not a {type(value).__name__}; "
-                    "fix its layout",
+                    f"{section} must be a mapping of logical IDs, not a {type(value).__name__}; fix its layout",
                 )
             elif not value and section == "Resources":
                 yield context.report(span, "Resources is empty; a template needs at least one resource")

@@ -48,11 +48,7 @@ class TemplateQuotas(Rule):
         limit = context.limit("cfn-resources-max")
         if resource_count > limit:
             source_count = len(template.source_resources)
-            detail = (
-                f" after SAM expansion ({source_count} in the source template)"
-                if expansion.transformed
-                else ""
-            )
+            detail = f" after SAM expansion ({source_count} in the source template)" if expansion.transformed else ""
             yield context.report(
                 source_map.nearest(("Resources",))[1],
                 f"{resource_count} resources{detail} > {limit:g} allowed in one stack; "

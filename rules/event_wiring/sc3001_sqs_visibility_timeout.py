@@ -68,12 +68,18 @@ class SqsVisibilityTimeout(Rule):
             recommended = factor * function_seconds + window
             defaults = ", ".join(
                 text
-                for text, present in (("queue default", visibility.present), ("function default", timeout.present))
+                for text, present in (
+                    ("queue default", visibility.present),
+                    ("function default", timeout.present),
+                )
                 if not present
             )
             note = f" ({defaults})" if defaults else ""
             related = [
-                Related(f"queue {queue.source_id}: VisibilityTimeout {queue_seconds:g} s", visibility.location.span),
+                Related(
+                    f"queue {queue.source_id}: VisibilityTimeout {queue_seconds:g} s",
+                    visibility.location.span,
+                ),
                 Related(f"function {function.source_id}: Timeout {function_seconds:g} s", timeout.location.span),
             ]
             where = template.locate(wiring.mapping)

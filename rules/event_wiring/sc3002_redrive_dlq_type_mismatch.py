@@ -59,7 +59,9 @@ class RedriveDlqTypeMismatch(Rule):
             kinds = {True: "FIFO", False: "standard"}
             related = []
             if target.resource is not None:
-                related.append(Related(f"dead-letter queue {target.name} defined here", template.locate(target.resource).span))
+                related.append(
+                    Related(f"dead-letter queue {target.name} defined here", template.locate(target.resource).span)
+                )
             yield context.report(
                 template.locate(queue, ("RedrivePolicy",)),
                 f"{kinds[source_fifo]} queue {queue.source_id} has a {kinds[target_fifo]} dead-letter queue "
@@ -67,4 +69,3 @@ class RedriveDlqTypeMismatch(Rule):
                 resource=queue.source_id,
                 related=related,
             )
-

@@ -45,11 +45,7 @@ class LambdaMemoryRange(Rule):
             memory = context.property(function, "MemorySize")
             offending = outside(memory.value, low, high)
             if offending:
-                kind = (
-                    "on Lambda Managed Instances"
-                    if managed
-                    else "for a function without CapacityProviderConfig"
-                )
+                kind = "on Lambda Managed Instances" if managed else "for a function without CapacityProviderConfig"
                 yield context.report(
                     memory.location,
                     f"MemorySize {memory.value.describe(offending, 'MB')} is outside "

@@ -68,7 +68,5 @@ def _layer_counts(context: RuleContext, raw: Any) -> list[int]:
     if isinstance(raw, list):
         return [len(raw)]
     return [
-        len(candidate)
-        for candidate in context.template.resolver.resolve(raw).candidates
-        if isinstance(candidate, list)
+        len(candidate) for candidate in context.template.resolver.resolve(raw).candidates if isinstance(candidate, list)
     ]

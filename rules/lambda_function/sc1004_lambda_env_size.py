@@ -57,8 +57,7 @@ class LambdaEnvSize(Rule):
                 if name in reserved:
                     yield context.report(
                         context.template.locate(function, (*path, name)),
-                        f"environment variable {name} is reserved by the Lambda runtime and cannot be set; "
-                        "rename it",
+                        f"environment variable {name} is reserved by the Lambda runtime and cannot be set; rename it",
                         resource=function.source_id,
                     )
             size, exact = _size(raw_variables, variables.single)

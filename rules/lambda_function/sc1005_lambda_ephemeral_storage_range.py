@@ -37,9 +37,7 @@ class LambdaEphemeralStorageRange(Rule):
         for function in context.of_type("AWS::Lambda::Function"):
             managed = "CapacityProviderConfig" in function.properties
             high = context.limit(
-                "lambda-ephemeral-storage-max-managed-instances"
-                if managed
-                else "lambda-ephemeral-storage-max"
+                "lambda-ephemeral-storage-max-managed-instances" if managed else "lambda-ephemeral-storage-max"
             )
             storage = context.property(function, ("EphemeralStorage", "Size"))
             offending = outside(storage.value, low, high)

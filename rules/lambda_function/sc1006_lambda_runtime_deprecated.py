@@ -72,9 +72,7 @@ class LambdaRuntimeDeprecated(Rule):
                     )
                 else:
                     continue
-                yield context.report(
-                    runtime.location, message + advice, resource=function.source_id, severity=severity
-                )
+                yield context.report(runtime.location, message + advice, resource=function.source_id, severity=severity)
 
 
 def _date(text: str | None) -> date | None:

@@ -51,9 +51,7 @@ class LambdaInlineCodeRuntime(Rule):
             if not code.present:
                 continue
             runtime = context.property(function, "Runtime")
-            unsupported = [
-                r for r in runtime.candidates if isinstance(r, str) and not r.startswith(INLINE_RUNTIMES)
-            ]
+            unsupported = [r for r in runtime.candidates if isinstance(r, str) and not r.startswith(INLINE_RUNTIMES)]
             if unsupported:
                 yield context.report(
                     code.location,

@@ -49,9 +49,7 @@ class LambdaProvisionedExceedsReserved(Rule):
         functions = {f.logical_id: f for f in context.of_type("AWS::Lambda::Function")}
         provisioned: dict[str, list[tuple[Resource, Property, float]]] = defaultdict(list)
         for holder in context.of_type("AWS::Lambda::Alias", "AWS::Lambda::Version"):
-            amount = context.property(
-                holder, ("ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
-            )
+            amount = context.property(holder, ("ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions"))
             number = as_number(amount.value.single)
             targets = {name for name, _, _ in referenced(holder.properties.get("FunctionName"), functions)}
             if number is not None and len(targets) == 1:

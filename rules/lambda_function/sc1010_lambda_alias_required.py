@@ -94,9 +94,7 @@ class LambdaAliasRequired(Rule):
             unknown = [
                 t
                 for t in unknown
-                if t not in predefined_deployment_types()
-                and t not in custom
-                and not t.startswith("CodeDeployDefault.")
+                if t not in predefined_deployment_types() and t not in custom and not t.startswith("CodeDeployDefault.")
             ]
             if unknown:
                 _, span = context.document.source_map.nearest(path)

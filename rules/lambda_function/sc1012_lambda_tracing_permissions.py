@@ -66,18 +66,14 @@ class LambdaTracingPermissions(Rule):
                     "xray:PutTraceSegments, so traces are "
                     "dropped; add the AWSXRayDaemonWriteAccess managed policy to the role",
                     resource=function.source_id,
-                    related=[
-                        Related(f"role {role.source_id} defined here", context.template.locate(role).span)
-                    ],
+                    related=[Related(f"role {role.source_id} defined here", context.template.locate(role).span)],
                 )
 
 
 def _grants_xray(context: RuleContext, role: Resource) -> bool | None:
     """True if the role can write traces, False if surely not, None if its policies are unknown."""
     resolver = context.template.resolver
-    documents = [
-        p.get("PolicyDocument") for p in role.properties.get("Policies") or [] if isinstance(p, dict)
-    ]
+    documents = [p.get("PolicyDocument") for p in role.properties.get("Policies") or [] if isinstance(p, dict)]
     for policy in context.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
         attached = policy.properties.get("Roles") or [policy.properties.get("RoleName")]
         if any(role.logical_id == name for name, _, _ in referenced(attached, {role.logical_id: role})):

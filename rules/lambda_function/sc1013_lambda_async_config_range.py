@@ -30,9 +30,7 @@ class LambdaAsyncConfigRange(Rule):
     id = "SC1013"
     name = "lambda-async-config-range"
     severity = Severity.ERROR
-    summary = (
-        "EventInvokeConfig MaximumRetryAttempts outside 0–2 or MaximumEventAgeInSeconds outside 60–21,600"
-    )
+    summary = "EventInvokeConfig MaximumRetryAttempts outside 0–2 or MaximumEventAgeInSeconds outside 60–21,600"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html"
     tags = ("lambda", "async")
 

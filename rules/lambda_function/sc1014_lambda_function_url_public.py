@@ -39,10 +39,7 @@ class LambdaFunctionUrlPublic(Rule):
             if "NONE" not in auth.candidates:
                 continue
             targets = sorted(
-                {
-                    resources[n].source_id
-                    for n, _, _ in referenced(url.properties.get("TargetFunctionArn"), resources)
-                }
+                {resources[n].source_id for n, _, _ in referenced(url.properties.get("TargetFunctionArn"), resources)}
             )
             target = targets[0] if targets else "the function"
             yield context.report(

@@ -71,9 +71,7 @@ class LambdaSnapstartIncompatible(Rule):
                 problems.append("provisioned concurrency")
             if function.properties.get("FileSystemConfigs"):
                 problems.append("an EFS file system (FileSystemConfigs)")
-            sizes = [
-                as_number(s) for s in context.property(function, ("EphemeralStorage", "Size")).candidates
-            ]
+            sizes = [as_number(s) for s in context.property(function, ("EphemeralStorage", "Size")).candidates]
             if any(size is not None and size > storage_max for size in sizes):
                 problems.append(f"ephemeral storage above {storage_max:g} MB")
             if problems:

@@ -1,9 +1,10 @@
 from collections.abc import Iterator
 
 from samcheck.artifacts import local_artifact
+from samcheck.checks import megabytes
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
-from samcheck.rules.package._sizes import layers_of, megabytes
+from samcheck.rules.package._sizes import layers_of
 from samcheck.template import Related
 
 

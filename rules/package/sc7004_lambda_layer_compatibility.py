@@ -55,9 +55,7 @@ class LambdaLayerCompatibility(Rule):
         template = context.template
         for function in context.of_type("AWS::Lambda::Function"):
             runtime = context.property(function, "Runtime").value.single
-            architectures = context.property(
-                function, "Architectures", default=[DEFAULT_ARCHITECTURE]
-            ).value.single
+            architectures = context.property(function, "Architectures", default=[DEFAULT_ARCHITECTURE]).value.single
             architecture = architectures[0] if isinstance(architectures, list) and architectures else None
             for layer in layers_of(template, function):
                 for key, wanted in (

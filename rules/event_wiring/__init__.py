@@ -1,0 +1,32 @@
+"""Event wiring rules: queues, topics, streams, dead-letter queues and destinations (SC3xxx)."""
+
+from samcheck.rule import Rule
+from samcheck.rules.event_wiring.sc3001_sqs_visibility_timeout import SqsVisibilityTimeout
+from samcheck.rules.event_wiring.sc3002_redrive_dlq_type_mismatch import RedriveDlqTypeMismatch
+from samcheck.rules.event_wiring.sc3003_lambda_dlq_type import LambdaDlqType
+from samcheck.rules.event_wiring.sc3004_sns_fifo_subscription import SnsFifoSubscription
+from samcheck.rules.event_wiring.sc3005_destination_type import DestinationType
+from samcheck.rules.event_wiring.sc3006_esm_batch_size import EsmBatchSize
+from samcheck.rules.event_wiring.sc3007_esm_parameter_range import EsmParameterRange
+from samcheck.rules.event_wiring.sc3008_sqs_attribute_range import SqsAttributeRange
+from samcheck.rules.event_wiring.sc3009_dlq_retention_shorter import DlqRetentionShorter
+from samcheck.rules.event_wiring.sc3010_fifo_name_suffix import FifoNameSuffix
+from samcheck.rules.event_wiring.sc3011_async_without_failure_handling import AsyncWithoutFailureHandling
+from samcheck.rules.event_wiring.sc3012_dynamodb_stream_readers import DynamodbStreamReaders
+from samcheck.rules.event_wiring.sc3013_eventbridge_targets import EventbridgeTargets
+
+RULES: list[type[Rule]] = [
+    SqsVisibilityTimeout,
+    RedriveDlqTypeMismatch,
+    LambdaDlqType,
+    SnsFifoSubscription,
+    DestinationType,
+    EsmBatchSize,
+    EsmParameterRange,
+    SqsAttributeRange,
+    DlqRetentionShorter,
+    FifoNameSuffix,
+    AsyncWithoutFailureHandling,
+    DynamodbStreamReaders,
+    EventbridgeTargets,
+]

@@ -1,0 +1,95 @@
+from collections.abc import Iterator
+
+from samcheck.expansion import SAM_PREFIX
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.template import Related, get_path
+from samcheck.wiring import QUEUE, TOPIC, is_fifo, target_of
+
+_SAM_TYPES = {"SQS": QUEUE, "SNS": TOPIC}
+
+
+class LambdaDlqType(Rule):
+    """A function's dead-letter target (``DeadLetterConfig.TargetArn``, SAM ``DeadLetterQueue``)
+    must be a standard SQS queue or a standard SNS topic. A FIFO queue or topic, or any other kind
+    of resource, cannot receive the failed events. In SAM, ``DeadLetterQueue.Type`` must name the
+    target's real type: SAM grants ``sqs:SendMessage`` or ``sns:Publish`` from it, so a wrong type
+    leaves the function without permission to write to its dead-letter target.
+
+    **Anti-pattern**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        DeadLetterQueue:
+          Type: SQS
+          TargetArn: !Ref FailuresTopic
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        DeadLetterQueue:
+          Type: SNS
+          TargetArn: !Ref FailuresTopic
+    ```
+    """
+
+    id = "SC3003"
+    name = "lambda-dlq-type"
+    severity = Severity.ERROR
+    summary = "A function's dead-letter target is FIFO, of the wrong kind, or not the SAM Type given"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
+    tags = ("lambda", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for function in context.of_type("AWS::Lambda::Function"):
+            target = target_of(template, get_path(function.properties, ("DeadLetterConfig", "TargetArn")))
+            if target is None or target.type is None:
+                continue
+            location = template.locate(function, ("DeadLetterConfig",))
+            related = (
+                [Related(f"{target.name} defined here", template.locate(target.resource).span)]
+                if target.resource
+                else []
+            )
+            if target.type not in (QUEUE, TOPIC):
+                yield context.report(
+                    location,
+                    f"dead-letter target {target.name} is a {target.type}; a function's dead-letter target must "
+                    "be a standard SQS queue or SNS topic",
+                    resource=function.source_id,
+                    related=related,
+                )
+                continue
+            if is_fifo(template, target):
+                yield context.report(
+                    location,
+                    f"dead-letter target {target.name} is FIFO; Lambda can only send failed events to a standard "
+                    "queue or topic, use one",
+                    resource=function.source_id,
+                    related=related,
+                )
+            if function.origin.source_type.startswith(SAM_PREFIX):
+                declared = template.resolver.resolve(
+                    get_path(
+                        template.source,
+                        ("Resources", function.source_id, "Properties", "DeadLetterQueue", "Type"),
+                    )
+                    or get_path(template.source, ("Globals", "Function", "DeadLetterQueue", "Type"))
+                ).single
+                if declared in _SAM_TYPES and _SAM_TYPES[declared] != target.type:
+                    actual = "SQS" if target.type == QUEUE else "SNS"
+                    yield context.report(
+                        location,
+                        f"DeadLetterQueue.Type is {declared} but {target.name} is an {actual} "
+                        f"{'queue' if actual == 'SQS' else 'topic'}, so SAM grants the wrong permission; "
+                        f"set Type: {actual}",
+                        resource=function.source_id,
+                        related=related,
+                    )

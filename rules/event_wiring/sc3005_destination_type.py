@@ -1,0 +1,111 @@
+from collections.abc import Iterator
+
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.template import Related, Resource, get_path
+from samcheck.wiring import BUCKET, BUS, FUNCTION, QUEUE, TOPIC, Target, event_source, is_fifo, target_of
+
+_ASYNC = {
+    QUEUE: "SQS queue",
+    TOPIC: "SNS topic",
+    FUNCTION: "Lambda function",
+    BUS: "EventBridge bus",
+    BUCKET: "S3 bucket",
+}
+_MAPPING_FAILURE = {QUEUE: "SQS queue", TOPIC: "SNS topic", BUCKET: "S3 bucket"}
+
+
+class DestinationType(Rule):
+    """Asynchronous invocation destinations (``EventInvokeConfig`` ``OnSuccess``/``OnFailure``) must be
+    a standard SQS queue, a standard SNS topic, a Lambda function or an EventBridge bus; an S3 bucket
+    only for ``OnFailure``. An event source mapping's ``OnFailure`` destination must be an SQS queue,
+    an SNS topic or an S3 bucket, and SQS sources have none at all (use the queue's redrive policy).
+    A FIFO queue or topic as destination deploys but never receives anything (warning).
+
+    **Anti-pattern**
+
+    ```yaml
+    EventInvokeConfig:
+      DestinationConfig:
+        OnSuccess:
+          Type: S3Bucket
+          Destination: !GetAtt Archive.Arn
+    ```
+
+    **Best practice**
+
+    ```yaml
+    EventInvokeConfig:
+      DestinationConfig:
+        OnFailure:
+          Type: S3Bucket
+          Destination: !GetAtt Archive.Arn
+    ```
+    """
+
+    id = "SC3005"
+    name = "destination-type"
+    severity = Severity.ERROR
+    summary = "An async or event source mapping destination of a kind that cannot receive the records"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
+    tags = ("lambda", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
+            for outcome in ("OnSuccess", "OnFailure"):
+                path = ("DestinationConfig", outcome, "Destination")
+                target = target_of(template, get_path(config.properties, path))
+                if target is None or target.type is None:
+                    continue
+                allowed = {k: v for k, v in _ASYNC.items() if outcome == "OnFailure" or k != BUCKET}
+                yield from self._judge(context, config, path, outcome, target, allowed)
+        for mapping in context.of_type("AWS::Lambda::EventSourceMapping"):
+            path = ("DestinationConfig", "OnFailure", "Destination")
+            raw = get_path(mapping.properties, path)
+            if raw is None:
+                continue
+            wiring = event_source(template, mapping)
+            if wiring.kind == "sqs":
+                yield context.report(
+                    template.locate(mapping, ("DestinationConfig",)),
+                    "an SQS event source mapping has no OnFailure destination; give the queue a RedrivePolicy "
+                    "with a dead-letter queue instead",
+                    resource=mapping.source_id,
+                )
+                continue
+            target = target_of(template, raw)
+            if target is not None and target.type is not None:
+                yield from self._judge(context, mapping, path, "OnFailure", target, _MAPPING_FAILURE)
+
+    def _judge(
+        self,
+        context: RuleContext,
+        holder: Resource,
+        path: tuple[str, ...],
+        outcome: str,
+        target: Target,
+        allowed: dict[str, str],
+    ) -> Iterator[Finding]:
+        template = context.template
+        location = template.locate(holder, path)
+        related = (
+            [Related(f"{target.name} defined here", template.locate(target.resource).span)] if target.resource else []
+        )
+        if target.type not in allowed:
+            kinds = ", ".join(allowed.values())
+            yield context.report(
+                location,
+                f"{outcome} destination {target.name} is a {target.type}; it must be one of: {kinds}",
+                resource=holder.source_id,
+                related=related,
+            )
+        elif target.type in (QUEUE, TOPIC) and is_fifo(template, target):
+            yield context.report(
+                location,
+                f"{outcome} destination {target.name} is FIFO: it deploys, but Lambda never delivers to FIFO "
+                "queues or topics; use a standard one",
+                resource=holder.source_id,
+                related=related,
+                severity=Severity.WARNING,
+            )

@@ -1,0 +1,92 @@
+from collections.abc import Iterator
+
+from samcheck.checks import as_number
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.wiring import event_sources, is_fifo
+
+# The message Lambda's CreateEventSourceMapping returns for an SQS batch above 10 without a window.
+AWS_BATCH_WINDOW_ERROR = (
+    "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
+)
+
+
+class EsmBatchSize(Rule):
+    """``BatchSize`` of an event source mapping: 1–10,000 for standard SQS queues, Kinesis and
+    DynamoDB streams, 1–10 for FIFO queues. An SQS ``BatchSize`` above 10 needs
+    ``MaximumBatchingWindowInSeconds`` of at least 1 (Lambda answers "Maximum batch window in seconds
+    must be greater than 0 if maximum batch size is greater than 10"), and FIFO queues take no
+    batching window at all.
+
+    **Anti-pattern**
+
+    ```yaml
+    Events:
+      Orders:
+        Type: SQS
+        Properties:
+          Queue: !GetAtt Orders.Arn
+          BatchSize: 100
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Events:
+      Orders:
+        Type: SQS
+        Properties:
+          Queue: !GetAtt Orders.Arn
+          BatchSize: 100
+          MaximumBatchingWindowInSeconds: 5
+    ```
+    """
+
+    id = "SC3006"
+    name = "esm-batch-size"
+    severity = Severity.ERROR
+    summary = "BatchSize out of range for the source, an SQS batch over 10 without a window, or a window on FIFO"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
+    tags = ("lambda", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for wiring in event_sources(template):
+            if wiring.kind not in ("sqs", "kinesis", "dynamodb"):
+                continue
+            mapping = wiring.mapping
+            fifo = wiring.kind == "sqs" and wiring.source is not None and is_fifo(template, wiring.source) is True
+            high = context.limit("esm-batch-size-sqs-fifo-max" if fifo else "esm-batch-size-max")
+            low = context.limit("esm-batch-size-min")
+            batch = template.property(mapping, "BatchSize")
+            window = template.property(mapping, "MaximumBatchingWindowInSeconds")
+            size, seconds = as_number(batch.value.single), as_number(window.value.single)
+            source = f"{'FIFO ' if fifo else ''}{wiring.kind.upper() if wiring.kind == 'sqs' else wiring.kind} source"
+            if size is not None and not low <= size <= high:
+                yield context.report(
+                    batch.location,
+                    f"BatchSize {size:g} is outside {low:g}–{high:,.0f} for a {source}; set a BatchSize in that range",
+                    resource=mapping.source_id,
+                )
+            if wiring.kind != "sqs":
+                continue
+            if fifo and window.present and (seconds is None or seconds > 0):
+                yield context.report(
+                    window.location,
+                    "MaximumBatchingWindowInSeconds is not supported on FIFO queues; remove it",
+                    resource=mapping.source_id,
+                )
+            limit = context.limit("esm-batch-size-sqs-without-window")
+            if (
+                not fifo
+                and size is not None
+                and size > limit
+                and ((seconds is None and not window.present) or seconds == 0)
+            ):
+                yield context.report(
+                    batch.location,
+                    f"BatchSize {size:g} > {limit:g} on an SQS source needs MaximumBatchingWindowInSeconds "
+                    "of at least 1 "
+                    f'(Lambda: "{AWS_BATCH_WINDOW_ERROR}"); set MaximumBatchingWindowInSeconds: 1 or more',
+                    resource=mapping.source_id,
+                )

@@ -1,0 +1,72 @@
+from collections.abc import Iterator
+
+from samcheck.checks import as_number
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.template import Related
+from samcheck.wiring import QUEUE, Target, is_fifo, redrive_policy, target_of
+
+
+class DlqRetentionShorter(Rule):
+    """A standard queue's message keeps its original enqueue time when it moves to the dead-letter
+    queue, so a dead-letter queue whose ``MessageRetentionPeriod`` is not longer than the source's
+    deletes failed messages early, sometimes at once. Give the dead-letter queue a longer retention
+    (14 days is the maximum). Both default to 4 days.
+
+    **Anti-pattern**
+
+    ```yaml
+    Orders:
+      Type: AWS::SQS::Queue
+      Properties:
+        MessageRetentionPeriod: 1209600
+        RedrivePolicy: {deadLetterTargetArn: !GetAtt OrdersDlq.Arn, maxReceiveCount: 5}
+    OrdersDlq:
+      Type: AWS::SQS::Queue   # 4 days by default
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Orders:
+      Type: AWS::SQS::Queue
+      Properties:
+        MessageRetentionPeriod: 345600
+        RedrivePolicy: {deadLetterTargetArn: !GetAtt OrdersDlq.Arn, maxReceiveCount: 5}
+    OrdersDlq:
+      Type: AWS::SQS::Queue
+      Properties:
+        MessageRetentionPeriod: 1209600
+    ```
+    """
+
+    id = "SC3009"
+    name = "dlq-retention-shorter"
+    severity = Severity.WARNING
+    summary = "A dead-letter queue that does not keep messages longer than its source queue"
+    url = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html"
+    tags = ("sqs", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        default = context.limit("sqs-retention-default")
+        for queue in context.of_type(QUEUE):
+            policy = redrive_policy(template, queue)
+            target = target_of(template, policy.get("deadLetterTargetArn")) if policy else None
+            if target is None or target.resource is None or target.type != QUEUE:
+                continue
+            if is_fifo(template, Target.of(queue)) is not False:
+                continue  # a FIFO queue's messages get a new enqueue time in the dead-letter queue
+            source = template.property(queue, "MessageRetentionPeriod", default)
+            dead = template.property(target.resource, "MessageRetentionPeriod", default)
+            source_seconds, dead_seconds = as_number(source.value.single), as_number(dead.value.single)
+            if source_seconds is None or dead_seconds is None or dead_seconds > source_seconds:
+                continue
+            yield context.report(
+                template.locate(queue, ("RedrivePolicy",)),
+                f"dead-letter queue {target.name} keeps messages {dead_seconds:g} s, not longer than the "
+                f"{source_seconds:g} s of {queue.source_id}; failed messages keep their original enqueue time and "
+                f"expire early, so give {target.name} a longer MessageRetentionPeriod",
+                resource=queue.source_id,
+                related=[Related(f"{target.name} retention", dead.location.span)],
+            )

@@ -1,0 +1,112 @@
+from collections import defaultdict
+from collections.abc import Iterator
+
+from samcheck.findings import Finding, Severity
+from samcheck.references import referenced
+from samcheck.rule import Rule, RuleContext
+from samcheck.template import Related, Resource, get_path
+from samcheck.wiring import FUNCTION, event_sources, redrive_policy, target_of
+
+# Services that invoke a function asynchronously, by the principal in its permissions.
+ASYNC_PRINCIPALS = {
+    "sns": "SNS",
+    "s3": "S3",
+    "events": "EventBridge",
+    "logs": "CloudWatch Logs",
+    "iot": "IoT",
+    "ses": "SES",
+    "codecommit": "CodeCommit",
+    "config": "AWS Config",
+}
+
+
+class AsyncWithoutFailureHandling(Rule):
+    """Events that fail keep being retried and are then dropped unless something catches them: a
+    function invoked asynchronously (S3, SNS, EventBridge rules and schedules, CloudWatch Logs,
+    IoT…) needs a dead-letter queue or an ``OnFailure`` destination; a stream mapping (Kinesis,
+    DynamoDB) needs an ``OnFailure`` destination, or one bad record blocks its shard until it
+    expires; an SQS source queue needs a redrive policy, or a poison message is retried until its
+    retention ends. One warning per function, naming the sources.
+
+    **Anti-pattern**
+
+    ```yaml
+    Thumbnailer:
+      Type: AWS::Serverless::Function
+      Properties:
+        Events:
+          Upload:
+            Type: S3
+            Properties:
+              Bucket: !Ref Uploads
+              Events: s3:ObjectCreated:*
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Thumbnailer:
+      Type: AWS::Serverless::Function
+      Properties:
+        EventInvokeConfig:
+          DestinationConfig:
+            OnFailure:
+              Type: SQS
+              Destination: !GetAtt FailedUploads.Arn
+        Events:
+          Upload:
+            Type: S3
+            Properties:
+              Bucket: !Ref Uploads
+              Events: s3:ObjectCreated:*
+    ```
+    """
+
+    id = "SC3011"
+    name = "async-without-failure-handling"
+    severity = Severity.WARNING
+    summary = "Async invocations, stream or SQS sources with nowhere for failed events to go"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
+    tags = ("lambda", "wiring", "reliability")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        functions = {f.logical_id: f for f in context.of_type(FUNCTION)}
+        problems: dict[str, list[tuple[str, Resource]]] = defaultdict(list)
+        handled = {name for name, f in functions.items() if get_path(f.properties, ("DeadLetterConfig", "TargetArn"))}
+        for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
+            if get_path(config.properties, ("DestinationConfig", "OnFailure", "Destination")) is not None:
+                handled |= {name for name, _, _ in referenced(config.properties.get("FunctionName"), functions)}
+        for permission in context.of_type("AWS::Lambda::Permission"):
+            principal = template.property(permission, "Principal").value.single
+            service = principal.split(".", 1)[0] if isinstance(principal, str) else None
+            if service in ASYNC_PRINCIPALS:
+                for name, _, _ in referenced(permission.properties.get("FunctionName"), functions):
+                    if name not in handled:
+                        problems[name].append((f"{ASYNC_PRINCIPALS[service]} invocations", permission))
+        for schedule in context.of_type("AWS::Scheduler::Schedule"):
+            target = target_of(template, get_path(schedule.properties, ("Target", "Arn")))
+            scheduled = target.resource.logical_id if target and target.resource else None
+            if scheduled in functions and scheduled not in handled:
+                problems[scheduled].append(("scheduled invocations", schedule))
+        for wiring in event_sources(template):
+            if wiring.function is None:
+                continue
+            consumer = wiring.function.logical_id
+            on_failure = get_path(wiring.mapping.properties, ("DestinationConfig", "OnFailure", "Destination"))
+            if wiring.kind in ("kinesis", "dynamodb") and on_failure is None:
+                problems[consumer].append((f"{wiring.kind} stream without OnFailure", wiring.mapping))
+            queue = wiring.source.resource if wiring.kind == "sqs" and wiring.source else None
+            if queue is not None and redrive_policy(template, queue) is None:
+                problems[consumer].append((f"queue {queue.source_id} without a redrive policy", wiring.mapping))
+        for name, sources in problems.items():
+            function = functions[name]
+            kinds = sorted(dict.fromkeys(kind for kind, _ in sources))
+            related = [Related(kind, template.locate(holder).span) for kind, holder in sources]
+            yield context.report(
+                template.locate(function),
+                f"{function.source_id} has nowhere to send events that keep failing ({'; '.join(kinds)}); "
+                "add a DeadLetterQueue or an OnFailure destination (streams), or a RedrivePolicy (SQS)",
+                resource=function.source_id,
+                related=list(dict.fromkeys(related)),
+            )
