@@ -68,6 +68,29 @@ def _settings_for(
     return config_file.merged(command_line)
 
 
+def _outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
+    """(format, file or None for standard output) for each --format NAME[=FILE]."""
+    from samcheck.reporting import FORMATS
+
+    outputs: list[tuple[str, str | None]] = []
+    for value in formats or ("text",):
+        name, _, target = value.partition("=")
+        if name not in FORMATS:
+            _fail(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
+        outputs.append((name, target or None))
+    if output is not None:
+        first = next((i for i, (_, target) in enumerate(outputs) if target is None), None)
+        if first is None:
+            _fail("--output given, but every --format already names its file")
+        else:
+            outputs[first] = (outputs[first][0], output)
+    return outputs
+
+
+def _terminal_colors() -> bool:
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
 def _fails(findings_severities: list[int], fail_level: str) -> bool:
     from samcheck.findings import Severity
 
@@ -79,8 +102,14 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT[=FILE]",
+    help="text, json, sarif, github, vscode or junit; repeatable, each to standard output or to FILE.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the (first) report to FILE.")
 @click.option("--region", help="Region the templates are deployed to [default: config, AWS_REGION, us-east-1].")
 @click.option("--parameter-overrides", help="Template parameters, SAM CLI syntax: 'Key=Value Key2=Value2'.")
 @click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or slugs; comma-separated).")
@@ -101,7 +130,7 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 def check(
     paths: tuple[str, ...],
-    output_format: str,
+    formats: tuple[str, ...],
     output: str | None,
     region: str | None,
     parameter_overrides: str | None,
@@ -123,6 +152,7 @@ def check(
     from samcheck.reporting import render
     from samcheck.runner import Job, default_jobs, run_jobs
 
+    outputs = _outputs(formats, output)
     discovery = discover(list(paths))
     for missing in discovery.missing:
         click.echo(f"samcheck: error: no such file, folder or match: {missing}", err=True)
@@ -153,12 +183,13 @@ def check(
         _fails([finding.severity for finding in result.findings], job.settings.fail_level)
         for job, result in zip(work, results, strict=True)
     )
-    color = not no_color and not os.environ.get("NO_COLOR") and output is None and sys.stdout.isatty()
-    report = render(output_format, results, color=color, quiet=quiet)
-    if output:
-        Path(output).write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
-    else:
-        click.echo(report, nl=not report.endswith("\n"))
+    for output_format, target in outputs:
+        color = output_format == "text" and target is None and not no_color and _terminal_colors()
+        report = render(output_format, results, color=color, quiet=quiet)
+        if target is not None:
+            Path(target).write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
+        else:
+            click.echo(report, nl=not report.endswith("\n"))
     if discovery.missing:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
@@ -254,6 +285,14 @@ def graph(path: str, output_format: str, region: str | None, parameter_overrides
         _fail(f"{path}: {document.problems[0].message}")
         return
     click.echo(ResourceGraph(template).render(output_format))
+
+
+@cli.command("vscode-task")
+def vscode_task() -> None:
+    """Print a .vscode/tasks.json that runs samcheck with a problem matcher."""
+    from samcheck.reporting.vscode_format import tasks_json
+
+    click.echo(tasks_json())
 
 
 @cli.command("limits")

@@ -31,6 +31,7 @@ class FileResult:
     path: Path
     findings: list[Finding]
     lines: list[str]  # the source, for reporters that show the offending line
+    rules: tuple[str, ...] = ()  # ids of the rules that ran on the file (JUnit reports the passes too)
 
 
 def _parameter_values(resolver: Resolver, template: dict[str, object]) -> dict[str, object]:
@@ -118,7 +119,7 @@ def lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache
     except Exception as error:
         message = f"samcheck failed on this file: {type(error).__name__}: {error}; please report it"
         finding = Finding("SC0001", "template-parse-error", Severity.ERROR, message, str(path), Span.point())
-        return FileResult(path, [finding], [])
+        return FileResult(path, [finding], [], tuple(rule.id for rule in rules))
 
 
 def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None) -> FileResult:
@@ -126,7 +127,8 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
     source = read_source(path)
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
         findings = run_rules(source, None, rules, limits, settings.today)
-        return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), [])
+        ran = tuple(rule.id for rule in rules if not rule.needs_template)
+        return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), [], ran)
     from_template = [rule for rule in rules if not rule.reads_disk]
     from_disk = [rule for rule in rules if rule.reads_disk]
     key = cache.key(path, source, settings, [rule.id for rule in from_template]) if cache else ""
@@ -145,4 +147,5 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
     findings = entry.findings + run_rules(document, template, from_disk, limits, settings.today)
     findings = apply_metadata_suppressions(findings, document.data)
     findings = _apply_severity(findings, settings)
-    return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), document.lines)
+    ran = tuple(rule.id for rule in rules if template is not None or not rule.needs_template)
+    return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), document.lines, ran)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from dataclasses import dataclass, replace
 
 from samcheck.source_map import Span
 from samcheck.template import Related
+
+_LINE_MENTION = re.compile(r"\bline \d+")
 
 
 class Severity(enum.IntEnum):
@@ -40,3 +44,10 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.span.line, self.span.column, self.rule, self.message)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identity that survives unrelated edits: rule, resource and message, never the position."""
+        message = _LINE_MENTION.sub("line N", self.message)
+        text = "\0".join((self.rule, self.resource or "", message))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -11,7 +11,7 @@ from samcheck.findings import Severity
 if TYPE_CHECKING:
     from samcheck.engine import FileResult
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "vscode", "junit")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,22 @@ def render(output_format: str, results: Sequence[FileResult], *, color: bool, qu
         from samcheck.reporting.json_format import render_json
 
         return render_json(results)
+    if output_format == "sarif":
+        from samcheck.reporting.sarif_format import render_sarif
+
+        return render_sarif(results)
+    if output_format == "github":
+        from samcheck.reporting.github_format import render_github
+
+        return render_github(results)
+    if output_format == "vscode":
+        from samcheck.reporting.vscode_format import render_vscode
+
+        return render_vscode(results)
+    if output_format == "junit":
+        from samcheck.reporting.junit_format import render_junit
+
+        return render_junit(results)
     from samcheck.reporting.text_format import render_text
 
     return render_text(results, color=color, quiet=quiet)

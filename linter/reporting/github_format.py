@@ -1,0 +1,43 @@
+"""``--format github``: GitHub Actions workflow commands, shown as annotations on the diff."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from samcheck.findings import Severity
+
+if TYPE_CHECKING:
+    from samcheck.engine import FileResult
+
+_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """The message part: %, CR and LF must be escaped."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: also ':' and ','."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(results: Sequence[FileResult]) -> str:
+    lines = []
+    for result in results:
+        for finding in result.findings:
+            span = finding.span
+            properties = ",".join(
+                f"{key}={escape_property(str(value))}"
+                for key, value in (
+                    ("file", finding.file),
+                    ("line", span.line),
+                    ("col", span.column),
+                    ("endLine", span.end_line),
+                    ("endColumn", span.end_column),
+                    ("title", f"{finding.rule} {finding.name}"),
+                )
+            )
+            lines.append(f"::{_COMMAND[finding.severity]} {properties}::{escape_data(finding.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

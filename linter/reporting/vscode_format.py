@@ -1,0 +1,52 @@
+"""``--format vscode``: one line per finding for a VS Code problem matcher.
+
+``path:line:column: severity: message [SC3001 sqs-visibility-timeout]``. The matcher's regular
+expression (``PROBLEM_MATCHER``) is what ``samcheck vscode-task`` writes into tasks.json; the tests
+apply it to real output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from samcheck.engine import FileResult
+
+# The file is matched lazily, so a Windows drive letter or a colon in the message cannot confuse it.
+LINE_PATTERN = r"^(.+?):(\d+):(\d+): (error|warning|info): (.*) \[(SC\d{4}) ([a-z0-9-]+)\]$"
+PROBLEM_MATCHER: dict[str, Any] = {
+    "owner": "samcheck",
+    "source": "samcheck",
+    "fileLocation": ["autoDetect", "${workspaceFolder}"],
+    "pattern": {"regexp": LINE_PATTERN, "file": 1, "line": 2, "column": 3, "severity": 4, "message": 5, "code": 6},
+}
+
+
+def render_vscode(results: Sequence[FileResult]) -> str:
+    lines = [
+        f"{f.file}:{f.span.line}:{f.span.column}: {f.severity.label}: {' '.join(f.message.split())} [{f.rule} {f.name}]"
+        for result in results
+        for f in result.findings
+    ]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def tasks_json() -> str:
+    """A ready .vscode/tasks.json running samcheck on the workspace with the problem matcher."""
+    task = {
+        "version": "2.0.0",
+        "tasks": [
+            {
+                "label": "samcheck",
+                "type": "shell",
+                "command": "samcheck",
+                "args": ["--format", "vscode", "${workspaceFolder}"],
+                "problemMatcher": PROBLEM_MATCHER,
+                "group": "test",
+                "presentation": {"reveal": "never", "panel": "dedicated"},
+            }
+        ],
+    }
+    return json.dumps(task, indent=2)

@@ -1,0 +1,142 @@
+"""Every output format, checked the way its consumer reads it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from samcheck.cli import cli
+from samcheck.engine import FileResult
+from samcheck.findings import Finding, Severity
+from samcheck.reporting.github_format import escape_data, escape_property
+from samcheck.reporting.vscode_format import PROBLEM_MATCHER, render_vscode
+from samcheck.resources import load_json
+from samcheck.source_map import Span
+from samcheck.template import Related
+from tests.conftest import FIXTURES
+
+EXAMPLE = FIXTURES / "example" / "template.yaml"
+
+
+def lint(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--no-cache", "-j", "1", *args])
+    return result.exit_code, result.stdout
+
+
+def test_sarif_validates_against_the_official_schema(tmp_path: Path) -> None:
+    code, out = lint("--format", "sarif", str(EXAMPLE))
+    log = json.loads(out)
+    jsonschema.Draft4Validator(load_json("sarif-schema-2.1.0.json")).validate(log)
+    run = log["runs"][0]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert rules["SC3001"]["helpUri"].startswith("https://docs.aws.amazon.com/")
+    assert rules["SC3011"]["defaultConfiguration"]["level"] == "warning"
+    wiring = next(r for r in run["results"] if r["ruleId"] == "SC3001")
+    region = wiring["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (36, 9)
+    assert {loc["physicalLocation"]["region"]["startLine"] for loc in wiring["relatedLocations"]} == {29, 31}
+    assert run["tool"]["driver"]["rules"][wiring["ruleIndex"]]["id"] == "SC3001"
+    assert code == 1
+
+
+def test_sarif_fingerprints_survive_unrelated_edits(tmp_path: Path) -> None:
+    copy = tmp_path / "template.yaml"
+    shutil.copy(EXAMPLE, copy)
+    (tmp_path / "src").mkdir()
+
+    def fingerprints() -> dict[str, str]:
+        results = json.loads(lint("--format", "sarif", str(copy))[1])["runs"][0]["results"]
+        return {r["partialFingerprints"]["samcheckFingerprint/v1"]: r["ruleId"] for r in results}
+
+    before = fingerprints()
+    copy.write_text("# a comment and a blank line moved everything down\n\n" + copy.read_text())
+    assert fingerprints() == before
+
+
+def test_github_annotations_escape_what_github_requires() -> None:
+    assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
+    assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+    _, out = lint("--format", "github", str(EXAMPLE))
+    line = next(line for line in out.splitlines() if "SC3001" in line)
+    match = re.match(r"^::(error|warning|notice) (.+?)::(.+)$", line)
+    assert match and match.group(1) == "error"
+    properties = dict(pair.split("=", 1) for pair in match.group(2).split(","))
+    assert properties["line"] == "36" and properties["col"] == "9" and properties["endLine"] == "36"
+    assert properties["title"] == "SC3001 sqs-visibility-timeout"
+    assert properties["file"].endswith("fixtures/example/template.yaml")
+
+
+def _result(file: str) -> FileResult:
+    finding = Finding(
+        "SC3001",
+        "sqs-visibility-timeout",
+        Severity.ERROR,
+        "queue Q: 20 s < 30 s; raise it",
+        file,
+        Span(36, 9, 36, 19),
+        "Fn",
+        (Related("queue", Span(29, 7, 29, 30)),),
+    )
+    return FileResult(Path(file), [finding], [])
+
+
+@pytest.mark.parametrize(
+    "file", ["app/template.yaml", "my project/stacks/template.yaml", r"C:\work dir\stacks\template.yaml", "C:/a/b.yaml"]
+)
+def test_vscode_problem_matcher_reads_every_field(file: str) -> None:
+    pattern = PROBLEM_MATCHER["pattern"]
+    (line,) = render_vscode([_result(file)]).splitlines()
+    match = re.match(pattern["regexp"], line)
+    assert match is not None, line
+    assert match.group(pattern["file"]) == file
+    assert match.group(pattern["line"]) == "36" and match.group(pattern["column"]) == "9"
+    assert match.group(pattern["severity"]) == "error"
+    assert match.group(pattern["message"]) == "queue Q: 20 s < 30 s; raise it"
+    assert match.group(pattern["code"]) == "SC3001"
+
+
+def test_vscode_matcher_on_real_output_in_a_folder_with_spaces(tmp_path: Path) -> None:
+    folder = tmp_path / "my stacks"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "template.yaml")
+    _, out = lint("--format", "vscode", str(folder / "template.yaml"))
+    regexp = PROBLEM_MATCHER["pattern"]["regexp"]
+    matches = [re.match(regexp, line) for line in out.splitlines()]
+    assert matches and all(matches), out
+    assert {m.group(1) for m in matches if m} == {str(folder / "template.yaml")}
+    tasks = json.loads(CliRunner().invoke(cli, ["vscode-task"]).stdout)
+    assert tasks["tasks"][0]["problemMatcher"]["pattern"]["regexp"] == regexp
+
+
+def test_junit_has_a_case_per_template_and_rule(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.yaml"
+    clean.write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n")
+    _, out = lint("--format", "junit", str(EXAMPLE), str(clean))
+    suites = ElementTree.fromstring(out)
+    assert [suite.get("name") for suite in suites] == [str(EXAMPLE), str(clean)]
+    example_cases = {case.get("name"): case for case in suites[0]}
+    failure = example_cases["SC3001 sqs-visibility-timeout"].find("failure")
+    assert failure is not None and failure.get("type") == "error" and ":36:9:" in (failure.text or "")
+    assert example_cases["SC1003 lambda-layers-count"].find("failure") is None
+    assert suites[1].get("failures") == "0" and int(suites[1].get("tests") or 0) > 20
+    assert int(suites.get("failures") or 0) == 5
+
+
+def test_several_formats_in_one_run(tmp_path: Path) -> None:
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    code, out = lint(
+        "--format", f"sarif={sarif}", "--format", "text", "--format", f"junit={junit}", "--no-color", str(EXAMPLE)
+    )
+    assert code == 1 and "Found 6 problems" in out
+    jsonschema.Draft4Validator(load_json("sarif-schema-2.1.0.json")).validate(json.loads(sarif.read_text()))
+    ElementTree.fromstring(junit.read_text())
+    assert lint("--format", "yaml", str(EXAMPLE))[0] == 2
+    code, out = lint("--format", "json", "--output", str(tmp_path / "r.json"), "--format", "github", str(EXAMPLE))
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["errors"] == 4 and out.startswith("::")
