@@ -22,6 +22,7 @@ from samcheck.config import (
     discover_settings,
     load_config_file,
     parse_parameter_overrides,
+    samconfig_settings,
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -57,15 +58,19 @@ def _fail(message: str) -> None:
 
 
 def _settings_for(
-    path: Path, config_file: Settings | None, command_line: dict[str, Any], found: dict[Path, Settings]
+    path: Path,
+    config_file: Settings | None,
+    command_line: dict[str, Any],
+    found: dict[Path, Settings],
+    config_env: str = "default",
 ) -> Settings:
-    """The file's settings: --config, else the nearest config file (looked up once per folder)."""
-    if config_file is None:
-        folder = path.parent.absolute()
-        if folder not in found:
-            found[folder] = discover_settings(folder)
-        config_file = found[folder]
-    return config_file.merged(command_line)
+    """The file's settings: --config or the nearest config file (looked up once per folder), then
+    samconfig.toml beside the template (as sam deploy reads it), then the command line."""
+    folder = path.parent.absolute()
+    if folder not in found:
+        base = config_file if config_file is not None else discover_settings(folder)
+        found[folder] = base.merged(samconfig_settings(folder, config_env))
+    return found[folder].merged(command_line)
 
 
 def _outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
@@ -123,6 +128,9 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
 @click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use only this config file."
 )
+@click.option("--config-env", default="default", show_default=True, help="samconfig.toml environment to read.")
+@click.option("--baseline", type=click.Path(exists=True, dir_okay=False), help="Report only findings not in FILE.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in FILE.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to use [default: 0, all cores].")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache of expansions and findings.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder [default: the user cache folder].")
@@ -139,6 +147,9 @@ def check(
     fail_level: str | None,
     as_of: datetime | None,
     config_path: str | None,
+    config_env: str,
+    baseline: str | None,
+    write_baseline: str | None,
     jobs: int,
     no_cache: bool,
     cache_dir: str | None,
@@ -173,12 +184,25 @@ def check(
         found: dict[Path, Settings] = {}
         work = []
         for path in discovery.files:
-            settings = _settings_for(path, config_file, command_line, found)
+            settings = _settings_for(path, config_file, command_line, found, config_env)
             work.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
     except (ConfigError, KeyError) as error:
         _fail(str(error).strip("'\""))
     cache_folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
     results = run_jobs(work, jobs or default_jobs(), cache_folder)
+    if write_baseline:
+        from samcheck.baseline import write_baseline as record
+
+        count = record(Path(write_baseline), results)
+        click.echo(f"samcheck: wrote {count} findings to {write_baseline}", err=True)
+        sys.exit(EXIT_CLEAN)
+    if baseline:
+        from samcheck.baseline import apply_baseline
+
+        try:
+            results = apply_baseline(Path(baseline), results)
+        except ConfigError as error:
+            _fail(str(error))
     failed = any(
         _fails([finding.severity for finding in result.findings], job.settings.fail_level)
         for job, result in zip(work, results, strict=True)

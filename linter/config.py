@@ -153,3 +153,31 @@ def discover_settings(folder: Path) -> Settings:
         if pyproject.is_file() and _read_pyproject(pyproject) is not None:
             return load_config_file(pyproject)
     return Settings()
+
+
+def samconfig_settings(folder: Path, environment: str) -> dict[str, Any]:
+    """``region`` and ``parameter_overrides`` from samconfig.toml beside a template, as ``sam deploy``
+    reads them for ``--config-env``: the deploy parameters, else the global ones."""
+    path = folder / "samconfig.toml"
+    if not path.is_file():
+        return {}
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    section = document.get(environment, {})
+    values: dict[str, Any] = {}
+    for scope in ("global", "deploy"):  # deploy wins over global
+        parameters = section.get(scope, {}).get("parameters", {}) if isinstance(section, dict) else {}
+        if "region" in parameters:
+            values["region"] = str(parameters["region"])
+        overrides = parameters.get("parameter_overrides")
+        if isinstance(overrides, list):
+            overrides = " ".join(str(item) for item in overrides)
+        if isinstance(overrides, str):
+            values["parameter_overrides"] = parse_parameter_overrides(overrides)
+    return values

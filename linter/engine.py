@@ -19,7 +19,12 @@ from samcheck.loading import Document, parse_document, read_source
 from samcheck.resolving import Resolver
 from samcheck.rule import Rule, RuleContext
 from samcheck.source_map import Span
-from samcheck.suppression import apply_metadata_suppressions
+from samcheck.suppression import (
+    Directive,
+    apply_comment_suppressions,
+    apply_metadata_suppressions,
+    read_directives,
+)
 from samcheck.template import Template
 
 if TYPE_CHECKING:
@@ -67,7 +72,12 @@ def build_template(document: Document, settings: Settings) -> Template | None:
 
 
 def run_rules(
-    document: Document, template: Template | None, rules: Sequence[type[Rule]], limits: Limits, today: date
+    document: Document,
+    template: Template | None,
+    rules: Sequence[type[Rule]],
+    limits: Limits,
+    today: date,
+    directives: list[Directive] | None = None,
 ) -> list[Finding]:
     @cache
     def graph_factory() -> ResourceGraph:
@@ -82,7 +92,9 @@ def run_rules(
         if rule_class.needs_template and template is None:
             continue
         rule = rule_class()
-        context = RuleContext(rule, document, template, limits, transform_errors, graph_factory, today)
+        context = RuleContext(
+            rule, document, template, limits, transform_errors, graph_factory, today, directives or []
+        )
         try:
             findings.extend(rule.check(context))
         except Exception as error:  # one broken rule must not lose the other findings
@@ -129,8 +141,9 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
         findings = run_rules(source, None, rules, limits, settings.today)
         ran = tuple(rule.id for rule in rules if not rule.needs_template)
         return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), [], ran)
-    from_template = [rule for rule in rules if not rule.reads_disk]
+    from_template = [rule for rule in rules if not rule.reads_disk and not rule.reviews_suppressions]
     from_disk = [rule for rule in rules if rule.reads_disk]
+    reviewing = [rule for rule in rules if rule.reviews_suppressions]
     key = cache.key(path, source, settings, [rule.id for rule in from_template]) if cache else ""
     entry = cache.get(key) if cache else None
     if entry is None:
@@ -146,6 +159,9 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
     document = entry.document
     findings = entry.findings + run_rules(document, template, from_disk, limits, settings.today)
     findings = apply_metadata_suppressions(findings, document.data)
-    findings = _apply_severity(findings, settings)
+    directives = read_directives(document.text)
     ran = tuple(rule.id for rule in rules if template is not None or not rule.needs_template)
+    findings = apply_comment_suppressions(findings, directives, settings.today, set(ran))
+    findings += run_rules(document, template, reviewing, limits, settings.today, directives)
+    findings = _apply_severity(findings, settings)
     return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), document.lines, ran)

@@ -7,7 +7,7 @@ A rule's docstring is its documentation (``samcheck explain``): the rationale, t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,6 +20,7 @@ from samcheck.template import Location, Property, Related, Resource, Template
 if TYPE_CHECKING:
     from samcheck.expansion import TransformError
     from samcheck.graph import ResourceGraph
+    from samcheck.suppression import Directive
 
 
 class Rule:
@@ -33,6 +34,8 @@ class Rule:
     needs_template: ClassVar[bool] = True
     # True for rules that look beyond the template (package sizes): never served from the cache.
     reads_disk: ClassVar[bool] = False
+    # True for rules about suppression comments: they run after the others, on what was suppressed.
+    reviews_suppressions: ClassVar[bool] = False
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError
@@ -49,6 +52,7 @@ class RuleContext:
     transform_errors: list[TransformError]
     graph_factory: Callable[[], ResourceGraph]  # built once per template, on first use
     today: date  # for date-based rules; --as-of makes runs reproducible
+    directives: list[Directive] = field(default_factory=list)  # suppression comments, once applied
 
     @property
     def file(self) -> str:

@@ -32,7 +32,11 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_templates(tmp_path: Path)
     (project / "notes.yaml").write_text("not: a template\n")
     git(project, "init", "-q")
     git(project, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "SAMCHECK_CACHE_DIR": str(tmp_path / "c")}
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "SAMCHECK_CACHE_DIR": str(tmp_path / "c"),
+    }
 
     def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
         command = [str(PRE_COMMIT), "try-repo", str(ROOT), "samcheck", "--verbose", "--files", *files]

@@ -10,6 +10,7 @@ JSON, which has no comments):
     # as-of: 2026-11-23                     "today" for runtime lifecycle rules
     # limits: concurrent-executions=3000    a limit override, as in [tool.samcheck.limits]
     # file: src/model.bin 180000000 [random] a file beside the template: sparse (zeros), or random bytes
+    # also-run: SC1001                      other rules to run; only the fixture's own rule is compared
 
 A fixture with files is linted from a copy in a temporary folder, where the files are created.
 """
@@ -41,6 +42,7 @@ class Expectation:
     settings: Settings = field(default_factory=Settings)
     # files to create beside the template: (relative path, bytes, random content)
     files: list[tuple[str, int, bool]] = field(default_factory=list)
+    also_run: list[str] = field(default_factory=list)
 
 
 def read_expectation(path: Path) -> Expectation:
@@ -64,6 +66,8 @@ def read_expectation(path: Path) -> Expectation:
         elif key == "file":
             relative, size, *kind = value.split()
             expectation.files.append((relative, int(size), kind == ["random"]))
+        elif key == "also-run":
+            expectation.also_run += value.split()
         elif key == "region":
             overrides["region"] = value
         elif key == "as-of":
@@ -101,8 +105,9 @@ def test_fixture(path: Path, tmp_path: Path) -> None:
     assert rule is not None, f"fixtures for unknown rule {path.parent.name}"
     expectation = read_expectation(path)
     target = materialise(path, expectation.files, tmp_path) if expectation.files else path
-    result = lint_file(target, expectation.settings, [rule])
-    found = {(f.rule, f.resource, f.span.line) for f in result.findings}
+    others = [r for r in (find_rule(name) for name in expectation.also_run) if r is not None]
+    result = lint_file(target, expectation.settings, [rule, *others])
+    found = {(f.rule, f.resource, f.span.line) for f in result.findings if f.rule == rule.id}
     messages = [(f.resource, f.span.line, f.message) for f in result.findings]
     # Every expected finding, at its line where the fixture names one, and nothing else.
     assert {(r, res) for r, res, _ in found} == {(r, res) for r, res, _ in expectation.findings}, messages

@@ -8,6 +8,8 @@ from samcheck.rules.core.sc0004_serverless_without_transform import ServerlessWi
 from samcheck.rules.core.sc0005_empty_section import EmptySection
 from samcheck.rules.core.sc0006_unresolved_reference import UnresolvedReference
 from samcheck.rules.core.sc0007_template_quotas import TemplateQuotas
+from samcheck.rules.core.sc0008_unused_suppression import UnusedSuppression
+from samcheck.rules.core.sc0009_expired_suppression import ExpiredSuppression
 
 RULES: list[type[Rule]] = [
     TemplateParseError,
@@ -17,4 +19,6 @@ RULES: list[type[Rule]] = [
     EmptySection,
     UnresolvedReference,
     TemplateQuotas,
+    UnusedSuppression,
+    ExpiredSuppression,
 ]

@@ -1,0 +1,65 @@
+"""Adopting samcheck on an existing project: a baseline of known findings.
+
+``--write-baseline FILE`` records every current finding; ``--baseline FILE`` then reports only
+findings that are not in it. A finding is matched by its fingerprint (rule, resource and
+message; never its line, so edits elsewhere do not break the match) and by its file, relative to
+the baseline file. Counts matter: a second identical finding in a file is new.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from samcheck.config import ConfigError
+
+if TYPE_CHECKING:
+    from samcheck.engine import FileResult
+
+BASELINE_VERSION = 1
+
+
+def _key(file: str, baseline: Path) -> str:
+    return Path(os.path.relpath(Path(file).resolve(), baseline.resolve().parent)).as_posix()
+
+
+def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
+    entries = [
+        {
+            "file": _key(f.file, path),
+            "rule": f.rule,
+            "resource": f.resource,
+            "fingerprint": f.fingerprint,
+            "message": f.message,
+        }
+        for result in results
+        for f in result.findings
+    ]
+    document = {"version": BASELINE_VERSION, "tool": "samcheck", "findings": entries}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return len(entries)
+
+
+def apply_baseline(path: Path, results: Sequence[FileResult]) -> list[FileResult]:
+    """The results without the findings the baseline already knows."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        known = Counter((entry["file"], entry["fingerprint"]) for entry in document["findings"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"{path}: not a samcheck baseline ({error})") from None
+    filtered = []
+    for result in results:
+        kept = []
+        for finding in result.findings:
+            key = (_key(finding.file, path), finding.fingerprint)
+            if known[key] > 0:
+                known[key] -= 1
+            else:
+                kept.append(finding)
+        filtered.append(replace(result, findings=kept))
+    return filtered
