@@ -68,7 +68,7 @@ def test_ignore_file_and_until(tmp_path: Path) -> None:
 def test_unused_suppressions_are_info(tmp_path: Path) -> None:
     path = write(tmp_path, trailing="  # samcheck: ignore[SC1001]")
     path.write_text(path.read_text().replace("Timeout: 1000", "Timeout: 30"))
-    code, document = lint(str(path))
+    _, document = lint(str(path))
     assert rules(document) == ["SC0008", "SC1002"]
     assert next(f for f in document["findings"] if f["rule"] == "SC0008")["severity"] == "info"
 
