@@ -92,6 +92,32 @@ def _outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, st
     return outputs
 
 
+def _fix(results: list[Any], write: bool) -> list[Path]:
+    """Apply (or, with write=False, print as a diff) the safe fixes; the files that change."""
+    from samcheck.fixes import FixError, apply_fixes, merged_edits, unified_diff, write_atomically
+
+    changed = []
+    for result in results:
+        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
+        if not fixes:
+            continue
+        try:
+            before = result.path.read_text(encoding="utf-8")
+            after = apply_fixes(result.path, before, merged_edits(fixes))
+        except (OSError, UnicodeDecodeError, FixError) as error:
+            click.echo(f"samcheck: not fixing {result.path}: {error}", err=True)
+            continue
+        if after == before:
+            continue
+        changed.append(result.path)
+        if write:
+            write_atomically(result.path, after)
+            click.echo(f"samcheck: fixed {len(fixes)} finding(s) in {result.path}", err=True)
+        else:
+            click.echo(unified_diff(result.path, before, after), nl=False)
+    return changed
+
+
 def _terminal_colors() -> bool:
     return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
@@ -128,6 +154,8 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
 @click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use only this config file."
 )
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the templates, then report what remains.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; write nothing.")
 @click.option("--config-env", default="default", show_default=True, help="samconfig.toml environment to read.")
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False), help="Report only findings not in FILE.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in FILE.")
@@ -147,6 +175,8 @@ def check(
     fail_level: str | None,
     as_of: datetime | None,
     config_path: str | None,
+    apply_fixes: bool,
+    show_diff: bool,
     config_env: str,
     baseline: str | None,
     write_baseline: str | None,
@@ -190,6 +220,17 @@ def check(
         _fail(str(error).strip("'\""))
     cache_folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
     results = run_jobs(work, jobs or default_jobs(), cache_folder)
+    if show_diff or apply_fixes:
+        changed = _fix(results, write=apply_fixes)
+        if show_diff:
+            sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+        fixed = {path.resolve() for path in changed}
+        redo = [job for job in work if job.path.resolve() in fixed]
+        if redo:
+            again = dict(
+                zip([job.path for job in redo], run_jobs(redo, jobs or default_jobs(), cache_folder), strict=True)
+            )
+            results = [again.get(result.path, result) for result in results]
     if write_baseline:
         from samcheck.baseline import write_baseline as record
 

@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
+from samcheck.fixes import Fix
 from samcheck.source_map import Span
 from samcheck.template import Related
 
@@ -37,6 +38,7 @@ class Finding:
     span: Span
     resource: str | None = None  # logical ID in the source template
     related: tuple[Related, ...] = ()
+    fix: Fix | None = None  # a safe edit that resolves the finding (samcheck --fix)
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from samcheck.findings import Finding, Severity
+from samcheck.fixes import Fix
 from samcheck.limits import Limits
 from samcheck.loading import Document
 from samcheck.source_map import Span
@@ -84,6 +85,7 @@ class RuleContext:
         resource: str | None = None,
         related: Iterable[Related] = (),
         severity: Severity | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         location = where if isinstance(where, Location) else Location(where, ())
         return Finding(
@@ -95,4 +97,5 @@ class RuleContext:
             location.span,
             resource,
             (*location.related, *related),
+            fix,
         )

@@ -59,7 +59,40 @@ def _rule(rule: Any) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _fixes(finding: Finding, texts: dict[str, str | None]) -> list[dict[str, Any]]:
+    """SARIF fixes: the lines the fix replaces and the text that replaces them."""
+    from samcheck.fixes import FixError, apply_fixes, line_replacement
+
+    if finding.fix is None:
+        return []
+    if finding.file not in texts:
+        try:
+            texts[finding.file] = Path(finding.file).read_text(encoding="utf-8")
+        except OSError:
+            texts[finding.file] = None
+    before = texts[finding.file]
+    if before is None:
+        return []
+    try:
+        after = apply_fixes(Path(finding.file), before, list(finding.fix.edits))
+    except FixError:
+        return []
+    change = line_replacement(before, after)
+    region = {"startLine": change.start, "startColumn": 1, "endLine": change.end, "endColumn": 1}
+    return [
+        {
+            "description": {"text": finding.fix.description},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": _uri(finding.file)},
+                    "replacements": [{"deletedRegion": region, "insertedContent": {"text": change.text}}],
+                }
+            ],
+        }
+    ]
+
+
+def _result(finding: Finding, index: dict[str, int], texts: dict[str, str | None]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": _LEVEL[finding.severity],
@@ -80,6 +113,9 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         ]
     if finding.resource:
         result["properties"] = {"resource": finding.resource}
+    fixes = _fixes(finding, texts)
+    if fixes:
+        result["fixes"] = fixes
     return result
 
 
@@ -90,6 +126,7 @@ def render_sarif(results: Sequence[FileResult]) -> str:
     ran |= {finding.rule for result in results for finding in result.findings}
     rules = [rule for rule in all_rules() if rule.id in ran]
     index = {rule.id: position for position, rule in enumerate(rules)}
+    texts: dict[str, str | None] = {}
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -103,7 +140,7 @@ def render_sarif(results: Sequence[FileResult]) -> str:
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },
-                "results": [_result(f, index) for result in results for f in result.findings],
+                "results": [_result(f, index, texts) for result in results for f in result.findings],
                 "columnKind": "unicodeCodePoints",
             }
         ],

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from samcheck.checks import as_number
 from samcheck.findings import Finding, Severity
+from samcheck.fixes import Edit, Fix
 from samcheck.rule import Rule, RuleContext
 from samcheck.template import Related
 from samcheck.wiring import event_sources
@@ -83,6 +84,14 @@ class SqsVisibilityTimeout(Rule):
                 Related(f"function {function.source_id}: Timeout {function_seconds:g} s", timeout.location.span),
             ]
             where = template.locate(wiring.mapping)
+            fix = None
+            if not queue.origin.generated and (
+                not visibility.present or isinstance(queue.properties.get("VisibilityTimeout"), int)
+            ):
+                path = ("Resources", queue.source_id, "Properties", "VisibilityTimeout")
+                fix = Fix(
+                    f"set VisibilityTimeout of {queue.source_id} to {recommended:g}", (Edit(path, int(recommended)),)
+                )
             if queue_seconds < function_seconds:
                 yield context.report(
                     where,
@@ -91,6 +100,7 @@ class SqsVisibilityTimeout(Rule):
                     f"created; set VisibilityTimeout to at least {recommended:g} s ({factor:g} x Timeout + window)",
                     resource=wiring.mapping.source_id,
                     related=related,
+                    fix=fix,
                 )
             elif queue_seconds < recommended:
                 yield context.report(
@@ -101,4 +111,5 @@ class SqsVisibilityTimeout(Rule):
                     resource=wiring.mapping.source_id,
                     related=related,
                     severity=Severity.WARNING,
+                    fix=fix,
                 )

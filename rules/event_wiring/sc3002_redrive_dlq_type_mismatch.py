@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
 from samcheck.findings import Finding, Severity
+from samcheck.fixes import Edit, Fix
 from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related
+from samcheck.template import Related, Template
 from samcheck.wiring import QUEUE, Target, is_fifo, redrive_policy, target_of
 
 
@@ -68,4 +69,20 @@ class RedriveDlqTypeMismatch(Rule):
                 f"{target.name}; the dead-letter queue must be {kinds[source_fifo]} too",
                 resource=queue.source_id,
                 related=related,
+                fix=_make_fifo(template, target) if source_fifo else None,
             )
+
+
+def _make_fifo(template: Template, dead_letter: Target) -> Fix | None:
+    """Make a standard dead-letter queue of this template FIFO, with a .fifo name if it has one."""
+    queue = dead_letter.resource
+    if queue is None or queue.origin.generated:
+        return None
+    base = ("Resources", queue.source_id, "Properties")
+    edits = [Edit((*base, "FifoQueue"), True)]
+    name = queue.properties.get("QueueName")
+    if isinstance(name, str):
+        edits.append(Edit((*base, "QueueName"), f"{name}.fifo"))
+    elif name is not None:
+        return None  # a computed name: renaming it is not a safe edit
+    return Fix(f"make {queue.source_id} a FIFO queue", tuple(edits))

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from samcheck.checks import as_number
 from samcheck.findings import Finding, Severity
+from samcheck.fixes import Edit, Fix
 from samcheck.rule import Rule, RuleContext
 from samcheck.wiring import event_sources, is_fifo
 
@@ -89,4 +90,14 @@ class EsmBatchSize(Rule):
                     "of at least 1 "
                     f'(Lambda: "{AWS_BATCH_WINDOW_ERROR}"); set MaximumBatchingWindowInSeconds: 1 or more',
                     resource=mapping.source_id,
+                    fix=_batching_window_fix(batch.location.source_path),
                 )
+
+
+def _batching_window_fix(batch_size_path: tuple[str | int, ...]) -> Fix | None:
+    """Set MaximumBatchingWindowInSeconds: 1 beside the BatchSize that needs it."""
+    if batch_size_path[-1:] != ("BatchSize",):
+        return None
+    return Fix(
+        "set MaximumBatchingWindowInSeconds to 1", (Edit((*batch_size_path[:-1], "MaximumBatchingWindowInSeconds"), 1),)
+    )

@@ -1,0 +1,105 @@
+"""--fix and --diff: every fixable finding goes, nothing else in the file changes, twice is once."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from samcheck.cli import cli
+from tests.conftest import CORPUS, FIXTURES
+
+FIX_KEYS = ("VisibilityTimeout", "FifoQueue", "QueueName", "MaximumBatchingWindowInSeconds", "Properties")
+
+
+def lint_json(*paths: Path) -> dict:
+    result = CliRunner().invoke(
+        cli, ["--no-cache", "-j", "1", "--format", "json", "--fail-level", "never", *map(str, paths)]
+    )
+    return json.loads(result.stdout)
+
+
+def fixable(document: dict) -> set[tuple[str, str]]:
+    """(file, rule) of findings whose SARIF form carries a fix: the rules with fixes."""
+    return {(f["file"], f["rule"]) for f in document["findings"] if f["rule"] in ("SC3001", "SC3002", "SC3006")}
+
+
+def check_fix_round_trip(files: list[Path]) -> int:
+    before_text = {path: path.read_bytes() for path in files}
+    before = lint_json(*files)
+    result = CliRunner().invoke(cli, ["--no-cache", "-j", "1", "--fix", "--fail-level", "never", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    after = lint_json(*files)
+    remaining = {(file, rule) for file, rule in fixable(after)}
+    # What remains fixable had no safe fix (a queue outside the template, a computed value).
+    sarif = CliRunner().invoke(cli, ["--no-cache", "-j", "1", "--format", "sarif", *map(str, files)]).stdout
+    still_fixable = [r for r in json.loads(sarif)["runs"][0]["results"] if "fixes" in r]
+    assert not still_fixable, still_fixable[:2]
+    changed = 0
+    for path in files:
+        old = before_text[path].decode().splitlines()
+        new = path.read_text().splitlines()
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            assert tag in ("replace", "insert"), (path, tag, old[i1:i2])
+            for line in new[j1:j2]:
+                assert any(key in line for key in FIX_KEYS), (path, line)
+            changed += 1
+    second = {path: path.read_bytes() for path in files}
+    CliRunner().invoke(cli, ["--no-cache", "-j", "1", "--fix", "--fail-level", "never", *map(str, files)])
+    assert {path: path.read_bytes() for path in files} == second  # a second --fix is a no-op
+    assert len(remaining) <= len(fixable(before))
+    return changed
+
+
+def test_fix_every_fixture(tmp_path: Path) -> None:
+    copies = []
+    for source in sorted((FIXTURES / "rules").glob("SC300[126]/*.yaml")):
+        target = tmp_path / source.parent.name / source.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(source, target)
+        copies.append(target)
+    assert check_fix_round_trip(copies) >= 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+def test_fix_a_copy_of_the_corpus(tmp_path: Path) -> None:
+    document = lint_json(CORPUS)
+    files = sorted({f for f, _ in fixable(document)})
+    copies = []
+    for file in files:
+        target = tmp_path / Path(file).parent.name / Path(file).name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(file, target)
+        copies.append(target)
+    assert copies, "the corpus has fixable findings"
+    assert check_fix_round_trip(copies) >= len(copies) // 2
+
+
+def test_diff_writes_nothing_and_fix_keeps_mode(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    shutil.copy(FIXTURES / "example" / "template.yaml", template)
+    os.chmod(template, 0o640)
+    original = template.read_bytes()
+    result = CliRunner().invoke(cli, ["--no-cache", "--diff", str(template)])
+    assert result.exit_code == 1 and "+      VisibilityTimeout: 180" in result.stdout
+    assert template.read_bytes() == original
+    result = CliRunner().invoke(cli, ["--no-cache", "--fix", "--format", "json", str(template)])
+    assert "SC3001" not in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert stat.S_IMODE(template.stat().st_mode) == 0o640
+    assert CliRunner().invoke(cli, ["--no-cache", "--diff", str(template)]).exit_code == 0
+
+
+def test_unparseable_templates_are_never_written(tmp_path: Path) -> None:
+    broken = tmp_path / "template.yaml"
+    broken.write_text("Resources: [\n")
+    CliRunner().invoke(cli, ["--no-cache", "--fix", str(broken)])
+    assert broken.read_text() == "Resources: [\n"
