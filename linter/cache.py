@@ -86,6 +86,7 @@ class Cache:
             repr(sorted(settings.parameter_overrides)),
             settings.today.isoformat(),
             repr(sorted(settings.limits)),
+            f"cfn-lint={settings.with_cfn_lint}",
             ",".join(sorted(rule_ids)),
         ):
             digest.update(part.encode())

@@ -154,6 +154,7 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
 @click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use only this config file."
 )
+@click.option("--with-cfn-lint", is_flag=True, default=None, help="Also run cfn-lint's checks (rule ids CFN-…).")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the templates, then report what remains.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; write nothing.")
 @click.option("--config-env", default="default", show_default=True, help="samconfig.toml environment to read.")
@@ -175,6 +176,7 @@ def check(
     fail_level: str | None,
     as_of: datetime | None,
     config_path: str | None,
+    with_cfn_lint: bool | None,
     apply_fixes: bool,
     show_diff: bool,
     config_env: str,
@@ -209,6 +211,7 @@ def check(
             "ignore": _selectors(ignore),
             "parameter_overrides": overrides,
             "as_of": as_of.date() if as_of else None,
+            "with_cfn_lint": with_cfn_lint,
         }
         config_file = load_config_file(Path(config_path)) if config_path else None
         found: dict[Path, Settings] = {}

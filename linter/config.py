@@ -35,6 +35,7 @@ class Settings:
     parameter_overrides: tuple[tuple[str, str], ...] = ()
     limits: tuple[tuple[str, float], ...] = ()
     as_of: date | None = None  # "today" for date-based rules, for reproducible runs
+    with_cfn_lint: bool = False  # also run cfn-lint's checks and merge them in
     source: Path | None = None  # the configuration file these came from
 
     @property
@@ -123,6 +124,7 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
         parameter_overrides=parameter_overrides,
         limits=tuple(raw.get("limits", {}).items()),
         as_of=date.fromisoformat(raw["as-of"]) if "as-of" in raw else None,
+        with_cfn_lint=bool(raw.get("cfn-lint", False)),
         source=path,
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samcheck.cache import Cache, Entry, signatures
+from samcheck.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
 from samcheck.expansion import Expansion, expand
 from samcheck.findings import Finding, Severity
@@ -23,6 +24,7 @@ from samcheck.suppression import (
     Directive,
     apply_comment_suppressions,
     apply_metadata_suppressions,
+    matches,
     read_directives,
 )
 from samcheck.template import Template
@@ -113,6 +115,13 @@ def run_rules(
     return findings
 
 
+def _selected(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """cfn-lint's findings, filtered by --select/--ignore like samcheck's rules."""
+    if settings.select:
+        findings = [f for f in findings if matches(f, list(settings.select))]
+    return [f for f in findings if not matches(f, list(settings.ignore))]
+
+
 def _apply_severity(findings: list[Finding], settings: Settings) -> list[Finding]:
     overrides = {key.upper(): level for key, level in settings.severity} | {
         key.lower(): level for key, level in settings.severity
@@ -151,6 +160,8 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
         expansion = expand_document(document, settings)
         template = assemble(document, expansion, settings)
         findings = run_rules(document, template, from_template, limits, settings.today)
+        if settings.with_cfn_lint:
+            findings += _selected(cfn_lint_findings(document, settings.effective_region, findings), settings)
         entry = Entry(document, expansion, findings, signatures(expansion.inputs if expansion else []))
         if cache:
             cache.put(key, entry)

@@ -18,3 +18,13 @@ def test_ci_runs_the_readme_commands() -> None:
     assert "pip install -e '.[test]' --config-settings editable_mode=strict" in README
     assert "pip install -e '.[test]' --config-settings editable_mode=strict" in ci
     assert ".venv/bin/python -m pytest" in README and ".venv/bin/python -m pytest" in ci
+
+
+def test_readme_problem_matcher_is_the_one_samcheck_uses() -> None:
+    import json
+
+    from samcheck.reporting.vscode_format import PROBLEM_MATCHER
+
+    block = README[README.index('{\n  "owner": "samcheck"') :]
+    block = block[: block.index("```")]
+    assert json.loads(block) == PROBLEM_MATCHER

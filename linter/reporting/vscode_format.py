@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from samcheck.engine import FileResult
 
 # The file is matched lazily, so a Windows drive letter or a colon in the message cannot confuse it.
-LINE_PATTERN = r"^(.+?):(\d+):(\d+): (error|warning|info): (.*) \[(SC\d{4}) ([a-z0-9-]+)\]$"
+LINE_PATTERN = r"^(.+?):(\d+):(\d+): (error|warning|info): (.*) \[(SC\d{4}|CFN-[EWI]\d{4}) ([a-z0-9-]+)\]$"
 PROBLEM_MATCHER: dict[str, Any] = {
     "owner": "samcheck",
     "source": "samcheck",
