@@ -87,6 +87,7 @@ class Cache:
             settings.today.isoformat(),
             repr(sorted(settings.limits)),
             f"cfn-lint={settings.with_cfn_lint}",
+            f"account-scope={settings.account_scope}",
             ",".join(sorted(rule_ids)),
         ):
             digest.update(part.encode())

@@ -154,6 +154,7 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
 @click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use only this config file."
 )
+@click.option("--account-scope", is_flag=True, default=None, help="Add up concurrency budgets over all templates.")
 @click.option("--with-cfn-lint", is_flag=True, default=None, help="Also run cfn-lint's checks (rule ids CFN-…).")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the templates, then report what remains.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; write nothing.")
@@ -176,6 +177,7 @@ def check(
     fail_level: str | None,
     as_of: datetime | None,
     config_path: str | None,
+    account_scope: bool | None,
     with_cfn_lint: bool | None,
     apply_fixes: bool,
     show_diff: bool,
@@ -189,6 +191,7 @@ def check(
     quiet: bool,
 ) -> None:
     """Lint templates: files, folders (searched for templates) and globs."""
+    from samcheck.account import add_account_findings
     from samcheck.cache import default_cache_dir
     from samcheck.discovery import discover
     from samcheck.registry import select_rules
@@ -212,6 +215,7 @@ def check(
             "parameter_overrides": overrides,
             "as_of": as_of.date() if as_of else None,
             "with_cfn_lint": with_cfn_lint,
+            "account_scope": account_scope,
         }
         config_file = load_config_file(Path(config_path)) if config_path else None
         found: dict[Path, Settings] = {}
@@ -234,6 +238,7 @@ def check(
                 zip([job.path for job in redo], run_jobs(redo, jobs or default_jobs(), cache_folder), strict=True)
             )
             results = [again.get(result.path, result) for result in results]
+    results = add_account_findings(work, results)
     if write_baseline:
         from samcheck.baseline import write_baseline as record
 

@@ -36,6 +36,7 @@ class Settings:
     limits: tuple[tuple[str, float], ...] = ()
     as_of: date | None = None  # "today" for date-based rules, for reproducible runs
     with_cfn_lint: bool = False  # also run cfn-lint's checks and merge them in
+    account_scope: bool = False  # add up concurrency budgets over all templates of a run
     source: Path | None = None  # the configuration file these came from
 
     @property
@@ -125,6 +126,7 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
         limits=tuple(raw.get("limits", {}).items()),
         as_of=date.fromisoformat(raw["as-of"]) if "as-of" in raw else None,
         with_cfn_lint=bool(raw.get("cfn-lint", False)),
+        account_scope=bool(raw.get("account-scope", False)),
         source=path,
     )
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samcheck.cache import Cache, Entry, signatures
 from samcheck.cfnlint_bridge import cfn_lint_findings
+from samcheck.concurrency import Share, nested_templates, provisioned_shares, reserved_shares
 from samcheck.config import Settings
 from samcheck.expansion import Expansion, expand
 from samcheck.findings import Finding, Severity
@@ -39,6 +39,8 @@ class FileResult:
     findings: list[Finding]
     lines: list[str]  # the source, for reporters that show the offending line
     rules: tuple[str, ...] = ()  # ids of the rules that ran on the file (JUnit reports the passes too)
+    # --account-scope: this file's (and its nested templates') shares of the account's budgets
+    budgets: dict[str, list[Share]] = field(default_factory=dict)
 
 
 def _parameter_values(resolver: Resolver, template: dict[str, object]) -> dict[str, object]:
@@ -78,7 +80,7 @@ def run_rules(
     template: Template | None,
     rules: Sequence[type[Rule]],
     limits: Limits,
-    today: date,
+    settings: Settings,
     directives: list[Directive] | None = None,
 ) -> list[Finding]:
     @cache
@@ -95,7 +97,15 @@ def run_rules(
             continue
         rule = rule_class()
         context = RuleContext(
-            rule, document, template, limits, transform_errors, graph_factory, today, directives or []
+            rule,
+            document,
+            template,
+            limits,
+            transform_errors,
+            graph_factory,
+            settings.today,
+            directives or [],
+            settings,
         )
         try:
             findings.extend(rule.check(context))
@@ -147,7 +157,7 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
     limits = Limits(dict(settings.limits))
     source = read_source(path)
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
-        findings = run_rules(source, None, rules, limits, settings.today)
+        findings = run_rules(source, None, rules, limits, settings)
         ran = tuple(rule.id for rule in rules if not rule.needs_template)
         return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), [], ran)
     from_template = [rule for rule in rules if not rule.reads_disk and not rule.reviews_suppressions]
@@ -159,7 +169,7 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
         document = parse_document(path, source)
         expansion = expand_document(document, settings)
         template = assemble(document, expansion, settings)
-        findings = run_rules(document, template, from_template, limits, settings.today)
+        findings = run_rules(document, template, from_template, limits, settings)
         if settings.with_cfn_lint:
             findings += _selected(cfn_lint_findings(document, settings.effective_region, findings), settings)
         entry = Entry(document, expansion, findings, signatures(expansion.inputs if expansion else []))
@@ -168,11 +178,21 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
     else:
         template = assemble(entry.document, entry.expansion, settings)
     document = entry.document
-    findings = entry.findings + run_rules(document, template, from_disk, limits, settings.today)
+    findings = entry.findings + run_rules(document, template, from_disk, limits, settings)
     findings = apply_metadata_suppressions(findings, document.data)
     directives = read_directives(document.text)
     ran = tuple(rule.id for rule in rules if template is not None or not rule.needs_template)
     findings = apply_comment_suppressions(findings, directives, settings.today, set(ran))
-    findings += run_rules(document, template, reviewing, limits, settings.today, directives)
+    findings += run_rules(document, template, reviewing, limits, settings, directives)
     findings = _apply_severity(findings, settings)
-    return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), document.lines, ran)
+    budgets = _budgets(template, settings, limits) if settings.account_scope and template else {}
+    return FileResult(path, sorted(set(findings), key=lambda finding: finding.sort_key), document.lines, ran, budgets)
+
+
+def _budgets(template: Template, settings: Settings, limits: Limits) -> dict[str, list[Share]]:
+    depth = int(limits["nested-stack-depth-max"])
+    templates = [template, *nested_templates(template, settings, depth, {template.document.path.resolve()})]
+    return {
+        "reserved": [share for t in templates for share in reserved_shares(t)],
+        "provisioned": [share for t in templates for share in provisioned_shares(t)],
+    }

@@ -19,9 +19,16 @@ from samcheck.source_map import Span
 from samcheck.template import Location, Property, Related, Resource, Template
 
 if TYPE_CHECKING:
+    from samcheck.config import Settings
     from samcheck.expansion import TransformError
     from samcheck.graph import ResourceGraph
     from samcheck.suppression import Directive
+
+
+def _default_settings() -> Settings:
+    from samcheck.config import Settings
+
+    return Settings()
 
 
 class Rule:
@@ -54,6 +61,7 @@ class RuleContext:
     graph_factory: Callable[[], ResourceGraph]  # built once per template, on first use
     today: date  # for date-based rules; --as-of makes runs reproducible
     directives: list[Directive] = field(default_factory=list)  # suppression comments, once applied
+    settings: Settings = field(default_factory=lambda: _default_settings())  # region, parameters, scope
 
     @property
     def file(self) -> str:

@@ -1,0 +1,71 @@
+"""``--account-scope``: the templates of one run are one account; its budgets are added up.
+
+Reserved and provisioned concurrency (SC2001, SC2005) come out of one budget per account and
+Region, so with ``--account-scope`` samcheck adds up the shares of every template of the run
+(grouped by the region each is linted for) and reports once per account, at the largest share,
+listing the templates and functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from samcheck.concurrency import Share, budget_arithmetic
+from samcheck.findings import Finding
+from samcheck.limits import Limits
+from samcheck.registry import find_rule
+from samcheck.template import Related
+
+if TYPE_CHECKING:
+    from samcheck.engine import FileResult
+    from samcheck.runner import Job
+
+_RULES = {"reserved": "SC2001", "provisioned": "SC2005"}
+
+
+def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> list[FileResult]:
+    groups: dict[tuple[str, str], list[Share]] = defaultdict(list)
+    limits_of: dict[str, Limits] = {}
+    for job, result in zip(jobs, results, strict=True):
+        if not job.settings.account_scope:
+            continue
+        region = job.settings.effective_region
+        limits_of.setdefault(region, Limits(dict(job.settings.limits)))
+        selected = {rule.id for rule in job.rules}
+        for kind, shares in result.budgets.items():
+            if _RULES[kind] in selected:
+                groups[(region, kind)].extend(shares)
+    extra: dict[str, list[Finding]] = defaultdict(list)
+    for (region, kind), shares in groups.items():
+        limits = limits_of[region]
+        account, unreserved = limits["concurrent-executions"], limits["unreserved-minimum"]
+        available = account - unreserved
+        unique = list(dict.fromkeys(shares))  # a nested template reached from two parents counts once
+        if sum(share.amount for share in unique) <= available:
+            continue
+        rule = find_rule(_RULES[kind])
+        assert rule is not None
+        ordered = sorted(unique, key=lambda share: -share.amount)
+        first = ordered[0]
+        files = sorted({share.file for share in ordered})
+        limit_text = (
+            f"{kind} in the account in {region} > {available:g} available "
+            f"({account:g} account limit − {unreserved:g} unreserved minimum)"
+        )
+        message = (
+            f"{budget_arithmetic(ordered, limit_text)}, over {len(files)} template(s): {', '.join(files)}; "
+            "lower some, or set the account's raised quota in [tool.samcheck.limits] concurrent-executions"
+        )
+        related = tuple(Related(f"{share.function}: {share.amount:g}", share.span, share.file) for share in ordered[1:])
+        extra[first.file].append(
+            Finding(rule.id, rule.name, rule.severity, message, first.file, first.span, first.function, related)
+        )
+    if not extra:
+        return list(results)
+    return [
+        replace(result, findings=sorted(result.findings + extra.get(str(result.path), []), key=lambda f: f.sort_key))
+        for result in results
+    ]

@@ -1,0 +1,108 @@
+"""Who uses an account's Lambda concurrency: reserved and provisioned amounts per function.
+
+Both the per-template rules (SC2001, SC2005) and the account-wide sum of ``--account-scope`` read
+them from here. Local nested applications (``AWS::Serverless::Application`` with a local
+``Location``) and nested stacks (``AWS::CloudFormation::Stack`` with a local ``TemplateURL``) deploy
+into the same account, so their functions are counted too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from samcheck.checks import as_number
+from samcheck.references import referenced
+from samcheck.source_map import Span
+
+if TYPE_CHECKING:
+    from samcheck.config import Settings
+    from samcheck.template import Template
+
+
+@dataclass(frozen=True)
+class Share:
+    """One function's part of a budget."""
+
+    file: str
+    function: str  # logical ID in its source template
+    amount: float
+    span: Span
+    parameter: str | None = None  # the parameter whose largest allowed value this is
+
+
+def _largest(template: Template, resource: object, path: tuple[str, ...]) -> tuple[float, str | None, Span] | None:
+    prop = template.property(resource, path)  # type: ignore[arg-type]
+    numbers = [n for n in (as_number(c) for c in prop.candidates) if n is not None]
+    if not numbers:
+        return None
+    parameter = prop.value.parameter if len(prop.candidates) > 1 else None
+    return max(numbers), parameter, prop.location.span
+
+
+def reserved_shares(template: Template) -> list[Share]:
+    shares = []
+    for function in template.of_type("AWS::Lambda::Function"):
+        largest = _largest(template, function, ("ReservedConcurrentExecutions",))
+        if largest and largest[0] > 0:
+            shares.append(Share(template.file, function.source_id, largest[0], largest[2], largest[1]))
+    return shares
+
+
+def provisioned_shares(template: Template) -> list[Share]:
+    functions = {f.logical_id: f for f in template.of_type("AWS::Lambda::Function")}
+    shares = []
+    for holder in template.of_type("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        largest = _largest(template, holder, ("ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions"))
+        targets = [
+            functions[name].source_id for name, _, _ in referenced(holder.properties.get("FunctionName"), functions)
+        ]
+        if largest and largest[0] > 0:
+            shares.append(
+                Share(template.file, targets[0] if targets else holder.source_id, largest[0], largest[2], largest[1])
+            )
+    return shares
+
+
+def nested_templates(template: Template, settings: Settings, depth: int, seen: set[Path]) -> list[Template]:
+    """The local templates this one deploys as nested applications or stacks, recursively."""
+    from samcheck.engine import build_template
+    from samcheck.loading import load_document
+
+    if depth <= 0:
+        return []
+    folder = template.document.path.parent
+    found = []
+    for resource in template.source_resources.values():
+        kind = resource.get("Type")
+        properties = resource.get("Properties")
+        properties = properties if isinstance(properties, dict) else {}
+        location = (
+            properties.get("Location")
+            if kind == "AWS::Serverless::Application"
+            else (properties.get("TemplateURL") if kind == "AWS::CloudFormation::Stack" else None)
+        )
+        if not isinstance(location, str) or location.startswith(("s3://", "https://", "http://")):
+            continue
+        path = (folder / location).resolve()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        nested = build_template(load_document(path), settings)
+        if nested is not None:
+            found.append(nested)
+            found += nested_templates(nested, settings, depth - 1, seen)
+    return found
+
+
+def budget_arithmetic(shares: list[Share], limit_text: str) -> str:
+    ordered = sorted(shares, key=lambda share: -share.amount)
+    parts = " + ".join(f"{share.amount:g}" for share in ordered)
+    total = sum(share.amount for share in ordered)
+    names = ", ".join(
+        f"{share.function} {share.amount:g}"
+        + (f" (largest allowed by parameter {share.parameter})" if share.parameter else "")
+        for share in ordered
+    )
+    return f"{parts} = {total:g} {limit_text} ({names})"

@@ -1,0 +1,41 @@
+"""How SC2001 and SC2005 judge a budget, for one template or (under --account-scope) for all."""
+
+from collections.abc import Iterator
+
+from samcheck.concurrency import Share, budget_arithmetic, nested_templates
+from samcheck.findings import Finding
+from samcheck.rule import RuleContext
+from samcheck.template import Related, Template
+
+
+def template_and_nested(context: RuleContext) -> list[Template]:
+    depth = int(context.limit("nested-stack-depth-max"))
+    return [
+        context.template,
+        *nested_templates(context.template, context.settings, depth, {context.document.path.resolve()}),
+    ]
+
+
+def judge(context: RuleContext, shares: list[Share], kind: str) -> Iterator[Finding]:
+    account = context.limit("concurrent-executions")
+    unreserved = context.limit("unreserved-minimum")
+    available = account - unreserved
+    total = sum(share.amount for share in shares)
+    if total <= available:
+        return
+    ordered = sorted(shares, key=lambda share: -share.amount)
+    first = next((s for s in shares if s.file == context.file), ordered[0])
+    limit_text = f"{kind} > {available:g} available ({account:g} account limit − {unreserved:g} unreserved minimum)"
+    yield context.report(
+        first.span,
+        f"{budget_arithmetic(shares, limit_text)}; lower some, or set the account's raised quota in "
+        "[tool.samcheck.limits] concurrent-executions",
+        resource=first.function,
+        related=[
+            Related(
+                f"{share.function}: {share.amount:g}", share.span, None if share.file == context.file else share.file
+            )
+            for share in ordered
+            if share is not first
+        ],
+    )

@@ -1,0 +1,64 @@
+from collections.abc import Iterator
+
+from samcheck.checks import as_number
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.template import Related
+from samcheck.wiring import event_sources
+
+
+class EsmMaxConcurrencyExceedsReserved(Rule):
+    """An SQS event source mapping's ``ScalingConfig.MaximumConcurrency`` above the function's
+    reserved concurrency: the poller scales up to invocations the function can never run, they are
+    throttled, and the messages go back to the queue (and eventually to its dead-letter queue).
+    Keep ``MaximumConcurrency`` at or below the reserved concurrency.
+
+    **Anti-pattern**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        ReservedConcurrentExecutions: 5
+        Events:
+          Orders:
+            Type: SQS
+            Properties:
+              Queue: !GetAtt Orders.Arn
+              ScalingConfig:
+                MaximumConcurrency: 50
+    ```
+
+    **Best practice**
+
+    ```yaml
+              ScalingConfig:
+                MaximumConcurrency: 5
+    ```
+    """
+
+    id = "SC2002"
+    name = "esm-max-concurrency-exceeds-reserved"
+    severity = Severity.WARNING
+    summary = "SQS mapping MaximumConcurrency above the function's reserved concurrency"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"
+    tags = ("lambda", "concurrency", "sqs")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for wiring in event_sources(template):
+            if wiring.kind != "sqs" or wiring.function is None:
+                continue
+            maximum = template.property(wiring.mapping, ("ScalingConfig", "MaximumConcurrency"))
+            reserved = template.property(wiring.function, "ReservedConcurrentExecutions")
+            most, allowed = as_number(maximum.value.single), as_number(reserved.value.single)
+            if most is None or allowed is None or most <= allowed:
+                continue
+            yield context.report(
+                maximum.location,
+                f"MaximumConcurrency {most:g} > ReservedConcurrentExecutions {allowed:g} "
+                f"of {wiring.function.source_id}: "
+                f"the poller will be throttled; set MaximumConcurrency to at most {allowed:g}",
+                resource=wiring.mapping.source_id,
+                related=[Related(f"{wiring.function.source_id} reserves {allowed:g}", reserved.location.span)],
+            )

@@ -1,0 +1,49 @@
+"""--account-scope: templates that pass alone can exhaust one account together."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from samcheck.cli import cli
+
+TEMPLATE = """\
+Resources:
+  {name}:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {{ZipFile: "x"}}
+      ReservedConcurrentExecutions: {amount}
+"""
+
+
+def lint(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(cli, ["--no-cache", "-j", "1", "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_two_templates_pass_alone_and_fail_together(tmp_path: Path) -> None:
+    orders, billing = tmp_path / "orders" / "template.yaml", tmp_path / "billing" / "template.yaml"
+    for path, name, amount in ((orders, "Orders", 500), (billing, "Billing", 450)):
+        path.parent.mkdir()
+        path.write_text(TEMPLATE.format(name=name, amount=amount))
+    assert lint(str(orders))[0] == 0 and lint(str(billing))[0] == 0
+    assert lint(str(orders), str(billing))[0] == 0  # without --account-scope each is its own account
+    code, document = lint("--account-scope", str(orders), str(billing))
+    (finding,) = [f for f in document["findings"] if f["rule"] == "SC2001"]
+    assert code == 1
+    assert finding["message"].startswith("500 + 450 = 950 reserved in the account in us-east-1 > 900 available")
+    assert str(orders) in finding["message"] and str(billing) in finding["message"]
+    assert finding["file"] == str(orders) and finding["resource"] == "Orders"
+    assert finding["related"] == [{"file": str(billing), "line": 9, "column": 7, "message": "Billing: 450"}]
+    # different regions are different budgets
+    (tmp_path / "billing" / ".samcheck.yaml").write_text("region: eu-west-1\naccount-scope: true\n")
+    (tmp_path / "orders" / ".samcheck.yaml").write_text("account-scope: true\n")
+    assert lint(str(orders), str(billing))[0] == 0
+    (tmp_path / "billing" / ".samcheck.yaml").write_text("account-scope: true\n")
+    assert lint(str(orders), str(billing))[0] == 1  # account-scope from the config files
