@@ -49,3 +49,11 @@ _MEGABYTE = 1024 * 1024
 def megabytes(size: float) -> str:
     """A byte count as people read it in messages, e.g. "250.0 MB"."""
     return f"{size / _MEGABYTE:,.1f} MB"
+
+
+def milliseconds(seconds: float) -> float:
+    return seconds * 1000
+
+
+def seconds(milliseconds: float) -> float:
+    return milliseconds / 1000

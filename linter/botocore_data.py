@@ -1,0 +1,27 @@
+"""Enumerations from botocore's service models, read without importing botocore."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
+
+
+@cache
+def _service(name: str) -> dict[str, object]:
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("botocore is not installed (aws-sam-translator depends on it)")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    model = sorted(folder.glob("*/service-2.json*"))[-1]
+    raw = gzip.decompress(model.read_bytes()) if model.suffix == ".gz" else model.read_bytes()
+    document: dict[str, object] = json.loads(raw)
+    return document
+
+
+def enum(service: str, shape: str) -> tuple[str, ...]:
+    shapes = _service(service)["shapes"]
+    assert isinstance(shapes, dict)
+    return tuple(shapes[shape]["enum"])

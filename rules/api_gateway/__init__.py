@@ -1,0 +1,18 @@
+"""API Gateway rules (SC4xxx)."""
+
+from samcheck.rule import Rule
+from samcheck.rules.api_gateway.sc4001_api_cache_ttl_range import ApiCacheTtlRange
+from samcheck.rules.api_gateway.sc4002_api_cache_cluster_size import ApiCacheClusterSize
+from samcheck.rules.api_gateway.sc4003_api_caching_without_cluster import ApiCachingWithoutCluster
+from samcheck.rules.api_gateway.sc4004_api_timeout_vs_function import ApiTimeoutVsFunction
+from samcheck.rules.api_gateway.sc4005_api_integration_timeout_range import ApiIntegrationTimeoutRange
+from samcheck.rules.api_gateway.sc4006_api_key_without_usage_plan import ApiKeyWithoutUsagePlan
+
+RULES: list[type[Rule]] = [
+    ApiCacheTtlRange,
+    ApiCacheClusterSize,
+    ApiCachingWithoutCluster,
+    ApiTimeoutVsFunction,
+    ApiIntegrationTimeoutRange,
+    ApiKeyWithoutUsagePlan,
+]

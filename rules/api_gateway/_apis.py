@@ -1,0 +1,102 @@
+"""What the API Gateway rules share: where cache settings and Lambda integrations are declared."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from samcheck.checks import as_number
+from samcheck.references import referenced
+from samcheck.source_map import Path
+from samcheck.template import Location, Resource, Template, get_path
+
+REST_API, HTTP_API = "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """A stage's cache settings: an AWS::ApiGateway::Stage, or a deployment's StageDescription."""
+
+    holder: Resource
+    prefix: Path  # path of the settings inside the holder's properties
+
+
+def stage_settings(template: Template) -> Iterator[StageSettings]:
+    for stage in template.of_type("AWS::ApiGateway::Stage"):
+        yield StageSettings(stage, ())
+    for deployment in template.of_type("AWS::ApiGateway::Deployment"):
+        if isinstance(deployment.properties.get("StageDescription"), dict):
+            yield StageSettings(deployment, ("StageDescription",))
+
+
+def method_settings(settings: StageSettings) -> list[tuple[int, dict[str, Any]]]:
+    entries = get_path(settings.holder.properties, (*settings.prefix, "MethodSettings"))
+    return [(i, e) for i, e in enumerate(entries if isinstance(entries, list) else []) if isinstance(e, dict)]
+
+
+@dataclass(frozen=True)
+class Integration:
+    """A Lambda proxy integration: the API, the function, the timeout and where it is declared."""
+
+    api: Resource
+    function: Resource
+    timeout_ms: float | None  # None: the default
+    where: Location
+    protocol: str  # "REST", "HTTP" or "WEBSOCKET"
+    holder: Resource  # the resource a user edits there: the function (SAM event), the API or the method
+
+
+def _protocol(template: Template, api: Resource) -> str:
+    if api.type == REST_API:
+        return "REST"
+    kind = template.property(api, "ProtocolType").value.single
+    return "WEBSOCKET" if kind == "WEBSOCKET" else "HTTP"
+
+
+def integrations(template: Template) -> Iterator[Integration]:
+    functions = {f.logical_id: f for f in template.of_type("AWS::Lambda::Function")}
+    for api in template.of_type(REST_API, HTTP_API):
+        body = api.properties.get("Body")
+        paths = body.get("paths") if isinstance(body, dict) else None
+        for route, operations in paths.items() if isinstance(paths, dict) else []:
+            for method, operation in operations.items() if isinstance(operations, dict) else []:
+                integration = operation.get("x-amazon-apigateway-integration") if isinstance(operation, dict) else None
+                if method.lower() not in _METHODS or not isinstance(integration, dict):
+                    continue
+                for name, _, _ in referenced(integration.get("uri"), functions):
+                    timeout = as_number(template.resolver.resolve(integration.get("timeoutInMillis")).single)
+                    path = ("Body", "paths", route, method, "x-amazon-apigateway-integration")
+                    where, holder = _where(template, api, functions[name], path)
+                    yield Integration(api, functions[name], timeout, where, _protocol(template, api), holder)
+    for method in template.of_type("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration"):
+        rest = method.type == "AWS::ApiGateway::Method"
+        uri_path: Path = ("Integration", "Uri") if rest else ("IntegrationUri",)
+        timeout_path: Path = ("Integration", "TimeoutInMillis") if rest else ("TimeoutInMillis",)
+        apis = [
+            n for n, _, _ in referenced(method.properties.get("RestApiId" if rest else "ApiId"), template.resources)
+        ]
+        for name, _, _ in referenced(get_path(method.properties, uri_path), functions):
+            if not apis or template.resources[apis[0]].type not in (REST_API, HTTP_API):
+                continue
+            api = template.resources[apis[0]]
+            timeout = as_number(template.property(method, timeout_path).value.single)
+            where = template.locate(method, timeout_path)
+            yield Integration(api, functions[name], timeout, where, _protocol(template, api), method)
+
+
+def _where(template: Template, api: Resource, function: Resource, path: Path) -> tuple[Location, Resource]:
+    """A SAM event's integration is edited at the function's event entry; otherwise in the API body."""
+    for permission in template.of_type("AWS::Lambda::Permission"):
+        targets = {
+            n for n, _, _ in referenced(permission.properties.get("FunctionName"), {function.logical_id: function})
+        }
+        sources = {n for n, _, _ in referenced(permission.properties.get("SourceArn"), {api.logical_id: api})}
+        if targets and sources and permission.origin.event is not None:
+            return template.locate(permission), function
+    return template.locate(api, path), api
+
+
+def endpoint_types(template: Template, resource: Resource) -> list[str]:
+    """A REST API's or domain's endpoint types; EDGE when none is set (CloudFormation's default)."""
+    types = template.property(resource, ("EndpointConfiguration", "Types")).value.single
+    return [str(t) for t in types] if isinstance(types, list) and types else ["EDGE"]

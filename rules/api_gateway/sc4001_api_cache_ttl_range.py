@@ -1,0 +1,70 @@
+from collections.abc import Iterator
+
+from samcheck.checks import as_number
+from samcheck.findings import Finding, Severity
+from samcheck.fixes import Edit, Fix
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.api_gateway._apis import method_settings, stage_settings
+from samcheck.template import get_path
+
+
+class ApiCacheTtlRange(Rule):
+    """API Gateway caches responses for 0 to 3,600 seconds (``CacheTtlInSeconds``; 0 turns caching
+    off). A longer TTL is rejected when the stage is deployed. Checked in SAM ``MethodSettings``,
+    ``AWS::ApiGateway::Stage`` ``MethodSettings`` and a deployment's ``StageDescription``.
+    ``--fix`` clamps a written number into the range.
+
+    **Anti-pattern**
+
+    ```yaml
+    MethodSettings:
+      - ResourcePath: "/*"
+        HttpMethod: "*"
+        CachingEnabled: true
+        CacheTtlInSeconds: 7200
+    ```
+
+    **Best practice**
+
+    ```yaml
+    MethodSettings:
+      - ResourcePath: "/*"
+        HttpMethod: "*"
+        CachingEnabled: true
+        CacheTtlInSeconds: 3600
+    ```
+    """
+
+    id = "SC4001"
+    name = "api-cache-ttl-range"
+    severity = Severity.ERROR
+    summary = "API Gateway CacheTtlInSeconds outside 0–3,600"
+    url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html"
+    tags = ("apigateway", "limit")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        low, high = context.limit("api-cache-ttl-min"), context.limit("api-cache-ttl-max")
+        for settings in stage_settings(template):
+            paths = [
+                (*settings.prefix, "MethodSettings", index, "CacheTtlInSeconds")
+                for index, _ in method_settings(settings)
+            ]
+            if settings.prefix:
+                paths.append((*settings.prefix, "CacheTtlInSeconds"))
+            for path in paths:
+                ttl = template.property(settings.holder, path)
+                value = as_number(ttl.value.single)
+                if value is None or low <= value <= high:
+                    continue
+                clamped = int(min(max(value, low), high))
+                source = ttl.location.source_path
+                fix = None
+                if source[-1:] == ("CacheTtlInSeconds",) and isinstance(get_path(template.source, source), int):
+                    fix = Fix(f"set CacheTtlInSeconds to {clamped}", (Edit(source, clamped),))
+                yield context.report(
+                    ttl.location,
+                    f"CacheTtlInSeconds {value:g} is outside {low:g}–{high:,.0f} s; set it to at most {high:,.0f}",
+                    resource=settings.holder.source_id,
+                    fix=fix,
+                )

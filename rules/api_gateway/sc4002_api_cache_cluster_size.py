@@ -1,0 +1,54 @@
+from collections.abc import Iterator
+
+from samcheck.botocore_data import enum
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.api_gateway._apis import stage_settings
+
+
+class ApiCacheClusterSize(Rule):
+    """``CacheClusterSize`` must be one of the sizes API Gateway offers, in GB: 0.5, 1.6, 6.1,
+    13.5, 28.4, 58.2, 118 or 237 (the list comes from botocore's API Gateway model). The
+    CloudFormation schema accepts any string, so a typo fails only at deploy time.
+
+    **Anti-pattern**
+
+    ```yaml
+    CacheClusterEnabled: true
+    CacheClusterSize: "2"
+    ```
+
+    **Best practice**
+
+    ```yaml
+    CacheClusterEnabled: true
+    CacheClusterSize: "1.6"
+    ```
+    """
+
+    id = "SC4002"
+    name = "api-cache-cluster-size"
+    severity = Severity.ERROR
+    summary = "CacheClusterSize not one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237"
+    url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html"
+    tags = ("apigateway",)
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        sizes = enum("apigateway", "CacheClusterSize")
+        for settings in stage_settings(template):
+            size = template.property(settings.holder, (*settings.prefix, "CacheClusterSize"))
+            wrong = [c for c in size.candidates if _text(c) not in sizes]
+            if size.present and wrong:
+                yield context.report(
+                    size.location,
+                    f"CacheClusterSize {size.value.describe(wrong)} is not a size API Gateway offers; "
+                    f"use one of {', '.join(sizes)} (GB)",
+                    resource=settings.holder.source_id,
+                )
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,70 @@
+from collections.abc import Iterator
+
+from samcheck.checks import as_number, milliseconds, seconds
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.api_gateway._apis import integrations
+from samcheck.template import Related
+
+
+class ApiTimeoutVsFunction(Rule):
+    """A function whose ``Timeout`` is longer than its API's integration timeout (REST: 29 s by
+    default and at most; HTTP API: 30 s) keeps running, and is billed, after the client has got a
+    504. Reported on the function, at its ``Api``/``HttpApi`` event entry or the integration, with
+    the API as a related location.
+
+    **Anti-pattern**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        Timeout: 120
+        Events:
+          Get:
+            Type: Api
+            Properties: {Path: /report, Method: get}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Fn:
+      Type: AWS::Serverless::Function
+      Properties:
+        Timeout: 25   # long work: start it asynchronously and return 202
+    ```
+    """
+
+    id = "SC4004"
+    name = "api-timeout-vs-function"
+    severity = Severity.WARNING
+    summary = "Function Timeout longer than the API integration timeout (clients get 504s)"
+    url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
+    tags = ("apigateway", "lambda", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        defaults = {
+            "REST": context.limit("api-rest-timeout-max"),
+            "HTTP": context.limit("api-http-timeout-max"),
+            "WEBSOCKET": context.limit("api-websocket-timeout-max"),
+        }
+        for integration in integrations(template):
+            timeout = template.property(integration.function, "Timeout", context.limit("lambda-timeout-default"))
+            function_seconds = as_number(timeout.value.single)
+            api_ms = integration.timeout_ms if integration.timeout_ms is not None else defaults[integration.protocol]
+            if function_seconds is None or milliseconds(function_seconds) <= api_ms:
+                continue
+            yield context.report(
+                integration.where,
+                f"{integration.function.source_id} may run {function_seconds:g} s, but {integration.protocol} API "
+                f"{integration.api.logical_id} gives up after {seconds(api_ms):g} s: the client gets a 504 while the "
+                f"function runs on and is billed; lower Timeout to {seconds(api_ms):g} s or return early and finish "
+                "asynchronously",
+                resource=integration.function.source_id,
+                related=[
+                    Related(f"API {integration.api.logical_id}", template.locate(integration.api).span),
+                    Related(f"Timeout {function_seconds:g} s", timeout.location.span),
+                ],
+            )

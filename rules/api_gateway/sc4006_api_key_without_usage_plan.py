@@ -1,0 +1,94 @@
+from collections.abc import Iterator
+from typing import Any
+
+from samcheck.findings import Finding, Severity
+from samcheck.references import referenced
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.api_gateway._apis import REST_API
+from samcheck.template import get_path
+
+
+class ApiKeyWithoutUsagePlan(Rule):
+    """A method that requires an API key answers every call with 403 unless the key belongs to a
+    usage plan attached to the API's stage. With no usage plan for the API in the template (SAM:
+    ``Auth.UsagePlan``), nothing here makes the API callable.
+
+    **Anti-pattern**
+
+    ```yaml
+    Api:
+      Type: AWS::Serverless::Api
+      Properties:
+        StageName: prod
+        Auth:
+          ApiKeyRequired: true
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Api:
+      Type: AWS::Serverless::Api
+      Properties:
+        StageName: prod
+        Auth:
+          ApiKeyRequired: true
+          UsagePlan:
+            CreateUsagePlan: PER_API
+    ```
+    """
+
+    id = "SC4006"
+    name = "api-key-without-usage-plan"
+    severity = Severity.WARNING
+    summary = "Methods require an API key, but no usage plan in the template covers the API"
+    url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html"
+    tags = ("apigateway",)
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        apis = {api.logical_id: api for api in context.of_type(REST_API)}
+        planned = {
+            name
+            for plan in context.of_type("AWS::ApiGateway::UsagePlan")
+            for name, _, _ in referenced(plan.properties.get("ApiStages"), apis)
+        }
+        keyed: dict[str, Any] = {}
+        for method in context.of_type("AWS::ApiGateway::Method"):
+            if template.property(method, "ApiKeyRequired").value.single in (True, "true"):
+                for name, _, _ in referenced(method.properties.get("RestApiId"), apis):
+                    keyed.setdefault(name, template.locate(method, ("ApiKeyRequired",)))
+        for name, api in apis.items():
+            if _body_requires_key(api.properties.get("Body")):
+                keyed.setdefault(name, template.locate(api))
+        for name, where in keyed.items():
+            if name not in planned:
+                yield context.report(
+                    where,
+                    f"methods of API {apis[name].source_id} require an API key, but no usage plan in this template "
+                    "covers its stage, so every call gets 403; add a usage plan (SAM: Auth.UsagePlan)",
+                    resource=apis[name].source_id,
+                )
+
+
+def _body_requires_key(body: Any) -> bool:
+    """An OpenAPI body whose operations require the x-api-key apiKey scheme."""
+    schemes = get_path(body, ("securityDefinitions",)) or get_path(body, ("components", "securitySchemes"))
+    # Authorizers (IAM, Cognito, Lambda) are written as apiKey schemes too, with an authtype marker;
+    # an API key is the x-api-key header without one.
+    key_names = {
+        name
+        for name, scheme in (schemes.items() if isinstance(schemes, dict) else [])
+        if isinstance(scheme, dict)
+        and scheme.get("type") == "apiKey"
+        and str(scheme.get("name", "")).lower() == "x-api-key"
+        and "x-amazon-apigateway-authtype" not in scheme
+    }
+    paths = get_path(body, ("paths",))
+    for operations in paths.values() if isinstance(paths, dict) else []:
+        for operation in operations.values() if isinstance(operations, dict) else []:
+            security = operation.get("security") if isinstance(operation, dict) else None
+            for requirement in security if isinstance(security, list) else []:
+                if isinstance(requirement, dict) and key_names & set(requirement):
+                    return True
+    return False

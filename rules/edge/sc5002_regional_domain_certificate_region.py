@@ -1,0 +1,57 @@
+from collections.abc import Iterator
+
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.edge._edge import certificate
+from samcheck.template import Resource, get_path
+
+
+class RegionalDomainCertificateRegion(Rule):
+    """A regional custom domain (``RegionalCertificateArn``, SAM ``Domain`` with REGIONAL, HTTP API and
+    ``AWS::ApiGatewayV2::DomainName`` domains) needs an ACM certificate in the stack's own region.
+    A ``!Sub arn:aws:acm:${AWS::Region}:…`` ARN resolves to the region being linted.
+
+    **Anti-pattern**
+
+    ```yaml
+    # stack in eu-west-1
+    RegionalCertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/abc
+    ```
+
+    **Best practice**
+
+    ```yaml
+    RegionalCertificateArn: !Sub arn:aws:acm:${AWS::Region}:123456789012:certificate/abc
+    ```
+    """
+
+    id = "SC5002"
+    name = "regional-domain-certificate-region"
+    severity = Severity.ERROR
+    summary = "A regional API domain whose ACM certificate is not in the stack's region"
+    url = (
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html"
+    )
+    tags = ("apigateway", "certificate", "region")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        region = template.resolver.region
+        places: list[tuple[Resource, tuple[str | int, ...]]] = [
+            (domain, ("RegionalCertificateArn",)) for domain in context.of_type("AWS::ApiGateway::DomainName")
+        ]
+        for domain in context.of_type("AWS::ApiGatewayV2::DomainName"):
+            configurations = domain.properties.get("DomainNameConfigurations")
+            for index, _ in enumerate(configurations if isinstance(configurations, list) else []):
+                places.append((domain, ("DomainNameConfigurations", index, "CertificateArn")))
+        for domain, path in places:
+            value = template.property(domain, path)
+            cert = certificate(template, get_path(domain.properties, path))
+            if not value.present or cert is None or cert.region in (None, region):
+                continue
+            yield context.report(
+                value.location,
+                f"regional domain needs an ACM certificate in {region} (the stack's region), but this one is in "
+                f"{cert.region}; use a certificate from {region}",
+                resource=domain.source_id,
+            )

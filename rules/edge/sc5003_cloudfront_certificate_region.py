@@ -1,0 +1,55 @@
+from collections.abc import Iterator
+
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.edge._edge import EDGE_REGION, certificate
+from samcheck.template import Related, get_path
+
+
+class CloudfrontCertificateRegion(Rule):
+    """CloudFront only uses ACM certificates from us-east-1 (``ViewerCertificate.AcmCertificateArn``).
+    A certificate created in this template lives in the stack's region, so a stack elsewhere cannot
+    create the certificate its distribution needs.
+
+    **Anti-pattern**
+
+    ```yaml
+    ViewerCertificate:
+      AcmCertificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/abc
+      SslSupportMethod: sni-only
+    ```
+
+    **Best practice**
+
+    ```yaml
+    ViewerCertificate:
+      AcmCertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/abc
+      SslSupportMethod: sni-only
+    ```
+    """
+
+    id = "SC5003"
+    name = "cloudfront-certificate-region"
+    severity = Severity.ERROR
+    summary = "A CloudFront distribution whose ACM certificate is not in us-east-1"
+    url = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html"
+    tags = ("cloudfront", "certificate", "region")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        path = ("DistributionConfig", "ViewerCertificate", "AcmCertificateArn")
+        for distribution in context.of_type("AWS::CloudFront::Distribution"):
+            cert = certificate(template, get_path(distribution.properties, path))
+            if cert is None or cert.region in (None, EDGE_REGION):
+                continue
+            related = (
+                [Related("certificate defined here", template.locate(cert.resource).span)] if cert.resource else []
+            )
+            yield context.report(
+                template.locate(distribution, path),
+                f"CloudFront needs its ACM certificate in us-east-1, but this one is in {cert.region}"
+                + (" (created by this stack)" if cert.resource else "")
+                + "; use a us-east-1 certificate",
+                resource=distribution.source_id,
+                related=related,
+            )

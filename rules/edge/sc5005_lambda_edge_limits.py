@@ -1,0 +1,87 @@
+from collections.abc import Iterator
+
+from samcheck.artifacts import local_artifact
+from samcheck.checks import as_number, megabytes
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.edge._edge import edge_associations, viewer
+from samcheck.template import Related
+
+
+class LambdaEdgeLimits(Rule):
+    """Lambda@Edge allows less than Lambda: viewer-request and viewer-response functions get at most
+    128 MB of memory, 5 s and a 1 MB package; origin-request and origin-response functions 30 s and a
+    50 MB package. The package is measured on disk when the code is local.
+
+    **Anti-pattern**
+
+    ```yaml
+    EdgeFn:
+      Type: AWS::Serverless::Function
+      Properties:
+        MemorySize: 512
+        Timeout: 10       # associated as viewer-request
+    ```
+
+    **Best practice**
+
+    ```yaml
+    EdgeFn:
+      Type: AWS::Serverless::Function
+      Properties:
+        MemorySize: 128
+        Timeout: 5
+    ```
+    """
+
+    id = "SC5005"
+    name = "lambda-edge-limits"
+    severity = Severity.ERROR
+    summary = "A Lambda@Edge function over the memory, timeout or package limits of its trigger"
+    url = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html"
+    tags = ("cloudfront", "lambda", "limit")
+    reads_disk = True  # the package size
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for association in edge_associations(template):
+            function = association.function
+            if function is None:
+                continue
+            is_viewer = viewer(association.event_type)
+            timeout_limit = context.limit("edge-viewer-timeout-max" if is_viewer else "edge-origin-timeout-max")
+            limits = [("Timeout", timeout_limit, "s", context.limit("lambda-timeout-default"))]
+            if is_viewer:
+                limits.append(
+                    (
+                        "MemorySize",
+                        context.limit("edge-viewer-memory-max"),
+                        "MB",
+                        context.limit("lambda-memory-default"),
+                    )
+                )
+            related = [Related(f"{association.event_type} association", association.location.span)]
+            for name, limit, unit, default in limits:
+                setting = template.property(function, name, default)
+                value = as_number(setting.value.single)
+                if value is not None and value > limit:
+                    yield context.report(
+                        setting.location,
+                        f"{name} {value:g} {unit} > {limit:g} {unit} allowed for a {association.event_type} "
+                        "Lambda@Edge "
+                        f"function; set {name} to at most {limit:g}",
+                        resource=function.source_id,
+                        related=related,
+                    )
+            artifact = local_artifact(template, function)
+            package_limit = context.limit("edge-viewer-package-max" if is_viewer else "edge-origin-package-max")
+            if artifact and artifact.size and artifact.measurable and artifact.size.zipped > package_limit:
+                about = "about " if artifact.size.zipped_is_estimate else ""
+                yield context.report(
+                    artifact.location,
+                    f"{artifact.declared} zips to {about}{megabytes(artifact.size.zipped)} > "
+                    f"{megabytes(package_limit)} allowed for "
+                    f"a {association.event_type} Lambda@Edge function; trim the package",
+                    resource=function.source_id,
+                    related=related,
+                )
