@@ -94,6 +94,7 @@ class RuleContext:
         related: Iterable[Related] = (),
         severity: Severity | None = None,
         fix: Fix | None = None,
+        file: str | None = None,
     ) -> Finding:
         location = where if isinstance(where, Location) else Location(where, ())
         return Finding(
@@ -101,7 +102,7 @@ class RuleContext:
             self.rule.name,
             severity or self.rule.severity,
             message,
-            self.file,
+            file or self.file,
             location.span,
             resource,
             (*location.related, *related),

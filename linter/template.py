@@ -109,6 +109,8 @@ class Template:
     resolver: Resolver
     _locations: dict[tuple[str, Path], Location] = field(default_factory=dict)
     _package_sizes: dict[FsPath, PackageSize | None] = field(default_factory=dict)
+    # Analyses several rules share (e.g. state machine definitions), computed once per template.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     @property
     def file(self) -> str:

@@ -1,0 +1,207 @@
+"""State machine definitions, wherever a template keeps them, with positions.
+
+SAM ``Definition`` (inline) and ``DefinitionUri`` (a local file, reported in that file),
+``AWS::StepFunctions::StateMachine`` ``Definition`` and ``DefinitionString`` (JSON text, also inside
+``!Sub``: known ``${}`` values are substituted, and each line of the JSON maps back to its line in
+the template). A definition on S3 is not read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samcheck.expansion import SAM_PREFIX
+from samcheck.loading import load_document, parse_document
+from samcheck.source_map import Path as NodePath
+from samcheck.source_map import SourceMap, Span
+from samcheck.template import Resource, Template, get_path
+
+_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+_BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
+
+
+@dataclass
+class StateMachine:
+    resource: Resource  # the expanded AWS::StepFunctions::StateMachine
+    definition: dict[str, Any]
+    express: bool
+    file: str  # the file that holds the definition
+    substitutions: dict[str, Any]  # DefinitionSubstitutions, as written
+    size: int  # bytes of the definition as JSON, after substitutions
+    _source_map: SourceMap = field(repr=False, default_factory=SourceMap)
+    _base: NodePath = ()  # where the definition starts in that source map
+    _line_offset: int | None = None  # JSON text in the template: template line of the JSON's line 1 - 1
+    _fallback: Span = field(default_factory=Span.point)
+    _text: str | None = field(repr=False, default=None)  # JSON text whose positions are read on demand
+
+    def span(self, path: NodePath) -> Span:
+        """Where a node of the definition is, in ``file``."""
+        if self._text is not None:  # positions cost a full parse: only when a finding needs one
+            self._source_map = parse_document(Path("definition.json"), self._text.encode()).source_map
+            self._text = None
+        found, span = self._source_map.nearest((*self._base, *path))
+        if not found[len(self._base) :] and not path:
+            return self._fallback if self._line_offset is not None else span
+        if self._line_offset is None:
+            return span
+        line = span.line + self._line_offset
+        return Span(line, span.column, line, span.column)
+
+
+def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
+    properties = template.source_resources.get(resource.source_id, {}).get("Properties")
+    properties = properties if isinstance(properties, dict) else {}
+    substitutions = properties.get("DefinitionSubstitutions")
+    substitutions = substitutions if isinstance(substitutions, dict) else {}
+    express = template.property(resource, "StateMachineType").value.single == "EXPRESS"
+    base: NodePath = ("Resources", resource.source_id, "Properties", "Definition")
+    if isinstance(properties.get("Definition"), dict):
+        definition = properties["Definition"]
+        return StateMachine(
+            resource,
+            definition,
+            express,
+            template.file,
+            substitutions,
+            _size(definition),
+            template.document.source_map,
+            base,
+        )
+    local = template.expansion.local_artifacts.get(resource.source_id)
+    if local is not None:
+        document = load_document(template.document.path.parent / local)
+        if isinstance(document.data, dict):
+            return StateMachine(
+                resource,
+                document.data,
+                express,
+                str(document.path),
+                substitutions,
+                _size(document.data),
+                document.source_map,
+                (),
+            )
+    return None
+
+
+def _cloudformation(template: Template, resource: Resource) -> StateMachine | None:
+    properties = resource.properties
+    substitutions = properties.get("DefinitionSubstitutions")
+    substitutions = substitutions if isinstance(substitutions, dict) else {}
+    express = template.property(resource, "StateMachineType").value.single == "EXPRESS"
+    base: NodePath = ("Resources", resource.source_id, "Properties")
+    if isinstance(properties.get("Definition"), dict):
+        definition = properties["Definition"]
+        return StateMachine(
+            resource,
+            definition,
+            express,
+            template.file,
+            substitutions,
+            _size(definition),
+            template.document.source_map,
+            (*base, "Definition"),
+        )
+    raw = properties.get("DefinitionString")
+    text, variables = raw, {}
+    if isinstance(raw, dict) and "Fn::Sub" in raw:
+        sub = raw["Fn::Sub"]
+        text, variables = (sub[0], sub[1]) if isinstance(sub, list) and len(sub) == 2 else (sub, {})
+    elif isinstance(raw, dict):
+        text = template.resolver.resolve(raw).single  # Fn::Join and friends, when known
+    if not isinstance(text, str):
+        return None
+    substituted = _VARIABLE.sub(lambda m: _substitute(template, m.group(1), variables, m.group(0)), text)
+    try:
+        definition = json.loads(substituted)
+    except ValueError:
+        return None  # unknown ${} values left in it, or not JSON: nothing to judge
+    if not isinstance(definition, dict):
+        return None
+    value_path = (*base, "DefinitionString") + (("Fn::Sub",) if isinstance(raw, dict) and "Fn::Sub" in raw else ())
+    if isinstance(raw, dict) and "Fn::Sub" in raw and isinstance(raw["Fn::Sub"], list):
+        value_path = (*value_path, 0)
+    value_span = (
+        template.document.source_map.values.get(value_path) or template.locate(resource, ("DefinitionString",)).span
+    )
+    # A block scalar (| or >, after any tag) starts on the line after its indicator.
+    block = bool(_BLOCK_INDICATOR.search(template.document.lines[value_span.line - 1]))
+    offset = value_span.line if block else value_span.line - 1
+    return StateMachine(
+        resource,
+        definition,
+        express,
+        template.file,
+        substitutions or variables,
+        len(substituted.encode()),
+        SourceMap(),
+        (),
+        offset,
+        value_span,
+        substituted,
+    )
+
+
+def _substitute(template: Template, name: str, variables: dict[str, Any], original: str) -> str:
+    if name in variables:
+        value = template.resolver.resolve(variables[name]).single
+    elif "." not in name:
+        value = template.resolver.resolve({"Ref": name}).single
+    else:
+        value = None
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else original
+
+
+def _size(definition: dict[str, Any]) -> int:
+    return len(json.dumps(definition, separators=(",", ":"), default=str).encode())
+
+
+def state_machines(template: Template) -> list[StateMachine]:
+    """The template's state machines whose definitions can be read; read once per template."""
+    if "state_machines" not in template.derived:
+        template.derived["state_machines"] = _read_all(template)
+    machines: list[StateMachine] = template.derived["state_machines"]
+    return machines
+
+
+def _read_all(template: Template) -> list[StateMachine]:
+    machines = []
+    for resource in template.of_type("AWS::StepFunctions::StateMachine"):
+        if resource.origin.source_type.startswith(SAM_PREFIX):
+            machine = _sam_source(template, resource)
+        else:
+            machine = _cloudformation(template, resource)
+        if machine is not None:
+            machines.append(machine)
+    return machines
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    body: dict[str, Any]
+    path: NodePath  # from the definition's root
+    scope: NodePath  # the machine (root, branch, item processor) the state belongs to
+
+
+def walk_states(definition: dict[str, Any], scope: NodePath = ()) -> list[State]:
+    """Every state, with those of Parallel branches and Map processors (each its own scope)."""
+    states = get_path(definition, (*scope, "States"))
+    found: list[State] = []
+    for name, body in states.items() if isinstance(states, dict) else []:
+        if not isinstance(body, dict):
+            continue
+        path = (*scope, "States", name)
+        found.append(State(name, body, path, scope))
+        branches = body.get("Branches")
+        for index, branch in enumerate(branches if isinstance(branches, list) else []):
+            if isinstance(branch, dict):
+                found += walk_states(definition, (*path, "Branches", index))
+        for key in ("ItemProcessor", "Iterator"):
+            if isinstance(body.get(key), dict):
+                found += walk_states(definition, (*path, key))
+    return found

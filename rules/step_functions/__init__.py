@@ -1,0 +1,24 @@
+"""Step Functions rules: Amazon States Language analysis (SC6xxx)."""
+
+from samcheck.rule import Rule
+from samcheck.rules.step_functions.sc6001_asl_invalid import AslInvalid
+from samcheck.rules.step_functions.sc6002_asl_fail_state_fields import AslFailStateFields
+from samcheck.rules.step_functions.sc6003_express_unsupported_integration import ExpressUnsupportedIntegration
+from samcheck.rules.step_functions.sc6004_asl_states_all_position import AslStatesAllPosition
+from samcheck.rules.step_functions.sc6005_asl_heartbeat_timeout import AslHeartbeatTimeout
+from samcheck.rules.step_functions.sc6006_asl_task_timeout_vs_lambda import AslTaskTimeoutVsLambda
+from samcheck.rules.step_functions.sc6007_asl_retry_range import AslRetryRange
+from samcheck.rules.step_functions.sc6008_asl_duration_limits import AslDurationLimits
+from samcheck.rules.step_functions.sc6009_asl_definition_size import AslDefinitionSize
+
+RULES: list[type[Rule]] = [
+    AslInvalid,
+    AslFailStateFields,
+    ExpressUnsupportedIntegration,
+    AslStatesAllPosition,
+    AslHeartbeatTimeout,
+    AslTaskTimeoutVsLambda,
+    AslRetryRange,
+    AslDurationLimits,
+    AslDefinitionSize,
+]

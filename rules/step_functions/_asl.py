@@ -1,0 +1,42 @@
+"""What the Step Functions rules share: the function a Task invokes."""
+
+import re
+from typing import Any
+
+from samcheck.statemachines import State, StateMachine
+from samcheck.template import Resource, Template, get_path
+from samcheck.wiring import FUNCTION, target_of
+
+_VARIABLE = re.compile(r"^\$\{([^}]+)\}$")
+INVOKE = "arn:aws:states:::lambda:invoke"
+
+
+def invoked_function(template: Template, machine: StateMachine, state: State) -> Resource | None:
+    if state.body.get("Type") != "Task":
+        return None
+    resource = state.body.get("Resource")
+    if not isinstance(resource, str):
+        return None
+    if resource.startswith(INVOKE):
+        reference = get_path(state.body, ("Parameters", "FunctionName")) or get_path(
+            state.body, ("Arguments", "FunctionName")
+        )
+    elif ":lambda:" in resource or _VARIABLE.match(resource):
+        reference = resource
+    else:
+        return None
+    return _function(template, machine, reference)
+
+
+def _function(template: Template, machine: StateMachine, reference: Any) -> Resource | None:
+    if not isinstance(reference, str):
+        return None
+    match = _VARIABLE.match(reference)
+    if match and match.group(1) in machine.substitutions:
+        target = target_of(template, machine.substitutions[match.group(1)])
+        return target.resource if target and target.resource and target.type == FUNCTION else None
+    name = reference.split(":")[6] if reference.startswith("arn:") and len(reference.split(":")) > 6 else reference
+    for function in template.of_type(FUNCTION):
+        if template.property(function, "FunctionName").value.single == name:
+            return function
+    return None

@@ -1,0 +1,137 @@
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from samcheck.findings import Finding, Severity
+from samcheck.resources import load_json
+from samcheck.rule import Rule, RuleContext
+from samcheck.statemachines import StateMachine, state_machines
+from samcheck.template import get_path
+
+_TERMINAL = ("Choice", "Succeed", "Fail")
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(load_json("asl.schema.json"))
+
+
+class AslInvalid(Rule):
+    """The definition breaks the Amazon States Language (validated against the ASL schema that
+    ships in ``schemas/``) or its own references: ``StartAt``, a ``Next``, a Choice ``Default`` or a
+    catcher's ``Next`` naming no state of its scope; a state that is neither ``End`` nor has ``Next``
+    (Choice, Succeed and Fail excepted); both ``End`` and ``Next``. States no path from ``StartAt``
+    reaches are a warning. Parallel branches and Map processors are checked as machines of their
+    own.
+
+    **Anti-pattern**
+
+    ```yaml
+    Definition:
+      StartAt: Validate
+      States:
+        Validate:
+          Type: Task
+          Resource: arn:aws:states:::lambda:invoke
+          Parameters: {FunctionName: validate}
+          Next: Sav      # no such state
+        Save:
+          Type: Pass
+          End: true
+    ```
+
+    **Best practice**
+
+    ```yaml
+          Next: Save
+    ```
+    """
+
+    id = "SC6001"
+    name = "asl-invalid"
+    severity = Severity.ERROR
+    summary = "A state machine definition that breaks ASL or names states that do not exist"
+    url = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html"
+    tags = ("stepfunctions",)
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        for machine in state_machines(context.template):
+            yield from self._schema(context, machine)
+            yield from self._references(context, machine, ())
+
+    def _report(self, context: RuleContext, machine: StateMachine, path: tuple, message: str, **kw: Any) -> Finding:  # type: ignore[type-arg]
+        return context.report(machine.span(path), message, resource=machine.resource.source_id, file=machine.file, **kw)
+
+    def _schema(self, context: RuleContext, machine: StateMachine) -> Iterator[Finding]:
+        import jsonschema
+
+        error = jsonschema.exceptions.best_match(_validator().iter_errors(machine.definition))
+        if error is not None:
+            where = ".".join(str(p) for p in error.absolute_path) or "the definition"
+            yield self._report(
+                context, machine, tuple(error.absolute_path), f"{where}: {error.message}; fix the definition"
+            )
+
+    def _references(self, context: RuleContext, machine: StateMachine, scope: tuple) -> Iterator[Finding]:  # type: ignore[type-arg]
+        definition = machine.definition
+        states = get_path(definition, (*scope, "States"))
+        if not isinstance(states, dict):
+            return
+        names = set(states)
+        start = get_path(definition, (*scope, "StartAt"))
+        if isinstance(start, str) and start not in names:
+            yield self._report(
+                context, machine, (*scope, "StartAt"), f"StartAt names {start!r}, which is not a state here"
+            )
+        edges: dict[str, set[str]] = {name: set() for name in names}
+        for name, body in states.items():
+            if not isinstance(body, dict):
+                continue
+            path = (*scope, "States", name)
+            kind = body.get("Type")
+            targets = [("Next", body.get("Next")), ("Default", body.get("Default"))]
+            for index, choice in enumerate(body.get("Choices") or []):
+                if isinstance(choice, dict):
+                    targets.append((f"Choices.{index}.Next", choice.get("Next")))
+            for index, catcher in enumerate(body.get("Catch") or []):
+                if isinstance(catcher, dict):
+                    targets.append((f"Catch.{index}.Next", catcher.get("Next")))
+            for field, target in targets:
+                if target is None:
+                    continue
+                if isinstance(target, str) and target in names:
+                    edges[name].add(target)
+                else:
+                    yield self._report(
+                        context,
+                        machine,
+                        (*path, *field.split(".")),
+                        f"{name}: {field} names {target!r}, which is not a state here; name an existing state",
+                    )
+            if body.get("End") is True and "Next" in body:
+                yield self._report(context, machine, path, f"{name} has both End and Next; keep one")
+            if kind not in _TERMINAL and body.get("End") is not True and "Next" not in body:
+                yield self._report(context, machine, path, f"{name} ({kind}) has neither Next nor End: true; add one")
+            for index in range(len(body.get("Branches") or [])):
+                yield from self._references(context, machine, (*path, "Branches", index))
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(body.get(key), dict):
+                    yield from self._references(context, machine, (*path, key))
+        reachable, frontier = set(), [start] if isinstance(start, str) else []
+        while frontier:
+            current = frontier.pop()
+            if current in reachable or current not in edges:
+                continue
+            reachable.add(current)
+            frontier.extend(edges[current])
+        for name in sorted(names - reachable):
+            if isinstance(start, str) and start in names:
+                yield self._report(
+                    context,
+                    machine,
+                    (*scope, "States", name),
+                    f"{name} cannot be reached from {start}; connect it or remove it",
+                    severity=Severity.WARNING,
+                )

@@ -1,0 +1,75 @@
+from collections.abc import Iterator
+
+from samcheck.checks import as_number
+from samcheck.findings import Finding, Severity
+from samcheck.rule import Rule, RuleContext
+from samcheck.rules.step_functions._asl import invoked_function
+from samcheck.statemachines import state_machines, walk_states
+from samcheck.template import Related
+
+_TIMEOUT_FIELDS = ("TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath")
+
+
+class AslTaskTimeoutVsLambda(Rule):
+    """A task that invokes a function of this template with a ``TimeoutSeconds`` shorter than the
+    function's ``Timeout`` fails the state while the function runs on (and its retries start a second
+    copy). A ``.waitForTaskToken`` task with neither ``TimeoutSeconds`` nor ``HeartbeatSeconds`` waits
+    for a token that may never come, up to a year.
+
+    **Anti-pattern**
+
+    ```yaml
+    Charge:
+      Type: Task
+      Resource: arn:aws:states:::lambda:invoke
+      Parameters: {FunctionName: "${ChargeFunctionArn}"}
+      TimeoutSeconds: 10     # ChargeFunction has Timeout: 60
+      End: true
+    ```
+
+    **Best practice**
+
+    ```yaml
+      TimeoutSeconds: 70
+    ```
+    """
+
+    id = "SC6006"
+    name = "asl-task-timeout-vs-lambda"
+    severity = Severity.WARNING
+    summary = "Task TimeoutSeconds shorter than the invoked function's Timeout, or a callback without a timeout"
+    url = "https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html"
+    tags = ("stepfunctions", "lambda", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for machine in state_machines(template):
+            for state in walk_states(machine.definition):
+                body = state.body
+                resource = body.get("Resource")
+                callback = isinstance(resource, str) and resource.endswith(".waitForTaskToken")
+                if callback and not any(key in body for key in _TIMEOUT_FIELDS):
+                    yield context.report(
+                        machine.span(state.path),
+                        f"{state.name} waits for a task token with no TimeoutSeconds or HeartbeatSeconds, so it "
+                        "can wait up to a year; set a TimeoutSeconds (or HeartbeatSeconds)",
+                        resource=machine.resource.source_id,
+                        file=machine.file,
+                    )
+                function = invoked_function(template, machine, state)
+                state_timeout = as_number(body.get("TimeoutSeconds"))
+                if function is None or state_timeout is None:
+                    continue
+                timeout = template.property(function, "Timeout", context.limit("lambda-timeout-default"))
+                seconds = as_number(timeout.value.single)
+                if seconds is not None and state_timeout < seconds:
+                    yield context.report(
+                        machine.span((*state.path, "TimeoutSeconds")),
+                        f"{state.name} times out after {state_timeout:g} s, but {function.source_id} may run "
+                        f"{seconds:g} s; raise TimeoutSeconds to at least {seconds:g} or shorten the function",
+                        resource=machine.resource.source_id,
+                        file=machine.file,
+                        related=[
+                            Related(f"{function.source_id} Timeout {seconds:g} s", timeout.location.span, template.file)
+                        ],
+                    )
