@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from samcheck.resolving import Value
@@ -9,17 +10,23 @@ from samcheck.template import Related, Template
 
 
 def as_number(candidate: Any) -> float | None:
-    """A candidate as a number; CloudFormation also accepts numbers written as text."""
+    """A candidate as a finite number; CloudFormation also accepts numbers written as text.
+
+    NaN and infinity are never a setting anyone can deploy, so they count as unknown.
+    """
     if isinstance(candidate, bool):
         return None
+    number: float
     if isinstance(candidate, (int, float)):
-        return candidate
-    if isinstance(candidate, str):
+        number = candidate
+    elif isinstance(candidate, str):
         try:
-            return float(candidate)
+            number = float(candidate)
         except ValueError:
             return None
-    return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def outside(value: Value, low: float | None, high: float | None) -> list[Any]:

@@ -82,3 +82,11 @@ def test_nested_structures_drop_no_value() -> None:
         {"A": {"Fn::If": ["IsEu", 1, {"Ref": "AWS::NoValue"}]}, "B": [1, {"Ref": "AWS::NoValue"}]}
     )
     assert value.single == {"B": [1]}
+
+
+def test_numbers_are_finite_or_unknown() -> None:
+    from samcheck.checks import as_number
+
+    assert as_number("30") == 30 and as_number(1.5) == 1.5
+    for value in ("NaN", "inf", float("nan"), float("-inf"), True, "abc", None, [1]):
+        assert as_number(value) is None, value
