@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.expansion import SAM_PREFIX
-from samcheck.loading import load_document, parse_document
+from samcheck.loading import Document, load_document, parse_document
 from samcheck.source_map import Path as NodePath
 from samcheck.source_map import SourceMap, Span
 from samcheck.template import Resource, Template, get_path
@@ -52,60 +52,46 @@ class StateMachine:
         return Span(line, span.column, line, span.column)
 
 
+def _settings(template: Template, resource: Resource, properties: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    substitutions = properties.get("DefinitionSubstitutions")
+    express = template.property(resource, "StateMachineType").value.single == "EXPRESS"
+    return (substitutions if isinstance(substitutions, dict) else {}), express
+
+
+def _from_document(
+    resource: Resource, definition: Any, document: Document, base: NodePath, settings: tuple[dict[str, Any], bool]
+) -> StateMachine | None:
+    """A definition that stands as YAML/JSON in a document (the template or a DefinitionUri file)."""
+    if not isinstance(definition, dict):
+        return None
+    substitutions, express = settings
+    size = _size(definition)
+    return StateMachine(
+        resource, definition, express, str(document.path), substitutions, size, document.source_map, base
+    )
+
+
 def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
     properties = template.source_resources.get(resource.source_id, {}).get("Properties")
     properties = properties if isinstance(properties, dict) else {}
-    substitutions = properties.get("DefinitionSubstitutions")
-    substitutions = substitutions if isinstance(substitutions, dict) else {}
-    express = template.property(resource, "StateMachineType").value.single == "EXPRESS"
-    base: NodePath = ("Resources", resource.source_id, "Properties", "Definition")
+    settings = _settings(template, resource, properties)
     if isinstance(properties.get("Definition"), dict):
-        definition = properties["Definition"]
-        return StateMachine(
-            resource,
-            definition,
-            express,
-            template.file,
-            substitutions,
-            _size(definition),
-            template.document.source_map,
-            base,
-        )
+        base: NodePath = ("Resources", resource.source_id, "Properties", "Definition")
+        return _from_document(resource, properties["Definition"], template.document, base, settings)
     local = template.expansion.local_artifacts.get(resource.source_id)
     if local is not None:
         document = load_document(template.document.path.parent / local)
-        if isinstance(document.data, dict):
-            return StateMachine(
-                resource,
-                document.data,
-                express,
-                str(document.path),
-                substitutions,
-                _size(document.data),
-                document.source_map,
-                (),
-            )
+        return _from_document(resource, document.data, document, (), settings)
     return None
 
 
 def _cloudformation(template: Template, resource: Resource) -> StateMachine | None:
     properties = resource.properties
-    substitutions = properties.get("DefinitionSubstitutions")
-    substitutions = substitutions if isinstance(substitutions, dict) else {}
-    express = template.property(resource, "StateMachineType").value.single == "EXPRESS"
+    settings = _settings(template, resource, properties)
+    substitutions, express = settings
     base: NodePath = ("Resources", resource.source_id, "Properties")
     if isinstance(properties.get("Definition"), dict):
-        definition = properties["Definition"]
-        return StateMachine(
-            resource,
-            definition,
-            express,
-            template.file,
-            substitutions,
-            _size(definition),
-            template.document.source_map,
-            (*base, "Definition"),
-        )
+        return _from_document(resource, properties["Definition"], template.document, (*base, "Definition"), settings)
     raw = properties.get("DefinitionString")
     text, variables = raw, {}
     if isinstance(raw, dict) and "Fn::Sub" in raw:
