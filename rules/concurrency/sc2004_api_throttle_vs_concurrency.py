@@ -83,7 +83,8 @@ class ApiThrottleVsConcurrency(Rule):
                     where,
                     f"{throttle.value:g} requests/s x {seconds:g} s Timeout of {function.source_id} = "
                     f"{needed:,.0f} concurrent "
-                    f"executions > {what}; lower the throttle to {ceiling / seconds:g} requests/s or reserve more",
+                    f"executions > {what}; lower the throttle to {ceiling / seconds:g} requests/s or "
+                    + ("reserve more" if allowed is not None else "raise the account's concurrency quota"),
                     resource=function.source_id,
                     related=[Related(f"throttle of {throttle.holder.source_id}", throttle.location.span)],
                 )
