@@ -49,3 +49,12 @@ def local_artifact(template: Template, resource: Resource) -> LocalArtifact | No
         built=path == built,
         measurable=build_method is None or path == built,
     )
+
+
+def measured_artifact(template: Template, resource: Resource) -> tuple[LocalArtifact, PackageSize] | None:
+    """The resource's local package and its size, when the size is known from disk (the package
+    exists, and no build step makes it from the source)."""
+    artifact = local_artifact(template, resource)
+    if artifact is None or artifact.size is None or not artifact.measurable:
+        return None
+    return artifact, artifact.size

@@ -198,7 +198,7 @@ def _inline_includes(node: Any, folder: FsPath, placeholder: dict[str, Any] | No
         )
         for key, value in list(items):
             transform = value.get("Fn::Transform") if isinstance(value, dict) and len(value) == 1 else None
-            location = get_include_location(transform)
+            location = _include_location(transform)
             if location is not None:
                 included = None
                 if not location.startswith("s3://"):
@@ -212,7 +212,7 @@ def _inline_includes(node: Any, folder: FsPath, placeholder: dict[str, Any] | No
             stack.append(value)
 
 
-def get_include_location(transform: Any) -> str | None:
+def _include_location(transform: Any) -> str | None:
     if not isinstance(transform, dict) or transform.get("Name") != "AWS::Include":
         return None
     parameters = transform.get("Parameters")

@@ -82,11 +82,6 @@ class ResourceGraph:
             if data["kind"] == kind:
                 yield Edge(logical_id, target, kind, data["via"], data["path"])
 
-    def in_edges(self, logical_id: str, kind: str) -> Iterator[Edge]:
-        for source, _, data in self.graph.in_edges(logical_id, data=True):
-            if data["kind"] == kind:
-                yield Edge(source, logical_id, kind, data["via"], data["path"])
-
     # -- building ---------------------------------------------------------------------
 
     def _link(self, source: str, target: str, kind: str, via: str, path: Path) -> None:

@@ -126,10 +126,6 @@ class Resolver:
         multi = [name for name in context.parameters_used if len(self.parameter_values(name)) > 1]
         return Value(tuple(candidates), multi[0] if multi else None)
 
-    def resolve_single(self, node: Any) -> Any:
-        """The value if it resolves to exactly one candidate, else ``None``."""
-        return self.resolve(node).single
-
     def parameter_values(self, name: str) -> tuple[Any, ...]:
         """The values a parameter can take: its override, else its AllowedValues, else its Default."""
         if name in self._parameter_cache:

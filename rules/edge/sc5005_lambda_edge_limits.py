@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.artifacts import local_artifact
+from samcheck.artifacts import measured_artifact
 from samcheck.checks import as_number, megabytes
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
@@ -73,13 +73,14 @@ class LambdaEdgeLimits(Rule):
                         resource=function.source_id,
                         related=related,
                     )
-            artifact = local_artifact(template, function)
+            measured = measured_artifact(template, function)
             package_limit = context.limit("edge-viewer-package-max" if is_viewer else "edge-origin-package-max")
-            if artifact and artifact.size and artifact.measurable and artifact.size.zipped > package_limit:
-                about = "about " if artifact.size.zipped_is_estimate else ""
+            if measured is not None and measured[1].zipped > package_limit:
+                artifact, size = measured
+                about = "about " if size.zipped_is_estimate else ""
                 yield context.report(
                     artifact.location,
-                    f"{artifact.declared} zips to {about}{megabytes(artifact.size.zipped)} > "
+                    f"{artifact.declared} zips to {about}{megabytes(size.zipped)} > "
                     f"{megabytes(package_limit)} allowed for "
                     f"a {association.event_type} Lambda@Edge function; trim the package",
                     resource=function.source_id,

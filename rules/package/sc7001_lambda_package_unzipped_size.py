@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.artifacts import local_artifact
+from samcheck.artifacts import measured_artifact
 from samcheck.checks import megabytes
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
@@ -49,18 +49,20 @@ class LambdaPackageUnzippedSize(Rule):
         limit = context.limit("lambda-package-unzipped-max")
         template = context.template
         for function in context.of_type("AWS::Lambda::Function"):
-            code = local_artifact(template, function)
-            if code is None or code.size is None or not code.measurable:
+            measured = measured_artifact(template, function)
+            if measured is None:
                 continue
-            parts = [(f"code {code.declared}", code.size.unzipped)]
+            code, code_size = measured
+            parts = [(f"code {code.declared}", code_size.unzipped)]
             related = []
             for layer in layers_of(template, function):
-                artifact = local_artifact(template, layer)
-                if artifact and artifact.size and artifact.measurable:
-                    parts.append((f"layer {layer.source_id}", artifact.size.unzipped))
+                layer_package = measured_artifact(template, layer)
+                if layer_package is not None:
+                    artifact, size = layer_package
+                    parts.append((f"layer {layer.source_id}", size.unzipped))
                     related.append(
                         Related(
-                            f"layer {layer.source_id}: {megabytes(artifact.size.unzipped)}",
+                            f"layer {layer.source_id}: {megabytes(size.unzipped)}",
                             artifact.location.span,
                         )
                     )

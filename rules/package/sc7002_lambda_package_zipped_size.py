@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.artifacts import local_artifact
+from samcheck.artifacts import measured_artifact
 from samcheck.checks import megabytes
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
@@ -36,10 +36,10 @@ class LambdaPackageZippedSize(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-package-zipped-max")
         for resource in context.of_type("AWS::Lambda::Function"):
-            artifact = local_artifact(context.template, resource)
-            if artifact is None or artifact.size is None or not artifact.measurable:
+            measured = measured_artifact(context.template, resource)
+            if measured is None:
                 continue
-            size = artifact.size
+            artifact, size = measured
             if size.zipped > limit:
                 about = "about " if size.zipped_is_estimate else ""
                 yield context.report(

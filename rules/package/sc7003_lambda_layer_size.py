@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.artifacts import local_artifact
+from samcheck.artifacts import measured_artifact
 from samcheck.checks import megabytes
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
@@ -40,13 +40,14 @@ class LambdaLayerSize(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-package-unzipped-max")
         for layer in context.of_type("AWS::Lambda::LayerVersion"):
-            artifact = local_artifact(context.template, layer)
-            if artifact is None or artifact.size is None or not artifact.measurable:
+            measured = measured_artifact(context.template, layer)
+            if measured is None:
                 continue
-            if artifact.size.unzipped > limit:
+            artifact, size = measured
+            if size.unzipped > limit:
                 yield context.report(
                     artifact.location,
-                    f"layer {artifact.declared} is {megabytes(artifact.size.unzipped)} unzipped > "
+                    f"layer {artifact.declared} is {megabytes(size.unzipped)} unzipped > "
                     f"{megabytes(limit)} allowed; split it or trim its contents",
                     resource=layer.source_id,
                 )

@@ -1,0 +1,79 @@
+"""The resource graph's semantic edges: what the wiring between resources means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from samcheck.config import Settings
+from samcheck.engine import build_template
+from samcheck.graph import ResourceGraph
+from samcheck.loading import load_document
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt OrdersDlq.Arn, maxReceiveCount: 5}
+  OrdersDlq:
+    Type: AWS::SQS::Queue
+  Failures:
+    Type: AWS::SNS::Topic
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://bucket/fn.zip
+      DeadLetterQueue: {Type: SNS, TargetArn: !Ref Failures}
+      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: SQS, Destination: !GetAtt OrdersDlq.Arn}
+      Events:
+        FromOrders:
+          Type: SQS
+          Properties: {Queue: !GetAtt Orders.Arn}
+        Get:
+          Type: Api
+          Properties: {Path: /, Method: get}
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionSubstitutions: {WorkerArn: !GetAtt Worker.Arn}
+      Definition:
+        StartAt: Run
+        States:
+          Run: {Type: Task, Resource: "${WorkerArn}", End: true}
+  Domain:
+    Type: AWS::ApiGateway::DomainName
+    Properties:
+      DomainName: api.example.com
+      CertificateArn: !Ref Cert
+  Cert:
+    Type: AWS::CertificateManager::Certificate
+    Properties: {DomainName: api.example.com}
+"""
+
+
+def test_semantic_edges(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(TEMPLATE)
+    template = build_template(load_document(path), Settings())
+    assert template is not None
+    graph = ResourceGraph(template)
+
+    def kinds(kind: str) -> set[tuple[str, str]]:
+        return {(edge.source, edge.target) for edge in graph.edges(kind)}
+
+    assert ("Orders", "Worker") in kinds("event_source")
+    assert ("ServerlessRestApi", "Worker") in kinds("event_source")
+    assert ("Worker", "Failures") in kinds("dead_letter")
+    assert ("Worker", "OrdersDlq") in kinds("destination")
+    assert ("Orders", "OrdersDlq") in kinds("redrive")
+    assert ("ServerlessRestApi", "ServerlessRestApiProdStage") in kinds("stage")
+    assert ("Domain", "Cert") in kinds("certificate")
+    assert ("Machine", "Worker") in kinds("invokes")
+    assert ("Worker", "WorkerRole") in kinds("getatt")
+    mapping = next(edge for edge in graph.edges("event_source") if edge.source == "Orders")
+    assert template.resources[mapping.via].type == "AWS::Lambda::EventSourceMapping"
