@@ -28,3 +28,19 @@ def test_readme_problem_matcher_is_the_one_samcheck_uses() -> None:
     block = README[README.index('{\n  "owner": "samcheck"') :]
     block = block[: block.index("```")]
     assert json.loads(block) == PROBLEM_MATCHER
+
+
+def test_readme_configuration_example_is_valid() -> None:
+    import sys
+    from pathlib import Path
+
+    from samcheck.config import settings_from_mapping
+
+    if sys.version_info < (3, 11):  # pragma: no cover
+        import tomli as tomllib
+    else:
+        import tomllib
+    block = README[README.index("```toml\n[tool.samcheck]") + len("```toml\n") :]
+    raw = tomllib.loads(block[: block.index("```")])["tool"]["samcheck"]
+    settings = settings_from_mapping(Path("README.md"), raw)
+    assert settings.account_scope and settings.with_cfn_lint and dict(settings.limits)["concurrent-executions"] == 3000
