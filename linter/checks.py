@@ -29,6 +29,11 @@ def as_number(candidate: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def is_true(candidate: Any) -> bool:
+    """A CloudFormation boolean: true, or the text "true"/"True"."""
+    return candidate is True or candidate in ("true", "True")
+
+
 def outside(value: Value, low: float | None, high: float | None) -> list[Any]:
     """The numeric candidates of ``value`` below ``low`` or above ``high``."""
     offending = []

@@ -72,16 +72,20 @@ def parse_parameter_overrides(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _read_pyproject(path: Path) -> dict[str, Any] | None:
+def _read_toml(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
-    section = document.get("tool", {}).get("samcheck")
+    return document
+
+
+def _read_pyproject(path: Path) -> dict[str, Any] | None:
+    section = _read_toml(path).get("tool", {}).get("samcheck")
     return section if isinstance(section, dict) else None
 
 
@@ -165,14 +169,7 @@ def samconfig_settings(folder: Path, environment: str) -> dict[str, Any]:
     path = folder / "samconfig.toml"
     if not path.is_file():
         return {}
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
+    document = _read_toml(path)
     section = document.get(environment, {})
     values: dict[str, Any] = {}
     for scope in ("global", "deploy"):  # deploy wins over global

@@ -29,9 +29,13 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(found.values(), key=lambda rule: rule.id))
 
 
+def selected(rule_id: str, name: str, selectors: list[str]) -> bool:
+    """A selector is a rule id, an id prefix (``SC1``, ``CFN-W``) or a slug."""
+    return any(rule_id.startswith(s.upper()) or name == s.lower() for s in selectors)
+
+
 def matches(rule: type[Rule], selectors: list[str]) -> bool:
-    """A selector is a rule id, an id prefix (``SC1``) or a slug."""
-    return any(rule.id.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
+    return selected(rule.id, rule.name, selectors)
 
 
 def select_rules(select: list[str], ignore: list[str]) -> list[type[Rule]]:

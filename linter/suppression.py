@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from samcheck.findings import Finding
+from samcheck.registry import selected
 from samcheck.source_map import Span
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*samcheck:\s*(ignore|ignore-file)\[([^\]]*)\]\s*(.*)$")
@@ -27,7 +28,7 @@ _UNTIL = re.compile(r"\buntil=(\d{4}-\d{2}-\d{2})\b")
 
 
 def matches(finding: Finding, selectors: list[str]) -> bool:
-    return any(finding.rule.startswith(s.upper()) or finding.name == s.lower() for s in selectors)
+    return selected(finding.rule, finding.name, selectors)
 
 
 def _ignored(metadata: Any) -> list[str]:

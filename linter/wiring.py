@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from samcheck.checks import is_true
 from samcheck.references import referenced
 from samcheck.template import Resource, Template
 
@@ -76,7 +77,7 @@ def is_fifo(template: Template, target: Target) -> bool | None:
     if not value.known:
         name = template.property(target.resource, "QueueName" if target.type == QUEUE else "TopicName")
         return name.value.single.endswith(".fifo") if isinstance(name.value.single, str) else False
-    return any(candidate in (True, "true", "True") for candidate in value.candidates)
+    return any(is_true(candidate) for candidate in value.candidates)
 
 
 def redrive_policy(template: Template, queue: Resource) -> dict[str, Any] | None:

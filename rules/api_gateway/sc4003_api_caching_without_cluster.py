@@ -1,10 +1,9 @@
 from collections.abc import Iterator
 
+from samcheck.checks import is_true
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
 from samcheck.rules.api_gateway._apis import method_settings, stage_settings
-
-_TRUE = (True, "true", "True")
 
 
 class ApiCachingWithoutCluster(Rule):
@@ -45,14 +44,15 @@ class ApiCachingWithoutCluster(Rule):
         template = context.template
         for settings in stage_settings(template):
             cluster = template.property(settings.holder, (*settings.prefix, "CacheClusterEnabled"))
-            enabled = cluster.value.single in _TRUE
+            enabled = is_true(cluster.value.single)
             caching = [
                 index
                 for index, _ in method_settings(settings)
-                if template.property(
-                    settings.holder, (*settings.prefix, "MethodSettings", index, "CachingEnabled")
-                ).value.single
-                in _TRUE
+                if is_true(
+                    template.property(
+                        settings.holder, (*settings.prefix, "MethodSettings", index, "CachingEnabled")
+                    ).value.single
+                )
             ]
             if caching and not enabled and (cluster.value.known or not cluster.present):
                 where = template.locate(

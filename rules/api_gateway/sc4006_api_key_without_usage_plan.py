@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+from samcheck.checks import is_true
 from samcheck.findings import Finding, Severity
 from samcheck.references import referenced
 from samcheck.rule import Rule, RuleContext
@@ -55,7 +56,7 @@ class ApiKeyWithoutUsagePlan(Rule):
         }
         keyed: dict[str, Any] = {}
         for method in context.of_type("AWS::ApiGateway::Method"):
-            if template.property(method, "ApiKeyRequired").value.single in (True, "true"):
+            if is_true(template.property(method, "ApiKeyRequired").value.single):
                 for name, _, _ in referenced(method.properties.get("RestApiId"), apis):
                     keyed.setdefault(name, template.locate(method, ("ApiKeyRequired",)))
         for name, api in apis.items():

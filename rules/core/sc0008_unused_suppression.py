@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.findings import Finding, Severity
+from samcheck.registry import selected
 from samcheck.rule import Rule, RuleContext
 
 
@@ -35,9 +36,7 @@ class UnusedSuppression(Rule):
         for directive in context.directives:
             if directive.used or directive.expired:
                 continue
-            judged = all(
-                any(rule.startswith(s.upper()) for rule in directive.judged_rules) for s in directive.selectors
-            )
+            judged = all(any(selected(rule, "", [s]) for rule in directive.judged_rules) for s in directive.selectors)
             if directive.selectors and judged:
                 yield context.report(
                     directive.span,

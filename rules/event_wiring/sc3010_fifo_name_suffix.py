@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from samcheck.checks import is_true
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
 from samcheck.wiring import QUEUE, TOPIC
@@ -55,7 +56,7 @@ class FifoNameSuffix(Rule):
             fifo_value = template.property(resource, flag).value
             if not fifo_value.known and resource.properties.get(flag) is not None:
                 continue
-            fifo = any(candidate in (True, "true", "True") for candidate in fifo_value.candidates)
+            fifo = any(is_true(candidate) for candidate in fifo_value.candidates)
             kind = "queue" if resource.type == QUEUE else "topic"
             name = template.property(resource, name_key)
             text = name.value.single
