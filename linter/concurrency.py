@@ -96,6 +96,15 @@ def nested_templates(template: Template, settings: Settings, depth: int, seen: s
     return found
 
 
+def deployed_templates(template: Template, settings: Settings, depth: int) -> list[Template]:
+    """The template and the local templates it deploys, read once per template."""
+    if "deployed_templates" not in template.derived:
+        seen = {template.document.path.resolve()}
+        template.derived["deployed_templates"] = [template, *nested_templates(template, settings, depth, seen)]
+    templates: list[Template] = template.derived["deployed_templates"]
+    return templates
+
+
 def budget_arithmetic(shares: list[Share], limit_text: str) -> str:
     ordered = sorted(shares, key=lambda share: -share.amount)
     parts = " + ".join(f"{share.amount:g}" for share in ordered)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from samcheck.cache import Cache, Entry, signatures
 from samcheck.cfnlint_bridge import cfn_lint_findings
-from samcheck.concurrency import Share, nested_templates, provisioned_shares, reserved_shares
+from samcheck.concurrency import Share, deployed_templates, provisioned_shares, reserved_shares
 from samcheck.config import Settings
 from samcheck.expansion import Expansion, expand
 from samcheck.findings import Finding, Severity
@@ -190,8 +190,7 @@ def _lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
 
 
 def _budgets(template: Template, settings: Settings, limits: Limits) -> dict[str, list[Share]]:
-    depth = int(limits["nested-stack-depth-max"])
-    templates = [template, *nested_templates(template, settings, depth, {template.document.path.resolve()})]
+    templates = deployed_templates(template, settings, int(limits["nested-stack-depth-max"]))
     return {
         "reserved": [share for t in templates for share in reserved_shares(t)],
         "provisioned": [share for t in templates for share in provisioned_shares(t)],

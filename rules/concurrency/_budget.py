@@ -2,18 +2,14 @@
 
 from collections.abc import Iterator
 
-from samcheck.concurrency import Share, budget_arithmetic, nested_templates
+from samcheck.concurrency import Share, budget_arithmetic, deployed_templates
 from samcheck.findings import Finding
 from samcheck.rule import RuleContext
 from samcheck.template import Related, Template
 
 
 def template_and_nested(context: RuleContext) -> list[Template]:
-    depth = int(context.limit("nested-stack-depth-max"))
-    return [
-        context.template,
-        *nested_templates(context.template, context.settings, depth, {context.document.path.resolve()}),
-    ]
+    return deployed_templates(context.template, context.settings, int(context.limit("nested-stack-depth-max")))
 
 
 def judge(context: RuleContext, shares: list[Share], kind: str) -> Iterator[Finding]:
