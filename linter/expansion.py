@@ -229,9 +229,22 @@ def _session(region: str) -> Any:
     return boto3.session.Session(region_name=region)
 
 
+Translation = tuple[dict[str, Any] | None, list[TransformError]]
+
+
 def _translate(
     template: dict[str, Any], parameter_values: dict[str, Any], region: str, errors: list[TransformError]
 ) -> dict[str, Any] | None:
+    from samcheck import translator_process
+
+    translation = translator_process.call(translate_here, template, parameter_values, region)
+    expanded, found = translation if translation is not None else translate_here(template, parameter_values, region)
+    errors.extend(found)
+    return expanded
+
+
+def translate_here(template: dict[str, Any], parameter_values: dict[str, Any], region: str) -> Translation:
+    """Run the translator in this process: the expanded template, or None and the errors."""
     import logging
 
     from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
@@ -262,14 +275,12 @@ def _translate(
             get_managed_policy_map=lambda: policies,
         )
     except InvalidDocumentException as document_error:
-        errors.extend(_transform_error(cause) for cause in document_error.causes)
-        return None
+        return None, [_transform_error(cause) for cause in document_error.causes]
     except Exception as error:  # the translator has bugs on odd input; report, don't crash
-        errors.append(TransformError(f"SAM translator failed: {type(error).__name__}: {error}", None, None))
-        return None
+        return None, [TransformError(f"SAM translator failed: {type(error).__name__}: {error}", None, None)]
     finally:
         metrics.publish()
-    return result
+    return result, []
 
 
 def _transform_error(cause: Any) -> TransformError:

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from samcheck.cache import Cache
-from samcheck.config import Settings
-from samcheck.engine import FileResult, lint_file
-from samcheck.rule import Rule
+if TYPE_CHECKING:  # the engine is imported when the first file is linted, not at start-up
+    from samcheck.config import Settings
+    from samcheck.engine import FileResult
+    from samcheck.rule import Rule
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ def default_jobs() -> int:
 
 
 def _run(job: Job, cache_dir: Path | None) -> FileResult:
+    from samcheck.cache import Cache
+    from samcheck.engine import lint_file
+
     return lint_file(job.path, job.settings, job.rules, Cache(cache_dir) if cache_dir else None)
 
 

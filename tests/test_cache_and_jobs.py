@@ -105,3 +105,58 @@ def test_parallel_output_is_identical_and_ordered(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1] == outputs[2]
     files = [f["file"] for f in outputs[0]["findings"]]
     assert files == sorted(files, key=[*[str(Path(f) / "template.yaml") for f in folders], example].index)
+
+
+CHILD_SCRIPT = """\
+import json, os, signal, sys
+from pathlib import Path
+
+from samcheck import expansion, translator_process
+from samcheck.loading import load_document
+
+template, plain = Path(sys.argv[1]), Path(sys.argv[2])
+translator_process.start_for([plain])
+assert translator_process._child is None, "forked for a template without the transform"
+data = load_document(template).data
+translator_process.start_for([plain, template])
+assert translator_process._child is not None, "no child forked"
+by_child = expansion.expand(data, {}, "eu-west-1", template.parent)
+parent_imported = "samtranslator.translator.translator" in sys.modules
+# A child that dies is replaced by translating here.
+os.kill(translator_process._child.pid, signal.SIGKILL)
+here = expansion.expand(data, {}, "eu-west-1", template.parent)
+assert translator_process._child is None
+# This process has imported the translator now: no head start left to win.
+translator_process.start_for([template])
+assert translator_process._child is None, "forked although the translator is imported here"
+print(json.dumps({"parent_imported": parent_imported, "same": by_child == here, "resources": sorted(here.resources)}))
+"""
+
+
+def test_translator_child_expands_what_this_process_would(tmp_path: Path) -> None:
+    """The child forked at start-up gives the same expansion and only where it can help; when it
+    dies, nothing is lost."""
+    import subprocess
+    import sys
+
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=30) + "      Events:\n        Api:\n          Type: HttpApi\n")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n")
+    script = tmp_path / "child.py"
+    script.write_text(CHILD_SCRIPT)
+    command = [sys.executable, str(script), str(template), str(plain)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome == {
+        "parent_imported": False,
+        "same": True,
+        "resources": [
+            "Fn",
+            "FnApiPermission",
+            "FnRole",
+            "ServerlessHttpApi",
+            "ServerlessHttpApiApiGatewayDefaultStage",
+        ],
+    }

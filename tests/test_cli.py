@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +14,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from samcheck.cli import cli
+from samcheck.cli import cli, main
 from samcheck.resources import load_json
 from tests.conftest import FIXTURES
 
@@ -221,3 +224,36 @@ def test_console_script_and_module_entry_points() -> None:
         result = subprocess.run([*command, "--format", "json", str(EXAMPLE)], capture_output=True, text=True)
         assert result.returncode == 1, result.stderr
         validate_json(result.stdout)
+
+
+@pytest.mark.slow
+def test_console_script_flushes_everything_and_keeps_exit_codes() -> None:
+    """main() leaves through os._exit: output must be complete and exit codes unchanged."""
+    script = str(Path(sys.executable).parent / "samcheck")
+    listing = subprocess.run([script, "rules", "--format", "json"], capture_output=True, text=True)
+    assert listing.returncode == 0
+    assert len(json.loads(listing.stdout)) > 60
+    missing = subprocess.run([script, "no-such-template.yaml"], capture_output=True, text=True)
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+
+
+def test_main_survives_a_reader_that_went_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`samcheck ... | head -1`: flushing into a closed pipe is no reason for a traceback."""
+
+    class ClosedPipe(io.StringIO):
+        def flush(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    class ExitedError(Exception):
+        pass
+
+    def record_exit(code: int) -> None:
+        raise ExitedError(code)
+
+    monkeypatch.setattr(sys, "argv", ["samcheck", "--format", "json", "--no-cache", str(EXAMPLE)])
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(os, "_exit", record_exit)
+    with pytest.raises(ExitedError) as exited:
+        main()
+    assert exited.value.args == (1,)

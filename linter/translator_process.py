@@ -1,0 +1,140 @@
+"""Import the SAM translator in a forked child while samcheck starts up.
+
+Importing aws-sam-translator (with boto3, botocore and pydantic) takes ~0.4 s, more than
+everything else a one-template run does together. When a run will lint in this process and
+a template declares the transform, :func:`start` forks a child at once; it imports the
+translator on the second core while this process reads its configuration, loads the rules
+and parses the template, and then runs the translations: :func:`call` sends a function (by
+name) and its arguments, the child sends back the result, both pickled over a pipe.
+
+Without fork (Windows), from another process than the one that started the child (a
+``--jobs`` worker), or when the child is gone, :func:`call` returns None and the caller runs
+the function itself: nothing is lost, only the head start.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import struct
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+_HEADER = struct.Struct("!Q")
+_TRANSLATOR = "samtranslator.translator.translator"
+_SNIFF_BYTES = 1 << 20
+Arguments = ParamSpec("Arguments")
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class _Child:
+    owner: int  # the process that forked it; only that one may talk to it
+    pid: int
+    requests: int  # pipe descriptors
+    answers: int
+
+
+_child: _Child | None = None
+
+
+def start_for(templates: Sequence[Path]) -> None:
+    """Fork the child if one of the templates declares the SAM transform and this process has
+    not imported the translator yet (once per process; never where fork is missing)."""
+    global _child
+    if _child is not None or not hasattr(os, "fork") or _TRANSLATOR in sys.modules:
+        return
+    if not any(_declares_sam(path) for path in templates):
+        return
+    request_read, request_write = os.pipe()
+    answer_read, answer_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: serve until the parent closes its end, then leave at once
+        os.close(request_write)
+        os.close(answer_read)
+        _serve(request_read, answer_write)
+    os.close(request_read)
+    os.close(answer_write)
+    _child = _Child(os.getpid(), pid, request_write, answer_read)
+
+
+def call(function: Callable[Arguments, Result], *args: Arguments.args, **kwargs: Arguments.kwargs) -> Result | None:
+    """``function(*args, **kwargs)`` run by the child, or None when there is no usable child.
+
+    The function must be importable by name (a module-level function)."""
+    if _child is None or _child.owner != os.getpid():
+        return None
+    import pickle
+
+    try:
+        _send(_child.requests, pickle.dumps((function, args, kwargs)))
+        result: Result = pickle.loads(_receive(_child.answers))
+    except Exception:  # the child died, or something would not pickle: run it here instead
+        stop()
+        return None
+    return result
+
+
+def stop() -> None:
+    """End the child at once: it holds nothing that needs a clean exit."""
+    global _child
+    if _child is None or _child.owner != os.getpid():
+        return
+    child, _child = _child, None
+    os.close(child.requests)
+    os.close(child.answers)
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+        os.waitpid(child.pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def _serve(requests: int, answers: int) -> None:
+    try:
+        # The parent owns the terminal: the child never writes to it and ignores Ctrl-C.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        null = os.open(os.devnull, os.O_RDWR)
+        for descriptor in (0, 1, 2):
+            os.dup2(null, descriptor)
+        import pickle
+
+        __import__(_TRANSLATOR)  # the head start this child is for
+        while True:
+            function, args, kwargs = pickle.loads(_receive(requests))
+            _send(answers, pickle.dumps(function(*args, **kwargs)))
+    finally:
+        os._exit(0)  # never run the parent's exit handlers or flush its copies of the parent's buffers
+
+
+def _declares_sam(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return b"AWS::Serverless-2016-10-31" in stream.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+
+
+def _send(descriptor: int, payload: bytes) -> None:
+    data = memoryview(_HEADER.pack(len(payload)) + payload)
+    while data:
+        data = data[os.write(descriptor, data) :]
+
+
+def _receive(descriptor: int) -> bytes:
+    (size,) = _HEADER.unpack(_read_exactly(descriptor, _HEADER.size))
+    return _read_exactly(descriptor, size)
+
+
+def _read_exactly(descriptor: int, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = os.read(descriptor, min(size, 1 << 20))
+        if not chunk:
+            raise EOFError("the other end closed the pipe")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
