@@ -6,7 +6,10 @@ Scenarios: (a) one small SAM template, cold process; (a') one plain CloudFormati
 cold; (b) every template of the shared corpus in one process (samcheck with its default --jobs,
 no cache); (c) the same with samcheck's cache warm. Each tool runs in a fresh process; the tools
 alternate within each repetition so that noise on a shared machine hits both alike. Reported:
-median wall time, the ratio samcheck/cfn-lint, and peak resident memory of the process tree.
+median wall time, the ratio samcheck/cfn-lint, median CPU time (user + system, the process and
+the children it waited for) and peak resident memory. A reference row times a bare
+``import samtranslator.translator.translator``: the floor of any cold SAM run that uses the
+real translator.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "serverless-patterns"
 @dataclass
 class Sample:
     seconds: float
+    cpu_seconds: float
     peak_kb: int
 
 
@@ -39,8 +43,9 @@ def run(command: list[str], env: dict[str, str]) -> Sample:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, _, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    # ru_maxrss of the child covers itself; workers it forked report to it (RUSAGE_CHILDREN).
-    return Sample(elapsed, usage.ru_maxrss)
+    # The child's usage includes the processes it forked and waited for (--jobs workers,
+    # the translator child); ru_maxrss is the largest of them.
+    return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
 def corpus_files(samcheck: str, env: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -100,13 +105,17 @@ def main() -> None:
             "cfn-lint": [cfn_lint, "--format", "json", "--", *files],
         },
     }
+    translator_import = [str(BIN / "python"), "-c", "import os, samtranslator.translator.translator; os._exit(0)"]
     for commands in scenarios.values():  # warm-up: bytecode, file-system cache
         for command in commands.values():
             run(command[: -len(files)] + files[:5] if len(command) > len(files) else command, env)
     results = {}
     for name, commands in scenarios.items():
         repeat = args.corpus_repeat if name.startswith("(b)") else args.repeat
+        if name.startswith("(a)"):  # the floor, measured alongside (a)
+            commands = {**commands, "import": translator_import}
         results[name] = measure(name, commands, repeat, env)
+    floor = results["(a) one SAM template, cold"].pop("import")
     subprocess.run([samcheck, *common, *files], env=env, stdout=subprocess.DEVNULL, check=False)  # fill the cache
     warm = measure("(c) warm", {"samcheck": [samcheck, *common, *files]}, args.corpus_repeat, env)
     results[f"(c) corpus, {len(files)} templates, warm cache"] = {
@@ -115,15 +124,22 @@ def main() -> None:
     }
     shutil.rmtree(cache, ignore_errors=True)
 
-    print("| scenario | samcheck median | cfn-lint median | ratio | samcheck peak MB | cfn-lint peak MB |")
+    print("| scenario | samcheck median | cfn-lint median | ratio | CPU samcheck / cfn-lint | peak MB (same) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, samples in results.items():
-        ours = statistics.median(s.seconds for s in samples["samcheck"])
-        theirs = statistics.median(s.seconds for s in samples["cfn-lint"])
-        our_peak = max(s.peak_kb for s in samples["samcheck"]) / 1024
-        their_peak = max(s.peak_kb for s in samples["cfn-lint"]) / 1024
-        ratio = f"1/{theirs / ours:.1f}"
-        print(f"| {name} | {ours:.2f} s | {theirs:.2f} s | {ratio} | {our_peak:.0f} | {their_peak:.0f} |")
+        ours, theirs = (statistics.median(s.seconds for s in samples[tool]) for tool in ("samcheck", "cfn-lint"))
+        our_cpu, their_cpu = (statistics.median(s.cpu_seconds for s in samples[tool]) for tool in samples)
+        our_peak, their_peak = (max(s.peak_kb for s in samples[tool]) / 1024 for tool in samples)
+        print(
+            f"| {name} | {ours:.2f} s | {theirs:.2f} s | 1/{theirs / ours:.1f} | {our_cpu:.2f} s / {their_cpu:.2f} s"
+            f" | {our_peak:.0f} / {their_peak:.0f} |"
+        )
+    cfn_lint_sam = statistics.median(s.seconds for s in results["(a) one SAM template, cold"]["cfn-lint"])
+    bare = statistics.median(s.seconds for s in floor)
+    print(
+        f"| (ref) importing the SAM translator, nothing else | {bare:.2f} s | {cfn_lint_sam:.2f} s"
+        f" | 1/{cfn_lint_sam / bare:.1f} | | |"
+    )
     runs = f"runs per tool: {args.repeat} single-template, {args.corpus_repeat} corpus"
     left_out = ", ".join(Path(f).parent.name for f in crashing)
     print(f"\nCorpus: {len(files)} templates; left out for both tools, as they abort cfn-lint: {left_out}.")
