@@ -204,7 +204,7 @@ def check(
         translator_process.start_for(discovery.files)
     # The rest of samcheck loads only now, while that child imports.
     from samcheck.account import add_account_findings
-    from samcheck.cache import default_cache_dir
+    from samcheck.cache import Cache, default_cache_dir
     from samcheck.config import ConfigError, load_config_file, parse_parameter_overrides
     from samcheck.registry import select_rules
     from samcheck.reporting import render
@@ -233,6 +233,8 @@ def check(
         _fail(str(error).strip("'\""))
     cache_folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
     results = run_jobs(work, workers, cache_folder)
+    if cache_folder is not None:
+        Cache(cache_folder).prune()
     if show_diff or apply_fixes:
         changed = _fix(results, write=apply_fixes)
         if show_diff:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from samcheck.cache import Cache
@@ -160,3 +161,48 @@ def test_translator_child_expands_what_this_process_would(tmp_path: Path) -> Non
             "ServerlessHttpApiApiGatewayDefaultStage",
         ],
     }
+
+
+def test_pruning_drops_unused_and_least_recently_used_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from samcheck import cache as cache_module
+
+    cache = Cache(tmp_path)
+    now = 1_800_000_000.0
+    day = 24 * 3600
+
+    def entry(name: str, age_days: float, size: int) -> Path:
+        path = tmp_path / name[:2] / name[2:]
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"x" * size)
+        os.utime(path, (now - age_days * day, now - age_days * day))
+        return path
+
+    fresh = entry("aa0.pickle", 1, 40)
+    older = entry("ab1.pickle", 5, 40)
+    entry("ac2.pickle", 20, 40)  # within 30 days, but the least recently used
+    entry("ad3.pickle", 31, 10)  # unused for 31 days
+    entry("ae4.tmp", 2, 10)  # a write that crashed two days ago
+    writing_now = entry("af5.tmp", 0.01, 10)
+    monkeypatch.setattr(cache_module, "MAX_BYTES", 100)
+    assert cache.prune(now) == 3
+    assert set(tmp_path.glob("??/*")) == {fresh, older, writing_now}
+    # Not again within a day; then the 40-day entry goes, and the temporary file nobody finished.
+    entry("ag6.pickle", 40, 1)
+    assert cache.prune(now + day / 2) == 0
+    assert cache.prune(now + day + 1) == 2
+    assert set(tmp_path.glob("??/*")) == {fresh, older}
+
+
+def test_hits_mark_entries_as_used(tmp_path: Path) -> None:
+    import os
+
+    cache = Cache(tmp_path / "cache")
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=3))
+    findings(template, cache)
+    (stored,) = (tmp_path / "cache").glob("??/*.pickle")
+    os.utime(stored, (1_000_000_000, 1_000_000_000))
+    findings(template, cache)
+    assert stored.stat().st_mtime > 1_000_000_000
