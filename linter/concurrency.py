@@ -8,9 +8,9 @@ into the same account, so their functions are counted too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samcheck.checks import as_number
 from samcheck.references import referenced
@@ -89,11 +89,25 @@ def nested_templates(template: Template, settings: Settings, depth: int, seen: s
         if path in seen or not path.is_file():
             continue
         seen.add(path)
-        nested = build_template(load_document(path), settings)
+        given = replace(settings, parameter_overrides=_passed_parameters(template, properties.get("Parameters")))
+        nested = build_template(load_document(path), given)
         if nested is not None:
             found.append(nested)
             found += nested_templates(nested, settings, depth - 1, seen)
     return found
+
+
+def _passed_parameters(template: Template, passed: Any) -> tuple[tuple[str, str], ...]:
+    """The parameter values the parent gives a nested template, where statically known; the
+    others take what the nested template says (its AllowedValues or Default)."""
+    from samcheck.config import parameter_text
+
+    known = []
+    for name, node in passed.items() if isinstance(passed, dict) else ():
+        value = template.resolver.resolve(node).single
+        if isinstance(value, (str, int, float)):
+            known.append((str(name), parameter_text(value)))
+    return tuple(known)
 
 
 def deployed_templates(template: Template, settings: Settings, depth: int) -> list[Template]:

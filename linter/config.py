@@ -119,7 +119,7 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
     if isinstance(overrides, str):
         parameter_overrides = parse_parameter_overrides(overrides)
     else:
-        parameter_overrides = tuple((key, _text(value)) for key, value in overrides.items())
+        parameter_overrides = tuple((key, parameter_text(value)) for key, value in overrides.items())
     return Settings(
         select=tuple(raw.get("select", ())),
         ignore=tuple(raw.get("ignore", ())),
@@ -135,7 +135,8 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
     )
 
 
-def _text(value: Any) -> str:
+def parameter_text(value: Any) -> str:
+    """A parameter value as CloudFormation passes it: a string, booleans as true/false."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
