@@ -6,10 +6,11 @@ from samcheck.rule import Rule, RuleContext
 
 
 class LambdaTimeoutRange(Rule):
-    """A Lambda function's ``Timeout`` must be 1 to 900 seconds (15 minutes). CloudFormation
-    rejects anything else when it creates the function. Checked on ``AWS::Lambda::Function``
-    and ``AWS::Serverless::Function`` after ``Globals`` and parameters are applied; with a
-    parameter that lists ``AllowedValues`` every allowed value is judged.
+    """A Lambda function's ``Timeout`` must be 1 to 900 seconds (15 minutes); only functions on
+    Lambda Managed Instances (with ``CapacityProviderConfig``) may run up to 5,400 seconds.
+    Lambda rejects anything else when CloudFormation creates the function. Checked on
+    ``AWS::Lambda::Function`` and ``AWS::Serverless::Function`` after ``Globals`` and parameters
+    are applied; with a parameter that lists ``AllowedValues`` every allowed value is judged.
 
     **Anti-pattern**
 
@@ -36,15 +37,18 @@ class LambdaTimeoutRange(Rule):
     tags = ("lambda", "limit")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        low, high = context.limit("lambda-timeout-min"), context.limit("lambda-timeout-max")
+        low = context.limit("lambda-timeout-min")
         for function in context.of_type("AWS::Lambda::Function"):
+            managed = "CapacityProviderConfig" in function.properties
+            high = context.limit("lambda-timeout-max-managed-instances" if managed else "lambda-timeout-max")
             timeout = context.property(function, "Timeout")
             offending = outside(timeout.value, low, high)
             if offending:
+                kind = "on Lambda Managed Instances" if managed else "for a function without CapacityProviderConfig"
                 yield context.report(
                     timeout.location,
-                    f"Timeout {timeout.value.describe(offending, 's')} is outside {low:g}–{high:g} s; "
-                    f"set a Timeout of at most {high:g} s and move longer work to Step Functions or ECS",
+                    f"Timeout {timeout.value.describe(offending, 's')} is outside {low:g}–{high:,.0f} s {kind}; "
+                    f"set a Timeout of at most {high:,.0f} s and move longer work to Step Functions or ECS",
                     resource=function.source_id,
                     related=parameter_related(context.template, timeout.value),
                 )
