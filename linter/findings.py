@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
 from dataclasses import dataclass, replace
 
@@ -50,6 +49,8 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Identity that survives unrelated edits: rule, resource and message, never the position."""
+        import hashlib  # only SARIF and baselines need it
+
         message = _LINE_MENTION.sub("line N", self.message)
         text = "\0".join((self.rule, self.resource or "", message))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
