@@ -396,17 +396,18 @@ def main() -> None:
     nothing the operating system would not. Everything samcheck writes is closed (files) or
     flushed below (standard streams) before the process ends.
     """
-    try:
-        cli(prog_name="samcheck")
-        code = EXIT_CLEAN
-    except SystemExit as leaving:
-        if isinstance(leaving.code, str):
-            print(leaving.code, file=sys.stderr)
-        code = leaving.code if isinstance(leaving.code, int) else EXIT_CLEAN if leaving.code is None else 1
     from samcheck import translator_process
 
+    status: int | str | None = EXIT_CLEAN
+    try:
+        cli(prog_name="samcheck")
+    except SystemExit as leaving:  # how click ends every command
+        status = leaving.code
     translator_process.stop()
+    if isinstance(status, str):  # sys.exit("message"): print it and fail, as Python would
+        print(status, file=sys.stderr)
+        status = 1
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # reader went away (`| head`), or stream closed
             stream.flush()
-    os._exit(code)
+    os._exit(status or EXIT_CLEAN)

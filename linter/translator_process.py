@@ -2,7 +2,7 @@
 
 Importing aws-sam-translator (with boto3, botocore and pydantic) takes ~0.4 s, more than
 everything else a one-template run does together. When a run will lint in this process and
-a template declares the transform, :func:`start` forks a child at once; it imports the
+a template declares the transform, :func:`start_for` forks a child at once; it imports the
 translator on the second core while this process reads its configuration, loads the rules
 and parses the template, and then runs the translations: :func:`call` sends a function (by
 name) and its arguments, the child sends back the result, both pickled over a pipe.
@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import NoReturn, ParamSpec, TypeVar
 
 _HEADER = struct.Struct("!Q")
 _TRANSLATOR = "samtranslator.translator.translator"
@@ -93,7 +93,7 @@ def stop() -> None:
         pass
 
 
-def _serve(requests: int, answers: int) -> None:
+def _serve(requests: int, answers: int) -> NoReturn:
     try:
         # The parent owns the terminal: the child never writes to it and ignores Ctrl-C.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -111,6 +111,8 @@ def _serve(requests: int, answers: int) -> None:
 
 
 def _declares_sam(path: Path) -> bool:
+    """A cheap look at the bytes (expansion.declares_sam needs the parsed template, which comes
+    later: importing and parsing first would spend the head start)."""
     try:
         with path.open("rb") as stream:
             return b"AWS::Serverless-2016-10-31" in stream.read(_SNIFF_BYTES)
