@@ -90,3 +90,14 @@ def test_numbers_are_finite_or_unknown() -> None:
     assert as_number("30") == 30 and as_number(1.5) == 1.5
     for value in ("NaN", "inf", float("nan"), float("-inf"), True, "abc", None, [1]):
         assert as_number(value) is None, value
+
+
+def test_durations_read_as_people_read_them() -> None:
+    from samcheck.checks import duration
+
+    assert duration(30) == "30 s"
+    assert duration(1.5) == "1.5 s"
+    assert duration(7200) == "7,200 s (2 h)"
+    assert duration(86400) == "86,400 s (1 day)"
+    assert duration(1_209_600) == "1,209,600 s (14 days)"
+    assert duration(5400) == "5,400 s"

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
+from samcheck.checks import as_number, duration
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
 from samcheck.template import Related
@@ -62,11 +62,17 @@ class DlqRetentionShorter(Rule):
             source_seconds, dead_seconds = as_number(source.value.single), as_number(dead.value.single)
             if source_seconds is None or dead_seconds is None or dead_seconds > source_seconds:
                 continue
+            longest = context.limit("sqs-retention-max")
+            advice = (
+                f"give {target.name} a longer MessageRetentionPeriod, e.g. {duration(longest)}, the maximum"
+                if source_seconds < longest
+                else f"shorten the MessageRetentionPeriod of {queue.source_id}: no queue keeps messages longer"
+            )
             yield context.report(
                 template.locate(queue, ("RedrivePolicy",)),
-                f"dead-letter queue {target.name} keeps messages {dead_seconds:g} s, not longer than the "
-                f"{source_seconds:g} s of {queue.source_id}; failed messages keep their original enqueue time and "
-                f"expire early, so give {target.name} a longer MessageRetentionPeriod",
+                f"dead-letter queue {target.name} keeps messages {duration(dead_seconds)}, not longer than the "
+                f"{duration(source_seconds)} of {queue.source_id}; failed messages keep their original enqueue time "
+                f"and expire early, so {advice}",
                 resource=queue.source_id,
                 related=[Related(f"{target.name} retention", dead.location.span)],
             )
