@@ -9,7 +9,7 @@ attribute, an import) is unresolved, and rules skip it: samcheck never guesses.
 from __future__ import annotations
 
 import base64
-import itertools
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,6 +108,7 @@ class Resolver:
             "AWS::NoValue": NO_VALUE,
         }
         self._parameter_cache: dict[str, tuple[Any, ...]] = {}
+        self._condition_cache: dict[str, set[bool] | None] = {}  # None: cannot be known
         self._condition_stack: set[str] = set()
 
     @property
@@ -152,13 +153,26 @@ class Resolver:
         return isinstance(parameters, dict) and name in parameters
 
     def condition(self, name: str) -> set[bool]:
-        """The truth values a named condition can take; raises UnresolvedError if unknown."""
+        """The truth values a named condition can take; raises UnresolvedError if unknown.
+
+        Each condition is judged once: conditions built from the two before them would otherwise
+        be judged a Fibonacci number of times (40 such conditions took over 10 minutes)."""
+        if name not in self._condition_cache:
+            self._condition_cache[name] = self._judge_condition(name)
+        truths = self._condition_cache[name]
+        if truths is None:
+            raise UnresolvedError(name)
+        return truths
+
+    def _judge_condition(self, name: str) -> set[bool] | None:
         conditions = self._template.get("Conditions")
         if not isinstance(conditions, dict) or name not in conditions or name in self._condition_stack:
-            raise UnresolvedError(name)
+            return None  # missing, or part of a loop (which CloudFormation rejects)
         self._condition_stack.add(name)
         try:
             return self._truth(conditions[name], _Context())
+        except (UnresolvedError, RecursionError):
+            return None
         finally:
             self._condition_stack.discard(name)
 
@@ -292,9 +306,13 @@ class Resolver:
             if key == "Fn::Not" and isinstance(argument, list) and len(argument) == 1:
                 return {not truth for truth in self._truth(argument[0], context)}
             if key in ("Fn::And", "Fn::Or") and isinstance(argument, list) and argument:
-                combine = all if key == "Fn::And" else any
-                options = [self._truth(item, context) for item in argument]
-                return {combine(combo) for combo in itertools.product(*options)}
+                # Folded one operand at a time: a product over all of them grows as 2^n.
+                combine = operator.and_ if key == "Fn::And" else operator.or_
+                truths = self._truth(argument[0], context)
+                for item in argument[1:]:
+                    options = self._truth(item, context)
+                    truths = {combine(left, right) for left in truths for right in options}
+                return truths
         raise UnresolvedError("condition")
 
 

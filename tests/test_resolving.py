@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from samcheck.resolving import NO_VALUE, UNKNOWN, Resolver, partition_for
 
 TEMPLATE: dict[str, Any] = {
@@ -63,6 +65,48 @@ def test_conditions() -> None:
     assert resolver(Env="prod").resolve({"Fn::If": ["IsProd", 900, 1000]}).candidates == (900,)
     assert r.resolve({"Fn::If": ["Loop", 1, 2]}) == UNKNOWN
     assert r.resolve({"Fn::If": ["Missing", 1, 2]}) == UNKNOWN
+
+
+def test_each_condition_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Conditions built from the two before them (cfn-lint#3717's nested-If slowness): judged
+    naively, C60 alone would take a Fibonacci number (~10^12) of judgements."""
+    conditions: dict[str, Any] = {
+        "C0": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+        "C1": {"Fn::Equals": [{"Ref": "Env"}, "dev"]},
+        "Cycle": {"Fn::Or": [{"Condition": "Cycle2"}, True]},
+        "Cycle2": {"Condition": "Cycle"},
+    }
+    for index in range(2, 61):
+        conditions[f"C{index}"] = {
+            "Fn::Or": [{"Condition": f"C{index - 1}"}, {"Fn::Not": [{"Condition": f"C{index - 2}"}]}]
+        }
+    r = Resolver({**TEMPLATE, "Conditions": conditions}, {}, "us-east-1")
+    judged: list[str] = []
+    judge = r._judge_condition
+
+    def counting(name: str) -> set[bool] | None:
+        judged.append(name)
+        return judge(name)
+
+    monkeypatch.setattr(r, "_judge_condition", counting)
+    assert r.resolve({"Fn::If": ["C60", 1, 2]}).candidates == (1, 2)
+    assert sorted(judged) == sorted(f"C{index}" for index in range(61))
+    assert r.resolve({"Fn::If": ["Cycle", 1, 2]}) == UNKNOWN  # a loop stays unknown, also the second time
+    assert r.resolve({"Fn::If": ["Cycle2", 1, 2]}) == UNKNOWN
+
+
+def test_wide_and_or_conditions_are_folded_not_multiplied_out() -> None:
+    many = [{"Condition": "IsProd"}] * 500  # 2^500 combinations if multiplied out
+    conditions = {
+        **TEMPLATE["Conditions"],
+        "Wide": {"Fn::And": [*many, {"Fn::Not": [{"Condition": "IsEu"}]}]},
+        "WideOr": {"Fn::Or": [*many, {"Condition": "IsEu"}]},
+        "Never": {"Fn::And": [*many, {"Condition": "IsEu"}]},
+    }
+    r = Resolver({**TEMPLATE, "Conditions": conditions}, {}, "us-east-1")
+    assert r.condition("Wide") == {True, False}
+    assert r.condition("WideOr") == {True, False}
+    assert r.condition("Never") == {False}  # IsEu is false in us-east-1
 
 
 def test_unknowable_values_are_unknown_never_guessed() -> None:

@@ -10,8 +10,9 @@ from samcheck.template import Related
 class ApiTimeoutVsFunction(Rule):
     """A function whose ``Timeout`` is longer than its API's integration timeout (REST: 29 s unless
     the integration sets a longer ``TimeoutInMillis``, which Regional and private APIs may after a
-    quota increase; HTTP API: 30 s) keeps running, and is billed, after the client has got a 504. Reported on the function, at its ``Api``/``HttpApi`` event entry or the integration, with
-    the API as a related location.
+    quota increase; HTTP API: 30 s) keeps running, and is billed, after the client has got a 504.
+    Reported on the function, at its ``Api``/``HttpApi`` event entry or the integration, with the
+    API as a related location.
 
     **Anti-pattern**
 
