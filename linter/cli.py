@@ -407,6 +407,8 @@ def main() -> None:
     if isinstance(status, str):  # sys.exit("message"): print it and fail, as Python would
         print(status, file=sys.stderr)
         status = 1
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(status)  # a profiler or coverage is watching: let it write its results at exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # reader went away (`| head`), or stream closed
             stream.flush()

@@ -99,17 +99,17 @@ class _Builder:
 
     def build(self, node: Any, path: Path) -> Any:
         self.source_map.values[path] = _span(node)
-        tag: str = node.tag or ""
+        tag: str = node.tag or ""  # computed by ruamel on each access: read once per node
         if tag.startswith("!"):
             return self._short_form(tag[1:], node, path)
-        return self._plain(node, path)
+        return self._plain(node, tag, path)
 
-    def _plain(self, node: Any, path: Path) -> Any:
+    def _plain(self, node: Any, tag: str, path: Path) -> Any:
         if node.id == "mapping":
             return self._mapping(node, path)
         if node.id == "sequence":
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return _scalar(node)
+        return _scalar(node, tag)
 
     def _mapping(self, node: Any, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -134,7 +134,7 @@ class _Builder:
     def _short_form(self, function: str, node: Any, path: Path) -> dict[str, Any]:
         name = _SHORT_FORMS.get(function, f"Fn::{function}")
         inner: Path = (*path, name)
-        value = self._plain(node, inner)
+        value = self._plain(node, "", inner)
         # The long form's inner value starts where the tagged node does.
         self.source_map.values[inner] = _span(node)
         if function == "GetAtt" and isinstance(value, str):
@@ -155,9 +155,8 @@ def _key(node: Any) -> str:
     return str(node.value)
 
 
-def _scalar(node: Any) -> Any:
+def _scalar(node: Any, tag: str) -> Any:
     text: str = node.value
-    tag: str = node.tag or ""
     if not tag.startswith(_YAML_TAG) or node.style:  # quoted or explicit string
         return text
     kind = tag[len(_YAML_TAG) :]

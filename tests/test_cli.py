@@ -238,6 +238,16 @@ def test_console_script_flushes_everything_and_keeps_exit_codes() -> None:
     assert "no such file" in missing.stderr
 
 
+@pytest.mark.slow
+def test_profilers_still_get_their_results(tmp_path: Path) -> None:
+    """main() skips the fast exit when a profiler watches, or `python -m cProfile` writes nothing."""
+    profile = tmp_path / "samcheck.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "samcheck", "--no-cache", str(EXAMPLE)]
+    result = subprocess.run(command, capture_output=True, text=True)  # cProfile itself exits 0
+    assert "Found 6 problems" in result.stdout, result.stderr
+    assert profile.stat().st_size > 0
+
+
 def test_main_survives_a_reader_that_went_away(monkeypatch: pytest.MonkeyPatch) -> None:
     """`samcheck ... | head -1`: flushing into a closed pipe is no reason for a traceback."""
 
