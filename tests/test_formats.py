@@ -140,3 +140,27 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
     assert lint("--format", "yaml", str(EXAMPLE))[0] == 2
     code, out = lint("--format", "json", "--output", str(tmp_path / "r.json"), "--format", "github", str(EXAMPLE))
     assert json.loads((tmp_path / "r.json").read_text())["summary"]["errors"] == 4 and out.startswith("::")
+
+
+def test_text_shows_source_and_caret_in_color_and_never_passes_control_characters(tmp_path: Path) -> None:
+    from samcheck.reporting.text_format import render_text
+
+    template = tmp_path / "template.yaml"
+    # "\e" is ESC in a YAML double-quoted string: a name that would restyle the terminal.
+    template.write_text(
+        'Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  O:\n    Value: !Ref "Bad\\e[31mName"\n'
+    )
+    code, out = lint("--format", "text", "--no-color", str(template))
+    assert code == 1
+    assert "\x1b" not in out and "Ref to 'Bad[31mName'" in out
+    assert "        Value: !Ref" in out and "        ^^^" in out
+    finding = Finding("SC1001", "lambda-timeout-range", Severity.ERROR, "Timeout 1000 s", "t.yaml", Span(2, 3, 2, 6))
+    result = FileResult(Path("t.yaml"), [finding], ["a", "  Fn: x"], ("SC1001",))
+    colored = render_text([result], color=True, quiet=True)
+    assert colored.splitlines() == [
+        "\x1b[1;4mt.yaml\x1b[0m",
+        "  \x1b[1m2:3\x1b[0m  \x1b[1;31merror  \x1b[0m Timeout 1000 s\x1b[2m  [SC1001 lambda-timeout-range]\x1b[0m",
+        "\x1b[2m        Fn: x\x1b[0m",
+        "\x1b[1;31m        ^^^\x1b[0m",
+        "",
+    ]

@@ -1,68 +1,78 @@
-"""``--format text``: findings grouped by file, the source line with a caret, a summary."""
+"""``--format text``: findings grouped by file, the source line with a caret, a summary.
+
+Written with plain strings and a handful of ANSI codes rather than a rendering library: this is
+the default format, and rich took ~20 ms to import and ~0.1 ms a line to render (9,000 findings:
+seconds).
+"""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from samcheck.findings import Finding, Severity
 from samcheck.reporting import Summary
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from samcheck.engine import FileResult
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_SGR = {"bold": "1", "dim": "2", "underline": "4", "red": "31", "yellow": "33", "cyan": "36"}
+# Control characters a template may carry into a message or source line would act on the
+# terminal (ESC starts an escape sequence); tabs are expanded before this applies.
+_CONTROL = {code: None for code in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _finding(console: Console, finding: Finding, lines: list[str]) -> None:
-    from rich.text import Text
+class _Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
 
+    def __call__(self, text: str, style: str) -> str:
+        if not self.color:
+            return text
+        return f"\x1b[{';'.join(_SGR[word] for word in style.split())}m{text}\x1b[0m"
+
+
+def _finding(paint: _Painter, finding: Finding, lines: list[str]) -> Iterator[str]:
     span = finding.span
-    head = Text("  ")
-    head.append(f"{span.line}:{span.column}", style="bold")
-    head.append("  ")
-    head.append(f"{finding.severity.label:<7}", style=_STYLE[finding.severity])
-    head.append(" ")
-    head.append(finding.message)
-    head.append(f"  [{finding.rule} {finding.name}]", style="dim")
-    console.print(head)
+    severity = paint(f"{finding.severity.label:<7}", _STYLE[finding.severity])
+    rule = paint(f"  [{finding.rule} {finding.name}]", "dim")
+    yield f"  {paint(f'{span.line}:{span.column}', 'bold')}  {severity} {_clean(finding.message)}{rule}"
     if 0 < span.line <= len(lines):
-        source = lines[span.line - 1].expandtabs(1)
-        console.print(Text(f"      {source}", style="dim"))
+        source = _clean(lines[span.line - 1].expandtabs(1))
+        yield paint(f"      {source}", "dim")
         width = max(1, min(span.end_column, len(source) + 1) - span.column) if span.end_line == span.line else 1
-        console.print(Text(" " * (5 + span.column) + "^" * width, style=_STYLE[finding.severity]))
+        yield paint(" " * (5 + span.column) + "^" * width, _STYLE[finding.severity])
     for related in finding.related:
         where = f"{related.file}:" if related.file and related.file != finding.file else ""
-        console.print(Text(f"      ↳ {where}{related.span.line}:{related.span.column} {related.message}", style="dim"))
+        yield paint(_clean(f"      ↳ {where}{related.span.line}:{related.span.column} {related.message}"), "dim")
+
+
+def _clean(text: str) -> str:
+    return text.translate(_CONTROL)
 
 
 def render_text(results: Sequence[FileResult], *, color: bool, quiet: bool) -> str:
-    from rich.console import Console
-    from rich.text import Text
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, width=200)
+    paint = _Painter(color)
+    lines: list[str] = []
     for result in results:
         if not result.findings:
             continue
-        console.print(Text(str(result.path), style="bold underline"))
+        lines.append(paint(_clean(str(result.path)), "bold underline"))
         for finding in result.findings:
-            _finding(console, finding, result.lines)
-        console.print()
+            lines.extend(_finding(paint, finding, result.lines))
+        lines.append("")
     summary = Summary.of(results)
     if not quiet:
         total = summary.errors + summary.warnings + summary.info
         if total:
             errors, warnings = _plural(summary.errors, "error"), _plural(summary.warnings, "warning")
             counts = f"{errors}, {warnings}, {summary.info} info"
-            console.print(f"Found {_plural(total, 'problem')} ({counts}) in {_plural(summary.files, 'file')}.")
+            lines.append(f"Found {_plural(total, 'problem')} ({counts}) in {_plural(summary.files, 'file')}.")
         else:
-            console.print(f"All checks passed ({_plural(summary.files, 'file')}).")
-    return buffer.getvalue()
+            lines.append(f"All checks passed ({_plural(summary.files, 'file')}).")
+    return "".join(f"{line}\n" for line in lines)
