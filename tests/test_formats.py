@@ -142,7 +142,7 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "r.json").read_text())["summary"]["errors"] == 4 and out.startswith("::")
 
 
-def test_text_shows_source_and_caret_in_color_and_never_passes_control_characters(tmp_path: Path) -> None:
+def test_text_and_junit_survive_control_characters_from_templates(tmp_path: Path) -> None:
     from samcheck.reporting.text_format import render_text
 
     template = tmp_path / "template.yaml"
@@ -153,6 +153,9 @@ def test_text_shows_source_and_caret_in_color_and_never_passes_control_character
     code, out = lint("--format", "text", "--no-color", str(template))
     assert code == 1
     assert "\x1b" not in out and "Ref to 'Bad[31mName'" in out
+    # XML 1.0 forbids ESC outright: the JUnit report must still parse.
+    report = ElementTree.fromstring(lint("--format", "junit", str(template))[1])
+    assert "Bad\ufffd[31mName" in next(report.iter("failure")).get("message", "")
     assert "        Value: !Ref" in out and "        ^^^" in out
     finding = Finding("SC1001", "lambda-timeout-range", Severity.ERROR, "Timeout 1000 s", "t.yaml", Span(2, 3, 2, 6))
     result = FileResult(Path("t.yaml"), [finding], ["a", "  Fn: x"], ("SC1001",))
