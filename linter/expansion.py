@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import copy
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path as FsPath
@@ -39,6 +43,9 @@ _PLACEHOLDER_DEFINITIONS: dict[str, dict[str, Any]] = {
     },
 }
 IMPLICIT_APIS = {"ServerlessRestApi": "Api", "ServerlessHttpApi": "HttpApi"}
+# The translator copies the whole OpenAPI document for every API event, so its time grows with
+# the square of their number (250 events: 6 s, 1,000: 2 minutes); past this it is stopped.
+TRANSLATE_SECONDS = 30.0
 _RESOURCE_ID = re.compile(r"Resource with id \[([^\]]+)\]")
 _EVENT_ID = re.compile(r"Event with id \[([^\]]+)\]")
 
@@ -59,6 +66,7 @@ class TransformError:
     resource: str | None
     event: str | None
     property_path: tuple[str, ...] = ()
+    gave_up: bool = False  # samcheck stopped the translator: the template is not known to be wrong
 
 
 @dataclass
@@ -268,12 +276,20 @@ def translate_here(template: dict[str, Any], parameter_values: dict[str, Any], r
     metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())
     translator = Translator(None, Parser(), boto_session=_session(region), metrics=metrics)
     try:
-        result: dict[str, Any] = translator.translate(
-            copy.deepcopy(template),
-            parameter_values=values,
-            passthrough_metadata=True,
-            get_managed_policy_map=lambda: policies,
+        with _time_limit(TRANSLATE_SECONDS):
+            result: dict[str, Any] = translator.translate(
+                copy.deepcopy(template),
+                parameter_values=values,
+                passthrough_metadata=True,
+                get_managed_policy_map=lambda: policies,
+            )
+    except _OutOfTimeError:
+        message = (
+            f"the SAM translator was stopped after {TRANSLATE_SECONDS:g} s (its time grows with the square of the "
+            "number of API events), so the SAM resources were not checked; splitting the API into several "
+            "makes each expansion quicker"
         )
+        return None, [TransformError(message, None, None, gave_up=True)]
     except InvalidDocumentException as document_error:
         return None, [_transform_error(cause) for cause in document_error.causes]
     except Exception as error:  # the translator has bugs on odd input; report, don't crash
@@ -281,6 +297,30 @@ def translate_here(template: dict[str, Any], parameter_values: dict[str, Any], r
     finally:
         metrics.publish()
     return result, []
+
+
+class _OutOfTimeError(BaseException):
+    """Raised inside the translator when its time is up; not an Exception, so that the
+    translator's own ``except Exception`` handlers cannot swallow it."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread, where SIGALRM exists; elsewhere no limit)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _OutOfTimeError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _transform_error(cause: Any) -> TransformError:

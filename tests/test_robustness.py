@@ -162,3 +162,35 @@ def test_mutated_corpus_templates_never_crash(data: st.DataObject, tmp_path_fact
     assert code in (0, 1, 2)
     crashes = [f for f in document["findings"] if "internal error" in f["message"] or "samcheck failed" in f["message"]]
     assert not crashes, crashes
+
+
+def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The translator's time grows with the square of the API events; samcheck stops it."""
+    from samcheck import expansion
+    from samcheck.config import Settings
+    from samcheck.engine import lint_file
+    from samcheck.registry import all_rules
+
+    events = "".join(
+        f"        E{index}:\n          Type: Api\n          Properties: {{Path: /p{index}, Method: get}}\n"
+        for index in range(120)
+    )
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: a.h\n      InlineCode: x\n      Events:\n" + events + "  Plain:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: a.h, Role: r, Code: {ZipFile: x}, Timeout: 1000}\n"
+    )
+    assert "SC0003" not in {finding.rule for finding in lint_file(template, Settings(), all_rules()).findings}
+    monkeypatch.setattr(expansion, "TRANSLATE_SECONDS", 0.01)
+    started = time.perf_counter()
+    result = lint_file(template, Settings(), all_rules())
+    assert time.perf_counter() - started < 20
+    by_rule = {finding.rule: finding for finding in result.findings}
+    assert by_rule["SC0003"].severity.label == "warning" and "stopped after 0.01 s" in by_rule["SC0003"].message
+    assert by_rule["SC0003"].span.line == 1  # at the Transform line
+    assert by_rule["SC1001"].resource == "Plain"  # the plain resources are still checked

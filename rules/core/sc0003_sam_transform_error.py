@@ -61,4 +61,6 @@ class SamTransformError(Rule):
                 elif error.property_path:
                     path = (*path, "Properties", *error.property_path)
             _, span = source_map.nearest(path)
-            yield context.report(span, error.message, resource=error.resource)
+            # A translator samcheck had to stop says nothing about the template being wrong.
+            severity = Severity.WARNING if error.gave_up else None
+            yield context.report(span, error.message, resource=error.resource, severity=severity)
