@@ -398,6 +398,7 @@ def main() -> None:
     """
     from samcheck import translator_process
 
+    translator_process.enable()
     status: int | str | None = EXIT_CLEAN
     try:
         cli(prog_name="samcheck")

@@ -39,13 +39,22 @@ class _Child:
 
 
 _child: _Child | None = None
+_enabled = False
+
+
+def enable() -> None:
+    """Allow :func:`start_for` in this process. The console entry point calls it: a head start
+    pays off in a fresh process, while in a long-lived one (a test session, a program that
+    imports samcheck) the child would keep a copy of module state that later changes."""
+    global _enabled
+    _enabled = True
 
 
 def start_for(templates: Sequence[Path]) -> None:
-    """Fork the child if one of the templates declares the SAM transform and this process has
-    not imported the translator yet (once per process; never where fork is missing)."""
+    """Fork the child if enabled, one of the templates declares the SAM transform and this
+    process has not imported the translator yet (once per process; never where fork is missing)."""
     global _child
-    if _child is not None or not hasattr(os, "fork") or _TRANSLATOR in sys.modules:
+    if not _enabled or _child is not None or not hasattr(os, "fork") or _TRANSLATOR in sys.modules:
         return
     if not any(_declares_sam(path) for path in templates):
         return

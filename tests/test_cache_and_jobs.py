@@ -116,6 +116,9 @@ from samcheck import expansion, translator_process
 from samcheck.loading import load_document
 
 template, plain = Path(sys.argv[1]), Path(sys.argv[2])
+translator_process.start_for([template])
+assert translator_process._child is None, "forked without being enabled (only the console script enables it)"
+translator_process.enable()
 translator_process.start_for([plain])
 assert translator_process._child is None, "forked for a template without the transform"
 data = load_document(template).data
