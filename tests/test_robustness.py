@@ -194,3 +194,19 @@ def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
     assert by_rule["SC0003"].severity.label == "warning" and "stopped after 0.01 s" in by_rule["SC0003"].message
     assert by_rule["SC0003"].span.line == 1  # at the Transform line
     assert by_rule["SC1001"].resource == "Plain"  # the plain resources are still checked
+
+
+def test_the_time_limit_leaves_a_timer_someone_else_set_alone() -> None:
+    import signal
+
+    from samcheck.expansion import _time_limit
+
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: None)
+    signal.setitimer(signal.ITIMER_REAL, 100)
+    try:
+        with _time_limit(0.001):
+            time.sleep(0.05)  # would be interrupted if samcheck had replaced the timer
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 90
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
