@@ -2,8 +2,9 @@
 
 Reserved and provisioned concurrency (SC2001, SC2005) come out of one budget per account and
 Region, so with ``--account-scope`` samcheck adds up the shares of every template of the run
-(grouped by the region each is linted for) and reports once per account, at the largest share,
-listing the templates and functions.
+(grouped by the region each is linted for) and reports once per account, at the largest share in
+a linted template (or, when all shares sit in nested templates, at the resource that deploys the
+largest), listing the templates and functions.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from samcheck.concurrency import Share, budget_arithmetic
+from samcheck.concurrency import Share, budget_arithmetic, position_in
 from samcheck.findings import Finding
 from samcheck.limits import Limits
 from samcheck.registry import find_rule
@@ -27,7 +28,7 @@ _RULES = {"reserved": "SC2001", "provisioned": "SC2005"}
 
 
 def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> list[FileResult]:
-    groups: dict[tuple[str, str], list[Share]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[tuple[Share, str]]] = defaultdict(list)  # with the linted file
     limits_of: dict[str, Limits] = {}
     for job, result in zip(jobs, results, strict=True):
         if not job.settings.account_scope:
@@ -37,19 +38,27 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
         selected = {rule.id for rule in job.rules}
         for kind, shares in result.budgets.items():
             if _RULES[kind] in selected:
-                groups[(region, kind)].extend(shares)
+                groups[(region, kind)].extend((share, str(result.path)) for share in shares)
     extra: dict[str, list[Finding]] = defaultdict(list)
-    for (region, kind), shares in groups.items():
+    for (region, kind), collected in groups.items():
         limits = limits_of[region]
         account, unreserved = limits["concurrent-executions"], limits["unreserved-minimum"]
         available = account - unreserved
-        unique = list(dict.fromkeys(shares))  # a nested template reached from two parents counts once
+        # A nested template reached from two parents counts once (Share equality ignores deployed_at).
+        linted_file: dict[Share, str] = {}
+        for share, path in collected:
+            linted_file.setdefault(share, path)
+        unique = list(linted_file)
         if sum(share.amount for share in unique) <= available:
             continue
         rule = find_rule(_RULES[kind])
         assert rule is not None
         ordered = sorted(unique, key=lambda share: -share.amount)
-        first = ordered[0]
+        # Report in a linted file: a share of its own, else the resource deploying the largest share.
+        largest_own = next((share for share in ordered if share.file == linted_file[share]), None)
+        first = largest_own or ordered[0]
+        report_file = linted_file[first]
+        where = position_in(first, report_file)
         files = sorted({share.file for share in ordered})
         limit_text = (
             f"{kind} in the account in {region} > {available:g} available "
@@ -59,9 +68,13 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
             f"{budget_arithmetic(ordered, limit_text)}, over {len(files)} template(s): {', '.join(files)}; "
             "lower some, or set the account's raised quota in [tool.samcheck.limits] concurrent-executions"
         )
-        related = tuple(Related(f"{share.function}: {share.amount:g}", share.span, share.file) for share in ordered[1:])
-        extra[first.file].append(
-            Finding(rule.id, rule.name, rule.severity, message, first.file, first.span, first.function, related)
+        related = tuple(
+            Related(f"{share.function}: {share.amount:g}", share.span, share.file)
+            for share in ordered
+            if share is not first or where != share.span
+        )
+        extra[report_file].append(
+            Finding(rule.id, rule.name, rule.severity, message, report_file, where, first.function, related)
         )
     if not extra:
         return list(results)

@@ -8,7 +8,7 @@ into the same account, so their functions are counted too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,22 @@ class Share:
     amount: float
     span: Span
     parameter: str | None = None  # the parameter whose largest allowed value this is
+    # In a nested template: where the linted template deploys it (its Application or Stack),
+    # the place to report a budget at when the linted template has no share of its own.
+    deployed_at: Span | None = field(default=None, compare=False)
+
+
+def anchor(shares: list[Share], file: str) -> Share:
+    """The share a budget finding in ``file`` starts with: the largest in ``file`` itself, else the
+    largest of all (in a nested template)."""
+    ordered = sorted(shares, key=lambda share: -share.amount)
+    return next((share for share in ordered if share.file == file), ordered[0])
+
+
+def position_in(share: Share, file: str) -> Span:
+    """Where a finding about ``share`` goes in ``file``: at the share, or, for a share in a nested
+    template, at the resource of ``file`` that deploys that template."""
+    return share.span if share.file == file else share.deployed_at or Span.point()
 
 
 def _largest(template: Template, resource: object, path: tuple[str, ...]) -> tuple[float, str | None, Span] | None:
@@ -46,7 +62,9 @@ def reserved_shares(template: Template) -> list[Share]:
     for function in template.of_type("AWS::Lambda::Function"):
         largest = _largest(template, function, ("ReservedConcurrentExecutions",))
         if largest and largest[0] > 0:
-            shares.append(Share(template.file, function.source_id, largest[0], largest[2], largest[1]))
+            shares.append(
+                Share(template.file, function.source_id, largest[0], largest[2], largest[1], _deployed_at(template))
+            )
     return shares
 
 
@@ -59,10 +77,12 @@ def provisioned_shares(template: Template) -> list[Share]:
             functions[name].source_id for name, _, _ in referenced(holder.properties.get("FunctionName"), functions)
         ]
         if largest and largest[0] > 0:
-            shares.append(
-                Share(template.file, targets[0] if targets else holder.source_id, largest[0], largest[2], largest[1])
-            )
+            function = targets[0] if targets else holder.source_id
+            shares.append(Share(template.file, function, largest[0], largest[2], largest[1], _deployed_at(template)))
     return shares
+
+
+_NESTED_LOCATION = {"AWS::Serverless::Application": "Location", "AWS::CloudFormation::Stack": "TemplateURL"}
 
 
 def nested_templates(template: Template, settings: Settings, depth: int, seen: set[Path]) -> list[Template]:
@@ -74,15 +94,11 @@ def nested_templates(template: Template, settings: Settings, depth: int, seen: s
         return []
     folder = template.document.path.parent
     found = []
-    for resource in template.source_resources.values():
-        kind = resource.get("Type")
+    for logical_id, resource in template.source_resources.items():
+        name = _NESTED_LOCATION.get(str(resource.get("Type")))
         properties = resource.get("Properties")
         properties = properties if isinstance(properties, dict) else {}
-        location = (
-            properties.get("Location")
-            if kind == "AWS::Serverless::Application"
-            else (properties.get("TemplateURL") if kind == "AWS::CloudFormation::Stack" else None)
-        )
+        location = properties.get(name) if name else None
         if not isinstance(location, str) or location.startswith(("s3://", "https://", "http://")):
             continue
         path = (folder / location).resolve()
@@ -92,9 +108,17 @@ def nested_templates(template: Template, settings: Settings, depth: int, seen: s
         given = replace(settings, parameter_overrides=_passed_parameters(template, properties.get("Parameters")))
         nested = build_template(load_document(path), given)
         if nested is not None:
+            # Budgets are reported in the linted template: at the resource that starts the chain.
+            here = template.document.source_map.nearest(("Resources", logical_id, "Properties", str(name)))[1]
+            nested.derived["deployed_at"] = _deployed_at(template) or here
             found.append(nested)
             found += nested_templates(nested, settings, depth - 1, seen)
     return found
+
+
+def _deployed_at(template: Template) -> Span | None:
+    deployed_at: Span | None = template.derived.get("deployed_at")
+    return deployed_at
 
 
 def _passed_parameters(template: Template, passed: Any) -> tuple[tuple[str, str], ...]:

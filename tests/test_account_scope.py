@@ -47,3 +47,31 @@ def test_two_templates_pass_alone_and_fail_together(tmp_path: Path) -> None:
     assert lint(str(orders), str(billing))[0] == 0
     (tmp_path / "billing" / ".samcheck.yaml").write_text("account-scope: true\n")
     assert lint(str(orders), str(billing))[0] == 1  # account-scope from the config files
+
+
+def test_a_budget_spent_in_nested_templates_is_reported_where_they_are_deployed(tmp_path: Path) -> None:
+    """The largest share may sit in a nested template that is not linted itself: the finding goes
+    to the linted template, at the resource that deploys it, never to a file nobody sees."""
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "worker.yaml").write_text(TEMPLATE.format(name="Worker", amount=700))
+    parent = tmp_path / "template.yaml"
+    parent.write_text(
+        "Resources:\n  Workers:\n    Type: AWS::CloudFormation::Stack\n"
+        "    Properties:\n      TemplateURL: nested/worker.yaml\n"
+    )
+    other = tmp_path / "other" / "template.yaml"
+    other.parent.mkdir()
+    other.write_text(TEMPLATE.format(name="Other", amount=300))
+    for args in ([str(parent), str(other)], [str(other), str(parent)]):
+        code, document = lint("--account-scope", *args)
+        (finding,) = [f for f in document["findings"] if f["rule"] == "SC2001"]
+        assert code == 1 and finding["message"].startswith("700 + 300 = 1000 reserved in the account")
+        # Other holds the largest share in a linted file of its own.
+        assert (finding["file"], finding["line"], finding["resource"]) == (str(other), 9, "Other")
+    assert lint("--account-scope", str(parent))[0] == 0  # 700 alone fits
+    (tmp_path / "nested" / "worker.yaml").write_text(TEMPLATE.format(name="Worker", amount=950))
+    for extra in ([], ["--account-scope"]):
+        code, document = lint(*extra, str(parent))
+        (finding,) = [f for f in document["findings"] if f["rule"] == "SC2001"]
+        assert (finding["file"], finding["line"], finding["column"]) == (str(parent), 5, 7)  # TemplateURL
+        assert finding["related"][0]["file"] == str(tmp_path / "nested" / "worker.yaml")

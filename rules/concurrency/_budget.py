@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from samcheck.concurrency import Share, budget_arithmetic, deployed_templates
+from samcheck.concurrency import Share, anchor, budget_arithmetic, deployed_templates, position_in
 from samcheck.findings import Finding
 from samcheck.rule import RuleContext
 from samcheck.template import Related, Template
@@ -20,10 +20,11 @@ def judge(context: RuleContext, shares: list[Share], kind: str) -> Iterator[Find
     if total <= available:
         return
     ordered = sorted(shares, key=lambda share: -share.amount)
-    first = next((s for s in shares if s.file == context.file), ordered[0])
+    first = anchor(shares, context.file)
+    where = position_in(first, context.file)
     limit_text = f"{kind} > {available:g} available ({account:g} account limit − {unreserved:g} unreserved minimum)"
     yield context.report(
-        first.span,
+        where,
         f"{budget_arithmetic(shares, limit_text)}; lower some, or set the account's raised quota in "
         "[tool.samcheck.limits] concurrent-executions",
         resource=first.function,
@@ -32,6 +33,6 @@ def judge(context: RuleContext, shares: list[Share], kind: str) -> Iterator[Find
                 f"{share.function}: {share.amount:g}", share.span, None if share.file == context.file else share.file
             )
             for share in ordered
-            if share is not first
+            if share is not first or where != share.span
         ],
     )
