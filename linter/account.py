@@ -9,6 +9,7 @@ largest), listing the templates and functions.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -18,6 +19,7 @@ from samcheck.concurrency import Share, budget_arithmetic, position_in
 from samcheck.findings import Finding
 from samcheck.limits import Limits
 from samcheck.registry import find_rule
+from samcheck.source_map import Span
 from samcheck.template import Related
 
 if TYPE_CHECKING:
@@ -44,10 +46,14 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
         limits = limits_of[region]
         account, unreserved = limits["concurrent-executions"], limits["unreserved-minimum"]
         available = account - unreserved
-        # A nested template reached from two parents counts once (Share equality ignores deployed_at).
-        linted_file: dict[Share, str] = {}
+        # A template reached twice (from two parents, or nested and also linted itself) counts once;
+        # the occurrence in a linted file of its own is the one a finding can point at.
+        chosen: dict[tuple[str, str, Span], tuple[Share, str]] = {}
         for share, path in collected:
-            linted_file.setdefault(share, path)
+            key = (os.path.realpath(share.file), share.function, share.span)
+            if key not in chosen or _same_file(share.file, path):
+                chosen[key] = (share, path)
+        linted_file = dict(chosen.values())
         unique = list(linted_file)
         if sum(share.amount for share in unique) <= available:
             continue
@@ -55,7 +61,7 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
         assert rule is not None
         ordered = sorted(unique, key=lambda share: -share.amount)
         # Report in a linted file: a share of its own, else the resource deploying the largest share.
-        largest_own = next((share for share in ordered if share.file == linted_file[share]), None)
+        largest_own = next((share for share in ordered if _same_file(share.file, linted_file[share])), None)
         first = largest_own or ordered[0]
         report_file = linted_file[first]
         where = position_in(first, report_file)
@@ -82,3 +88,7 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
         replace(result, findings=sorted(result.findings + extra.get(str(result.path), []), key=lambda f: f.sort_key))
         for result in results
     ]
+
+
+def _same_file(first: str, second: str) -> bool:
+    return os.path.realpath(first) == os.path.realpath(second)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from samcheck.cli import cli
@@ -49,7 +50,9 @@ def test_two_templates_pass_alone_and_fail_together(tmp_path: Path) -> None:
     assert lint(str(orders), str(billing))[0] == 1  # account-scope from the config files
 
 
-def test_a_budget_spent_in_nested_templates_is_reported_where_they_are_deployed(tmp_path: Path) -> None:
+def test_a_budget_spent_in_nested_templates_is_reported_where_they_are_deployed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The largest share may sit in a nested template that is not linted itself: the finding goes
     to the linted template, at the resource that deploys it, never to a file nobody sees."""
     (tmp_path / "nested").mkdir()
@@ -69,6 +72,10 @@ def test_a_budget_spent_in_nested_templates_is_reported_where_they_are_deployed(
         # Other holds the largest share in a linted file of its own.
         assert (finding["file"], finding["line"], finding["resource"]) == (str(other), 9, "Other")
     assert lint("--account-scope", str(parent))[0] == 0  # 700 alone fits
+    # Linted itself as well as through its parent (relative paths here, resolved ones there), the
+    # nested template still counts once.
+    monkeypatch.chdir(tmp_path)
+    assert lint("--account-scope", "template.yaml", "nested/worker.yaml")[0] == 0
     (tmp_path / "nested" / "worker.yaml").write_text(TEMPLATE.format(name="Worker", amount=950))
     for extra in ([], ["--account-scope"]):
         code, document = lint(*extra, str(parent))
