@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from samcheck.checks import outside, parameter_related
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
+from samcheck.rules.lambda_function._managed import maximum
 
 
 class LambdaTimeoutRange(Rule):
@@ -39,12 +40,10 @@ class LambdaTimeoutRange(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         low = context.limit("lambda-timeout-min")
         for function in context.of_type("AWS::Lambda::Function"):
-            managed = "CapacityProviderConfig" in function.properties
-            high = context.limit("lambda-timeout-max-managed-instances" if managed else "lambda-timeout-max")
+            high, kind = maximum(context, function, "lambda-timeout-max")
             timeout = context.property(function, "Timeout")
             offending = outside(timeout.value, low, high)
             if offending:
-                kind = "on Lambda Managed Instances" if managed else "for a function without CapacityProviderConfig"
                 yield context.report(
                     timeout.location,
                     f"Timeout {timeout.value.describe(offending, 's')} is outside {low:g}–{high:,.0f} s {kind}; "

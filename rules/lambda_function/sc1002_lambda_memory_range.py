@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from samcheck.checks import outside, parameter_related
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
+from samcheck.rules.lambda_function._managed import maximum
 
 
 class LambdaMemoryRange(Rule):
@@ -40,12 +41,10 @@ class LambdaMemoryRange(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         low = context.limit("lambda-memory-min")
         for function in context.of_type("AWS::Lambda::Function"):
-            managed = "CapacityProviderConfig" in function.properties
-            high = context.limit("lambda-memory-max-managed-instances" if managed else "lambda-memory-max")
+            high, kind = maximum(context, function, "lambda-memory-max")
             memory = context.property(function, "MemorySize")
             offending = outside(memory.value, low, high)
             if offending:
-                kind = "on Lambda Managed Instances" if managed else "for a function without CapacityProviderConfig"
                 yield context.report(
                     memory.location,
                     f"MemorySize {memory.value.describe(offending, 'MB')} is outside "

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from samcheck.checks import outside, parameter_related
 from samcheck.findings import Finding, Severity
 from samcheck.rule import Rule, RuleContext
+from samcheck.rules.lambda_function._managed import maximum
 
 
 class LambdaEphemeralStorageRange(Rule):
@@ -35,10 +36,7 @@ class LambdaEphemeralStorageRange(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         low = context.limit("lambda-ephemeral-storage-min")
         for function in context.of_type("AWS::Lambda::Function"):
-            managed = "CapacityProviderConfig" in function.properties
-            high = context.limit(
-                "lambda-ephemeral-storage-max-managed-instances" if managed else "lambda-ephemeral-storage-max"
-            )
+            high, _ = maximum(context, function, "lambda-ephemeral-storage-max")
             storage = context.property(function, ("EphemeralStorage", "Size"))
             offending = outside(storage.value, low, high)
             if offending:
