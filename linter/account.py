@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from samcheck.concurrency import Share, budget_arithmetic, position_in
+from samcheck.concurrency import Share, anchor, budget_arithmetic, position_in, same_file
 from samcheck.findings import Finding
 from samcheck.limits import Limits
 from samcheck.registry import find_rule
@@ -51,7 +51,7 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
         chosen: dict[tuple[str, str, Span], tuple[Share, str]] = {}
         for share, path in collected:
             key = (os.path.realpath(share.file), share.function, share.span)
-            if key not in chosen or _same_file(share.file, path):
+            if key not in chosen or same_file(share.file, path):
                 chosen[key] = (share, path)
         linted_file = dict(chosen.values())
         unique = list(linted_file)
@@ -61,8 +61,7 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
         assert rule is not None
         ordered = sorted(unique, key=lambda share: -share.amount)
         # Report in a linted file: a share of its own, else the resource deploying the largest share.
-        largest_own = next((share for share in ordered if _same_file(share.file, linted_file[share])), None)
-        first = largest_own or ordered[0]
+        first = anchor(unique, linted_file.__getitem__)
         report_file = linted_file[first]
         where = position_in(first, report_file)
         files = sorted({share.file for share in ordered})
@@ -88,7 +87,3 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
         replace(result, findings=sorted(result.findings + extra.get(str(result.path), []), key=lambda f: f.sort_key))
         for result in results
     ]
-
-
-def _same_file(first: str, second: str) -> bool:
-    return os.path.realpath(first) == os.path.realpath(second)

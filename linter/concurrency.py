@@ -8,6 +8,8 @@ into the same account, so their functions are counted too.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,17 +37,22 @@ class Share:
     deployed_at: Span | None = field(default=None, compare=False)
 
 
-def anchor(shares: list[Share], file: str) -> Share:
-    """The share a budget finding in ``file`` starts with: the largest in ``file`` itself, else the
-    largest of all (in a nested template)."""
+def same_file(first: str, second: str) -> bool:
+    """Whether two paths name one file (a template may be given relatively and reached resolved)."""
+    return os.path.realpath(first) == os.path.realpath(second)
+
+
+def anchor(shares: list[Share], linted_file: Callable[[Share], str]) -> Share:
+    """The share a budget finding starts with: the largest that sits in the file it was linted
+    from, else the largest of all (in a nested template)."""
     ordered = sorted(shares, key=lambda share: -share.amount)
-    return next((share for share in ordered if share.file == file), ordered[0])
+    return next((share for share in ordered if same_file(share.file, linted_file(share))), ordered[0])
 
 
 def position_in(share: Share, file: str) -> Span:
     """Where a finding about ``share`` goes in ``file``: at the share, or, for a share in a nested
     template, at the resource of ``file`` that deploys that template."""
-    return share.span if share.file == file else share.deployed_at or Span.point()
+    return share.span if same_file(share.file, file) else share.deployed_at or Span.point()
 
 
 def _largest(template: Template, resource: object, path: tuple[str, ...]) -> tuple[float, str | None, Span] | None:

@@ -20,7 +20,7 @@ def judge(context: RuleContext, shares: list[Share], kind: str) -> Iterator[Find
     if total <= available:
         return
     ordered = sorted(shares, key=lambda share: -share.amount)
-    first = anchor(shares, context.file)
+    first = anchor(shares, lambda share: context.file)
     where = position_in(first, context.file)
     limit_text = f"{kind} > {available:g} available ({account:g} account limit − {unreserved:g} unreserved minimum)"
     yield context.report(
