@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from samcheck.checker import lint_file
 from samcheck.config import Settings
-from samcheck.engine import lint_file
 from samcheck.registry import select_rules
 
 TEMPLATE = """\

@@ -4,7 +4,8 @@ Reserved and provisioned concurrency (SC2001, SC2005) come out of one budget per
 Region, so with ``--account-scope`` samcheck adds up the shares of every template of the run
 (grouped by the region each is linted for) and reports once per account, at the largest share in
 a linted template (or, when all shares sit in nested templates, at the resource that deploys the
-largest), listing the templates and functions.
+largest), listing the templates and functions. These findings are policy-free like every other:
+the policy stage then applies suppressions and severity overrides to them.
 """
 
 from __future__ import annotations
@@ -15,32 +16,30 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from samcheck.concurrency import Share, anchor, budget_arithmetic, position_in, same_file
-from samcheck.findings import Finding
+from samcheck.analysis.concurrency import Share, anchor, budget_arithmetic, position_in, same_file
+from samcheck.findings import Finding, Related, Span, sorted_findings
 from samcheck.limits import Limits
 from samcheck.registry import find_rule
-from samcheck.source_map import Span
-from samcheck.template import Related
 
 if TYPE_CHECKING:
-    from samcheck.engine import FileResult
+    from samcheck.checker import CheckedFile
     from samcheck.runner import Job
 
 _RULES = {"reserved": "SC2001", "provisioned": "SC2005"}
 
 
-def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> list[FileResult]:
+def add_account_findings(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[CheckedFile]:
     groups: dict[tuple[str, str], list[tuple[Share, str]]] = defaultdict(list)  # with the linted file
     limits_of: dict[str, Limits] = {}
-    for job, result in zip(jobs, results, strict=True):
+    for job, file in zip(jobs, checked, strict=True):
         if not job.settings.account_scope:
             continue
         region = job.settings.effective_region
         limits_of.setdefault(region, Limits(dict(job.settings.limits)))
         selected = {rule.id for rule in job.rules}
-        for kind, shares in result.budgets.items():
+        for kind, shares in file.budgets.items():
             if _RULES[kind] in selected:
-                groups[(region, kind)].extend((share, str(result.path)) for share in shares)
+                groups[(region, kind)].extend((share, str(file.result.path)) for share in shares)
     extra: dict[str, list[Finding]] = defaultdict(list)
     for (region, kind), collected in groups.items():
         limits = limits_of[region]
@@ -82,8 +81,10 @@ def add_account_findings(jobs: Sequence[Job], results: Sequence[FileResult]) -> 
             Finding(rule.id, rule.name, rule.severity, message, report_file, where, first.function, related)
         )
     if not extra:
-        return list(results)
+        return list(checked)
     return [
-        replace(result, findings=sorted(result.findings + extra.get(str(result.path), []), key=lambda f: f.sort_key))
-        for result in results
+        replace(file, result=replace(file.result, findings=sorted_findings(file.result.findings + extra[path])))
+        if (path := str(file.result.path)) in extra
+        else file
+        for file in checked
     ]

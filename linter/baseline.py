@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from samcheck.config import ConfigError
 
 if TYPE_CHECKING:
-    from samcheck.engine import FileResult
+    from samcheck.findings import FileResult
 
 BASELINE_VERSION = 1
 

@@ -1,8 +1,11 @@
 """A cache of parsed documents, SAM expansions and findings, keyed by content.
 
 The key covers everything a cached result depends on: the file's bytes and path, the versions of
-samcheck, the SAM translator and cfn-lint (its runtime data), the region, parameter values, the
-date runtime rules judge by, limit overrides and the set of rules. Rules that read the disk
+samcheck, the SAM translator and cfn-lint (its runtime data), every installed rule pack (its
+distribution and version, and the digest of its source when it is installed from a working tree),
+the region, parameter values, the date runtime rules judge by, limit overrides and the set of
+rules. Findings are kept before any policy (selection, suppression, severity), so what one run
+filters out never goes missing from the next. Rules that read the disk
 (package sizes) always run again; files the expansion read (a local ``AWS::Include``) are
 recorded with their size and modification time and checked on each hit.
 
@@ -22,12 +25,12 @@ from functools import cache
 from pathlib import Path
 
 from samcheck import __version__
+from samcheck.cfn.document import Document
 from samcheck.config import Settings
-from samcheck.expansion import Expansion
 from samcheck.findings import Finding
-from samcheck.loading import Document
+from samcheck.sam.expand import Expansion
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: policy-free findings, rule pack fingerprints
 UNUSED_FOR = 30 * 24 * 3600  # seconds after which an entry is deleted
 MAX_BYTES = 100 * 1024 * 1024  # beyond this the least recently used entries go
 PRUNE_EVERY = 24 * 3600  # seconds between two prunings
@@ -38,7 +41,7 @@ _PRUNED_MARKER = "last-pruned"
 class Entry:
     document: Document
     expansion: Expansion | None
-    findings: list[Finding]  # of the rules that do not read the disk, before suppression
+    findings: list[Finding]  # of the rules that do not read the disk, and cfn-lint's: before any policy
     inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # other files read: (size, mtime)
 
     def still_valid(self) -> bool:
@@ -61,13 +64,15 @@ def signatures(paths: list[str]) -> dict[str, tuple[int, int]]:
 def _versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
+    from samcheck.registry import pack_fingerprints
+
     parts = [f"samcheck={__version__}", f"format={CACHE_FORMAT}"]
     for package in ("aws-sam-translator", "cfn-lint"):
         try:
             parts.append(f"{package}={version(package)}")
         except PackageNotFoundError:
             parts.append(f"{package}=?")
-    return ";".join(parts)
+    return ";".join([*parts, *pack_fingerprints()])
 
 
 def default_cache_dir() -> Path:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from samcheck.findings import Finding, Severity
-from samcheck.loading import Document
-from samcheck.source_map import Span
+from samcheck.cfn.document import Document
+from samcheck.findings import Finding, Severity, Span
 
 _SEVERITY = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
 _SLUG = re.compile(r"[^a-z0-9]+")

@@ -1,8 +1,8 @@
-"""The ``samcheck`` command line.
+"""The ``samcheck`` command line: options parsed into one ``app.Options``; ``app`` runs it.
 
 ``samcheck [OPTIONS] [PATH]...`` lints; ``rules``, ``explain``, ``graph`` and ``limits``
-are subcommands. Exit codes: 0 nothing at or above the fail level, 1 findings at or above
-it, 2 usage or configuration error, or no template found.
+are subcommands. Exit codes are ``app``'s: 0 nothing at or above the fail level, 1 findings
+at or above it, 2 usage or configuration error, or no template found.
 """
 
 from __future__ import annotations
@@ -10,19 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NoReturn
 
 import click
 
 from samcheck import __version__
-
-if TYPE_CHECKING:
-    from samcheck.config import Settings
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FAIL_LEVELS = ("error", "warning", "info", "never")
+from samcheck.app import EXIT_USAGE, FAIL_LEVELS
 
 
 class _DefaultToCheck(click.Group):
@@ -48,30 +42,12 @@ def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
     return items or None
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"samcheck: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
 
-def _settings_for(
-    path: Path,
-    config_file: Settings | None,
-    command_line: dict[str, Any],
-    found: dict[Path, Settings],
-    config_env: str = "default",
-) -> Settings:
-    """The file's settings: --config or the nearest config file (looked up once per folder), then
-    samconfig.toml beside the template (as sam deploy reads it), then the command line."""
-    from samcheck.config import discover_settings, samconfig_settings
-
-    folder = path.parent.absolute()
-    if folder not in found:
-        base = config_file if config_file is not None else discover_settings(folder)
-        found[folder] = base.merged(samconfig_settings(folder, config_env))
-    return found[folder].merged(command_line)
-
-
-def _outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
+def _outputs(formats: tuple[str, ...], output: str | None) -> tuple[tuple[str, str | None], ...]:
     """(format, file or None for standard output) for each --format NAME[=FILE]."""
     from samcheck.reporting import FORMATS
 
@@ -85,48 +61,22 @@ def _outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, st
         first = next((i for i, (_, target) in enumerate(outputs) if target is None), None)
         if first is None:
             _fail("--output given, but every --format already names its file")
-        else:
-            outputs[first] = (outputs[first][0], output)
-    return outputs
-
-
-def _fix(results: list[Any], write: bool) -> list[Path]:
-    """Apply (or, with write=False, print as a diff) the safe fixes; the files that change."""
-    from samcheck.fixes import FixError, apply_fixes, merged_edits, unified_diff, write_atomically
-
-    changed = []
-    for result in results:
-        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
-        if not fixes:
-            continue
-        try:
-            before = result.path.read_text(encoding="utf-8")
-            after = apply_fixes(result.path, before, merged_edits(fixes))
-        except (OSError, UnicodeDecodeError, FixError) as error:
-            click.echo(f"samcheck: not fixing {result.path}: {error}", err=True)
-            continue
-        if after == before:
-            continue
-        changed.append(result.path)
-        if write:
-            write_atomically(result.path, after)
-            click.echo(f"samcheck: fixed {len(fixes)} finding(s) in {result.path}", err=True)
-        else:
-            click.echo(unified_diff(result.path, before, after), nl=False)
-    return changed
+        outputs[first] = (outputs[first][0], output)
+    return tuple(outputs)
 
 
 def _terminal_colors() -> bool:
     return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
-def _fails(findings_severities: list[int], fail_level: str) -> bool:
-    from samcheck.findings import Severity
+def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
+    if no_cache:
+        return None
+    if cache_dir:
+        return Path(cache_dir)
+    from samcheck.cache import default_cache_dir
 
-    if fail_level == "never":
-        return False
-    threshold = Severity.parse(fail_level)
-    return any(severity >= threshold for severity in findings_severities)
+    return default_cache_dir()
 
 
 @cli.command()
@@ -164,116 +114,33 @@ def _fails(findings_severities: list[int], fail_level: str) -> bool:
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder [default: the user cache folder].")
 @click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set or output is not a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
-def check(
-    paths: tuple[str, ...],
-    formats: tuple[str, ...],
-    output: str | None,
-    region: str | None,
-    parameter_overrides: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_level: str | None,
-    as_of: datetime | None,
-    config_path: str | None,
-    account_scope: bool | None,
-    with_cfn_lint: bool | None,
-    apply_fixes: bool,
-    show_diff: bool,
-    config_env: str,
-    baseline: str | None,
-    write_baseline: str | None,
-    jobs: int,
-    no_cache: bool,
-    cache_dir: str | None,
-    no_color: bool,
-    quiet: bool,
-) -> None:
+def check(**given: Any) -> None:
     """Lint templates: files, folders (searched for templates) and globs."""
-    from samcheck import translator_process
-    from samcheck.discovery import discover
-    from samcheck.runner import default_jobs
+    from samcheck.app import Options, run
 
-    discovery = discover(list(paths))
-    for missing in discovery.missing:
-        click.echo(f"samcheck: error: no such file, folder or match: {missing}", err=True)
-    if not discovery.files:
-        looked = "" if paths else " (looked for template.yaml, template.yml, template.json)"
-        _fail(f"no template found{looked}")
-    workers = min(jobs or default_jobs(), len(discovery.files))
-    if workers == 1:  # linting here: let a child import the SAM translator meanwhile
-        translator_process.start_for(discovery.files)
-    # The rest of samcheck loads only now, while that child imports.
-    from samcheck.account import add_account_findings
-    from samcheck.cache import Cache, default_cache_dir
-    from samcheck.config import ConfigError, load_config_file, parse_parameter_overrides
-    from samcheck.registry import select_rules
-    from samcheck.reporting import render
-    from samcheck.runner import Job, run_jobs
-
-    outputs = _outputs(formats, output)
-    try:
-        overrides = parse_parameter_overrides(parameter_overrides) if parameter_overrides else None
-        command_line: dict[str, Any] = {
-            "region": region,
-            "fail_level": fail_level,
-            "select": _selectors(select),
-            "ignore": _selectors(ignore),
-            "parameter_overrides": overrides,
-            "as_of": as_of.date() if as_of else None,
-            "with_cfn_lint": with_cfn_lint,
-            "account_scope": account_scope,
-        }
-        config_file = load_config_file(Path(config_path)) if config_path else None
-        found: dict[Path, Settings] = {}
-        work = []
-        for path in discovery.files:
-            settings = _settings_for(path, config_file, command_line, found, config_env)
-            work.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
-    except (ConfigError, KeyError) as error:
-        _fail(str(error).strip("'\""))
-    cache_folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
-    results = run_jobs(work, workers, cache_folder)
-    if cache_folder is not None:
-        Cache(cache_folder).prune()
-    if show_diff or apply_fixes:
-        changed = _fix(results, write=apply_fixes)
-        if show_diff:
-            sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
-        fixed = {path.resolve() for path in changed}
-        redo = [job for job in work if job.path.resolve() in fixed]
-        if redo:
-            again = dict(
-                zip([job.path for job in redo], run_jobs(redo, jobs or default_jobs(), cache_folder), strict=True)
-            )
-            results = [again.get(result.path, result) for result in results]
-    results = add_account_findings(work, results)
-    if write_baseline:
-        from samcheck.baseline import write_baseline as record
-
-        count = record(Path(write_baseline), results)
-        click.echo(f"samcheck: wrote {count} findings to {write_baseline}", err=True)
-        sys.exit(EXIT_CLEAN)
-    if baseline:
-        from samcheck.baseline import apply_baseline
-
-        try:
-            results = apply_baseline(Path(baseline), results)
-        except ConfigError as error:
-            _fail(str(error))
-    failed = any(
-        _fails([finding.severity for finding in result.findings], job.settings.fail_level)
-        for job, result in zip(work, results, strict=True)
+    options = Options(
+        paths=given["paths"],
+        outputs=_outputs(given["formats"], given["output"]),
+        region=given["region"],
+        parameter_overrides=given["parameter_overrides"],
+        select=_selectors(given["select"]),
+        ignore=_selectors(given["ignore"]),
+        fail_level=given["fail_level"],
+        as_of=given["as_of"].date() if given["as_of"] else None,
+        config_file=Path(given["config_path"]) if given["config_path"] else None,
+        config_env=given["config_env"],
+        account_scope=given["account_scope"],
+        with_cfn_lint=given["with_cfn_lint"],
+        fix=given["apply_fixes"],
+        diff=given["show_diff"],
+        baseline=Path(given["baseline"]) if given["baseline"] else None,
+        write_baseline=Path(given["write_baseline"]) if given["write_baseline"] else None,
+        jobs=given["jobs"],
+        cache_dir=_cache_dir(given["no_cache"], given["cache_dir"]),
+        color=not given["no_color"] and _terminal_colors(),
+        quiet=given["quiet"],
     )
-    for output_format, target in outputs:
-        color = output_format == "text" and target is None and not no_color and _terminal_colors()
-        report = render(output_format, results, color=color, quiet=quiet)
-        if target is not None:
-            Path(target).write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
-        else:
-            click.echo(report, nl=not report.endswith("\n"))
-    if discovery.missing:
-        sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+    sys.exit(run(options))
 
 
 @cli.command("rules")
@@ -313,7 +180,6 @@ def explain(rule: str) -> None:
     found = find_rule(rule)
     if found is None:
         _fail(f"unknown rule '{rule}' (see `samcheck rules`)")
-        return
     doc = rule_doc(found)
     parts = [
         f"{found.id} {found.name} ({found.severity.label})",
@@ -350,22 +216,21 @@ def _indent(code: str) -> str:
 @click.option("--parameter-overrides", help="Template parameters, SAM CLI syntax: 'Key=Value Key2=Value2'.")
 def graph(path: str, output_format: str, region: str | None, parameter_overrides: str | None) -> None:
     """Print the resource graph of the expanded template (Mermaid renders in GitHub markdown)."""
+    from samcheck.app import settings_for
+    from samcheck.cfn.document import load_document
     from samcheck.config import ConfigError, parse_parameter_overrides
-    from samcheck.engine import build_template
-    from samcheck.graph import ResourceGraph
-    from samcheck.loading import load_document
+    from samcheck.model.build import build_template
+    from samcheck.model.graph import ResourceGraph
 
     try:
         overrides = parse_parameter_overrides(parameter_overrides) if parameter_overrides else None
-        settings = _settings_for(Path(path), None, {"region": region, "parameter_overrides": overrides}, {})
+        settings = settings_for(Path(path), None, {"region": region, "parameter_overrides": overrides}, {})
     except ConfigError as error:
         _fail(str(error))
-        return
     document = load_document(Path(path))
     template = build_template(document, settings)
     if template is None:
         _fail(f"{path}: {document.problems[0].message}")
-        return
     click.echo(ResourceGraph(template).render(output_format))
 
 
@@ -396,10 +261,10 @@ def main() -> None:
     nothing the operating system would not. Everything samcheck writes is closed (files) or
     flushed below (standard streams) before the process ends.
     """
-    from samcheck import translator_process
+    from samcheck.sam import translator_process
 
     translator_process.enable()
-    status: int | str | None = EXIT_CLEAN
+    status: int | str | None = 0
     try:
         cli(prog_name="samcheck")
     except SystemExit as leaving:  # how click ends every command
@@ -413,4 +278,4 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # reader went away (`| head`), or stream closed
             stream.flush()
-    os._exit(status or EXIT_CLEAN)
+    os._exit(status or 0)

@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from samcheck.datafiles import load_json
 from samcheck.findings import Severity
-from samcheck.resources import load_json
 
 DEFAULT_REGION = "us-east-1"
 
@@ -90,7 +90,7 @@ def _read_pyproject(path: Path) -> dict[str, Any] | None:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    from samcheck.loading import load_document
+    from samcheck.cfn.document import load_document
 
     document = load_document(path)
     if document.data is None:

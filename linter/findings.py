@@ -1,16 +1,42 @@
-"""What a rule reports: a finding at a position, with related locations."""
+"""What samcheck reports: findings at positions, the fixes they carry, and the result per file.
+
+A leaf: it imports nothing else of samcheck, so reporters, the cache and plugins can use it
+without loading the template model, the SAM translator or the rules.
+"""
 
 from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
-from samcheck.fixes import Fix
-from samcheck.source_map import Span
-from samcheck.template import Related
+PathKey = str | int
+# Where a node sits in a document: keys and indexes from the root, e.g.
+# ("Resources", "Fn", "Properties", "Timeout").
+NodePath = tuple[PathKey, ...]
 
 _LINE_MENTION = re.compile(r"\bline \d+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range in a file: 1-based lines and columns, the end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int = 1, column: int = 1) -> Span:
+        return cls(line, column, line, column)
+
+    def cover(self, other: Span) -> Span:
+        """The span from the start of ``self`` to the end of ``other``."""
+        return Span(self.line, self.column, other.end_line, other.end_column)
 
 
 class Severity(enum.IntEnum):
@@ -25,6 +51,40 @@ class Severity(enum.IntEnum):
     @classmethod
     def parse(cls, text: str) -> Severity:
         return cls[text.upper()]
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place that explains a finding: a Globals key, the other resource of a pair."""
+
+    message: str
+    span: Span
+    file: str | None = None  # None: the same file as the finding
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Set a value at a path of the source document."""
+
+    path: NodePath
+    value: Any  # a number, a boolean or a string
+
+
+@dataclass(frozen=True)
+class LineReplacement:
+    """The smallest run of whole lines a fix changes: old lines start..end (1-based, end exclusive)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...]
+    # The lines the fix changes, as SARIF describes a fix; filled in by the fix stage when asked for.
+    replacement: LineReplacement | None = None
 
 
 @dataclass(frozen=True)
@@ -54,3 +114,42 @@ class Finding:
         message = _LINE_MENTION.sub("line N", self.message)
         text = "\0".join((self.rule, self.resource or "", message))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass
+class FileResult:
+    """One linted file: its findings and what reporters need to show them."""
+
+    path: Path
+    findings: list[Finding]
+    lines: list[str] = field(default_factory=list)  # the source, for reporters that show the line
+    rules: tuple[str, ...] = ()  # ids of the rules that ran on the file (JUnit reports the passes too)
+
+
+@dataclass(frozen=True)
+class Summary:
+    files: int
+    errors: int
+    warnings: int
+    info: int
+
+    @classmethod
+    def of(cls, results: Sequence[FileResult]) -> Summary:
+        counts = dict.fromkeys(Severity, 0)
+        for result in results:
+            for finding in result.findings:
+                counts[finding.severity] += 1
+        return cls(len(results), counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO])
+
+
+def sorted_findings(findings: Sequence[Finding]) -> list[Finding]:
+    """Findings in report order, each once."""
+    return sorted(set(findings), key=lambda finding: finding.sort_key)
+
+
+# samcheck's own failure on a file (a rule or the engine raised): rule SC0000 internal-error.
+INTERNAL_ERROR = "SC0000"
+
+
+def internal_error(file: str, message: str) -> Finding:
+    return Finding(INTERNAL_ERROR, "internal-error", Severity.ERROR, message, file, Span.point())

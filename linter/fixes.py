@@ -14,25 +14,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from pathlib import Path as FsPath
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from samcheck.loading import Document, parse_document
-from samcheck.source_map import Path
-from samcheck.template import get_path
-
-
-@dataclass(frozen=True)
-class Edit:
-    path: Path  # where in the source document
-    value: Any  # a number, a boolean or a string
-
-
-@dataclass(frozen=True)
-class Fix:
-    description: str
-    edits: tuple[Edit, ...]
+from samcheck.cfn.document import Document, get_path, parse_document
+from samcheck.findings import Edit, FileResult, Finding, Fix, LineReplacement, NodePath
 
 
 class FixError(Exception):
@@ -116,20 +104,20 @@ def _indent_step(lines: list[str], line: int, column: int) -> int:
     return 2
 
 
-def _block(rest: Path, value: Any, indent: str, step: str) -> str:
+def _block(rest: NodePath, value: Any, indent: str, step: str) -> str:
     if len(rest) == 1:
         return f"{indent}{rest[0]}: {_scalar(value, False)}\n"
     return f"{indent}{rest[0]}:\n" + _block(rest[1:], value, indent + step, step)
 
 
-def _flow_value(rest: Path, value: Any, json_style: bool) -> str:
+def _flow_value(rest: NodePath, value: Any, json_style: bool) -> str:
     if not rest:
         return _scalar(value, json_style)
     key = json.dumps(rest[0]) if json_style else str(rest[0])
     return "{" + f"{key}: {_flow_value(rest[1:], value, json_style)}" + "}"
 
 
-def apply_fixes(path: FsPath, text: str, edits: list[Edit]) -> str:
+def apply_fixes(path: Path, text: str, edits: list[Edit]) -> str:
     """The text with every edit made, checked; raises FixError if any cannot be made safely."""
     for edit in edits:
         document = parse_document(path, text.encode())
@@ -142,7 +130,7 @@ def apply_fixes(path: FsPath, text: str, edits: list[Edit]) -> str:
     return text
 
 
-def _verify(path: FsPath, text: str, edits: list[Edit]) -> None:
+def _verify(path: Path, text: str, edits: list[Edit]) -> None:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -160,7 +148,7 @@ def _verify(path: FsPath, text: str, edits: list[Edit]) -> None:
 
 def merged_edits(fixes: list[Fix]) -> list[Edit]:
     """One edit per path: two findings wanting a larger number at one place take the larger one."""
-    by_path: dict[Path, Edit] = {}
+    by_path: dict[NodePath, Edit] = {}
     for fix in fixes:
         for edit in fix.edits:
             known = by_path.get(edit.path)
@@ -173,7 +161,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def write_atomically(path: FsPath, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     """Replace the file in one step (a temporary file renamed over it), keeping its mode."""
     import os
     import tempfile
@@ -187,20 +175,11 @@ def write_atomically(path: FsPath, text: str) -> None:
     os.replace(stream.name, path)
 
 
-def unified_diff(path: FsPath, before: str, after: str) -> str:
+def unified_diff(path: Path, before: str, after: str) -> str:
     import difflib
 
     old, new = (str(path), str(path)) if path.is_absolute() else (f"a/{path}", f"b/{path}")
     return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), old, new))
-
-
-@dataclass(frozen=True)
-class LineReplacement:
-    """The smallest run of whole lines a fix changes: old lines start..end (1-based, end exclusive)."""
-
-    start: int
-    end: int
-    text: str
 
 
 def line_replacement(before: str, after: str) -> LineReplacement:
@@ -212,3 +191,30 @@ def line_replacement(before: str, after: str) -> LineReplacement:
     while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
     return LineReplacement(head + 1, len(old) - tail + 1, "".join(new[head : len(new) - tail]))
+
+
+def with_replacements(results: Sequence[FileResult]) -> list[FileResult]:
+    """The results with each fix's line replacement filled in (what SARIF reports as a fix); a fix
+    that cannot be made safely, or whose file cannot be read, keeps none."""
+    described = []
+    for result in results:
+        if not any(finding.fix for finding in result.findings):
+            described.append(result)
+            continue
+        try:
+            before: str | None = result.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            before = None
+        findings = [_described(finding, before) for finding in result.findings]
+        described.append(FileResult(result.path, findings, result.lines, result.rules))
+    return described
+
+
+def _described(finding: Finding, before: str | None) -> Finding:
+    if finding.fix is None or before is None:
+        return finding
+    try:
+        after = apply_fixes(Path(finding.file), before, list(finding.fix.edits))
+    except FixError:
+        return finding
+    return replace(finding, fix=replace(finding.fix, replacement=line_replacement(before, after)))

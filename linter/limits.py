@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from samcheck.resources import load_json
+from samcheck.datafiles import load_json
 
 
 @dataclass(frozen=True)

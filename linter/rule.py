@@ -1,7 +1,9 @@
-"""The rule API: a small unit that reads the template and its graph and yields findings.
+"""The rule API: the one module a rule author imports (with ``samcheck.analysis``).
 
-A rule's docstring is its documentation (``samcheck explain``): the rationale, then an
-``Anti-pattern`` and a ``Best practice`` section, each with a fenced YAML snippet.
+A rule is a small unit that reads the expanded template through its :class:`RuleContext`
+(resources by type, resolved properties with their positions, the resource graph, limits) and
+yields findings. A rule's docstring is its documentation (``samcheck explain``): the rationale,
+then an ``Anti-pattern`` and a ``Best practice`` section, each with a fenced YAML snippet.
 """
 
 from __future__ import annotations
@@ -11,24 +13,43 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from samcheck.findings import Finding, Severity
-from samcheck.fixes import Fix
+from samcheck.cfn.document import Document, get_path
+from samcheck.cfn.references import referenced
+from samcheck.cfn.resolver import Value
+from samcheck.config import Settings
+from samcheck.directives import Directive
+from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span
 from samcheck.limits import Limits
-from samcheck.loading import Document
-from samcheck.source_map import Span
-from samcheck.template import Location, Property, Related, Resource, Template
+from samcheck.model.template import Location, Property, Resource, Template
+from samcheck.sam import SAM_PREFIX, SAM_TRANSFORM, declares_sam
+from samcheck.sam.translate import TransformError
 
 if TYPE_CHECKING:
-    from samcheck.config import Settings
-    from samcheck.expansion import TransformError
-    from samcheck.graph import ResourceGraph
-    from samcheck.suppression import Directive
+    from samcheck.model.graph import ResourceGraph
 
-
-def _default_settings() -> Settings:
-    from samcheck.config import Settings
-
-    return Settings()
+__all__ = [
+    "SAM_PREFIX",
+    "SAM_TRANSFORM",
+    "Directive",
+    "Edit",
+    "Finding",
+    "Fix",
+    "Location",
+    "NodePath",
+    "Property",
+    "Related",
+    "Resource",
+    "Rule",
+    "RuleContext",
+    "Severity",
+    "Span",
+    "Template",
+    "TransformError",
+    "Value",
+    "declares_sam",
+    "get_path",
+    "referenced",
+]
 
 
 class Rule:
@@ -42,7 +63,7 @@ class Rule:
     needs_template: ClassVar[bool] = True
     # True for rules that look beyond the template (package sizes): never served from the cache.
     reads_disk: ClassVar[bool] = False
-    # True for rules about suppression comments: they run after the others, on what was suppressed.
+    # True for rules about suppression comments: the policy stage runs them, after suppressing.
     reviews_suppressions: ClassVar[bool] = False
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
@@ -51,7 +72,12 @@ class Rule:
 
 @dataclass
 class RuleContext:
-    """What one rule sees of one template, and how it reports."""
+    """What one rule sees of one template, and how it reports.
+
+    Rules read resources, properties and positions through the context (``context.of_type``,
+    ``context.property``, ``context.locate``); analyses in ``samcheck.analysis`` take
+    ``context.template``.
+    """
 
     rule: Rule
     document: Document
@@ -61,7 +87,7 @@ class RuleContext:
     graph_factory: Callable[[], ResourceGraph]  # built once per template, on first use
     today: date  # for date-based rules; --as-of makes runs reproducible
     directives: list[Directive] = field(default_factory=list)  # suppression comments, once applied
-    settings: Settings = field(default_factory=lambda: _default_settings())  # region, parameters, scope
+    settings: Settings = field(default_factory=Settings)  # region, parameters, scope
 
     @property
     def file(self) -> str:
@@ -76,11 +102,28 @@ class RuleContext:
         assert self.expanded is not None, "a rule that needs a template ran without one"
         return self.expanded
 
+    @property
+    def resources(self) -> dict[str, Resource]:
+        """The expanded template's resources by logical ID."""
+        return self.template.resources
+
     def of_type(self, *types: str) -> Iterator[Resource]:
         return self.template.of_type(*types)
 
-    def property(self, resource: Resource, path: tuple[str | int, ...] | str, default: Any = None) -> Property:
+    def property(self, resource: Resource, path: NodePath | str, default: Any = None) -> Property:
+        """A resolved property with where a user edits it; ``default`` when it is absent."""
         return self.template.property(resource, path, default)
+
+    def locate(self, resource: Resource, path: NodePath = ()) -> Location:
+        """Where a user edits a resource's property (the SAM property, Events entry or Globals key)."""
+        return self.template.locate(resource, path)
+
+    def globals_related(self, resource: Resource, path: NodePath) -> tuple[Related, ...]:
+        return self.template.globals_related(resource, path)
+
+    def resolve(self, node: Any) -> Value:
+        """The statically known candidates of a template value."""
+        return self.template.resolver.resolve(node)
 
     def limit(self, name: str) -> float:
         return self.limits[name]

@@ -1,4 +1,4 @@
-"""Lint many files, spread over processes, with results in the order the files were given."""
+"""Check many files, spread over processes, with results in the order the files were given."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine is imported when the first file is linted, not at start-up
+    from samcheck.checker import CheckedFile
     from samcheck.config import Settings
-    from samcheck.engine import FileResult
     from samcheck.rule import Rule
 
 
@@ -29,14 +29,14 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _run(job: Job, cache_dir: Path | None) -> FileResult:
+def _run(job: Job, cache_dir: Path | None) -> CheckedFile:
     from samcheck.cache import Cache
-    from samcheck.engine import lint_file
+    from samcheck.checker import check_file
 
-    return lint_file(job.path, job.settings, job.rules, Cache(cache_dir) if cache_dir else None)
+    return check_file(job.path, job.settings, job.rules, Cache(cache_dir) if cache_dir else None)
 
 
-def run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None) -> list[FileResult]:
+def run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None) -> list[CheckedFile]:
     if workers <= 1 or len(jobs) < 2:
         return [_run(job, cache_dir) for job in jobs]
     import multiprocessing

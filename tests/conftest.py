@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from samcheck.app import lint_file
 from samcheck.config import Settings
-from samcheck.engine import FileResult, lint_file
+from samcheck.findings import FileResult
 from samcheck.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -82,3 +82,79 @@ def test_a_budget_spent_in_nested_templates_is_reported_where_they_are_deployed(
         (finding,) = [f for f in document["findings"] if f["rule"] == "SC2001"]
         assert (finding["file"], finding["line"], finding["column"]) == (str(parent), 5, 7)  # TemplateURL
         assert finding["related"][0]["file"] == str(tmp_path / "nested" / "worker.yaml")
+
+
+SUPPRESSED = """\
+Resources:
+  {name}:
+    Type: AWS::Lambda::Function
+    Metadata: {metadata}
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {{ZipFile: "x"}}
+      ReservedConcurrentExecutions: {amount}{comment}
+"""
+
+
+def _two_templates(tmp_path: Path, comment: str = "", metadata: str = "{}") -> tuple[Path, Path]:
+    paths = []
+    for name in ("Orders", "Billing"):
+        path = tmp_path / name.lower() / "template.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(SUPPRESSED.format(name=name, amount=500, comment=comment, metadata=metadata))
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def _rules(document: dict) -> list[str]:
+    return sorted(finding["rule"] for finding in document["findings"])
+
+
+def test_account_budgets_honour_inline_suppressions_and_sc0008_judges_them(tmp_path: Path) -> None:
+    """The reproduction of the layout issue: each reserving line carries an ignore comment."""
+    orders, billing = _two_templates(tmp_path, comment="  # samcheck: ignore[SC2001] planned raise")
+    code, document = lint("--account-scope", str(orders), str(billing))
+    # The finding is reported in Orders (the first template of the largest shares), where the comment
+    # silences it; the comment in Billing silences nothing in its own file, which SC0008 says (info).
+    assert code == 0
+    assert [(f["rule"], Path(f["file"]).parent.name, f["line"]) for f in document["findings"]] == [
+        ("SC0008", "billing", 10)
+    ]
+    # Without the comments the same run fails: the comments, not a bug, made it pass.
+    orders, billing = _two_templates(tmp_path)
+    code, document = lint("--account-scope", str(orders), str(billing))
+    assert (code, _rules(document)) == (1, ["SC2001"])
+
+
+def test_account_budgets_honour_severity_overrides(tmp_path: Path) -> None:
+    orders, billing = _two_templates(tmp_path)
+    (tmp_path / ".samcheck.yaml").write_text("severity: {SC2001: info}\n")
+    code, document = lint("--account-scope", str(orders), str(billing))
+    assert code == 0
+    assert [(f["rule"], f["severity"]) for f in document["findings"]] == [("SC2001", "info")]
+
+
+def test_account_budgets_honour_metadata_and_file_wide_suppressions(tmp_path: Path) -> None:
+    orders, billing = _two_templates(tmp_path, metadata="{samcheck: {ignore: [SC2001]}}")
+    code, document = lint("--account-scope", str(orders), str(billing))
+    assert (code, _rules(document)) == (0, [])
+    orders, billing = _two_templates(tmp_path, comment="\n# samcheck: ignore-file[account-reserved-concurrency-budget]")
+    code, document = lint("--account-scope", str(orders), str(billing))
+    assert (code, _rules(document)) == (0, [])
+
+
+def test_an_unused_comment_beside_an_account_budget_is_still_reported(tmp_path: Path) -> None:
+    """SC0008 sees the findings the account stage added: a comment for another rule is unused."""
+    orders, billing = _two_templates(tmp_path, comment="  # samcheck: ignore[SC2001]")
+    orders.write_text(
+        orders.read_text().replace("ReservedConcurrentExecutions: 500", "ReservedConcurrentExecutions: 5")
+    )
+    code, document = lint("--account-scope", str(orders), str(billing))
+    # 5 + 500 fit the budget: both comments now silence nothing
+    assert code == 0
+    assert sorted((f["rule"], Path(f["file"]).parent.name) for f in document["findings"]) == [
+        ("SC0008", "billing"),
+        ("SC0008", "orders"),
+    ]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from samcheck.app import lint_file
 from samcheck.cache import Cache
 from samcheck.cli import cli
 from samcheck.config import Settings
-from samcheck.engine import lint_file
 from samcheck.registry import all_rules
 from tests.conftest import FIXTURES
 
@@ -112,8 +112,8 @@ CHILD_SCRIPT = """\
 import json, os, signal, sys
 from pathlib import Path
 
-from samcheck import expansion, translator_process
-from samcheck.loading import load_document
+from samcheck.sam import expand, translator_process
+from samcheck.cfn.document import load_document
 
 template, plain = Path(sys.argv[1]), Path(sys.argv[2])
 translator_process.start_for([template])
@@ -124,11 +124,11 @@ assert translator_process._child is None, "forked for a template without the tra
 data = load_document(template).data
 translator_process.start_for([plain, template])
 assert translator_process._child is not None, "no child forked"
-by_child = expansion.expand(data, {}, "eu-west-1", template.parent)
+by_child = expand.expand(data, {}, "eu-west-1", template.parent)
 parent_imported = "samtranslator.translator.translator" in sys.modules
 # A child that dies is replaced by translating here.
 os.kill(translator_process._child.pid, signal.SIGKILL)
-here = expansion.expand(data, {}, "eu-west-1", template.parent)
+here = expand.expand(data, {}, "eu-west-1", template.parent)
 assert translator_process._child is None
 # This process has imported the translator now: no head start left to win.
 translator_process.start_for([template])
@@ -209,3 +209,87 @@ def test_hits_mark_entries_as_used(tmp_path: Path) -> None:
     os.utime(stored, (1_000_000_000, 1_000_000_000))
     findings(template, cache)
     assert stored.stat().st_mtime > 1_000_000_000
+
+
+def test_a_filtered_run_does_not_filter_the_next_one(tmp_path: Path) -> None:
+    """The cache keeps findings before any policy: what --ignore drops (here a cfn-lint check, which
+    the rule set in the key does not name) comes back in the next run without it."""
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: [1]\n")
+    cache = ["--cache-dir", str(tmp_path / "cache"), "--with-cfn-lint", "--format", "json", "-j", "1"]
+
+    def rules(*options: str) -> list[str]:
+        result = CliRunner().invoke(cli, [*cache, *options, str(template)])
+        return sorted(finding["rule"] for finding in json.loads(result.stdout)["findings"])
+
+    unfiltered = rules()
+    assert "CFN-E3012" in unfiltered
+    assert "CFN-E3012" not in rules("--ignore", "CFN-E3012")
+    assert rules() == unfiltered
+    # and a severity override or suppression never sticks either
+    assert rules("--select", "SC3008") == [f for f in unfiltered if f == "SC3008"]
+    assert rules() == unfiltered
+
+
+PACK_RULE = '''\
+from samcheck.rule import Rule, Severity, Span
+
+
+class Marker(Rule):
+    """Reports one finding per template, to show which version of this code ran."""
+
+    id = "SC9001"
+    name = "marker"
+    severity = Severity.WARNING
+    summary = "marker"
+    url = "https://example.com"
+    needs_template = False
+
+    def check(self, context):
+        yield context.report(Span.point(), "{message}")
+
+
+RULES = [Marker]
+'''
+
+
+def _install_pack(site: Path, message: str, version: str, editable: bool) -> None:
+    """A third-party rule pack as pip leaves it: a package and its dist-info with an entry point."""
+    (site / "markerpack").mkdir(parents=True, exist_ok=True)
+    (site / "markerpack" / "__init__.py").write_text(PACK_RULE.replace("{message}", message))
+    for old in site.glob("markerpack-*.dist-info"):
+        for file in old.iterdir():
+            file.unlink()
+        old.rmdir()
+    info = site / f"markerpack-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: markerpack\nVersion: {version}\n")
+    (info / "entry_points.txt").write_text("[samcheck.rules]\nmarker = markerpack:RULES\n")
+    if editable:
+        url = {"url": f"file://{site}", "dir_info": {"editable": True}}
+        (info / "direct_url.json").write_text(json.dumps(url))
+
+
+@pytest.mark.parametrize("editable", [True, False], ids=["working-tree", "released"])
+def test_changed_rule_packs_invalidate_cached_findings(tmp_path: Path, editable: bool) -> None:
+    """After a rule pack changes, a run with a warm cache reports what the new code finds: a pack
+    installed from a working tree by its source, a released one by its version."""
+    import os
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n")
+    environment = {**os.environ, "PYTHONPATH": str(site)}
+    command = [sys.executable, "-m", "samcheck", "--cache-dir", str(tmp_path / "cache"), "--format", "json"]
+
+    def messages() -> list[str]:
+        result = subprocess.run([*command, str(template)], capture_output=True, text=True, env=environment, check=False)
+        return [f["message"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "SC9001"]
+
+    _install_pack(site, "first", "1.0", editable)
+    assert messages() == ["first"]
+    assert messages() == ["first"]  # served from the cache
+    _install_pack(site, "second", "1.0" if editable else "1.1", editable)
+    assert messages() == ["second"]

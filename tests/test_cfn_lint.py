@@ -9,7 +9,7 @@ import jsonschema
 from click.testing import CliRunner
 
 from samcheck.cli import cli
-from samcheck.resources import load_json
+from samcheck.datafiles import load_json
 
 TEMPLATE = """\
 Resources:

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from samcheck.cli import cli, main
-from samcheck.resources import load_json
+from samcheck.datafiles import load_json
 from tests.conftest import FIXTURES
 
 GOOD = """\

@@ -10,8 +10,8 @@ import time
 import jsonschema
 import pytest
 
+from samcheck.datafiles import load_json
 from samcheck.discovery import discover
-from samcheck.resources import load_json
 from tests.conftest import CORPUS
 
 pytestmark = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from samcheck.resources import load_json
+from samcheck.datafiles import load_json
 from tests.conftest import ROOT
 
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))

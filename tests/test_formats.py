@@ -13,13 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from samcheck.cli import cli
-from samcheck.engine import FileResult
-from samcheck.findings import Finding, Severity
+from samcheck.datafiles import load_json
+from samcheck.findings import FileResult, Finding, Related, Severity, Span
+from samcheck.reporting import ReportOptions, render
 from samcheck.reporting.github_format import escape_data, escape_property
-from samcheck.reporting.vscode_format import PROBLEM_MATCHER, render_vscode
-from samcheck.resources import load_json
-from samcheck.source_map import Span
-from samcheck.template import Related
+from samcheck.reporting.vscode_format import PROBLEM_MATCHER
 from tests.conftest import FIXTURES
 
 EXAMPLE = FIXTURES / "example" / "template.yaml"
@@ -92,7 +90,7 @@ def _result(file: str) -> FileResult:
 )
 def test_vscode_problem_matcher_reads_every_field(file: str) -> None:
     pattern = PROBLEM_MATCHER["pattern"]
-    (line,) = render_vscode([_result(file)]).splitlines()
+    (line,) = render("vscode", [_result(file)], ReportOptions()).splitlines()
     match = re.match(pattern["regexp"], line)
     assert match is not None, line
     assert match.group(pattern["file"]) == file
@@ -143,7 +141,6 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
 
 
 def test_text_and_junit_survive_control_characters_from_templates(tmp_path: Path) -> None:
-    from samcheck.reporting.text_format import render_text
 
     template = tmp_path / "template.yaml"
     # "\e" is ESC in a YAML double-quoted string: a name that would restyle the terminal.
@@ -159,7 +156,7 @@ def test_text_and_junit_survive_control_characters_from_templates(tmp_path: Path
     assert "        Value: !Ref" in out and "        ^^^" in out
     finding = Finding("SC1001", "lambda-timeout-range", Severity.ERROR, "Timeout 1000 s", "t.yaml", Span(2, 3, 2, 6))
     result = FileResult(Path("t.yaml"), [finding], ["a", "  Fn: x"], ("SC1001",))
-    colored = render_text([result], color=True, quiet=True)
+    colored = render("text", [result], ReportOptions(color=True, quiet=True))
     assert colored.splitlines() == [
         "\x1b[1;4mt.yaml\x1b[0m",
         "  \x1b[1m2:3\x1b[0m  \x1b[1;31merror  \x1b[0m Timeout 1000 s\x1b[2m  [SC1001 lambda-timeout-range]\x1b[0m",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from samcheck.cfn.document import load_document
 from samcheck.config import Settings
-from samcheck.engine import build_template
-from samcheck.graph import ResourceGraph
-from samcheck.loading import load_document
+from samcheck.model.build import build_template
+from samcheck.model.graph import ResourceGraph
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samcheck.loading import MAX_NODES, load_document, parse_document
-from samcheck.source_map import Span
+from samcheck.cfn.document import MAX_NODES, load_document, parse_document
+from samcheck.findings import Span
 
 
 def parse(text: str | bytes, name: str = "t.yaml"):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from samcheck.cfn.document import load_document
 from samcheck.config import Settings
-from samcheck.engine import build_template
-from samcheck.loading import load_document
+from samcheck.model.build import build_template
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from samcheck.resolving import NO_VALUE, UNKNOWN, Resolver, partition_for
+from samcheck.cfn.resolver import NO_VALUE, UNKNOWN, Resolver, partition_for
 
 TEMPLATE: dict[str, Any] = {
     "Parameters": {
@@ -129,7 +129,7 @@ def test_nested_structures_drop_no_value() -> None:
 
 
 def test_numbers_are_finite_or_unknown() -> None:
-    from samcheck.checks import as_number
+    from samcheck.analysis.values import as_number
 
     assert as_number("30") == 30 and as_number(1.5) == 1.5
     for value in ("NaN", "inf", float("nan"), float("-inf"), True, "abc", None, [1]):
@@ -137,7 +137,7 @@ def test_numbers_are_finite_or_unknown() -> None:
 
 
 def test_durations_read_as_people_read_them() -> None:
-    from samcheck.checks import duration
+    from samcheck.analysis.values import duration
 
     assert duration(30) == "30 s"
     assert duration(1.5) == "1.5 s"

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samcheck.cfn.document import load_document
 from samcheck.cli import cli
-from samcheck.loading import load_document
-from samcheck.resources import load_json
+from samcheck.datafiles import load_json
 from tests.conftest import CORPUS, FIXTURES
 
 
@@ -168,10 +168,10 @@ def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The translator's time grows with the square of the API events; samcheck stops it."""
-    from samcheck import expansion
+    from samcheck.app import lint_file
     from samcheck.config import Settings
-    from samcheck.engine import lint_file
     from samcheck.registry import all_rules
+    from samcheck.sam import translate
 
     events = "".join(
         f"        E{index}:\n          Type: Api\n          Properties: {{Path: /p{index}, Method: get}}\n"
@@ -186,7 +186,7 @@ def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
         "    Properties: {Runtime: python3.12, Handler: a.h, Role: r, Code: {ZipFile: x}, Timeout: 1000}\n"
     )
     assert "SC0003" not in {finding.rule for finding in lint_file(template, Settings(), all_rules()).findings}
-    monkeypatch.setattr(expansion, "TRANSLATE_SECONDS", 0.01)
+    monkeypatch.setattr(translate, "TRANSLATE_SECONDS", 0.01)
     started = time.perf_counter()
     result = lint_file(template, Settings(), all_rules())
     assert time.perf_counter() - started < 20
@@ -199,7 +199,7 @@ def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
 def test_the_time_limit_leaves_a_timer_someone_else_set_alone() -> None:
     import signal
 
-    from samcheck.expansion import _time_limit
+    from samcheck.sam.translate import _time_limit
 
     previous = signal.signal(signal.SIGALRM, lambda signum, frame: None)
     signal.setitimer(signal.ITIMER_REAL, 100)

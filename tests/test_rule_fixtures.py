@@ -11,25 +11,35 @@ JSON, which has no comments):
     # limits: concurrent-executions=3000    a limit override, as in [tool.samcheck.limits]
     # file: src/model.bin 180000000 [random] a file beside the template: sparse (zeros), or random bytes
     # also-run: SC1001                      other rules to run; only the fixture's own rule is compared
+    # fault: SC1002                         make that rule raise (how SC0000 internal-error is tested)
 
 A fixture with files is linted from a copy in a temporary folder, where the files are created.
+
+Beside each fixture, ``<fixture name>.expected`` holds the text report of all its findings: the
+messages users read. Any difference fails; after a deliberate change of wording, regenerate them
+all with ``SAMCHECK_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_rule_fixtures.py``
+and read the diff before committing.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from samcheck.app import lint_file
 from samcheck.config import Settings, parse_parameter_overrides
 from samcheck.docs import rule_doc
-from samcheck.engine import lint_file
+from samcheck.findings import FileResult, Finding
 from samcheck.registry import all_rules, find_rule
-from tests.conftest import FIXTURES
+from samcheck.reporting import ReportOptions, render
+from samcheck.rule import Rule
+from tests.conftest import FIXTURES, ROOT
 
 RULE_FIXTURES = FIXTURES / "rules"
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -43,6 +53,7 @@ class Expectation:
     # files to create beside the template: (relative path, bytes, random content)
     files: list[tuple[str, int, bool]] = field(default_factory=list)
     also_run: list[str] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)  # rules made to raise
 
 
 def read_expectation(path: Path) -> Expectation:
@@ -68,6 +79,8 @@ def read_expectation(path: Path) -> Expectation:
             expectation.files.append((relative, int(size), kind == ["random"]))
         elif key == "also-run":
             expectation.also_run += value.split()
+        elif key == "fault":
+            expectation.faults += value.split()
         elif key == "region":
             overrides["region"] = value
         elif key == "as-of":
@@ -99,19 +112,38 @@ def materialise(path: Path, files: list[tuple[str, int, bool]], folder: Path) ->
     return copy
 
 
+def _raise(self: Rule, context: object) -> Iterator[Finding]:
+    raise RuntimeError("fault injected by the fixture")
+
+
+def snapshot(result: FileResult, target: Path, path: Path) -> str:
+    """The text report of a fixture's findings, with paths as they are in the repository."""
+    text = render("text", [result], ReportOptions())
+    return text.replace(str(target.parent), path.parent.relative_to(ROOT).as_posix())
+
+
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fixture(path: Path, tmp_path: Path) -> None:
+def test_fixture(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rule = find_rule(path.parent.name)
     assert rule is not None, f"fixtures for unknown rule {path.parent.name}"
     expectation = read_expectation(path)
     target = materialise(path, expectation.files, tmp_path) if expectation.files else path
     others = [r for r in (find_rule(name) for name in expectation.also_run) if r is not None]
+    for faulty in (find_rule(name) for name in expectation.faults):
+        assert faulty is not None
+        monkeypatch.setattr(faulty, "check", _raise)
     result = lint_file(target, expectation.settings, [rule, *others])
     found = {(f.rule, f.resource, f.span.line) for f in result.findings if f.rule == rule.id}
     messages = [(f.resource, f.span.line, f.message) for f in result.findings]
     # Every expected finding, at its line where the fixture names one, and nothing else.
     assert {(r, res) for r, res, _ in found} == {(r, res) for r, res, _ in expectation.findings}, messages
     assert found >= {e for e in expectation.findings if e[2] is not None}, messages
+    expected = path.with_name(path.name + ".expected")
+    report = snapshot(result, target, path)
+    if os.environ.get("SAMCHECK_UPDATE_SNAPSHOTS"):
+        expected.write_text(report, encoding="utf-8")
+    assert expected.exists(), f"{expected.name} missing: run with SAMCHECK_UPDATE_SNAPSHOTS=1 to write it"
+    assert report == expected.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.id)

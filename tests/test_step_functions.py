@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from samcheck.app import lint_file
 from samcheck.config import Settings
-from samcheck.engine import lint_file
 from samcheck.registry import select_rules
 
 # One definition that breaks eight of the nine rules (SC6009 has its own fixtures: 1 MB, Map).

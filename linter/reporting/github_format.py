@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from samcheck.findings import Severity
 
 if TYPE_CHECKING:
-    from samcheck.engine import FileResult
+    from samcheck.findings import FileResult
+    from samcheck.reporting import ReportOptions
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -23,7 +24,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(results: Sequence[FileResult]) -> str:
+def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     lines = []
     for result in results:
         for finding in result.findings:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from samcheck import __version__
-from samcheck.findings import Finding
-from samcheck.reporting import Summary
+from samcheck.findings import Finding, Summary
 
 if TYPE_CHECKING:
-    from samcheck.engine import FileResult
+    from samcheck.findings import FileResult
+    from samcheck.reporting import ReportOptions
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def render_json(results: Sequence[FileResult]) -> str:
+def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     summary = Summary.of(results)
     document = {
         "version": "1",

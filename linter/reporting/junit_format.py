@@ -11,7 +11,8 @@ from xml.etree import ElementTree as ET
 from samcheck.findings import Finding
 
 if TYPE_CHECKING:
-    from samcheck.engine import FileResult
+    from samcheck.findings import FileResult
+    from samcheck.reporting import ReportOptions
 
 # Characters XML 1.0 does not allow at all (a template can carry them into a message, e.g. as
 # "\e" in a quoted YAML string); ElementTree would write them and every reader would reject the file.
@@ -22,7 +23,7 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def render_junit(results: Sequence[FileResult]) -> str:
+def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     from samcheck.registry import all_rules
 
     names = {rule.id: rule.name for rule in all_rules()}

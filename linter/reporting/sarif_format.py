@@ -1,6 +1,7 @@
 """``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-Validated in the tests against the official OASIS schema shipped in ``schemas/``.
+Validated in the tests against the official OASIS schema shipped in ``schemas/``. Fixes appear as
+SARIF ``fixes`` when the fix stage has computed their line replacements.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from samcheck import __version__
-from samcheck.findings import Finding, Severity
-from samcheck.source_map import Span
+from samcheck.findings import Finding, Severity, Span
 
 if TYPE_CHECKING:
-    from samcheck.engine import FileResult
+    from samcheck.findings import FileResult
+    from samcheck.reporting import ReportOptions
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -59,25 +60,12 @@ def _rule(rule: Any) -> dict[str, Any]:
     }
 
 
-def _fixes(finding: Finding, texts: dict[str, str | None]) -> list[dict[str, Any]]:
-    """SARIF fixes: the lines the fix replaces and the text that replaces them."""
-    from samcheck.fixes import FixError, apply_fixes, line_replacement
-
-    if finding.fix is None:
+def _fixes(finding: Finding) -> list[dict[str, Any]]:
+    """SARIF fixes: the lines the fix replaces and the text that replaces them (computed by the fix
+    stage; a fix that cannot be made safely has none)."""
+    if finding.fix is None or finding.fix.replacement is None:
         return []
-    if finding.file not in texts:
-        try:
-            texts[finding.file] = Path(finding.file).read_text(encoding="utf-8")
-        except OSError:
-            texts[finding.file] = None
-    before = texts[finding.file]
-    if before is None:
-        return []
-    try:
-        after = apply_fixes(Path(finding.file), before, list(finding.fix.edits))
-    except FixError:
-        return []
-    change = line_replacement(before, after)
+    change = finding.fix.replacement
     region = {"startLine": change.start, "startColumn": 1, "endLine": change.end, "endColumn": 1}
     return [
         {
@@ -92,7 +80,7 @@ def _fixes(finding: Finding, texts: dict[str, str | None]) -> list[dict[str, Any
     ]
 
 
-def _result(finding: Finding, index: dict[str, int], texts: dict[str, str | None]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": _LEVEL[finding.severity],
@@ -113,20 +101,19 @@ def _result(finding: Finding, index: dict[str, int], texts: dict[str, str | None
         ]
     if finding.resource:
         result["properties"] = {"resource": finding.resource}
-    fixes = _fixes(finding, texts)
+    fixes = _fixes(finding)
     if fixes:
         result["fixes"] = fixes
     return result
 
 
-def render_sarif(results: Sequence[FileResult]) -> str:
+def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     from samcheck.registry import all_rules
 
     ran = {rule_id for result in results for rule_id in result.rules}
     ran |= {finding.rule for result in results for finding in result.findings}
     rules = [rule for rule in all_rules() if rule.id in ran]
     index = {rule.id: position for position, rule in enumerate(rules)}
-    texts: dict[str, str | None] = {}
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -140,7 +127,7 @@ def render_sarif(results: Sequence[FileResult]) -> str:
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },
-                "results": [_result(f, index, texts) for result in results for f in result.findings],
+                "results": [_result(f, index) for result in results for f in result.findings],
                 "columnKind": "unicodeCodePoints",
             }
         ],

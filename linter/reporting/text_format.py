@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from samcheck.findings import Finding, Severity
-from samcheck.reporting import Summary
+from samcheck.findings import Finding, Severity, Summary
 
 if TYPE_CHECKING:
-    from samcheck.engine import FileResult
+    from samcheck.findings import FileResult
+    from samcheck.reporting import ReportOptions
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _SGR = {"bold": "1", "dim": "2", "underline": "4", "red": "31", "yellow": "33", "cyan": "36"}
@@ -56,8 +56,8 @@ def _clean(text: str) -> str:
     return text.translate(_CONTROL)
 
 
-def render_text(results: Sequence[FileResult], *, color: bool, quiet: bool) -> str:
-    paint = _Painter(color)
+def render(results: Sequence[FileResult], options: ReportOptions) -> str:
+    paint = _Painter(options.color)
     lines: list[str] = []
     for result in results:
         if not result.findings:
@@ -67,7 +67,7 @@ def render_text(results: Sequence[FileResult], *, color: bool, quiet: bool) -> s
             lines.extend(_finding(paint, finding, result.lines))
         lines.append("")
     summary = Summary.of(results)
-    if not quiet:
+    if not options.quiet:
         total = summary.errors + summary.warnings + summary.info
         if total:
             errors, warnings = _plural(summary.errors, "error"), _plural(summary.warnings, "warning")

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from samcheck.engine import FileResult
+    from samcheck.findings import FileResult
+    from samcheck.reporting import ReportOptions
 
 # The file is matched lazily, so a Windows drive letter or a colon in the message cannot confuse it.
 LINE_PATTERN = r"^(.+?):(\d+):(\d+): (error|warning|info): (.*) \[(SC\d{4}|CFN-[EWI]\d{4}) ([a-z0-9-]+)\]$"
@@ -24,7 +25,7 @@ PROBLEM_MATCHER: dict[str, Any] = {
 }
 
 
-def render_vscode(results: Sequence[FileResult]) -> str:
+def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     lines = [
         f"{f.file}:{f.span.line}:{f.span.column}: {f.severity.label}: {' '.join(f.message.split())} [{f.rule} {f.name}]"
         for result in results

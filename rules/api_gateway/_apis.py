@@ -4,12 +4,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from samcheck.checks import as_number
-from samcheck.references import referenced
-from samcheck.source_map import Path
-from samcheck.template import Location, Resource, Template, get_path
+from samcheck.analysis.values import as_number
+from samcheck.rule import Location, NodePath, Resource, Template, get_path, referenced
 
-REST_API, HTTP_API = "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"
+_API_TYPES = ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
 
 
@@ -18,7 +16,7 @@ class StageSettings:
     """A stage's cache settings: an AWS::ApiGateway::Stage, or a deployment's StageDescription."""
 
     holder: Resource
-    prefix: Path  # path of the settings inside the holder's properties
+    prefix: NodePath  # path of the settings inside the holder's properties
 
 
 def stage_settings(template: Template) -> Iterator[StageSettings]:
@@ -47,7 +45,7 @@ class Integration:
 
 
 def _protocol(template: Template, api: Resource) -> str:
-    if api.type == REST_API:
+    if api.type == "AWS::ApiGateway::RestApi":
         return "REST"
     kind = template.property(api, "ProtocolType").value.single
     return "WEBSOCKET" if kind == "WEBSOCKET" else "HTTP"
@@ -55,7 +53,7 @@ def _protocol(template: Template, api: Resource) -> str:
 
 def integrations(template: Template) -> Iterator[Integration]:
     functions = {f.logical_id: f for f in template.of_type("AWS::Lambda::Function")}
-    for api in template.of_type(REST_API, HTTP_API):
+    for api in template.of_type(*_API_TYPES):
         body = api.properties.get("Body")
         paths = body.get("paths") if isinstance(body, dict) else None
         for route, operations in paths.items() if isinstance(paths, dict) else []:
@@ -70,13 +68,16 @@ def integrations(template: Template) -> Iterator[Integration]:
                     yield Integration(api, functions[name], timeout, where, _protocol(template, api), holder)
     for method in template.of_type("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration"):
         rest = method.type == "AWS::ApiGateway::Method"
-        uri_path: Path = ("Integration", "Uri") if rest else ("IntegrationUri",)
-        timeout_path: Path = ("Integration", "TimeoutInMillis") if rest else ("TimeoutInMillis",)
+        uri_path: NodePath = ("Integration", "Uri") if rest else ("IntegrationUri",)
+        timeout_path: NodePath = ("Integration", "TimeoutInMillis") if rest else ("TimeoutInMillis",)
         apis = [
             n for n, _, _ in referenced(method.properties.get("RestApiId" if rest else "ApiId"), template.resources)
         ]
         for name, _, _ in referenced(get_path(method.properties, uri_path), functions):
-            if not apis or template.resources[apis[0]].type not in (REST_API, HTTP_API):
+            if not apis or template.resources[apis[0]].type not in (
+                "AWS::ApiGateway::RestApi",
+                "AWS::ApiGatewayV2::Api",
+            ):
                 continue
             api = template.resources[apis[0]]
             timeout = as_number(template.property(method, timeout_path).value.single)
@@ -84,7 +85,7 @@ def integrations(template: Template) -> Iterator[Integration]:
             yield Integration(api, functions[name], timeout, where, _protocol(template, api), method)
 
 
-def _where(template: Template, api: Resource, function: Resource, path: Path) -> tuple[Location, Resource]:
+def _where(template: Template, api: Resource, function: Resource, path: NodePath) -> tuple[Location, Resource]:
     """A SAM event's integration is edited at the function's event entry; otherwise in the API body."""
     for permission in template.of_type("AWS::Lambda::Permission"):
         targets = {
@@ -94,9 +95,3 @@ def _where(template: Template, api: Resource, function: Resource, path: Path) ->
         if targets and sources and permission.origin.event is not None:
             return template.locate(permission), function
     return template.locate(api, path), api
-
-
-def endpoint_types(template: Template, resource: Resource) -> list[str]:
-    """A REST API's or domain's endpoint types; EDGE when none is set (CloudFormation's default)."""
-    types = template.property(resource, ("EndpointConfiguration", "Types")).value.single
-    return [str(t) for t in types] if isinstance(types, list) and types else ["EDGE"]

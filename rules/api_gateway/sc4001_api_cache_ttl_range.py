@@ -1,11 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.fixes import Edit, Fix
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.values import as_number
+from samcheck.rule import Edit, Finding, Fix, Rule, RuleContext, Severity, get_path
 from samcheck.rules.api_gateway._apis import method_settings, stage_settings
-from samcheck.template import get_path
 
 
 class ApiCacheTtlRange(Rule):
@@ -53,7 +50,7 @@ class ApiCacheTtlRange(Rule):
             if settings.prefix:
                 paths.append((*settings.prefix, "CacheTtlInSeconds"))
             for path in paths:
-                ttl = template.property(settings.holder, path)
+                ttl = context.property(settings.holder, path)
                 value = as_number(ttl.value.single)
                 if value is None or low <= value <= high:
                     continue

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.botocore_data import enum
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.botocore_data import enum
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.api_gateway._apis import stage_settings
 
 
@@ -37,7 +36,7 @@ class ApiCacheClusterSize(Rule):
         template = context.template
         sizes = enum("apigateway", "CacheClusterSize")
         for settings in stage_settings(template):
-            size = template.property(settings.holder, (*settings.prefix, "CacheClusterSize"))
+            size = context.property(settings.holder, (*settings.prefix, "CacheClusterSize"))
             wrong = [c for c in size.candidates if _text(c) not in sizes]
             if size.present and wrong:
                 yield context.report(

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.checks import is_true
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.values import is_true
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.api_gateway._apis import method_settings, stage_settings
 
 
@@ -43,19 +42,19 @@ class ApiCachingWithoutCluster(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for settings in stage_settings(template):
-            cluster = template.property(settings.holder, (*settings.prefix, "CacheClusterEnabled"))
+            cluster = context.property(settings.holder, (*settings.prefix, "CacheClusterEnabled"))
             enabled = is_true(cluster.value.single)
             caching = [
                 index
                 for index, _ in method_settings(settings)
                 if is_true(
-                    template.property(
+                    context.property(
                         settings.holder, (*settings.prefix, "MethodSettings", index, "CachingEnabled")
                     ).value.single
                 )
             ]
             if caching and not enabled and (cluster.value.known or not cluster.present):
-                where = template.locate(
+                where = context.locate(
                     settings.holder, (*settings.prefix, "MethodSettings", caching[0], "CachingEnabled")
                 )
                 yield context.report(

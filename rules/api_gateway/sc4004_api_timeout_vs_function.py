@@ -1,10 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number, milliseconds, seconds
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.values import as_number, milliseconds, seconds
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.api_gateway._apis import integrations
-from samcheck.template import Related
 
 
 class ApiTimeoutVsFunction(Rule):
@@ -52,7 +50,7 @@ class ApiTimeoutVsFunction(Rule):
             "WEBSOCKET": context.limit("api-websocket-timeout-max"),
         }
         for integration in integrations(template):
-            timeout = template.property(integration.function, "Timeout", context.limit("lambda-timeout-default"))
+            timeout = context.property(integration.function, "Timeout", context.limit("lambda-timeout-default"))
             function_seconds = as_number(timeout.value.single)
             api_ms = integration.timeout_ms if integration.timeout_ms is not None else defaults[integration.protocol]
             if function_seconds is None or milliseconds(function_seconds) <= api_ms:
@@ -65,7 +63,7 @@ class ApiTimeoutVsFunction(Rule):
                 "asynchronously",
                 resource=integration.function.source_id,
                 related=[
-                    Related(f"API {integration.api.logical_id}", template.locate(integration.api).span),
+                    Related(f"API {integration.api.logical_id}", context.locate(integration.api).span),
                     Related(f"Timeout {function_seconds:g} s", timeout.location.span),
                 ],
             )

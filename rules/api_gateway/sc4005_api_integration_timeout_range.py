@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.rules.api_gateway._apis import endpoint_types, integrations
+from samcheck.analysis.apis import endpoint_types
+from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rules.api_gateway._apis import integrations
 
 
 class ApiIntegrationTimeoutRange(Rule):

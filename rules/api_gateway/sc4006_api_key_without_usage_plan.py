@@ -1,12 +1,8 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.checks import is_true
-from samcheck.findings import Finding, Severity
-from samcheck.references import referenced
-from samcheck.rule import Rule, RuleContext
-from samcheck.rules.api_gateway._apis import REST_API
-from samcheck.template import get_path
+from samcheck.analysis.values import is_true
+from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path, referenced
 
 
 class ApiKeyWithoutUsagePlan(Rule):
@@ -47,8 +43,7 @@ class ApiKeyWithoutUsagePlan(Rule):
     tags = ("apigateway",)
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        template = context.template
-        apis = {api.logical_id: api for api in context.of_type(REST_API)}
+        apis = {api.logical_id: api for api in context.of_type("AWS::ApiGateway::RestApi")}
         planned = {
             name
             for plan in context.of_type("AWS::ApiGateway::UsagePlan")
@@ -56,12 +51,12 @@ class ApiKeyWithoutUsagePlan(Rule):
         }
         keyed: dict[str, Any] = {}
         for method in context.of_type("AWS::ApiGateway::Method"):
-            if is_true(template.property(method, "ApiKeyRequired").value.single):
+            if is_true(context.property(method, "ApiKeyRequired").value.single):
                 for name, _, _ in referenced(method.properties.get("RestApiId"), apis):
-                    keyed.setdefault(name, template.locate(method, ("ApiKeyRequired",)))
+                    keyed.setdefault(name, context.locate(method, ("ApiKeyRequired",)))
         for name, api in apis.items():
             if _body_requires_key(api.properties.get("Body")):
-                keyed.setdefault(name, template.locate(api))
+                keyed.setdefault(name, context.locate(api))
         for name, where in keyed.items():
             if name not in planned:
                 yield context.report(

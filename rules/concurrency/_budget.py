@@ -2,13 +2,18 @@
 
 from collections.abc import Iterator
 
-from samcheck.concurrency import Share, anchor, budget_arithmetic, deployed_templates, position_in
-from samcheck.findings import Finding
-from samcheck.rule import RuleContext
-from samcheck.template import Related, Template
+from samcheck.analysis.concurrency import (
+    DeployedTemplate,
+    Share,
+    anchor,
+    budget_arithmetic,
+    deployed_templates,
+    position_in,
+)
+from samcheck.rule import Finding, Related, RuleContext
 
 
-def template_and_nested(context: RuleContext) -> list[Template]:
+def template_and_nested(context: RuleContext) -> list[DeployedTemplate]:
     return deployed_templates(context.template, context.settings, int(context.limit("nested-stack-depth-max")))
 
 

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from samcheck.checks import as_number
-from samcheck.template import Location, Resource, Template
-from samcheck.wiring import target_of
+from samcheck.analysis.values import as_number
+from samcheck.analysis.wiring import target_of
+from samcheck.rule import Location, Resource, Template
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.concurrency import reserved_shares
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.concurrency import reserved_shares
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.concurrency._budget import judge, template_and_nested
 
 

@@ -1,10 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related
-from samcheck.wiring import event_sources
+from samcheck.analysis.values import as_number
+from samcheck.analysis.wiring import event_sources
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
 
 class EsmMaxConcurrencyExceedsReserved(Rule):
@@ -49,8 +47,8 @@ class EsmMaxConcurrencyExceedsReserved(Rule):
         for wiring in event_sources(template):
             if wiring.kind != "sqs" or wiring.function is None:
                 continue
-            maximum = template.property(wiring.mapping, ("ScalingConfig", "MaximumConcurrency"))
-            reserved = template.property(wiring.function, "ReservedConcurrentExecutions")
+            maximum = context.property(wiring.mapping, ("ScalingConfig", "MaximumConcurrency"))
+            reserved = context.property(wiring.function, "ReservedConcurrentExecutions")
             most, allowed = as_number(maximum.value.single), as_number(reserved.value.single)
             if most is None or allowed is None or most <= allowed:
                 continue

@@ -1,10 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related
-from samcheck.wiring import event_sources
+from samcheck.analysis.values import as_number
+from samcheck.analysis.wiring import event_sources
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
 
 class StreamConcurrencyExceedsReserved(Rule):
@@ -54,17 +52,17 @@ class StreamConcurrencyExceedsReserved(Rule):
             stream = wiring.source.resource
             if (
                 stream is None
-                or template.property(stream, ("StreamModeDetails", "StreamMode")).value.single == "ON_DEMAND"
+                or context.property(stream, ("StreamModeDetails", "StreamMode")).value.single == "ON_DEMAND"
             ):
                 continue
-            shards = template.property(stream, "ShardCount")
-            factor = as_number(template.property(wiring.mapping, "ParallelizationFactor", 1).value.single)
-            reserved = template.property(wiring.function, "ReservedConcurrentExecutions")
+            shards = context.property(stream, "ShardCount")
+            factor = as_number(context.property(wiring.mapping, "ParallelizationFactor", 1).value.single)
+            reserved = context.property(wiring.function, "ReservedConcurrentExecutions")
             count, allowed = as_number(shards.value.single), as_number(reserved.value.single)
             if count is None or factor is None or allowed is None or count * factor <= allowed:
                 continue
             yield context.report(
-                template.locate(wiring.mapping),
+                context.locate(wiring.mapping),
                 f"{count:g} shards x ParallelizationFactor {factor:g} = {count * factor:g} concurrent invocations > "
                 f"ReservedConcurrentExecutions {allowed:g} of {wiring.function.source_id}; the stream falls behind. "
                 f"Reserve at least {count * factor:g} or lower the parallelization",

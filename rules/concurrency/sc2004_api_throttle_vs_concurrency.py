@@ -1,11 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.references import referenced
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.values import as_number
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, referenced
 from samcheck.rules.concurrency._throttles import stage_throttles
-from samcheck.template import Related
 
 
 class ApiThrottleVsConcurrency(Rule):
@@ -53,9 +50,9 @@ class ApiThrottleVsConcurrency(Rule):
                 function = functions.get(edge.target)
                 if function is None:
                     continue
-                timeout = template.property(function, "Timeout", context.limit("lambda-timeout-default"))
+                timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
                 seconds = as_number(timeout.value.single)
-                reserved = template.property(function, "ReservedConcurrentExecutions")
+                reserved = context.property(function, "ReservedConcurrentExecutions")
                 allowed = as_number(reserved.value.single)
                 ceiling, what = (
                     (allowed, f"ReservedConcurrentExecutions {allowed:g}")
@@ -70,14 +67,14 @@ class ApiThrottleVsConcurrency(Rule):
                 needed = throttle.value * seconds
                 where = next(
                     (
-                        template.locate(p)
+                        context.locate(p)
                         for p in permissions
                         if function.logical_id
                         in {n for n, _, _ in referenced(p.properties.get("FunctionName"), functions)}
                         and throttle.api.logical_id
-                        in {n for n, _, _ in referenced(p.properties.get("SourceArn"), template.resources)}
+                        in {n for n, _, _ in referenced(p.properties.get("SourceArn"), context.resources)}
                     ),
-                    template.locate(function),
+                    context.locate(function),
                 )
                 yield context.report(
                     where,

@@ -1,6 +1,7 @@
 """Template-level rules: the file itself, the transform, references and quotas (SC0xxx)."""
 
 from samcheck.rule import Rule
+from samcheck.rules.core.sc0000_internal_error import InternalError
 from samcheck.rules.core.sc0001_template_parse_error import TemplateParseError
 from samcheck.rules.core.sc0002_duplicate_key import DuplicateKey
 from samcheck.rules.core.sc0003_sam_transform_error import SamTransformError
@@ -12,6 +13,7 @@ from samcheck.rules.core.sc0008_unused_suppression import UnusedSuppression
 from samcheck.rules.core.sc0009_expired_suppression import ExpiredSuppression
 
 RULES: list[type[Rule]] = [
+    InternalError,
     TemplateParseError,
     DuplicateKey,
     SamTransformError,

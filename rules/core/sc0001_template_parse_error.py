@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class TemplateParseError(Rule):

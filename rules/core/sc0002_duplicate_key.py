@@ -1,8 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
 
 class DuplicateKey(Rule):

@@ -1,8 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.source_map import Path
+from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity
 
 
 class SamTransformError(Rule):
@@ -53,7 +51,7 @@ class SamTransformError(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         source_map = context.document.source_map
         for error in context.transform_errors:
-            path: Path = ("Transform",)
+            path: NodePath = ("Transform",)
             if error.resource is not None:
                 path = ("Resources", error.resource)
                 if error.event is not None:

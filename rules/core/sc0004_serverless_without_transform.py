@@ -1,8 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.expansion import SAM_PREFIX, SAM_TRANSFORM, declares_sam
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import SAM_PREFIX, SAM_TRANSFORM, Finding, Rule, RuleContext, Severity, declares_sam
 
 
 class ServerlessWithoutTransform(Rule):

@@ -2,10 +2,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.expansion import SAM_PREFIX
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.source_map import Path
+from samcheck.rule import SAM_PREFIX, Finding, NodePath, Rule, RuleContext, Severity
 
 PSEUDO_PARAMETERS = frozenset(
     {
@@ -98,7 +95,7 @@ def _mapping(node: Any) -> dict[str, Any]:
     return node if isinstance(node, dict) else {}
 
 
-def _references(node: Any, path: Path) -> Iterator[tuple[str, str, Path]]:
+def _references(node: Any, path: NodePath) -> Iterator[tuple[str, str, NodePath]]:
     """(name, kind, path) for each Ref, GetAtt target and Sub variable below ``node``."""
     if isinstance(node, list):
         for index, item in enumerate(node):
@@ -126,7 +123,7 @@ def _references(node: Any, path: Path) -> Iterator[tuple[str, str, Path]]:
             yield from _references(value, (*path, key))
 
 
-def _sub_references(argument: Any, path: Path) -> Iterator[tuple[str, str, Path]]:
+def _sub_references(argument: Any, path: NodePath) -> Iterator[tuple[str, str, NodePath]]:
     text, variables = argument, {}
     if isinstance(argument, list) and len(argument) == 2:
         text, variables = argument

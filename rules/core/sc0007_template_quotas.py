@@ -1,9 +1,7 @@
 import json
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.source_map import Span
+from samcheck.rule import Finding, Rule, RuleContext, Severity, Span
 
 
 class TemplateQuotas(Rule):

@@ -1,8 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.registry import selected
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class UnusedSuppression(Rule):
@@ -36,8 +34,7 @@ class UnusedSuppression(Rule):
         for directive in context.directives:
             if directive.used or directive.expired:
                 continue
-            judged = all(any(selected(rule, "", [s]) for rule in directive.judged_rules) for s in directive.selectors)
-            if directive.selectors and judged:
+            if directive.judged:
                 yield context.report(
                     directive.span,
                     f"this suppression of {', '.join(directive.selectors)} matches no finding; remove it",

@@ -4,12 +4,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from samcheck.references import referenced
-from samcheck.template import Location, Resource, Template, get_path
-from samcheck.wiring import target_of
+from samcheck.analysis.wiring import target_of
+from samcheck.rule import Location, Resource, Template, get_path, referenced
 
 EDGE_REGION = "us-east-1"
-CERTIFICATE = "AWS::CertificateManager::Certificate"
 
 
 @dataclass(frozen=True)
@@ -22,7 +20,7 @@ def certificate(template: Template, value: Any) -> Certificate | None:
     if value is None:
         return None
     target = target_of(template, value)
-    if target is not None and target.resource is not None and target.type == CERTIFICATE:
+    if target is not None and target.resource is not None and target.type == "AWS::CertificateManager::Certificate":
         return Certificate(template.resolver.region, target.resource)  # created in the stack's region
     arn = template.resolver.resolve(value).single
     if isinstance(arn, str) and arn.startswith("arn:") and ":acm:" in arn:

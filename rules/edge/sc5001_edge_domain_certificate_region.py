@@ -1,10 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.rules.api_gateway._apis import endpoint_types
+from samcheck.analysis.apis import endpoint_types
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.edge._edge import EDGE_REGION, certificate
-from samcheck.template import Related
 
 
 class EdgeDomainCertificateRegion(Rule):
@@ -50,12 +48,10 @@ class EdgeDomainCertificateRegion(Rule):
             cert = certificate(template, domain.properties.get("CertificateArn"))
             if cert is None or cert.region in (None, EDGE_REGION):
                 continue
-            related = (
-                [Related("certificate defined here", template.locate(cert.resource).span)] if cert.resource else []
-            )
+            related = [Related("certificate defined here", context.locate(cert.resource).span)] if cert.resource else []
             where = f"created by this stack in {cert.region}" if cert.resource else f"in {cert.region}"
             yield context.report(
-                template.locate(domain, ("CertificateArn",)),
+                context.locate(domain, ("CertificateArn",)),
                 f"edge-optimized domain needs its ACM certificate in us-east-1, but this one is {where}; "
                 + (
                     "create the certificate in a us-east-1 stack and pass its ARN, or make the domain REGIONAL"

@@ -1,9 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity, get_path
 from samcheck.rules.edge._edge import certificate
-from samcheck.template import Resource, get_path
 
 
 class RegionalDomainCertificateRegion(Rule):
@@ -45,7 +43,7 @@ class RegionalDomainCertificateRegion(Rule):
             for index, _ in enumerate(configurations if isinstance(configurations, list) else []):
                 places.append((domain, ("DomainNameConfigurations", index, "CertificateArn")))
         for domain, path in places:
-            value = template.property(domain, path)
+            value = context.property(domain, path)
             cert = certificate(template, get_path(domain.properties, path))
             if not value.present or cert is None or cert.region in (None, region):
                 continue

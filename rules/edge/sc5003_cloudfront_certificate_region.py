@@ -1,9 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, get_path
 from samcheck.rules.edge._edge import EDGE_REGION, certificate
-from samcheck.template import Related, get_path
 
 
 class CloudfrontCertificateRegion(Rule):
@@ -42,11 +40,9 @@ class CloudfrontCertificateRegion(Rule):
             cert = certificate(template, get_path(distribution.properties, path))
             if cert is None or cert.region in (None, EDGE_REGION):
                 continue
-            related = (
-                [Related("certificate defined here", template.locate(cert.resource).span)] if cert.resource else []
-            )
+            related = [Related("certificate defined here", context.locate(cert.resource).span)] if cert.resource else []
             yield context.report(
-                template.locate(distribution, path),
+                context.locate(distribution, path),
                 f"CloudFront needs its ACM certificate in us-east-1, but this one is in {cert.region}"
                 + (" (created by this stack)" if cert.resource else "")
                 + "; use a us-east-1 certificate",

@@ -1,9 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.edge._edge import EDGE_REGION, edge_associations
-from samcheck.template import Related
 
 _ADVICE = {
     "unqualified": "an unqualified function ARN",
@@ -46,7 +44,7 @@ class LambdaEdgeRegion(Rule):
         region = template.resolver.region
         for association in edge_associations(template):
             function = association.function
-            where = template.locate(function) if function else association.location
+            where = context.locate(function) if function else association.location
             related = [Related("associated here", association.location.span)] if function else []
             resource = function.source_id if function else association.distribution.source_id
             if association.qualifier in _ADVICE:

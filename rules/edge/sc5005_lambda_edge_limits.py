@@ -1,11 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.artifacts import measured_artifact
-from samcheck.checks import as_number, megabytes
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.artifacts import measured_artifact
+from samcheck.analysis.values import as_number, megabytes
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.edge._edge import edge_associations, viewer
-from samcheck.template import Related
 
 
 class LambdaEdgeLimits(Rule):
@@ -62,7 +60,7 @@ class LambdaEdgeLimits(Rule):
                 )
             related = [Related(f"{association.event_type} association", association.location.span)]
             for name, limit, unit, default in limits:
-                setting = template.property(function, name, default)
+                setting = context.property(function, name, default)
                 value = as_number(setting.value.single)
                 if value is not None and value > limit:
                     yield context.report(

@@ -1,11 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.references import referenced
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.values import as_number
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, referenced
 from samcheck.rules.edge._edge import edge_associations
-from samcheck.template import Related
 
 EDGE_RUNTIMES = ("nodejs", "python")
 
@@ -52,7 +49,7 @@ class LambdaEdgeUnsupported(Rule):
             name
             for holder in context.of_type("AWS::Lambda::Alias", "AWS::Lambda::Version")
             if "ProvisionedConcurrencyConfig" in holder.properties
-            for name, _, _ in referenced(holder.properties.get("FunctionName"), template.resources)
+            for name, _, _ in referenced(holder.properties.get("FunctionName"), context.resources)
         }
         storage_max = context.limit("edge-ephemeral-storage-max")
         for association in edge_associations(template):
@@ -70,21 +67,21 @@ class LambdaEdgeUnsupported(Rule):
                 problems.append(("VpcConfig", "a VPC"))
             if function.logical_id in provisioned:
                 problems.append(("", "provisioned concurrency"))
-            if "arm64" in (template.property(function, "Architectures").value.single or []):
+            if "arm64" in (context.property(function, "Architectures").value.single or []):
                 problems.append(("Architectures", "arm64"))
             if properties.get("PackageType") == "Image":
                 problems.append(("PackageType", "a container image"))
-            size = as_number(template.property(function, ("EphemeralStorage", "Size")).value.single)
+            size = as_number(context.property(function, ("EphemeralStorage", "Size")).value.single)
             if size is not None and size > storage_max:
                 problems.append(("EphemeralStorage", f"ephemeral storage above {storage_max:g} MB"))
             if properties.get("DeadLetterConfig"):
                 problems.append(("DeadLetterConfig", "a dead-letter queue"))
-            runtime = template.property(function, "Runtime").value.single
+            runtime = context.property(function, "Runtime").value.single
             if isinstance(runtime, str) and not runtime.startswith(EDGE_RUNTIMES):
                 problems.append(("Runtime", f"the {runtime} runtime"))
             for path, what in problems:
                 yield context.report(
-                    template.locate(function, (path,) if path else ()),
+                    context.locate(function, (path,) if path else ()),
                     f"{function.source_id} is a Lambda@Edge function ({association.event_type}), which cannot use "
                     f"{what}; remove it or keep this function out of CloudFront",
                     resource=function.source_id,

@@ -1,11 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.fixes import Edit, Fix
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related
-from samcheck.wiring import event_sources
+from samcheck.analysis.values import as_number
+from samcheck.analysis.wiring import event_sources
+from samcheck.rule import Edit, Finding, Fix, Related, Rule, RuleContext, Severity
 
 
 class SqsVisibilityTimeout(Rule):
@@ -59,9 +56,9 @@ class SqsVisibilityTimeout(Rule):
             if wiring.function is None:
                 continue
             queue, function = wiring.source.resource, wiring.function
-            visibility = template.property(queue, "VisibilityTimeout", context.limit("sqs-visibility-timeout-default"))
-            timeout = template.property(function, "Timeout", context.limit("lambda-timeout-default"))
-            window = as_number(template.property(wiring.mapping, "MaximumBatchingWindowInSeconds", 0).value.single)
+            visibility = context.property(queue, "VisibilityTimeout", context.limit("sqs-visibility-timeout-default"))
+            timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
+            window = as_number(context.property(wiring.mapping, "MaximumBatchingWindowInSeconds", 0).value.single)
             queue_seconds = as_number(visibility.value.single)
             function_seconds = as_number(timeout.value.single)
             if queue_seconds is None or function_seconds is None or window is None:
@@ -83,7 +80,7 @@ class SqsVisibilityTimeout(Rule):
                 ),
                 Related(f"function {function.source_id}: Timeout {function_seconds:g} s", timeout.location.span),
             ]
-            where = template.locate(wiring.mapping)
+            where = context.locate(wiring.mapping)
             fix = None
             if not queue.origin.generated and (
                 not visibility.present or isinstance(queue.properties.get("VisibilityTimeout"), int)

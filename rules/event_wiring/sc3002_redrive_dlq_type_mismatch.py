@@ -1,10 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.fixes import Edit, Fix
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related, Template
-from samcheck.wiring import QUEUE, Target, is_fifo, redrive_policy, target_of
+from samcheck.analysis.wiring import Target, is_fifo, redrive_policy, target_of
+from samcheck.rule import Edit, Finding, Fix, Related, Rule, RuleContext, Severity, Template
 
 
 class RedriveDlqTypeMismatch(Rule):
@@ -46,12 +43,12 @@ class RedriveDlqTypeMismatch(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        for queue in context.of_type(QUEUE):
+        for queue in context.of_type("AWS::SQS::Queue"):
             policy = redrive_policy(template, queue)
             if policy is None:
                 continue
             target = target_of(template, policy.get("deadLetterTargetArn"))
-            if target is None or target.type != QUEUE:
+            if target is None or target.type != "AWS::SQS::Queue":
                 continue
             source_fifo = is_fifo(template, Target.of(queue))
             target_fifo = is_fifo(template, target)
@@ -61,10 +58,10 @@ class RedriveDlqTypeMismatch(Rule):
             related = []
             if target.resource is not None:
                 related.append(
-                    Related(f"dead-letter queue {target.name} defined here", template.locate(target.resource).span)
+                    Related(f"dead-letter queue {target.name} defined here", context.locate(target.resource).span)
                 )
             yield context.report(
-                template.locate(queue, ("RedrivePolicy",)),
+                context.locate(queue, ("RedrivePolicy",)),
                 f"{kinds[source_fifo]} queue {queue.source_id} has a {kinds[target_fifo]} dead-letter queue "
                 f"{target.name}; the dead-letter queue must be {kinds[source_fifo]} too",
                 resource=queue.source_id,

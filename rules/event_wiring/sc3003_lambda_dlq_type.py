@@ -1,12 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.expansion import SAM_PREFIX
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related, get_path
-from samcheck.wiring import QUEUE, TOPIC, is_fifo, target_of
+from samcheck.analysis.wiring import is_fifo, target_of
+from samcheck.rule import SAM_PREFIX, Finding, Related, Rule, RuleContext, Severity, get_path
 
-_SAM_TYPES = {"SQS": QUEUE, "SNS": TOPIC}
+_SAM_TYPES = {"SQS": "AWS::SQS::Queue", "SNS": "AWS::SNS::Topic"}
 
 
 class LambdaDlqType(Rule):
@@ -52,13 +49,13 @@ class LambdaDlqType(Rule):
             target = target_of(template, get_path(function.properties, ("DeadLetterConfig", "TargetArn")))
             if target is None or target.type is None:
                 continue
-            location = template.locate(function, ("DeadLetterConfig",))
+            location = context.locate(function, ("DeadLetterConfig",))
             related = (
-                [Related(f"{target.name} defined here", template.locate(target.resource).span)]
+                [Related(f"{target.name} defined here", context.locate(target.resource).span)]
                 if target.resource
                 else []
             )
-            if target.type not in (QUEUE, TOPIC):
+            if target.type not in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
                 yield context.report(
                     location,
                     f"dead-letter target {target.name} is a {target.type}; a function's dead-letter target must "
@@ -76,7 +73,7 @@ class LambdaDlqType(Rule):
                     related=related,
                 )
             if function.origin.source_type.startswith(SAM_PREFIX):
-                declared = template.resolver.resolve(
+                declared = context.resolve(
                     get_path(
                         template.source,
                         ("Resources", function.source_id, "Properties", "DeadLetterQueue", "Type"),
@@ -84,7 +81,7 @@ class LambdaDlqType(Rule):
                     or get_path(template.source, ("Globals", "Function", "DeadLetterQueue", "Type"))
                 ).single
                 if declared in _SAM_TYPES and _SAM_TYPES[declared] != target.type:
-                    actual = "SQS" if target.type == QUEUE else "SNS"
+                    actual = "SQS" if target.type == "AWS::SQS::Queue" else "SNS"
                     yield context.report(
                         location,
                         f"DeadLetterQueue.Type is {declared} but {target.name} is an {actual} "

@@ -1,9 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related
-from samcheck.wiring import TOPIC, Target, is_fifo, target_of
+from samcheck.analysis.wiring import Target, is_fifo, target_of
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
 
 class SnsFifoSubscription(Rule):
@@ -56,31 +54,31 @@ class SnsFifoSubscription(Rule):
         template = context.template
         for subscription in context.of_type("AWS::SNS::Subscription"):
             topic = target_of(template, subscription.properties.get("TopicArn"))
-            protocol = template.property(subscription, "Protocol").value.single
+            protocol = context.property(subscription, "Protocol").value.single
             if topic is None or not isinstance(protocol, str) or protocol.lower() == "sqs":
                 continue
-            if topic.type == TOPIC and is_fifo(template, topic):
+            if topic.type == "AWS::SNS::Topic" and is_fifo(template, topic):
                 related = (
-                    [Related(f"FIFO topic {topic.name} defined here", template.locate(topic.resource).span)]
+                    [Related(f"FIFO topic {topic.name} defined here", context.locate(topic.resource).span)]
                     if topic.resource
                     else []
                 )
                 yield context.report(
-                    template.locate(subscription, ("Protocol",)),
+                    context.locate(subscription, ("Protocol",)),
                     f"{protocol} subscription on FIFO topic {topic.name}: FIFO topics deliver only to SQS queues; "
                     "subscribe a queue (SAM: SqsSubscription: true) and read it from there",
                     resource=subscription.source_id,
                     related=related,
                 )
-        for topic_resource in context.of_type(TOPIC):
+        for topic_resource in context.of_type("AWS::SNS::Topic"):
             subscriptions = topic_resource.properties.get("Subscription")
             if not isinstance(subscriptions, list) or not is_fifo(template, Target.of(topic_resource)):
                 continue
             for index, entry in enumerate(subscriptions):
-                protocol = template.resolver.resolve(entry.get("Protocol") if isinstance(entry, dict) else None).single
+                protocol = context.resolve(entry.get("Protocol") if isinstance(entry, dict) else None).single
                 if isinstance(protocol, str) and protocol.lower() != "sqs":
                     yield context.report(
-                        template.locate(topic_resource, ("Subscription", index)),
+                        context.locate(topic_resource, ("Subscription", index)),
                         f"{protocol} subscription on FIFO topic {topic_resource.source_id}: FIFO topics deliver "
                         "only to SQS queues; subscribe a queue instead",
                         resource=topic_resource.source_id,
@@ -89,9 +87,9 @@ class SnsFifoSubscription(Rule):
             configurations = (bucket.properties.get("NotificationConfiguration") or {}).get("TopicConfigurations")
             for index, configuration in enumerate(configurations if isinstance(configurations, list) else []):
                 topic = target_of(template, configuration.get("Topic") if isinstance(configuration, dict) else None)
-                if topic is not None and topic.type == TOPIC and is_fifo(template, topic):
+                if topic is not None and topic.type == "AWS::SNS::Topic" and is_fifo(template, topic):
                     yield context.report(
-                        template.locate(bucket, ("NotificationConfiguration", "TopicConfigurations", index)),
+                        context.locate(bucket, ("NotificationConfiguration", "TopicConfigurations", index)),
                         f"S3 event notifications cannot be sent to FIFO topic {topic.name}; use a standard topic",
                         resource=bucket.source_id,
                     )

@@ -1,18 +1,16 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related, Resource, get_path
-from samcheck.wiring import BUCKET, BUS, FUNCTION, QUEUE, TOPIC, Target, event_source, is_fifo, target_of
+from samcheck.analysis.wiring import Target, event_source, is_fifo, target_of
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path
 
 _ASYNC = {
-    QUEUE: "SQS queue",
-    TOPIC: "SNS topic",
-    FUNCTION: "Lambda function",
-    BUS: "EventBridge bus",
-    BUCKET: "S3 bucket",
+    "AWS::SQS::Queue": "SQS queue",
+    "AWS::SNS::Topic": "SNS topic",
+    "AWS::Lambda::Function": "Lambda function",
+    "AWS::Events::EventBus": "EventBridge bus",
+    "AWS::S3::Bucket": "S3 bucket",
 }
-_MAPPING_FAILURE = {QUEUE: "SQS queue", TOPIC: "SNS topic", BUCKET: "S3 bucket"}
+_MAPPING_FAILURE = {"AWS::SQS::Queue": "SQS queue", "AWS::SNS::Topic": "SNS topic", "AWS::S3::Bucket": "S3 bucket"}
 
 
 class DestinationType(Rule):
@@ -58,7 +56,7 @@ class DestinationType(Rule):
                 target = target_of(template, get_path(config.properties, path))
                 if target is None or target.type is None:
                     continue
-                allowed = {k: v for k, v in _ASYNC.items() if outcome == "OnFailure" or k != BUCKET}
+                allowed = {k: v for k, v in _ASYNC.items() if outcome == "OnFailure" or k != "AWS::S3::Bucket"}
                 yield from self._judge(context, config, path, outcome, target, allowed)
         for mapping in context.of_type("AWS::Lambda::EventSourceMapping"):
             path = ("DestinationConfig", "OnFailure", "Destination")
@@ -68,7 +66,7 @@ class DestinationType(Rule):
             wiring = event_source(template, mapping)
             if wiring.kind == "sqs":
                 yield context.report(
-                    template.locate(mapping, ("DestinationConfig",)),
+                    context.locate(mapping, ("DestinationConfig",)),
                     "an SQS event source mapping has no OnFailure destination; give the queue a RedrivePolicy "
                     "with a dead-letter queue instead",
                     resource=mapping.source_id,
@@ -88,9 +86,9 @@ class DestinationType(Rule):
         allowed: dict[str, str],
     ) -> Iterator[Finding]:
         template = context.template
-        location = template.locate(holder, path)
+        location = context.locate(holder, path)
         related = (
-            [Related(f"{target.name} defined here", template.locate(target.resource).span)] if target.resource else []
+            [Related(f"{target.name} defined here", context.locate(target.resource).span)] if target.resource else []
         )
         if target.type not in allowed:
             kinds = ", ".join(allowed.values())
@@ -100,7 +98,7 @@ class DestinationType(Rule):
                 resource=holder.source_id,
                 related=related,
             )
-        elif target.type in (QUEUE, TOPIC) and is_fifo(template, target):
+        elif target.type in ("AWS::SQS::Queue", "AWS::SNS::Topic") and is_fifo(template, target):
             yield context.report(
                 location,
                 f"{outcome} destination {target.name} is FIFO: it deploys, but Lambda never delivers to FIFO "

@@ -1,10 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.fixes import Edit, Fix
-from samcheck.rule import Rule, RuleContext
-from samcheck.wiring import event_sources, is_fifo
+from samcheck.analysis.values import as_number
+from samcheck.analysis.wiring import event_sources, is_fifo
+from samcheck.rule import Edit, Finding, Fix, Rule, RuleContext, Severity
 
 # The message Lambda's CreateEventSourceMapping returns for an SQS batch above 10 without a window.
 AWS_BATCH_WINDOW_ERROR = (
@@ -59,8 +57,8 @@ class EsmBatchSize(Rule):
             fifo = wiring.kind == "sqs" and wiring.source is not None and is_fifo(template, wiring.source) is True
             high = context.limit("esm-batch-size-sqs-fifo-max" if fifo else "esm-batch-size-max")
             low = context.limit("esm-batch-size-min")
-            batch = template.property(mapping, "BatchSize")
-            window = template.property(mapping, "MaximumBatchingWindowInSeconds")
+            batch = context.property(mapping, "BatchSize")
+            window = context.property(mapping, "MaximumBatchingWindowInSeconds")
             size, seconds = as_number(batch.value.single), as_number(window.value.single)
             source = f"{'FIFO ' if fifo else ''}{wiring.kind.upper() if wiring.kind == 'sqs' else wiring.kind} source"
             if size is not None and not low <= size <= high:

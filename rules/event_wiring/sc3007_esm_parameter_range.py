@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.wiring import event_sources
+from samcheck.analysis.values import as_number
+from samcheck.analysis.wiring import event_sources
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 STREAM_KINDS = ("kinesis", "dynamodb")
 
@@ -80,7 +79,7 @@ class EsmParameterRange(Rule):
         for wiring in event_sources(template):
             mapping = wiring.mapping
             for path, low, high, minus_one_allowed in ranges:
-                setting = template.property(mapping, path)
+                setting = context.property(mapping, path)
                 value = as_number(setting.value.single)
                 if value is None or low <= value <= high or (minus_one_allowed and value == -1):
                     continue
@@ -90,7 +89,7 @@ class EsmParameterRange(Rule):
                     f"{'.'.join(path)} {value:g} is outside {low:g}–{high:,.0f}{infinite}; set a value in that range",
                     resource=mapping.source_id,
                 )
-            starting = template.property(mapping, "StartingPosition")
+            starting = context.property(mapping, "StartingPosition")
             if wiring.kind == "sqs" and starting.present:
                 yield context.report(
                     starting.location,
@@ -99,7 +98,7 @@ class EsmParameterRange(Rule):
                 )
             elif wiring.kind in STREAM_KINDS and not starting.present:
                 yield context.report(
-                    template.locate(mapping),
+                    context.locate(mapping),
                     f"a {wiring.kind} stream source needs StartingPosition "
                     "(TRIM_HORIZON, LATEST or AT_TIMESTAMP); add it",
                     resource=mapping.source_id,

@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import outside, parameter_related
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.wiring import QUEUE, redrive_policy
+from samcheck.analysis.values import outside, parameter_related
+from samcheck.analysis.wiring import redrive_policy
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 _RANGES = {
     "VisibilityTimeout": ("sqs-visibility-timeout-min", "sqs-visibility-timeout-max", "s"),
@@ -48,10 +47,10 @@ class SqsAttributeRange(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        for queue in context.of_type(QUEUE):
+        for queue in context.of_type("AWS::SQS::Queue"):
             for name, (low_name, high_name, unit) in _RANGES.items():
                 low, high = context.limit(low_name), context.limit(high_name)
-                setting = template.property(queue, name)
+                setting = context.property(queue, name)
                 offending = outside(setting.value, low, high)
                 if offending:
                     yield context.report(
@@ -62,12 +61,12 @@ class SqsAttributeRange(Rule):
                         related=parameter_related(template, setting.value),
                     )
             policy = redrive_policy(template, queue)
-            count = template.resolver.resolve(policy.get("maxReceiveCount")) if policy else None
+            count = context.resolve(policy.get("maxReceiveCount")) if policy else None
             low, high = context.limit("sqs-max-receive-count-min"), context.limit("sqs-max-receive-count-max")
             offending = outside(count, low, high) if count else []
             if count and offending:
                 yield context.report(
-                    template.locate(queue, ("RedrivePolicy",)),
+                    context.locate(queue, ("RedrivePolicy",)),
                     f"RedrivePolicy maxReceiveCount {count.describe(offending)} is outside {low:g}–{high:,.0f}; "
                     "set a value in that range",
                     resource=queue.source_id,

@@ -1,10 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number, duration
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related
-from samcheck.wiring import QUEUE, Target, is_fifo, redrive_policy, target_of
+from samcheck.analysis.values import as_number, duration
+from samcheck.analysis.wiring import Target, is_fifo, redrive_policy, target_of
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
 
 class DlqRetentionShorter(Rule):
@@ -50,15 +48,15 @@ class DlqRetentionShorter(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         default = context.limit("sqs-retention-default")
-        for queue in context.of_type(QUEUE):
+        for queue in context.of_type("AWS::SQS::Queue"):
             policy = redrive_policy(template, queue)
             target = target_of(template, policy.get("deadLetterTargetArn")) if policy else None
-            if target is None or target.resource is None or target.type != QUEUE:
+            if target is None or target.resource is None or target.type != "AWS::SQS::Queue":
                 continue
             if is_fifo(template, Target.of(queue)) is not False:
                 continue  # a FIFO queue's messages get a new enqueue time in the dead-letter queue
-            source = template.property(queue, "MessageRetentionPeriod", default)
-            dead = template.property(target.resource, "MessageRetentionPeriod", default)
+            source = context.property(queue, "MessageRetentionPeriod", default)
+            dead = context.property(target.resource, "MessageRetentionPeriod", default)
             source_seconds, dead_seconds = as_number(source.value.single), as_number(dead.value.single)
             if source_seconds is None or dead_seconds is None or dead_seconds > source_seconds:
                 continue
@@ -69,7 +67,7 @@ class DlqRetentionShorter(Rule):
                 else f"shorten the MessageRetentionPeriod of {queue.source_id}: no queue keeps messages longer"
             )
             yield context.report(
-                template.locate(queue, ("RedrivePolicy",)),
+                context.locate(queue, ("RedrivePolicy",)),
                 f"dead-letter queue {target.name} keeps messages {duration(dead_seconds)}, not longer than the "
                 f"{duration(source_seconds)} of {queue.source_id}; failed messages keep their original enqueue time "
                 f"and expire early, so {advice}",

@@ -1,17 +1,15 @@
 from collections.abc import Iterator
 
-from samcheck.checks import is_true
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.wiring import QUEUE, TOPIC
+from samcheck.analysis.values import is_true
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 _KINDS = {
-    QUEUE: (
+    "AWS::SQS::Queue": (
         "FifoQueue",
         "QueueName",
         ("ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit"),
     ),
-    TOPIC: ("FifoTopic", "TopicName", ()),  # FIFO-only topic settings are not checked
+    "AWS::SNS::Topic": ("FifoTopic", "TopicName", ()),  # FIFO-only topic settings are not checked
 }
 
 
@@ -49,16 +47,15 @@ class FifoNameSuffix(Rule):
     tags = ("sqs", "sns")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        template = context.template
         longest = context.limit("sqs-fifo-name-max")
-        for resource in context.of_type(QUEUE, TOPIC):
+        for resource in context.of_type("AWS::SQS::Queue", "AWS::SNS::Topic"):
             flag, name_key, fifo_only = _KINDS[resource.type]
-            fifo_value = template.property(resource, flag).value
+            fifo_value = context.property(resource, flag).value
             if not fifo_value.known and resource.properties.get(flag) is not None:
                 continue
             fifo = any(is_true(candidate) for candidate in fifo_value.candidates)
-            kind = "queue" if resource.type == QUEUE else "topic"
-            name = template.property(resource, name_key)
+            kind = "queue" if resource.type == "AWS::SQS::Queue" else "topic"
+            name = context.property(resource, name_key)
             text = name.value.single
             if isinstance(text, str):
                 if fifo and not text.endswith(".fifo"):
@@ -83,7 +80,7 @@ class FifoNameSuffix(Rule):
                 for key in fifo_only:
                     if key in resource.properties:
                         yield context.report(
-                            template.locate(resource, (key,)),
+                            context.locate(resource, (key,)),
                             f"{key} only applies to FIFO queues; set {flag}: true or remove {key}",
                             resource=resource.source_id,
                         )

@@ -1,11 +1,8 @@
 from collections import defaultdict
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.references import referenced
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related, Resource, get_path
-from samcheck.wiring import FUNCTION, event_sources, redrive_policy, target_of
+from samcheck.analysis.wiring import event_sources, redrive_policy, target_of
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path, referenced
 
 # Services that invoke a function asynchronously, by the principal in its permissions.
 ASYNC_PRINCIPALS = {
@@ -71,14 +68,14 @@ class AsyncWithoutFailureHandling(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        functions = {f.logical_id: f for f in context.of_type(FUNCTION)}
+        functions = {f.logical_id: f for f in context.of_type("AWS::Lambda::Function")}
         problems: dict[str, list[tuple[str, Resource]]] = defaultdict(list)
         handled = {name for name, f in functions.items() if get_path(f.properties, ("DeadLetterConfig", "TargetArn"))}
         for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
             if get_path(config.properties, ("DestinationConfig", "OnFailure", "Destination")) is not None:
                 handled |= {name for name, _, _ in referenced(config.properties.get("FunctionName"), functions)}
         for permission in context.of_type("AWS::Lambda::Permission"):
-            principal = template.property(permission, "Principal").value.single
+            principal = context.property(permission, "Principal").value.single
             service = principal.split(".", 1)[0] if isinstance(principal, str) else None
             if service in ASYNC_PRINCIPALS:
                 for name, _, _ in referenced(permission.properties.get("FunctionName"), functions):
@@ -102,9 +99,9 @@ class AsyncWithoutFailureHandling(Rule):
         for name, sources in problems.items():
             function = functions[name]
             kinds = sorted(dict.fromkeys(kind for kind, _ in sources))
-            related = [Related(kind, template.locate(holder).span) for kind, holder in sources]
+            related = [Related(kind, context.locate(holder).span) for kind, holder in sources]
             yield context.report(
-                template.locate(function),
+                context.locate(function),
                 f"{function.source_id} has nowhere to send events that keep failing ({'; '.join(kinds)}); "
                 "add a DeadLetterQueue or an OnFailure destination (streams), or a RedrivePolicy (SQS)",
                 resource=function.source_id,

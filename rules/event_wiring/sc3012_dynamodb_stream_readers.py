@@ -1,10 +1,8 @@
 from collections import defaultdict
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related
-from samcheck.wiring import EventSource, event_sources
+from samcheck.analysis.wiring import EventSource, event_sources
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
 
 class DynamodbStreamReaders(Rule):
@@ -52,9 +50,9 @@ class DynamodbStreamReaders(Rule):
             stream = group[0].source.name if group[0].source else "?"
             names = ", ".join(w.function.source_id if w.function else w.mapping.source_id for w in group)
             yield context.report(
-                template.locate(group[int(limit)].mapping),
+                context.locate(group[int(limit)].mapping),
                 f"{len(group)} event source mappings read the stream of {stream} ({names}) > {limit:g} readers per "
                 "shard before DynamoDB throttles; fan out from one reader instead",
                 resource=group[int(limit)].mapping.source_id,
-                related=[Related("another reader", template.locate(w.mapping).span) for w in group[: int(limit)]],
+                related=[Related("another reader", context.locate(w.mapping).span) for w in group[: int(limit)]],
             )

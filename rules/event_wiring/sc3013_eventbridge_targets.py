@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class EventbridgeTargets(Rule):
@@ -44,7 +43,7 @@ class EventbridgeTargets(Rule):
             targets = rule.properties.get("Targets")
             if isinstance(targets, list) and len(targets) > limit:
                 yield context.report(
-                    context.template.locate(rule, ("Targets",)),
+                    context.locate(rule, ("Targets",)),
                     f"{len(targets)} targets > {limit:g} allowed on one EventBridge rule; split them over "
                     "several rules with the same pattern",
                     resource=rule.source_id,

@@ -8,12 +8,8 @@ from samcheck.rules.lambda_function.sc1004_lambda_env_size import LambdaEnvSize
 from samcheck.rules.lambda_function.sc1005_lambda_ephemeral_storage_range import LambdaEphemeralStorageRange
 from samcheck.rules.lambda_function.sc1006_lambda_runtime_deprecated import LambdaRuntimeDeprecated
 from samcheck.rules.lambda_function.sc1007_lambda_inline_code_runtime import LambdaInlineCodeRuntime
-from samcheck.rules.lambda_function.sc1008_lambda_reserved_concurrency_range import (
-    LambdaReservedConcurrencyRange,
-)
-from samcheck.rules.lambda_function.sc1009_lambda_provisioned_exceeds_reserved import (
-    LambdaProvisionedExceedsReserved,
-)
+from samcheck.rules.lambda_function.sc1008_lambda_reserved_concurrency_range import LambdaReservedConcurrencyRange
+from samcheck.rules.lambda_function.sc1009_lambda_provisioned_exceeds_reserved import LambdaProvisionedExceedsReserved
 from samcheck.rules.lambda_function.sc1010_lambda_alias_required import LambdaAliasRequired
 from samcheck.rules.lambda_function.sc1011_lambda_vpc_config_incomplete import LambdaVpcConfigIncomplete
 from samcheck.rules.lambda_function.sc1012_lambda_tracing_permissions import LambdaTracingPermissions

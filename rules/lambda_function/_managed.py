@@ -1,7 +1,6 @@
 """Functions on Lambda Managed Instances (with ``CapacityProviderConfig``) have larger maximums."""
 
-from samcheck.rule import RuleContext
-from samcheck.template import Resource
+from samcheck.rule import Resource, RuleContext
 
 
 def maximum(context: RuleContext, function: Resource, limit: str) -> tuple[float, str]:

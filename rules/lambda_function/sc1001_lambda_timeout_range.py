@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.checks import outside, parameter_related
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.values import outside, parameter_related
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.lambda_function._managed import maximum
 
 

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class LambdaLayersCount(Rule):
@@ -56,9 +55,7 @@ class LambdaLayersCount(Rule):
                     f"{max(over)} layers (the function's own and Globals', merged) > {limit:g} allowed; "
                     "combine layers or package the dependencies with the function",
                     resource=function.source_id,
-                    related=context.template.globals_related(function, ("Layers",))
-                    if layers.location.related == ()
-                    else (),
+                    related=context.globals_related(function, ("Layers",)) if layers.location.related == () else (),
                 )
 
 
@@ -67,6 +64,4 @@ def _layer_counts(context: RuleContext, raw: Any) -> list[int]:
     ARNs themselves are unknown; otherwise each resolved candidate list is counted."""
     if isinstance(raw, list):
         return [len(raw)]
-    return [
-        len(candidate) for candidate in context.template.resolver.resolve(raw).candidates if isinstance(candidate, list)
-    ]
+    return [len(candidate) for candidate in context.resolve(raw).candidates if isinstance(candidate, list)]

@@ -2,10 +2,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.cfnlint_data import reserved_environment_variables
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.source_map import Path
+from samcheck.analysis.cfnlint_data import reserved_environment_variables
+from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity
 
 _SUB_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
@@ -47,8 +45,8 @@ class LambdaEnvSize(Rule):
         limit = context.limit("lambda-environment-max")
         reserved = reserved_environment_variables()
         for function in context.of_type("AWS::Lambda::Function"):
-            path: Path = ("Environment", "Variables")
-            variables = context.template.resolver.resolve(function.properties.get("Environment"))
+            path: NodePath = ("Environment", "Variables")
+            variables = context.resolve(function.properties.get("Environment"))
             raw = function.properties.get("Environment")
             raw_variables = raw.get("Variables") if isinstance(raw, dict) else None
             if not isinstance(raw_variables, dict):
@@ -56,7 +54,7 @@ class LambdaEnvSize(Rule):
             for name in raw_variables:
                 if name in reserved:
                     yield context.report(
-                        context.template.locate(function, (*path, name)),
+                        context.locate(function, (*path, name)),
                         f"environment variable {name} is reserved by the Lambda runtime and cannot be set; rename it",
                         resource=function.source_id,
                     )
@@ -64,7 +62,7 @@ class LambdaEnvSize(Rule):
             if size > limit:
                 bound = "" if exact else "at least "
                 yield context.report(
-                    context.template.locate(function, path),
+                    context.locate(function, path),
                     f"environment variables total {bound}{size:,} bytes (keys plus values) > {limit:,.0f} "
                     "bytes allowed; move large values to SSM Parameter Store, Secrets Manager or AppConfig",
                     resource=function.source_id,

@@ -2,9 +2,8 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from samcheck.cfnlint_data import runtime_lifecycle
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.cfnlint_data import runtime_lifecycle
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 _FAMILY = re.compile(r"^([a-z]+)")
 

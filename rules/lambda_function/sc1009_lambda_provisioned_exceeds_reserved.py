@@ -1,11 +1,8 @@
 from collections import defaultdict
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.references import referenced
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Property, Related, Resource
+from samcheck.analysis.values import as_number
+from samcheck.rule import Finding, Property, Related, Resource, Rule, RuleContext, Severity, referenced
 
 
 class LambdaProvisionedExceedsReserved(Rule):

@@ -1,10 +1,7 @@
 from collections.abc import Iterator
 from functools import cache
 
-from samcheck.expansion import SAM_PREFIX
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import get_path
+from samcheck.rule import SAM_PREFIX, Finding, Rule, RuleContext, Severity, get_path
 
 
 @cache
@@ -90,7 +87,7 @@ class LambdaAliasRequired(Rule):
             if raw is None:
                 path = ("Globals", "Function", "DeploymentPreference", "Type")
                 raw = get_path(template.source, path)
-            unknown = [t for t in template.resolver.resolve(raw).candidates if isinstance(t, str)]
+            unknown = [t for t in context.resolve(raw).candidates if isinstance(t, str)]
             unknown = [
                 t
                 for t in unknown

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class LambdaVpcConfigIncomplete(Rule):
@@ -42,7 +41,7 @@ class LambdaVpcConfigIncomplete(Rule):
             if not isinstance(vpc, dict):
                 continue
             counts = {key: _count(context, vpc.get(key)) for key in limits}
-            location = context.template.locate(function, ("VpcConfig",))
+            location = context.locate(function, ("VpcConfig",))
             subnets, groups = counts["SubnetIds"], counts["SecurityGroupIds"]
             if (subnets and groups == 0) or (groups and subnets == 0):
                 missing = "SecurityGroupIds" if groups == 0 else "SubnetIds"
@@ -57,7 +56,7 @@ class LambdaVpcConfigIncomplete(Rule):
                 count = counts[key]
                 if count is not None and count > limit:
                     yield context.report(
-                        context.template.locate(function, ("VpcConfig", key)),
+                        context.locate(function, ("VpcConfig", key)),
                         f"VpcConfig.{key} lists {count} > {limit:g} allowed; use fewer",
                         resource=function.source_id,
                     )
@@ -69,5 +68,5 @@ def _count(context: RuleContext, raw: Any) -> int | None:
         return 0
     if isinstance(raw, list):
         return len(raw)
-    value = context.template.resolver.resolve(raw).single
+    value = context.resolve(raw).single
     return len(value) if isinstance(value, list) else None

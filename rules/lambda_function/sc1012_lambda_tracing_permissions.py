@@ -1,10 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.findings import Finding, Severity
-from samcheck.references import referenced
-from samcheck.rule import Rule, RuleContext
-from samcheck.template import Related, Resource
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, referenced
 
 # AWS managed policies that grant xray:PutTraceSegments.
 XRAY_MANAGED_POLICIES = ("AWSXRayDaemonWriteAccess", "AWSXrayWriteOnlyAccess", "AWSXrayFullAccess")
@@ -47,7 +44,7 @@ class LambdaTracingPermissions(Rule):
     tags = ("lambda", "iam")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        resources = context.template.resources
+        resources = context.resources
         for function in context.of_type("AWS::Lambda::Function"):
             tracing = context.property(function, ("TracingConfig", "Mode"))
             if tracing.value.single != "Active":
@@ -66,7 +63,7 @@ class LambdaTracingPermissions(Rule):
                     "xray:PutTraceSegments, so traces are "
                     "dropped; add the AWSXRayDaemonWriteAccess managed policy to the role",
                     resource=function.source_id,
-                    related=[Related(f"role {role.source_id} defined here", context.template.locate(role).span)],
+                    related=[Related(f"role {role.source_id} defined here", context.locate(role).span)],
                 )
 
 

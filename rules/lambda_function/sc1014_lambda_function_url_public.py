@@ -1,8 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.references import referenced
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Rule, RuleContext, Severity, referenced
 
 
 class LambdaFunctionUrlPublic(Rule):
@@ -33,7 +31,7 @@ class LambdaFunctionUrlPublic(Rule):
     tags = ("lambda", "security")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        resources = context.template.resources
+        resources = context.resources
         for url in context.of_type("AWS::Lambda::Url"):
             auth = context.property(url, "AuthType")
             if "NONE" not in auth.candidates:

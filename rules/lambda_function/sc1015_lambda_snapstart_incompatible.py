@@ -1,10 +1,8 @@
 import re
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.references import referenced
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.values import as_number
+from samcheck.rule import Finding, Rule, RuleContext, Severity, referenced
 
 # The oldest version of each runtime family that supports SnapStart (Lambda SnapStart docs).
 SNAPSTART_MINIMUM_VERSION = {"java": (11,), "python": (3, 12), "dotnet": (8,)}

@@ -1,7 +1,6 @@
 """What the package rules share: a function's layers in the template."""
 
-from samcheck.references import referenced
-from samcheck.template import Resource, Template
+from samcheck.rule import Resource, Template, referenced
 
 
 def layers_of(template: Template, function: Resource) -> list[Resource]:

@@ -1,11 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.artifacts import measured_artifact
-from samcheck.checks import megabytes
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.artifacts import measured_artifact
+from samcheck.analysis.values import megabytes
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.package._sizes import layers_of
-from samcheck.template import Related
 
 
 class LambdaPackageUnzippedSize(Rule):

@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.artifacts import measured_artifact
-from samcheck.checks import megabytes
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.artifacts import measured_artifact
+from samcheck.analysis.values import megabytes
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class LambdaPackageZippedSize(Rule):

@@ -1,9 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.package._sizes import layers_of
-from samcheck.template import Related
 
 DEFAULT_ARCHITECTURE = "x86_64"
 
@@ -67,7 +65,7 @@ class LambdaLayerCompatibility(Rule):
                     if not isinstance(wanted, str) or not isinstance(allowed, list) or wanted in allowed:
                         continue
                     yield context.report(
-                        context.template.locate(function, ("Layers",)),
+                        context.locate(function, ("Layers",)),
                         f"layer {layer.source_id} lists {key} {', '.join(map(str, allowed))}, "
                         f"not {wanted} of "
                         f"{function.source_id}; build the layer for {wanted} and add it to {key}",

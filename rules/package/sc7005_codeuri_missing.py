@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.artifacts import local_artifact
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.artifacts import local_artifact
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class CodeUriMissing(Rule):

@@ -3,9 +3,9 @@
 import re
 from typing import Any
 
-from samcheck.statemachines import State, StateMachine
-from samcheck.template import Resource, Template, get_path
-from samcheck.wiring import FUNCTION, target_of
+from samcheck.analysis.statemachines import State, StateMachine
+from samcheck.analysis.wiring import target_of
+from samcheck.rule import Resource, Template, get_path
 
 _VARIABLE = re.compile(r"^\$\{([^}]+)\}$")
 INVOKE = "arn:aws:states:::lambda:invoke"
@@ -34,9 +34,9 @@ def _function(template: Template, machine: StateMachine, reference: Any) -> Reso
     match = _VARIABLE.match(reference)
     if match and match.group(1) in machine.substitutions:
         target = target_of(template, machine.substitutions[match.group(1)])
-        return target.resource if target and target.resource and target.type == FUNCTION else None
+        return target.resource if target and target.resource and target.type == "AWS::Lambda::Function" else None
     name = reference.split(":")[6] if reference.startswith("arn:") and len(reference.split(":")) > 6 else reference
-    for function in template.of_type(FUNCTION):
+    for function in template.of_type("AWS::Lambda::Function"):
         if template.property(function, "FunctionName").value.single == name:
             return function
     return None

@@ -2,11 +2,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from samcheck.findings import Finding, Severity
-from samcheck.resources import load_json
-from samcheck.rule import Rule, RuleContext
-from samcheck.statemachines import StateMachine, state_machines
-from samcheck.template import get_path
+from samcheck.analysis.statemachines import StateMachine, asl_schema, state_machines
+from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
 
 _TERMINAL = ("Choice", "Succeed", "Fail")
 
@@ -15,7 +12,7 @@ _TERMINAL = ("Choice", "Succeed", "Fail")
 def _validator() -> Any:
     import jsonschema
 
-    return jsonschema.Draft202012Validator(load_json("asl.schema.json"))
+    return jsonschema.Draft202012Validator(asl_schema())
 
 
 class AslInvalid(Rule):

@@ -1,9 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.statemachines import state_machines, walk_states
-from samcheck.template import get_path
+from samcheck.analysis.statemachines import state_machines, walk_states
+from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
 
 
 class ExpressUnsupportedIntegration(Rule):

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.statemachines import state_machines, walk_states
+from samcheck.analysis.statemachines import state_machines, walk_states
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 ALL = "States.ALL"
 

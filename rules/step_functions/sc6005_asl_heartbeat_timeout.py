@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
-from samcheck.statemachines import state_machines, walk_states
+from samcheck.analysis.statemachines import state_machines, walk_states
+from samcheck.analysis.values import as_number
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class AslHeartbeatTimeout(Rule):

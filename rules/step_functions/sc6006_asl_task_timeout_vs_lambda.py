@@ -1,11 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.statemachines import state_machines, walk_states
+from samcheck.analysis.values import as_number
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.step_functions._asl import invoked_function
-from samcheck.statemachines import state_machines, walk_states
-from samcheck.template import Related
 
 _TIMEOUT_FIELDS = ("TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath")
 
@@ -60,7 +58,7 @@ class AslTaskTimeoutVsLambda(Rule):
                 state_timeout = as_number(body.get("TimeoutSeconds"))
                 if function is None or state_timeout is None:
                     continue
-                timeout = template.property(function, "Timeout", context.limit("lambda-timeout-default"))
+                timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
                 seconds = as_number(timeout.value.single)
                 if seconds is not None and state_timeout < seconds:
                     yield context.report(

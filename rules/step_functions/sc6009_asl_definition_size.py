@@ -1,11 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.checks import as_number, megabytes
-from samcheck.findings import Finding, Severity
-from samcheck.rule import Rule, RuleContext
+from samcheck.analysis.statemachines import state_machines, walk_states
+from samcheck.analysis.values import as_number, megabytes
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.step_functions._asl import invoked_function
-from samcheck.statemachines import state_machines, walk_states
-from samcheck.template import Related
 
 
 class AslDefinitionSize(Rule):
@@ -65,7 +63,7 @@ class AslDefinitionSize(Rule):
                 inner = [s for s in states if s.path[: len(state.path)] == state.path and s is not state]
                 called_functions = {f.logical_id: f for s in inner if (f := invoked_function(template, machine, s))}
                 for called in called_functions.values():
-                    reserved = template.property(called, "ReservedConcurrentExecutions")
+                    reserved = context.property(called, "ReservedConcurrentExecutions")
                     allowed = as_number(reserved.value.single)
                     if allowed is not None and concurrency > allowed:
                         yield context.report(

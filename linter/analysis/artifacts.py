@@ -1,0 +1,69 @@
+"""Local artifacts of functions and layers: where they are declared and how big they are.
+
+SAM's ``CodeUri``/``ContentUri`` and ``aws cloudformation package``'s local ``Code``/``Content``
+name folders or archives relative to the template. When ``sam build`` has already run, the built
+package under ``.aws-sam/build/<LogicalId>`` is what gets deployed, so that is measured instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from samcheck.analysis import per_template
+from samcheck.analysis.packaging import PackageSize, measure
+from samcheck.cfn.document import get_path
+from samcheck.model.template import Location, Resource, Template
+from samcheck.sam import SAM_PREFIX
+
+_CODE_PROPERTY = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
+
+
+@dataclass(frozen=True)
+class LocalArtifact:
+    resource: Resource
+    declared: str  # the path as written in the template
+    location: Location  # where it is written
+    size: PackageSize | None  # None when the path does not exist
+    built: bool  # measured from sam build's output rather than the source
+    measurable: bool  # False when a build step (Metadata.BuildMethod) produces the package
+
+
+@per_template
+def package_size(template: Template, path: Path) -> PackageSize | None:
+    """A local package's size, measured once per template (functions share code and layers)."""
+    return measure(path, template.document.path.parent.resolve())
+
+
+def local_artifact(template: Template, resource: Resource) -> LocalArtifact | None:
+    property_name = _CODE_PROPERTY.get(resource.type)
+    if property_name is None or resource.properties.get("PackageType") == "Image":
+        return None
+    if resource.origin.source_type.startswith(SAM_PREFIX):
+        declared = template.expansion.local_artifacts.get(resource.source_id)
+    else:
+        written = resource.properties.get(property_name)
+        declared = written if isinstance(written, str) and not written.startswith("s3://") else None
+    if declared is None:
+        return None
+    folder = template.document.path.parent
+    built = folder / ".aws-sam" / "build" / resource.source_id
+    path = built if built.exists() else folder / declared
+    build_method = get_path(template.source, ("Resources", resource.source_id, "Metadata", "BuildMethod"))
+    return LocalArtifact(
+        resource,
+        declared,
+        template.locate(resource, (property_name,)),
+        package_size(template, path.absolute()),
+        built=path == built,
+        measurable=build_method is None or path == built,
+    )
+
+
+def measured_artifact(template: Template, resource: Resource) -> tuple[LocalArtifact, PackageSize] | None:
+    """The resource's local package and its size, when the size is known from disk (the package
+    exists, and no build step makes it from the source)."""
+    artifact = local_artifact(template, resource)
+    if artifact is None or artifact.size is None or not artifact.measurable:
+        return None
+    return artifact, artifact.size

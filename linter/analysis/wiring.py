@@ -1,0 +1,125 @@
+"""What the links between resources are: queues, topics, streams, event sources, targets.
+
+Rules about pairs of resources ask these questions instead of reading ARNs themselves: what a
+property points at (a resource of the template, or an ARN outside it), whether a queue or topic
+is FIFO, and what kind of source an event source mapping reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from samcheck.analysis.values import is_true
+from samcheck.cfn.references import referenced
+from samcheck.model.template import Resource, Template
+
+# ARN service names and the resource type they stand for.
+_ARN_SERVICES = {
+    "sqs": "AWS::SQS::Queue",
+    "sns": "AWS::SNS::Topic",
+    "lambda": "AWS::Lambda::Function",
+    "events": "AWS::Events::EventBus",
+    "s3": "AWS::S3::Bucket",
+}
+_STREAM_TYPES = {"AWS::Kinesis::Stream": "kinesis", "AWS::DynamoDB::Table": "dynamodb"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an ARN-valued property points at."""
+
+    resource: Resource | None  # the resource in this template, when it is one
+    arn: str | None  # the literal ARN, when the value resolves to one
+    type: str | None  # the resource type, from the resource or the ARN's service
+
+    @classmethod
+    def of(cls, resource: Resource) -> Target:
+        return cls(resource, None, resource.type)
+
+    @property
+    def name(self) -> str:
+        if self.resource is not None:
+            return self.resource.source_id
+        return (self.arn or "?").rsplit(":", 1)[-1]
+
+
+def target_of(template: Template, value: Any) -> Target | None:
+    """The single resource or ARN a property names; None when it cannot be known."""
+    names = {name for name, _, _ in referenced(value, template.resources)}
+    if len(names) == 1:
+        return Target.of(template.resources[names.pop()])
+    if names:
+        return None
+    arn = template.resolver.resolve(value).single
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":")
+    service = parts[2] if len(parts) > 2 else ""
+    kind = _ARN_SERVICES.get(service)
+    if service == "dynamodb" and "/stream/" in arn:
+        kind = "AWS::DynamoDB::Table"
+    if service == "kinesis":
+        kind = "AWS::Kinesis::Stream"
+    return Target(None, arn, kind)
+
+
+def is_fifo(template: Template, target: Target) -> bool | None:
+    """Whether a queue or topic is FIFO: from its properties, or from an ARN ending in .fifo."""
+    if target.resource is None:
+        return target.arn.endswith(".fifo") if target.arn else None
+    flag = (
+        "FifoQueue" if target.type == "AWS::SQS::Queue" else "FifoTopic" if target.type == "AWS::SNS::Topic" else None
+    )
+    if flag is None:
+        return None
+    value = template.property(target.resource, flag).value
+    if not value.known:
+        name = template.property(target.resource, "QueueName" if target.type == "AWS::SQS::Queue" else "TopicName")
+        return name.value.single.endswith(".fifo") if isinstance(name.value.single, str) else False
+    return any(is_true(candidate) for candidate in value.candidates)
+
+
+def redrive_policy(template: Template, queue: Resource) -> dict[str, Any] | None:
+    """A queue's RedrivePolicy as a mapping (it may be written as a JSON string)."""
+    policy = queue.properties.get("RedrivePolicy")
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return None
+    return policy if isinstance(policy, dict) else None
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """What an event source mapping reads, and the function it invokes."""
+
+    mapping: Resource
+    kind: str  # "sqs", "kinesis", "dynamodb", "kafka", "mq", "docdb" or "unknown"
+    source: Target | None
+    function: Resource | None
+
+
+def event_source(template: Template, mapping: Resource) -> EventSource:
+    properties = mapping.properties
+    function = target_of(template, properties.get("FunctionName"))
+    source = target_of(template, properties.get("EventSourceArn"))
+    kind = "unknown"
+    if source is not None and source.type == "AWS::SQS::Queue":
+        kind = "sqs"
+    elif source is not None and source.type in _STREAM_TYPES:
+        kind = _STREAM_TYPES[source.type]
+    elif "SelfManagedEventSource" in properties or (source and source.arn and ":kafka:" in source.arn):
+        kind = "kafka"
+    elif source and source.arn and ":mq:" in source.arn:
+        kind = "mq"
+    elif source and source.arn and ":rds:" in source.arn:
+        kind = "docdb"
+    resource = function.resource if function and function.type == "AWS::Lambda::Function" else None
+    return EventSource(mapping, kind, source, resource)
+
+
+def event_sources(template: Template) -> list[EventSource]:
+    return [event_source(template, m) for m in template.of_type("AWS::Lambda::EventSourceMapping")]

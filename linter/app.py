@@ -1,0 +1,242 @@
+"""One ``samcheck check`` run, top to bottom.
+
+discover the files → settings per file → check each file (``checker``, spread over ``--jobs``)
+→ fix and re-check (``--fix``/``--diff``) → account budgets (``--account-scope``) → policy
+(selection, suppressions, severity) → baseline → report → exit code.
+
+Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage or
+configuration error, a PATH that does not exist, or no template found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from samcheck.cache import Cache
+    from samcheck.checker import CheckedFile
+    from samcheck.config import Settings
+    from samcheck.findings import FileResult
+    from samcheck.rule import Rule
+    from samcheck.runner import Job
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+
+class UsageError(Exception):
+    """The run cannot start as asked: exit code 2."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything ``samcheck check`` was asked to do; values left None come from configuration."""
+
+    paths: tuple[str, ...] = ()
+    outputs: tuple[tuple[str, str | None], ...] = (("text", None),)  # (format, file or None: stdout)
+    region: str | None = None
+    parameter_overrides: str | None = None  # SAM CLI syntax
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_level: str | None = None
+    as_of: date | None = None
+    config_file: Path | None = None  # use only this configuration file
+    config_env: str = "default"  # the samconfig.toml environment
+    account_scope: bool | None = None
+    with_cfn_lint: bool | None = None
+    fix: bool = False
+    diff: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    jobs: int = 0  # 0: all cores
+    cache_dir: Path | None = None  # None: no cache
+    color: bool = False  # colour for a text report to standard output
+    quiet: bool = False
+
+
+def run(options: Options) -> int:
+    """Lint as ``options`` say; the exit code."""
+    try:
+        return _run(options)
+    except UsageError as error:
+        click.echo(f"samcheck: error: {error}", err=True)
+        return EXIT_USAGE
+
+
+def _run(options: Options) -> int:
+    from samcheck.discovery import discover
+    from samcheck.runner import default_jobs
+    from samcheck.sam import translator_process
+
+    discovery = discover(list(options.paths))
+    for missing in discovery.missing:
+        click.echo(f"samcheck: error: no such file, folder or match: {missing}", err=True)
+    if not discovery.files:
+        looked = "" if options.paths else " (looked for template.yaml, template.yml, template.json)"
+        raise UsageError(f"no template found{looked}")
+    workers = min(options.jobs or default_jobs(), len(discovery.files))
+    if workers == 1:  # checking here: let a child import the SAM translator meanwhile
+        translator_process.start_for(discovery.files)
+    # The rest of samcheck loads only now, while that child imports.
+    from samcheck.cache import Cache
+    from samcheck.runner import run_jobs
+
+    jobs = _jobs(discovery.files, options)
+    checked = run_jobs(jobs, workers, options.cache_dir)
+    if options.cache_dir is not None:
+        Cache(options.cache_dir).prune()
+    results = _judge(jobs, checked)
+    if options.fix or options.diff:
+        changed = _fix(results, write=options.fix)
+        if options.diff:
+            return EXIT_FINDINGS if changed else EXIT_CLEAN
+        redo = [index for index, job in enumerate(jobs) if job.path.resolve() in changed]
+        if redo:
+            again = run_jobs([jobs[i] for i in redo], options.jobs or default_jobs(), options.cache_dir)
+            checked = [*checked]
+            for index, file in zip(redo, again, strict=True):
+                checked[index] = file
+            results = _judge(jobs, checked)
+    if any(output_format == "sarif" for output_format, _ in options.outputs):
+        from samcheck.fixes import with_replacements
+
+        results = with_replacements(results)
+    if options.write_baseline:
+        from samcheck.baseline import write_baseline
+
+        count = write_baseline(options.write_baseline, results)
+        click.echo(f"samcheck: wrote {count} findings to {options.write_baseline}", err=True)
+        return EXIT_CLEAN
+    if options.baseline:
+        from samcheck.baseline import apply_baseline
+        from samcheck.config import ConfigError
+
+        try:
+            results = apply_baseline(options.baseline, results)
+        except ConfigError as error:
+            raise UsageError(str(error)) from None
+    failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
+    _report(results, options)
+    if discovery.missing:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
+    """Each file with its settings (config file, samconfig.toml, command line) and selected rules."""
+    from samcheck.config import ConfigError, load_config_file, parse_parameter_overrides
+    from samcheck.registry import select_rules
+    from samcheck.runner import Job
+
+    try:
+        overrides = parse_parameter_overrides(options.parameter_overrides) if options.parameter_overrides else None
+        command_line: dict[str, Any] = {
+            "region": options.region,
+            "fail_level": options.fail_level,
+            "select": options.select,
+            "ignore": options.ignore,
+            "parameter_overrides": overrides,
+            "as_of": options.as_of,
+            "with_cfn_lint": options.with_cfn_lint,
+            "account_scope": options.account_scope,
+        }
+        config_file = load_config_file(options.config_file) if options.config_file else None
+        found: dict[Path, Settings] = {}
+        jobs = []
+        for path in files:
+            settings = settings_for(path, config_file, command_line, found, options.config_env)
+            jobs.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
+    except (ConfigError, KeyError) as error:
+        raise UsageError(str(error).strip("'\"")) from None
+    return jobs
+
+
+def settings_for(
+    path: Path,
+    config_file: Settings | None,
+    command_line: dict[str, Any],
+    found: dict[Path, Settings],
+    config_env: str = "default",
+) -> Settings:
+    """The file's settings: --config or the nearest config file (looked up once per folder), then
+    samconfig.toml beside the template (as sam deploy reads it), then the command line."""
+    from samcheck.config import discover_settings, samconfig_settings
+
+    folder = path.parent.absolute()
+    if folder not in found:
+        base = config_file if config_file is not None else discover_settings(folder)
+        found[folder] = base.merged(samconfig_settings(folder, config_env))
+    return found[folder].merged(command_line)
+
+
+def _judge(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[FileResult]:
+    """Add the account budgets across the run, then apply the policy to every file's findings."""
+    from samcheck.account import add_account_findings
+    from samcheck.policy import apply_policy
+
+    checked = add_account_findings(jobs, checked)
+    return [
+        apply_policy(file.result, file.suppressions, job.settings, job.rules)
+        for job, file in zip(jobs, checked, strict=True)
+    ]
+
+
+def _fix(results: Sequence[FileResult], write: bool) -> set[Path]:
+    """Apply (or, with write=False, print as a diff) the safe fixes; the files that change, resolved."""
+    from samcheck.fixes import FixError, apply_fixes, merged_edits, unified_diff, write_atomically
+
+    changed = set()
+    for result in results:
+        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
+        if not fixes:
+            continue
+        try:
+            before = result.path.read_text(encoding="utf-8")
+            after = apply_fixes(result.path, before, merged_edits(fixes))
+        except (OSError, UnicodeDecodeError, FixError) as error:
+            click.echo(f"samcheck: not fixing {result.path}: {error}", err=True)
+            continue
+        if after == before:
+            continue
+        changed.add(result.path.resolve())
+        if write:
+            write_atomically(result.path, after)
+            click.echo(f"samcheck: fixed {len(fixes)} finding(s) in {result.path}", err=True)
+        else:
+            click.echo(unified_diff(result.path, before, after), nl=False)
+    return changed
+
+
+def _fails(result: FileResult, fail_level: str) -> bool:
+    from samcheck.findings import Severity
+
+    if fail_level == "never":
+        return False
+    threshold = Severity.parse(fail_level)
+    return any(finding.severity >= threshold for finding in result.findings)
+
+
+def _report(results: Sequence[FileResult], options: Options) -> None:
+    from samcheck.reporting import ReportOptions, render
+
+    for output_format, target in options.outputs:
+        color = output_format == "text" and target is None and options.color
+        report = render(output_format, results, ReportOptions(color=color, quiet=options.quiet))
+        if target is not None:
+            Path(target).write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
+        else:
+            click.echo(report, nl=not report.endswith("\n"))
+
+
+def lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None) -> FileResult:
+    """One file through every stage but reporting: check it, add its account budgets, apply the policy."""
+    from samcheck.checker import check_file
+    from samcheck.runner import Job
+
+    return _judge([Job(path, settings, tuple(rules))], [check_file(path, settings, rules, cache)])[0]

@@ -1,0 +1,298 @@
+"""Load a YAML or JSON template into plain data plus a source map.
+
+The translator and the rules want plain ``dict``/``list``/scalars, so positions are kept
+apart in a :class:`SourceMap`. CloudFormation short-form tags become their long form
+(``!Ref X`` → ``{"Ref": "X"}``, ``!GetAtt A.B`` → ``{"Fn::GetAtt": ["A", "B"]}``).
+Nothing is constructed from tags but those, so no arbitrary objects can appear.
+"""
+
+from __future__ import annotations
+
+import math
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samcheck.cfn.source_map import SourceMap
+from samcheck.findings import NodePath, Span
+
+# Aliases let a tiny file describe an exponential tree ("billion laughs"). A 1 MB template
+# (CloudFormation's limit) has far fewer nodes; past this the file is refused as a parse error.
+MAX_NODES = 1_000_000
+# CloudFormation takes at most a 1 MB template body; a file ten times that is refused unread, which
+# bounds parse time and memory for hostile input.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+_SHORT_FORMS = {"Ref": "Ref", "Condition": "Condition"}
+_YAML_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """Something wrong with the file itself, turned into a finding by an SC000x rule."""
+
+    kind: str  # "parse-error" | "duplicate-key"
+    message: str
+    span: Span
+    related: tuple[tuple[str, Span], ...] = ()
+    path: NodePath = ()  # where in the document, when known
+
+
+@dataclass
+class Document:
+    path: Path
+    text: str
+    data: dict[str, Any] | None  # None when the file could not be read as a template
+    source_map: SourceMap
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def get_path(data: Any, path: NodePath) -> Any:
+    """The node at ``path``, or None when any step is missing."""
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and -len(data) <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class _RecursiveAliasError(Exception):
+    pass
+
+
+def _expanded_size(root: Any) -> int:
+    """How many nodes the tree has once aliases are expanded, without expanding them.
+
+    Sizes are memoised per node object, so a shared (aliased) node is counted in one step
+    however often it is used; a node that contains itself is an error.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise _RecursiveAliasError
+        in_progress.add(key)
+        if node.id == "mapping":
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif node.id == "sequence":
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        in_progress.discard(key)
+        sizes[key] = total
+        if total > MAX_NODES:
+            raise _TooLargeError
+        return total
+
+    return size(root)
+
+
+class _Builder:
+    """Turns a ruamel node tree into plain data, recording spans and duplicate keys."""
+
+    def __init__(self) -> None:
+        self.source_map = SourceMap()
+        self.problems: list[LoadProblem] = []
+
+    def build(self, node: Any, path: NodePath) -> Any:
+        self.source_map.values[path] = _span(node)
+        tag: str = node.tag or ""  # computed by ruamel on each access: read once per node
+        if tag.startswith("!"):
+            return self._short_form(tag[1:], node, path)
+        return self._plain(node, tag, path)
+
+    def _plain(self, node: Any, tag: str, path: NodePath) -> Any:
+        if node.id == "mapping":
+            return self._mapping(node, path)
+        if node.id == "sequence":
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return _scalar(node, tag)
+
+    def _mapping(self, node: Any, path: NodePath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _key(key_node)
+            child = (*path, key)
+            if key in result:
+                first = self.source_map.keys[child]
+                self.problems.append(
+                    LoadProblem(
+                        "duplicate-key",
+                        f"duplicate key '{key}': this later value replaces the one on line {first.line}",
+                        _span(key_node),
+                        (("first defined here", first),),
+                        child,
+                    )
+                )
+            self.source_map.keys[child] = _span(key_node)
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _short_form(self, function: str, node: Any, path: NodePath) -> dict[str, Any]:
+        name = _SHORT_FORMS.get(function, f"Fn::{function}")
+        inner: NodePath = (*path, name)
+        value = self._plain(node, "", inner)
+        # The long form's inner value starts where the tagged node does.
+        self.source_map.values[inner] = _span(node)
+        if function == "GetAtt" and isinstance(value, str):
+            resource, _, attribute = value.partition(".")
+            value = [resource, attribute]
+        return {name: value}
+
+
+def _span(node: Any) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _key(node: Any) -> str:
+    if node.id != "scalar":
+        # CloudFormation keys are strings; a complex key is kept readable, not constructed.
+        return f"<{node.id} key at line {node.start_mark.line + 1}>"
+    return str(node.value)
+
+
+def _scalar(node: Any, tag: str) -> Any:
+    text: str = node.value
+    if not tag.startswith(_YAML_TAG) or node.style:  # quoted or explicit string
+        return text
+    kind = tag[len(_YAML_TAG) :]
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return text.lower() == "true"
+    if kind == "int":
+        return _int(text)
+    if kind == "float":
+        return _float(text)
+    # timestamps and everything else stay text: CloudFormation reads "2010-09-09" as a string
+    return text
+
+
+def _int(text: str) -> int | str:
+    cleaned = text.replace("_", "")
+    try:
+        if cleaned.lower().startswith(("0x", "-0x", "+0x")):
+            return int(cleaned, 16)
+        if cleaned.lower().startswith(("0o", "-0o", "+0o")):
+            return int(cleaned, 8)
+        return int(cleaned)
+    except ValueError:
+        return text
+
+
+def _float(text: str) -> float | str:
+    lowered = text.lower()
+    if lowered in (".inf", "+.inf"):
+        return math.inf
+    if lowered == "-.inf":
+        return -math.inf
+    if lowered == ".nan":
+        return math.nan
+    try:
+        return float(text.replace("_", ""))
+    except ValueError:
+        return text
+
+
+def _parse_error(path: Path, text: str, message: str, span: Span) -> Document:
+    return Document(path, text, None, SourceMap(), [LoadProblem("parse-error", message, span)])
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return raw.decode("utf-8")
+
+
+def read_source(path: Path) -> bytes | Document:
+    """The file's bytes, or a document holding the reason it cannot be read."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe would block the read forever, a device never end
+            return _parse_error(path, "", "not a regular file, so not a template", Span.point())
+        if info.st_size > MAX_FILE_BYTES:
+            message = f"file is larger than {MAX_FILE_BYTES:,} bytes, far beyond a deployable template (1 MB)"
+            return _parse_error(path, "", message, Span.point())
+        return path.read_bytes()
+    except OSError as error:
+        return _parse_error(path, "", f"cannot read file: {error.strerror or error}", Span.point())
+
+
+def load_document(path: Path) -> Document:
+    """Read and parse one template file. Never raises for bad content: problems are recorded."""
+    raw = read_source(path)
+    return raw if isinstance(raw, Document) else parse_document(path, raw)
+
+
+def parse_document(path: Path, raw: bytes) -> Document:
+    if b"\x00" in raw:
+        return _parse_error(path, "", "file is binary (contains NUL bytes), not a template", Span.point())
+    try:
+        text = _decode(raw)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return _parse_error(path, "", f"file is not valid UTF-8 (byte {error.start})", Span.point(line))
+    return _parse_text(path, text)
+
+
+def _compose(text: str) -> Any:
+    """The node tree, from the C parser when it can read the text.
+
+    libyaml follows YAML 1.1 in places where the pure parser (YAML 1.2, like CloudFormation)
+    is more lenient, e.g. ``{Name: AWS::Include}``; a text it rejects is read again by the
+    pure parser, whose error is the one reported.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe").compose(text)
+    except YAMLError:
+        return YAML(typ="safe", pure=True).compose(text)
+
+
+def _parse_text(path: Path, text: str) -> Document:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    builder = _Builder()
+    try:
+        root = _compose(text)
+        if root is not None:
+            _expanded_size(root)
+        data = builder.build(root, ()) if root is not None else None
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point()
+        problem = " ".join(part for part in (error.context, error.problem) if part)
+        return _parse_error(path, text, f"syntax error: {problem or error}", span)
+    except YAMLError as error:
+        return _parse_error(path, text, f"syntax error: {error}", Span.point())
+    except _TooLargeError:
+        message = f"template expands to more than {MAX_NODES:,} nodes (YAML alias bomb?)"
+        return _parse_error(path, text, message, Span.point())
+    except _RecursiveAliasError:
+        return _parse_error(path, text, "an alias refers to a node that contains it", Span.point())
+    except RecursionError:
+        return _parse_error(path, text, "template nests too deeply to be read", Span.point())
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        message = f"top level of a template must be a mapping, but the file is {kind}"
+        return _parse_error(path, text, message, Span.point())
+    return Document(path, text, data, builder.source_map, builder.problems)

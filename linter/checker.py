@@ -1,0 +1,122 @@
+"""Check one file: load → build the model (expand SAM, resolve) → run the rules → findings.
+
+The findings are policy-free (no selection of cfn-lint's checks, no suppression, no severity
+override): that is what the cache keeps, and the policy stage applies once, after the budgets of
+the whole run are added up.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from samcheck.analysis.concurrency import Share, deployed_templates, provisioned_shares, reserved_shares
+from samcheck.cache import Cache, Entry, signatures
+from samcheck.cfn.document import Document, parse_document, read_source
+from samcheck.cfnlint_bridge import cfn_lint_findings
+from samcheck.config import Settings
+from samcheck.findings import FileResult, Finding, internal_error, sorted_findings
+from samcheck.limits import Limits
+from samcheck.model.build import assemble, expand_document
+from samcheck.model.template import Template
+from samcheck.policy import Suppressions, suppressions_of
+from samcheck.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from samcheck.model.graph import ResourceGraph
+
+
+@dataclass
+class CheckedFile:
+    """One file after the rules ran: policy-free findings and what the later stages need."""
+
+    result: FileResult
+    suppressions: Suppressions = field(default_factory=Suppressions)
+    # --account-scope: this file's (and its nested templates') shares of the account's budgets
+    budgets: dict[str, list[Share]] = field(default_factory=dict)
+
+
+def run_rules(
+    document: Document, template: Template | None, rules: Sequence[type[Rule]], limits: Limits, settings: Settings
+) -> list[Finding]:
+    @cache
+    def graph_factory() -> ResourceGraph:
+        from samcheck.model.graph import ResourceGraph
+
+        assert template is not None
+        return ResourceGraph(template)
+
+    transform_errors = template.expansion.errors if template else []
+    findings: list[Finding] = []
+    for rule_class in rules:
+        if rule_class.needs_template and template is None:
+            continue
+        rule = rule_class()
+        context = RuleContext(
+            rule, document, template, limits, transform_errors, graph_factory, settings.today, [], settings
+        )
+        try:
+            findings.extend(rule.check(context))
+        except Exception as error:  # one broken rule must not lose the other findings
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            message = (
+                f"internal error in rule {rule.id} {rule.name}: {type(error).__name__}: {error} "
+                f"({Path(where.filename).name}:{where.lineno}); the rule's other findings on this file are lost, "
+                "please report it"
+            )
+            findings.append(internal_error(str(document.path), message))
+    return findings
+
+
+def check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None) -> CheckedFile:
+    """Check one file. Never raises: a failure of samcheck itself becomes an SC0000 finding."""
+    try:
+        return _check_file(path, settings, rules, cache)
+    except Exception as error:
+        message = f"samcheck failed on this file: {type(error).__name__}: {error}; please report it"
+        ran = tuple(rule.id for rule in rules)
+        return CheckedFile(FileResult(path, [internal_error(str(path), message)], [], ran))
+
+
+def _check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None) -> CheckedFile:
+    limits = Limits(dict(settings.limits))
+    checking = [rule for rule in rules if not rule.reviews_suppressions]
+    source = read_source(path)
+    if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
+        findings = run_rules(source, None, checking, limits, settings)
+        ran = tuple(rule.id for rule in rules if not rule.needs_template)
+        return CheckedFile(FileResult(path, sorted_findings(findings), [], ran))
+    from_template = [rule for rule in checking if not rule.reads_disk]
+    from_disk = [rule for rule in checking if rule.reads_disk]
+    key = cache.key(path, source, settings, [rule.id for rule in from_template]) if cache else ""
+    entry = cache.get(key) if cache else None
+    if entry is None:
+        document = parse_document(path, source)
+        expansion = expand_document(document, settings)
+        template = assemble(document, expansion, settings)
+        findings = run_rules(document, template, from_template, limits, settings)
+        if settings.with_cfn_lint:
+            findings += cfn_lint_findings(document, settings.effective_region, findings)
+        entry = Entry(document, expansion, findings, signatures(expansion.inputs if expansion else []))
+        if cache:
+            cache.put(key, entry)
+    else:
+        template = assemble(entry.document, entry.expansion, settings)
+    document = entry.document
+    findings = entry.findings + run_rules(document, template, from_disk, limits, settings)
+    ran = tuple(rule.id for rule in rules if template is not None or not rule.needs_template)
+    budgets = _budgets(template, settings, limits) if settings.account_scope and template else {}
+    result = FileResult(path, sorted_findings(findings), document.lines, ran)
+    return CheckedFile(result, suppressions_of(document), budgets)
+
+
+def _budgets(template: Template, settings: Settings, limits: Limits) -> dict[str, list[Share]]:
+    templates = deployed_templates(template, settings, int(limits["nested-stack-depth-max"]))
+    return {
+        "reserved": [share for t in templates for share in reserved_shares(t)],
+        "provisioned": [share for t in templates for share in provisioned_shares(t)],
+    }

@@ -1,0 +1,67 @@
+"""Suppression comments in a template's text: ``# samcheck: ignore[SC3001] reason``.
+
+A comment silences findings on its own line, on the next line when the comment stands alone, or
+whose related location (a Globals key, the other resource) is there; ``ignore-file[...]`` the
+whole file. ``until=YYYY-MM-DD`` makes it stop working after that day. What became of each
+comment (used, expired, judgeable) is recorded by the policy stage for the rules that review
+suppressions (SC0008, SC0009).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from samcheck.findings import Finding, Span
+
+_DIRECTIVE = re.compile(r"(?:^|\s)#\s*samcheck:\s*(ignore|ignore-file)\[([^\]]*)\]\s*(.*)$")
+_UNTIL = re.compile(r"\buntil=(\d{4}-\d{2}-\d{2})\b")
+
+
+@dataclass
+class Directive:
+    """One ``# samcheck: ignore[...]`` comment and what became of it."""
+
+    span: Span
+    selectors: list[str]
+    file_wide: bool
+    alone: bool  # the comment is the whole line, so it speaks for the next line
+    until: date | None
+    reason: str
+    used: int = 0
+    expired: bool = False
+    # Every selector names a rule that ran on the file, so "unused" is a verdict, not a guess.
+    judged: bool = False
+
+    def covers(self, finding: Finding) -> bool:
+        if self.file_wide:
+            return True
+        lines = {finding.span.line} | {r.span.line for r in finding.related if r.file in (None, finding.file)}
+        return self.span.line in lines or (self.alone and self.span.line + 1 in lines)
+
+
+def read_directives(text: str) -> list[Directive]:
+    directives = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _DIRECTIVE.search(line)
+        if not match:
+            continue
+        kind, selectors, rest = match.groups()
+        until = _UNTIL.search(rest)
+        try:
+            until_date = date.fromisoformat(until.group(1)) if until else None
+        except ValueError:
+            until_date = None
+        column = match.start() + (1 if match.group(0)[0].isspace() else 0) + 1
+        directives.append(
+            Directive(
+                Span(number, column, number, len(line) + 1),
+                [s.strip() for s in selectors.split(",") if s.strip()],
+                kind == "ignore-file",
+                line[: match.start()].strip() == "",
+                until_date,
+                _UNTIL.sub("", rest).strip(),
+            )
+        )
+    return directives

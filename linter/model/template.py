@@ -1,0 +1,216 @@
+"""The expanded template as rules see it: resources, resolved properties, positions.
+
+A generated resource's property is located where a user would edit it: the SAM
+resource's property (under another name where SAM renames it), its ``Events`` entry, or
+the resource itself with the ``Globals`` key as a related location.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar, cast
+
+from samcheck.cfn.document import Document, get_path
+from samcheck.cfn.resolver import NO_VALUE, UNKNOWN, Resolver, Value
+from samcheck.findings import NodePath, Related, Span
+from samcheck.sam import SAM_PREFIX
+from samcheck.sam.expand import Expansion
+from samcheck.sam.provenance import Origin
+
+# SAM property names for what the expanded resource calls otherwise (CFN path -> SAM path).
+_SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
+    ("AWS::Serverless::Function", "AWS::Lambda::Function"): {
+        ("TracingConfig", "Mode"): ("Tracing",),
+        ("Code", "ZipFile"): ("InlineCode",),
+        ("Code",): ("CodeUri",),
+        ("DeadLetterConfig",): ("DeadLetterQueue",),
+    },
+    ("AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"): {(): ("EventInvokeConfig",)},
+    ("AWS::Serverless::Function", "AWS::Lambda::Url"): {(): ("FunctionUrlConfig",)},
+    ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"): {("Content",): ("ContentUri",)},
+}
+# The property of a SAM event that becomes the event source mapping's EventSourceArn.
+_EVENT_SOURCE_PROPERTY = {"Kinesis": "Stream", "DynamoDB": "Stream", "SQS": "Queue", "MQ": "Broker"}
+_GLOBALS_SECTIONS = {
+    "AWS::Serverless::Function": "Function",
+    "AWS::Serverless::Api": "Api",
+    "AWS::Serverless::HttpApi": "HttpApi",
+    "AWS::Serverless::SimpleTable": "SimpleTable",
+    "AWS::Serverless::StateMachine": "StateMachine",
+    "AWS::Serverless::LayerVersion": "LayerVersion",
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    span: Span
+    source_path: NodePath  # the path of the node in the source template
+    related: tuple[Related, ...] = ()
+
+
+@dataclass(frozen=True)
+class Property:
+    """A resolved property of an expanded resource and where a user edits it."""
+
+    value: Value
+    location: Location
+    present: bool  # False when the default applies
+
+    @property
+    def candidates(self) -> tuple[Any, ...]:
+        return self.value.candidates
+
+
+@dataclass
+class Resource:
+    logical_id: str
+    type: str
+    definition: dict[str, Any]
+    origin: Origin
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        properties = self.definition.get("Properties")
+        return properties if isinstance(properties, dict) else {}
+
+    @property
+    def source_id(self) -> str:
+        """The logical ID a user sees in the source template."""
+        return self.origin.resource
+
+
+Computed = TypeVar("Computed")
+
+
+class Memo:
+    """What analyses computed for one template, by key; see ``samcheck.analysis.per_template``."""
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, object] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], Computed]) -> Computed:
+        if key not in self._values:
+            self._values[key] = compute()
+        return cast(Computed, self._values[key])
+
+
+@dataclass
+class Template:
+    document: Document
+    expansion: Expansion
+    resolver: Resolver
+    _locations: dict[tuple[str, NodePath], Location] = field(default_factory=dict)
+    # Analyses several rules share (samcheck.analysis), computed once per template.
+    memo: Memo = field(default_factory=lambda: Memo())
+
+    @property
+    def file(self) -> str:
+        return str(self.document.path)
+
+    @property
+    def source(self) -> dict[str, Any]:
+        return self.document.data or {}
+
+    @property
+    def source_resources(self) -> dict[str, dict[str, Any]]:
+        """The source template's resources that are mappings (whatever the file holds)."""
+        resources = self.source.get("Resources")
+        if not isinstance(resources, dict):
+            return {}
+        return {logical_id: r for logical_id, r in resources.items() if isinstance(r, dict)}
+
+    @cached_property
+    def resources(self) -> dict[str, Resource]:
+        return {
+            logical_id: Resource(logical_id, str(definition.get("Type", "")), definition, origin)
+            for logical_id, definition in self.expansion.resources.items()
+            if isinstance(definition, dict)
+            for origin in [self.expansion.origins[logical_id]]
+        }
+
+    def of_type(self, *types: str) -> Iterator[Resource]:
+        return (resource for resource in self.resources.values() if resource.type in types)
+
+    def property(self, resource: Resource, path: NodePath | str, default: Any = None) -> Property:
+        """The resolved value of a property with its location; ``default`` when it is absent."""
+        path = (path,) if isinstance(path, str) else path
+        raw = get_path(resource.properties, path)
+        location = self.locate(resource, path)
+        if raw is None:
+            value = Value((default,)) if default is not None else UNKNOWN
+            return Property(value, location, present=False)
+        value = self.resolver.resolve(raw)
+        if NO_VALUE in value.candidates:
+            # Fn::If with AWS::NoValue: the default applies in that branch.
+            rest = tuple(c for c in value.candidates if c is not NO_VALUE)
+            value = Value(rest + ((default,) if default is not None else ()), value.parameter)
+        return Property(value, location, present=True)
+
+    # -- positions ------------------------------------------------------------------------
+
+    def resource_location(self, logical_id: str) -> Location:
+        path = ("Resources", logical_id)
+        _, span = self.document.source_map.nearest(path)
+        return Location(span, path)
+
+    def locate(self, resource: Resource, path: NodePath = ()) -> Location:
+        key = (resource.logical_id, path)
+        if key not in self._locations:
+            self._locations[key] = self._locate(resource, path)
+        return self._locations[key]
+
+    def _locate(self, resource: Resource, path: NodePath) -> Location:
+        source_map = self.document.source_map
+        origin = resource.origin
+        base: NodePath = ("Resources", origin.resource, "Properties")
+        if not origin.generated or not origin.source_type.startswith(SAM_PREFIX):
+            found, span = source_map.nearest((*base, *path))
+            return Location(span, found)
+        sam_path = _sam_path(origin, resource.type, path, self.source)
+        if origin.event is not None:
+            event_path: NodePath = (*base, "Events", origin.event)
+            found, span = source_map.nearest((*event_path, "Properties", *sam_path))
+            if len(found) <= len(event_path) + 1:  # not even the property's first step is written
+                found, span = source_map.nearest(event_path)
+            return Location(span, found)
+        full = (*base, *sam_path)
+        resource_path: NodePath = ("Resources", origin.resource)
+        if path and source_map.has(full):
+            return Location(source_map.entry(full) or Span.point(), full)
+        _, resource_span = source_map.nearest(resource_path)
+        inherited = self.globals_related(resource, path)
+        if inherited:
+            return Location(resource_span, resource_path, inherited)
+        found, span = source_map.nearest(full)
+        if len(found) <= len(base):  # not even the property's first step is written
+            found, span = resource_path, resource_span
+        return Location(span, found)
+
+    def globals_related(self, resource: Resource, path: NodePath) -> tuple[Related, ...]:
+        """The Globals entry a SAM resource's property comes from (or is merged with)."""
+        origin = resource.origin
+        section = _GLOBALS_SECTIONS.get(origin.source_type)
+        if not path or section is None or origin.event is not None:
+            return ()
+        sam_path = _sam_path(origin, resource.type, path, self.source)
+        globals_path: NodePath = ("Globals", section, *sam_path)
+        span = self.document.source_map.entry(globals_path)
+        if span is None:
+            return ()
+        return (Related(f"value inherited from Globals.{section}.{'.'.join(map(str, sam_path))} here", span),)
+
+
+def _sam_path(origin: Origin, generated_type: str, path: NodePath, source: dict[str, Any]) -> NodePath:
+    """The SAM property path a generated resource's property path comes from."""
+    renames = _SAM_RENAMES.get((origin.source_type, generated_type), {})
+    if origin.event is not None and path[:1] == ("EventSourceArn",):
+        event = get_path(source, ("Resources", origin.resource, "Properties", "Events", origin.event))
+        event_type = event.get("Type") if isinstance(event, dict) else None
+        return (_EVENT_SOURCE_PROPERTY.get(str(event_type), "Queue"),)
+    for length in range(len(path), -1, -1):
+        prefix = path[:length]
+        if prefix in renames:
+            return (*renames[prefix], *path[length:])
+    return path

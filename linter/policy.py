@@ -1,0 +1,126 @@
+"""The one place that decides which findings a user sees, and how severe they are.
+
+Every finding passes here once, whichever stage produced it (a rule on one file, cfn-lint, or the
+account budgets added up across the run): selection (``--select``/``--ignore``), suppressions in
+``Metadata`` and in comments, the rules that review those suppressions (unused, expired), then
+severity overrides.
+
+``Metadata: {samcheck: {ignore: [SC1001, lambda-memory-range]}}`` on a resource silences those
+rules for findings on that resource, including findings on what SAM generates from it and on
+values it inherits from ``Globals``; the same under the template's top-level ``Metadata`` silences
+them for the whole file. Comments are described in ``samcheck.directives``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from samcheck.cfn.document import Document
+from samcheck.cfn.source_map import SourceMap
+from samcheck.config import Settings
+from samcheck.directives import Directive, read_directives
+from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, sorted_findings
+from samcheck.limits import Limits
+from samcheck.registry import selected
+from samcheck.rule import Rule, RuleContext
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    """What a template says about silencing findings, read when it is linted."""
+
+    file_wide: tuple[str, ...] = ()  # top-level Metadata selectors
+    by_resource: dict[str, tuple[str, ...]] = field(default_factory=dict)  # resource Metadata selectors
+    text: str = ""  # the source, for its suppression comments
+
+
+def _ignored(metadata: Any) -> tuple[str, ...]:
+    section = metadata.get("samcheck") if isinstance(metadata, dict) else None
+    entries = section.get("ignore") if isinstance(section, dict) else None
+    return tuple(str(entry) for entry in entries) if isinstance(entries, list) else ()
+
+
+def suppressions_of(document: Document) -> Suppressions:
+    source = document.data or {}
+    resources = source.get("Resources")
+    by_resource = {
+        str(logical_id): _ignored(resource.get("Metadata"))
+        for logical_id, resource in (resources.items() if isinstance(resources, dict) else ())
+        if isinstance(resource, dict) and _ignored(resource.get("Metadata"))
+    }
+    return Suppressions(_ignored(source.get("Metadata")), by_resource, document.text)
+
+
+def matches(finding: Finding, selectors: Sequence[str]) -> bool:
+    return selected(finding.rule, finding.name, list(selectors))
+
+
+def _is_selected(finding: Finding, settings: Settings) -> bool:
+    if matches(finding, settings.ignore):
+        return False
+    # samcheck's own failure shows unless ignored by name, whatever --select says: never silently green.
+    return not settings.select or finding.rule == INTERNAL_ERROR or matches(finding, settings.select)
+
+
+def _metadata_allows(finding: Finding, suppressions: Suppressions) -> bool:
+    selectors = suppressions.file_wide + suppressions.by_resource.get(finding.resource or "", ())
+    return not matches(finding, selectors)
+
+
+def _comments_allow(finding: Finding, directives: list[Directive]) -> bool:
+    covering = [d for d in directives if not d.expired and matches(finding, d.selectors) and d.covers(finding)]
+    for directive in covering:
+        directive.used += 1
+    return not covering
+
+
+def _review(
+    result: FileResult, directives: list[Directive], rules: Sequence[type[Rule]], settings: Settings
+) -> list[Finding]:
+    """Findings of the rules about suppression comments (SC0008 unused, SC0009 expired)."""
+    reviewing = [rule for rule in rules if rule.reviews_suppressions]
+    if not reviewing:
+        return []
+    document = Document(result.path, "\n".join(result.lines), None, SourceMap())
+    findings: list[Finding] = []
+    for rule_class in reviewing:
+        context = RuleContext(
+            rule_class(), document, None, Limits(dict(settings.limits)), [], _no_graph, settings.today, directives
+        )
+        findings.extend(context.rule.check(context))
+    return findings
+
+
+def _no_graph() -> Any:
+    raise AssertionError("rules that review suppressions have no template")
+
+
+def _severity(finding: Finding, settings: Settings) -> Finding:
+    overrides = {key.upper(): level for key, level in settings.severity} | {
+        key.lower(): level for key, level in settings.severity
+    }
+    level = overrides.get(finding.rule) or overrides.get(finding.name)
+    return finding.with_severity(level) if level else finding
+
+
+def apply_policy(
+    result: FileResult, suppressions: Suppressions, settings: Settings, rules: Sequence[type[Rule]]
+) -> FileResult:
+    """``result`` as the user sees it: ``rules`` are the rules selected for the file."""
+    directives = read_directives(suppressions.text)
+    for directive in directives:
+        directive.expired = directive.until is not None and directive.until < settings.today
+        directive.judged = bool(directive.selectors) and all(
+            any(selected(rule_id, "", [selector]) for rule_id in result.rules) for selector in directive.selectors
+        )
+    kept = [
+        finding
+        for finding in result.findings
+        if _is_selected(finding, settings)
+        and _metadata_allows(finding, suppressions)
+        and _comments_allow(finding, directives)
+    ]
+    kept += _review(result, directives, rules, settings)
+    return FileResult(result.path, sorted_findings([_severity(f, settings) for f in kept]), result.lines, result.rules)

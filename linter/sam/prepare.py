@@ -1,0 +1,136 @@
+"""What ``sam build`` and ``sam package`` leave behind, so that the translator can run offline.
+
+Each SAM resource is tagged with its logical ID (for provenance), local artifact paths are swapped
+for S3 placeholders (and remembered: rules measure and read those files), what ``sam build`` fills
+in is filled in, and local ``AWS::Include`` files are inlined as CloudFormation does before the
+transform.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from samcheck.cfn.document import load_document
+from samcheck.cfn.resolver import ACCOUNT_ID_PLACEHOLDER
+from samcheck.sam import SAM_PREFIX
+from samcheck.sam.provenance import ORIGIN_MARKER
+
+_PLACEHOLDER_BUCKET = "samcheck-local-artifact"
+# Properties that may name a local path, which `sam build`/`sam package` would upload.
+LOCAL_ARTIFACT_PROPERTIES = {
+    "AWS::Serverless::Function": "CodeUri",
+    "AWS::Serverless::LayerVersion": "ContentUri",
+    "AWS::Serverless::StateMachine": "DefinitionUri",
+    "AWS::Serverless::Api": "DefinitionUri",
+    "AWS::Serverless::HttpApi": "DefinitionUri",
+    "AWS::Serverless::Application": "Location",
+}
+_PLACEHOLDER_DEFINITIONS: dict[str, dict[str, Any]] = {
+    "AWS::Serverless::Api": {"swagger": "2.0", "info": {"title": "samcheck", "version": "1.0"}, "paths": {}},
+    "AWS::Serverless::HttpApi": {
+        "openapi": "3.0.1",
+        "info": {"title": "samcheck", "version": "1.0"},
+        "paths": {},
+    },
+}
+
+
+def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> dict[str, str]:
+    """Make the template what the translator sees after ``sam build`` and ``sam package``.
+
+    Tags each SAM resource with its logical ID, swaps local artifact paths for S3
+    placeholders (returning them), fills in what ``sam build`` fills in, and inlines local
+    ``AWS::Include`` files as CloudFormation does before the SAM transform.
+    """
+    local: dict[str, str] = {}
+    globals_section = template.get("Globals")
+    function_globals = globals_section.get("Function") if isinstance(globals_section, dict) else None
+    function_globals = function_globals if isinstance(function_globals, dict) else {}
+    global_code_uri = function_globals.get("CodeUri")
+    for logical_id, resource in template["Resources"].items():
+        if not isinstance(resource, dict):
+            continue
+        resource_type = str(resource.get("Type", ""))
+        if not resource_type.startswith(SAM_PREFIX):
+            continue
+        metadata = resource.get("Metadata")
+        resource["Metadata"] = {
+            **(metadata if isinstance(metadata, dict) else {}),
+            ORIGIN_MARKER: logical_id,
+        }
+        if resource.get("Properties") is None:
+            resource["Properties"] = {}  # everything may come from Globals
+        properties = resource["Properties"]
+        if not isinstance(properties, dict):
+            continue
+        _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs)
+        if resource_type == "AWS::Serverless::Function":
+            _fill_build_defaults(properties, function_globals)
+        name = LOCAL_ARTIFACT_PROPERTIES.get(resource_type)
+        value = properties.get(name) if name else None
+        if name is None:
+            continue
+        if resource_type == "AWS::Serverless::Application":
+            if isinstance(value, dict):  # a SAR application: the translator would call SAR
+                properties[name] = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/{logical_id}.yaml"
+            elif isinstance(value, str) and not value.startswith(("s3://", "https://")):
+                local[logical_id] = value
+                properties[name] = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/{logical_id}.yaml"
+        elif isinstance(value, str) and not value.startswith("s3://"):
+            local[logical_id] = value
+            properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
+        elif value is None and resource_type == "AWS::Serverless::Function" and isinstance(global_code_uri, str):
+            local[logical_id] = global_code_uri
+    if isinstance(global_code_uri, str) and not global_code_uri.startswith("s3://"):
+        function_globals["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/globals"
+    return local
+
+
+def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str, Any]) -> None:
+    """What ``sam build`` supplies: code from the template's folder for a zip function without
+    CodeUri, and the image URI of an image function it builds from a Dockerfile."""
+    package_type = properties.get("PackageType", function_globals.get("PackageType", "Zip"))
+    if package_type == "Image":
+        if "ImageUri" not in properties and "ImageUri" not in function_globals:
+            properties["ImageUri"] = f"{ACCOUNT_ID_PLACEHOLDER}.dkr.ecr.us-east-1.amazonaws.com/samcheck:latest"
+    elif not any(key in properties for key in ("CodeUri", "InlineCode")) and "CodeUri" not in function_globals:
+        # sam build packages the template's folder; that folder is not measured as a package.
+        properties["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/default"
+
+
+def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None, inputs: list[str]) -> None:
+    """Replace ``Fn::Transform: AWS::Include`` of a local file by the file's content.
+
+    An API definition that cannot be read here (on S3, or missing) becomes an empty one,
+    so that the translator can still add what the SAM properties ask for.
+    """
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        items = (
+            current.items() if isinstance(current, dict) else enumerate(current) if isinstance(current, list) else ()
+        )
+        for key, value in list(items):
+            transform = value.get("Fn::Transform") if isinstance(value, dict) and len(value) == 1 else None
+            location = _include_location(transform)
+            if location is not None:
+                included = None
+                if not location.startswith("s3://"):
+                    inputs.append(str(folder / location))
+                    included = load_document(folder / location).data
+                if included is None and key == "DefinitionBody":
+                    included = copy.deepcopy(placeholder)
+                if included is not None:
+                    current[key] = included
+                    continue
+            stack.append(value)
+
+
+def _include_location(transform: Any) -> str | None:
+    if not isinstance(transform, dict) or transform.get("Name") != "AWS::Include":
+        return None
+    parameters = transform.get("Parameters")
+    location = parameters.get("Location") if isinstance(parameters, dict) else None
+    return location if isinstance(location, str) else None

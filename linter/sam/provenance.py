@@ -1,0 +1,108 @@
+"""Where every resource of the expanded template, and every translator error, comes from.
+
+The prepare step tags each SAM resource with its logical ID in ``Metadata``; the translator passes
+that metadata on to what it generates. Resources it generates for the whole template (the implicit
+APIs, the CodeDeploy application) are attributed by their names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from samcheck.sam import SAM_PREFIX
+from samcheck.sam.translate import TransformError
+
+ORIGIN_MARKER = "SamcheckOrigin"
+IMPLICIT_APIS = {"ServerlessRestApi": "Api", "ServerlessHttpApi": "HttpApi"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an expanded resource comes from in the source template."""
+
+    resource: str  # logical ID in the source template
+    source_type: str  # its type there, e.g. AWS::Serverless::Function
+    event: str | None = None  # the Events entry that generated it
+    generated: bool = False  # False when the resource stands in the source as it is
+
+
+def attribute(error: TransformError, sources: dict[str, Any]) -> TransformError:
+    """Name the source resource, event and property an error is about.
+
+    The translator sometimes names a generated ID (``<Function><Event>``); the property is
+    the first of the resource's properties that the message names.
+    """
+    if error.resource is None:
+        return error
+    origin = _generated_origin(error.resource, error.resource if error.resource in sources else None, sources)
+    event = error.event or origin.event
+    property_path = error.property_path
+    properties = _mapping_at(sources.get(origin.resource), "Properties")
+    if not property_path and event is None:
+        named = [name for name in properties if re.search(rf"\b{re.escape(name)}\b", error.message)]
+        property_path = (named[0],) if named else ()
+    return TransformError(error.message, origin.resource, event, property_path)
+
+
+def _mapping_at(node: Any, key: str) -> dict[str, Any]:
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def origins(source: dict[str, Any], expanded: dict[str, Any]) -> dict[str, Origin]:
+    source_resources: dict[str, Any] = source["Resources"]
+    origins: dict[str, Origin] = {}
+    for logical_id, resource in expanded["Resources"].items():
+        marker = None
+        metadata = resource.get("Metadata")
+        if isinstance(metadata, dict):
+            marker = metadata.pop(ORIGIN_MARKER, None)
+            if not metadata:
+                del resource["Metadata"]
+        source_resource = source_resources.get(logical_id)
+        unchanged = isinstance(source_resource, dict) and source_resource.get("Type") == resource.get("Type")
+        if marker is None and unchanged:
+            origins[logical_id] = Origin(logical_id, str(resource.get("Type")))
+            continue
+        origins[logical_id] = _generated_origin(logical_id, marker, source_resources)
+    return origins
+
+
+def _generated_origin(logical_id: str, marker: str | None, sources: dict[str, Any]) -> Origin:
+    if marker is None:
+        for api_id, event_type in IMPLICIT_APIS.items():
+            if logical_id.startswith(api_id):
+                return _implicit_api_origin(event_type, sources) or Origin(api_id, SAM_PREFIX + event_type, None, True)
+        # Resources the translator adds for the whole template (e.g. the CodeDeploy application).
+        marker = next((name for name in sorted(sources, key=len, reverse=True) if logical_id.startswith(name)), None)
+        if marker is None:
+            return Origin(logical_id, "", None, True)
+    source = sources.get(marker)
+    source_type = str(source.get("Type", "")) if isinstance(source, dict) else ""
+    return Origin(marker, source_type, _event_name(logical_id, marker, source), True)
+
+
+def _events(source: Any) -> dict[str, Any]:
+    return _mapping_at(_mapping_at(source, "Properties"), "Events")
+
+
+def _event_name(logical_id: str, origin: str, source: Any) -> str | None:
+    """The Events entry whose name the generated ID carries (translator naming: <Function><Event>…)."""
+    rest = logical_id[len(origin) :]
+    matches = [name for name in _events(source) if rest.startswith(name)]
+    return max(matches, key=len) if matches else None
+
+
+def _implicit_api_origin(event_type: str, sources: dict[str, Any]) -> Origin | None:
+    """The implicit API belongs to the first function event that uses it without naming an API."""
+    api_key = "RestApiId" if event_type == "Api" else "ApiId"
+    for logical_id, source in sources.items():
+        for name, event in _events(source).items():
+            if not isinstance(event, dict) or event.get("Type") != event_type:
+                continue
+            properties = event.get("Properties")
+            if not (isinstance(properties, dict) and api_key in properties):
+                return Origin(logical_id, str(source.get("Type")), name, True)
+    return None

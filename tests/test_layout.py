@@ -1,0 +1,104 @@
+"""The engine's layout keeps its promises: the pipeline's layers import downwards only, rules see
+one API, and the leaf types load nothing else."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from samcheck.rule import Rule
+from tests.conftest import ROOT
+
+# Where each installed package's source lives (pyproject.toml's package-dir).
+SOURCES = {"samcheck": ROOT / "linter", "samcheck.rules": ROOT / "rules", "samcheck.schemas": ROOT / "schemas"}
+PACKS = sorted(path.parent.name for path in (ROOT / "rules").glob("*/__init__.py"))
+
+
+def _modules() -> dict[str, Path]:
+    """Every samcheck module by its installed name."""
+    modules = {}
+    for package, folder in SOURCES.items():
+        for path in folder.rglob("*.py"):
+            parts = list(path.relative_to(folder).with_suffix("").parts)
+            if package == "samcheck" and parts[0] == "rules":
+                continue
+            if parts[-1] == "__init__":
+                parts.pop()
+            modules[".".join([package, *parts])] = path
+    return modules
+
+
+MODULES = _modules()
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """The samcheck modules ``name`` imports anywhere: at the top, in functions, under TYPE_CHECKING."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{name}: samcheck's own imports are absolute"
+            base = node.module or ""
+            # `from package import module` imports the module; `from module import name` the module
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base for alias in node.names]
+        else:
+            continue
+        found |= {target for target in targets if target in MODULES and target != name}
+    return found
+
+
+def test_there_is_no_import_cycle() -> None:
+    graph = nx.DiGraph()
+    for name, path in MODULES.items():
+        graph.add_node(name)
+        graph.add_edges_from((name, target) for target in _imports(name, path))
+    cycles = list(nx.simple_cycles(graph))
+    assert not cycles, "import cycles: " + "; ".join(" → ".join([*cycle, cycle[0]]) for cycle in cycles[:5])
+
+
+def test_findings_is_a_leaf() -> None:
+    assert _imports("samcheck.findings", MODULES["samcheck.findings"]) == set()
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, samcheck.findings; print(sorted(m for m in sys.modules if 'samcheck' in m))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert loaded.strip() == "['samcheck', 'samcheck.findings']"
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_rules_import_only_the_rule_api_analyses_and_their_own_pack(pack: str) -> None:
+    own_pack = f"samcheck.rules.{pack}"
+    for name, path in MODULES.items():
+        if not name.startswith(own_pack):
+            continue
+        for target in _imports(name, path):
+            assert target == "samcheck.rule" or target.startswith(("samcheck.analysis", own_pack)), f"{name}: {target}"
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_every_rule_module_of_a_pack_is_in_its_rules(pack: str) -> None:
+    try:
+        listed = importlib.import_module(f"samcheck.rules.{pack}").RULES
+    except ImportError as error:  # the strict editable install links files: a new module needs a reinstall
+        pytest.fail(f"{error}; after adding a module, run the README's install command again")
+    for path in sorted((ROOT / "rules" / pack).glob("sc*.py")):
+        module = importlib.import_module(f"samcheck.rules.{pack}.{path.stem}")
+        rules = [value for value in vars(module).values() if inspect.isclass(value) and issubclass(value, Rule)]
+        defined = [rule for rule in rules if rule.__module__ == module.__name__]
+        assert len(defined) == 1, f"{path.name} defines {len(defined)} rules; one rule per module"
+        assert defined[0] in listed, f"{defined[0].__name__} ({path.name}) is not in samcheck.rules.{pack}.RULES"
+        assert path.stem.startswith(defined[0].id.lower() + "_"), f"{path.name} is not named after {defined[0].id}"
