@@ -87,7 +87,15 @@ def _review(
     findings: list[Finding] = []
     for rule_class in reviewing:
         context = RuleContext(
-            rule_class(), document, None, Limits(dict(settings.limits)), [], _no_graph, settings.today, directives
+            rule_class(),
+            document,
+            None,
+            Limits(dict(settings.limits)),
+            [],
+            _no_graph,
+            settings.today,
+            directives,
+            settings,
         )
         findings.extend(context.rule.check(context))
     return findings

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from samcheck.cfn.document import Document, get_path
-from samcheck.cfn.references import referenced
+from samcheck.cfn.references import SubVariable, referenced, single_variable, sub_variables, substitute
 from samcheck.cfn.resolver import Value
 from samcheck.config import Settings
 from samcheck.directives import Directive
@@ -43,12 +43,16 @@ __all__ = [
     "RuleContext",
     "Severity",
     "Span",
+    "SubVariable",
     "Template",
     "TransformError",
     "Value",
     "declares_sam",
     "get_path",
     "referenced",
+    "single_variable",
+    "sub_variables",
+    "substitute",
 ]
 
 
@@ -92,6 +96,11 @@ class RuleContext:
     @property
     def file(self) -> str:
         return str(self.document.path)
+
+    @property
+    def region(self) -> str:
+        """The Region the template is deployed to (``--region``, configuration or environment)."""
+        return self.settings.effective_region
 
     @property
     def graph(self) -> ResourceGraph:

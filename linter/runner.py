@@ -9,7 +9,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the engine is imported when the first file is linted, not at start-up
+if TYPE_CHECKING:  # the checker is imported when the first file is checked, not at start-up
     from samcheck.checker import CheckedFile
     from samcheck.config import Settings
     from samcheck.rule import Rule

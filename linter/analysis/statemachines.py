@@ -11,17 +11,18 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from samcheck.analysis import per_template
 from samcheck.cfn.document import Document, get_path, load_document, parse_document
+from samcheck.cfn.references import SubVariable, substitute
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 from samcheck.model.template import Resource, Template
 from samcheck.sam import SAM_PREFIX
 
-_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 _BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
 
 
@@ -102,7 +103,7 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
         text = template.resolver.resolve(raw).single  # Fn::Join and friends, when known
     if not isinstance(text, str):
         return None
-    substituted = _VARIABLE.sub(lambda m: _substitute(template, m.group(1), variables, m.group(0)), text)
+    substituted = substitute(text, partial(_substitution, template, variables))
     try:
         definition = json.loads(substituted)
     except ValueError:
@@ -133,14 +134,15 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
     )
 
 
-def _substitute(template: Template, name: str, variables: dict[str, Any], original: str) -> str:
-    if name in variables:
-        value = template.resolver.resolve(variables[name]).single
-    elif "." not in name:
-        value = template.resolver.resolve({"Ref": name}).single
+def _substitution(template: Template, variables: dict[str, Any], variable: SubVariable) -> str | None:
+    """A variable's value where statically known (None: it stays as written)."""
+    if variable.name in variables:
+        value = template.resolver.resolve(variables[variable.name]).single
+    elif variable.attribute is None:
+        value = template.resolver.resolve({"Ref": variable.name}).single
     else:
         value = None
-    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else original
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
 
 
 def _size(definition: dict[str, Any]) -> int:

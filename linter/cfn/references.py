@@ -1,18 +1,73 @@
-"""Find the resources a template value refers to (Ref, Fn::GetAtt, Fn::Sub).
+"""What a template value refers to: ``Ref``, ``Fn::GetAtt`` and the ``${}`` variables of ``Fn::Sub``.
 
-Kept apart from the graph module so that rules can follow references without loading
-networkx.
+This module holds samcheck's one parser of ``${}`` variables (``sub_variables``), used wherever a
+text is substituted: by the resolver for ``Fn::Sub``, for references between resources, and for
+Step Functions definition substitutions (which share the syntax). Like CloudFormation, it trims the
+spaces around a name (``${ Queue.Arn }``) and writes ``${!Literal}`` as ``${Literal}``. Kept apart
+from the graph module so that rules can follow references without loading networkx.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from samcheck.findings import NodePath
 
-_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}")
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+@dataclass(frozen=True)
+class SubVariable:
+    """One ``${...}`` in a text."""
+
+    start: int  # where ``${`` starts in the text
+    end: int  # just past the ``}``
+    name: str  # trimmed: "Queue.Arn", "AWS::Region"; for a literal, the text after "!"
+    literal: bool  # ``${!Name}``: not a variable, written as ``${Name}``
+
+    @property
+    def resource(self) -> str:
+        """The resource or parameter a variable names: "Queue" of "Queue.Arn" (pseudo parameters whole)."""
+        return self.name if self.name.startswith("AWS::") else self.name.split(".", 1)[0]
+
+    @property
+    def attribute(self) -> str | None:
+        """The attribute of ``${Resource.Attribute}``, else None."""
+        if self.name.startswith("AWS::") or "." not in self.name:
+            return None
+        return self.name.split(".", 1)[1]
+
+
+def sub_variables(text: str) -> list[SubVariable]:
+    variables = []
+    for match in _VARIABLE.finditer(text):
+        inner = match.group(1)
+        literal = inner.startswith("!")
+        name = inner[1:] if literal else inner.strip()
+        variables.append(SubVariable(match.start(), match.end(), name, literal))
+    return variables
+
+
+def substitute(text: str, value_of: Callable[[SubVariable], str | None]) -> str:
+    """The text with each variable replaced by ``value_of(variable)``; a variable it gives no value
+    (None) stays as written, and a literal ``${!Name}`` becomes ``${Name}``."""
+    parts, last = [], 0
+    for variable in sub_variables(text):
+        value = "${" + variable.name + "}" if variable.literal else value_of(variable)
+        parts += [text[last : variable.start], text[variable.start : variable.end] if value is None else value]
+        last = variable.end
+    return "".join([*parts, text[last:]])
+
+
+def single_variable(text: str) -> SubVariable | None:
+    """The variable when the whole text is one ``${...}`` (e.g. a state's ``Resource: ${FnArn}``)."""
+    variables = sub_variables(text)
+    if len(variables) == 1 and not variables[0].literal and (variables[0].start, variables[0].end) == (0, len(text)):
+        return variables[0]
+    return None
 
 
 def referenced(node: Any, names: set[str] | dict[str, Any]) -> Iterator[tuple[str, str, NodePath]]:
@@ -36,9 +91,9 @@ def referenced(node: Any, names: set[str] | dict[str, Any]) -> Iterator[tuple[st
                 if key == "Fn::Sub":
                     text = argument[0] if isinstance(argument, list) and argument else argument
                     if isinstance(text, str):
-                        for name in _SUB_NAME.findall(text):
-                            if name in names:
-                                yield name, "sub", path
+                        for variable in sub_variables(text):
+                            if not variable.literal and variable.resource in names:
+                                yield variable.resource, "sub", path
                     if isinstance(argument, list) and len(argument) == 2:
                         stack.append((argument[1], path))
                     continue

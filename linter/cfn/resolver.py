@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import base64
 import operator
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from samcheck.cfn.references import SubVariable, sub_variables, substitute
+
 # Beyond this many combinations of multi-valued parameters a value counts as unresolved.
 MAX_CANDIDATES = 64
 ACCOUNT_ID_PLACEHOLDER = "123456789012"
 STACK_NAME_PLACEHOLDER = "samcheck-stack"
-
-_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 class _NoValue:
@@ -217,11 +216,11 @@ class Resolver:
         else:
             template_text, variables = argument, {}
         texts = self._eval(template_text, context)
-        names = sorted({m for t in texts if isinstance(t, str) for m in _SUB_VARIABLE.findall(t)})
+        if not all(isinstance(text, str) for text in texts):
+            raise UnresolvedError("Fn::Sub")
+        names = sorted({v.name for text in texts for v in sub_variables(text) if not v.literal})
         choices: dict[str, list[Any]] = {}
         for name in names:
-            if name.startswith("!"):
-                continue
             if name in variables:
                 choices[name] = self._eval(variables[name], context)
             elif "." in name:
@@ -230,11 +229,9 @@ class Resolver:
                 choices[name] = self._ref(name, context)
         results = []
         for text in texts:
-            if not isinstance(text, str):
-                raise UnresolvedError("Fn::Sub")
             for combo in _product(list(choices.values())):
                 bound = dict(zip(choices, combo, strict=True))
-                results.append(_SUB_VARIABLE.sub(partial(_substitute, bound), text))
+                results.append(substitute(text, partial(_bound_text, bound)))
         return results
 
     def _join(self, argument: Any, context: _Context) -> list[Any]:
@@ -316,11 +313,8 @@ class Resolver:
         raise UnresolvedError("condition")
 
 
-def _substitute(bound: dict[str, Any], match: re.Match[str]) -> str:
-    name = match.group(1)
-    if name.startswith("!"):
-        return "${" + name[1:] + "}"
-    return _text(bound[name])
+def _bound_text(bound: dict[str, Any], variable: SubVariable) -> str:
+    return _text(bound[variable.name])
 
 
 def _text(value: Any) -> str:

@@ -120,7 +120,7 @@ def _serve(requests: int, answers: int) -> NoReturn:
 
 
 def _declares_sam(path: Path) -> bool:
-    """A cheap look at the bytes (expansion.declares_sam needs the parsed template, which comes
+    """A cheap look at the bytes (samcheck.sam.declares_sam needs the parsed template, which comes
     later: importing and parsing first would spend the head start)."""
     try:
         with path.open("rb") as stream:

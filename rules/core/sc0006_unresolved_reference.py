@@ -1,8 +1,7 @@
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.rule import SAM_PREFIX, Finding, NodePath, Rule, RuleContext, Severity
+from samcheck.rule import SAM_PREFIX, Finding, NodePath, Rule, RuleContext, Severity, sub_variables
 
 PSEUDO_PARAMETERS = frozenset(
     {
@@ -16,7 +15,6 @@ PSEUDO_PARAMETERS = frozenset(
         "AWS::URLSuffix",
     }
 )
-_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
 class UnresolvedReference(Rule):
@@ -130,7 +128,6 @@ def _sub_references(argument: Any, path: NodePath) -> Iterator[tuple[str, str, N
         yield from _references(variables, (*path, "Fn::Sub", 1))
     if not isinstance(text, str) or not isinstance(variables, dict):
         return
-    for name in _SUB_VARIABLE.findall(text):
-        base = name.split(".", 1)[0] if not name.startswith("AWS::") else name
-        if name not in variables and base not in variables:
-            yield base, "Fn::Sub variable", path
+    for variable in sub_variables(text):
+        if not variable.literal and variable.name not in variables and variable.resource not in variables:
+            yield variable.resource, "Fn::Sub variable", path

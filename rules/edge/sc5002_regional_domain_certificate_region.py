@@ -34,7 +34,7 @@ class RegionalDomainCertificateRegion(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        region = template.resolver.region
+        region = context.region
         places: list[tuple[Resource, tuple[str | int, ...]]] = [
             (domain, ("RegionalCertificateArn",)) for domain in context.of_type("AWS::ApiGateway::DomainName")
         ]

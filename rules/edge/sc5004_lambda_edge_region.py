@@ -41,7 +41,7 @@ class LambdaEdgeRegion(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        region = template.resolver.region
+        region = context.region
         for association in edge_associations(template):
             function = association.function
             where = context.locate(function) if function else association.location

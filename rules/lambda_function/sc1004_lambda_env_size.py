@@ -1,11 +1,8 @@
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis.cfnlint_data import reserved_environment_variables
-from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity
-
-_SUB_VARIABLE = re.compile(r"\$\{[^}]*\}")
+from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, substitute
 
 
 class LambdaEnvSize(Rule):
@@ -90,5 +87,5 @@ def _literal_length(value: Any) -> int:
         return len(value.encode())
     if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
         text = value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"]
-        return len(_SUB_VARIABLE.sub("", text).encode()) if isinstance(text, str) else 0
+        return len(substitute(text, lambda variable: "").encode()) if isinstance(text, str) else 0
     return 0

@@ -69,7 +69,6 @@ class LambdaTracingPermissions(Rule):
 
 def _grants_xray(context: RuleContext, role: Resource) -> bool | None:
     """True if the role can write traces, False if surely not, None if its policies are unknown."""
-    resolver = context.template.resolver
     documents = [p.get("PolicyDocument") for p in role.properties.get("Policies") or [] if isinstance(p, dict)]
     for policy in context.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
         attached = policy.properties.get("Roles") or [policy.properties.get("RoleName")]
@@ -77,14 +76,14 @@ def _grants_xray(context: RuleContext, role: Resource) -> bool | None:
             documents.append(policy.properties.get("PolicyDocument"))
     managed = role.properties.get("ManagedPolicyArns") or []
     for arn in managed if isinstance(managed, list) else [managed]:
-        value = resolver.resolve(arn).single
+        value = context.resolve(arn).single
         if not isinstance(value, str):
             return None
         if value.rsplit("/", 1)[-1] in XRAY_MANAGED_POLICIES:
             return True
     known = True
     for document in documents:
-        grant = _document_grants(resolver.resolve(document).single)
+        grant = _document_grants(context.resolve(document).single)
         if grant:
             return True
         known = known and grant is not None

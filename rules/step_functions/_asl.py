@@ -1,13 +1,11 @@
 """What the Step Functions rules share: the function a Task invokes."""
 
-import re
 from typing import Any
 
 from samcheck.analysis.statemachines import State, StateMachine
 from samcheck.analysis.wiring import target_of
-from samcheck.rule import Resource, Template, get_path
+from samcheck.rule import Resource, Template, get_path, single_variable
 
-_VARIABLE = re.compile(r"^\$\{([^}]+)\}$")
 INVOKE = "arn:aws:states:::lambda:invoke"
 
 
@@ -21,7 +19,7 @@ def invoked_function(template: Template, machine: StateMachine, state: State) ->
         reference = get_path(state.body, ("Parameters", "FunctionName")) or get_path(
             state.body, ("Arguments", "FunctionName")
         )
-    elif ":lambda:" in resource or _VARIABLE.match(resource):
+    elif ":lambda:" in resource or single_variable(resource):
         reference = resource
     else:
         return None
@@ -31,9 +29,9 @@ def invoked_function(template: Template, machine: StateMachine, state: State) ->
 def _function(template: Template, machine: StateMachine, reference: Any) -> Resource | None:
     if not isinstance(reference, str):
         return None
-    match = _VARIABLE.match(reference)
-    if match and match.group(1) in machine.substitutions:
-        target = target_of(template, machine.substitutions[match.group(1)])
+    variable = single_variable(reference)
+    if variable and variable.name in machine.substitutions:
+        target = target_of(template, machine.substitutions[variable.name])
         return target.resource if target and target.resource and target.type == "AWS::Lambda::Function" else None
     name = reference.split(":")[6] if reference.startswith("arn:") and len(reference.split(":")) > 6 else reference
     for function in template.of_type("AWS::Lambda::Function"):

@@ -68,6 +68,6 @@ class AslTaskTimeoutVsLambda(Rule):
                         resource=machine.resource.source_id,
                         file=machine.file,
                         related=[
-                            Related(f"{function.source_id} Timeout {seconds:g} s", timeout.location.span, template.file)
+                            Related(f"{function.source_id} Timeout {seconds:g} s", timeout.location.span, context.file)
                         ],
                     )
