@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from samcheck.cache import Cache
     from samcheck.checker import CheckedFile
     from samcheck.config import Settings
+    from samcheck.discovery import Discovery
     from samcheck.findings import FileResult
     from samcheck.rule import Rule
     from samcheck.runner import Job
@@ -70,9 +71,38 @@ def run(options: Options) -> int:
 
 
 def _run(options: Options) -> int:
-    from samcheck.discovery import discover
-    from samcheck.runner import default_jobs
+    from samcheck.runner import default_jobs, run_jobs
     from samcheck.sam import translator_process
+
+    discovery = _discover(options)
+    workers = min(options.jobs or default_jobs(), len(discovery.files))
+    if workers == 1:  # checking here: let a child import the SAM translator meanwhile
+        translator_process.start_for(discovery.files)
+    jobs = _jobs(discovery.files, options)  # the rest of samcheck loads only now, while that child imports
+    checked = run_jobs(jobs, workers, options.cache_dir)
+    _prune_cache(options)
+    results = _judge(jobs, checked)
+    if options.diff:
+        return EXIT_FINDINGS if _fix(results, write=False) else EXIT_CLEAN
+    if options.fix:
+        results = _fix_and_check_again(jobs, checked, results, options)
+    if any(output_format == "sarif" for output_format, _ in options.outputs):
+        from samcheck.fixes import with_replacements
+
+        results = with_replacements(results)
+    if options.write_baseline:
+        return _write_baseline(results, options.write_baseline)
+    if options.baseline:
+        results = _apply_baseline(results, options.baseline)
+    _report(results, options)
+    if discovery.missing:
+        return EXIT_USAGE
+    failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _discover(options: Options) -> Discovery:
+    from samcheck.discovery import discover
 
     discovery = discover(list(options.paths))
     for missing in discovery.missing:
@@ -80,52 +110,14 @@ def _run(options: Options) -> int:
     if not discovery.files:
         looked = "" if options.paths else " (looked for template.yaml, template.yml, template.json)"
         raise UsageError(f"no template found{looked}")
-    workers = min(options.jobs or default_jobs(), len(discovery.files))
-    if workers == 1:  # checking here: let a child import the SAM translator meanwhile
-        translator_process.start_for(discovery.files)
-    # The rest of samcheck loads only now, while that child imports.
-    from samcheck.cache import Cache
-    from samcheck.runner import run_jobs
+    return discovery
 
-    jobs = _jobs(discovery.files, options)
-    checked = run_jobs(jobs, workers, options.cache_dir)
+
+def _prune_cache(options: Options) -> None:
     if options.cache_dir is not None:
+        from samcheck.cache import Cache
+
         Cache(options.cache_dir).prune()
-    results = _judge(jobs, checked)
-    if options.fix or options.diff:
-        changed = _fix(results, write=options.fix)
-        if options.diff:
-            return EXIT_FINDINGS if changed else EXIT_CLEAN
-        redo = [index for index, job in enumerate(jobs) if job.path.resolve() in changed]
-        if redo:
-            again = run_jobs([jobs[i] for i in redo], options.jobs or default_jobs(), options.cache_dir)
-            checked = [*checked]
-            for index, file in zip(redo, again, strict=True):
-                checked[index] = file
-            results = _judge(jobs, checked)
-    if any(output_format == "sarif" for output_format, _ in options.outputs):
-        from samcheck.fixes import with_replacements
-
-        results = with_replacements(results)
-    if options.write_baseline:
-        from samcheck.baseline import write_baseline
-
-        count = write_baseline(options.write_baseline, results)
-        click.echo(f"samcheck: wrote {count} findings to {options.write_baseline}", err=True)
-        return EXIT_CLEAN
-    if options.baseline:
-        from samcheck.baseline import apply_baseline
-        from samcheck.config import ConfigError
-
-        try:
-            results = apply_baseline(options.baseline, results)
-        except ConfigError as error:
-            raise UsageError(str(error)) from None
-    failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
-    _report(results, options)
-    if discovery.missing:
-        return EXIT_USAGE
-    return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
 def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
@@ -187,6 +179,22 @@ def _judge(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[FileResu
     ]
 
 
+def _fix_and_check_again(
+    jobs: Sequence[Job], checked: Sequence[CheckedFile], results: list[FileResult], options: Options
+) -> list[FileResult]:
+    """Apply the safe fixes, then check the files that changed again: the report shows what remains."""
+    from samcheck.runner import default_jobs, run_jobs
+
+    changed = _fix(results, write=True)
+    redo = [index for index, job in enumerate(jobs) if job.path.resolve() in changed]
+    if not redo:
+        return results
+    again = dict(
+        zip(redo, run_jobs([jobs[i] for i in redo], options.jobs or default_jobs(), options.cache_dir), strict=True)
+    )
+    return _judge(jobs, [again.get(index, file) for index, file in enumerate(checked)])
+
+
 def _fix(results: Sequence[FileResult], write: bool) -> set[Path]:
     """Apply (or, with write=False, print as a diff) the safe fixes; the files that change, resolved."""
     from samcheck.fixes import FixError, apply_fixes, merged_edits, unified_diff, write_atomically
@@ -211,6 +219,24 @@ def _fix(results: Sequence[FileResult], write: bool) -> set[Path]:
         else:
             click.echo(unified_diff(result.path, before, after), nl=False)
     return changed
+
+
+def _write_baseline(results: Sequence[FileResult], path: Path) -> int:
+    from samcheck.baseline import write_baseline
+
+    count = write_baseline(path, results)
+    click.echo(f"samcheck: wrote {count} findings to {path}", err=True)
+    return EXIT_CLEAN
+
+
+def _apply_baseline(results: Sequence[FileResult], path: Path) -> list[FileResult]:
+    from samcheck.baseline import apply_baseline
+    from samcheck.config import ConfigError
+
+    try:
+        return apply_baseline(path, results)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
 
 
 def _fails(result: FileResult, fail_level: str) -> bool:

@@ -10,6 +10,7 @@ suppressions (SC0008, SC0009).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,9 +42,9 @@ class Directive:
         return self.span.line in lines or (self.alone and self.span.line + 1 in lines)
 
 
-def read_directives(text: str) -> list[Directive]:
+def read_directives(lines: Sequence[str]) -> list[Directive]:
     directives = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         match = _DIRECTIVE.search(line)
         if not match:
             continue

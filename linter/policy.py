@@ -33,7 +33,6 @@ class Suppressions:
 
     file_wide: tuple[str, ...] = ()  # top-level Metadata selectors
     by_resource: dict[str, tuple[str, ...]] = field(default_factory=dict)  # resource Metadata selectors
-    text: str = ""  # the source, for its suppression comments
 
 
 def _ignored(metadata: Any) -> tuple[str, ...]:
@@ -50,7 +49,7 @@ def suppressions_of(document: Document) -> Suppressions:
         for logical_id, resource in (resources.items() if isinstance(resources, dict) else ())
         if isinstance(resource, dict) and _ignored(resource.get("Metadata"))
     }
-    return Suppressions(_ignored(source.get("Metadata")), by_resource, document.text)
+    return Suppressions(_ignored(source.get("Metadata")), by_resource)
 
 
 def matches(finding: Finding, selectors: Sequence[str]) -> bool:
@@ -116,8 +115,9 @@ def _severity(finding: Finding, settings: Settings) -> Finding:
 def apply_policy(
     result: FileResult, suppressions: Suppressions, settings: Settings, rules: Sequence[type[Rule]]
 ) -> FileResult:
-    """``result`` as the user sees it: ``rules`` are the rules selected for the file."""
-    directives = read_directives(suppressions.text)
+    """``result`` as the user sees it: ``rules`` are the rules selected for the file; the
+    suppression comments are read from its lines."""
+    directives = read_directives(result.lines)
     for directive in directives:
         directive.expired = directive.until is not None and directive.until < settings.today
         directive.judged = bool(directive.selectors) and all(

@@ -130,6 +130,10 @@ class RuleContext:
     def globals_related(self, resource: Resource, path: NodePath) -> tuple[Related, ...]:
         return self.template.globals_related(resource, path)
 
+    def parameter_related(self, value: Value) -> tuple[Related, ...]:
+        """Where the parameter whose AllowedValues produced a value's candidates is defined."""
+        return self.template.parameter_related(value)
+
     def resolve(self, node: Any) -> Value:
         """The statically known candidates of a template value."""
         return self.template.resolver.resolve(node)

@@ -137,7 +137,7 @@ def test_numbers_are_finite_or_unknown() -> None:
 
 
 def test_durations_read_as_people_read_them() -> None:
-    from samcheck.analysis.values import duration
+    from samcheck.analysis.units import duration
 
     assert duration(30) == "30 s"
     assert duration(1.5) == "1.5 s"

@@ -188,6 +188,13 @@ class Template:
             found, span = resource_path, resource_span
         return Location(span, found)
 
+    def parameter_related(self, value: Value) -> tuple[Related, ...]:
+        """Where the parameter whose AllowedValues produced a value's candidates is defined."""
+        if value.parameter is None or len(value.candidates) < 2:
+            return ()
+        _, span = self.document.source_map.nearest(("Parameters", value.parameter, "AllowedValues"))
+        return (Related(f"parameter {value.parameter} allows these values here", span),)
+
     def globals_related(self, resource: Resource, path: NodePath) -> tuple[Related, ...]:
         """The Globals entry a SAM resource's property comes from (or is merged with)."""
         origin = resource.origin

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number, milliseconds, seconds
+from samcheck.analysis.units import milliseconds, seconds
+from samcheck.analysis.values import as_number
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.api_gateway._apis import integrations
 

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import outside, parameter_related
+from samcheck.analysis.values import outside
 from samcheck.analysis.wiring import redrive_policy
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
@@ -58,7 +58,7 @@ class SqsAttributeRange(Rule):
                         f"{name} {setting.value.describe(offending)} is outside {low:g}–{high:,.0f} {unit}; "
                         "set a value in that range",
                         resource=queue.source_id,
-                        related=parameter_related(template, setting.value),
+                        related=context.parameter_related(setting.value),
                     )
             policy = redrive_policy(template, queue)
             count = context.resolve(policy.get("maxReceiveCount")) if policy else None

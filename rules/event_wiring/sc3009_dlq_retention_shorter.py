@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number, duration
+from samcheck.analysis.units import duration
+from samcheck.analysis.values import as_number
 from samcheck.analysis.wiring import Target, is_fifo, redrive_policy, target_of
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import outside, parameter_related
+from samcheck.analysis.values import outside
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.lambda_function._managed import maximum
 
@@ -48,5 +48,5 @@ class LambdaTimeoutRange(Rule):
                     f"Timeout {timeout.value.describe(offending, 's')} is outside {low:g}–{high:,.0f} s {kind}; "
                     f"set a Timeout of at most {high:,.0f} s and move longer work to Step Functions or ECS",
                     resource=function.source_id,
-                    related=parameter_related(context.template, timeout.value),
+                    related=context.parameter_related(timeout.value),
                 )

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import outside, parameter_related
+from samcheck.analysis.values import outside
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.lambda_function._managed import maximum
 
@@ -50,5 +50,5 @@ class LambdaMemoryRange(Rule):
                     f"{low:g}–{high:,.0f} MB {kind}; "
                     f"set MemorySize between {low:g} and {high:,.0f}",
                     resource=function.source_id,
-                    related=parameter_related(context.template, memory.value),
+                    related=context.parameter_related(memory.value),
                 )

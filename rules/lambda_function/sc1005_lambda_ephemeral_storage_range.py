@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import outside, parameter_related
+from samcheck.analysis.values import outside
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.lambda_function._managed import maximum
 
@@ -44,5 +44,5 @@ class LambdaEphemeralStorageRange(Rule):
                     f"EphemeralStorage.Size {storage.value.describe(offending, 'MB')} is outside "
                     f"{low:g}–{high:,.0f} MB; set a size in that range",
                     resource=function.source_id,
-                    related=parameter_related(context.template, storage.value),
+                    related=context.parameter_related(storage.value),
                 )

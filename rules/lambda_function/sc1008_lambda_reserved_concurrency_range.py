@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number, parameter_related
+from samcheck.analysis.values import as_number
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -38,7 +38,7 @@ class LambdaReservedConcurrencyRange(Rule):
         available = account - unreserved
         for function in context.of_type("AWS::Lambda::Function"):
             reserved = context.property(function, "ReservedConcurrentExecutions")
-            related = parameter_related(context.template, reserved.value)
+            related = context.parameter_related(reserved.value)
             numbers = [(c, as_number(c)) for c in reserved.candidates]
             over = [c for c, n in numbers if n is not None and (n < 0 or n > available)]
             zero = [c for c, n in numbers if n == 0]

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import outside, parameter_related
+from samcheck.analysis.values import outside
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -50,5 +50,5 @@ class LambdaAsyncConfigRange(Rule):
                         f"{' ' + unit if unit else ''}; "
                         "set a value in that range",
                         resource=config.source_id,
-                        related=parameter_related(context.template, setting.value),
+                        related=context.parameter_related(setting.value),
                     )

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.artifacts import measured_artifact
-from samcheck.analysis.values import megabytes
+from samcheck.analysis.units import megabytes
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.package._sizes import layers_of
 
