@@ -17,6 +17,7 @@ import click
 
 from samcheck import __version__
 from samcheck.app import EXIT_USAGE, FAIL_LEVELS
+from samcheck.reporting import FORMATS
 
 
 class _DefaultToCheck(click.Group):
@@ -49,8 +50,6 @@ def _fail(message: str) -> NoReturn:
 
 def _outputs(formats: tuple[str, ...], output: str | None) -> tuple[tuple[str, str | None], ...]:
     """(format, file or None for standard output) for each --format NAME[=FILE]."""
-    from samcheck.reporting import FORMATS
-
     outputs: list[tuple[str, str | None]] = []
     for value in formats or ("text",):
         name, _, target = value.partition("=")
@@ -86,7 +85,7 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
     "formats",
     multiple=True,
     metavar="FORMAT[=FILE]",
-    help="text, json, sarif, github, vscode or junit; repeatable, each to standard output or to FILE.",
+    help=f"{', '.join(FORMATS)}; repeatable, each to standard output or to FILE.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the (first) report to FILE.")
 @click.option("--region", help="Region the templates are deployed to [default: config, AWS_REGION, us-east-1].")

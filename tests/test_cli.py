@@ -267,3 +267,30 @@ def test_main_survives_a_reader_that_went_away(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(ExitedError) as exited:
         main()
     assert exited.value.args == (1,)
+
+
+def test_a_rule_that_raises_is_sc0000_whatever_select_says(write_template, monkeypatch: pytest.MonkeyPatch) -> None:
+    """samcheck's own failure never passes as "All checks passed": --select does not hide it, the
+    other findings stay, and only --ignore SC0000 silences it."""
+    from samcheck.rules.lambda_function.sc1002_lambda_memory_range import LambdaMemoryRange
+
+    def fail(self: object, context: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(LambdaMemoryRange, "check", fail)
+    path = write_template(
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: a.h\n      Role: r\n      Code: {ZipFile: x}\n      Timeout: 1000\n"
+    )
+    code, out, _ = run("--no-cache", "-j", "1", "--format", "json", "--select", "SC1001,SC1002", str(path))
+    findings = validate_json(out)["findings"]
+    assert code == 1
+    assert [(f["rule"], f["name"], f["line"]) for f in findings] == [
+        ("SC0000", "internal-error", 1),
+        ("SC1001", "lambda-timeout-range", 9),
+    ]
+    assert "internal error in rule SC1002 lambda-memory-range: ZeroDivisionError: boom" in findings[0]["message"]
+    code, out, _ = run(
+        "--no-cache", "-j", "1", "--format", "json", "--select", "SC1002", "--ignore", "SC0000", str(path)
+    )
+    assert (code, validate_json(out)["findings"]) == (0, [])

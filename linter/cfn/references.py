@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from samcheck.findings import NodePath
+if TYPE_CHECKING:  # the translator child imports this module: keep it off findings' dataclasses
+    from samcheck.findings import NodePath
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
