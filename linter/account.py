@@ -83,7 +83,7 @@ def add_account_findings(jobs: Sequence[Job], checked: Sequence[CheckedFile]) ->
     if not extra:
         return list(checked)
     return [
-        replace(file, result=replace(file.result, findings=sorted_findings(file.result.findings + extra[path])))
+        file._replace(result=replace(file.result, findings=sorted_findings(file.result.findings + extra[path])))
         if (path := str(file.result.path)) in extra
         else file
         for file in checked

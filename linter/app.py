@@ -11,10 +11,9 @@ configuration error, a PATH that does not exist, or no template found.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -35,8 +34,7 @@ class UsageError(Exception):
     """The run cannot start as asked: exit code 2."""
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """Everything ``samcheck check`` was asked to do; values left None come from configuration."""
 
     paths: tuple[str, ...] = ()

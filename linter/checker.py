@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from samcheck.analysis.concurrency import Share, deployed_templates, provisioned_shares, reserved_shares
 from samcheck.cache import Cache, Entry, signatures
@@ -30,14 +29,13 @@ if TYPE_CHECKING:
     from samcheck.model.graph import ResourceGraph
 
 
-@dataclass
-class CheckedFile:
+class CheckedFile(NamedTuple):
     """One file after the rules ran: policy-free findings and what the later stages need."""
 
     result: FileResult
-    suppressions: Suppressions = field(default_factory=Suppressions)
+    suppressions: Suppressions
     # --account-scope: this file's (and its nested templates') shares of the account's budgets
-    budgets: dict[str, list[Share]] = field(default_factory=dict)
+    budgets: dict[str, list[Share]]
 
 
 def run_rules(
@@ -79,7 +77,7 @@ def check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
     except Exception as error:
         message = f"samcheck failed on this file: {type(error).__name__}: {error}; please report it"
         ran = tuple(rule.id for rule in rules)
-        return CheckedFile(FileResult(path, [internal_error(str(path), message)], [], ran))
+        return CheckedFile(FileResult(path, [internal_error(str(path), message)], [], ran), Suppressions(), {})
 
 
 def _check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None) -> CheckedFile:
@@ -89,7 +87,7 @@ def _check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cac
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
         findings = run_rules(source, None, checking, limits, settings)
         ran = tuple(rule.id for rule in rules if not rule.needs_template)
-        return CheckedFile(FileResult(path, sorted_findings(findings), [], ran))
+        return CheckedFile(FileResult(path, sorted_findings(findings), [], ran), Suppressions(), {})
     from_template = [rule for rule in checking if not rule.reads_disk]
     from_disk = [rule for rule in checking if rule.reads_disk]
     key = cache.key(path, source, settings, [rule.id for rule in from_template]) if cache else ""

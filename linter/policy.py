@@ -14,8 +14,7 @@ them for the whole file. Comments are described in ``samcheck.directives``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.cfn.document import Document
 from samcheck.cfn.source_map import SourceMap
@@ -27,12 +26,11 @@ from samcheck.registry import selected
 from samcheck.rule import Rule, RuleContext
 
 
-@dataclass(frozen=True)
-class Suppressions:
-    """What a template says about silencing findings, read when it is linted."""
+class Suppressions(NamedTuple):
+    """What a template's Metadata says about silencing findings, read when it is checked."""
 
     file_wide: tuple[str, ...] = ()  # top-level Metadata selectors
-    by_resource: dict[str, tuple[str, ...]] = field(default_factory=dict)  # resource Metadata selectors
+    by_resource: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (logical ID, its Metadata selectors)
 
 
 def _ignored(metadata: Any) -> tuple[str, ...]:
@@ -44,11 +42,11 @@ def _ignored(metadata: Any) -> tuple[str, ...]:
 def suppressions_of(document: Document) -> Suppressions:
     source = document.data or {}
     resources = source.get("Resources")
-    by_resource = {
-        str(logical_id): _ignored(resource.get("Metadata"))
+    by_resource = tuple(
+        (str(logical_id), _ignored(resource.get("Metadata")))
         for logical_id, resource in (resources.items() if isinstance(resources, dict) else ())
         if isinstance(resource, dict) and _ignored(resource.get("Metadata"))
-    }
+    )
     return Suppressions(_ignored(source.get("Metadata")), by_resource)
 
 
@@ -63,9 +61,8 @@ def _is_selected(finding: Finding, settings: Settings) -> bool:
     return not settings.select or finding.rule == INTERNAL_ERROR or matches(finding, settings.select)
 
 
-def _metadata_allows(finding: Finding, suppressions: Suppressions) -> bool:
-    selectors = suppressions.file_wide + suppressions.by_resource.get(finding.resource or "", ())
-    return not matches(finding, selectors)
+def _metadata_allows(finding: Finding, file_wide: tuple[str, ...], by_resource: dict[str, tuple[str, ...]]) -> bool:
+    return not matches(finding, file_wide + by_resource.get(finding.resource or "", ()))
 
 
 def _comments_allow(finding: Finding, directives: list[Directive]) -> bool:
@@ -123,11 +120,12 @@ def apply_policy(
         directive.judged = bool(directive.selectors) and all(
             any(selected(rule_id, "", [selector]) for rule_id in result.rules) for selector in directive.selectors
         )
+    by_resource = dict(suppressions.by_resource)
     kept = [
         finding
         for finding in result.findings
         if _is_selected(finding, settings)
-        and _metadata_allows(finding, suppressions)
+        and _metadata_allows(finding, suppressions.file_wide, by_resource)
         and _comments_allow(finding, directives)
     ]
     kept += _review(result, directives, rules, settings)

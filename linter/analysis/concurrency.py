@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.values import as_number
@@ -65,8 +65,7 @@ def _largest(template: Template, resource: object, path: tuple[str, ...]) -> tup
     return max(numbers), parameter, prop.location.span
 
 
-@dataclass(frozen=True)
-class DeployedTemplate:
+class DeployedTemplate(NamedTuple):
     """A template the linted one deploys into the account: itself, or a local nested template."""
 
     template: Template

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the translator child imports this module: keep it off findings' dataclasses
     from samcheck.findings import NodePath
@@ -20,8 +19,7 @@ if TYPE_CHECKING:  # the translator child imports this module: keep it off findi
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
-@dataclass(frozen=True)
-class SubVariable:
+class SubVariable(NamedTuple):
     """One ``${...}`` in a text."""
 
     start: int  # where ``${`` starts in the text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.findings import FileResult
 
@@ -22,8 +22,7 @@ FORMATS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(NamedTuple):
     color: bool = False  # ANSI colour (the text format on a terminal)
     quiet: bool = False  # findings only, no summary line
 
