@@ -7,7 +7,6 @@ the whole run are added up.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -18,7 +17,7 @@ from samcheck.cache import Cache, Entry, signatures
 from samcheck.cfn.document import Document, parse_document, read_source
 from samcheck.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
-from samcheck.findings import FileResult, Finding, internal_error, sorted_findings
+from samcheck.findings import FileResult, Finding, internal_error, rule_failure, sorted_findings
 from samcheck.limits import Limits
 from samcheck.model.build import assemble, expand_document
 from samcheck.model.template import Template
@@ -60,13 +59,7 @@ def run_rules(
         try:
             findings.extend(rule.check(context))
         except Exception as error:  # one broken rule must not lose the other findings
-            where = traceback.extract_tb(error.__traceback__)[-1]
-            message = (
-                f"internal error in rule {rule.id} {rule.name}: {type(error).__name__}: {error} "
-                f"({Path(where.filename).name}:{where.lineno}); the rule's other findings on this file are lost, "
-                "please report it"
-            )
-            findings.append(internal_error(str(document.path), message))
+            findings.append(rule_failure(rule.id, rule.name, str(document.path), error))
     return findings
 
 

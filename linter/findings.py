@@ -153,3 +153,16 @@ INTERNAL_ERROR = "SC0000"
 
 def internal_error(file: str, message: str) -> Finding:
     return Finding(INTERNAL_ERROR, "internal-error", Severity.ERROR, message, file, Span.point())
+
+
+def rule_failure(rule_id: str, rule_name: str, file: str, error: Exception) -> Finding:
+    """The SC0000 finding for a rule that raised: what and where, so that it can be reported."""
+    import traceback
+
+    where = traceback.extract_tb(error.__traceback__)[-1]
+    message = (
+        f"internal error in rule {rule_id} {rule_name}: {type(error).__name__}: {error} "
+        f"({Path(where.filename).name}:{where.lineno}); the rule's other findings on this file are lost, "
+        "please report it"
+    )
+    return internal_error(file, message)

@@ -20,7 +20,7 @@ from samcheck.cfn.document import Document
 from samcheck.cfn.source_map import SourceMap
 from samcheck.config import Settings
 from samcheck.directives import Directive, read_directives
-from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, sorted_findings
+from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, rule_failure, sorted_findings
 from samcheck.limits import Limits
 from samcheck.registry import selected
 from samcheck.rule import Rule, RuleContext
@@ -50,23 +50,23 @@ def suppressions_of(document: Document) -> Suppressions:
     return Suppressions(_ignored(source.get("Metadata")), by_resource)
 
 
-def matches(finding: Finding, selectors: Sequence[str]) -> bool:
+def _matches(finding: Finding, selectors: Sequence[str]) -> bool:
     return selected(finding.rule, finding.name, list(selectors))
 
 
 def _is_selected(finding: Finding, settings: Settings) -> bool:
-    if matches(finding, settings.ignore):
+    if _matches(finding, settings.ignore):
         return False
     # samcheck's own failure shows unless ignored by name, whatever --select says: never silently green.
-    return not settings.select or finding.rule == INTERNAL_ERROR or matches(finding, settings.select)
+    return not settings.select or finding.rule == INTERNAL_ERROR or _matches(finding, settings.select)
 
 
 def _metadata_allows(finding: Finding, file_wide: tuple[str, ...], by_resource: dict[str, tuple[str, ...]]) -> bool:
-    return not matches(finding, file_wide + by_resource.get(finding.resource or "", ()))
+    return not _matches(finding, file_wide + by_resource.get(finding.resource or "", ()))
 
 
 def _comments_allow(finding: Finding, directives: list[Directive]) -> bool:
-    covering = [d for d in directives if not d.expired and matches(finding, d.selectors) and d.covers(finding)]
+    covering = [d for d in directives if not d.expired and _matches(finding, d.selectors) and d.covers(finding)]
     for directive in covering:
         directive.used += 1
     return not covering
@@ -93,7 +93,10 @@ def _review(
             directives,
             settings,
         )
-        findings.extend(context.rule.check(context))
+        try:
+            findings.extend(context.rule.check(context))
+        except Exception as error:  # a broken review rule must not lose the run
+            findings.append(rule_failure(context.rule.id, context.rule.name, str(result.path), error))
     return findings
 
 

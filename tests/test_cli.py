@@ -294,3 +294,19 @@ def test_a_rule_that_raises_is_sc0000_whatever_select_says(write_template, monke
         "--no-cache", "-j", "1", "--format", "json", "--select", "SC1002", "--ignore", "SC0000", str(path)
     )
     assert (code, validate_json(out)["findings"]) == (0, [])
+
+
+def test_a_suppression_review_rule_that_raises_is_contained(write_template, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules about suppression comments run in the policy stage; their failure is SC0000 there too."""
+    from samcheck.rules.core.sc0008_unused_suppression import UnusedSuppression
+
+    def fail(self: object, context: object) -> None:
+        raise KeyError("review")
+
+    monkeypatch.setattr(UnusedSuppression, "check", fail)
+    path = write_template(BAD_TIMEOUT.replace("Timeout: 1000", "Timeout: 1000  # samcheck: ignore[SC1001]"))
+    code, out, _ = run("--no-cache", "-j", "1", "--format", "json", str(path))
+    findings = validate_json(out)["findings"]
+    assert code == 1
+    assert [f["rule"] for f in findings] == ["SC0000"]
+    assert "internal error in rule SC0008 unused-suppression: KeyError" in findings[0]["message"]
