@@ -2,7 +2,7 @@
 
 The key covers everything a cached result depends on: the file's bytes and path, the versions of
 samcheck, the SAM translator and cfn-lint (its runtime data), every installed rule pack (its
-distribution and version, and the digest of its source when it is installed from a working tree),
+distribution and version, and a digest of its source files, which changes with any edit),
 the region, parameter values, the date runtime rules judge by, limit overrides and the set of
 rules. Findings are kept before any policy (selection, suppression, severity), so what one run
 filters out never goes missing from the next. Rules that read the disk

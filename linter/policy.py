@@ -20,7 +20,7 @@ from samcheck.cfn.document import Document
 from samcheck.cfn.source_map import SourceMap
 from samcheck.config import Settings
 from samcheck.directives import Directive, read_directives
-from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, rule_failure, sorted_findings
+from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, Severity, rule_failure, sorted_findings
 from samcheck.limits import Limits
 from samcheck.registry import selected
 from samcheck.rule import Rule, RuleContext
@@ -80,13 +80,14 @@ def _review(
     if not reviewing:
         return []
     document = Document(result.path, "\n".join(result.lines), None, SourceMap())
+    limits = Limits(dict(settings.limits))
     findings: list[Finding] = []
     for rule_class in reviewing:
         context = RuleContext(
             rule_class(),
             document,
             None,
-            Limits(dict(settings.limits)),
+            limits,
             [],
             _no_graph,
             settings.today,
@@ -104,10 +105,14 @@ def _no_graph() -> Any:
     raise AssertionError("rules that review suppressions have no template")
 
 
-def _severity(finding: Finding, settings: Settings) -> Finding:
-    overrides = {key.upper(): level for key, level in settings.severity} | {
+def _severity_overrides(settings: Settings) -> dict[str, Severity]:
+    """Configured severities by rule id and by slug."""
+    return {key.upper(): level for key, level in settings.severity} | {
         key.lower(): level for key, level in settings.severity
     }
+
+
+def _severity(finding: Finding, overrides: dict[str, Severity]) -> Finding:
     level = overrides.get(finding.rule) or overrides.get(finding.name)
     return finding.with_severity(level) if level else finding
 
@@ -132,4 +137,5 @@ def apply_policy(
         and _comments_allow(finding, directives)
     ]
     kept += _review(result, directives, rules, settings)
-    return FileResult(result.path, sorted_findings([_severity(f, settings) for f in kept]), result.lines, result.rules)
+    overrides = _severity_overrides(settings)
+    return FileResult(result.path, sorted_findings([_severity(f, overrides) for f in kept]), result.lines, result.rules)

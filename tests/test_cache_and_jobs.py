@@ -272,8 +272,8 @@ def _install_pack(site: Path, message: str, version: str, editable: bool) -> Non
 
 @pytest.mark.parametrize("editable", [True, False], ids=["working-tree", "released"])
 def test_changed_rule_packs_invalidate_cached_findings(tmp_path: Path, editable: bool) -> None:
-    """After a rule pack changes, a run with a warm cache reports what the new code finds: a pack
-    installed from a working tree by its source, a released one by its version."""
+    """After a rule pack changes, a run with a warm cache reports what the new code finds, whether
+    it is installed from a working tree (same version, new source) or released (a new version)."""
     import os
     import subprocess
     import sys

@@ -103,7 +103,7 @@ class Template:
     resolver: Resolver
     _locations: dict[tuple[str, NodePath], Location] = field(default_factory=dict)
     # Analyses several rules share (samcheck.analysis), computed once per template.
-    memo: Memo = field(default_factory=lambda: Memo())
+    memo: Memo = field(default_factory=Memo)
 
     @property
     def file(self) -> str:
