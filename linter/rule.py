@@ -21,7 +21,7 @@ from samcheck.directives import Directive
 from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span
 from samcheck.limits import Limits
 from samcheck.model.template import Location, Property, Resource, Template
-from samcheck.sam import SAM_PREFIX, SAM_TRANSFORM, declares_sam
+from samcheck.sam import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES, SAM_TRANSFORM, declares_sam
 from samcheck.sam.translate import TransformError
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SAM_PREFIX",
+    "SAM_TEMPLATE_WIDE_NAMES",
     "SAM_TRANSFORM",
     "Directive",
     "Edit",

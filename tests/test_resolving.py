@@ -13,8 +13,10 @@ TEMPLATE: dict[str, Any] = {
         "Size": {"Type": "Number", "AllowedValues": [128, 20480]},
         "Names": {"Type": "CommaDelimitedList", "Default": "a,b,c"},
         "FromSsm": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/my/param"},
+        "Vpc": {"Type": "String"},
     },
     "Conditions": {
+        "HasVpc": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Vpc"}, ""]}]},
         "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
         "IsEu": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]},
         "Loop": {"Condition": "Loop"},
@@ -34,7 +36,7 @@ def test_parameters_default_override_and_allowed_values() -> None:
     assert value.candidates == (128, 20480) and value.parameter == "Size"
     assert resolver(Size="128").resolve({"Ref": "Size"}).candidates == (128,)
     assert resolver().resolve({"Ref": "Names"}).candidates == (["a", "b", "c"],)
-    assert resolver().resolve({"Ref": "FromSsm"}) == UNKNOWN
+    assert not resolver().resolve({"Ref": "FromSsm"}).known
 
 
 def test_pseudo_parameters_and_partitions() -> None:
@@ -55,7 +57,7 @@ def test_sub_join_select_split_find_in_map() -> None:
     assert r.resolve({"Fn::Join": ["-", ["a", {"Ref": "Timeout"}]]}).single == "a-30"
     assert r.resolve({"Fn::Select": [1, {"Fn::Split": [",", "x,y"]}]}).single == "y"
     assert r.resolve({"Fn::FindInMap": ["Sizes", {"Ref": "AWS::Region"}, "memory"]}).single == 512
-    assert r.resolve({"Fn::FindInMap": ["Sizes", "eu-west-1", "memory"]}) == UNKNOWN
+    assert not r.resolve({"Fn::FindInMap": ["Sizes", "eu-west-1", "memory"]}).known
 
 
 def test_conditions() -> None:
@@ -63,8 +65,42 @@ def test_conditions() -> None:
     assert r.resolve({"Fn::If": ["IsEu", 1, 2]}).candidates == (2,)
     assert r.resolve({"Fn::If": ["IsProd", 900, 1000]}).candidates == (900, 1000)
     assert resolver(Env="prod").resolve({"Fn::If": ["IsProd", 900, 1000]}).candidates == (900,)
-    assert r.resolve({"Fn::If": ["Loop", 1, 2]}) == UNKNOWN
-    assert r.resolve({"Fn::If": ["Missing", 1, 2]}) == UNKNOWN
+    assert not r.resolve({"Fn::If": ["Loop", 1, 2]}).known
+    assert not r.resolve({"Fn::If": ["Missing", 1, 2]}).known
+
+
+def test_a_condition_on_an_unknown_value_takes_both_branches_and_is_named() -> None:
+    value = resolver().resolve({"Fn::If": ["HasVpc", 10, 20]})
+    assert value.candidates == (10, 20) and value.condition == "HasVpc"
+    assert value.describe([10], "s") == "10 s (in one branch of condition HasVpc)"
+    # A known condition takes its one branch and names nothing.
+    assert resolver().resolve({"Fn::If": ["IsEu", 1, 2]}).condition is None
+
+
+def test_paths_are_followed_through_if_objects_and_intrinsics() -> None:
+    r = resolver()
+    properties = {
+        "Config": {
+            "Fn::If": ["HasVpc", {"Cert": "arn:a", "Mode": "x"}, {"Cert": "arn:b"}],
+        },
+        "Mapped": {"Fn::FindInMap": ["Sizes", {"Ref": "AWS::Region"}, "memory"]},
+        "Imported": {"Fn::ImportValue": "shared"},
+    }
+    value, present = r.resolve_path(properties, ("Config", "Cert"))
+    assert present and value.candidates == ("arn:a", "arn:b") and value.condition == "HasVpc"
+    mode, present = r.resolve_path(properties, ("Config", "Mode"))
+    assert present and mode.candidates == ("x", NO_VALUE)  # the false branch leaves it out
+    assert r.resolve_path(properties, ("Absent", "Deeper")) == (UNKNOWN, False)
+    imported, present = r.resolve_path(properties, ("Imported", "Key"))
+    assert present and not imported.known and "ImportValue" in imported.unknown_because
+
+
+def test_unknown_values_say_why() -> None:
+    r = resolver()
+    assert "parameter Vpc has no Default" in r.resolve({"Ref": "Vpc"}).unknown_because
+    assert "SSM" in r.resolve({"Ref": "FromSsm"}).unknown_because
+    assert "another stack" in r.resolve({"Fn::GetAtt": ["Nested", "Outputs.QueueArn"]}).unknown_because
+    assert "deployed" in r.resolve({"Ref": "SomeQueue"}).unknown_because
 
 
 def test_each_condition_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,8 +127,8 @@ def test_each_condition_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(r, "_judge_condition", counting)
     assert r.resolve({"Fn::If": ["C60", 1, 2]}).candidates == (1, 2)
     assert sorted(judged) == sorted(f"C{index}" for index in range(61))
-    assert r.resolve({"Fn::If": ["Cycle", 1, 2]}) == UNKNOWN  # a loop stays unknown, also the second time
-    assert r.resolve({"Fn::If": ["Cycle2", 1, 2]}) == UNKNOWN
+    assert not r.resolve({"Fn::If": ["Cycle", 1, 2]}).known  # a loop stays unknown, also the second time
+    assert not r.resolve({"Fn::If": ["Cycle2", 1, 2]}).known
 
 
 def test_wide_and_or_conditions_are_folded_not_multiplied_out() -> None:
@@ -118,7 +154,7 @@ def test_unknowable_values_are_unknown_never_guessed() -> None:
         {"Fn::Sub": "${Fn.Arn}"},
         {"Fn::GetAZs": ""},
     ):
-        assert r.resolve(node) == UNKNOWN, node
+        assert not r.resolve(node).known, node
 
 
 def test_nested_structures_drop_no_value() -> None:

@@ -24,6 +24,9 @@ _ARN_SERVICES = {
     "s3": "AWS::S3::Bucket",
 }
 _STREAM_TYPES = {"AWS::Kinesis::Stream": "kinesis", "AWS::DynamoDB::Table": "dynamodb"}
+# Resources whose attributes are whatever another template or a custom handler returns: what they
+# point at has an unknown type (a nested stack's output may name a queue, a topic or anything).
+_OPAQUE_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::CloudFormation::CustomResource"})
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ def target_of(template: Template, value: Any) -> Target | None:
     """The single resource or ARN a property names; None when it cannot be known."""
     names = {name for name, _, _ in referenced(value, template.resources)}
     if len(names) == 1:
-        return Target.of(template.resources[names.pop()])
+        resource = template.resources[names.pop()]
+        return None if _opaque(resource) else Target.of(resource)
     if names:
         return None
     arn = template.resolver.resolve(value).single
@@ -65,8 +69,13 @@ def target_of(template: Template, value: Any) -> Target | None:
     return Target(None, arn, kind)
 
 
+def _opaque(resource: Resource) -> bool:
+    return resource.type in _OPAQUE_TYPES or resource.type.startswith("Custom::")
+
+
 def is_fifo(template: Template, target: Target) -> bool | None:
-    """Whether a queue or topic is FIFO: from its properties, or from an ARN ending in .fifo."""
+    """Whether a queue or topic is FIFO: from its properties, or from an ARN ending in .fifo;
+    None when that cannot be known."""
     if target.resource is None:
         return target.arn.endswith(".fifo") if target.arn else None
     flag = (
@@ -74,11 +83,14 @@ def is_fifo(template: Template, target: Target) -> bool | None:
     )
     if flag is None:
         return None
-    value = template.property(target.resource, flag).value
-    if not value.known:
-        name = template.property(target.resource, "QueueName" if target.type == "AWS::SQS::Queue" else "TopicName")
-        return name.value.single.endswith(".fifo") if isinstance(name.value.single, str) else False
-    return any(is_true(candidate) for candidate in value.candidates)
+    setting = template.property(target.resource, flag)
+    if setting.present:
+        value = setting.value
+        return any(is_true(candidate) for candidate in value.candidates) if value.known else None
+    name = template.property(target.resource, "QueueName" if target.type == "AWS::SQS::Queue" else "TopicName")
+    if name.present and not isinstance(name.value.single, str):
+        return None
+    return isinstance(name.value.single, str) and name.value.single.endswith(".fifo")
 
 
 def redrive_policy(template: Template, queue: Resource) -> dict[str, Any] | None:

@@ -1,9 +1,14 @@
 """Evaluate CloudFormation intrinsic functions where their value is statically known.
 
-A value is resolved to its *candidates*: usually one, several when it comes from a
-parameter with ``AllowedValues`` and no override (every allowed value may be deployed,
-so rules judge each). A value that cannot be known (a resource's physical ID, an
-attribute, an import) is unresolved, and rules skip it: samcheck never guesses.
+A value is one of three things:
+
+- **known**: one candidate, with the position of the node it was read from;
+- **one of a known set**: several candidates, each of which may be deployed, so rules judge
+  each: a parameter's ``AllowedValues`` (without an override), both branches of an ``Fn::If``
+  whose condition cannot be decided here, the entries of a mapping;
+- **unknown**: no candidate, and ``unknown_because`` says why (a parameter without a
+  ``Default``, a resource's physical ID or attribute, an ``Fn::ImportValue``, a nested stack's
+  output). Rules never report an error about an unknown value, and never guess its type.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from samcheck.cfn.references import SubVariable, sub_variables, substitute
+
+if TYPE_CHECKING:
+    from samcheck.findings import NodePath
 
 # Beyond this many combinations of multi-valued parameters a value counts as unresolved.
 MAX_CANDIDATES = 64
@@ -34,7 +42,11 @@ NO_VALUE = _NoValue()
 
 
 class UnresolvedError(Exception):
-    """Raised inside the resolver when a value cannot be known statically."""
+    """Raised inside the resolver when a value cannot be known statically; the text says why."""
+
+
+class _InvalidConditionError(UnresolvedError):
+    """A condition that does not exist or refers to itself: no branch can be judged."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,10 @@ class Value:
     candidates: tuple[Any, ...]
     # The parameter whose AllowedValues produced several candidates, for messages.
     parameter: str | None = None
+    # The Fn::If condition whose two branches both count, for messages.
+    condition: str | None = None
+    # Why there is no candidate, e.g. "parameter Memory has no Default"; "" when known.
+    unknown_because: str = ""
 
     @property
     def known(self) -> bool:
@@ -59,6 +75,8 @@ class Value:
         shown = ", ".join(_show(item) for item in offending) + (f" {unit}" if unit else "")
         if self.parameter and len(self.candidates) > 1:
             return f"{shown} (allowed by parameter {self.parameter})"
+        if self.condition and len(self.candidates) > 1:
+            return f"{shown} (in one branch of condition {self.condition})"
         return shown
 
 
@@ -90,6 +108,7 @@ def url_suffix_for(region: str) -> str:
 @dataclass
 class _Context:
     parameters_used: set[str] = field(default_factory=set)
+    conditions_open: list[str] = field(default_factory=list)  # Fn::If conditions taken both ways
 
 
 class Resolver:
@@ -117,14 +136,81 @@ class Resolver:
     # -- public -----------------------------------------------------------------------
 
     def resolve(self, node: Any) -> Value:
-        """All statically known candidates of ``node``; ``UNKNOWN`` when it cannot be known."""
+        """All statically known candidates of ``node``; unknown (no candidate) when it cannot be known."""
         context = _Context()
         try:
             candidates = self._eval(node, context)
-        except (UnresolvedError, RecursionError):
-            return UNKNOWN
+        except UnresolvedError as error:
+            return Value((), unknown_because=str(error))
+        except RecursionError:
+            return Value((), unknown_because="the value is nested too deeply to evaluate")
+        return self._value(candidates, context)
+
+    def resolve_path(self, node: Any, path: NodePath) -> tuple[Value, bool]:
+        """The candidates of the node at ``path`` below ``node``, and whether it is written at all.
+
+        Steps through ``Fn::If`` (every branch that may be deployed) and other intrinsics that
+        return objects or lists (``Fn::FindInMap``, ``Fn::Select``); a branch without the node
+        contributes ``NO_VALUE`` (the default applies there)."""
+        context = _Context()
+        try:
+            leaves = self._walk(node, path, context)
+            candidates: list[Any] = []
+            for leaf in leaves:
+                candidates += [NO_VALUE] if leaf is NO_VALUE else self._eval(leaf, context)
+            candidates = _cap(candidates)
+        except UnresolvedError as error:
+            return Value((), unknown_because=str(error)), True
+        except RecursionError:
+            return Value((), unknown_because="the value is nested too deeply to evaluate"), True
+        if all(leaf is NO_VALUE for leaf in leaves):
+            return UNKNOWN, False
+        return self._value(candidates, context), True
+
+    def _value(self, candidates: list[Any], context: _Context) -> Value:
         multi = [name for name in context.parameters_used if len(self.parameter_values(name)) > 1]
-        return Value(tuple(candidates), multi[0] if multi else None)
+        condition = context.conditions_open[0] if context.conditions_open else None
+        return Value(tuple(candidates), multi[0] if multi else None, condition)
+
+    def _walk(self, node: Any, path: NodePath, context: _Context) -> list[Any]:
+        """The raw nodes at ``path``, one per way the template may be deployed (NO_VALUE: absent)."""
+        nodes = [node]
+        for step in path:
+            following: list[Any] = []
+            for current in nodes:
+                for branch in self._branches(current, context):
+                    if _is_function(branch):  # an object or list an intrinsic returns
+                        following += [_step(value, step) for value in self._eval(branch, context)]
+                    else:
+                        following.append(_step(branch, step))
+            nodes = _cap_nodes(following)
+        leaves: list[Any] = []
+        for current in nodes:
+            leaves += self._branches(current, context)
+        return leaves
+
+    def _branches(self, node: Any, context: _Context) -> list[Any]:
+        """The raw nodes an ``Fn::If`` may stand for (the node itself when it is none)."""
+        if not (isinstance(node, dict) and len(node) == 1 and "Fn::If" in node):
+            return [node]
+        argument = node["Fn::If"]
+        if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
+            raise UnresolvedError("an Fn::If that is not [condition, value if true, value if false]")
+        branches: list[Any] = []
+        for truth in sorted(self._truths(argument[0], context), reverse=True):
+            chosen = argument[1] if truth else argument[2]
+            if chosen == {"Ref": "AWS::NoValue"}:
+                branches.append(NO_VALUE)
+            else:
+                branches += self._branches(chosen, context)
+        return branches
+
+    def _truths(self, condition: str, context: _Context) -> set[bool]:
+        """The truth values an Fn::If condition may take: both when it cannot be decided here."""
+        truths = self.condition(condition)
+        if len(truths) > 1 and condition not in context.conditions_open:
+            context.conditions_open.append(condition)
+        return truths
 
     def parameter_values(self, name: str) -> tuple[Any, ...]:
         """The values a parameter can take: its override, else its AllowedValues, else its Default."""
@@ -152,7 +238,8 @@ class Resolver:
         return isinstance(parameters, dict) and name in parameters
 
     def condition(self, name: str) -> set[bool]:
-        """The truth values a named condition can take; raises UnresolvedError if unknown.
+        """The truth values a named condition can take: both when it depends on a value that cannot
+        be known here; raises UnresolvedError for a condition that is missing or part of a loop.
 
         Each condition is judged once: conditions built from the two before them would otherwise
         be judged a Fibonacci number of times (40 such conditions took over 10 minutes)."""
@@ -160,7 +247,7 @@ class Resolver:
             self._condition_cache[name] = self._judge_condition(name)
         truths = self._condition_cache[name]
         if truths is None:
-            raise UnresolvedError(name)
+            raise _InvalidConditionError(f"condition {name} is missing or refers to itself")
         return truths
 
     def _judge_condition(self, name: str) -> set[bool] | None:
@@ -170,8 +257,10 @@ class Resolver:
         self._condition_stack.add(name)
         try:
             return self._truth(conditions[name], _Context())
-        except (UnresolvedError, RecursionError):
+        except (_InvalidConditionError, RecursionError):
             return None
+        except UnresolvedError:
+            return {True, False}  # it depends on a value known only at deploy time
         finally:
             self._condition_stack.discard(name)
 
@@ -185,7 +274,7 @@ class Resolver:
                 if handler is not None:
                     return _cap(handler(self, argument, context))
                 if key.startswith("Fn::"):
-                    raise UnresolvedError(key)
+                    raise UnresolvedError(_unknown_function(key, argument))
             return _cap(self._eval_mapping(node, context))
         if isinstance(node, list):
             combos = _product(self._eval(item, context) for item in node)
@@ -199,16 +288,16 @@ class Resolver:
 
     def _ref(self, name: Any, context: _Context) -> list[Any]:
         if not isinstance(name, str):
-            raise UnresolvedError("Ref")
+            raise UnresolvedError("a Ref to something other than a name")
         if name in self._pseudo:
             return [self._pseudo[name]]
         if self.is_parameter(name):
             values = self.parameter_values(name)
             if not values:
-                raise UnresolvedError(name)
+                raise UnresolvedError(_unknown_parameter(self._template, name))
             context.parameters_used.add(name)
             return list(values)
-        raise UnresolvedError(name)  # a resource's physical ID is only known once deployed
+        raise UnresolvedError(f"the physical ID of {name} is known only once deployed")
 
     def _sub(self, argument: Any, context: _Context) -> list[Any]:
         if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], dict):
@@ -224,7 +313,7 @@ class Resolver:
             if name in variables:
                 choices[name] = self._eval(variables[name], context)
             elif "." in name:
-                raise UnresolvedError(name)  # ${Resource.Attribute}
+                raise UnresolvedError(f"${{{name}}} is known only once deployed")
             else:
                 choices[name] = self._ref(name, context)
         results = []
@@ -245,11 +334,9 @@ class Resolver:
         return results
 
     def _if(self, argument: Any, context: _Context) -> list[Any]:
-        if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
-            raise UnresolvedError("Fn::If")
         results: list[Any] = []
-        for truth in sorted(self.condition(argument[0]), reverse=True):
-            results.extend(self._eval(argument[1] if truth else argument[2], context))
+        for branch in self._branches({"Fn::If": argument}, context):
+            results.extend([NO_VALUE] if branch is NO_VALUE else self._eval(branch, context))
         return results
 
     def _find_in_map(self, argument: Any, context: _Context) -> list[Any]:
@@ -261,7 +348,7 @@ class Resolver:
             try:
                 results.append(mappings[map_name][top][second])
             except (KeyError, TypeError):
-                raise UnresolvedError("Fn::FindInMap") from None
+                raise UnresolvedError(f"Fn::FindInMap finds no entry {map_name}.{top}.{second}") from None
         return results
 
     def _select(self, argument: Any, context: _Context) -> list[Any]:
@@ -311,6 +398,60 @@ class Resolver:
                     truths = {combine(left, right) for left in truths for right in options}
                 return truths
         raise UnresolvedError("condition")
+
+
+def _unknown_parameter(template: Mapping[str, Any], name: str) -> str:
+    parameters = template.get("Parameters")
+    definition = parameters.get(name) if isinstance(parameters, dict) else None
+    kind = definition.get("Type") if isinstance(definition, dict) else None
+    if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::"):
+        return f"parameter {name} is read from SSM Parameter Store at deploy time"
+    return f"parameter {name} has no Default (pass a value with --parameter-overrides)"
+
+
+def _unknown_function(key: str, argument: Any) -> str:
+    if key == "Fn::GetAtt":
+        target = ".".join(map(str, argument)) if isinstance(argument, list) else str(argument)
+        if ".Outputs." in target:
+            return f"{target} is an output of another stack, known only once deployed"
+        return f"Fn::GetAtt {target} is known only once deployed"
+    if key == "Fn::ImportValue":
+        return "Fn::ImportValue reads another stack's export at deploy time"
+    if key == "Ref":
+        return f"Ref {argument} is known only once deployed"
+    return f"{key} is not evaluated by samcheck"
+
+
+def _function_name(node: Any) -> str | None:
+    """``Ref`` or ``Fn::…`` when ``node`` is an intrinsic function."""
+    if isinstance(node, dict) and len(node) == 1:
+        key = next(iter(node))
+        if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+            return key
+    return None
+
+
+def _is_function(node: Any) -> bool:
+    return _function_name(node) in _FUNCTIONS
+
+
+def _step(node: Any, step: str | int) -> Any:
+    """One step into a node: NO_VALUE when there is nothing there."""
+    function = _function_name(node)
+    if function is not None:  # one the resolver cannot evaluate: what it returns is unknown
+        raise UnresolvedError(_unknown_function(function, node[function]))
+    if isinstance(node, dict) and isinstance(step, str):
+        value = node.get(step)
+        return NO_VALUE if value is None else value
+    if isinstance(node, list) and isinstance(step, int) and -len(node) <= step < len(node):
+        return node[step]
+    return NO_VALUE
+
+
+def _cap_nodes(nodes: list[Any]) -> list[Any]:
+    if len(nodes) > MAX_CANDIDATES:
+        raise UnresolvedError("too many combinations")
+    return nodes
 
 
 def _bound_text(bound: dict[str, Any], variable: SubVariable) -> str:

@@ -13,15 +13,20 @@ if TYPE_CHECKING:
     from samcheck.config import Settings
 
 
-def _parameter_values(resolver: Resolver, template: dict[str, object]) -> dict[str, object]:
-    """One value per parameter for the translator: the override, else the first candidate."""
+def _parameter_values(resolver: Resolver, template: dict[str, object]) -> tuple[dict[str, object], dict[str, str]]:
+    """One value per parameter for the translator (the override, else the first candidate), and
+    the type of each parameter that has no value here."""
     parameters = template.get("Parameters")
     values: dict[str, object] = {}
-    for name in parameters if isinstance(parameters, dict) else {}:
+    unknown: dict[str, str] = {}
+    for name, definition in parameters.items() if isinstance(parameters, dict) else ():
         candidates = resolver.parameter_values(name)
         if candidates:
             values[name] = candidates[0]
-    return values
+        elif isinstance(name, str) and name.isalnum():
+            kind = definition.get("Type") if isinstance(definition, dict) else None
+            unknown[name] = kind if isinstance(kind, str) else "String"
+    return values, unknown
 
 
 def expand_document(document: Document, settings: Settings) -> Expansion | None:
@@ -29,8 +34,8 @@ def expand_document(document: Document, settings: Settings) -> Expansion | None:
     if document.data is None:
         return None
     resolver = Resolver(document.data, dict(settings.parameter_overrides), settings.effective_region)
-    values = _parameter_values(resolver, document.data)
-    return expand(document.data, values, settings.effective_region, document.path.parent)
+    values, unknown = _parameter_values(resolver, document.data)
+    return expand(document.data, values, settings.effective_region, document.path.parent, unknown)
 
 
 def assemble(document: Document, expansion: Expansion | None, settings: Settings) -> Template | None:

@@ -8,7 +8,7 @@ the resource itself with the ``Globals`` key as a related location.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, TypeVar, cast
 
@@ -30,6 +30,24 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
     ("AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"): {(): ("EventInvokeConfig",)},
     ("AWS::Serverless::Function", "AWS::Lambda::Url"): {(): ("FunctionUrlConfig",)},
     ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"): {("Content",): ("ContentUri",)},
+    ("AWS::Serverless::Function", "AWS::CodeDeploy::Application"): {(): ("DeploymentPreference",)},
+    ("AWS::Serverless::Function", "AWS::CodeDeploy::DeploymentGroup"): {(): ("DeploymentPreference",)},
+    ("AWS::Serverless::Api", "AWS::ApiGateway::DomainName"): {
+        (): ("Domain",),
+        ("RegionalCertificateArn",): ("Domain", "CertificateArn"),
+    },
+    ("AWS::Serverless::Api", "AWS::ApiGateway::BasePathMapping"): {(): ("Domain",)},
+    ("AWS::Serverless::Api", "AWS::Route53::RecordSetGroup"): {(): ("Domain", "Route53")},
+    ("AWS::Serverless::Api", "AWS::ApiGateway::UsagePlan"): {(): ("Auth", "UsagePlan")},
+    ("AWS::Serverless::Api", "AWS::ApiGateway::ApiKey"): {(): ("Auth", "UsagePlan")},
+    ("AWS::Serverless::Api", "AWS::ApiGateway::UsagePlanKey"): {(): ("Auth", "UsagePlan")},
+    ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::DomainName"): {
+        (): ("Domain",),
+        ("DomainNameConfigurations", 0, "CertificateArn"): ("Domain", "CertificateArn"),
+        ("DomainNameConfigurations", 0, "EndpointType"): ("Domain", "EndpointConfiguration"),
+    },
+    ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::ApiMapping"): {(): ("Domain",)},
+    ("AWS::Serverless::HttpApi", "AWS::Route53::RecordSetGroup"): {(): ("Domain", "Route53")},
 }
 # The property of a SAM event that becomes the event source mapping's EventSourceArn.
 _EVENT_SOURCE_PROPERTY = {"Kinesis": "Stream", "DynamoDB": "Stream", "SQS": "Queue", "MQ": "Broker"}
@@ -134,18 +152,19 @@ class Template:
         return (resource for resource in self.resources.values() if resource.type in types)
 
     def property(self, resource: Resource, path: NodePath | str, default: Any = None) -> Property:
-        """The resolved value of a property with its location; ``default`` when it is absent."""
+        """The resolved value of a property with its location; ``default`` where it is absent.
+
+        The path is followed through ``Fn::If`` (each branch that may be deployed) and through
+        intrinsics that return objects; a branch that leaves the property out gets ``default``."""
         path = (path,) if isinstance(path, str) else path
-        raw = get_path(resource.properties, path)
         location = self.locate(resource, path)
-        if raw is None:
+        value, present = self.resolver.resolve_path(resource.properties, path)
+        if not present:
             value = Value((default,)) if default is not None else UNKNOWN
             return Property(value, location, present=False)
-        value = self.resolver.resolve(raw)
         if NO_VALUE in value.candidates:
-            # Fn::If with AWS::NoValue: the default applies in that branch.
             rest = tuple(c for c in value.candidates if c is not NO_VALUE)
-            value = Value(rest + ((default,) if default is not None else ()), value.parameter)
+            value = replace(value, candidates=rest + ((default,) if default is not None else ()))
         return Property(value, location, present=True)
 
     # -- positions ------------------------------------------------------------------------
@@ -177,7 +196,7 @@ class Template:
             return Location(span, found)
         full = (*base, *sam_path)
         resource_path: NodePath = ("Resources", origin.resource)
-        if path and source_map.has(full):
+        if sam_path and source_map.has(full):
             return Location(source_map.entry(full) or Span.point(), full)
         _, resource_span = source_map.nearest(resource_path)
         inherited = self.globals_related(resource, path)
@@ -199,9 +218,11 @@ class Template:
         """The Globals entry a SAM resource's property comes from (or is merged with)."""
         origin = resource.origin
         section = _GLOBALS_SECTIONS.get(origin.source_type)
-        if not path or section is None or origin.event is not None:
+        if section is None or origin.event is not None:
             return ()
         sam_path = _sam_path(origin, resource.type, path, self.source)
+        if not sam_path:
+            return ()
         globals_path: NodePath = ("Globals", section, *sam_path)
         span = self.document.source_map.entry(globals_path)
         if span is None:

@@ -12,6 +12,18 @@ from typing import Any
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 SAM_PREFIX = "AWS::Serverless::"
+# How the translator names what it generates for the whole template rather than for one resource
+# (implicit APIs, shared usage plans, the CodeDeploy application, custom domains and their records).
+SAM_TEMPLATE_WIDE_NAMES = (
+    "ServerlessRestApi",
+    "ServerlessHttpApi",
+    "ServerlessDeploymentApplication",
+    "ServerlessUsagePlan",
+    "ServerlessApiKey",
+    "CodeDeployServiceRole",
+    "ApiGatewayDomainName",
+    "RecordSetGroup",
+)
 
 
 def declares_sam(template: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from samcheck.sam import SAM_PREFIX, declares_sam
 from samcheck.sam.prepare import prepare
 from samcheck.sam.provenance import Origin, attribute, origins
+from samcheck.sam.placeholders import placeholders, restore
 from samcheck.sam.translate import TransformError, translate
 
 
@@ -26,8 +27,23 @@ class Expansion:
     inputs: list[str] = field(default_factory=list)  # other files read (local AWS::Include)
 
 
-def expand(template: dict[str, Any], parameter_values: dict[str, Any], region: str, folder: Path) -> Expansion:
-    """The template as CloudFormation will see it, each resource traced to its origin."""
+# Each round drops the resources the translator named; a resource that refers to a dropped one
+# fails in the next round.
+_RETRY_ROUNDS = 3
+
+
+def expand(
+    template: dict[str, Any],
+    parameter_values: dict[str, Any],
+    region: str,
+    folder: Path,
+    unknown_parameters: dict[str, str] | None = None,
+) -> Expansion:
+    """The template as CloudFormation will see it, each resource traced to its origin.
+
+    ``unknown_parameters`` (name -> type) have no value here; they get placeholders only when the
+    translator fails without them, and its errors count only if they persist with them.
+    """
     resources = template.get("Resources")
     if not isinstance(resources, dict) or not declares_sam(template) or not resources:
         return _unexpanded(template)
@@ -36,15 +52,27 @@ def expand(template: dict[str, Any], parameter_values: dict[str, Any], region: s
     local_artifacts = prepare(prepared, folder, inputs)
     errors: list[TransformError] = []
     expanded = translate(prepared, parameter_values, region, errors)
+    if expanded is None and unknown_parameters and not any(error.gave_up for error in errors):
+        stand_ins = placeholders(unknown_parameters)
+        with_stand_ins: list[TransformError] = []
+        expanded = translate(prepared, {**stand_ins, **parameter_values}, region, with_stand_ins)
+        if expanded is not None:
+            expanded = restore(expanded, stand_ins)
+        persisting = {error.message for error in with_stand_ins}
+        errors = [error for error in errors if error.message in persisting] or with_stand_ins
     errors = [attribute(error, template["Resources"]) for error in errors]
-    if expanded is None:
-        # Expand what can be expanded: drop the resources the translator named and retry once.
-        failed = {error.resource for error in errors}
-        if None not in failed:
-            retry = copy.deepcopy(prepared)
-            for logical_id in failed:
-                retry["Resources"].pop(logical_id, None)
-            expanded = translate(retry, parameter_values, region, [])
+    failed = {error.resource for error in errors}
+    retry = prepared
+    for _ in range(_RETRY_ROUNDS):
+        # Expand what can be expanded: drop the resources the translator named and retry.
+        if expanded is not None or None in failed:
+            break
+        retry = copy.deepcopy(retry)
+        for logical_id in failed:
+            retry["Resources"].pop(logical_id, None)
+        found: list[TransformError] = []
+        expanded = translate(retry, parameter_values, region, found)
+        failed = {attribute(error, template["Resources"]).resource for error in found}
     if expanded is None:
         result = _unexpanded(template, sam_skipped=True)
         result.errors = errors

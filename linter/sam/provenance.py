@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from samcheck.sam import SAM_PREFIX
+from samcheck.cfn.references import referenced
+from samcheck.sam import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES
 from samcheck.sam.translate import TransformError
 
 ORIGIN_MARKER = "SamcheckOrigin"
@@ -52,9 +53,12 @@ def _mapping_at(node: Any, key: str) -> dict[str, Any]:
 
 
 def origins(source: dict[str, Any], expanded: dict[str, Any]) -> dict[str, Origin]:
+    """The origin of every resource of the expanded template."""
     source_resources: dict[str, Any] = source["Resources"]
-    origins: dict[str, Origin] = {}
-    for logical_id, resource in expanded["Resources"].items():
+    resources: dict[str, Any] = expanded["Resources"]
+    found: dict[str, Origin] = {}
+    template_wide: list[str] = []
+    for logical_id, resource in resources.items():
         marker = None
         metadata = resource.get("Metadata")
         if isinstance(metadata, dict):
@@ -64,10 +68,51 @@ def origins(source: dict[str, Any], expanded: dict[str, Any]) -> dict[str, Origi
         source_resource = source_resources.get(logical_id)
         unchanged = isinstance(source_resource, dict) and source_resource.get("Type") == resource.get("Type")
         if marker is None and unchanged:
-            origins[logical_id] = Origin(logical_id, str(resource.get("Type")))
-            continue
-        origins[logical_id] = _generated_origin(logical_id, marker, source_resources)
-    return origins
+            found[logical_id] = Origin(logical_id, str(resource.get("Type")))
+        elif marker is None and logical_id.startswith(SAM_TEMPLATE_WIDE_NAMES) and not _implicit_api(logical_id):
+            template_wide.append(logical_id)
+        else:
+            found[logical_id] = _generated_origin(logical_id, marker, source_resources)
+    _attribute_by_references(template_wide, resources, found)
+    for logical_id in template_wide:
+        found.setdefault(logical_id, Origin(logical_id, "", None, True))
+    return {logical_id: found[logical_id] for logical_id in resources}
+
+
+def _attribute_by_references(pending: list[str], resources: dict[str, Any], found: dict[str, Origin]) -> None:
+    """Give what the translator generates for the whole template (a custom domain and its DNS records,
+    a shared usage plan, the CodeDeploy application) the origin of the resource it serves: the one it
+    refers to (a usage plan names its API), else the first that refers to it (a base path mapping
+    names its domain). Chains (record set -> domain -> mapping -> API) settle in a few rounds."""
+    referrers: dict[str, list[str]] = {logical_id: [] for logical_id in pending}
+    for logical_id, resource in resources.items():
+        for name in _references(resource, referrers):
+            referrers[name].append(logical_id)
+    order = {logical_id: index for index, logical_id in enumerate(resources)}
+    while pending:
+        known = dict(found)  # each round reads the previous one's results: the nearest link wins
+        for logical_id in pending:
+            refers_to = sorted(_references(resources[logical_id], known), key=order.__getitem__)
+            served = refers_to or [name for name in referrers[logical_id] if name in known]
+            if served:
+                origin = known[served[0]]
+                found[logical_id] = Origin(origin.resource, origin.source_type, origin.event, True)
+        if len(found) == len(known):
+            return
+        pending[:] = [logical_id for logical_id in pending if logical_id not in found]
+
+
+def _references(resource: Any, names: dict[str, Any]) -> set[str]:
+    named = {name for name, _, _ in referenced(resource, names)}
+    depends_on = resource.get("DependsOn") if isinstance(resource, dict) else None
+    for name in depends_on if isinstance(depends_on, list) else [depends_on]:
+        if isinstance(name, str) and name in names:
+            named.add(name)
+    return named
+
+
+def _implicit_api(logical_id: str) -> bool:
+    return logical_id.startswith(tuple(IMPLICIT_APIS))
 
 
 def _generated_origin(logical_id: str, marker: str | None, sources: dict[str, Any]) -> Origin:

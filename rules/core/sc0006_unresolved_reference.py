@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.rule import SAM_PREFIX, Finding, NodePath, Rule, RuleContext, Severity, sub_variables
+from samcheck.rule import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES, Finding, NodePath, Rule, RuleContext, Severity, sub_variables
 
 PSEUDO_PARAMETERS = frozenset(
     {
@@ -74,7 +74,10 @@ class UnresolvedReference(Rule):
         def known(name: str) -> bool:
             if name in defined or name.split(".", 1)[0] in sam_resources:  # SAM's Fn.Alias, Api.Stage
                 return True
-            return any(name.startswith(logical_id) for logical_id in unexpanded)
+            # ...and so is what SAM names for the whole template (ServerlessRestApi, ...).
+            return bool(unexpanded) and (
+                name.startswith(SAM_TEMPLATE_WIDE_NAMES) or any(name.startswith(logical_id) for logical_id in unexpanded)
+            )
 
         for section in ("Resources", "Outputs", "Globals", "Conditions"):
             for name, kind, path in _references(source.get(section), (section,)):
