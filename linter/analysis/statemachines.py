@@ -2,8 +2,14 @@
 
 SAM ``Definition`` (inline) and ``DefinitionUri`` (a local file, reported in that file),
 ``AWS::StepFunctions::StateMachine`` ``Definition`` and ``DefinitionString`` (JSON text, also inside
-``!Sub``: known ``${}`` values are substituted, and each line of the JSON maps back to its line in
-the template). A definition on S3 is not read.
+``!Sub``: each line of the JSON maps back to its line in the template). A definition on S3 is not
+read.
+
+Substitutions are applied the way the service applies them: ``DefinitionSubstitutions`` replace
+``${name}`` in the text before it is parsed (so ``Seconds: ${Wait}`` in a definition file is a
+number), ``Fn::Sub`` variables in a ``DefinitionString`` likewise. A value that stays unknown (a
+resource's ARN, a parameter without a default) or an intrinsic function in an inline definition is
+*any value*: ``unknown_paths`` lists where, and no rule reports a type there.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.cfn.document import Document, get_path, load_document, parse_document
-from samcheck.cfn.references import SubVariable, substitute
+from samcheck.cfn.document import Document, get_path, parse_document, read_source
+from samcheck.cfn.references import SubVariable, sub_variables, substitute
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 from samcheck.model.template import Resource, Template
@@ -34,6 +40,8 @@ class StateMachine:
     file: str  # the file that holds the definition
     substitutions: dict[str, Any]  # DefinitionSubstitutions, as written
     size: int  # bytes of the definition as JSON, after substitutions
+    # Where the definition holds a value known only at deploy time (a ${} left, an intrinsic).
+    unknown_paths: frozenset[NodePath] = frozenset()
     _source_map: SourceMap = field(repr=False, default_factory=SourceMap)
     _base: NodePath = ()  # where the definition starts in that source map
     _line_offset: int | None = None  # JSON text in the template: template line of the JSON's line 1 - 1
@@ -61,15 +69,30 @@ def _settings(template: Template, resource: Resource, properties: dict[str, Any]
 
 
 def _from_document(
-    resource: Resource, definition: Any, document: Document, base: NodePath, settings: tuple[dict[str, Any], bool]
+    resource: Resource,
+    definition: Any,
+    document: Document,
+    base: NodePath,
+    settings: tuple[dict[str, Any], bool],
+    written: Any = None,
 ) -> StateMachine | None:
-    """A definition that stands as YAML/JSON in a document (the template or a DefinitionUri file)."""
+    """A definition that stands as YAML/JSON in a document (the template or a DefinitionUri file).
+
+    ``written`` is an inline definition before its substitutions: the service substitutes its JSON
+    text, where a whole ``"${Wait}"`` stays a quoted string, so such a value counts as unknown."""
     if not isinstance(definition, dict):
         return None
     substitutions, express = settings
-    size = _size(definition)
     return StateMachine(
-        resource, definition, express, str(document.path), substitutions, size, document.source_map, base
+        resource,
+        definition,
+        express,
+        str(document.path),
+        substitutions,
+        _size(definition),
+        unknown_paths(definition if written is None else written),
+        document.source_map,
+        base,
     )
 
 
@@ -79,12 +102,44 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
     settings = _settings(template, resource, properties)
     if isinstance(properties.get("Definition"), dict):
         base: NodePath = ("Resources", resource.source_id, "Properties", "Definition")
-        return _from_document(resource, properties["Definition"], template.document, base, settings)
+        written = properties["Definition"]
+        definition = _substituted(template, written, settings[0])
+        return _from_document(resource, definition, template.document, base, settings, written)
     local = template.expansion.local_artifacts.get(resource.source_id)
     if local is not None:
-        document = load_document(template.document.path.parent / local)
+        path = template.document.path.parent / local
+        raw = read_source(path)
+        if isinstance(raw, Document):
+            return None  # missing or unreadable: SC7005 and friends say so
+        text = raw.decode("utf-8", errors="replace")
+        value_of = partial(_substitution, template, settings[0], definition_substitutions=True)
+        document = parse_document(path, substitute(text, value_of).encode())
         return _from_document(resource, document.data, document, (), settings)
     return None
+
+
+def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -> Any:
+    """An inline definition with its known DefinitionSubstitutions applied to every text in it."""
+    if isinstance(node, dict):
+        return {key: _substituted(template, value, substitutions) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_substituted(template, item, substitutions) for item in node]
+    if isinstance(node, str) and "${" in node:
+        return substitute(node, partial(_substitution, template, substitutions, definition_substitutions=True))
+    return node
+
+
+def unknown_paths(definition: Any, path: NodePath = ()) -> frozenset[NodePath]:
+    """The paths of values known only at deploy time: a ``${}`` left in a text, an intrinsic."""
+    if isinstance(definition, dict):
+        if len(definition) == 1 and (next(iter(definition)) == "Ref" or str(next(iter(definition))).startswith("Fn::")):
+            return frozenset({path})
+        return frozenset().union(*(unknown_paths(value, (*path, key)) for key, value in definition.items()))
+    if isinstance(definition, list):
+        return frozenset().union(*(unknown_paths(item, (*path, index)) for index, item in enumerate(definition)))
+    if isinstance(definition, str) and any(not v.literal for v in sub_variables(definition)):
+        return frozenset({path})
+    return frozenset()
 
 
 def _cloudformation(template: Template, resource: Resource) -> StateMachine | None:
@@ -93,7 +148,9 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
     substitutions, express = settings
     base: NodePath = ("Resources", resource.source_id, "Properties")
     if isinstance(properties.get("Definition"), dict):
-        return _from_document(resource, properties["Definition"], template.document, (*base, "Definition"), settings)
+        written = properties["Definition"]
+        definition = _substituted(template, written, substitutions)
+        return _from_document(resource, definition, template.document, (*base, "Definition"), settings, written)
     raw = properties.get("DefinitionString")
     text, variables = raw, {}
     if isinstance(raw, dict) and "Fn::Sub" in raw:
@@ -101,9 +158,18 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
         text, variables = (sub[0], sub[1]) if isinstance(sub, list) and len(sub) == 2 else (sub, {})
     elif isinstance(raw, dict):
         text = template.resolver.resolve(raw).single  # Fn::Join and friends, when known
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not isinstance(variables, dict):
         return None
+    if isinstance(raw, dict) and "Fn::Sub" in raw:
+        # ${Fn} and ${Fn.Arn} name template resources: kept as references, for what a Task invokes.
+        for variable in sub_variables(text):
+            if not variable.literal:
+                variables = {variable.name: {"Fn::Sub": "${" + variable.name + "}"}, **variables}
+    # CloudFormation's Fn::Sub first, then the service's DefinitionSubstitutions, both on the text.
     substituted = substitute(text, partial(_substitution, template, variables))
+    if substitutions:
+        value_of = partial(_substitution, template, substitutions, definition_substitutions=True)
+        substituted = substitute(substituted, value_of)
     try:
         definition = json.loads(substituted)
     except ValueError:
@@ -124,8 +190,9 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
         definition,
         express,
         template.file,
-        substitutions or variables,
+        {**variables, **substitutions},
         len(substituted.encode()),
+        unknown_paths(definition),
         SourceMap(),
         (),
         offset,
@@ -134,15 +201,22 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
     )
 
 
-def _substitution(template: Template, variables: dict[str, Any], variable: SubVariable) -> str | None:
-    """A variable's value where statically known (None: it stays as written)."""
+def _substitution(
+    template: Template, variables: dict[str, Any], variable: SubVariable, *, definition_substitutions: bool = False
+) -> str | None:
+    """A variable's value where statically known (None: it stays as written).
+
+    ``Fn::Sub`` also reads parameters and pseudo parameters by name; DefinitionSubstitutions only
+    its own keys."""
     if variable.name in variables:
         value = template.resolver.resolve(variables[variable.name]).single
-    elif variable.attribute is None:
+    elif variable.attribute is None and not definition_substitutions:
         value = template.resolver.resolve({"Ref": variable.name}).single
     else:
         value = None
-    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, (str, int, float)) else None
 
 
 def _size(definition: dict[str, Any]) -> int:

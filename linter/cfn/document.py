@@ -25,6 +25,13 @@ MAX_NODES = 1_000_000
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 _SHORT_FORMS = {"Ref": "Ref", "Condition": "Condition"}
+# The short forms CloudFormation knows; any other tag is for a pre-processor (Rain's !Rain::Module…).
+_CLOUDFORMATION_TAGS = frozenset(
+    {
+        "Ref", "Condition", "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
+        "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "Length", "ToJsonString",
+    }
+)  # fmt: skip
 _YAML_TAG = "tag:yaml.org,2002:"
 
 
@@ -32,7 +39,7 @@ _YAML_TAG = "tag:yaml.org,2002:"
 class LoadProblem:
     """Something wrong with the file itself, turned into a finding by an SC000x rule."""
 
-    kind: str  # "parse-error" | "duplicate-key"
+    kind: str  # "parse-error" | "duplicate-key" | "unknown-tag"
     message: str
     span: Span
     related: tuple[tuple[str, Span], ...] = ()
@@ -50,6 +57,12 @@ class Document:
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    @property
+    def preprocessor_tags(self) -> list[LoadProblem]:
+        """Tags CloudFormation does not know: the file is the input of a pre-processor (Rain…),
+        whose output, not this file, is what gets deployed."""
+        return [problem for problem in self.problems if problem.kind == "unknown-tag"]
 
 
 def get_path(data: Any, path: NodePath) -> Any:
@@ -145,6 +158,8 @@ class _Builder:
         return result
 
     def _short_form(self, function: str, node: Any, path: NodePath) -> dict[str, Any]:
+        if function not in _CLOUDFORMATION_TAGS:
+            self.problems.append(LoadProblem("unknown-tag", f"!{function}", _span(node), (), path))
         name = _SHORT_FORMS.get(function, f"Fn::{function}")
         inner: NodePath = (*path, name)
         value = self._plain(node, "", inner)

@@ -11,6 +11,7 @@ from samcheck.rules.core.sc0006_unresolved_reference import UnresolvedReference
 from samcheck.rules.core.sc0007_template_quotas import TemplateQuotas
 from samcheck.rules.core.sc0008_unused_suppression import UnusedSuppression
 from samcheck.rules.core.sc0009_expired_suppression import ExpiredSuppression
+from samcheck.rules.core.sc0010_preprocessor_template import PreprocessorTemplate
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -23,4 +24,5 @@ RULES: list[type[Rule]] = [
     TemplateQuotas,
     UnusedSuppression,
     ExpiredSuppression,
+    PreprocessorTemplate,
 ]

@@ -50,7 +50,11 @@ class SamTransformError(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         source_map = context.document.source_map
+        # Resources a pre-processor rewrites (SC0010): the translator's view of them is not what deploys.
+        tagged = {problem.path[:2] for problem in context.document.preprocessor_tags}
         for error in context.transform_errors:
+            if tagged and (error.resource is None or ("Resources", error.resource) in tagged):
+                continue
             path: NodePath = ("Transform",)
             if error.resource is not None:
                 path = ("Resources", error.resource)

@@ -59,6 +59,8 @@ class UnresolvedReference(Rule):
         transform = source.get("Transform")
         if "AWS::LanguageExtensions" in (transform if isinstance(transform, list) else [transform]):
             return  # Fn::ForEach introduces names that only exist inside its loop
+        if context.document.preprocessor_tags:
+            return  # a pre-processor (Rain modules) defines names this file does not show (SC0010)
         resources = template.source_resources
         parameters = _mapping(source.get("Parameters"))
         sam_resources = {

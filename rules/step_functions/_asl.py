@@ -10,16 +10,16 @@ INVOKE = "arn:aws:states:::lambda:invoke"
 
 
 def invoked_function(template: Template, machine: StateMachine, state: State) -> Resource | None:
+    """The function of this template a Task invokes: named by an ARN, a function name, a
+    ``${}`` substitution or an intrinsic (``!GetAtt Fn.Arn`` in an inline definition)."""
     if state.body.get("Type") != "Task":
         return None
     resource = state.body.get("Resource")
-    if not isinstance(resource, str):
-        return None
-    if resource.startswith(INVOKE):
+    if isinstance(resource, str) and resource.startswith(INVOKE):
         reference = get_path(state.body, ("Parameters", "FunctionName")) or get_path(
             state.body, ("Arguments", "FunctionName")
         )
-    elif ":lambda:" in resource or single_variable(resource):
+    elif isinstance(resource, dict) or (isinstance(resource, str) and (":lambda:" in resource or "${" in resource)):
         reference = resource
     else:
         return None
@@ -27,14 +27,24 @@ def invoked_function(template: Template, machine: StateMachine, state: State) ->
 
 
 def _function(template: Template, machine: StateMachine, reference: Any) -> Resource | None:
+    if isinstance(reference, dict):  # an intrinsic in an inline definition
+        return _lambda(template, reference)
     if not isinstance(reference, str):
         return None
     variable = single_variable(reference)
     if variable and variable.name in machine.substitutions:
-        target = target_of(template, machine.substitutions[variable.name])
-        return target.resource if target and target.resource and target.type == "AWS::Lambda::Function" else None
+        return _lambda(template, machine.substitutions[variable.name])
     name = reference.split(":")[6] if reference.startswith("arn:") and len(reference.split(":")) > 6 else reference
     for function in template.of_type("AWS::Lambda::Function"):
         if template.property(function, "FunctionName").value.single == name:
             return function
     return None
+
+
+def _lambda(template: Template, value: Any) -> Resource | None:
+    target = target_of(template, value)
+    if target is None or target.resource is None:
+        return None
+    if target.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        target = target_of(template, target.resource.properties.get("FunctionName"))
+    return target.resource if target and target.resource and target.type == "AWS::Lambda::Function" else None

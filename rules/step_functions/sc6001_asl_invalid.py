@@ -8,6 +8,15 @@ from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
 _TERMINAL = ("Choice", "Succeed", "Fail")
 
 
+def _about_unknown(error: Any, machine: StateMachine) -> bool:
+    """Whether a schema error (or one of the alternatives it sums up) is about a value known only
+    at deploy time: that value may be anything, so it is never a type error."""
+    path = tuple(error.absolute_path)
+    if any(path[: len(unknown)] == unknown for unknown in machine.unknown_paths):
+        return True
+    return any(_about_unknown(cause, machine) for cause in error.context or ())
+
+
 @cache
 def _validator() -> Any:
     import jsonschema
@@ -21,7 +30,8 @@ class AslInvalid(Rule):
     catcher's ``Next`` naming no state of its scope; a state that is neither ``End`` nor has ``Next``
     (Choice, Succeed and Fail excepted); both ``End`` and ``Next``. States no path from ``StartAt``
     reaches are a warning. Parallel branches and Map processors are checked as machines of their
-    own.
+    own. A value known only at deploy time (a ``${}`` substitution samcheck cannot resolve, an
+    intrinsic function) may be anything, so it is never reported as the wrong type.
 
     **Anti-pattern**
 
@@ -64,7 +74,8 @@ class AslInvalid(Rule):
     def _schema(self, context: RuleContext, machine: StateMachine) -> Iterator[Finding]:
         import jsonschema
 
-        error = jsonschema.exceptions.best_match(_validator().iter_errors(machine.definition))
+        errors = [e for e in _validator().iter_errors(machine.definition) if not _about_unknown(e, machine)]
+        error = jsonschema.exceptions.best_match(errors)
         if error is not None:
             where = ".".join(str(p) for p in error.absolute_path) or "the definition"
             yield self._report(

@@ -11,8 +11,11 @@ _TIMEOUT_FIELDS = ("TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "
 class AslTaskTimeoutVsLambda(Rule):
     """A task that invokes a function of this template with a ``TimeoutSeconds`` shorter than the
     function's ``Timeout`` fails the state while the function runs on (and its retries start a second
-    copy). A ``.waitForTaskToken`` task with neither ``TimeoutSeconds`` nor ``HeartbeatSeconds`` waits
-    for a token that may never come, up to a year.
+    copy). A ``.waitForTaskToken`` task with neither ``TimeoutSeconds`` nor ``HeartbeatSeconds`` (or
+    their ``…Path`` forms) waits for a token that may never come, up to a year; a top-level
+    ``TimeoutSeconds`` on the machine bounds the wait, so it is not reported then. Functions are
+    found however the task names them: ``!GetAtt Fn.Arn`` in an inline definition, ``${Fn.Arn}`` in
+    an ``Fn::Sub`` definition, a ``DefinitionSubstitutions`` entry, a function name or ARN.
 
     **Anti-pattern**
 
@@ -42,11 +45,12 @@ class AslTaskTimeoutVsLambda(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for machine in state_machines(template):
+            bounded = "TimeoutSeconds" in machine.definition  # the whole execution times out
             for state in walk_states(machine.definition):
                 body = state.body
                 resource = body.get("Resource")
                 callback = isinstance(resource, str) and resource.endswith(".waitForTaskToken")
-                if callback and not any(key in body for key in _TIMEOUT_FIELDS):
+                if callback and not bounded and not any(key in body for key in _TIMEOUT_FIELDS):
                     yield context.report(
                         machine.span(state.path),
                         f"{state.name} waits for a task token with no TimeoutSeconds or HeartbeatSeconds, so it "
