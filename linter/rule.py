@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from samcheck.cfn.document import Document, get_path
 from samcheck.cfn.references import SubVariable, referenced, single_variable, sub_variables, substitute
-from samcheck.cfn.resolver import Value
+from samcheck.cfn.resolver import Branches, Value
 from samcheck.config import Settings
 from samcheck.directives import Directive
 from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span
@@ -31,6 +31,7 @@ __all__ = [
     "SAM_PREFIX",
     "SAM_TEMPLATE_WIDE_NAMES",
     "SAM_TRANSFORM",
+    "Branches",
     "Directive",
     "Edit",
     "Finding",
@@ -123,6 +124,11 @@ class RuleContext:
     def property(self, resource: Resource, path: NodePath | str, default: Any = None) -> Property:
         """A resolved property with where a user edits it; ``default`` when it is absent."""
         return self.template.property(resource, path, default)
+
+    def branches(self, resource: Resource, path: NodePath | str) -> Branches:
+        """A property as written (intrinsics kept, for ``analysis.wiring.target_of``), once per
+        ``Fn::If`` branch that may be deployed; no node where it is absent or cannot be followed."""
+        return self.template.branches(resource, path)
 
     def locate(self, resource: Resource, path: NodePath = ()) -> Location:
         """Where a user edits a resource's property (the SAM property, Events entry or Globals key)."""

@@ -13,6 +13,8 @@ from typing import Any
 
 from samcheck.analysis.values import is_true
 from samcheck.cfn.references import referenced
+from samcheck.cfn.resolver import Branches
+from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
 
 # ARN service names and the resource type they stand for.
@@ -46,6 +48,18 @@ class Target:
         if self.resource is not None:
             return self.resource.source_id
         return (self.arn or "?").rsplit(":", 1)[-1]
+
+
+def targets_of(template: Template, branches: Branches) -> list[tuple[Target, NodePath]]:
+    """What a property may point at, one target per ``Fn::If`` branch whose target is known, with
+    where that branch writes it."""
+    targets: dict[tuple[str | None, str | None], tuple[Target, NodePath]] = {}
+    for node, path in zip(branches.nodes, branches.paths, strict=True):
+        target = target_of(template, node)
+        if target is not None:
+            key = (target.resource.logical_id if target.resource else None, target.arn)
+            targets.setdefault(key, (target, path))
+    return list(targets.values())
 
 
 def target_of(template: Template, value: Any) -> Target | None:

@@ -18,7 +18,7 @@ import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from samcheck.cfn.references import SubVariable, sub_variables, substitute
 
@@ -81,6 +81,19 @@ class Value:
 
 
 UNKNOWN = Value(())
+
+
+class Branches(NamedTuple):
+    """The nodes a property may be written as, one per deployable ``Fn::If`` branch."""
+
+    nodes: tuple[Any, ...]
+    paths: tuple[NodePath, ...]  # where each node is written, below the node the walk started at
+    condition: str | None  # the Fn::If condition whose branches both count
+
+    @property
+    def qualifier(self) -> str:
+        """For messages: " (in one branch of condition X)" when a condition splits the property."""
+        return f" (in one branch of condition {self.condition})" if self.condition and len(self.nodes) > 1 else ""
 
 
 def _show(item: Any) -> str:
@@ -154,7 +167,7 @@ class Resolver:
         contributes ``NO_VALUE`` (the default applies there)."""
         context = _Context()
         try:
-            leaves = self._walk(node, path, context)
+            leaves = [leaf for leaf, _ in self._walk(node, path, context)]
             candidates: list[Any] = []
             for leaf in leaves:
                 candidates += [NO_VALUE] if leaf is NO_VALUE else self._eval(leaf, context)
@@ -167,42 +180,60 @@ class Resolver:
             return UNKNOWN, False
         return self._value(candidates, context), True
 
+    def branches(self, node: Any, path: NodePath) -> Branches:
+        """The nodes, as written, at ``path`` below ``node``: one for each ``Fn::If`` branch that may
+        be deployed and writes it (none when the path cannot be followed), each with where it is
+        written (``Fn::If`` steps included)."""
+        context = _Context()
+        try:
+            leaves = self._walk(node, path, context)
+        except (UnresolvedError, RecursionError):
+            return Branches((), (), None)
+        written = [(leaf, where) for leaf, where in leaves if leaf is not NO_VALUE]
+        return Branches(
+            tuple(leaf for leaf, _ in written),
+            tuple(where for _, where in written),
+            context.conditions_open[0] if context.conditions_open else None,
+        )
+
     def _value(self, candidates: list[Any], context: _Context) -> Value:
         multi = [name for name in context.parameters_used if len(self.parameter_values(name)) > 1]
         condition = context.conditions_open[0] if context.conditions_open else None
         return Value(tuple(candidates), multi[0] if multi else None, condition)
 
-    def _walk(self, node: Any, path: NodePath, context: _Context) -> list[Any]:
-        """The raw nodes at ``path``, one per way the template may be deployed (NO_VALUE: absent)."""
-        nodes = [node]
+    def _walk(self, node: Any, path: NodePath, context: _Context) -> list[tuple[Any, NodePath]]:
+        """The raw nodes at ``path`` with where each is written, one per way the template may be
+        deployed (NO_VALUE: absent there)."""
+        nodes: list[tuple[Any, NodePath]] = [(node, ())]
         for step in path:
-            following: list[Any] = []
-            for current in nodes:
-                for branch in self._branches(current, context):
-                    if _is_function(branch):  # an object or list an intrinsic returns
-                        following += [_step(value, step) for value in self._eval(branch, context)]
+            following: list[tuple[Any, NodePath]] = []
+            for current, where in nodes:
+                for branch, branch_path in self._branches(current, where, context):
+                    if _is_function(branch):  # an object or list an intrinsic returns: positions end here
+                        following += [(_step(value, step), branch_path) for value in self._eval(branch, context)]
                     else:
-                        following.append(_step(branch, step))
+                        following.append((_step(branch, step), (*branch_path, step)))
             nodes = _cap_nodes(following)
-        leaves: list[Any] = []
-        for current in nodes:
-            leaves += self._branches(current, context)
+        leaves: list[tuple[Any, NodePath]] = []
+        for current, where in nodes:
+            leaves += self._branches(current, where, context)
         return leaves
 
-    def _branches(self, node: Any, context: _Context) -> list[Any]:
-        """The raw nodes an ``Fn::If`` may stand for (the node itself when it is none)."""
+    def _branches(self, node: Any, where: NodePath, context: _Context) -> list[tuple[Any, NodePath]]:
+        """The raw nodes an ``Fn::If`` may stand for, with their paths (the node itself when it is none)."""
         if not (isinstance(node, dict) and len(node) == 1 and "Fn::If" in node):
-            return [node]
+            return [(node, where)]
         argument = node["Fn::If"]
         if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
             raise UnresolvedError("an Fn::If that is not [condition, value if true, value if false]")
-        branches: list[Any] = []
+        branches: list[tuple[Any, NodePath]] = []
         for truth in sorted(self._truths(argument[0], context), reverse=True):
-            chosen = argument[1] if truth else argument[2]
+            index = 1 if truth else 2
+            chosen = argument[index]
             if chosen == {"Ref": "AWS::NoValue"}:
-                branches.append(NO_VALUE)
+                branches.append((NO_VALUE, where))
             else:
-                branches += self._branches(chosen, context)
+                branches += self._branches(chosen, (*where, "Fn::If", index), context)
         return branches
 
     def _truths(self, condition: str, context: _Context) -> set[bool]:
@@ -335,7 +366,7 @@ class Resolver:
 
     def _if(self, argument: Any, context: _Context) -> list[Any]:
         results: list[Any] = []
-        for branch in self._branches({"Fn::If": argument}, context):
+        for branch, _ in self._branches({"Fn::If": argument}, (), context):
             results.extend([NO_VALUE] if branch is NO_VALUE else self._eval(branch, context))
         return results
 
@@ -426,7 +457,7 @@ def _function_name(node: Any) -> str | None:
     """``Ref`` or ``Fn::…`` when ``node`` is an intrinsic function."""
     if isinstance(node, dict) and len(node) == 1:
         key = next(iter(node))
-        if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
             return key
     return None
 
@@ -448,7 +479,7 @@ def _step(node: Any, step: str | int) -> Any:
     return NO_VALUE
 
 
-def _cap_nodes(nodes: list[Any]) -> list[Any]:
+def _cap_nodes(nodes: list[tuple[Any, NodePath]]) -> list[tuple[Any, NodePath]]:
     if len(nodes) > MAX_CANDIDATES:
         raise UnresolvedError("too many combinations")
     return nodes

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any, TypeVar, cast
 
 from samcheck.cfn.document import Document, get_path
-from samcheck.cfn.resolver import NO_VALUE, UNKNOWN, Resolver, Value
+from samcheck.cfn.resolver import NO_VALUE, UNKNOWN, Branches, Resolver, Value
 from samcheck.findings import NodePath, Related, Span
 from samcheck.sam import SAM_PREFIX
 from samcheck.sam.expand import Expansion
@@ -166,6 +166,10 @@ class Template:
             rest = tuple(c for c in value.candidates if c is not NO_VALUE)
             value = replace(value, candidates=rest + ((default,) if default is not None else ()))
         return Property(value, location, present=True)
+
+    def branches(self, resource: Resource, path: NodePath | str) -> Branches:
+        """A property as written (intrinsics kept), once per ``Fn::If`` branch that may be deployed."""
+        return self.resolver.branches(resource.properties, (path,) if isinstance(path, str) else path)
 
     # -- positions ------------------------------------------------------------------------
 

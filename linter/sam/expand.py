@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.sam import SAM_PREFIX, declares_sam
+from samcheck.sam.placeholders import placeholders, restore
 from samcheck.sam.prepare import prepare
 from samcheck.sam.provenance import Origin, attribute, origins
-from samcheck.sam.placeholders import placeholders, restore
 from samcheck.sam.translate import TransformError, translate
 
 

@@ -56,9 +56,7 @@ _NAMING_KEYS = frozenset({"Ref", "Fn::GetAtt", "DependsOn"})
 
 def _restore(node: Any, numbers: dict[int, str], texts: set[str]) -> Any:
     if isinstance(node, dict):
-        return {
-            key: value if key in _NAMING_KEYS else _restore(value, numbers, texts) for key, value in node.items()
-        }
+        return {key: value if key in _NAMING_KEYS else _restore(value, numbers, texts) for key, value in node.items()}
     if isinstance(node, list):
         return [_restore(item, numbers, texts) for item in node]
     if isinstance(node, int) and not isinstance(node, bool) and node in numbers:

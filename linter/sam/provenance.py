@@ -36,7 +36,7 @@ def attribute(error: TransformError, sources: dict[str, Any]) -> TransformError:
     the first of the resource's properties that the message names.
     """
     if error.resource is None:
-        return error
+        return _named_property(error, sources)
     origin = _generated_origin(error.resource, error.resource if error.resource in sources else None, sources)
     event = error.event or origin.event
     property_path = error.property_path
@@ -45,6 +45,27 @@ def attribute(error: TransformError, sources: dict[str, Any]) -> TransformError:
         named = [name for name in properties if re.search(rf"\b{re.escape(name)}\b", error.message)]
         property_path = (named[0],) if named else ()
     return TransformError(error.message, origin.resource, event, property_path)
+
+
+def _named_property(error: TransformError, sources: dict[str, Any]) -> TransformError:
+    """An error the translator gives for the whole template ("SourceVpcWhitelist must be a list of
+    strings"): the first resource whose properties hold the key it names (the longest such key)."""
+    best: tuple[int, str, tuple[str, ...]] | None = None
+    for logical_id, resource in sources.items():
+        stack: list[tuple[Any, tuple[str, ...]]] = [(_mapping_at(resource, "Properties"), ())]
+        while stack:
+            node, path = stack.pop()
+            for key, value in node.items() if isinstance(node, dict) else ():
+                if not isinstance(key, str) or key.startswith("Fn::"):
+                    continue
+                named = len(key) >= 6 and re.search(rf"\b{re.escape(key)}\b", error.message)
+                if named and (best is None or len(key) > best[0]):
+                    best = (len(key), logical_id, (*path, key))
+                if len(path) < 6:
+                    stack.append((value, (*path, key)))
+    if best is None:
+        return error
+    return TransformError(error.message, best[1], None, best[2], error.gave_up)
 
 
 def _mapping_at(node: Any, key: str) -> dict[str, Any]:

@@ -1,7 +1,16 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.rule import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES, Finding, NodePath, Rule, RuleContext, Severity, sub_variables
+from samcheck.rule import (
+    SAM_PREFIX,
+    SAM_TEMPLATE_WIDE_NAMES,
+    Finding,
+    NodePath,
+    Rule,
+    RuleContext,
+    Severity,
+    sub_variables,
+)
 
 PSEUDO_PARAMETERS = frozenset(
     {
@@ -78,7 +87,8 @@ class UnresolvedReference(Rule):
                 return True
             # ...and so is what SAM names for the whole template (ServerlessRestApi, ...).
             return bool(unexpanded) and (
-                name.startswith(SAM_TEMPLATE_WIDE_NAMES) or any(name.startswith(logical_id) for logical_id in unexpanded)
+                name.startswith(SAM_TEMPLATE_WIDE_NAMES)
+                or any(name.startswith(logical_id) for logical_id in unexpanded)
             )
 
         for section in ("Resources", "Outputs", "Globals", "Conditions"):

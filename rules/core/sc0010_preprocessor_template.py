@@ -40,10 +40,13 @@ class PreprocessorTemplate(Rule):
         if not tags:
             return
         names = sorted({tag.message for tag in tags})
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        shown = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        if len(names) > 3:
+            shown = f"{', '.join(names[:3])} and {len(names) - 3} more"
+        uses = f"{len(tags)} use{'s' if len(tags) != 1 else ''}"
         yield context.report(
             tags[0].span,
-            f"{shown} {'is a tag' if len(names) == 1 else 'are tags'} CloudFormation does not know: this file is "
-            f"the input of a pre-processor (used {len(tags)} time{'s' if len(tags) != 1 else ''}), so names it "
-            "generates are not reported; lint the processed template for a complete check",
+            f"{shown} ({uses}) {'is a tag' if len(names) == 1 else 'are tags'} CloudFormation does not know: this "
+            "file is the input of a pre-processor such as Rain, so names it generates are not reported; lint its "
+            "output (rain pkg) for a complete check",
         )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samcheck.analysis.wiring import target_of
-from samcheck.rule import Location, Resource, Template, get_path, referenced
+from samcheck.rule import Branches, Location, NodePath, Resource, Template, get_path, referenced
 
 EDGE_REGION = "us-east-1"
 
@@ -14,6 +14,16 @@ EDGE_REGION = "us-east-1"
 class Certificate:
     region: str | None  # None when unknown
     resource: Resource | None  # the AWS::CertificateManager::Certificate of this template
+
+
+def misplaced_certificate(template: Template, branches: Branches, region: str) -> tuple[Certificate, NodePath] | None:
+    """The first certificate a property may name (in any Fn::If branch) that is not in ``region``,
+    with where it is written; None when every known one is there or none is known."""
+    for node, path in zip(branches.nodes, branches.paths, strict=True):
+        cert = certificate(template, node)
+        if cert is not None and cert.region not in (None, region):
+            return cert, path
+    return None
 
 
 def certificate(template: Template, value: Any) -> Certificate | None:

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from samcheck.analysis.apis import endpoint_types
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.edge._edge import EDGE_REGION, certificate
+from samcheck.rules.edge._edge import EDGE_REGION, misplaced_certificate
 
 
 class EdgeDomainCertificateRegion(Rule):
@@ -43,16 +43,19 @@ class EdgeDomainCertificateRegion(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for domain in context.of_type("AWS::ApiGateway::DomainName"):
-            if "EDGE" not in endpoint_types(template, domain) or "CertificateArn" not in domain.properties:
+            if "EDGE" not in endpoint_types(template, domain):
                 continue
-            cert = certificate(template, domain.properties.get("CertificateArn"))
-            if cert is None or cert.region in (None, EDGE_REGION):
+            branches = context.branches(domain, "CertificateArn")
+            misplaced = misplaced_certificate(template, branches, EDGE_REGION)
+            if misplaced is None:
                 continue
+            cert, written = misplaced
             related = [Related("certificate defined here", context.locate(cert.resource).span)] if cert.resource else []
             where = f"created by this stack in {cert.region}" if cert.resource else f"in {cert.region}"
             yield context.report(
-                context.locate(domain, ("CertificateArn",)),
-                f"edge-optimized domain needs its ACM certificate in us-east-1, but this one is {where}; "
+                context.locate(domain, written),
+                f"edge-optimized domain needs its ACM certificate in us-east-1, but this one is {where}"
+                f"{branches.qualifier}; "
                 + (
                     "create the certificate in a us-east-1 stack and pass its ARN, or make the domain REGIONAL"
                     if cert.resource

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity, get_path
-from samcheck.rules.edge._edge import certificate
+from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity
+from samcheck.rules.edge._edge import misplaced_certificate
 
 
 class RegionalDomainCertificateRegion(Rule):
@@ -39,17 +39,17 @@ class RegionalDomainCertificateRegion(Rule):
             (domain, ("RegionalCertificateArn",)) for domain in context.of_type("AWS::ApiGateway::DomainName")
         ]
         for domain in context.of_type("AWS::ApiGatewayV2::DomainName"):
-            configurations = domain.properties.get("DomainNameConfigurations")
-            for index, _ in enumerate(configurations if isinstance(configurations, list) else []):
-                places.append((domain, ("DomainNameConfigurations", index, "CertificateArn")))
+            longest = max((len(c) for c in context.branches(domain, "DomainNameConfigurations").nodes), default=0)
+            places += [(domain, ("DomainNameConfigurations", index, "CertificateArn")) for index in range(longest)]
         for domain, path in places:
-            value = context.property(domain, path)
-            cert = certificate(template, get_path(domain.properties, path))
-            if not value.present or cert is None or cert.region in (None, region):
+            branches = context.branches(domain, path)
+            misplaced = misplaced_certificate(template, branches, region)
+            if misplaced is None:
                 continue
+            cert, where = misplaced
             yield context.report(
-                value.location,
+                context.locate(domain, where),
                 f"regional domain needs an ACM certificate in {region} (the stack's region), but this one is in "
-                f"{cert.region}; use a certificate from {region}",
+                f"{cert.region}{branches.qualifier}; use a certificate from {region}",
                 resource=domain.source_id,
             )

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, get_path
-from samcheck.rules.edge._edge import EDGE_REGION, certificate
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.rules.edge._edge import EDGE_REGION, misplaced_certificate
 
 
 class CloudfrontCertificateRegion(Rule):
@@ -37,14 +37,17 @@ class CloudfrontCertificateRegion(Rule):
         template = context.template
         path = ("DistributionConfig", "ViewerCertificate", "AcmCertificateArn")
         for distribution in context.of_type("AWS::CloudFront::Distribution"):
-            cert = certificate(template, get_path(distribution.properties, path))
-            if cert is None or cert.region in (None, EDGE_REGION):
+            branches = context.branches(distribution, path)
+            misplaced = misplaced_certificate(template, branches, EDGE_REGION)
+            if misplaced is None:
                 continue
+            cert, where = misplaced
             related = [Related("certificate defined here", context.locate(cert.resource).span)] if cert.resource else []
             yield context.report(
-                context.locate(distribution, path),
+                context.locate(distribution, where),
                 f"CloudFront needs its ACM certificate in us-east-1, but this one is in {cert.region}"
                 + (" (created by this stack)" if cert.resource else "")
+                + branches.qualifier
                 + "; use a us-east-1 certificate",
                 resource=distribution.source_id,
                 related=related,

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import is_fifo, target_of
-from samcheck.rule import SAM_PREFIX, Finding, Related, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.wiring import Target, is_fifo, targets_of
+from samcheck.rule import SAM_PREFIX, Finding, Location, Related, Resource, Rule, RuleContext, Severity, get_path
 
 _SAM_TYPES = {"SQS": "AWS::SQS::Queue", "SNS": "AWS::SNS::Topic"}
 
@@ -44,49 +44,55 @@ class LambdaDlqType(Rule):
     tags = ("lambda", "wiring")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        template = context.template
         for function in context.of_type("AWS::Lambda::Function"):
-            target = target_of(template, get_path(function.properties, ("DeadLetterConfig", "TargetArn")))
-            if target is None or target.type is None:
-                continue
-            location = context.locate(function, ("DeadLetterConfig",))
-            related = (
-                [Related(f"{target.name} defined here", context.locate(target.resource).span)]
-                if target.resource
-                else []
+            branches = context.branches(function, ("DeadLetterConfig", "TargetArn"))
+            for target, written in targets_of(context.template, branches):
+                if target.type is not None:
+                    # In an Fn::If, the branch; else the whole setting (its Type is judged too).
+                    where = written if branches.qualifier else ("DeadLetterConfig",)
+                    yield from self._judge(
+                        context, function, target, context.locate(function, where), branches.qualifier
+                    )
+
+    def _judge(
+        self, context: RuleContext, function: Resource, target: Target, location: Location, qualifier: str
+    ) -> Iterator[Finding]:
+        template = context.template
+        related = (
+            [Related(f"{target.name} defined here", context.locate(target.resource).span)] if target.resource else []
+        )
+        if target.type not in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
+            yield context.report(
+                location,
+                f"dead-letter target {target.name}{qualifier} is a {target.type}; a function's dead-letter target "
+                "must be a standard SQS queue or SNS topic",
+                resource=function.source_id,
+                related=related,
             )
-            if target.type not in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
+            return
+        if is_fifo(template, target):
+            yield context.report(
+                location,
+                f"dead-letter target {target.name}{qualifier} is FIFO; Lambda can only send failed events to a "
+                "standard queue or topic, use one",
+                resource=function.source_id,
+                related=related,
+            )
+        if function.origin.source_type.startswith(SAM_PREFIX):
+            declared = context.resolve(
+                get_path(
+                    template.source,
+                    ("Resources", function.source_id, "Properties", "DeadLetterQueue", "Type"),
+                )
+                or get_path(template.source, ("Globals", "Function", "DeadLetterQueue", "Type"))
+            ).single
+            if declared in _SAM_TYPES and _SAM_TYPES[declared] != target.type:
+                actual = "SQS" if target.type == "AWS::SQS::Queue" else "SNS"
                 yield context.report(
                     location,
-                    f"dead-letter target {target.name} is a {target.type}; a function's dead-letter target must "
-                    "be a standard SQS queue or SNS topic",
+                    f"DeadLetterQueue.Type is {declared} but {target.name}{qualifier} is an {actual} "
+                    f"{'queue' if actual == 'SQS' else 'topic'}, so SAM grants the wrong permission; "
+                    f"set Type: {actual}",
                     resource=function.source_id,
                     related=related,
                 )
-                continue
-            if is_fifo(template, target):
-                yield context.report(
-                    location,
-                    f"dead-letter target {target.name} is FIFO; Lambda can only send failed events to a standard "
-                    "queue or topic, use one",
-                    resource=function.source_id,
-                    related=related,
-                )
-            if function.origin.source_type.startswith(SAM_PREFIX):
-                declared = context.resolve(
-                    get_path(
-                        template.source,
-                        ("Resources", function.source_id, "Properties", "DeadLetterQueue", "Type"),
-                    )
-                    or get_path(template.source, ("Globals", "Function", "DeadLetterQueue", "Type"))
-                ).single
-                if declared in _SAM_TYPES and _SAM_TYPES[declared] != target.type:
-                    actual = "SQS" if target.type == "AWS::SQS::Queue" else "SNS"
-                    yield context.report(
-                        location,
-                        f"DeadLetterQueue.Type is {declared} but {target.name} is an {actual} "
-                        f"{'queue' if actual == 'SQS' else 'topic'}, so SAM grants the wrong permission; "
-                        f"set Type: {actual}",
-                        resource=function.source_id,
-                        related=related,
-                    )

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import Target, event_source, is_fifo, target_of
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.wiring import Target, event_source, is_fifo, targets_of
+from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
 
 _ASYNC = {
     "AWS::SQS::Queue": "SQS queue",
@@ -53,15 +53,15 @@ class DestinationType(Rule):
         for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
             for outcome in ("OnSuccess", "OnFailure"):
                 path = ("DestinationConfig", outcome, "Destination")
-                target = target_of(template, get_path(config.properties, path))
-                if target is None or target.type is None:
-                    continue
+                branches = context.branches(config, path)
                 allowed = {k: v for k, v in _ASYNC.items() if outcome == "OnFailure" or k != "AWS::S3::Bucket"}
-                yield from self._judge(context, config, path, outcome, target, allowed)
+                for target, written in targets_of(template, branches):
+                    if target.type is not None:
+                        yield from self._judge(context, config, written, outcome, target, allowed, branches.qualifier)
         for mapping in context.of_type("AWS::Lambda::EventSourceMapping"):
             path = ("DestinationConfig", "OnFailure", "Destination")
-            raw = get_path(mapping.properties, path)
-            if raw is None:
+            branches = context.branches(mapping, path)
+            if not branches.nodes:
                 continue
             wiring = event_source(template, mapping)
             if wiring.kind == "sqs":
@@ -72,18 +72,21 @@ class DestinationType(Rule):
                     resource=mapping.source_id,
                 )
                 continue
-            target = target_of(template, raw)
-            if target is not None and target.type is not None:
-                yield from self._judge(context, mapping, path, "OnFailure", target, _MAPPING_FAILURE)
+            for target, written in targets_of(template, branches):
+                if target.type is not None:
+                    yield from self._judge(
+                        context, mapping, written, "OnFailure", target, _MAPPING_FAILURE, branches.qualifier
+                    )
 
     def _judge(
         self,
         context: RuleContext,
         holder: Resource,
-        path: tuple[str, ...],
+        path: NodePath,
         outcome: str,
         target: Target,
         allowed: dict[str, str],
+        qualifier: str,
     ) -> Iterator[Finding]:
         template = context.template
         location = context.locate(holder, path)
@@ -94,15 +97,15 @@ class DestinationType(Rule):
             kinds = ", ".join(allowed.values())
             yield context.report(
                 location,
-                f"{outcome} destination {target.name} is a {target.type}; it must be one of: {kinds}",
+                f"{outcome} destination {target.name}{qualifier} is a {target.type}; it must be one of: {kinds}",
                 resource=holder.source_id,
                 related=related,
             )
         elif target.type in ("AWS::SQS::Queue", "AWS::SNS::Topic") and is_fifo(template, target):
             yield context.report(
                 location,
-                f"{outcome} destination {target.name} is FIFO: it deploys, but Lambda never delivers to FIFO "
-                "queues or topics; use a standard one",
+                f"{outcome} destination {target.name}{qualifier} is FIFO: it deploys, but Lambda never delivers "
+                "to FIFO queues or topics; use a standard one",
                 resource=holder.source_id,
                 related=related,
                 severity=Severity.WARNING,
