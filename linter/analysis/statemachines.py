@@ -23,7 +23,7 @@ from typing import Any
 
 from samcheck.analysis import per_template
 from samcheck.cfn.document import Document, get_path, parse_document, read_source
-from samcheck.cfn.references import SubVariable, sub_variables, substitute
+from samcheck.cfn.references import SubVariable, single_variable, sub_variables, substitute
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 from samcheck.model.template import Resource, Template
@@ -74,12 +74,10 @@ def _from_document(
     document: Document,
     base: NodePath,
     settings: tuple[dict[str, Any], bool],
-    written: Any = None,
+    uncertain: frozenset[NodePath] = frozenset(),
 ) -> StateMachine | None:
-    """A definition that stands as YAML/JSON in a document (the template or a DefinitionUri file).
-
-    ``written`` is an inline definition before its substitutions: the service substitutes its JSON
-    text, where a whole ``"${Wait}"`` stays a quoted string, so such a value counts as unknown."""
+    """A definition that stands as YAML/JSON in a document (the template or a DefinitionUri file);
+    ``uncertain`` are more paths whose value counts as unknown."""
     if not isinstance(definition, dict):
         return None
     substitutions, express = settings
@@ -90,7 +88,7 @@ def _from_document(
         str(document.path),
         substitutions,
         _size(definition),
-        unknown_paths(definition if written is None else written),
+        unknown_paths(definition) | uncertain,
         document.source_map,
         base,
     )
@@ -102,9 +100,9 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
     settings = _settings(template, resource, properties)
     if isinstance(properties.get("Definition"), dict):
         base: NodePath = ("Resources", resource.source_id, "Properties", "Definition")
-        written = properties["Definition"]
-        definition = _substituted(template, written, settings[0])
-        return _from_document(resource, definition, template.document, base, settings, written)
+        definition = _substituted(template, properties["Definition"], settings[0])
+        uncertain = _retyped(properties["Definition"], settings[0])
+        return _from_document(resource, definition, template.document, base, settings, uncertain)
     local = template.expansion.local_artifacts.get(resource.source_id)
     if local is not None:
         path = template.document.path.parent / local
@@ -129,6 +127,20 @@ def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -
     return node
 
 
+def _retyped(node: Any, substitutions: dict[str, Any], path: NodePath = ()) -> frozenset[NodePath]:
+    """Where an inline definition's text is one whole ``${name}`` of a substitution that may not be
+    text: the service substitutes the JSON text, where ``"${Wait}"`` stays a quoted string, and
+    whether the value is then read as a number is not samcheck's to guess."""
+    if isinstance(node, dict):
+        return frozenset().union(*(_retyped(value, substitutions, (*path, key)) for key, value in node.items()))
+    if isinstance(node, list):
+        return frozenset().union(*(_retyped(item, substitutions, (*path, i)) for i, item in enumerate(node)))
+    variable = single_variable(node) if isinstance(node, str) else None
+    if variable is not None and not isinstance(substitutions.get(variable.name), str):
+        return frozenset({path})
+    return frozenset()
+
+
 def unknown_paths(definition: Any, path: NodePath = ()) -> frozenset[NodePath]:
     """The paths of values known only at deploy time: a ``${}`` left in a text, an intrinsic."""
     if isinstance(definition, dict):
@@ -148,9 +160,9 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
     substitutions, express = settings
     base: NodePath = ("Resources", resource.source_id, "Properties")
     if isinstance(properties.get("Definition"), dict):
-        written = properties["Definition"]
-        definition = _substituted(template, written, substitutions)
-        return _from_document(resource, definition, template.document, (*base, "Definition"), settings, written)
+        definition = _substituted(template, properties["Definition"], substitutions)
+        uncertain = _retyped(properties["Definition"], substitutions)
+        return _from_document(resource, definition, template.document, (*base, "Definition"), settings, uncertain)
     raw = properties.get("DefinitionString")
     text, variables = raw, {}
     if isinstance(raw, dict) and "Fn::Sub" in raw:

@@ -8,11 +8,19 @@ from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
 _TERMINAL = ("Choice", "Succeed", "Fail")
 
 
+def _is_unknown(machine: StateMachine, path: tuple[str | int, ...]) -> bool:
+    return any(path[: len(unknown)] == unknown for unknown in machine.unknown_paths)
+
+
+def _steps(field: str) -> tuple[str | int, ...]:
+    """ "Choices.0.Next" as a path."""
+    return tuple(int(step) if step.isdigit() else step for step in field.split("."))
+
+
 def _about_unknown(error: Any, machine: StateMachine) -> bool:
     """Whether a schema error (or one of the alternatives it sums up) is about a value known only
     at deploy time: that value may be anything, so it is never a type error."""
-    path = tuple(error.absolute_path)
-    if any(path[: len(unknown)] == unknown for unknown in machine.unknown_paths):
+    if _is_unknown(machine, tuple(error.absolute_path)):
         return True
     return any(_about_unknown(cause, machine) for cause in error.context or ())
 
@@ -89,6 +97,13 @@ class AslInvalid(Rule):
             return
         names = set(states)
         start = get_path(definition, (*scope, "StartAt"))
+        # A state name known only at deploy time may name any state: neither it nor what it
+        # leaves unreached is judged.
+        unknown = any(
+            path[: len(scope)] == scope and path[-1:] in (("Next",), ("Default",)) for path in machine.unknown_paths
+        )
+        if _is_unknown(machine, (*scope, "StartAt")):
+            start, unknown = None, True
         if isinstance(start, str) and start not in names:
             yield self._report(
                 context, machine, (*scope, "StartAt"), f"StartAt names {start!r}, which is not a state here"
@@ -107,7 +122,7 @@ class AslInvalid(Rule):
                 if isinstance(catcher, dict):
                     targets.append((f"Catch.{index}.Next", catcher.get("Next")))
             for field, target in targets:
-                if target is None:
+                if target is None or _is_unknown(machine, (*path, *_steps(field))):
                     continue
                 if isinstance(target, str) and target in names:
                     edges[name].add(target)
@@ -115,7 +130,7 @@ class AslInvalid(Rule):
                     yield self._report(
                         context,
                         machine,
-                        (*path, *field.split(".")),
+                        (*path, *_steps(field)),
                         f"{name}: {field} names {target!r}, which is not a state here; name an existing state",
                     )
             if body.get("End") is True and "Next" in body:
@@ -134,7 +149,7 @@ class AslInvalid(Rule):
                 continue
             reachable.add(current)
             frontier.extend(edges[current])
-        for name in sorted(names - reachable):
+        for name in sorted(names - reachable) if not unknown else ():
             if isinstance(start, str) and start in names:
                 yield self._report(
                     context,

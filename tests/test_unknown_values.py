@@ -1,0 +1,126 @@
+"""Unknown stays unknown: a value samcheck cannot know never produces an error.
+
+Property: take a rule fixture, replace one literal that a rule may read (anything below a
+resource's ``Properties``) with a value known only at deploy time — a parameter without a
+``Default``, an ``Fn::ImportValue``, a nested stack's output — and lint again: no error appears
+that the original did not have.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from samcheck.cfn.document import load_document
+from samcheck.findings import Severity
+from tests.conftest import FIXTURES, lint
+from tests.test_rule_fixtures import fixture_files, read_expectation
+
+NodePath = tuple[str | int, ...]
+UNKNOWNS: dict[str, Any] = {
+    "parameter": {"Ref": "SamcheckUnknownParameter"},
+    "import": {"Fn::ImportValue": "samcheck-unknown-export"},
+    "nested output": {"Fn::GetAtt": ["SamcheckUnknownStack", "Outputs.Value"]},
+}
+# Values SAM and CloudFormation require to be written out, which no template can leave to deploy
+# time: replacing them makes a template that fails for everyone, not a false error.
+LITERAL_ONLY = {"Type", "Condition", "DependsOn"}
+# The SAM translator is the judge of what it accepts, and it runs with the values CloudFormation would
+# give it (placeholders for parameters): an SC0003 that persists is what a deploy would say too.
+TRANSLATOR = "SC0003"
+# Templates small enough to lint a few hundred times within the suite's time.
+MAX_RESOURCES = 30
+
+
+def _templates() -> list[tuple[str, dict[str, Any]]]:
+    """Fixtures that need no files beside them, as data."""
+    found = []
+    for path in fixture_files():
+        expectation = read_expectation(path)
+        if expectation.files or expectation.faults or expectation.settings.parameter_overrides:
+            continue
+        data = load_document(path).data
+        resources = data.get("Resources") if isinstance(data, dict) else None
+        if isinstance(data, dict) and isinstance(resources, dict) and len(resources) <= MAX_RESOURCES:
+            found.append((str(path.relative_to(FIXTURES)), data))
+    return found
+
+
+TEMPLATES = _templates()
+
+
+def _literals(template: dict[str, Any]) -> list[NodePath]:
+    """Paths of the scalars below every resource's Properties (intrinsic function names excluded)."""
+    paths: list[NodePath] = []
+
+    def walk(node: Any, path: NodePath) -> None:
+        if isinstance(node, dict):
+            if len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::")):
+                return  # already a function: its value is whatever it is
+            for key, value in node.items():
+                if key not in LITERAL_ONLY:
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, (*path, index))
+        elif isinstance(node, (str, int, float)) and not isinstance(node, bool):
+            paths.append(path)
+
+    for logical_id, resource in template["Resources"].items():
+        if isinstance(resource, dict) and isinstance(resource.get("Properties"), dict):
+            walk(resource["Properties"], ("Resources", logical_id, "Properties"))
+    return paths
+
+
+def _replaced(template: dict[str, Any], path: NodePath, kind: str) -> dict[str, Any]:
+    mutated = copy.deepcopy(template)
+    node: Any = mutated
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = copy.deepcopy(UNKNOWNS[kind])
+    mutated.setdefault("Parameters", {})
+    if isinstance(mutated["Parameters"], dict):
+        mutated["Parameters"]["SamcheckUnknownParameter"] = {"Type": "String"}
+    mutated["Resources"]["SamcheckUnknownStack"] = {
+        "Type": "AWS::CloudFormation::Stack",
+        "Properties": {"TemplateURL": "https://s3.amazonaws.com/bucket/nested.yaml"},
+    }
+    return mutated
+
+
+def _errors(template: dict[str, Any], folder: Path) -> set[tuple[str, str | None]]:
+    path = folder / "template.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    result = lint(path)
+    return {(f.rule, f.resource) for f in result.findings if f.severity is Severity.ERROR and f.rule != TRANSLATOR}
+
+
+@st.composite
+def replacements(draw: st.DrawFn) -> tuple[str, dict[str, Any], NodePath, str]:
+    name, template = draw(st.sampled_from([t for t in TEMPLATES if _literals(t[1])]))
+    path = draw(st.sampled_from(_literals(template)))
+    kind = draw(st.sampled_from(sorted(UNKNOWNS)))
+    return name, template, path, kind
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=replacements())
+def test_an_unknown_value_never_creates_an_error(
+    case: tuple[str, dict[str, Any], NodePath, str], tmp_path: Path
+) -> None:
+    name, template, path, kind = case
+    before = _errors(template, tmp_path)
+    after = _errors(_replaced(template, path, kind), tmp_path)
+    created = after - before
+    assert not created, f"{name}: {'.'.join(map(str, path))} as {kind} created {sorted(created, key=str)}"
+
+
+def test_the_property_sees_many_fixtures() -> None:
+    assert len(TEMPLATES) > 150
