@@ -194,8 +194,19 @@ def explain(rule: str) -> None:
         "",
         _indent(doc.best_practice or ""),
         f"AWS documentation: {found.url}",
+        "",
+        _UNKNOWN_VALUES,
     ]
     click.echo("\n".join(parts))
+
+
+# What every rule does with a value it cannot know, said once for all of them.
+_UNKNOWN_VALUES = (
+    "Values known only at deploy time (a parameter without a Default, an Fn::ImportValue, a nested\n"
+    "stack's output, an attribute) never produce an error here, and their type is never guessed;\n"
+    "every value a parameter allows and both branches of an Fn::If are judged. Pass values with\n"
+    "--parameter-overrides to have them checked."
+)
 
 
 def _indent(code: str) -> str:

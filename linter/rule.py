@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from samcheck.cfn.document import Document, get_path
+from samcheck.cfn.document import LOGICAL_ID_SECTIONS, Document, get_path
 from samcheck.cfn.references import SubVariable, referenced, single_variable, sub_variables, substitute
 from samcheck.cfn.resolver import Branches, Value
 from samcheck.config import Settings
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from samcheck.model.graph import ResourceGraph
 
 __all__ = [
+    "LOGICAL_ID_SECTIONS",
     "SAM_PREFIX",
     "SAM_TEMPLATE_WIDE_NAMES",
     "SAM_TRANSFORM",
@@ -147,6 +148,19 @@ class RuleContext:
 
     def limit(self, name: str) -> float:
         return self.limits[name]
+
+    def report_unknown(
+        self, where: Location | Span, subject: str, value: Value, unchecked: str, *, resource: str | None = None
+    ) -> Finding:
+        """An info that a value is known only at deploy time, so a check was not made: a rule whose
+        documentation says so reports this instead of guessing (never an error)."""
+        because = value.unknown_because or "it is known only at deploy time"
+        return self.report(
+            where,
+            f"{subject} is not known before deploying ({because}), so {unchecked} is not checked",
+            resource=resource,
+            severity=Severity.INFO,
+        )
 
     def report(
         self,

@@ -77,7 +77,7 @@ def test_broken_template_is_a_finding_and_others_are_still_checked(write_templat
 def test_json_output_matches_schema_and_positions(write_template) -> None:
     _, out, _ = run("--format", "json", str(EXAMPLE))
     document = validate_json(out)
-    by_rule = {f["rule"]: f for f in document["findings"]}
+    by_rule = {f["rule"]: f for f in document["findings"] if f["severity"] != "info"}
     memory = by_rule["SC1002"]
     assert (memory["line"], memory["column"], memory["resource"]) == (42, 3, "ReportFunction")
     assert memory["related"][0]["line"] == 23 and "Globals.Function.MemorySize" in memory["related"][0]["message"]
@@ -88,7 +88,11 @@ def test_json_output_matches_schema_and_positions(write_template) -> None:
     wiring = by_rule["SC3001"]
     assert (wiring["line"], wiring["resource"]) == (36, "OrderConsumer")  # the Events entry
     assert {r["line"] for r in wiring["related"]} == {29, 31}  # the queue and the function
-    assert document["summary"] == {"files": 1, "errors": 4, "warnings": 2, "info": 0}
+    assert document["summary"] == {"files": 1, "errors": 4, "warnings": 2, "info": 1}
+    # A value known only at deploy time: an info that says which, never an error.
+    (unknown,) = [f for f in document["findings"] if f["severity"] == "info"]
+    assert (unknown["rule"], unknown["line"], unknown["resource"]) == ("SC3001", 67, "RefundConsumer")
+    assert "RefundsQueue is not known before deploying (Fn::ImportValue" in unknown["message"]
 
 
 def test_output_file_and_quiet_text(tmp_path: Path) -> None:
@@ -199,6 +203,9 @@ def test_rules_explain_limits_and_graph(write_template) -> None:
     assert code == 0 and {"SC0001", "SC1001"} <= {rule["id"] for rule in rules}
     code, out, _ = run("explain", "lambda-timeout-range")
     assert code == 0 and "Anti-pattern" in out and "Timeout: 1200" in out and "docs.aws.amazon.com" in out
+    assert "never produce an error" in out  # how unknown values are treated, for every rule
+    code, out, _ = run("explain", "SC3001")
+    assert "known only at deploy time" in out and "an info says which value" in out
     assert run("explain", "SC9999")[0] == 2
     code, out, _ = run("limits")
     assert "lambda-timeout-max = 900 seconds" in out
@@ -244,7 +251,7 @@ def test_profilers_still_get_their_results(tmp_path: Path) -> None:
     profile = tmp_path / "samcheck.prof"
     command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "samcheck", "--no-cache", str(EXAMPLE)]
     result = subprocess.run(command, capture_output=True, text=True)  # cProfile itself exits 0
-    assert "Found 6 problems" in result.stdout, result.stderr
+    assert "Found 7 problems" in result.stdout, result.stderr
     assert profile.stat().st_size > 0
 
 

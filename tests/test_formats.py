@@ -132,7 +132,7 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
     code, out = lint(
         "--format", f"sarif={sarif}", "--format", "text", "--format", f"junit={junit}", "--no-color", str(EXAMPLE)
     )
-    assert code == 1 and "Found 6 problems" in out
+    assert code == 1 and "Found 7 problems" in out
     jsonschema.Draft4Validator(load_json("sarif-schema-2.1.0.json")).validate(json.loads(sarif.read_text()))
     ElementTree.fromstring(junit.read_text())
     assert lint("--format", "yaml", str(EXAMPLE))[0] == 2

@@ -17,9 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samcheck.app import lint_file
 from samcheck.cfn.document import load_document
+from samcheck.config import Settings
 from samcheck.findings import Severity
-from tests.conftest import FIXTURES, lint
+from samcheck.registry import all_rules
+from tests.conftest import FIXTURES
 from tests.test_rule_fixtures import fixture_files, read_expectation
 
 NodePath = tuple[str | int, ...]
@@ -38,8 +41,8 @@ TRANSLATOR = "SC0003"
 MAX_RESOURCES = 30
 
 
-def _templates() -> list[tuple[str, dict[str, Any]]]:
-    """Fixtures that need no files beside them, as data."""
+def _templates() -> list[tuple[str, dict[str, Any], Settings]]:
+    """Fixtures that need no files beside them, as data, with their settings (Region, as-of)."""
     found = []
     for path in fixture_files():
         expectation = read_expectation(path)
@@ -48,7 +51,7 @@ def _templates() -> list[tuple[str, dict[str, Any]]]:
         data = load_document(path).data
         resources = data.get("Resources") if isinstance(data, dict) else None
         if isinstance(data, dict) and isinstance(resources, dict) and len(resources) <= MAX_RESOURCES:
-            found.append((str(path.relative_to(FIXTURES)), data))
+            found.append((str(path.relative_to(FIXTURES)), data, expectation.settings))
     return found
 
 
@@ -94,30 +97,31 @@ def _replaced(template: dict[str, Any], path: NodePath, kind: str) -> dict[str, 
     return mutated
 
 
-def _errors(template: dict[str, Any], folder: Path) -> set[tuple[str, str | None]]:
+def _errors(template: dict[str, Any], settings: Settings, folder: Path) -> set[tuple[str, str | None]]:
     path = folder / "template.json"
     path.write_text(json.dumps(template), encoding="utf-8")
-    result = lint(path)
+    result = lint_file(path, settings, all_rules())
     return {(f.rule, f.resource) for f in result.findings if f.severity is Severity.ERROR and f.rule != TRANSLATOR}
 
 
+Case = tuple[str, dict[str, Any], Settings, NodePath, str]
+
+
 @st.composite
-def replacements(draw: st.DrawFn) -> tuple[str, dict[str, Any], NodePath, str]:
-    name, template = draw(st.sampled_from([t for t in TEMPLATES if _literals(t[1])]))
+def replacements(draw: st.DrawFn) -> Case:
+    name, template, fixture_settings = draw(st.sampled_from([t for t in TEMPLATES if _literals(t[1])]))
     path = draw(st.sampled_from(_literals(template)))
     kind = draw(st.sampled_from(sorted(UNKNOWNS)))
-    return name, template, path, kind
+    return name, template, fixture_settings, path, kind
 
 
 @pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=replacements())
-def test_an_unknown_value_never_creates_an_error(
-    case: tuple[str, dict[str, Any], NodePath, str], tmp_path: Path
-) -> None:
-    name, template, path, kind = case
-    before = _errors(template, tmp_path)
-    after = _errors(_replaced(template, path, kind), tmp_path)
+def test_an_unknown_value_never_creates_an_error(case: Case, tmp_path: Path) -> None:
+    name, template, fixture_settings, path, kind = case
+    before = _errors(template, fixture_settings, tmp_path)
+    after = _errors(_replaced(template, path, kind), fixture_settings, tmp_path)
     created = after - before
     assert not created, f"{name}: {'.'.join(map(str, path))} as {kind} created {sorted(created, key=str)}"
 

@@ -67,3 +67,36 @@ def measured_artifact(template: Template, resource: Resource) -> tuple[LocalArti
     if artifact is None or artifact.size is None or not artifact.measurable:
         return None
     return artifact, artifact.size
+
+
+# Where each resource SAM generates from an artifact property keeps the uploaded artifact.
+_ARTIFACT_PROPERTY = {
+    "AWS::Lambda::Function": "Code",
+    "AWS::Lambda::LayerVersion": "Content",
+    "AWS::StepFunctions::StateMachine": "DefinitionS3Location",
+    "AWS::ApiGateway::RestApi": "BodyS3Location",
+    "AWS::ApiGatewayV2::Api": "BodyS3Location",
+}
+
+
+@dataclass(frozen=True)
+class UrlArtifact:
+    resource: Resource
+    url: str  # as written, e.g. https://example.com/code.zip
+    location: Location
+
+
+def url_artifacts(template: Template) -> list[UrlArtifact]:
+    """SAM artifact properties (CodeUri, ContentUri, DefinitionUri) written as a URL that is neither
+    a local path nor ``s3://bucket/key``: neither ``sam build`` nor the transform takes one."""
+    urls = template.expansion.url_artifacts
+    return [
+        UrlArtifact(resource, urls[resource.source_id], template.locate(resource, (_ARTIFACT_PROPERTY[resource.type],)))
+        for resource in template.resources.values()
+        if resource.source_id in urls and resource.type in _ARTIFACT_PROPERTY and not resource.origin.event
+    ]
+
+
+def built_image(template: Template, resource: Resource) -> bool:
+    """Whether a SAM function is an image function written without ImageUri (sam build must build it)."""
+    return resource.type == "AWS::Lambda::Function" and resource.source_id in template.expansion.built_images

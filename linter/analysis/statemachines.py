@@ -48,6 +48,10 @@ class StateMachine:
     _fallback: Span = field(default_factory=Span.point)
     _text: str | None = field(repr=False, default=None)  # JSON text whose positions are read on demand
 
+    def is_unknown(self, path: NodePath) -> bool:
+        """Whether the value at ``path`` (or what holds it) is known only at deploy time."""
+        return any(path[: len(unknown)] == unknown for unknown in self.unknown_paths)
+
     def span(self, path: NodePath) -> Span:
         """Where a node of the definition is, in ``file``."""
         if self._text is not None:  # positions cost a full parse: only when a finding needs one

@@ -33,13 +33,15 @@ _CLOUDFORMATION_TAGS = frozenset(
     }
 )  # fmt: skip
 _YAML_TAG = "tag:yaml.org,2002:"
+# Sections whose keys are logical IDs (names other parts of the template refer to).
+LOGICAL_ID_SECTIONS = ("Resources", "Parameters", "Outputs", "Conditions", "Mappings")
 
 
 @dataclass(frozen=True)
 class LoadProblem:
     """Something wrong with the file itself, turned into a finding by an SC000x rule."""
 
-    kind: str  # "parse-error" | "duplicate-key" | "unknown-tag"
+    kind: str  # "parse-error" | "duplicate-key" | "unknown-tag" | "non-string-key"
     message: str
     span: Span
     related: tuple[tuple[str, Span], ...] = ()
@@ -154,6 +156,8 @@ class _Builder:
                     )
                 )
             self.source_map.keys[child] = _span(key_node)
+            if len(child) == 2 and child[0] in LOGICAL_ID_SECTIONS and _is_typed_scalar(key_node):
+                self.problems.append(LoadProblem("non-string-key", key, _span(key_node), (), child))
             result[key] = self.build(value_node, child)
         return result
 
@@ -169,6 +173,12 @@ class _Builder:
             resource, _, attribute = value.partition(".")
             value = [resource, attribute]
         return {name: value}
+
+
+def _is_typed_scalar(node: Any) -> bool:
+    """A plain scalar YAML reads as a number, boolean or null (``0:``, ``yes:``), not as text."""
+    tag: str = node.tag or ""
+    return node.id == "scalar" and not node.style and tag[len(_YAML_TAG) :] in ("int", "float", "bool", "null")
 
 
 def _span(node: Any) -> Span:

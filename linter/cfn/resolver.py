@@ -437,7 +437,7 @@ def _unknown_parameter(template: Mapping[str, Any], name: str) -> str:
     kind = definition.get("Type") if isinstance(definition, dict) else None
     if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::"):
         return f"parameter {name} is read from SSM Parameter Store at deploy time"
-    return f"parameter {name} has no Default (pass a value with --parameter-overrides)"
+    return f"parameter {name} has no Default; give one, or pass a value with --parameter-overrides"
 
 
 def _unknown_function(key: str, argument: Any) -> str:

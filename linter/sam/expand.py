@@ -23,6 +23,10 @@ class Expansion:
     errors: list[TransformError] = field(default_factory=list)
     # logical ID -> the local path a SAM artifact property names (relative to the template)
     local_artifacts: dict[str, str] = field(default_factory=dict)
+    # logical ID -> an artifact URI that is neither a local path nor s3:// (an https:// URL)
+    url_artifacts: dict[str, str] = field(default_factory=dict)
+    # image functions without ImageUri: sam build must build them (from Metadata.Dockerfile)
+    built_images: list[str] = field(default_factory=list)
     transformed: bool = False
     inputs: list[str] = field(default_factory=list)  # other files read (local AWS::Include)
 
@@ -49,7 +53,7 @@ def expand(
         return _unexpanded(template)
     prepared = copy.deepcopy(template)
     inputs: list[str] = []
-    local_artifacts = prepare(prepared, folder, inputs)
+    preparation = prepare(prepared, folder, inputs)
     errors: list[TransformError] = []
     expanded = translate(prepared, parameter_values, region, errors)
     if expanded is None and unknown_parameters and not any(error.gave_up for error in errors):
@@ -76,11 +80,25 @@ def expand(
     if expanded is None:
         result = _unexpanded(template, sam_skipped=True)
         result.errors = errors
-        result.local_artifacts = local_artifacts
+        result.local_artifacts, result.url_artifacts, result.built_images = (
+            preparation.local,
+            preparation.urls,
+            preparation.built_images,
+        )
         result.inputs = inputs
         return result
     traced = origins(template, expanded)
-    return Expansion(expanded["Resources"], traced, expanded, errors, local_artifacts, True, inputs)
+    return Expansion(
+        expanded["Resources"],
+        traced,
+        expanded,
+        errors,
+        local_artifacts=preparation.local,
+        url_artifacts=preparation.urls,
+        built_images=preparation.built_images,
+        transformed=True,
+        inputs=inputs,
+    )
 
 
 def _unexpanded(template: dict[str, Any], sam_skipped: bool = False) -> Expansion:

@@ -9,6 +9,7 @@ transform.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +38,24 @@ _PLACEHOLDER_DEFINITIONS: dict[str, dict[str, Any]] = {
 }
 
 
-def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> dict[str, str]:
+@dataclass
+class Prepared:
+    """What preparing the template found, by logical ID of the SAM resource."""
+
+    local: dict[str, str] = field(default_factory=dict)  # artifact paths relative to the template
+    urls: dict[str, str] = field(default_factory=dict)  # artifact URIs that are neither local nor s3://
+    built_images: list[str] = field(default_factory=list)  # image functions given no ImageUri
+
+
+def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepared:
     """Make the template what the translator sees after ``sam build`` and ``sam package``.
 
     Tags each SAM resource with its logical ID, swaps local artifact paths for S3
     placeholders (returning them), fills in what ``sam build`` fills in, and inlines local
     ``AWS::Include`` files as CloudFormation does before the SAM transform.
     """
-    local: dict[str, str] = {}
+    prepared = Prepared()
+    local = prepared.local
     globals_section = template.get("Globals")
     function_globals = globals_section.get("Function") if isinstance(globals_section, dict) else None
     function_globals = function_globals if isinstance(function_globals, dict) else {}
@@ -66,8 +77,8 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> dict[s
         if not isinstance(properties, dict):
             continue
         _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs)
-        if resource_type == "AWS::Serverless::Function":
-            _fill_build_defaults(properties, function_globals)
+        if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals):
+            prepared.built_images.append(logical_id)
         name = LOCAL_ARTIFACT_PROPERTIES.get(resource_type)
         value = properties.get(name) if name else None
         if name is None:
@@ -78,26 +89,34 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> dict[s
             elif isinstance(value, str) and not value.startswith(("s3://", "https://")):
                 local[logical_id] = value
                 properties[name] = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/{logical_id}.yaml"
+        elif isinstance(value, str) and "://" in value and not value.startswith("s3://"):
+            prepared.urls[logical_id] = value  # neither sam build nor the transform takes it
+            properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         elif isinstance(value, str) and not value.startswith("s3://"):
             local[logical_id] = value
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         elif value is None and resource_type == "AWS::Serverless::Function" and isinstance(global_code_uri, str):
-            local[logical_id] = global_code_uri
+            if "://" in global_code_uri and not global_code_uri.startswith("s3://"):
+                prepared.urls[logical_id] = global_code_uri
+            else:
+                local[logical_id] = global_code_uri
     if isinstance(global_code_uri, str) and not global_code_uri.startswith("s3://"):
         function_globals["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/globals"
-    return local
+    return prepared
 
 
-def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str, Any]) -> None:
+def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str, Any]) -> bool:
     """What ``sam build`` supplies: code from the template's folder for a zip function without
-    CodeUri, and the image URI of an image function it builds from a Dockerfile."""
+    CodeUri, and the image URI of an image function it builds (True when it had to be filled in)."""
     package_type = properties.get("PackageType", function_globals.get("PackageType", "Zip"))
     if package_type == "Image":
         if "ImageUri" not in properties and "ImageUri" not in function_globals:
             properties["ImageUri"] = f"{ACCOUNT_ID_PLACEHOLDER}.dkr.ecr.us-east-1.amazonaws.com/samcheck:latest"
+            return True
     elif not any(key in properties for key in ("CodeUri", "InlineCode")) and "CodeUri" not in function_globals:
         # sam build packages the template's folder; that folder is not measured as a package.
         properties["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/default"
+    return False
 
 
 def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None, inputs: list[str]) -> None:

@@ -114,7 +114,10 @@ def _attribute_by_references(pending: list[str], resources: dict[str, Any], foun
         known = dict(found)  # each round reads the previous one's results: the nearest link wins
         for logical_id in pending:
             refers_to = sorted(_references(resources[logical_id], known), key=order.__getitem__)
-            served = refers_to or [name for name in referrers[logical_id] if name in known]
+            referred_by = [name for name in referrers[logical_id] if name in known]
+            # What SAM generated comes first: a domain named after a nested stack's output belongs
+            # to the API whose mapping names it, not to that stack.
+            served = [name for name in (*refers_to, *referred_by) if known[name].generated] or refers_to + referred_by
             if served:
                 origin = known[served[0]]
                 found[logical_id] = Origin(origin.resource, origin.source_type, origin.event, True)

@@ -12,6 +12,8 @@ from samcheck.rules.core.sc0007_template_quotas import TemplateQuotas
 from samcheck.rules.core.sc0008_unused_suppression import UnusedSuppression
 from samcheck.rules.core.sc0009_expired_suppression import ExpiredSuppression
 from samcheck.rules.core.sc0010_preprocessor_template import PreprocessorTemplate
+from samcheck.rules.core.sc0011_logical_id_invalid import LogicalIdInvalid
+from samcheck.rules.core.sc0012_serverless_application_location import ServerlessApplicationLocation
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -25,4 +27,6 @@ RULES: list[type[Rule]] = [
     UnusedSuppression,
     ExpiredSuppression,
     PreprocessorTemplate,
+    LogicalIdInvalid,
+    ServerlessApplicationLocation,
 ]

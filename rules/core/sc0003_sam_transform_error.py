@@ -2,6 +2,8 @@ from collections.abc import Iterator
 
 from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity
 
+_LOGICAL_ID_MESSAGE = "Logical ids must be alphanumeric."
+
 
 class SamTransformError(Rule):
     """The SAM transform rejects the template. ``sam deploy`` (and CloudFormation's
@@ -53,6 +55,8 @@ class SamTransformError(Rule):
         # Resources a pre-processor rewrites (SC0010): the translator's view of them is not what deploys.
         tagged = {problem.path[:2] for problem in context.document.preprocessor_tags}
         for error in context.transform_errors:
+            if error.message.endswith(_LOGICAL_ID_MESSAGE):
+                continue  # SC0011 reports every logical ID that is not alphanumeric, SAM's or not
             if tagged and (error.resource is None or ("Resources", error.resource) in tagged):
                 continue
             path: NodePath = ("Transform",)

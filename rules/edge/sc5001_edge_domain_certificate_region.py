@@ -43,7 +43,7 @@ class EdgeDomainCertificateRegion(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for domain in context.of_type("AWS::ApiGateway::DomainName"):
-            if "EDGE" not in endpoint_types(template, domain):
+            if "EDGE" not in (endpoint_types(template, domain) or ()):  # unknown: not judged
                 continue
             branches = context.branches(domain, "CertificateArn")
             misplaced = misplaced_certificate(template, branches, EDGE_REGION)

@@ -12,7 +12,9 @@ class SqsVisibilityTimeout(Rule):
     so that retries after throttling do not hand a message out twice (warning; the factor is the
     limit ``sqs-visibility-timeout-factor``). Defaults count: a queue without ``VisibilityTimeout``
     has 30 s, a function without ``Timeout`` 3 s, and the queue SAM creates for an SNS event with
-    ``SqsSubscription: true`` keeps the 30 s default.
+    ``SqsSubscription: true`` keeps the 30 s default. When either timeout is known only at deploy
+    time (a parameter without a ``Default``, an import), nothing is guessed: an info says which value
+    and what would make it checkable (``--parameter-overrides``).
 
     **Anti-pattern**
 
@@ -61,6 +63,16 @@ class SqsVisibilityTimeout(Rule):
             window = as_number(context.property(wiring.mapping, "MaximumBatchingWindowInSeconds", 0).value.single)
             queue_seconds = as_number(visibility.value.single)
             function_seconds = as_number(timeout.value.single)
+            where = context.locate(wiring.mapping)
+            checks = (
+                (f"VisibilityTimeout of queue {queue.source_id}", visibility, f"{function.source_id}'s Timeout"),
+                (f"Timeout of function {function.source_id}", timeout, f"{queue.source_id}'s VisibilityTimeout"),
+            )
+            for subject, setting, other in checks:
+                if setting.present and not setting.value.known:
+                    yield context.report_unknown(
+                        where, subject, setting.value, f"its fit with {other}", resource=wiring.mapping.source_id
+                    )
             if queue_seconds is None or function_seconds is None or window is None:
                 continue
             recommended = factor * function_seconds + window
@@ -80,7 +92,6 @@ class SqsVisibilityTimeout(Rule):
                 ),
                 Related(f"function {function.source_id}: Timeout {function_seconds:g} s", timeout.location.span),
             ]
-            where = context.locate(wiring.mapping)
             fix = None
             if not queue.origin.generated and (
                 not visibility.present or isinstance(queue.properties.get("VisibilityTimeout"), int)

@@ -16,6 +16,7 @@ from samcheck.rules.lambda_function.sc1012_lambda_tracing_permissions import Lam
 from samcheck.rules.lambda_function.sc1013_lambda_async_config_range import LambdaAsyncConfigRange
 from samcheck.rules.lambda_function.sc1014_lambda_function_url_public import LambdaFunctionUrlPublic
 from samcheck.rules.lambda_function.sc1015_lambda_snapstart_incompatible import LambdaSnapstartIncompatible
+from samcheck.rules.lambda_function.sc1016_lambda_image_without_source import LambdaImageWithoutSource
 
 RULES: list[type[Rule]] = [
     LambdaTimeoutRange,
@@ -33,4 +34,5 @@ RULES: list[type[Rule]] = [
     LambdaAsyncConfigRange,
     LambdaFunctionUrlPublic,
     LambdaSnapstartIncompatible,
+    LambdaImageWithoutSource,
 ]

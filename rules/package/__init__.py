@@ -6,6 +6,7 @@ from samcheck.rules.package.sc7002_lambda_package_zipped_size import LambdaPacka
 from samcheck.rules.package.sc7003_lambda_layer_size import LambdaLayerSize
 from samcheck.rules.package.sc7004_lambda_layer_compatibility import LambdaLayerCompatibility
 from samcheck.rules.package.sc7005_codeuri_missing import CodeUriMissing
+from samcheck.rules.package.sc7006_artifact_uri_not_s3 import ArtifactUriNotS3
 
 RULES: list[type[Rule]] = [
     LambdaPackageUnzippedSize,
@@ -13,4 +14,5 @@ RULES: list[type[Rule]] = [
     LambdaLayerSize,
     LambdaLayerCompatibility,
     CodeUriMissing,
+    ArtifactUriNotS3,
 ]

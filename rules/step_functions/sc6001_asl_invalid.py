@@ -8,10 +8,6 @@ from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
 _TERMINAL = ("Choice", "Succeed", "Fail")
 
 
-def _is_unknown(machine: StateMachine, path: tuple[str | int, ...]) -> bool:
-    return any(path[: len(unknown)] == unknown for unknown in machine.unknown_paths)
-
-
 def _steps(field: str) -> tuple[str | int, ...]:
     """ "Choices.0.Next" as a path."""
     return tuple(int(step) if step.isdigit() else step for step in field.split("."))
@@ -20,7 +16,7 @@ def _steps(field: str) -> tuple[str | int, ...]:
 def _about_unknown(error: Any, machine: StateMachine) -> bool:
     """Whether a schema error (or one of the alternatives it sums up) is about a value known only
     at deploy time: that value may be anything, so it is never a type error."""
-    if _is_unknown(machine, tuple(error.absolute_path)):
+    if machine.is_unknown(tuple(error.absolute_path)):
         return True
     return any(_about_unknown(cause, machine) for cause in error.context or ())
 
@@ -102,7 +98,7 @@ class AslInvalid(Rule):
         unknown = any(
             path[: len(scope)] == scope and path[-1:] in (("Next",), ("Default",)) for path in machine.unknown_paths
         )
-        if _is_unknown(machine, (*scope, "StartAt")):
+        if machine.is_unknown((*scope, "StartAt")):
             start, unknown = None, True
         if isinstance(start, str) and start not in names:
             yield self._report(
@@ -122,7 +118,7 @@ class AslInvalid(Rule):
                 if isinstance(catcher, dict):
                     targets.append((f"Catch.{index}.Next", catcher.get("Next")))
             for field, target in targets:
-                if target is None or _is_unknown(machine, (*path, *_steps(field))):
+                if target is None or machine.is_unknown((*path, *_steps(field))):
                     continue
                 if isinstance(target, str) and target in names:
                     edges[name].add(target)

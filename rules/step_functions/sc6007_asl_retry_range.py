@@ -64,9 +64,10 @@ class AslRetryRange(Rule):
                             file=machine.file,
                         )
                     jitter = retrier.get("JitterStrategy")
-                    if jitter is not None and jitter not in JITTER_STRATEGIES:
+                    jitter_path = (*state.path, "Retry", index, "JitterStrategy")
+                    if jitter is not None and not machine.is_unknown(jitter_path) and jitter not in JITTER_STRATEGIES:
                         yield context.report(
-                            machine.span((*state.path, "Retry", index, "JitterStrategy")),
+                            machine.span(jitter_path),
                             f"{state.name}: JitterStrategy {jitter!r} must be FULL or NONE",
                             resource=machine.resource.source_id,
                             file=machine.file,
