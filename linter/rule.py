@@ -142,6 +142,10 @@ class RuleContext:
         """Where the parameter whose AllowedValues produced a value's candidates is defined."""
         return self.template.parameter_related(value)
 
+    def settle(self, node: Any) -> Any:
+        """A node as written, with each ``Fn::If`` that can be decided here replaced by its branch."""
+        return self.template.resolver.settle(node)
+
     def resolve(self, node: Any) -> Value:
         """The statically known candidates of a template value."""
         return self.template.resolver.resolve(node)

@@ -128,3 +128,71 @@ def test_an_unknown_value_never_creates_an_error(case: Case, tmp_path: Path) -> 
 
 def test_the_property_sees_many_fixtures() -> None:
     assert len(TEMPLATES) > 150
+
+
+def _objects(template: dict[str, Any]) -> list[NodePath]:
+    """Paths of the objects and lists below every resource's Properties (not intrinsic functions).
+
+    A SAM resource's properties are the translator's to read (it merges Globals into them, and it
+    rejects or drops an Fn::If in several of them, as it would at deploy time): only what it passes
+    on as written, a state machine's Definition, is wrapped there."""
+    paths: list[NodePath] = []
+
+    def walk(node: Any, path: NodePath) -> None:
+        if isinstance(node, dict):
+            if len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::")):
+                return
+            if len(path) > 3:
+                paths.append(path)
+            for key, value in node.items():
+                if key not in LITERAL_ONLY and key != "Events":
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            paths.append(path)
+            for index, item in enumerate(node):
+                walk(item, (*path, index))
+
+    for logical_id, resource in template["Resources"].items():
+        if not (isinstance(resource, dict) and isinstance(resource.get("Properties"), dict)):
+            continue
+        properties = resource["Properties"]
+        base: NodePath = ("Resources", logical_id, "Properties")
+        if str(resource.get("Type", "")).startswith("AWS::Serverless::"):
+            if isinstance(properties.get("Definition"), dict):
+                walk(properties["Definition"], (*base, "Definition"))
+        else:
+            walk(properties, base)
+    return paths
+
+
+def _both_branches(template: dict[str, Any], path: NodePath) -> dict[str, Any]:
+    """The node at ``path`` as ``Fn::If`` on a condition known only at deploy time, same value both ways."""
+    mutated = copy.deepcopy(template)
+    node: Any = mutated
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = {"Fn::If": ["SamcheckUnknownCondition", node[path[-1]], copy.deepcopy(node[path[-1]])]}
+    mutated.setdefault("Parameters", {})["SamcheckUnknownParameter"] = {"Type": "String"}
+    conditions = mutated.setdefault("Conditions", {})
+    conditions["SamcheckUnknownCondition"] = {"Fn::Equals": [{"Ref": "SamcheckUnknownParameter"}, "yes"]}
+    return mutated
+
+
+@st.composite
+def wrappings(draw: st.DrawFn) -> Case:
+    candidates = [t for t in TEMPLATES if _objects(t[1]) and not isinstance(t[1].get("Parameters"), list)]
+    name, template, fixture_settings = draw(st.sampled_from(candidates))
+    return name, template, fixture_settings, draw(st.sampled_from(_objects(template))), "Fn::If"
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=wrappings())
+def test_an_if_with_the_same_value_both_ways_changes_no_error(case: Case, tmp_path: Path) -> None:
+    """Rules look into Fn::If objects and lists wherever they read a property: an Fn::If whose two
+    branches are the value itself neither creates nor hides an error."""
+    name, template, fixture_settings, path, _ = case
+    before = _errors(template, fixture_settings, tmp_path)
+    after = _errors(_both_branches(template, path), fixture_settings, tmp_path)
+    where = ".".join(map(str, path))
+    assert after == before, f"{name}: {where} in an Fn::If: created {after - before}, hid {before - after}"

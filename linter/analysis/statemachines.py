@@ -67,7 +67,7 @@ class StateMachine:
 
 
 def _settings(template: Template, resource: Resource, properties: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    substitutions = properties.get("DefinitionSubstitutions")
+    substitutions = _settled(template, properties.get("DefinitionSubstitutions"))
     express = template.property(resource, "StateMachineType").value.single == "EXPRESS"
     return (substitutions if isinstance(substitutions, dict) else {}), express
 
@@ -104,9 +104,7 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
     settings = _settings(template, resource, properties)
     if isinstance(properties.get("Definition"), dict):
         base: NodePath = ("Resources", resource.source_id, "Properties", "Definition")
-        definition = _substituted(template, properties["Definition"], settings[0])
-        uncertain = _retyped(properties["Definition"], settings[0])
-        return _from_document(resource, definition, template.document, base, settings, uncertain)
+        return _inline(template, resource, properties["Definition"], base, settings)
     local = template.expansion.local_artifacts.get(resource.source_id)
     if local is not None:
         path = template.document.path.parent / local
@@ -120,6 +118,23 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
     return None
 
 
+def _settled(template: Template, node: Any) -> Any:
+    """An inline definition (or its substitutions) with each ``Fn::If`` settled where the branch is
+    known, or both branches are the same; one that stays open is kept as written: a value known
+    only at deploy time."""
+    if isinstance(node, dict) and len(node) == 1 and "Fn::If" in node:
+        branches = template.resolver.branches(node, ())
+        distinct = {json.dumps(branch, sort_keys=True, default=str) for branch in branches.nodes}
+        if len(distinct) == 1 and not branches.sometimes_absent:
+            return _settled(template, branches.nodes[0])
+        return node
+    if isinstance(node, dict):
+        return {key: _settled(template, value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_settled(template, item) for item in node]
+    return node
+
+
 def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -> Any:
     """An inline definition with its known DefinitionSubstitutions applied to every text in it."""
     if isinstance(node, dict):
@@ -129,6 +144,15 @@ def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -
     if isinstance(node, str) and "${" in node:
         return substitute(node, partial(_substitution, template, substitutions, definition_substitutions=True))
     return node
+
+
+def _inline(
+    template: Template, resource: Resource, written: Any, base: NodePath, settings: tuple[dict[str, Any], bool]
+) -> StateMachine | None:
+    """A definition written in the template: Fn::If settled, then substituted as the service does."""
+    settled = _settled(template, written)
+    definition = _substituted(template, settled, settings[0])
+    return _from_document(resource, definition, template.document, base, settings, _retyped(settled, settings[0]))
 
 
 def _retyped(node: Any, substitutions: dict[str, Any], path: NodePath = ()) -> frozenset[NodePath]:
@@ -145,10 +169,14 @@ def _retyped(node: Any, substitutions: dict[str, Any], path: NodePath = ()) -> f
     return frozenset()
 
 
+def _is_function(node: dict[str, Any]) -> bool:
+    return len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::"))
+
+
 def unknown_paths(definition: Any, path: NodePath = ()) -> frozenset[NodePath]:
     """The paths of values known only at deploy time: a ``${}`` left in a text, an intrinsic."""
     if isinstance(definition, dict):
-        if len(definition) == 1 and (next(iter(definition)) == "Ref" or str(next(iter(definition))).startswith("Fn::")):
+        if _is_function(definition):
             return frozenset({path})
         return frozenset().union(*(unknown_paths(value, (*path, key)) for key, value in definition.items()))
     if isinstance(definition, list):
@@ -164,9 +192,7 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
     substitutions, express = settings
     base: NodePath = ("Resources", resource.source_id, "Properties")
     if isinstance(properties.get("Definition"), dict):
-        definition = _substituted(template, properties["Definition"], substitutions)
-        uncertain = _retyped(properties["Definition"], substitutions)
-        return _from_document(resource, definition, template.document, (*base, "Definition"), settings, uncertain)
+        return _inline(template, resource, properties["Definition"], (*base, "Definition"), settings)
     raw = properties.get("DefinitionString")
     text, variables = raw, {}
     if isinstance(raw, dict) and "Fn::Sub" in raw:
@@ -265,9 +291,9 @@ def walk_states(definition: dict[str, Any], scope: NodePath = ()) -> list[State]
     """Every state, with those of Parallel branches and Map processors (each its own scope)."""
     states = get_path(definition, (*scope, "States"))
     found: list[State] = []
-    for name, body in states.items() if isinstance(states, dict) else []:
-        if not isinstance(body, dict):
-            continue
+    for name, body in states.items() if isinstance(states, dict) and not _is_function(states) else []:
+        if not isinstance(body, dict) or _is_function(body):
+            continue  # a state known only at deploy time (an Fn::If whose branches differ)
         path = (*scope, "States", name)
         found.append(State(name, body, path, scope))
         branches = body.get("Branches")

@@ -39,6 +39,7 @@ class _NoValue:
 
 
 NO_VALUE = _NoValue()
+_NO_VALUE_REF = {"Ref": "AWS::NoValue"}
 
 
 class UnresolvedError(Exception):
@@ -89,6 +90,7 @@ class Branches(NamedTuple):
     nodes: tuple[Any, ...]
     paths: tuple[NodePath, ...]  # where each node is written, below the node the walk started at
     condition: str | None  # the Fn::If condition whose branches both count
+    sometimes_absent: bool = False  # some branch leaves it out (AWS::NoValue)
 
     @property
     def qualifier(self) -> str:
@@ -188,13 +190,36 @@ class Resolver:
         try:
             leaves = self._walk(node, path, context)
         except (UnresolvedError, RecursionError):
-            return Branches((), (), None)
+            return Branches((), (), None, False)
         written = [(leaf, where) for leaf, where in leaves if leaf is not NO_VALUE]
         return Branches(
             tuple(leaf for leaf, _ in written),
             tuple(where for _, where in written),
             context.conditions_open[0] if context.conditions_open else None,
+            len(written) < len(leaves),
         )
+
+    def settle(self, node: Any) -> Any:
+        """``node`` with each ``Fn::If`` replaced by its branch where only one may be deployed (its
+        condition is decided here) or both are the same; one whose branches differ stays as written."""
+        if isinstance(node, dict) and len(node) == 1 and "Fn::If" in node:
+            branches = self.branches(node, ())
+            if branches.condition is None and branches.sometimes_absent:
+                return _NO_VALUE_REF  # the one deployed branch leaves the property out
+            one = len(branches.nodes) == 1 or (len(branches.nodes) == 2 and branches.nodes[0] == branches.nodes[1])
+            if one and not branches.sometimes_absent:
+                return self.settle(branches.nodes[0])
+            return node
+        if isinstance(node, dict):
+            settled = {}
+            for key, value in node.items():
+                value = self.settle(value)
+                if value != _NO_VALUE_REF:
+                    settled[key] = value
+            return settled
+        if isinstance(node, list):
+            return [item for item in map(self.settle, node) if item != _NO_VALUE_REF]
+        return node
 
     def _value(self, candidates: list[Any], context: _Context) -> Value:
         multi = [name for name in context.parameters_used if len(self.parameter_values(name)) > 1]

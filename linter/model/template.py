@@ -146,12 +146,20 @@ class Template:
 
     @cached_property
     def resources(self) -> dict[str, Resource]:
+        """The expanded resources, each ``Fn::If`` in their properties settled where only one branch
+        may be deployed (or both are the same): rules reading an object see the deployed one."""
         return {
-            logical_id: Resource(logical_id, str(definition.get("Type", "")), definition, origin)
+            logical_id: Resource(logical_id, str(definition.get("Type", "")), self._settled(definition), origin)
             for logical_id, definition in self.expansion.resources.items()
             if isinstance(definition, dict)
             for origin in [self.expansion.origins[logical_id]]
         }
+
+    def _settled(self, definition: dict[str, Any]) -> dict[str, Any]:
+        properties = definition.get("Properties")
+        if not isinstance(properties, dict):
+            return definition
+        return {**definition, "Properties": self.resolver.settle(properties)}
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (resource for resource in self.resources.values() if resource.type in types)

@@ -48,7 +48,7 @@ class ServerlessApplicationLocation(Rule):
         names = set(parameters) if isinstance(parameters, dict) else set()
         for logical_id, resource in template.source_resources.items():
             properties = resource.get("Properties")
-            location = properties.get("Location") if isinstance(properties, dict) else None
+            location = context.settle(properties.get("Location")) if isinstance(properties, dict) else None
             if resource.get("Type") != _APPLICATION or not isinstance(location, dict):
                 continue
             if len(location) == 1 and str(next(iter(location))).startswith(("Fn::", "Ref")):

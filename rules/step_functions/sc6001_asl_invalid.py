@@ -89,15 +89,15 @@ class AslInvalid(Rule):
     def _references(self, context: RuleContext, machine: StateMachine, scope: tuple) -> Iterator[Finding]:  # type: ignore[type-arg]
         definition = machine.definition
         states = get_path(definition, (*scope, "States"))
-        if not isinstance(states, dict):
-            return
+        if not isinstance(states, dict) or machine.is_unknown((*scope, "States")):
+            return  # no states, or which ones is known only at deploy time
         names = set(states)
         start = get_path(definition, (*scope, "StartAt"))
         # A state name known only at deploy time may name any state: neither it nor what it
         # leaves unreached is judged.
         unknown = any(
             path[: len(scope)] == scope and path[-1:] in (("Next",), ("Default",)) for path in machine.unknown_paths
-        )
+        ) or any(machine.is_unknown((*scope, "States", name)) for name in names)
         if machine.is_unknown((*scope, "StartAt")):
             start, unknown = None, True
         if isinstance(start, str) and start not in names:
@@ -106,9 +106,9 @@ class AslInvalid(Rule):
             )
         edges: dict[str, set[str]] = {name: set() for name in names}
         for name, body in states.items():
-            if not isinstance(body, dict):
-                continue
             path = (*scope, "States", name)
+            if not isinstance(body, dict) or machine.is_unknown(path):
+                continue
             kind = body.get("Type")
             targets = [("Next", body.get("Next")), ("Default", body.get("Default"))]
             for index, choice in enumerate(body.get("Choices") or []):
