@@ -101,6 +101,8 @@ def test_unknown_values_say_why() -> None:
     assert "SSM" in r.resolve({"Ref": "FromSsm"}).unknown_because
     assert "another stack" in r.resolve({"Fn::GetAtt": ["Nested", "Outputs.QueueArn"]}).unknown_because
     assert "deployed" in r.resolve({"Ref": "SomeQueue"}).unknown_because
+    for dynamic in ("{{resolve:ssm:/app/timeout}}", {"Fn::Sub": "{{resolve:secretsmanager:${AWS::Region}-db}}"}):
+        assert "dynamic reference" in r.resolve(dynamic).unknown_because
 
 
 def test_each_condition_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ Substitutions are applied the way the service applies them: ``DefinitionSubstitu
 ``${name}`` in the text before it is parsed (so ``Seconds: ${Wait}`` in a definition file is a
 number), ``Fn::Sub`` variables in a ``DefinitionString`` likewise. A value that stays unknown (a
 resource's ARN, a parameter without a default) or an intrinsic function in an inline definition is
-*any value*: ``unknown_paths`` lists where, and no rule reports a type there.
+*any value*: ``StateMachine.is_unknown`` says where, and no rule reports a type there.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ class StateMachine:
     file: str  # the file that holds the definition
     substitutions: dict[str, Any]  # DefinitionSubstitutions, as written
     size: int  # bytes of the definition as JSON, after substitutions
-    # Where the definition holds a value known only at deploy time (a ${} left, an intrinsic).
-    unknown_paths: frozenset[NodePath] = frozenset()
+    # More paths whose value counts as unknown (see _retyped), besides ${} left and intrinsics.
+    uncertain: frozenset[NodePath] = frozenset()
     _source_map: SourceMap = field(repr=False, default_factory=SourceMap)
     _base: NodePath = ()  # where the definition starts in that source map
     _line_offset: int | None = None  # JSON text in the template: template line of the JSON's line 1 - 1
@@ -49,8 +49,17 @@ class StateMachine:
     _text: str | None = field(repr=False, default=None)  # JSON text whose positions are read on demand
 
     def is_unknown(self, path: NodePath) -> bool:
-        """Whether the value at ``path`` (or what holds it) is known only at deploy time."""
-        return any(path[: len(unknown)] == unknown for unknown in self.unknown_paths)
+        """Whether the value at ``path`` (or what holds it) is known only at deploy time: an
+        intrinsic function, a text with a ``${}`` left in it, or an uncertain substitution. Read
+        along the path, since a large definition holds thousands of such values."""
+        node: Any = self.definition
+        for length in range(len(path) + 1):
+            if path[:length] in self.uncertain or _is_unknown_value(node):
+                return True
+            if length == len(path):
+                return False
+            node = get_path(node, path[length : length + 1])
+        return False
 
     def span(self, path: NodePath) -> Span:
         """Where a node of the definition is, in ``file``."""
@@ -92,7 +101,7 @@ def _from_document(
         str(document.path),
         substitutions,
         _size(definition),
-        unknown_paths(definition) | uncertain,
+        uncertain,
         document.source_map,
         base,
     )
@@ -173,17 +182,10 @@ def _is_function(node: dict[str, Any]) -> bool:
     return len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::"))
 
 
-def unknown_paths(definition: Any, path: NodePath = ()) -> frozenset[NodePath]:
-    """The paths of values known only at deploy time: a ``${}`` left in a text, an intrinsic."""
-    if isinstance(definition, dict):
-        if _is_function(definition):
-            return frozenset({path})
-        return frozenset().union(*(unknown_paths(value, (*path, key)) for key, value in definition.items()))
-    if isinstance(definition, list):
-        return frozenset().union(*(unknown_paths(item, (*path, index)) for index, item in enumerate(definition)))
-    if isinstance(definition, str) and any(not v.literal for v in sub_variables(definition)):
-        return frozenset({path})
-    return frozenset()
+def _is_unknown_value(node: Any) -> bool:
+    if isinstance(node, dict):
+        return _is_function(node)
+    return isinstance(node, str) and "${" in node and any(not v.literal for v in sub_variables(node))
 
 
 def _cloudformation(template: Template, resource: Resource) -> StateMachine | None:
@@ -234,7 +236,7 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
         template.file,
         {**variables, **substitutions},
         len(substituted.encode()),
-        unknown_paths(definition),
+        frozenset(),
         SourceMap(),
         (),
         offset,

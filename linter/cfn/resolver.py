@@ -335,7 +335,7 @@ class Resolver:
         if isinstance(node, list):
             combos = _product(self._eval(item, context) for item in node)
             return _cap([[item for item in combo if item is not NO_VALUE] for combo in combos])
-        return [node]
+        return [_text_value(node)]
 
     def _eval_mapping(self, node: dict[str, Any], context: _Context) -> list[Any]:
         keys = list(node)
@@ -376,7 +376,7 @@ class Resolver:
         for text in texts:
             for combo in _product(list(choices.values())):
                 bound = dict(zip(choices, combo, strict=True))
-                results.append(substitute(text, partial(_bound_text, bound)))
+                results.append(_text_value(substitute(text, partial(_bound_text, bound))))
         return results
 
     def _join(self, argument: Any, context: _Context) -> list[Any]:
@@ -386,7 +386,7 @@ class Resolver:
         for delimiter, items in _product([self._eval(argument[0], context), self._eval(argument[1], context)]):
             if not isinstance(items, list) or not isinstance(delimiter, str):
                 raise UnresolvedError("Fn::Join")
-            results.append(delimiter.join(_text(item) for item in items if item is not NO_VALUE))
+            results.append(_text_value(delimiter.join(_text(item) for item in items if item is not NO_VALUE)))
         return results
 
     def _if(self, argument: Any, context: _Context) -> list[Any]:
@@ -454,6 +454,17 @@ class Resolver:
                     truths = {combine(left, right) for left in truths for right in options}
                 return truths
         raise UnresolvedError("condition")
+
+
+_DYNAMIC_REFERENCE = "{{resolve:"
+
+
+def _text_value(value: Any) -> Any:
+    """A value as it is, unless it is text with a dynamic reference that CloudFormation resolves
+    from SSM or Secrets Manager at deploy time."""
+    if isinstance(value, str) and _DYNAMIC_REFERENCE in value:
+        raise UnresolvedError(f"{value[:60]} is a dynamic reference, read at deploy time")
+    return value
 
 
 def _unknown_parameter(template: Mapping[str, Any], name: str) -> str:

@@ -96,7 +96,10 @@ class AslInvalid(Rule):
         # A state name known only at deploy time may name any state: neither it nor what it
         # leaves unreached is judged.
         unknown = any(
-            path[: len(scope)] == scope and path[-1:] in (("Next",), ("Default",)) for path in machine.unknown_paths
+            machine.is_unknown((*scope, "States", name, field))
+            for name in names
+            for field in ("Next", "Default")
+            if isinstance(states[name], dict) and field in states[name]
         ) or any(machine.is_unknown((*scope, "States", name)) for name in names)
         if machine.is_unknown((*scope, "StartAt")):
             start, unknown = None, True
