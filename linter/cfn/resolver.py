@@ -76,7 +76,7 @@ class Value:
         shown = ", ".join(_show(item) for item in offending) + (f" {unit}" if unit else "")
         if self.parameter and len(self.candidates) > 1:
             return f"{shown} (allowed by parameter {self.parameter})"
-        if self.condition and len(self.candidates) > 1:
+        if self.condition:
             return f"{shown} (in one branch of condition {self.condition})"
         return shown
 
