@@ -144,7 +144,40 @@ def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
             jobs.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
     except (ConfigError, KeyError) as error:
         raise UsageError(str(error).strip("'\"")) from None
+    for settings in {job.settings for job in jobs}:
+        _check_settings(settings)
+    if options.config_env != "default" and not any((path.parent / "samconfig.toml").is_file() for path in files):
+        raise UsageError(f"--config-env {options.config_env}: no samconfig.toml beside the templates to read it from")
     return jobs
+
+
+def _check_settings(settings: Settings) -> None:
+    """What a run would otherwise get silently wrong: a selector that names no rule, a Region
+    that does not exist (both would pass as "All checks passed")."""
+    from samcheck.registry import unknown_selector
+
+    origin = f"{settings.source}: " if settings.source else ""
+    for option, selectors in (
+        ("select", settings.select),
+        ("ignore", settings.ignore),
+        ("severity", tuple(key for key, _ in settings.severity)),
+    ):
+        for selector in selectors:
+            problem = unknown_selector(selector)
+            if problem:
+                raise UsageError(f"{origin}{option}: {problem}")
+    _check_region(settings.effective_region, settings.region_source)
+
+
+def _check_region(region: str, source: str) -> None:
+    import re
+
+    from samcheck.analysis.botocore_data import regions
+
+    known, patterns = regions()
+    if region in known or any(re.fullmatch(pattern, region) for pattern in patterns):
+        return
+    raise UsageError(f"unknown Region '{region}' (from {source}); Regions are lower case, one of: {', '.join(known)}")
 
 
 def settings_for(

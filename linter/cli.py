@@ -39,8 +39,9 @@ def cli() -> None:
 
 
 def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    items = tuple(item.strip() for value in values for item in value.split(",") if item.strip())
-    return items or None
+    from samcheck.config import selector_list
+
+    return selector_list(values) or None
 
 
 def _fail(message: str) -> NoReturn:
@@ -90,8 +91,8 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the (first) report to FILE.")
 @click.option("--region", help="Region the templates are deployed to [default: config, AWS_REGION, us-east-1].")
 @click.option("--parameter-overrides", help="Template parameters, SAM CLI syntax: 'Key=Value Key2=Value2'.")
-@click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or slugs; comma-separated).")
-@click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or slugs; comma-separated).")
+@click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or slugs; separated by commas or spaces).")
+@click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or slugs; separated by commas or spaces).")
 @click.option(
     "--fail-level",
     type=click.Choice(FAIL_LEVELS),

@@ -8,6 +8,7 @@ are validated against ``schemas/config.schema.json``.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import sys
 from dataclasses import dataclass, replace
@@ -46,6 +47,13 @@ class Settings:
     @property
     def effective_region(self) -> str:
         return self.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+    @property
+    def region_source(self) -> str:
+        """Where ``effective_region`` comes from, for messages."""
+        if self.region:
+            return "--region, the configuration or samconfig.toml"
+        return next((name for name in ("AWS_REGION", "AWS_DEFAULT_REGION") if os.environ.get(name)), "the default")
 
     def merged(self, command_line: dict[str, Any]) -> Settings:
         """These settings with the command line's values (those not None) on top."""
@@ -121,8 +129,8 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
     else:
         parameter_overrides = tuple((key, parameter_text(value)) for key, value in overrides.items())
     return Settings(
-        select=tuple(raw.get("select", ())),
-        ignore=tuple(raw.get("ignore", ())),
+        select=selector_list(raw.get("select", ())),
+        ignore=selector_list(raw.get("ignore", ())),
         severity=tuple((key, Severity.parse(level)) for key, level in raw.get("severity", {}).items()),
         region=raw.get("region"),
         fail_level=raw.get("fail-level", "error"),
@@ -133,6 +141,12 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
         account_scope=bool(raw.get("account-scope", False)),
         source=path,
     )
+
+
+def selector_list(value: Any) -> tuple[str, ...]:
+    """Rule selectors, from a list or from text separated by commas or spaces ("SC1001 SC1002")."""
+    items = [value] if isinstance(value, str) else list(value)
+    return tuple(part for item in items for part in re.split(r"[,\s]+", str(item)) if part)
 
 
 def parameter_text(value: Any) -> str:
@@ -171,6 +185,9 @@ def samconfig_settings(folder: Path, environment: str) -> dict[str, Any]:
     if not path.is_file():
         return {}
     document = _read_toml(path)
+    if environment not in document and environment != "default":
+        known = ", ".join(sorted(key for key, value in document.items() if isinstance(value, dict))) or "none"
+        raise ConfigError(f"{path}: no environment '{environment}' (--config-env); it has: {known}")
     section = document.get(environment, {})
     values: dict[str, Any] = {}
     for scope in ("global", "deploy"):  # deploy wins over global

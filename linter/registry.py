@@ -41,6 +41,21 @@ def selected(rule_id: str, name: str, selectors: list[str]) -> bool:
     return any(rule_id.startswith(s.upper()) or name == s.lower() for s in selectors)
 
 
+def unknown_selector(selector: str) -> str | None:
+    """Why a selector names no rule (with the nearest names), or None when it names some.
+
+    cfn-lint's rules (``CFN-E3012``) are not listed here; any ``CFN`` selector is taken as theirs."""
+    import difflib
+
+    rules = all_rules()
+    if selector.upper().startswith("CFN") or any(selected(rule.id, rule.name, [selector]) for rule in rules):
+        return None
+    names = [rule.id for rule in rules] + [rule.name for rule in rules]
+    near = difflib.get_close_matches(selector.upper() if selector[:2].upper() == "SC" else selector.lower(), names, 3)
+    hint = f" (did you mean {', '.join(near)}?)" if near else " (see `samcheck rules`)"
+    return f"'{selector}' names no rule{hint}"
+
+
 def select_rules(select: list[str], ignore: list[str]) -> list[type[Rule]]:
     rules = [rule for rule in all_rules() if not select or selected(rule.id, rule.name, select)]
     return [rule for rule in rules if not selected(rule.id, rule.name, ignore)]

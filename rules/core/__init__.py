@@ -14,6 +14,8 @@ from samcheck.rules.core.sc0009_expired_suppression import ExpiredSuppression
 from samcheck.rules.core.sc0010_preprocessor_template import PreprocessorTemplate
 from samcheck.rules.core.sc0011_logical_id_invalid import LogicalIdInvalid
 from samcheck.rules.core.sc0012_serverless_application_location import ServerlessApplicationLocation
+from samcheck.rules.core.sc0013_parameter_override_invalid import ParameterOverrideInvalid
+from samcheck.rules.core.sc0014_template_sections import TemplateSections
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -29,4 +31,6 @@ RULES: list[type[Rule]] = [
     PreprocessorTemplate,
     LogicalIdInvalid,
     ServerlessApplicationLocation,
+    ParameterOverrideInvalid,
+    TemplateSections,
 ]

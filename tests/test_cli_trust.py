@@ -1,0 +1,106 @@
+"""Nothing silently green: what a user mistypes is a usage error (exit 2) or a finding, never
+"All checks passed". Run through the real console script."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = """\
+Parameters:
+  Stage: {Type: String, AllowedValues: [dev, prod], Default: dev}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+"""
+
+
+def samcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    path = tmp_path / "template.yaml"
+    path.write_text(TEMPLATE)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("option", "selector", "hint"),
+    [
+        ("--select", "SC9999", "samcheck rules"),
+        ("--select", "bogus", "samcheck rules"),
+        ("--ignore", "lambda-timout-range", "did you mean lambda-timeout-range"),
+        ("--select", "SC1001 SC99", "'SC99' names no rule"),
+    ],
+)
+def test_unknown_selectors_are_usage_errors(template: Path, option: str, selector: str, hint: str) -> None:
+    result = samcheck(option, selector, str(template))
+    assert result.returncode == 2 and hint in result.stderr, result.stderr
+    assert "All checks passed" not in result.stdout
+
+
+def test_selectors_separated_by_spaces_or_commas_all_count(template: Path) -> None:
+    for selector in ("SC0014 SC0013", "SC0014,SC0013", " SC0014 , SC0013 "):
+        result = samcheck("--format", "json", "--select", selector, "--parameter-overrides", "Stage=qa", str(template))
+        rules = {finding["rule"] for finding in json.loads(result.stdout)["findings"]}
+        assert result.returncode == 1 and rules == {"SC0013"}, (selector, result.stdout)
+
+
+def test_unknown_selectors_in_configuration_are_usage_errors(template: Path) -> None:
+    (template.parent / ".samcheck.yaml").write_text("ignore: [SC1001, lamda-memory-range]\n")
+    result = samcheck(str(template))
+    assert result.returncode == 2 and ".samcheck.yaml: ignore: 'lamda-memory-range'" in result.stderr
+    (template.parent / ".samcheck.yaml").write_text("severity: {SC8888: info}\n")
+    assert samcheck(str(template)).returncode == 2
+
+
+@pytest.mark.parametrize("region", ["xx-nowhere-9", "EU-WEST-1"])
+def test_unknown_regions_are_usage_errors_that_list_the_known_ones(template: Path, region: str) -> None:
+    result = samcheck("--region", region, str(template))
+    assert result.returncode == 2 and f"unknown Region '{region}'" in result.stderr and "eu-west-1" in result.stderr
+    assert samcheck("--region", "eu-west-1", str(template)).returncode == 0
+    assert samcheck("--region", "cn-northwest-1", str(template)).returncode == 0
+
+
+def test_a_region_from_the_environment_is_checked_too(template: Path) -> None:
+    import os
+
+    env = {**os.environ, "AWS_REGION": "moon-base-1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", str(template)], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 2 and "(from AWS_REGION)" in result.stderr
+
+
+def test_a_samconfig_environment_that_does_not_exist_is_a_usage_error(template: Path) -> None:
+    result = samcheck("--config-env", "staging", str(template))
+    assert result.returncode == 2 and "no samconfig.toml" in result.stderr
+    (template.parent / "samconfig.toml").write_text('version = 0.1\n[prod.deploy.parameters]\nregion = "eu-west-1"\n')
+    result = samcheck("--config-env", "staging", str(template))
+    assert result.returncode == 2 and "no environment 'staging'" in result.stderr and "it has: prod" in result.stderr
+    assert samcheck("--config-env", "prod", str(template)).returncode == 0
+
+
+def test_overrides_cloudformation_would_reject_are_findings(template: Path) -> None:
+    result = samcheck("--format", "json", "--parameter-overrides", "Stage=qa Unknown=1", str(template))
+    findings = {(f["rule"], f["severity"], f["line"]) for f in json.loads(result.stdout)["findings"]}
+    assert result.returncode == 1 and findings == {("SC0013", "error", 2), ("SC0013", "warning", 1)}
+
+
+def test_a_file_that_is_not_a_template_says_so(tmp_path: Path) -> None:
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("Resource:\n  Queue:\n    Type: AWS::SQS::Queue\n")
+    result = samcheck(str(typo))
+    assert (
+        result.returncode == 1
+        and "did you mean Resources?" in result.stdout
+        and "no Resources section" in result.stdout
+    )
