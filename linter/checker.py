@@ -22,6 +22,7 @@ from samcheck.limits import Limits
 from samcheck.model.build import assemble, expand_document
 from samcheck.model.template import Template
 from samcheck.policy import Suppressions, suppressions_of
+from samcheck.registry import all_rules
 from samcheck.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -48,13 +49,14 @@ def run_rules(
         return ResourceGraph(template)
 
     transform_errors = template.expansion.errors if template else []
+    known = tuple((rule.id, rule.name) for rule in all_rules())
     findings: list[Finding] = []
     for rule_class in rules:
         if rule_class.needs_template and template is None:
             continue
         rule = rule_class()
         context = RuleContext(
-            rule, document, template, limits, transform_errors, graph_factory, settings.today, [], settings
+            rule, document, template, limits, transform_errors, graph_factory, settings.today, [], settings, known
         )
         try:
             findings.extend(rule.check(context))

@@ -91,8 +91,12 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the (first) report to FILE.")
 @click.option("--region", help="Region the templates are deployed to [default: config, AWS_REGION, us-east-1].")
 @click.option("--parameter-overrides", help="Template parameters, SAM CLI syntax: 'Key=Value Key2=Value2'.")
-@click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or slugs; separated by commas or spaces).")
-@click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or slugs; separated by commas or spaces).")
+@click.option(
+    "--select", multiple=True, help="Only these rules (ids, id prefixes or slugs; separated by commas or spaces)."
+)
+@click.option(
+    "--ignore", multiple=True, help="Skip these rules (ids, id prefixes or slugs; separated by commas or spaces)."
+)
 @click.option(
     "--fail-level",
     type=click.Choice(FAIL_LEVELS),

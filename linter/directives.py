@@ -17,7 +17,9 @@ from datetime import date
 from samcheck.findings import Finding, Span
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*samcheck:\s*(ignore|ignore-file)\[([^\]]*)\]\s*(.*)$")
-_UNTIL = re.compile(r"\buntil=(\d{4}-\d{2}-\d{2})\b")
+# Anything that starts like a directive: what the pattern above does not read is reported (SC0015).
+_ATTEMPT = re.compile(r"(?:^|\s)#\s*samcheck\s*:\s*(.*)$", re.IGNORECASE)
+_UNTIL = re.compile(r"\buntil=(\S*)")
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Directive:
     expired: bool = False
     # Every selector names a rule that ran on the file, so "unused" is a verdict, not a guess.
     judged: bool = False
+    # What is wrong with the comment as written (SC0015); a comment with a bad date suppresses nothing.
+    problems: tuple[str, ...] = ()
 
     def covers(self, finding: Finding) -> bool:
         if self.file_wide:
@@ -47,22 +51,46 @@ def read_directives(lines: Sequence[str]) -> list[Directive]:
     for number, line in enumerate(lines, start=1):
         match = _DIRECTIVE.search(line)
         if not match:
+            attempt = _ATTEMPT.search(line)
+            if attempt:
+                column = attempt.start() + (1 if attempt.group(0)[0].isspace() else 0) + 1
+                word = (attempt.group(1).split() or [""])[0]
+                problem = (
+                    f"`# samcheck: {word}` needs the rules in brackets, so it suppresses nothing; write "
+                    f"`# samcheck: {word}[SC1001]`"
+                    if word.lower().startswith("ignore")
+                    else f"'{word}' is not a samcheck directive; write `# samcheck: ignore[SC1001]` (one line) "
+                    "or `ignore-file[SC1001]` (the whole file)"
+                )
+                span = Span(number, column, number, len(line) + 1)
+                directives.append(Directive(span, [], False, False, None, "", problems=(problem,)))
             continue
         kind, selectors, rest = match.groups()
         until = _UNTIL.search(rest)
-        try:
-            until_date = date.fromisoformat(until.group(1)) if until else None
-        except ValueError:
-            until_date = None
+        until_date, problems = None, []
+        if until:
+            try:
+                until_date = date.fromisoformat(until.group(1)) if len(until.group(1)) == 10 else None
+            except ValueError:
+                until_date = None
+            if until_date is None:
+                problems.append(
+                    f"until={until.group(1)} is not a date (YYYY-MM-DD), so this comment suppresses nothing; "
+                    "write e.g. until=2027-03-31"
+                )
+        names = [s.strip() for s in selectors.split(",") if s.strip()]
+        if not names:
+            problems.append(f"{kind}[] names no rule, so it suppresses nothing; name the rules, e.g. {kind}[SC1001]")
         column = match.start() + (1 if match.group(0)[0].isspace() else 0) + 1
         directives.append(
             Directive(
                 Span(number, column, number, len(line) + 1),
-                [s.strip() for s in selectors.split(",") if s.strip()],
+                names if not problems else [],
                 kind == "ignore-file",
                 line[: match.start()].strip() == "",
                 until_date,
                 _UNTIL.sub("", rest).strip(),
+                problems=tuple(problems),
             )
         )
     return directives

@@ -22,8 +22,8 @@ from samcheck.config import Settings
 from samcheck.directives import Directive, read_directives
 from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, Severity, rule_failure, sorted_findings
 from samcheck.limits import Limits
-from samcheck.registry import selected
 from samcheck.rule import Rule, RuleContext
+from samcheck.selectors import selected
 
 
 class Suppressions(NamedTuple):

@@ -10,7 +10,9 @@ import os
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
+from samcheck import selectors
 from samcheck.rule import Rule
+from samcheck.selectors import selected
 
 ENTRY_POINT_GROUP = "samcheck.rules"
 
@@ -36,24 +38,9 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(found.values(), key=lambda rule: rule.id))
 
 
-def selected(rule_id: str, name: str, selectors: list[str]) -> bool:
-    """A selector is a rule id, an id prefix (``SC1``, ``CFN-W``) or a slug."""
-    return any(rule_id.startswith(s.upper()) or name == s.lower() for s in selectors)
-
-
 def unknown_selector(selector: str) -> str | None:
-    """Why a selector names no rule (with the nearest names), or None when it names some.
-
-    cfn-lint's rules (``CFN-E3012``) are not listed here; any ``CFN`` selector is taken as theirs."""
-    import difflib
-
-    rules = all_rules()
-    if selector.upper().startswith("CFN") or any(selected(rule.id, rule.name, [selector]) for rule in rules):
-        return None
-    names = [rule.id for rule in rules] + [rule.name for rule in rules]
-    near = difflib.get_close_matches(selector.upper() if selector[:2].upper() == "SC" else selector.lower(), names, 3)
-    hint = f" (did you mean {', '.join(near)}?)" if near else " (see `samcheck rules`)"
-    return f"'{selector}' names no rule{hint}"
+    """Why a selector names no registered rule (with the nearest names), or None when it names some."""
+    return selectors.unknown_selector(selector, ((rule.id, rule.name) for rule in all_rules()))
 
 
 def select_rules(select: list[str], ignore: list[str]) -> list[type[Rule]]:

@@ -17,12 +17,13 @@ from samcheck.cfn.document import LOGICAL_ID_SECTIONS, Document, get_path
 from samcheck.cfn.references import SubVariable, referenced, single_variable, sub_variables, substitute
 from samcheck.cfn.resolver import Branches, Value
 from samcheck.config import Settings
-from samcheck.directives import Directive
+from samcheck.directives import Directive, read_directives
 from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span
 from samcheck.limits import Limits
 from samcheck.model.template import Location, Property, Resource, Template
 from samcheck.sam import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES, SAM_TRANSFORM, declares_sam
 from samcheck.sam.translate import TransformError
+from samcheck.selectors import unknown_selector
 
 if TYPE_CHECKING:
     from samcheck.model.graph import ResourceGraph
@@ -52,6 +53,7 @@ __all__ = [
     "Value",
     "declares_sam",
     "get_path",
+    "read_directives",
     "referenced",
     "single_variable",
     "sub_variables",
@@ -95,6 +97,7 @@ class RuleContext:
     today: date  # for date-based rules; --as-of makes runs reproducible
     directives: list[Directive] = field(default_factory=list)  # suppression comments, once applied
     settings: Settings = field(default_factory=Settings)  # region, parameters, scope
+    known_rules: tuple[tuple[str, str], ...] = ()  # (id, slug) of every registered rule
 
     @property
     def file(self) -> str:
@@ -141,6 +144,13 @@ class RuleContext:
     def parameter_related(self, value: Value) -> tuple[Related, ...]:
         """Where the parameter whose AllowedValues produced a value's candidates is defined."""
         return self.template.parameter_related(value)
+
+    def unknown_selector(self, selector: str) -> str | None:
+        """Why a rule selector (an id, id prefix or slug) names no registered rule; None if it names
+        some, or when the registered rules are not known here."""
+        if not self.known_rules:
+            return None
+        return unknown_selector(selector, self.known_rules)
 
     def settle(self, node: Any) -> Any:
         """A node as written, with each ``Fn::If`` that can be decided here replaced by its branch."""

@@ -16,6 +16,7 @@ from samcheck.rules.core.sc0011_logical_id_invalid import LogicalIdInvalid
 from samcheck.rules.core.sc0012_serverless_application_location import ServerlessApplicationLocation
 from samcheck.rules.core.sc0013_parameter_override_invalid import ParameterOverrideInvalid
 from samcheck.rules.core.sc0014_template_sections import TemplateSections
+from samcheck.rules.core.sc0015_invalid_suppression import InvalidSuppression
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -33,4 +34,5 @@ RULES: list[type[Rule]] = [
     ServerlessApplicationLocation,
     ParameterOverrideInvalid,
     TemplateSections,
+    InvalidSuppression,
 ]
