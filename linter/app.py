@@ -228,7 +228,7 @@ def _fix_and_check_again(
 
 def _fix(results: Sequence[FileResult], write: bool) -> set[Path]:
     """Apply (or, with write=False, print as a diff) the safe fixes; the files that change, resolved."""
-    from samcheck.fixes import FixError, apply_fixes, merged_edits, unified_diff, write_atomically
+    from samcheck.fixes import FixError, apply_fixes, merged_edits, read_exactly, unified_diff, write_atomically
 
     changed = set()
     for result in results:
@@ -236,7 +236,7 @@ def _fix(results: Sequence[FileResult], write: bool) -> set[Path]:
         if not fixes:
             continue
         try:
-            before = result.path.read_text(encoding="utf-8")
+            before = read_exactly(result.path)
             after = apply_fixes(result.path, before, merged_edits(fixes))
         except (OSError, UnicodeDecodeError, FixError) as error:
             click.echo(f"samcheck: not fixing {result.path}: {error}", err=True)

@@ -122,6 +122,8 @@ def check(**given: Any) -> None:
     """Lint templates: files, folders (searched for templates) and globs."""
     from samcheck.app import Options, run
 
+    if given["apply_fixes"] and given["show_diff"]:
+        _fail("--fix writes the fixes and --diff only shows them: choose one")
     options = Options(
         paths=given["paths"],
         outputs=_outputs(given["formats"], given["output"]),

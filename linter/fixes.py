@@ -51,6 +51,7 @@ def _offset(lines: list[str], line: int, column: int) -> int:
 
 def _apply_one(text: str, document: Document, edit: Edit) -> str:
     json_style = document.path.suffix.lower() == ".json"
+    newline = "\r\n" if "\r\n" in text else "\n"  # inserted lines end like the file's own
     lines = text.splitlines(keepends=True)
     source_map = document.source_map
     value_span = source_map.values.get(edit.path)
@@ -91,8 +92,11 @@ def _apply_one(text: str, document: Document, edit: Edit) -> str:
     indent = " " * (first_key.column - 1)
     step = " " * max(2, _indent_step(lines, first_key.line, first_key.column))
     position = sum(len(t) for t in lines[:insert_after])
-    prefix = "" if position == 0 or text[position - 1] == "\n" else "\n"
-    return text[:position] + prefix + _block(rest, edit.value, indent, step) + text[position:]
+    block = _block(rest, edit.value, indent, step).replace("\n", newline)
+    if position == 0 or text[position - 1] == "\n":
+        return text[:position] + block + text[position:]
+    # After a last line without a line break: the file keeps ending without one.
+    return text[:position] + newline + block.removesuffix(newline) + text[position:]
 
 
 def _indent_step(lines: list[str], line: int, column: int) -> int:
@@ -161,6 +165,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def read_exactly(path: Path) -> str:
+    """A template's text with its line breaks as they are (CRLF stays CRLF)."""
+    return path.read_bytes().decode("utf-8")
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace the file in one step (a temporary file renamed over it), keeping its mode."""
     import os
@@ -176,10 +185,19 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def unified_diff(path: Path, before: str, after: str) -> str:
+    """A diff ``git apply`` and ``patch -p1`` take: ``a/``/``b/`` headers with the path relative to the
+    current folder (as written when it is outside it), and the marker for a last line without a
+    line break."""
     import difflib
+    import os
 
-    old, new = (str(path), str(path)) if path.is_absolute() else (f"a/{path}", f"b/{path}")
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), old, new))
+    name = path.as_posix() if not path.is_absolute() else Path(os.path.relpath(path)).as_posix()
+    if name.startswith("../") or Path(name).is_absolute():
+        name = path.as_posix().lstrip("/")
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def line_replacement(before: str, after: str) -> LineReplacement:
@@ -202,7 +220,7 @@ def with_replacements(results: Sequence[FileResult]) -> list[FileResult]:
             described.append(result)
             continue
         try:
-            before: str | None = result.path.read_text(encoding="utf-8")
+            before: str | None = read_exactly(result.path)
         except (OSError, UnicodeDecodeError):
             before = None
         findings = [_described(finding, before) for finding in result.findings]

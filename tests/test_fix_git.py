@@ -1,0 +1,107 @@
+"""--fix and --diff as a user meets them: line endings kept exactly, diffs the real ``git apply``
+takes, the two options not mixed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = (
+    "Transform: AWS::Serverless-2016-10-31\n"
+    "Resources:\n"
+    "  Jobs:\n"
+    "    Type: AWS::SQS::Queue\n"
+    "    Properties:\n"
+    "      VisibilityTimeout: 20\n"
+    "  Worker:\n"
+    "    Type: AWS::Serverless::Function\n"
+    "    Properties:\n"
+    "      CodeUri: s3://bucket/fn.zip\n"
+    "      Handler: app.handler\n"
+    "      Runtime: python3.13\n"
+    "      Timeout: 30\n"
+    "      Events:\n"
+    "        FromJobs:\n"
+    "          Type: SQS\n"
+    "          Properties:\n"
+    "            Queue: !GetAtt Jobs.Arn\n"
+)
+# The queue is the file's last resource, with no VisibilityTimeout and no final line break: the
+# fix inserts after the last line.
+INSERTING = (
+    TEMPLATE.replace("  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 20\n", "")
+    + "  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: 0"
+)
+
+
+def samcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def git(*args: str, cwd: Path, given: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", *args], input=given, capture_output=True, cwd=cwd)
+
+
+def diff_of(path: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """``samcheck --diff`` as bytes: a CRLF file's diff carries its CR characters."""
+    return subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", "--diff", path], capture_output=True, cwd=cwd
+    )
+
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("lf.yaml", TEMPLATE),
+        ("crlf.yaml", TEMPLATE.replace("\n", "\r\n")),
+        ("no-final-newline.yaml", TEMPLATE.rstrip("\n")),
+    ],
+)
+def test_diff_applies_with_git_and_fix_keeps_line_endings(tmp_path: Path, name: str, text: str) -> None:
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / "stacks").mkdir()
+    template = tmp_path / "stacks" / name
+    template.write_bytes(text.encode())
+    diff = diff_of("stacks/" + name, tmp_path)
+    assert diff.returncode == 1 and diff.stdout.startswith(f"--- a/stacks/{name}\n+++ b/stacks/{name}\n".encode())
+    assert template.read_bytes() == text.encode()  # --diff never writes
+    applied = git("apply", "-", cwd=tmp_path, given=diff.stdout)
+    assert applied.returncode == 0, applied.stderr
+    by_git = template.read_bytes()
+    template.write_bytes(text.encode())
+    fixed = samcheck("--fix", str(template), cwd=tmp_path)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    after = template.read_bytes().decode()
+    assert after.encode() == by_git  # the diff is exactly what --fix writes
+    assert "VisibilityTimeout: 180" in after
+    assert after.endswith("\n") == text.endswith("\n")  # a missing final line break stays missing
+    if "\r\n" in text:
+        assert after.count("\n") == after.count("\r\n")  # every line still ends in CRLF
+
+
+def test_an_insertion_at_a_last_line_without_a_break_keeps_it_without(tmp_path: Path) -> None:
+    git("init", "-q", cwd=tmp_path)
+    template = tmp_path / "template.yaml"
+    text = INSERTING
+    template.write_text(text)
+    diff = diff_of("template.yaml", tmp_path)
+    assert b"+      VisibilityTimeout: 180" in diff.stdout, diff.stdout + diff.stderr
+    assert git("apply", "-", cwd=tmp_path, given=diff.stdout).returncode == 0
+    assert not template.read_text().endswith("\n") and "VisibilityTimeout: 180" in template.read_text()
+
+
+def test_fix_and_diff_together_are_refused(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE)
+    result = samcheck("--fix", "--diff", str(template), cwd=tmp_path)
+    assert result.returncode == 2 and "choose one" in result.stderr
+    assert template.read_text() == TEMPLATE
