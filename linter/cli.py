@@ -160,7 +160,14 @@ def list_rules(output_format: str) -> None:
         import json
 
         rows = [
-            {"id": r.id, "name": r.name, "severity": r.severity.label, "summary": r.summary, "url": r.url}
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.label,
+                "summary": r.summary,
+                "url": r.url,
+                "fixable": r.fixable,
+            }
             for r in rules
         ]
         click.echo(json.dumps(rows, indent=2))
@@ -169,10 +176,10 @@ def list_rules(output_format: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"samcheck {__version__}: {len(rules)} rules")
-    for column in ("id", "name", "severity", "summary"):
+    for column in ("id", "name", "severity", "fix", "summary"):
         table.add_column(column)
     for rule in rules:
-        table.add_row(rule.id, rule.name, rule.severity.label, rule.summary)
+        table.add_row(rule.id, rule.name, rule.severity.label, "yes" if rule.fixable else "", rule.summary)
     Console(highlight=False).print(table)
 
 
@@ -191,6 +198,8 @@ def explain(rule: str) -> None:
         f"{found.id} {found.name} ({found.severity.label})",
         "",
         found.summary,
+        "",
+        "Fix: --fix (and --diff) can apply a safe fix for it." if found.fixable else "Fix: none; --fix leaves it.",
         "",
         doc.rationale,
         "",

@@ -132,14 +132,17 @@ class Summary:
     errors: int
     warnings: int
     info: int
+    fixable: int = 0  # findings with a safe fix (--fix)
 
     @classmethod
     def of(cls, results: Sequence[FileResult]) -> Summary:
         counts = dict.fromkeys(Severity, 0)
+        fixable = 0
         for result in results:
             for finding in result.findings:
                 counts[finding.severity] += 1
-        return cls(len(results), counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO])
+                fixable += finding.fix is not None
+        return cls(len(results), counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO], fixable)
 
 
 def sorted_findings(findings: Sequence[Finding]) -> list[Finding]:

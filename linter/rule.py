@@ -74,6 +74,8 @@ class Rule:
     reads_disk: ClassVar[bool] = False
     # True for rules about suppression comments: the policy stage runs them, after suppressing.
     reviews_suppressions: ClassVar[bool] = False
+    # True for rules whose findings may carry a safe fix (``--fix``, ``--diff``, SARIF fixes).
+    fixable: ClassVar[bool] = False
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -88,7 +88,8 @@ def test_json_output_matches_schema_and_positions(write_template) -> None:
     wiring = by_rule["SC3001"]
     assert (wiring["line"], wiring["resource"]) == (36, "OrderConsumer")  # the Events entry
     assert {r["line"] for r in wiring["related"]} == {29, 31}  # the queue and the function
-    assert document["summary"] == {"files": 1, "errors": 4, "warnings": 2, "info": 1}
+    assert document["summary"] == {"files": 1, "errors": 4, "warnings": 2, "info": 1, "fixable": 1}
+    assert wiring["fix"] == "set VisibilityTimeout of OrdersQueue to 180" and memory["fix"] is None
     # A value known only at deploy time: an info that says which, never an error.
     (unknown,) = [f for f in document["findings"] if f["severity"] == "info"]
     assert (unknown["rule"], unknown["line"], unknown["resource"]) == ("SC3001", 67, "RefundConsumer")

@@ -138,6 +138,8 @@ def test_fixture(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     # Every expected finding, at its line where the fixture names one, and nothing else.
     assert {(r, res) for r, res, _ in found} == {(r, res) for r, res, _ in expectation.findings}, messages
     assert found >= {e for e in expectation.findings if e[2] is not None}, messages
+    # `samcheck rules` and `explain` say which rules have fixes: only those produce them.
+    assert all(f.fix is None for f in result.findings if f.rule == rule.id and not rule.fixable), rule.id
     expected = path.with_name(path.name + ".expected")
     report = snapshot(result, target, path)
     if os.environ.get("SAMCHECK_UPDATE_SNAPSHOTS"):
@@ -155,3 +157,5 @@ def test_rule_is_documented_and_has_fixtures(rule: type) -> None:
     fixtures = [p for p in fixture_files() if p.parent.name == rule.id]
     kinds = {read_expectation(p).near_miss for p in fixtures}
     assert kinds == {True, False}, f"{rule.id}: needs a fixture that triggers it and a near miss"
+    if rule.fixable:  # a rule that says it fixes shows a fix in its fixtures' reports
+        assert any("[*]" in p.with_name(p.name + ".expected").read_text() for p in fixtures), rule.id

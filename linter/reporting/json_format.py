@@ -35,6 +35,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             }
             for related in finding.related
         ],
+        "fix": finding.fix.description if finding.fix is not None else None,
     }
 
 
@@ -49,6 +50,7 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             "errors": summary.errors,
             "warnings": summary.warnings,
             "info": summary.info,
+            "fixable": summary.fixable,
         },
     }
     return json.dumps(document, indent=2)

@@ -40,7 +40,7 @@ class _Painter:
 def _finding(paint: _Painter, finding: Finding, lines: list[str]) -> Iterator[str]:
     span = finding.span
     severity = paint(f"{finding.severity.label:<7}", _STYLE[finding.severity])
-    rule = paint(f"  [{finding.rule} {finding.name}]", "dim")
+    rule = paint(f"  [{finding.rule} {finding.name}]", "dim") + (paint(" [*]", "bold") if finding.fix else "")
     yield f"  {paint(f'{span.line}:{span.column}', 'bold')}  {severity} {_clean(finding.message)}{rule}"
     if 0 < span.line <= len(lines):
         source = _clean(lines[span.line - 1].expandtabs(1))
@@ -72,7 +72,8 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
         if total:
             errors, warnings = _plural(summary.errors, "error"), _plural(summary.warnings, "warning")
             counts = f"{errors}, {warnings}, {summary.info} info"
-            lines.append(f"Found {_plural(total, 'problem')} ({counts}) in {_plural(summary.files, 'file')}.")
+            fixable = f" {summary.fixable} fixable with --fix (marked [*])." if summary.fixable else ""
+            lines.append(f"Found {_plural(total, 'problem')} ({counts}) in {_plural(summary.files, 'file')}.{fixable}")
         else:
             lines.append(f"All checks passed ({_plural(summary.files, 'file')}).")
     return "".join(f"{line}\n" for line in lines)

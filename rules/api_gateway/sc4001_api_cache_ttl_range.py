@@ -38,6 +38,7 @@ class ApiCacheTtlRange(Rule):
     summary = "API Gateway CacheTtlInSeconds outside 0–3,600"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html"
     tags = ("apigateway", "limit")
+    fixable = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -48,6 +48,7 @@ class SqsVisibilityTimeout(Rule):
     summary = "Queue VisibilityTimeout below the consuming function's Timeout (6x recommended)"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
     tags = ("sqs", "lambda", "wiring")
+    fixable = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

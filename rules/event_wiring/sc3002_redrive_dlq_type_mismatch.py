@@ -40,6 +40,7 @@ class RedriveDlqTypeMismatch(Rule):
     summary = "FIFO queue with a standard dead-letter queue, or the reverse"
     url = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html"
     tags = ("sqs", "wiring")
+    fixable = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

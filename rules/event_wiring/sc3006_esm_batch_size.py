@@ -47,6 +47,7 @@ class EsmBatchSize(Rule):
     summary = "BatchSize out of range for the source, an SQS batch over 10 without a window, or a window on FIFO"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
     tags = ("lambda", "wiring")
+    fixable = True
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
