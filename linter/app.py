@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -81,7 +82,7 @@ def _run(options: Options) -> int:
     _prune_cache(options)
     results = _judge(jobs, checked)
     if options.diff:
-        return EXIT_FINDINGS if _fix(results, write=False) else EXIT_CLEAN
+        return EXIT_FINDINGS if _fix(jobs, results, write=False) else EXIT_CLEAN
     if options.fix:
         results = _fix_and_check_again(jobs, checked, results, options)
     if any(output_format == "sarif" for output_format, _ in options.outputs):
@@ -216,7 +217,7 @@ def _fix_and_check_again(
     """Apply the safe fixes, then check the files that changed again: the report shows what remains."""
     from samcheck.runner import default_jobs, run_jobs
 
-    changed = _fix(results, write=True)
+    changed = _fix(jobs, results, write=True)
     redo = [index for index, job in enumerate(jobs) if job.path.resolve() in changed]
     if not redo:
         return results
@@ -226,30 +227,38 @@ def _fix_and_check_again(
     return _judge(jobs, [again.get(index, file) for index, file in enumerate(checked)])
 
 
-def _fix(results: Sequence[FileResult], write: bool) -> set[Path]:
-    """Apply (or, with write=False, print as a diff) the safe fixes; the files that change, resolved."""
-    from samcheck.fixes import FixError, apply_fixes, merged_edits, read_exactly, unified_diff, write_atomically
+def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set[Path]:
+    """Apply (or, with write=False, print as a diff) the safe fixes that bring no new error, to a
+    fixpoint; the files that change, resolved."""
+    from samcheck.fixes import read_exactly, unified_diff, write_atomically
+    from samcheck.fixpoint import settle
 
     changed = set()
-    for result in results:
-        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
-        if not fixes:
+    for job, result in zip(jobs, results, strict=True):
+        if not any(finding.fix is not None for finding in result.findings):
             continue
         try:
             before = read_exactly(result.path)
-            after = apply_fixes(result.path, before, merged_edits(fixes))
-        except (OSError, UnicodeDecodeError, FixError) as error:
+        except (OSError, UnicodeDecodeError) as error:
             click.echo(f"samcheck: not fixing {result.path}: {error}", err=True)
             continue
-        if after == before:
+        settled = settle(result.path, before, result, partial(_lint_as, job))
+        for reason in settled.refused:
+            click.echo(f"samcheck: {result.path}: {reason}", err=True)
+        if settled.text == before:
             continue
         changed.add(result.path.resolve())
         if write:
-            write_atomically(result.path, after)
-            click.echo(f"samcheck: fixed {len(fixes)} finding(s) in {result.path}", err=True)
+            write_atomically(result.path, settled.text)
+            click.echo(f"samcheck: fixed {settled.applied} finding(s) in {result.path}", err=True)
         else:
-            click.echo(unified_diff(result.path, before, after), nl=False)
+            click.echo(unified_diff(result.path, before, settled.text), nl=False)
     return changed
+
+
+def _lint_as(job: Job, path: Path) -> FileResult:
+    """``path`` linted with the settings and rules of ``job``'s file (a fix's candidate text)."""
+    return lint_file(path, job.settings, job.rules)
 
 
 def _write_baseline(results: Sequence[FileResult], path: Path) -> int:

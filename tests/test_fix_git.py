@@ -3,12 +3,15 @@ takes, the two options not mixed."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import FIXTURES
 
 TEMPLATE = (
     "Transform: AWS::Serverless-2016-10-31\n"
@@ -105,3 +108,21 @@ def test_fix_and_diff_together_are_refused(tmp_path: Path) -> None:
     result = samcheck("--fix", "--diff", str(template), cwd=tmp_path)
     assert result.returncode == 2 and "choose one" in result.stderr
     assert template.read_text() == TEMPLATE
+
+
+def test_a_fix_that_would_bring_a_new_error_is_not_applied_and_fixes_settle(tmp_path: Path) -> None:
+    """Making the dead-letter queue FIFO (SC3002) would put a batch of 100 and a batching window
+    (SC3006's fix) on a FIFO queue: two new errors. That fix is refused, with why; the other is
+    applied; a second --fix changes nothing."""
+    template = tmp_path / "template.yaml"
+    shutil.copy(FIXTURES / "fix-conflict.yaml", template)
+    original = template.read_text()
+    first = samcheck("--fix", "--format", "json", str(template), cwd=tmp_path)
+    assert "make Failed a FIFO queue: not applied, it would bring SC3006" in first.stderr, first.stderr
+    after = template.read_text()
+    assert "MaximumBatchingWindowInSeconds: 1" in after and "FifoQueue: true" not in after.split("Failed:")[1]
+    remaining = {(f["rule"], f["severity"]) for f in json.loads(first.stdout)["findings"]}
+    assert ("SC3006", "error") not in remaining and ("SC3002", "error") in remaining
+    second = samcheck("--fix", str(template), cwd=tmp_path)
+    assert template.read_text() == after and "fixed" not in second.stderr
+    assert original != after

@@ -1,0 +1,91 @@
+"""What ``--fix`` and ``--diff`` apply to one file: the safe fixes, to a fixpoint, keeping only
+those that bring no new error.
+
+A fix is judged by linting the text it leaves (a copy beside the template, so that relative paths
+still resolve): one that makes an error appear that was not there before is not applied, and the
+user is told which error it would bring. Fixes that fixed something can reveal findings with fixes
+of their own, so the rounds repeat until nothing changes (at most ``MAX_ROUNDS``), and a second
+``--fix`` finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from samcheck.findings import FileResult, Finding, Fix, Severity
+from samcheck.fixes import FixError, apply_fixes, merged_edits
+
+MAX_ROUNDS = 3
+
+Lint = Callable[[Path], FileResult]
+
+
+class Settled(NamedTuple):
+    text: str  # the file's text with every fix that holds
+    applied: int  # how many fixes that is
+    refused: list[str]  # why the others were not applied, for the user
+
+
+def settle(path: Path, before: str, result: FileResult, lint: Lint) -> Settled:
+    """The text of ``path`` (now ``before``, reported as ``result``) with its safe fixes applied."""
+    text, applied = before, 0
+    refused: dict[str, str] = {}  # fix description -> why, the first time it is refused
+    baseline = _errors(result)
+    for _ in range(MAX_ROUNDS):
+        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
+        if not fixes:
+            break
+        candidate, candidate_result = _attempt(path, text, fixes, lint)
+        if candidate is not None and candidate_result is not None and not _errors(candidate_result) - baseline:
+            text, result, applied = candidate, candidate_result, applied + len(fixes)
+            continue
+        progressed = False
+        for fix in fixes:  # one at a time: keep each that brings no new error
+            candidate, candidate_result = _attempt(path, text, [fix], lint)
+            if candidate is None or candidate_result is None:
+                continue
+            new = _errors(candidate_result) - baseline
+            if new:
+                refused.setdefault(fix.description, f"{fix.description}: not applied, it would bring {_describe(new)}")
+                continue
+            text, result, applied, progressed = candidate, candidate_result, applied + 1, True
+        if not progressed:
+            break
+    return Settled(text, applied, list(refused.values()))
+
+
+def _attempt(path: Path, text: str, fixes: list[Fix], lint: Lint) -> tuple[str | None, FileResult | None]:
+    try:
+        candidate = apply_fixes(path, text, merged_edits(fixes))
+    except FixError:
+        return None, None
+    if candidate == text:
+        return None, None
+    return candidate, _lint_text(path, candidate, lint)
+
+
+def _lint_text(path: Path, text: str, lint: Lint) -> FileResult:
+    """The report of ``text`` as if it were ``path``: linted from a hidden copy in the same folder."""
+    copy = path.with_name(f".{path.stem}.samcheck-fix-{os.getpid()}{path.suffix}")
+    try:
+        copy.write_bytes(text.encode("utf-8"))
+        return lint(copy)
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def _errors(result: FileResult) -> set[tuple[str, str | None, str]]:
+    return {_key(finding) for finding in result.findings if finding.severity is Severity.ERROR}
+
+
+def _key(finding: Finding) -> tuple[str, str | None, str]:
+    return finding.rule, finding.resource, finding.message
+
+
+def _describe(new: set[tuple[str, str | None, str]]) -> str:
+    shown = sorted(new)[:2]
+    more = f" and {len(new) - 2} more" if len(new) > 2 else ""
+    return "; ".join(f"{rule} {message}" for rule, _, message in shown) + more
