@@ -58,6 +58,8 @@ class Options(NamedTuple):
     cache_dir: Path | None = None  # None: no cache
     color: bool = False  # colour for a text report to standard output
     quiet: bool = False
+    exit_zero: bool = False  # findings never fail the run
+    statistics: bool = False  # the text report counts findings per rule
 
 
 def run(options: Options) -> int:
@@ -73,6 +75,7 @@ def _run(options: Options) -> int:
     from samcheck.runner import default_jobs, run_jobs
     from samcheck.sam import translator_process
 
+    _prepare_outputs(options)
     discovery = _discover(options)
     workers = min(options.jobs or default_jobs(), len(discovery.files))
     if workers == 1:  # checking here: let a child import the SAM translator meanwhile
@@ -97,7 +100,18 @@ def _run(options: Options) -> int:
     if discovery.missing:
         return EXIT_USAGE
     failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
-    return EXIT_FINDINGS if failed else EXIT_CLEAN
+    return EXIT_FINDINGS if failed and not options.exit_zero else EXIT_CLEAN
+
+
+def _prepare_outputs(options: Options) -> None:
+    """Make the folders report files go to before linting: a missing one is not a traceback after
+    the whole run."""
+    targets = [Path(target) for _, target in options.outputs if target is not None]
+    for target in [*targets, *([options.write_baseline] if options.write_baseline else [])]:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
 
 
 def _discover(options: Options) -> Discovery:
@@ -293,11 +307,13 @@ def _report(results: Sequence[FileResult], options: Options) -> None:
 
     for output_format, target in options.outputs:
         color = output_format == "text" and target is None and options.color
-        report = render(output_format, results, ReportOptions(color=color, quiet=options.quiet))
+        report_options = ReportOptions(color=color, quiet=options.quiet, statistics=options.statistics)
+        report = render(output_format, results, report_options)
         if target is not None:
             Path(target).write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
         else:
-            click.echo(report, nl=not report.endswith("\n"))
+            # click drops ANSI codes on a stream that is not a terminal unless told the colour is wanted.
+            click.echo(report, nl=not report.endswith("\n"), color=color or None)
 
 
 def lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None) -> FileResult:

@@ -62,10 +62,22 @@ def _outputs(formats: tuple[str, ...], output: str | None) -> tuple[tuple[str, s
         if first is None:
             _fail("--output given, but every --format already names its file")
         outputs[first] = (outputs[first][0], output)
+    to_stdout = [name for name, target in outputs if target is None]
+    if len(to_stdout) > 1:
+        _fail(
+            f"--format {to_stdout[0]} and --format {to_stdout[1]} would both write to standard output; "
+            f"give the second a file: --format {to_stdout[1]}=FILE"
+        )
     return tuple(outputs)
 
 
-def _terminal_colors() -> bool:
+def _colors(choice: str, no_color: bool) -> bool:
+    """Colour for a text report on standard output: ``--color always|never|auto``; auto follows
+    ``FORCE_COLOR`` and ``NO_COLOR``, else whether standard output is a terminal."""
+    if no_color or choice == "never":
+        return False
+    if choice == "always" or os.environ.get("FORCE_COLOR"):
+        return True
     return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
@@ -83,6 +95,7 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
 @click.argument("paths", nargs=-1)
 @click.option(
     "--format",
+    "--output-format",
     "formats",
     multiple=True,
     metavar="FORMAT[=FILE]",
@@ -116,7 +129,16 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to use [default: 0, all cores].")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache of expansions and findings.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder [default: the user cache folder].")
-@click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set or output is not a terminal).")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report: auto follows FORCE_COLOR, NO_COLOR and whether the output is a terminal.",
+)
+@click.option("--no-color", is_flag=True, help="Same as --color never.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (2 still means misuse).")
+@click.option("--statistics", is_flag=True, help="In the text report, count findings per rule instead of listing them.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 def check(**given: Any) -> None:
     """Lint templates: files, folders (searched for templates) and globs."""
@@ -143,8 +165,10 @@ def check(**given: Any) -> None:
         write_baseline=Path(given["write_baseline"]) if given["write_baseline"] else None,
         jobs=given["jobs"],
         cache_dir=_cache_dir(given["no_cache"], given["cache_dir"]),
-        color=not given["no_color"] and _terminal_colors(),
+        color=_colors(given["color"], given["no_color"]),
         quiet=given["quiet"],
+        exit_zero=given["exit_zero"],
+        statistics=given["statistics"],
     )
     sys.exit(run(options))
 

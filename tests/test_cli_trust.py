@@ -104,3 +104,59 @@ def test_a_file_that_is_not_a_template_says_so(tmp_path: Path) -> None:
         and "did you mean Resources?" in result.stdout
         and "no Resources section" in result.stdout
     )
+
+
+BAD = TEMPLATE + "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 1200\n"
+
+
+def test_exit_zero_statistics_and_output_format_alias(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(BAD)
+    assert samcheck(str(template)).returncode == 1
+    assert samcheck("--exit-zero", str(template)).returncode == 0
+    assert samcheck("--exit-zero", "--select", "SC9999", str(template)).returncode == 2  # misuse still is
+    stats = samcheck("--statistics", str(template))
+    assert stats.returncode == 1 and "1  SC1001  lambda-timeout-range" in stats.stdout and "1200" not in stats.stdout
+    aliased = samcheck("--output-format", "json", str(template))
+    assert json.loads(aliased.stdout)["summary"]["errors"] == 1
+
+
+def test_two_reports_to_standard_output_are_refused(template: Path) -> None:
+    result = samcheck("--format", "json", "--format", "sarif", str(template))
+    assert result.returncode == 2 and "--format sarif=FILE" in result.stderr and result.stdout == ""
+
+
+def test_report_files_in_missing_folders_are_created_before_linting(tmp_path: Path, template: Path) -> None:
+    target = tmp_path / "reports" / "ci" / "samcheck.sarif"
+    result = samcheck("--format", f"sarif={target}", str(template))
+    assert result.returncode == 0 and target.is_file(), result.stderr
+    result = samcheck("--write-baseline", str(tmp_path / "b" / "base.json"), str(template))
+    assert result.returncode == 0 and (tmp_path / "b" / "base.json").is_file(), result.stderr
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    result = samcheck("--output", str(blocked / "r.json"), "--format", "json", str(template))
+    assert result.returncode == 2 and "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "colored"),
+    [
+        (["--color", "always"], {}, True),
+        ([], {"FORCE_COLOR": "1"}, True),
+        (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+        ([], {}, False),  # not a terminal
+    ],
+)
+def test_color_choices(tmp_path: Path, args: list[str], env: dict[str, str], colored: bool) -> None:
+    import os
+
+    template = tmp_path / "template.yaml"
+    template.write_text(BAD)
+    environment = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "NO_COLOR")}
+    result = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", *args, str(template)],
+        capture_output=True,
+        text=True,
+        env={**environment, **env},
+    )
+    assert ("\x1b[" in result.stdout) == colored

@@ -25,6 +25,7 @@ FORMATS: dict[str, str] = {
 class ReportOptions(NamedTuple):
     color: bool = False  # ANSI colour (the text format on a terminal)
     quiet: bool = False  # findings only, no summary line
+    statistics: bool = False  # text: a count per rule instead of the findings
 
 
 def render(output_format: str, results: Sequence[FileResult], options: ReportOptions) -> str:

@@ -56,10 +56,25 @@ def _clean(text: str) -> str:
     return text.translate(_CONTROL)
 
 
+def _statistics(paint: _Painter, results: Sequence[FileResult]) -> list[str]:
+    """One line per rule, most findings first: count, id, slug, how many --fix can fix."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for result in results:
+        for finding in result.findings:
+            entry = counts.setdefault((finding.rule, finding.name), [0, 0])
+            entry[0] += 1
+            entry[1] += finding.fix is not None
+    width = len(str(max((count for count, _ in counts.values()), default=0)))
+    return [
+        f"{count:>{width}}  {paint(rule, 'bold')}  {name}" + (f"  ({fixable} fixable with --fix)" if fixable else "")
+        for (rule, name), (count, fixable) in sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
+    ]
+
+
 def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     paint = _Painter(options.color)
-    lines: list[str] = []
-    for result in results:
+    lines: list[str] = _statistics(paint, results) if options.statistics else []
+    for result in results if not options.statistics else ():
         if not result.findings:
             continue
         lines.append(paint(_clean(str(result.path)), "bold underline"))
