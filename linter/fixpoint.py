@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from samcheck.findings import FileResult, Finding, Fix, Severity
+from samcheck.findings import FileResult, Finding, Fix, NodePath, Severity
 from samcheck.fixes import FixError, apply_fixes, merged_edits
 
 MAX_ROUNDS = 3
@@ -36,6 +36,13 @@ def settle(path: Path, before: str, result: FileResult, lint: Lint) -> Settled:
     baseline = _errors(result)
     for _ in range(MAX_ROUNDS):
         fixes = [finding.fix for finding in result.findings if finding.fix is not None]
+        for fix, other, place in _conflicts(fixes):
+            refused.setdefault(
+                fix.description,
+                f"{fix.description}: not applied, it sets {'.'.join(map(str, place))} otherwise than "
+                f"'{other.description}' (neither is)",
+            )
+        fixes = [fix for fix in fixes if fix.description not in refused]
         if not fixes:
             break
         candidate, candidate_result = _attempt(path, text, fixes, lint)
@@ -55,6 +62,21 @@ def settle(path: Path, before: str, result: FileResult, lint: Lint) -> Settled:
         if not progressed:
             break
     return Settled(text, applied, list(refused.values()))
+
+
+def _conflicts(fixes: list[Fix]) -> list[tuple[Fix, Fix, NodePath]]:
+    """Pairs of fixes that set one place to different values (larger numbers merge: not a conflict)."""
+    found = []
+    for index, fix in enumerate(fixes):
+        for other in fixes[index + 1 :]:
+            for edit in fix.edits:
+                for rival in other.edits:
+                    numbers = all(
+                        isinstance(v, (int, float)) and not isinstance(v, bool) for v in (edit.value, rival.value)
+                    )
+                    if edit.path == rival.path and edit.value != rival.value and not numbers:
+                        found += [(fix, other, edit.path), (other, fix, edit.path)]
+    return found
 
 
 def _attempt(path: Path, text: str, fixes: list[Fix], lint: Lint) -> tuple[str | None, FileResult | None]:
