@@ -61,7 +61,8 @@ def discover(arguments: list[str], cwd: Path | None = None) -> Discovery:
     result = Discovery()
     base = cwd or Path.cwd()
     if not arguments:
-        defaults = [base / name for name in DEFAULT_NAMES if (base / name).is_file()]
+        # Named as if given on the command line: reports read the same with or without a PATH.
+        defaults = [Path(name) if cwd is None else base / name for name in DEFAULT_NAMES if (base / name).is_file()]
         result.files = defaults[:1]
         return result
     seen: set[Path] = set()

@@ -160,3 +160,32 @@ def test_color_choices(tmp_path: Path, args: list[str], env: dict[str, str], col
         env={**environment, **env},
     )
     assert ("\x1b[" in result.stdout) == colored
+
+
+def test_ci_paths_are_relative_to_the_repository_root(tmp_path: Path) -> None:
+    """A monorepo job with working-directory: infra annotates infra/template.yaml."""
+    import jsonschema
+
+    from samcheck.datafiles import load_json
+
+    (tmp_path / ".git").mkdir()
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    (infra / "template.yaml").write_text(BAD)
+    github = samcheck("--format", "github", "template.yaml", cwd=infra)
+    assert github.stdout.startswith("::error file=infra/template.yaml,"), github.stdout
+    sarif = json.loads(samcheck("--format", "sarif", cwd=infra).stdout)
+    jsonschema.Draft4Validator(load_json("sarif-schema-2.1.0.json")).validate(sarif)
+    run = sarif["runs"][0]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "infra/template.yaml", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_without_a_path_the_report_names_files_as_with_one(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(BAD)
+    for args in ([], ["template.yaml"]):
+        text = samcheck(*args, cwd=tmp_path).stdout
+        assert text.startswith("template.yaml\n"), text
+        findings = json.loads(samcheck("--format", "json", *args, cwd=tmp_path).stdout)["findings"]
+        assert {f["file"] for f in findings} == {"template.yaml"}

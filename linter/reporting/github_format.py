@@ -1,4 +1,5 @@
-"""``--format github``: GitHub Actions workflow commands, shown as annotations on the diff."""
+"""``--format github``: GitHub Actions workflow commands, shown as annotations on the diff (paths
+relative to the repository root, as GitHub resolves them)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from samcheck.findings import Severity
+from samcheck.reporting.paths import repository_path
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -32,7 +34,7 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             properties = ",".join(
                 f"{key}={escape_property(str(value))}"
                 for key, value in (
-                    ("file", finding.file),
+                    ("file", repository_path(finding.file) or finding.file),
                     ("line", span.line),
                     ("col", span.column),
                     ("endLine", span.end_line),

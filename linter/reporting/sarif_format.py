@@ -10,9 +10,11 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from samcheck import __version__
 from samcheck.findings import Finding, Severity, Span
+from samcheck.reporting.paths import repository_path, source_root
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -22,19 +24,23 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _uri(file: str) -> str:
-    """A path relative to the working directory when it is below it (as code scanning wants)."""
-    path = Path(file)
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_uri()
+# The base that relative URIs are resolved against: the repository root (run.originalUriBaseIds).
+SOURCE_ROOT = "%SRCROOT%"
+
+
+def _artifact(file: str) -> dict[str, str]:
+    """A file relative to the repository root (as code scanning wants), or an absolute URI when the
+    file lies outside it."""
+    relative = repository_path(file)
+    if relative is None:
+        return {"uri": Path(file).resolve().as_uri()}
+    return {"uri": quote(relative), "uriBaseId": SOURCE_ROOT}
 
 
 def _location(file: str, span: Span) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": _uri(file)},
+            "artifactLocation": _artifact(file),
             "region": {
                 "startLine": span.line,
                 "startColumn": span.column,
@@ -72,7 +78,7 @@ def _fixes(finding: Finding) -> list[dict[str, Any]]:
             "description": {"text": finding.fix.description},
             "artifactChanges": [
                 {
-                    "artifactLocation": {"uri": _uri(finding.file)},
+                    "artifactLocation": _artifact(finding.file),
                     "replacements": [{"deletedRegion": region, "insertedContent": {"text": change.text}}],
                 }
             ],
@@ -129,6 +135,7 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
                 },
                 "results": [_result(f, index) for result in results for f in result.findings],
                 "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {SOURCE_ROOT: {"uri": source_root().as_uri() + "/"}},
             }
         ],
     }

@@ -1,0 +1,26 @@
+"""File paths as CI systems want them: relative to the repository's root.
+
+GitHub annotations and code scanning resolve a path against the repository, whatever folder the
+job ran samcheck in (``working-directory: infra`` must annotate ``infra/template.yaml``). The root is
+the nearest folder above the working directory that holds ``.git`` (found without running git),
+else the working directory itself.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+
+@cache
+def source_root() -> Path:
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), here)
+
+
+def repository_path(file: str) -> str | None:
+    """``file`` relative to the repository root, with ``/``; None when it lies outside it."""
+    try:
+        return Path(file).resolve().relative_to(source_root()).as_posix()
+    except ValueError:
+        return None
