@@ -58,6 +58,7 @@ class Options(NamedTuple):
     cache_dir: Path | None = None  # None: no cache
     color: bool = False  # colour for a text report to standard output
     quiet: bool = False
+    stdin_filename: str | None = None  # with PATH "-": the name standard input stands for
     exit_zero: bool = False  # findings never fail the run
     statistics: bool = False  # the text report counts findings per rule
 
@@ -65,13 +66,34 @@ class Options(NamedTuple):
 def run(options: Options) -> int:
     """Lint as ``options`` say; the exit code."""
     try:
+        if options.paths == ("-",):
+            return _run_stdin(options)
         return _run(options)
     except UsageError as error:
         click.echo(f"samcheck: error: {error}", err=True)
         return EXIT_USAGE
 
 
-def _run(options: Options) -> int:
+def _run_stdin(options: Options) -> int:
+    """Lint standard input as the file ``--stdin-filename`` names (an editor's unsaved buffer): from a
+    hidden copy beside it, so that its configuration and relative paths apply; reported under its name."""
+    import os
+    import sys
+
+    if options.fix or options.diff:
+        raise UsageError("--fix and --diff change files; standard input has none to change")
+    shown = Path(options.stdin_filename or "template.yaml")
+    if not shown.parent.is_dir():
+        raise UsageError(f"--stdin-filename {shown}: no folder {shown.parent}")
+    copy = shown.with_name(f".{shown.stem}.samcheck-stdin-{os.getpid()}{shown.suffix or '.yaml'}")
+    copy.write_bytes(sys.stdin.buffer.read())
+    try:
+        return _run(options._replace(paths=(str(copy),), cache_dir=None), shown_as=(copy, shown))
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def _run(options: Options, shown_as: tuple[Path, Path] | None = None) -> int:
     from samcheck.runner import default_jobs, run_jobs
     from samcheck.sam import translator_process
 
@@ -84,6 +106,8 @@ def _run(options: Options) -> int:
     checked = run_jobs(jobs, workers, options.cache_dir)
     _prune_cache(options)
     results = _judge(jobs, checked)
+    if shown_as is not None:
+        results = [_renamed(result, *shown_as) for result in results]
     if options.diff:
         return EXIT_FINDINGS if _fix(jobs, results, write=False) else EXIT_CLEAN
     if options.fix:
@@ -101,6 +125,24 @@ def _run(options: Options) -> int:
         return EXIT_USAGE
     failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
     return EXIT_FINDINGS if failed and not options.exit_zero else EXIT_CLEAN
+
+
+def _renamed(result: FileResult, path: Path, shown: Path) -> FileResult:
+    """A result with findings on ``path`` reported as on ``shown``."""
+    from dataclasses import replace
+
+    def name(file: str | None) -> str | None:
+        return str(shown) if file == str(path) else file
+
+    findings = [
+        replace(
+            finding,
+            file=name(finding.file) or finding.file,
+            related=tuple(replace(related, file=name(related.file)) for related in finding.related),
+        )
+        for finding in result.findings
+    ]
+    return replace(result, path=shown, findings=findings)
 
 
 def _prepare_outputs(options: Options) -> None:

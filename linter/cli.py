@@ -140,6 +140,11 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (2 still means misuse).")
 @click.option("--statistics", is_flag=True, help="In the text report, count findings per rule instead of listing them.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With PATH '-': lint standard input as this file (its folder's configuration and relative paths apply).",
+)
 def check(**given: Any) -> None:
     """Lint templates: files, folders (searched for templates) and globs."""
     from samcheck.app import Options, run
@@ -168,6 +173,7 @@ def check(**given: Any) -> None:
         color=_colors(given["color"], given["no_color"]),
         quiet=given["quiet"],
         exit_zero=given["exit_zero"],
+        stdin_filename=given["stdin_filename"],
         statistics=given["statistics"],
     )
     sys.exit(run(options))

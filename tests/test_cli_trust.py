@@ -189,3 +189,19 @@ def test_without_a_path_the_report_names_files_as_with_one(tmp_path: Path) -> No
         assert text.startswith("template.yaml\n"), text
         findings = json.loads(samcheck("--format", "json", *args, cwd=tmp_path).stdout)["findings"]
         assert {f["file"] for f in findings} == {"template.yaml"}
+
+
+def test_standard_input_is_linted_as_the_file_it_stands_for(tmp_path: Path) -> None:
+    def lint_stdin(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "samcheck", "--no-cache", *args]
+        return subprocess.run(command, input=BAD, capture_output=True, text=True, cwd=tmp_path)
+
+    result = lint_stdin("--format", "json", "-", "--stdin-filename", "api.yaml")
+    document = json.loads(result.stdout)
+    assert result.returncode == 1 and {f["file"] for f in document["findings"]} == {"api.yaml"}
+    assert {f["rule"] for f in document["findings"]} == {"SC1001"}
+    (tmp_path / ".samcheck.yaml").write_text("ignore: [SC1001]\n")  # the named file's configuration applies
+    assert lint_stdin("-", "--stdin-filename", "api.yaml").returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".samcheck.yaml"]  # no copy left behind
+    refused = lint_stdin("--fix", "-")
+    assert refused.returncode == 2 and "standard input" in refused.stderr
