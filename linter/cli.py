@@ -299,14 +299,47 @@ def vscode_task() -> None:
 
 
 @cli.command("limits")
-def list_limits() -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "toml", "json"]),
+    default="text",
+    show_default=True,
+    help="toml pastes into pyproject.toml as [tool.samcheck.limits] (or into .samcheck.yaml's limits).",
+)
+def list_limits(output_format: str) -> None:
     """List the limits table: names (for [tool.samcheck.limits]), values and sources."""
     from samcheck.limits import Limits
 
     limits = Limits()
-    for name in Limits.names():
-        limit = limits.describe(name)
-        click.echo(f"{name} = {limit.value:g} {limit.unit}  # {limit.description}; {limit.source}")
+    described = [limits.describe(name) for name in Limits.names()]
+    if output_format == "json":
+        import json
+
+        rows = [
+            {
+                "name": limit.name,
+                "value": _exact(limit.value),
+                "unit": limit.unit,
+                "description": limit.description,
+                "source": limit.source,
+            }
+            for limit in described
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if output_format == "toml":
+        click.echo("[tool.samcheck.limits]")
+    for limit in described:
+        if output_format == "toml":
+            click.echo(f"{limit.name} = {_exact(limit.value)}  # {limit.unit}: {limit.description}")
+        else:
+            click.echo(f"{limit.name} = {_exact(limit.value)} {limit.unit}  # {limit.description}; {limit.source}")
+
+
+def _exact(value: float) -> int | float:
+    """A limit as written in the table: 1048576, never 1.04858e+06."""
+    return int(value) if float(value).is_integer() else value
 
 
 def main() -> None:

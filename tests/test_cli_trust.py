@@ -205,3 +205,19 @@ def test_standard_input_is_linted_as_the_file_it_stands_for(tmp_path: Path) -> N
     assert sorted(p.name for p in tmp_path.iterdir()) == [".samcheck.yaml"]  # no copy left behind
     refused = lint_stdin("--fix", "-")
     assert refused.returncode == 2 and "standard input" in refused.stderr
+
+
+def test_limits_as_toml_paste_into_pyproject_with_exact_values(tmp_path: Path, template: Path) -> None:
+    import tomllib
+
+    def limits(output_format: str) -> str:
+        command = [sys.executable, "-m", "samcheck", "limits", "--format", output_format]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    toml = limits("toml")
+    assert "cfn-template-body-max = 1048576  #" in toml and "e+" not in toml
+    (template.parent / "pyproject.toml").write_text(toml)
+    assert tomllib.loads(toml)["tool"]["samcheck"]["limits"]["cfn-template-body-max"] == 1048576
+    assert samcheck(str(template)).returncode == 0  # the configuration it makes is valid
+    rows = {row["name"]: row for row in json.loads(limits("json"))}
+    assert rows["cfn-template-body-max"]["value"] == 1048576 and rows["cfn-template-body-max"]["unit"] == "bytes"
