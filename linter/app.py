@@ -60,6 +60,7 @@ class Options(NamedTuple):
     quiet: bool = False
     stdin_filename: str | None = None  # with PATH "-": the name standard input stands for
     exit_zero: bool = False  # findings never fail the run
+    show_settings: bool = False  # print each file's settings and where they come from; lint nothing
     statistics: bool = False  # the text report counts findings per rule
 
 
@@ -103,6 +104,9 @@ def _run(options: Options, shown_as: tuple[Path, Path] | None = None) -> int:
     if workers == 1:  # checking here: let a child import the SAM translator meanwhile
         translator_process.start_for(discovery.files)
     jobs = _jobs(discovery.files, options)  # the rest of samcheck loads only now, while that child imports
+    if options.show_settings:
+        click.echo(_settings_report(jobs, options), nl=False)
+        return EXIT_CLEAN
     checked = run_jobs(jobs, workers, options.cache_dir)
     _prune_cache(options)
     results = _judge(jobs, checked)
@@ -125,6 +129,28 @@ def _run(options: Options, shown_as: tuple[Path, Path] | None = None) -> int:
         return EXIT_USAGE
     failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
     return EXIT_FINDINGS if failed and not options.exit_zero else EXIT_CLEAN
+
+
+def _settings_report(jobs: Sequence[Job], options: Options) -> str:
+    """What each file would be linted with, and where it comes from (``--show-settings``)."""
+    lines = [f"cache: {options.cache_dir or 'off'}", f"samconfig environment: {options.config_env}"]
+    for job in jobs:
+        settings = job.settings
+        samconfig = job.path.parent / "samconfig.toml"
+        lines += [
+            f"{job.path}",
+            f"  configuration file: {settings.source or 'none'}",
+            f"  samconfig.toml: {samconfig if samconfig.is_file() else 'none'}",
+            f"  region: {settings.effective_region} (from {settings.region_source})",
+            f"  fail level: {settings.fail_level}",
+            f"  select: {', '.join(settings.select) or 'all'}; ignore: {', '.join(settings.ignore) or 'none'}",
+            f"  rules: {len(job.rules)}",
+            f"  parameter overrides: {' '.join(f'{k}={v}' for k, v in settings.parameter_overrides) or 'none'}",
+            f"  severity overrides: {', '.join(f'{k}={v.label}' for k, v in settings.severity) or 'none'}",
+            f"  limits: {', '.join(f'{k}={v:g}' for k, v in settings.limits) or 'the table'}",
+            f"  account scope: {settings.account_scope}; cfn-lint: {settings.with_cfn_lint}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def _renamed(result: FileResult, path: Path, shown: Path) -> FileResult:

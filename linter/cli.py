@@ -137,6 +137,9 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
     help="Colour the text report: auto follows FORCE_COLOR, NO_COLOR and whether the output is a terminal.",
 )
 @click.option("--no-color", is_flag=True, help="Same as --color never.")
+@click.option(
+    "--show-settings", is_flag=True, help="Print each file's settings and where they come from; lint nothing."
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (2 still means misuse).")
 @click.option("--statistics", is_flag=True, help="In the text report, count findings per rule instead of listing them.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
@@ -174,6 +177,7 @@ def check(**given: Any) -> None:
         quiet=given["quiet"],
         exit_zero=given["exit_zero"],
         stdin_filename=given["stdin_filename"],
+        show_settings=given["show_settings"],
         statistics=given["statistics"],
     )
     sys.exit(run(options))

@@ -221,3 +221,22 @@ def test_limits_as_toml_paste_into_pyproject_with_exact_values(tmp_path: Path, t
     assert samcheck(str(template)).returncode == 0  # the configuration it makes is valid
     rows = {row["name"]: row for row in json.loads(limits("json"))}
     assert rows["cfn-template-body-max"]["value"] == 1048576 and rows["cfn-template-body-max"]["unit"] == "bytes"
+
+
+def test_show_settings_says_where_each_setting_comes_from(template: Path) -> None:
+    (template.parent / ".samcheck.yaml").write_text("fail-level: warning\nselect: [SC1]\n")
+    (template.parent / "samconfig.toml").write_text(
+        'version = 0.1\n[default.deploy.parameters]\nregion = "eu-west-1"\nparameter_overrides = "Stage=prod"\n'
+    )
+    result = samcheck("--show-settings", str(template))
+    assert result.returncode == 0 and "Found" not in result.stdout
+    for expected in (
+        f"configuration file: {template.parent / '.samcheck.yaml'}",
+        f"samconfig.toml: {template.parent / 'samconfig.toml'}",
+        "region: eu-west-1 (from --region, the configuration or samconfig.toml)",
+        "fail level: warning",
+        "select: SC1; ignore: none",
+        "parameter overrides: Stage=prod",
+        "cache: off",
+    ):
+        assert expected in result.stdout, result.stdout
