@@ -61,6 +61,7 @@ class Options(NamedTuple):
     stdin_filename: str | None = None  # with PATH "-": the name standard input stands for
     exit_zero: bool = False  # findings never fail the run
     show_settings: bool = False  # print each file's settings and where they come from; lint nothing
+    exclude: tuple[str, ...] = ()  # --exclude globs, added to the configuration's
     statistics: bool = False  # the text report counts findings per rule
 
 
@@ -133,14 +134,15 @@ def _run(options: Options, shown_as: tuple[Path, Path] | None = None) -> int:
 
 def _settings_report(jobs: Sequence[Job], options: Options) -> str:
     """What each file would be linted with, and where it comes from (``--show-settings``)."""
+    from samcheck.config import samconfig_path
+
     lines = [f"cache: {options.cache_dir or 'off'}", f"samconfig environment: {options.config_env}"]
     for job in jobs:
         settings = job.settings
-        samconfig = job.path.parent / "samconfig.toml"
         lines += [
             f"{job.path}",
             f"  configuration file: {settings.source or 'none'}",
-            f"  samconfig.toml: {samconfig if samconfig.is_file() else 'none'}",
+            f"  samconfig: {samconfig_path(job.path.parent) or 'none'}",
             f"  region: {settings.effective_region} (from {settings.region_source})",
             f"  fail level: {settings.fail_level}",
             f"  select: {', '.join(settings.select) or 'all'}; ignore: {', '.join(settings.ignore) or 'none'}",
@@ -183,9 +185,14 @@ def _prepare_outputs(options: Options) -> None:
 
 
 def _discover(options: Options) -> Discovery:
+    from samcheck.config import ConfigError, discover_settings, load_config_file
     from samcheck.discovery import discover
 
-    discovery = discover(list(options.paths))
+    try:  # what to leave out of folder walks: the configuration where samcheck runs, then --exclude
+        here = load_config_file(options.config_file) if options.config_file else discover_settings(Path.cwd())
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    discovery = discover(list(options.paths), None, here.exclude, here.extend_exclude + options.exclude)
     for missing in discovery.missing:
         click.echo(f"samcheck: error: no such file, folder or match: {missing}", err=True)
     if not discovery.files:
@@ -203,7 +210,9 @@ def _prune_cache(options: Options) -> None:
 
 def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
     """Each file with its settings (config file, samconfig.toml, command line) and selected rules."""
-    from samcheck.config import ConfigError, load_config_file, parse_parameter_overrides
+    from dataclasses import replace
+
+    from samcheck.config import ConfigError, ignored_for, load_config_file, parse_parameter_overrides, samconfig_path
     from samcheck.registry import select_rules
     from samcheck.runner import Job
 
@@ -224,13 +233,18 @@ def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
         jobs = []
         for path in files:
             settings = settings_for(path, config_file, command_line, found, options.config_env)
+            skipped = ignored_for(path, settings)
+            if skipped:
+                settings = replace(settings, ignore=settings.ignore + skipped)
             jobs.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
     except (ConfigError, KeyError) as error:
         raise UsageError(str(error).strip("'\"")) from None
     for settings in {job.settings for job in jobs}:
         _check_settings(settings)
-    if options.config_env != "default" and not any((path.parent / "samconfig.toml").is_file() for path in files):
-        raise UsageError(f"--config-env {options.config_env}: no samconfig.toml beside the templates to read it from")
+    if options.config_env != "default" and not any(samconfig_path(path.parent) for path in files):
+        raise UsageError(
+            f"--config-env {options.config_env}: no samconfig.toml (or .yaml) beside the templates to read it from"
+        )
     return jobs
 
 

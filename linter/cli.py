@@ -138,6 +138,9 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
 )
 @click.option("--no-color", is_flag=True, help="Same as --color never.")
 @click.option(
+    "--exclude", "exclude", multiple=True, metavar="GLOB", help="Leave matching files and folders out of folder walks."
+)
+@click.option(
     "--show-settings", is_flag=True, help="Print each file's settings and where they come from; lint nothing."
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (2 still means misuse).")
@@ -178,6 +181,7 @@ def check(**given: Any) -> None:
         exit_zero=given["exit_zero"],
         stdin_filename=given["stdin_filename"],
         show_settings=given["show_settings"],
+        exclude=tuple(given["exclude"]),
         statistics=given["statistics"],
     )
     sys.exit(run(options))

@@ -39,6 +39,9 @@ class Settings:
     with_cfn_lint: bool = False  # also run cfn-lint's checks and merge them in
     account_scope: bool = False  # add up concurrency budgets over all templates of a run
     source: Path | None = None  # the configuration file these came from
+    exclude: tuple[str, ...] | None = None  # globs not to lint in folders (None: the default folders)
+    extend_exclude: tuple[str, ...] = ()  # more globs not to lint
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule selectors)
 
     @property
     def today(self) -> date:
@@ -140,6 +143,28 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
         with_cfn_lint=bool(raw.get("cfn-lint", False)),
         account_scope=bool(raw.get("account-scope", False)),
         source=path,
+        exclude=tuple(raw["exclude"]) if "exclude" in raw else None,
+        extend_exclude=tuple(raw.get("extend-exclude", ())),
+        per_file_ignores=tuple(
+            (pattern, selector_list(selectors)) for pattern, selectors in raw.get("per-file-ignores", {}).items()
+        ),
+    )
+
+
+def ignored_for(path: Path, settings: Settings) -> tuple[str, ...]:
+    """The rules ``per-file-ignores`` skips for ``path`` (globs relative to the configuration's folder)."""
+    from fnmatch import fnmatch
+
+    base = settings.source.parent if settings.source else Path.cwd()
+    try:
+        relative = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return tuple(
+        selector
+        for pattern, selectors in settings.per_file_ignores
+        if fnmatch(relative, pattern) or fnmatch(path.name, pattern)
+        for selector in selectors
     )
 
 
@@ -178,13 +203,21 @@ def discover_settings(folder: Path) -> Settings:
     return Settings()
 
 
+# The names SAM CLI reads its configuration from, in its order.
+SAMCONFIG_NAMES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
+
+
+def samconfig_path(folder: Path) -> Path | None:
+    return next((folder / name for name in SAMCONFIG_NAMES if (folder / name).is_file()), None)
+
+
 def samconfig_settings(folder: Path, environment: str) -> dict[str, Any]:
-    """``region`` and ``parameter_overrides`` from samconfig.toml beside a template, as ``sam deploy``
-    reads them for ``--config-env``: the deploy parameters, else the global ones."""
-    path = folder / "samconfig.toml"
-    if not path.is_file():
+    """``region`` and ``parameter_overrides`` from samconfig.toml (or .yaml/.yml) beside a template,
+    as ``sam deploy`` reads them for ``--config-env``: the deploy parameters, else the global ones."""
+    path = samconfig_path(folder)
+    if path is None:
         return {}
-    document = _read_toml(path)
+    document = _read_toml(path) if path.suffix == ".toml" else _read_yaml(path)
     if environment not in document and environment != "default":
         known = ", ".join(sorted(key for key, value in document.items() if isinstance(value, dict))) or "none"
         raise ConfigError(f"{path}: no environment '{environment}' (--config-env); it has: {known}")

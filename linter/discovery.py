@@ -2,7 +2,8 @@
 
 Files are taken as given. Folders are walked (never following symlinks, so a link loop
 cannot trap the walk) for ``template.yaml``/``template.yml``/``template.json``,
-``*.template.*``, and any YAML or JSON whose top level has ``Resources`` with AWS types.
+``*.template.*``, ``*.template`` and .NET's ``serverless.template``, and any YAML or JSON whose
+top level has ``Resources`` with AWS types; what ``exclude`` globs match is left out of the walk.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import glob
 import os
 import re
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
+# Names that are templates whatever their content (AWS Toolkit and .NET use "*.template").
+TEMPLATE_NAME_SUFFIXES = (".template",)
 DEFAULT_NAMES = ("template.yaml", "template.yml", "template.json")
 # Build outputs, dependencies and tool caches hold copies or unrelated YAML.
 SKIPPED_FOLDERS = frozenset(
@@ -31,7 +35,24 @@ class Discovery:
 
 def _is_named_template(path: Path) -> bool:
     name = path.name.lower()
-    return name in DEFAULT_NAMES or (".template." in name and name.endswith(TEMPLATE_SUFFIXES))
+    return (
+        name in DEFAULT_NAMES
+        or (".template." in name and name.endswith(TEMPLATE_SUFFIXES))
+        or name.endswith(TEMPLATE_NAME_SUFFIXES)
+    )
+
+
+def _excluded(path: Path, patterns: tuple[str, ...], base: Path, folder: Path) -> bool:
+    """Whether a glob names the path relative to ``base`` (the working directory), or one of the
+    names below the ``folder`` being walked (a folder given on the command line is never excluded)."""
+    if not patterns:
+        return False
+    try:
+        relative = path.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    candidates = [relative, *path.relative_to(folder).parts]
+    return any(fnmatch(candidate, pattern.rstrip("/")) for candidate in candidates for pattern in patterns)
 
 
 def _looks_like_template(path: Path) -> bool:
@@ -44,22 +65,32 @@ def _looks_like_template(path: Path) -> bool:
     return bool(_TOP_LEVEL_RESOURCES.search(head)) and b"AWS::" in head
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, excluded: tuple[str, ...], base: Path) -> list[Path]:
     found = []
     for root, folders, files in os.walk(folder, onerror=None, followlinks=False):
-        folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
+        folders[:] = sorted(name for name in folders if not _excluded(Path(root, name), excluded, base, folder))
         for name in sorted(files):
             path = Path(root, name)
-            if not name.lower().endswith(TEMPLATE_SUFFIXES):
+            suffixes = TEMPLATE_SUFFIXES + TEMPLATE_NAME_SUFFIXES
+            if not name.lower().endswith(suffixes) or _excluded(path, excluded, base, folder):
                 continue
             if _is_named_template(path) or _looks_like_template(path):
                 found.append(path)
     return found
 
 
-def discover(arguments: list[str], cwd: Path | None = None) -> Discovery:
+def discover(
+    arguments: list[str],
+    cwd: Path | None = None,
+    exclude: tuple[str, ...] | None = None,
+    extend_exclude: tuple[str, ...] = (),
+) -> Discovery:
+    """The templates PATH arguments name. ``exclude`` globs replace the default folders left out of
+    a walk (build output, dependencies); ``extend_exclude`` adds to them. A file named on the
+    command line is linted whatever they say."""
     result = Discovery()
     base = cwd or Path.cwd()
+    excluded = (tuple(SKIPPED_FOLDERS) if exclude is None else exclude) + extend_exclude
     if not arguments:
         # Named as if given on the command line: reports read the same with or without a PATH.
         defaults = [Path(name) if cwd is None else base / name for name in DEFAULT_NAMES if (base / name).is_file()]
@@ -76,7 +107,7 @@ def discover(arguments: list[str], cwd: Path | None = None) -> Discovery:
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            for found in _walk(path):
+            for found in _walk(path, excluded, base):
                 add(found)
         elif path.exists():
             add(path)

@@ -50,7 +50,7 @@ def _offset(lines: list[str], line: int, column: int) -> int:
 
 
 def _apply_one(text: str, document: Document, edit: Edit) -> str:
-    json_style = document.path.suffix.lower() == ".json"
+    json_style = document.path.suffix.lower() == ".json" or text.lstrip().startswith("{")  # also *.template
     newline = "\r\n" if "\r\n" in text else "\n"  # inserted lines end like the file's own
     lines = text.splitlines(keepends=True)
     source_map = document.source_map

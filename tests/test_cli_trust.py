@@ -232,7 +232,7 @@ def test_show_settings_says_where_each_setting_comes_from(template: Path) -> Non
     assert result.returncode == 0 and "Found" not in result.stdout
     for expected in (
         f"configuration file: {template.parent / '.samcheck.yaml'}",
-        f"samconfig.toml: {template.parent / 'samconfig.toml'}",
+        f"samconfig: {template.parent / 'samconfig.toml'}",
         "region: eu-west-1 (from --region, the configuration or samconfig.toml)",
         "fail level: warning",
         "select: SC1; ignore: none",
@@ -240,3 +240,39 @@ def test_show_settings_says_where_each_setting_comes_from(template: Path) -> Non
         "cache: off",
     ):
         assert expected in result.stdout, result.stdout
+
+
+def test_exclude_extend_exclude_and_per_file_ignores(tmp_path: Path) -> None:
+    for folder in ("stacks", "legacy", "generated", "node_modules/pkg"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "template.yaml").write_text(BAD)
+    (tmp_path / "dotnet").mkdir()
+    (tmp_path / "dotnet" / "serverless.template").write_text(
+        json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}})
+    )
+
+    def linted(*args: str) -> set[str]:
+        document = json.loads(samcheck("--format", "json", "--fail-level", "never", *args, ".", cwd=tmp_path).stdout)
+        return {str(Path(f["file"]).parent) for f in document["findings"]}
+
+    assert linted() == {"stacks", "legacy", "generated"}  # node_modules is left out by default
+    (tmp_path / ".samcheck.yaml").write_text(
+        "extend-exclude: [generated]\nper-file-ignores:\n  legacy/*.yaml: [SC1001]\n"
+    )
+    assert linted() == {"stacks"}  # legacy's only finding is ignored there
+    assert linted("--exclude", "stacks") == set()
+    (tmp_path / ".samcheck.yaml").write_text("exclude: [legacy]\n")  # replaces the defaults
+    assert linted() == {"stacks", "generated", "node_modules/pkg"}
+    files = json.loads(samcheck("--format", "json", ".", cwd=tmp_path).stdout)["summary"]["files"]
+    assert files == 4  # with dotnet/serverless.template
+
+
+def test_samconfig_yaml_is_read_like_samconfig_toml(template: Path) -> None:
+    (template.parent / "samconfig.yaml").write_text(
+        "version: 0.1\nprod:\n  deploy:\n    parameters:\n      region: eu-west-1\n"
+        "      parameter_overrides: Stage=qa\n"
+    )
+    result = samcheck("--config-env", "prod", "--format", "json", str(template))
+    findings = json.loads(result.stdout)["findings"]
+    assert [f["rule"] for f in findings] == ["SC0013"]  # qa is not one of Stage's AllowedValues
+    assert "region: eu-west-1" in samcheck("--config-env", "prod", "--show-settings", str(template)).stdout
