@@ -35,6 +35,8 @@ def test_sarif_validates_against_the_official_schema(tmp_path: Path) -> None:
     run = log["runs"][0]
     rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
     assert rules["SC3001"]["helpUri"].startswith("https://docs.aws.amazon.com/")
+    markdown = rules["SC3001"]["help"]["markdown"]  # the explain page, examples included
+    assert "**Anti-pattern**" in markdown and "```yaml" in markdown and "VisibilityTimeout" in markdown
     assert rules["SC3011"]["defaultConfiguration"]["level"] == "warning"
     wiring = next(r for r in run["results"] if r["ruleId"] == "SC3001")
     region = wiring["locations"][0]["physicalLocation"]["region"]
@@ -95,8 +97,10 @@ def test_vscode_problem_matcher_reads_every_field(file: str) -> None:
     assert match is not None, line
     assert match.group(pattern["file"]) == file
     assert match.group(pattern["line"]) == "36" and match.group(pattern["column"]) == "9"
+    assert match.group(pattern["endLine"]) == "36" and match.group(pattern["endColumn"]) == "19"
     assert match.group(pattern["severity"]) == "error"
-    assert match.group(pattern["message"]) == "queue Q: 20 s < 30 s; raise it"
+    # The related location, which a one-line format has no other place for, rides in the message.
+    assert match.group(pattern["message"]) == f"queue Q: 20 s < 30 s; raise it (queue, {file}:29)"
     assert match.group(pattern["code"]) == "SC3001"
 
 
@@ -113,18 +117,23 @@ def test_vscode_matcher_on_real_output_in_a_folder_with_spaces(tmp_path: Path) -
     assert tasks["tasks"][0]["problemMatcher"]["pattern"]["regexp"] == regexp
 
 
-def test_junit_has_a_case_per_template_and_rule(tmp_path: Path) -> None:
+def test_junit_has_a_failing_case_per_finding_and_one_case_for_a_clean_template(tmp_path: Path) -> None:
     clean = tmp_path / "clean.yaml"
     clean.write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n")
     _, out = lint("--format", "junit", str(EXAMPLE), str(clean))
     suites = ElementTree.fromstring(out)
     assert [suite.get("name") for suite in suites] == [str(EXAMPLE), str(clean)]
     example_cases = {case.get("name"): case for case in suites[0]}
-    failure = example_cases["SC3001 sqs-visibility-timeout"].find("failure")
-    assert failure is not None and failure.get("type") == "error" and ":36:9:" in (failure.text or "")
-    assert example_cases["SC1003 lambda-layers-count"].find("failure") is None
-    assert suites[1].get("failures") == "0" and int(suites[1].get("tests") or 0) > 20
-    assert int(suites.get("failures") or 0) == 5
+    assert len(example_cases) == int(suites[0].get("failures") or 0) == 7  # one per finding
+    case = example_cases["SC1002 lambda-memory-range at line 42"]
+    failure = case.find("failure")
+    assert case.get("file") == str(EXAMPLE) and case.get("line") == "42"
+    assert failure is not None and failure.get("type") == "error"
+    assert "Globals.Function.MemorySize" in (failure.get("message") or "")  # the related location
+    (passing,) = list(suites[1])
+    assert (passing.get("name") or "").startswith("samcheck (") and passing.find("failure") is None
+    assert suites[1].get("failures") == "0" and suites[1].get("tests") == "1"
+    assert int(suites.get("failures") or 0) == 7
 
 
 def test_several_formats_in_one_run(tmp_path: Path) -> None:

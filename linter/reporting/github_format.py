@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from samcheck.findings import Severity
+from samcheck.reporting.flat import message_with_context
 from samcheck.reporting.paths import repository_path
 
 if TYPE_CHECKING:
@@ -42,5 +43,5 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
                     ("title", f"{finding.rule} {finding.name}"),
                 )
             )
-            lines.append(f"::{_COMMAND[finding.severity]} {properties}::{escape_data(finding.message)}")
+            lines.append(f"::{_COMMAND[finding.severity]} {properties}::{escape_data(message_with_context(finding))}")
     return "\n".join(lines) + ("\n" if lines else "")

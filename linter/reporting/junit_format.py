@@ -1,14 +1,14 @@
-"""``--format junit``: one test case per template and rule; failures carry the findings."""
+"""``--format junit``: a test suite per template, a failing test case per finding (with the file and
+line CI report viewers link to), one passing case for a template without findings."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from samcheck.findings import Finding
+from samcheck.reporting.flat import message_with_context
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -24,31 +24,33 @@ def _xml(text: str) -> str:
 
 
 def render(results: Sequence[FileResult], options: ReportOptions) -> str:
-    from samcheck.registry import all_rules
-
-    names = {rule.id: rule.name for rule in all_rules()}
+    """A test suite per template; a failing test case per finding (with its file and line), or one
+    passing case when the template has none."""
     suites = ET.Element("testsuites", name="samcheck")
     total = failures = 0
     for result in results:
-        by_rule: dict[str, list[Finding]] = defaultdict(list)
-        for finding in result.findings:
-            by_rule[finding.rule].append(finding)
-        rule_ids = sorted(set(result.rules) | set(by_rule))
         path = _xml(str(result.path))
-        suite = ET.SubElement(suites, "testsuite", name=path, tests=str(len(rule_ids)))
-        failed = 0
-        for rule_id in rule_ids:
-            case = ET.SubElement(suite, "testcase", classname=path, name=f"{rule_id} {names.get(rule_id, '')}".strip())
-            findings = by_rule.get(rule_id)
-            if findings:
-                failed += 1
-                worst = max(f.severity for f in findings)
-                failure = ET.SubElement(case, "failure", message=_xml(findings[0].message), type=worst.label)
-                lines = (f"{f.file}:{f.span.line}:{f.span.column}: {f.severity.label}: {f.message}" for f in findings)
-                failure.text = _xml("\n".join(lines))
-        suite.set("failures", str(failed))
-        total += len(rule_ids)
-        failures += failed
+        suite = ET.SubElement(suites, "testsuite", name=path)
+        for finding in result.findings:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=path,
+                name=_xml(f"{finding.rule} {finding.name} at line {finding.span.line}"),
+                file=_xml(finding.file),
+                line=str(finding.span.line),
+            )
+            failure = ET.SubElement(
+                case, "failure", message=_xml(message_with_context(finding)), type=finding.severity.label
+            )
+            failure.text = _xml(f"{finding.file}:{finding.span.line}:{finding.span.column}: {finding.message}")
+        if not result.findings:
+            ET.SubElement(suite, "testcase", classname=path, name=f"samcheck ({len(result.rules)} rules)")
+        cases = max(1, len(result.findings))
+        suite.set("tests", str(cases))
+        suite.set("failures", str(len(result.findings)))
+        total += cases
+        failures += len(result.findings)
     suites.set("tests", str(total))
     suites.set("failures", str(failures))
     ET.indent(suites)

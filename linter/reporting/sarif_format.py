@@ -54,13 +54,25 @@ def _location(file: str, span: Span) -> dict[str, Any]:
 def _rule(rule: Any) -> dict[str, Any]:
     from samcheck.docs import rule_doc
 
+    doc = rule_doc(rule)
+    markdown = "\n\n".join(
+        part
+        for part in (
+            f"**{rule.id} {rule.name}**: {rule.summary}",
+            doc.rationale,
+            f"**Anti-pattern**\n\n```yaml\n{doc.anti_pattern}```" if doc.anti_pattern else "",
+            f"**Best practice**\n\n```yaml\n{doc.best_practice}```" if doc.best_practice else "",
+            f"[AWS documentation]({rule.url})",
+        )
+        if part
+    )
     return {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule_doc(rule).rationale},
+        "fullDescription": {"text": doc.rationale},
         "helpUri": rule.url,
-        "help": {"text": f"{rule.summary}. See `samcheck explain {rule.id}` and {rule.url}"},
+        "help": {"text": f"{rule.summary}. See `samcheck explain {rule.id}` and {rule.url}", "markdown": markdown},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"tags": list(rule.tags)},
     }

@@ -1,7 +1,8 @@
 """``--format vscode``: one line per finding for a VS Code problem matcher.
 
-``path:line:column: severity: message [SC3001 sqs-visibility-timeout]``. The matcher's regular
-expression (``PROBLEM_MATCHER``) is what ``samcheck vscode-task`` writes into tasks.json; the tests
+``path:line:column:endLine:endColumn: severity: message (related places) [SC3001 sqs-visibility-timeout]``.
+The matcher's regular expression (``PROBLEM_MATCHER``) is what ``samcheck vscode-task`` writes into
+tasks.json; the tests
 apply it to real output.
 """
 
@@ -11,23 +12,36 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from samcheck.reporting.flat import message_with_context
+
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
     from samcheck.reporting import ReportOptions
 
 # The file is matched lazily, so a Windows drive letter or a colon in the message cannot confuse it.
-LINE_PATTERN = r"^(.+?):(\d+):(\d+): (error|warning|info): (.*) \[(SC\d{4}|CFN-[EWI]\d{4}) ([a-z0-9-]+)\]$"
+LINE_PATTERN = r"^(.+?):(\d+):(\d+):(\d+):(\d+): (error|warning|info): (.*) \[(SC\d{4}|CFN-[EWI]\d{4}) ([a-z0-9-]+)\]$"
 PROBLEM_MATCHER: dict[str, Any] = {
     "owner": "samcheck",
     "source": "samcheck",
     "fileLocation": ["autoDetect", "${workspaceFolder}"],
-    "pattern": {"regexp": LINE_PATTERN, "file": 1, "line": 2, "column": 3, "severity": 4, "message": 5, "code": 6},
+    "pattern": {
+        "regexp": LINE_PATTERN,
+        "file": 1,
+        "line": 2,
+        "column": 3,
+        "endLine": 4,
+        "endColumn": 5,
+        "severity": 6,
+        "message": 7,
+        "code": 8,
+    },
 }
 
 
 def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     lines = [
-        f"{f.file}:{f.span.line}:{f.span.column}: {f.severity.label}: {' '.join(f.message.split())} [{f.rule} {f.name}]"
+        f"{f.file}:{f.span.line}:{f.span.column}:{f.span.end_line}:{f.span.end_column}: {f.severity.label}: "
+        f"{message_with_context(f)} [{f.rule} {f.name}]"
         for result in results
         for f in result.findings
     ]
