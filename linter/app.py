@@ -239,6 +239,10 @@ def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
             jobs.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
     except (ConfigError, KeyError) as error:
         raise UsageError(str(error).strip("'\"")) from None
+    from samcheck.registry import registry_problems
+
+    for problem in registry_problems():
+        click.echo(f"samcheck: warning: {problem}", err=True)
     for settings in {job.settings for job in jobs}:
         _check_settings(settings)
     if options.config_env != "default" and not any(samconfig_path(path.parent) for path in files):

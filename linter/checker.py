@@ -17,7 +17,16 @@ from samcheck.cache import Cache, Entry, signatures
 from samcheck.cfn.document import Document, parse_document, read_source
 from samcheck.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
-from samcheck.findings import FileResult, Finding, internal_error, rule_failure, sorted_findings
+from samcheck.findings import (
+    FileResult,
+    Finding,
+    Related,
+    Severity,
+    Span,
+    internal_error,
+    rule_failure,
+    sorted_findings,
+)
 from samcheck.limits import Limits
 from samcheck.model.build import assemble, expand_document
 from samcheck.model.template import Template
@@ -59,10 +68,23 @@ def run_rules(
             rule, document, template, limits, transform_errors, graph_factory, settings.today, [], settings, known
         )
         try:
-            findings.extend(rule.check(context))
+            found = list(rule.check(context))
+            for finding in found:
+                _validate(finding, rule)
+            findings.extend(found)
         except Exception as error:  # one broken rule must not lose the other findings
             findings.append(rule_failure(rule.id, rule.name, str(document.path), error))
     return findings
+
+
+def _validate(finding: object, rule: Rule) -> None:
+    """A finding every report can show: a plugin's malformed one fails its rule (SC0000), not the run."""
+    if not isinstance(finding, Finding):
+        raise TypeError(f"the rule yielded {type(finding).__name__}, not a Finding (use context.report)")
+    if finding.rule != rule.id or not finding.message or not isinstance(finding.span, Span):
+        raise ValueError(f"the rule yielded a malformed finding: {finding.rule} {finding.message!r} {finding.span!r}")
+    if not isinstance(finding.severity, Severity) or not all(isinstance(r, Related) for r in finding.related):
+        raise TypeError("the rule yielded a finding with a bad severity or related location")
 
 
 def check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None) -> CheckedFile:

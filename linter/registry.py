@@ -7,6 +7,7 @@ third-party pack would.
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
@@ -17,8 +18,9 @@ from samcheck.selectors import selected
 ENTRY_POINT_GROUP = "samcheck.rules"
 
 
-class RegistryError(Exception):
-    pass
+# What a rule must look like to be run: ids and slugs end up in reports, selectors and schemas.
+_RULE_ID = re.compile(r"SC\d{4}")
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 @cache
@@ -28,14 +30,46 @@ def _packs() -> tuple[EntryPoint, ...]:
 
 
 @cache
-def all_rules() -> tuple[type[Rule], ...]:
+def _load() -> tuple[tuple[type[Rule], ...], tuple[str, ...]]:
+    """Every pack's rules, and why any pack or rule was left out: one broken plugin never stops
+    the others (its problem is told to the user instead)."""
     found: dict[str, type[Rule]] = {}
+    problems: list[str] = []
     for entry_point in _packs():
-        for rule in entry_point.load():
-            if rule.id in found and found[rule.id] is not rule:
-                raise RegistryError(f"rule id {rule.id} registered twice ({entry_point.name})")
-            found[rule.id] = rule
-    return tuple(sorted(found.values(), key=lambda rule: rule.id))
+        try:
+            rules = list(entry_point.load())
+        except Exception as error:  # a plugin's own bug or a missing dependency
+            problems.append(f"rule pack {entry_point.name} could not be loaded ({type(error).__name__}: {error})")
+            continue
+        for rule in rules:
+            problem = _invalid(rule, found)
+            if problem:
+                problems.append(f"rule pack {entry_point.name}: {problem}; it is not run")
+            else:
+                found[rule.id] = rule
+    return tuple(sorted(found.values(), key=lambda rule: rule.id)), tuple(problems)
+
+
+def _invalid(rule: object, found: dict[str, type[Rule]]) -> str | None:
+    if not (isinstance(rule, type) and issubclass(rule, Rule)):
+        return f"{rule!r} is not a samcheck Rule"
+    rule_id, name = getattr(rule, "id", None), getattr(rule, "name", None)
+    if not isinstance(rule_id, str) or not _RULE_ID.fullmatch(rule_id):
+        return f"{rule.__name__} has id {rule_id!r}, but rule ids are SC and four digits (SC9001)"
+    if not isinstance(name, str) or not _SLUG.fullmatch(name):
+        return f"{rule_id} has slug {name!r}, but slugs are lower-case words joined by hyphens"
+    if rule_id in found and found[rule_id] is not rule:
+        return f"{rule_id} is already {found[rule_id].__module__}.{found[rule_id].__name__}"
+    return None
+
+
+def all_rules() -> tuple[type[Rule], ...]:
+    return _load()[0]
+
+
+def registry_problems() -> tuple[str, ...]:
+    """Packs and rules left out, and why (shown on standard error at the start of a run)."""
+    return _load()[1]
 
 
 def unknown_selector(selector: str) -> str | None:
