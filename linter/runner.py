@@ -36,9 +36,56 @@ def _run(job: Job, cache_dir: Path | None) -> CheckedFile:
     return check_file(job.path, job.settings, job.rules, Cache(cache_dir) if cache_dir else None)
 
 
+class Progress:
+    """A line on standard error ("samcheck: 120/498 templates") for runs that take more than a
+    second, on a terminal only; cleared when the run is done."""
+
+    DELAY = 1.0
+
+    def __init__(self, total: int) -> None:
+        import sys
+        import time
+
+        self.total, self.done = total, 0
+        self.started = time.monotonic()
+        self.stream = sys.stderr
+        self.shown = False
+        self.enabled = total > 1 and self.stream.isatty()
+
+    def step(self) -> None:
+        import time
+
+        self.done += 1
+        if self.enabled and time.monotonic() - self.started >= self.DELAY:
+            self.stream.write(f"\rsamcheck: {self.done}/{self.total} templates")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+
+
 def run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None) -> list[CheckedFile]:
+    progress = Progress(len(jobs))
+    try:
+        return _run_jobs(jobs, workers, cache_dir, progress)
+    finally:
+        progress.close()
+
+
+def _each(jobs: Sequence[Job], cache_dir: Path | None, progress: Progress) -> list[CheckedFile]:
+    checked = []
+    for job in jobs:
+        checked.append(_run(job, cache_dir))
+        progress.step()
+    return checked
+
+
+def _run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None, progress: Progress) -> list[CheckedFile]:
     if workers <= 1 or len(jobs) < 2:
-        return [_run(job, cache_dir) for job in jobs]
+        return _each(jobs, cache_dir, progress)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -49,7 +96,12 @@ def run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None) -> list[
     chunk = max(1, len(jobs) // (workers * 8))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(_run, jobs, repeat(cache_dir), chunksize=chunk))
+            checked = []
+            for result in pool.map(_run, jobs, repeat(cache_dir), chunksize=chunk):
+                checked.append(result)
+                progress.step()
+            return checked
     except (BrokenProcessPool, OSError):
         # A worker died (out of memory, killed): lint in this process instead, losing nothing.
-        return [_run(job, cache_dir) for job in jobs]
+        progress.done = 0
+        return _each(jobs, cache_dir, progress)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -276,3 +277,46 @@ def test_samconfig_yaml_is_read_like_samconfig_toml(template: Path) -> None:
     findings = json.loads(result.stdout)["findings"]
     assert [f["rule"] for f in findings] == ["SC0013"]  # qa is not one of Stage's AllowedValues
     assert "region: eu-west-1" in samcheck("--config-env", "prod", "--show-settings", str(template)).stdout
+
+
+@pytest.mark.slow
+def test_a_long_run_on_a_terminal_shows_progress_on_standard_error(tmp_path: Path) -> None:
+    """On a terminal a run longer than a second counts templates on standard error, then clears
+    the line; piped, it says nothing."""
+    import os
+    import pty
+
+    from tests.conftest import CORPUS
+
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not present beside the repository")
+    primary, secondary = pty.openpty()
+    command = [
+        sys.executable,
+        "-m",
+        "samcheck",
+        "--no-cache",
+        "--jobs",
+        "1",
+        "--fail-level",
+        "never",
+        "-q",
+        str(CORPUS),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=secondary)
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=300) == 0
+    text = seen.decode(errors="replace")
+    assert re.search(r"samcheck: \d+/\d+ templates", text), text[-500:]
+    assert text.endswith("\x1b[2K")  # cleared at the end
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert "templates" not in piped.stderr
