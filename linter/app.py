@@ -393,13 +393,22 @@ def _report(results: Sequence[FileResult], options: Options) -> None:
 
     for output_format, target in options.outputs:
         color = output_format == "text" and target is None and options.color
-        report_options = ReportOptions(color=color, quiet=options.quiet, statistics=options.statistics)
+        width = _terminal_width() if output_format == "text" and target is None else None
+        report_options = ReportOptions(color=color, quiet=options.quiet, statistics=options.statistics, width=width)
         report = render(output_format, results, report_options)
         if target is not None:
             Path(target).write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
         else:
             # click drops ANSI codes on a stream that is not a terminal unless told the colour is wanted.
             click.echo(report, nl=not report.endswith("\n"), color=color or None)
+
+
+def _terminal_width() -> int | None:
+    """The width to wrap the text report to: standard output's, when it is a terminal."""
+    import shutil
+    import sys
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None) -> FileResult:

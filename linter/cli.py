@@ -225,9 +225,12 @@ def list_rules(output_format: str) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Explain a rule (by id or slug): why, a bad and a good example, the AWS source."""
-    from samcheck.docs import rule_doc
+    import shutil
+
+    from samcheck.docs import reflowed, rule_doc
     from samcheck.registry import find_rule
 
+    width = min(100, shutil.get_terminal_size((100, 24)).columns)
     found = find_rule(rule)
     if found is None:
         _fail(f"unknown rule '{rule}' (see `samcheck rules`)")
@@ -239,7 +242,7 @@ def explain(rule: str) -> None:
         "",
         "Fix: --fix (and --diff) can apply a safe fix for it." if found.fixable else "Fix: none; --fix leaves it.",
         "",
-        doc.rationale,
+        reflowed(doc.rationale, width),
         "",
         "Anti-pattern:",
         "",
@@ -249,7 +252,7 @@ def explain(rule: str) -> None:
         _indent(doc.best_practice or ""),
         f"AWS documentation: {found.url}",
         "",
-        _UNKNOWN_VALUES,
+        reflowed(_UNKNOWN_VALUES, width),
     ]
     click.echo("\n".join(parts))
 

@@ -35,3 +35,12 @@ def rule_doc(rule: type[Rule]) -> RuleDoc:
 def _code(section: str) -> str | None:
     match = _FENCE.search(section)
     return match.group(1).rstrip() + "\n" if match else None
+
+
+def reflowed(text: str, width: int) -> str:
+    """Docstring prose for a terminal: ``code`` shown as `code`, each paragraph wrapped to ``width``."""
+    import textwrap
+
+    plain = text.replace("``", "`")
+    paragraphs = [" ".join(part.split()) for part in plain.split("\n\n")]
+    return "\n\n".join(textwrap.fill(paragraph, width) for paragraph in paragraphs if paragraph)

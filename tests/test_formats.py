@@ -173,3 +173,23 @@ def test_text_and_junit_survive_control_characters_from_templates(tmp_path: Path
         "\x1b[1;31m        ^^^\x1b[0m",
         "",
     ]
+
+
+def test_text_wraps_to_a_terminal_width_under_the_message() -> None:
+    finding = Finding(
+        "SC3001",
+        "sqs-visibility-timeout",
+        Severity.ERROR,
+        "queue OrdersQueue has VisibilityTimeout 20 s < Timeout 30 s of OrderConsumer, so the event source "
+        "mapping cannot be created; set VisibilityTimeout to at least 180 s",
+        "template.yaml",
+        Span(36, 9, 36, 19),
+    )
+    text = render("text", [FileResult(Path("template.yaml"), [finding], [])], ReportOptions(width=60))
+    message_lines = text.splitlines()[1:-2]
+    assert len(message_lines) > 2 and all(len(line) <= 60 for line in message_lines), text
+    assert message_lines[0].startswith("  36:9  error   queue OrdersQueue")
+    assert all(line.startswith(" " * 16) and line[16] != " " for line in message_lines[1:])
+    assert "[SC3001 sqs-visibility-timeout]" in " ".join(message_lines)
+    unwrapped = render("text", [FileResult(Path("template.yaml"), [finding], [])], ReportOptions())
+    assert len(unwrapped.splitlines()[1]) > 100  # piped: one line per finding, as before

@@ -26,6 +26,7 @@ class ReportOptions(NamedTuple):
     color: bool = False  # ANSI colour (the text format on a terminal)
     quiet: bool = False  # findings only, no summary line
     statistics: bool = False  # text: a count per rule instead of the findings
+    width: int | None = None  # text: wrap messages to this many columns (a terminal's), with a hanging indent
 
 
 def render(output_format: str, results: Sequence[FileResult], options: ReportOptions) -> str:

@@ -37,11 +37,27 @@ class _Painter:
         return f"\x1b[{';'.join(_SGR[word] for word in style.split())}m{text}\x1b[0m"
 
 
-def _finding(paint: _Painter, finding: Finding, lines: list[str]) -> Iterator[str]:
+def _finding(paint: _Painter, finding: Finding, lines: list[str], width: int | None = None) -> Iterator[str]:
     span = finding.span
     severity = paint(f"{finding.severity.label:<7}", _STYLE[finding.severity])
-    rule = paint(f"  [{finding.rule} {finding.name}]", "dim") + (paint(" [*]", "bold") if finding.fix else "")
-    yield f"  {paint(f'{span.line}:{span.column}', 'bold')}  {severity} {_clean(finding.message)}{rule}"
+    tag = f"  [{finding.rule} {finding.name}]" + (" [*]" if finding.fix else "")
+    position = f"{span.line}:{span.column}"
+    if width:  # a terminal: the message wraps under itself, not under the position
+        import textwrap
+
+        indent = " " * (2 + len(position) + 2 + 8)
+        unbroken = tag.strip().replace(" ", "\u00a0")  # the rule tag stays on one line
+        text = f"{_clean(finding.message)}  {unbroken}"
+        wrapped = [
+            line.replace("\u00a0", " ")
+            for line in textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent)
+        ]
+        first = wrapped[0][len(indent) :] if wrapped else ""
+        yield f"  {paint(position, 'bold')}  {severity} {first}"
+        yield from wrapped[1:]
+    else:
+        rule = paint(f"  [{finding.rule} {finding.name}]", "dim") + (paint(" [*]", "bold") if finding.fix else "")
+        yield f"  {paint(position, 'bold')}  {severity} {_clean(finding.message)}{rule}"
     if 0 < span.line <= len(lines):
         source = _clean(lines[span.line - 1].expandtabs(1))
         yield paint(f"      {source}", "dim")
@@ -79,7 +95,7 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             continue
         lines.append(paint(_clean(str(result.path)), "bold underline"))
         for finding in result.findings:
-            lines.extend(_finding(paint, finding, result.lines))
+            lines.extend(_finding(paint, finding, result.lines, options.width))
         lines.append("")
     summary = Summary.of(results)
     if not options.quiet:
