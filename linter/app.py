@@ -281,6 +281,12 @@ def _check_region(region: str, source: str) -> None:
     raise UsageError(f"unknown Region '{region}' (from {source}); Regions are lower case, one of: {', '.join(known)}")
 
 
+def settings_of(path: Path, options: Options) -> Settings:
+    """The settings ``check`` would lint ``path`` with (for ``graph``): checked the same way."""
+    (job,) = _jobs([path], options)
+    return job.settings
+
+
 def settings_for(
     path: Path,
     config_file: Settings | None,

@@ -26,6 +26,13 @@ class _DefaultToCheck(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = ["check", *args]
+        elif args[0] != "check" and Path(args[0]).exists():
+            # Never silently: the command runs, and the user learns how to lint the path instead.
+            click.echo(
+                f"samcheck: note: '{args[0]}' is a command and also a path here; "
+                f"`samcheck check {args[0]}` (or `samcheck ./{args[0]}`) lints the path",
+                err=True,
+            )
         return super().parse_args(ctx, args)
 
 
@@ -271,7 +278,7 @@ def _indent(code: str) -> str:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False), required=False)
 @click.option(
     "--format",
     "output_format",
@@ -279,25 +286,48 @@ def _indent(code: str) -> str:
     default="mermaid",
     show_default=True,
 )
-@click.option("--region", help="Region the template is deployed to.")
+@click.option("--region", help="Region the template is deployed to [default: config, AWS_REGION, us-east-1].")
 @click.option("--parameter-overrides", help="Template parameters, SAM CLI syntax: 'Key=Value Key2=Value2'.")
-def graph(path: str, output_format: str, region: str | None, parameter_overrides: str | None) -> None:
-    """Print the resource graph of the expanded template (Mermaid renders in GitHub markdown)."""
-    from samcheck.app import settings_for
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Use only this config file."
+)
+@click.option("--config-env", default="default", show_default=True, help="samconfig.toml environment to read.")
+def graph(
+    path: str | None,
+    output_format: str,
+    region: str | None,
+    parameter_overrides: str | None,
+    config_path: str | None,
+    config_env: str,
+) -> None:
+    """Print the resource graph of the expanded template (Mermaid renders in GitHub markdown).
+
+    PATH and the settings are found as `samcheck check` finds them: template.yaml in the current
+    folder by default, the configuration files, samconfig.toml and the same options."""
+    from samcheck.app import Options, UsageError, settings_of
     from samcheck.cfn.document import load_document
-    from samcheck.config import ConfigError, parse_parameter_overrides
+    from samcheck.discovery import discover
     from samcheck.model.build import build_template
     from samcheck.model.graph import ResourceGraph
 
+    files = [Path(path)] if path else discover([]).files
+    if not files:
+        _fail("no template found (looked for template.yaml, template.yml, template.json)")
+    options = Options(
+        paths=(str(files[0]),),
+        region=region,
+        parameter_overrides=parameter_overrides,
+        config_file=Path(config_path) if config_path else None,
+        config_env=config_env,
+    )
     try:
-        overrides = parse_parameter_overrides(parameter_overrides) if parameter_overrides else None
-        settings = settings_for(Path(path), None, {"region": region, "parameter_overrides": overrides}, {})
-    except ConfigError as error:
+        settings = settings_of(files[0], options)
+    except UsageError as error:
         _fail(str(error))
-    document = load_document(Path(path))
+    document = load_document(files[0])
     template = build_template(document, settings)
     if template is None:
-        _fail(f"{path}: {document.problems[0].message}")
+        _fail(f"{files[0]}: {document.problems[0].message}")
     click.echo(ResourceGraph(template).render(output_format))
 
 

@@ -320,3 +320,28 @@ def test_a_long_run_on_a_terminal_shows_progress_on_standard_error(tmp_path: Pat
     assert text.endswith("\x1b[2K")  # cleared at the end
     piped = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert "templates" not in piped.stderr
+
+
+def test_graph_finds_the_template_and_settings_as_check_does(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(TEMPLATE)
+    graph = subprocess.run([sys.executable, "-m", "samcheck", "graph"], capture_output=True, text=True, cwd=tmp_path)
+    assert graph.returncode == 0 and "Queue" in graph.stdout
+    bad_region = [sys.executable, "-m", "samcheck", "graph", "--region", "Mars-1"]
+    assert subprocess.run(bad_region, capture_output=True, text=True, cwd=tmp_path).returncode == 2
+
+
+def test_a_command_name_that_is_also_a_folder_says_how_to_lint_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "template.yaml").write_text(BAD)
+    listed = subprocess.run([sys.executable, "-m", "samcheck", "rules"], capture_output=True, text=True, cwd=tmp_path)
+    assert listed.returncode == 0 and "`samcheck check rules`" in listed.stderr
+    for args in (["check", "rules"], ["./rules"], ["rules/"]):
+        linted = subprocess.run(
+            [sys.executable, "-m", "samcheck", "--no-cache", *args]
+            if args[0] != "check"
+            else [sys.executable, "-m", "samcheck", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+        assert linted.returncode == 1 and "SC1001" in linted.stdout, (args, linted.stderr)
