@@ -127,12 +127,19 @@ def _time_limit(seconds: float) -> Iterator[None]:
         raise _OutOfTimeError
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Fired again every 50 ms until the block ends: an exception raised where Python discards it
+    # (a garbage-collector callback, a destructor) must not let the translator run on unstopped.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:  # a repeat alarm may land here: disarm until it holds
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except _OutOfTimeError:
+                continue
 
 
 def _transform_error(cause: Any) -> TransformError:
