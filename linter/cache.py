@@ -30,7 +30,7 @@ from samcheck.config import Settings
 from samcheck.findings import Finding
 from samcheck.sam.expand import Expansion
 
-CACHE_FORMAT = 3  # 2: policy-free findings, rule pack fingerprints; 3: expansions keep URL artifacts and built images
+CACHE_FORMAT = 4  # 2: policy-free findings, pack fingerprints; 3: URL artifacts, built images; 4: Metadata directives
 UNUSED_FOR = 30 * 24 * 3600  # seconds after which an entry is deleted
 MAX_BYTES = 100 * 1024 * 1024  # beyond this the least recently used entries go
 PRUNE_EVERY = 24 * 3600  # seconds between two prunings

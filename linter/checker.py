@@ -17,6 +17,7 @@ from samcheck.cache import Cache, Entry, signatures
 from samcheck.cfn.document import Document, parse_document, read_source
 from samcheck.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
+from samcheck.directives import Directive
 from samcheck.findings import (
     FileResult,
     Finding,
@@ -30,7 +31,7 @@ from samcheck.findings import (
 from samcheck.limits import Limits
 from samcheck.model.build import assemble, expand_document
 from samcheck.model.template import Template
-from samcheck.policy import Suppressions, suppressions_of
+from samcheck.policy import suppressions_of
 from samcheck.registry import all_rules
 from samcheck.rule import Rule, RuleContext
 
@@ -42,7 +43,7 @@ class CheckedFile(NamedTuple):
     """One file after the rules ran: policy-free findings and what the later stages need."""
 
     result: FileResult
-    suppressions: Suppressions
+    suppressions: tuple[Directive, ...]  # the template's Metadata suppressions
     # --account-scope: this file's (and its nested templates') shares of the account's budgets
     budgets: dict[str, list[Share]]
 
@@ -94,7 +95,7 @@ def check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cach
     except Exception as error:
         message = f"samcheck failed on this file: {type(error).__name__}: {error}; please report it"
         ran = tuple(rule.id for rule in rules)
-        return CheckedFile(FileResult(path, [internal_error(str(path), message)], [], ran), Suppressions(), {})
+        return CheckedFile(FileResult(path, [internal_error(str(path), message)], [], ran), (), {})
 
 
 def _check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None) -> CheckedFile:
@@ -104,7 +105,7 @@ def _check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cac
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
         findings = run_rules(source, None, checking, limits, settings)
         ran = tuple(rule.id for rule in rules if not rule.needs_template)
-        return CheckedFile(FileResult(path, sorted_findings(findings), [], ran), Suppressions(), {})
+        return CheckedFile(FileResult(path, sorted_findings(findings), [], ran), (), {})
     from_template = [rule for rule in checking if not rule.reads_disk]
     from_disk = [rule for rule in checking if rule.reads_disk]
     key = cache.key(path, source, settings, [rule.id for rule in from_template]) if cache else ""

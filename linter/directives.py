@@ -1,10 +1,12 @@
-"""Suppression comments in a template's text: ``# samcheck: ignore[SC3001] reason``.
+"""Suppressions: comments in a template's text (``# samcheck: ignore[SC3001] reason``) and
+``Metadata: {samcheck: {ignore: [...]}}`` entries, one record each.
 
 A comment silences findings on its own line, on the next line when the comment stands alone, or
 whose related location (a Globals key, the other resource) is there; ``ignore-file[...]`` the
-whole file. ``until=YYYY-MM-DD`` makes it stop working after that day. What became of each
-comment (used, expired, judgeable) is recorded by the policy stage for the rules that review
-suppressions (SC0008, SC0009).
+whole file. A resource's Metadata entry silences findings on that resource (and what SAM generates
+from it); the template's top-level Metadata the whole file. ``until=YYYY-MM-DD`` makes a comment
+stop working after that day. What became of each suppression (used, expired, judgeable) is
+recorded by the policy stage for the rules that review suppressions (SC0008, SC0009).
 """
 
 from __future__ import annotations
@@ -38,10 +40,14 @@ class Directive:
     judged: bool = False
     # What is wrong with the comment as written (SC0015); a comment with a bad date suppresses nothing.
     problems: tuple[str, ...] = ()
+    # A resource's Metadata entry: it covers the findings on that resource, wherever they are.
+    resource: str | None = None
 
     def covers(self, finding: Finding) -> bool:
         if self.file_wide:
             return True
+        if self.resource is not None:
+            return finding.resource == self.resource
         lines = {finding.span.line} | {r.span.line for r in finding.related if r.file in (None, finding.file)}
         return self.span.line in lines or (self.alone and self.span.line + 1 in lines)
 

@@ -14,40 +14,41 @@ them for the whole file. Comments are described in ``samcheck.directives``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from dataclasses import replace
+from typing import Any
 
 from samcheck.cfn.document import Document
 from samcheck.cfn.source_map import SourceMap
 from samcheck.config import Settings
 from samcheck.directives import Directive, read_directives
-from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, Severity, rule_failure, sorted_findings
+from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, NodePath, Severity, rule_failure, sorted_findings
 from samcheck.limits import Limits
 from samcheck.rule import Rule, RuleContext
 from samcheck.selectors import selected
 
 
-class Suppressions(NamedTuple):
-    """What a template's Metadata says about silencing findings, read when it is checked."""
-
-    file_wide: tuple[str, ...] = ()  # top-level Metadata selectors
-    by_resource: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (logical ID, its Metadata selectors)
-
-
-def _ignored(metadata: Any) -> tuple[str, ...]:
+def _ignored(metadata: Any) -> list[str]:
     section = metadata.get("samcheck") if isinstance(metadata, dict) else None
     entries = section.get("ignore") if isinstance(section, dict) else None
-    return tuple(str(entry) for entry in entries) if isinstance(entries, list) else ()
+    return [str(entry) for entry in entries] if isinstance(entries, list) else []
 
 
-def suppressions_of(document: Document) -> Suppressions:
+def suppressions_of(document: Document) -> tuple[Directive, ...]:
+    """The template's Metadata suppressions, as records like its comments' (read when it is checked,
+    where the positions are known)."""
     source = document.data or {}
+    places: list[tuple[NodePath, str | None, Any]] = [(("Metadata",), None, source.get("Metadata"))]
     resources = source.get("Resources")
-    by_resource = tuple(
-        (str(logical_id), _ignored(resource.get("Metadata")))
-        for logical_id, resource in (resources.items() if isinstance(resources, dict) else ())
-        if isinstance(resource, dict) and _ignored(resource.get("Metadata"))
-    )
-    return Suppressions(_ignored(source.get("Metadata")), by_resource)
+    for logical_id, resource in resources.items() if isinstance(resources, dict) else ():
+        if isinstance(resource, dict):
+            places.append((("Resources", logical_id, "Metadata"), str(logical_id), resource.get("Metadata")))
+    found = []
+    for path, resource_id, metadata in places:
+        selectors = _ignored(metadata)
+        if selectors:
+            _, span = document.source_map.nearest((*path, "samcheck", "ignore"))
+            found.append(Directive(span, selectors, resource_id is None, False, None, "", resource=resource_id))
+    return tuple(found)
 
 
 def _matches(finding: Finding, selectors: Sequence[str]) -> bool:
@@ -61,11 +62,7 @@ def _is_selected(finding: Finding, settings: Settings) -> bool:
     return not settings.select or finding.rule == INTERNAL_ERROR or _matches(finding, settings.select)
 
 
-def _metadata_allows(finding: Finding, file_wide: tuple[str, ...], by_resource: dict[str, tuple[str, ...]]) -> bool:
-    return not _matches(finding, file_wide + by_resource.get(finding.resource or "", ()))
-
-
-def _comments_allow(finding: Finding, directives: list[Directive]) -> bool:
+def _suppressions_allow(finding: Finding, directives: list[Directive]) -> bool:
     covering = [d for d in directives if not d.expired and _matches(finding, d.selectors) and d.covers(finding)]
     for directive in covering:
         directive.used += 1
@@ -118,23 +115,20 @@ def _severity(finding: Finding, overrides: dict[str, Severity]) -> Finding:
 
 
 def apply_policy(
-    result: FileResult, suppressions: Suppressions, settings: Settings, rules: Sequence[type[Rule]]
+    result: FileResult, suppressions: Sequence[Directive], settings: Settings, rules: Sequence[type[Rule]]
 ) -> FileResult:
     """``result`` as the user sees it: ``rules`` are the rules selected for the file; the
-    suppression comments are read from its lines."""
-    directives = read_directives(result.lines)
+    suppression comments are read from its lines, ``suppressions`` are its Metadata's."""
+    directives = read_directives(result.lines) + [replace(metadata) for metadata in suppressions]
     for directive in directives:
         directive.expired = directive.until is not None and directive.until < settings.today
         directive.judged = bool(directive.selectors) and all(
             any(selected(rule_id, "", [selector]) for rule_id in result.rules) for selector in directive.selectors
         )
-    by_resource = dict(suppressions.by_resource)
     kept = [
         finding
         for finding in result.findings
-        if _is_selected(finding, settings)
-        and _metadata_allows(finding, suppressions.file_wide, by_resource)
-        and _comments_allow(finding, directives)
+        if _is_selected(finding, settings) and _suppressions_allow(finding, directives)
     ]
     kept += _review(result, directives, rules, settings)
     overrides = _severity_overrides(settings)
