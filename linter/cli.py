@@ -245,7 +245,7 @@ def explain(rule: str) -> None:
     parts = [
         f"{found.id} {found.name} ({found.severity.label})",
         "",
-        found.summary,
+        reflowed(found.summary, width),
         "",
         "Fix: --fix (and --diff) can apply a safe fix for it." if found.fixable else "Fix: none; --fix leaves it.",
         "",

@@ -345,3 +345,16 @@ def test_a_command_name_that_is_also_a_folder_says_how_to_lint_the_folder(tmp_pa
             cwd=tmp_path,
         )
         assert linted.returncode == 1 and "SC1001" in linted.stdout, (args, linted.stderr)
+
+
+def test_explain_reads_as_text_not_restructured_text() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "samcheck", "explain", "SC3001"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "COLUMNS": "60"},
+    )
+    prose = result.stdout.split("Anti-pattern:")[0]
+    assert "``" not in prose and "`VisibilityTimeout`" in prose
+    assert all(len(line) <= 60 for line in prose.splitlines()), prose
+    assert "\n    " in result.stdout.split("Anti-pattern:")[1]  # code stays an indented block

@@ -29,6 +29,8 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_templates(tmp_path: Path)
     (project / "bad").mkdir()
     (project / "good" / "template.yaml").write_text(GOOD)
     (project / "bad" / "template.yaml").write_text(BAD)
+    (project / "dotnet").mkdir()
+    (project / "dotnet" / "serverless.template").write_text(BAD)  # .NET's name for a template
     (project / "notes.yaml").write_text("not: a template\n")
     git(project, "init", "-q")
     git(project, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
@@ -48,3 +50,5 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_templates(tmp_path: Path)
     bad = try_repo("good/template.yaml", "bad/template.yaml")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout and "SC1001" in bad.stdout and "bad/template.yaml" in bad.stdout
+    dotnet = try_repo("dotnet/serverless.template")
+    assert dotnet.returncode == 1 and "dotnet/serverless.template" in dotnet.stdout, dotnet.stdout
