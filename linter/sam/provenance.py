@@ -105,6 +105,8 @@ def _attribute_by_references(pending: list[str], resources: dict[str, Any], foun
     a shared usage plan, the CodeDeploy application) the origin of the resource it serves: the one it
     refers to (a usage plan names its API), else the first that refers to it (a base path mapping
     names its domain). Chains (record set -> domain -> mapping -> API) settle in a few rounds."""
+    if not pending:
+        return
     referrers: dict[str, list[str]] = {logical_id: [] for logical_id in pending}
     for logical_id, resource in resources.items():
         for name in _references(resource, referrers):
