@@ -37,10 +37,18 @@ class TransformError:
 @cache
 def _session(region: str) -> Any:
     """One boto3 session per region: building one registers hundreds of handlers (~15 ms).
-    It only tells the translator the region; nothing calls AWS."""
-    import boto3
+    It only tells the translator the region; nothing calls AWS. It reads no AWS config or
+    credentials file and ignores AWS_PROFILE/AWS_DEFAULT_PROFILE: a profile that does not exist
+    on this machine (common in CI) must not fail the lint, and credentials are none of its business."""
+    import os
 
-    return boto3.session.Session(region_name=region)
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    core.set_config_variable("config_file", os.devnull)
+    core.set_config_variable("credentials_file", os.devnull)
+    return boto3.session.Session(botocore_session=core, region_name=region)
 
 
 Translation = tuple[dict[str, Any] | None, list[TransformError]]
