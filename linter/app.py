@@ -125,8 +125,7 @@ def _run(options: Options, shown_as: tuple[Path, Path] | None = None) -> int:
         return _write_baseline(results, options.write_baseline)
     if options.baseline:
         results = _apply_baseline(results, options.baseline)
-    _report(results, options)
-    if discovery.missing:
+    if not _report(results, options) or discovery.missing:
         return EXIT_USAGE
     failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
     return EXIT_FINDINGS if failed and not options.exit_zero else EXIT_CLEAN
@@ -394,19 +393,29 @@ def _fails(result: FileResult, fail_level: str) -> bool:
     return any(finding.severity >= threshold for finding in result.findings)
 
 
-def _report(results: Sequence[FileResult], options: Options) -> None:
+def _report(results: Sequence[FileResult], options: Options) -> bool:
+    """Write every report; False when one could not be written (said on standard error, after the
+    others are written)."""
     from samcheck.reporting import ReportOptions, render
 
+    written = True
     for output_format, target in options.outputs:
         color = output_format == "text" and target is None and options.color
         width = _terminal_width() if output_format == "text" and target is None else None
         report_options = ReportOptions(color=color, quiet=options.quiet, statistics=options.statistics, width=width)
         report = render(output_format, results, report_options)
         if target is not None:
-            Path(target).write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
+            try:
+                # What UTF-8 cannot hold (a lone surrogate from a template) is written as a \\u escape.
+                with open(target, "w", encoding="utf-8", errors="backslashreplace") as stream:
+                    stream.write(report if report.endswith("\n") else report + "\n")
+            except OSError as error:
+                click.echo(f"samcheck: error: cannot write {target}: {error.strerror or error}", err=True)
+                written = False
         else:
             # click drops ANSI codes on a stream that is not a terminal unless told the colour is wanted.
             click.echo(report, nl=not report.endswith("\n"), color=color or None)
+    return written
 
 
 def _terminal_width() -> int | None:

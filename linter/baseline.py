@@ -41,7 +41,7 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
         for f in result.findings
     ]
     document = {"version": BASELINE_VERSION, "tool": "samcheck", "findings": entries}
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
     return len(entries)
 
 

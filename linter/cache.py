@@ -103,7 +103,7 @@ class Cache:
             f"account-scope={settings.account_scope}",
             ",".join(sorted(rule_ids)),
         ):
-            digest.update(part.encode())
+            digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         digest.update(raw)
         return digest.hexdigest()

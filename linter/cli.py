@@ -394,6 +394,9 @@ def main() -> None:
     from samcheck.sam import translator_process
 
     translator_process.enable()
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate, or a terminal that is not UTF-8
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     status: int | str | None = 0
     try:
         cli(prog_name="samcheck")

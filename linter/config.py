@@ -122,6 +122,9 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
     unknown = sorted(set(raw.get("limits", {})) - set(Limits.names()))
     if unknown:
         raise ConfigError(f"{path}: limits: unknown limit {', '.join(unknown)} (see `samcheck limits`)")
+    problems = Limits(raw.get("limits", {})).problems()
+    if problems:
+        raise ConfigError(f"{path}: {problems[0]}")
 
 
 def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:

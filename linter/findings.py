@@ -113,7 +113,7 @@ class Finding:
 
         message = _LINE_MENTION.sub("line N", self.message)
         text = "\0".join((self.rule, self.resource or "", message))
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass

@@ -41,6 +41,18 @@ class Limits:
         assert isinstance(value, (int, float))
         return value
 
+    def problems(self) -> list[str]:
+        """What makes these values (the table with the overrides) impossible for an account: budgets
+        computed from them would be negative."""
+        account, unreserved = self["concurrent-executions"], self["unreserved-minimum"]
+        if account < unreserved:
+            return [
+                f"limits: concurrent-executions = {account:g} is below unreserved-minimum = {unreserved:g}, "
+                "so every concurrency budget would be negative; give the account's quota (Lambda lets a "
+                f"function reserve concurrency only above {unreserved:g})"
+            ]
+        return []
+
     def describe(self, name: str) -> Limit:
         entry = self._table[name]
         return Limit(name, self[name], str(entry["unit"]), str(entry["description"]), str(entry["source"]))

@@ -40,3 +40,42 @@ def test_a_missing_profile_and_broken_aws_files_change_nothing(tmp_path: Path) -
     rules = {finding["rule"] for finding in json.loads(result.stdout)["findings"]}
     assert "SC0000" not in rules and "SC1001" in rules, result.stdout + result.stderr
     assert result.returncode == 1
+
+
+def _samcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_text_no_codec_can_hold_is_escaped_in_every_report(tmp_path: Path) -> None:
+    """A lone surrogate ("\\ud800" in a YAML string) reaches messages: every format still writes."""
+    template = tmp_path / "template.yaml"
+    template.write_text('Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  O: {Value: !Ref "\\ud800"}\n')
+    for output_format in ("text", "json", "sarif", "github", "vscode", "junit"):
+        result = _samcheck("--format", output_format, str(template))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (output_format, result.stderr)
+        assert "SC0006" in result.stdout, output_format
+    baseline = tmp_path / "baseline.json"
+    result = _samcheck("--write-baseline", str(baseline), str(template))
+    assert result.returncode == 0 and "Traceback" not in result.stderr and json.loads(baseline.read_text())
+
+
+def test_a_report_that_cannot_be_written_is_exit_2_after_the_others(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(SAM)
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = _samcheck("--format", f"json={folder}", "--format", f"sarif={tmp_path / 'ok.sarif'}", str(template))
+    assert result.returncode == 2 and "cannot write" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "ok.sarif").is_file()
+
+
+def test_an_account_limit_below_the_unreserved_minimum_is_a_configuration_error(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(SAM)
+    (tmp_path / "pyproject.toml").write_text("[tool.samcheck.limits]\nconcurrent-executions = 10\n")
+    for args in ([], ["--account-scope"]):
+        result = _samcheck(*args, str(template))
+        assert result.returncode == 2 and "concurrent-executions = 10 is below unreserved-minimum" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -64,7 +64,9 @@ class StateMachine:
     def span(self, path: NodePath) -> Span:
         """Where a node of the definition is, in ``file``."""
         if self._text is not None:  # positions cost a full parse: only when a finding needs one
-            self._source_map = parse_document(Path("definition.json"), self._text.encode()).source_map
+            self._source_map = parse_document(
+                Path("definition.json"), self._text.encode("utf-8", "backslashreplace")
+            ).source_map
             self._text = None
         found, span = self._source_map.nearest((*self._base, *path))
         if not found[len(self._base) :] and not path:
@@ -122,7 +124,7 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
             return None  # missing or unreadable: SC7005 and friends say so
         text = raw.decode("utf-8", errors="replace")
         value_of = partial(_substitution, template, settings[0], definition_substitutions=True)
-        document = parse_document(path, substitute(text, value_of).encode())
+        document = parse_document(path, substitute(text, value_of).encode("utf-8", "backslashreplace"))
         return _from_document(resource, document.data, document, (), settings)
     return None
 
@@ -235,7 +237,7 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
         express,
         template.file,
         {**variables, **substitutions},
-        len(substituted.encode()),
+        len(substituted.encode("utf-8", "surrogatepass")),
         frozenset(),
         SourceMap(),
         (),
@@ -264,7 +266,7 @@ def _substitution(
 
 
 def _size(definition: dict[str, Any]) -> int:
-    return len(json.dumps(definition, separators=(",", ":"), default=str).encode())
+    return len(json.dumps(definition, separators=(",", ":"), default=str).encode("utf-8", "surrogatepass"))
 
 
 @per_template

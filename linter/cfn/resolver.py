@@ -429,7 +429,9 @@ class Resolver:
         return results
 
     def _base64(self, argument: Any, context: _Context) -> list[Any]:
-        return [base64.b64encode(_text(v).encode()).decode() for v in self._eval(argument, context)]
+        return [
+            base64.b64encode(_text(v).encode("utf-8", "surrogatepass")).decode() for v in self._eval(argument, context)
+        ]
 
     # -- conditions -----------------------------------------------------------------------
 
