@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -56,8 +57,11 @@ def _excluded(path: Path, patterns: tuple[str, ...], base: Path, folder: Path) -
 
 
 def _looks_like_template(path: Path) -> bool:
-    """A cheap sniff: a top-level Resources key and an AWS type in the first 64 KiB."""
+    """A cheap sniff: a top-level Resources key and an AWS type in the first 64 KiB. Only a regular
+    file is opened: a named pipe would block the read forever, a device never end it."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
         with path.open("rb") as stream:
             head = stream.read(_SNIFF_BYTES)
     except OSError:

@@ -79,3 +79,29 @@ def test_an_account_limit_below_the_unreserved_minimum_is_a_configuration_error(
         result = _samcheck(*args, str(template))
         assert result.returncode == 2 and "concurrent-executions = 10 is below unreserved-minimum" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_named_pipes_are_never_opened(tmp_path: Path) -> None:
+    """A pipe named like a template would block a read forever: searched or named, it is not opened."""
+    import os
+
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "template.yaml").write_text(SAM)
+    os.mkfifo(tmp_path / "stacks" / "queue.yaml")
+    searched = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", "--format", "json", "stacks"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert searched.returncode == 1 and {f["rule"] for f in json.loads(searched.stdout)["findings"]} == {"SC1001"}
+    os.mkfifo(tmp_path / "template.yaml")
+    named = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", "template.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert named.returncode == 1 and "not a regular file" in named.stdout

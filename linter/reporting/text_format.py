@@ -37,11 +37,12 @@ class _Painter:
         return f"\x1b[{';'.join(_SGR[word] for word in style.split())}m{text}\x1b[0m"
 
 
-def _finding(paint: _Painter, finding: Finding, lines: list[str], width: int | None = None) -> Iterator[str]:
+def _finding(paint: _Painter, finding: Finding, file: str, lines: list[str], width: int | None = None) -> Iterator[str]:
     span = finding.span
     severity = paint(f"{finding.severity.label:<7}", _STYLE[finding.severity])
     tag = f"  [{finding.rule} {finding.name}]" + (" [*]" if finding.fix else "")
-    position = f"{span.line}:{span.column}"
+    elsewhere = finding.file != file  # in a file the template reads (a DefinitionUri definition)
+    position = f"{_clean(finding.file)}:{span.line}:{span.column}" if elsewhere else f"{span.line}:{span.column}"
     if width:  # a terminal: the message wraps under itself, not under the position
         import textwrap
 
@@ -58,7 +59,7 @@ def _finding(paint: _Painter, finding: Finding, lines: list[str], width: int | N
     else:
         rule = paint(f"  [{finding.rule} {finding.name}]", "dim") + (paint(" [*]", "bold") if finding.fix else "")
         yield f"  {paint(position, 'bold')}  {severity} {_clean(finding.message)}{rule}"
-    if 0 < span.line <= len(lines):
+    if 0 < span.line <= len(lines) and not elsewhere:  # the source line is known for the template only
         source = _clean(lines[span.line - 1].expandtabs(1))
         yield paint(f"      {source}", "dim")
         width = max(1, min(span.end_column, len(source) + 1) - span.column) if span.end_line == span.line else 1
@@ -95,7 +96,7 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             continue
         lines.append(paint(_clean(str(result.path)), "bold underline"))
         for finding in result.findings:
-            lines.extend(_finding(paint, finding, result.lines, options.width))
+            lines.extend(_finding(paint, finding, str(result.path), result.lines, options.width))
         lines.append("")
     summary = Summary.of(results)
     if not options.quiet:

@@ -15,6 +15,7 @@ the function itself: nothing is lost, only the head start.
 from __future__ import annotations
 
 import os
+import stat
 import signal
 import struct
 import sys
@@ -123,6 +124,8 @@ def _declares_sam(path: Path) -> bool:
     """A cheap look at the bytes (samcheck.sam.declares_sam needs the parsed template, which comes
     later: importing and parsing first would spend the head start)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # a named pipe would block the read forever
         with path.open("rb") as stream:
             return b"AWS::Serverless-2016-10-31" in stream.read(_SNIFF_BYTES)
     except OSError:
