@@ -15,8 +15,8 @@ the function itself: nothing is lost, only the head start.
 from __future__ import annotations
 
 import os
-import stat
 import signal
+import stat
 import struct
 import sys
 from collections.abc import Callable, Sequence
