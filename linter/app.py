@@ -352,12 +352,16 @@ def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set
             click.echo(f"samcheck: {result.path}: {reason}", err=True)
         if settled.text == before:
             continue
-        changed.add(result.path.resolve())
         if write:
-            write_atomically(result.path, settled.text)
+            try:
+                write_atomically(result.path, settled.text)
+            except OSError as error:  # read-only file or folder, full disk: this file only
+                click.echo(f"samcheck: not fixing {result.path}: {error.strerror or error}", err=True)
+                continue
             click.echo(f"samcheck: fixed {settled.applied} finding(s) in {result.path}", err=True)
         else:
             click.echo(unified_diff(result.path, before, settled.text), nl=False)
+        changed.add(result.path.resolve())
     return changed
 
 

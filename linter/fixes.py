@@ -171,17 +171,25 @@ def read_exactly(path: Path) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step (a temporary file renamed over it), keeping its mode."""
+    """Replace the file in one step (a temporary file renamed over it), keeping its mode. A symlink
+    is followed: its target is what gets fixed, and the link stays a link. A file its owner made
+    read-only is refused (OSError), and no temporary file is ever left behind."""
     import os
     import tempfile
 
-    mode = path.stat().st_mode & 0o7777
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp", newline=""
-    ) as stream:
-        stream.write(text)
-    os.chmod(stream.name, mode)
-    os.replace(stream.name, path)
+    target = path.resolve()
+    info = target.stat()
+    if not os.access(target, os.W_OK) or not info.st_mode & 0o200:
+        raise PermissionError(f"{path} is read-only")
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".samcheck.tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.chmod(temporary, info.st_mode & 0o7777)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):  # failed (or interrupted) before the rename
+            os.unlink(temporary)
 
 
 def unified_diff(path: Path, before: str, after: str) -> str:

@@ -88,6 +88,7 @@ def test_fix_a_copy_of_the_corpus(tmp_path: Path) -> None:
         target = tmp_path / Path(file).parent.name / Path(file).name
         target.parent.mkdir(exist_ok=True)
         shutil.copy(file, target)
+        target.chmod(0o644)  # the shared corpus is read-only, and --fix refuses read-only files
         copies.append(target)
     assert copies, "the corpus has fixable findings"
     assert check_fix_round_trip(copies) >= len(copies) // 2

@@ -126,3 +126,22 @@ def test_a_fix_that_would_bring_a_new_error_is_not_applied_and_fixes_settle(tmp_
     second = samcheck("--fix", str(template), cwd=tmp_path)
     assert template.read_text() == after and "fixed" not in second.stderr
     assert original != after
+
+
+def test_fix_writes_through_a_symlink_and_refuses_read_only_files(tmp_path: Path) -> None:
+    import os
+
+    real = tmp_path / "stacks" / "real.yaml"
+    real.parent.mkdir()
+    real.write_text(TEMPLATE)
+    link = tmp_path / "template.yaml"
+    link.symlink_to(real)
+    locked = tmp_path / "locked.yaml"
+    locked.write_text(TEMPLATE)
+    locked.chmod(0o444)
+    result = samcheck("--fix", str(link), str(locked), cwd=tmp_path)
+    assert "Traceback" not in result.stderr and result.returncode in (0, 1)
+    assert link.is_symlink() and "VisibilityTimeout: 180" in real.read_text()  # the target is fixed
+    assert f"not fixing {locked}" in result.stderr and locked.read_text() == TEMPLATE
+    leftovers = [name for _, _, files in os.walk(tmp_path) for name in files if name.endswith(".tmp")]
+    assert leftovers == []
