@@ -105,3 +105,35 @@ def test_named_pipes_are_never_opened(tmp_path: Path) -> None:
         timeout=120,
     )
     assert named.returncode == 1 and "not a regular file" in named.stdout
+
+
+def test_deep_nesting_is_a_finding_not_a_crash_and_the_other_files_stay(tmp_path: Path) -> None:
+    """30,000 nested '[' crashed libyaml's composer (a segfault: every report lost)."""
+    (tmp_path / "deep.yaml").write_text("[" * 30000)
+    (tmp_path / "deep.json").write_text('{"a":' * 30000 + "1" + "}" * 30000)
+    (tmp_path / "template.yaml").write_text(SAM)
+    for jobs in ("1", "2"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "samcheck",
+                "--no-cache",
+                "-j",
+                jobs,
+                "--format",
+                "json",
+                "deep.yaml",
+                "deep.json",
+                ".",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=300,
+        )
+        assert result.returncode == 1, result.stderr[-500:]
+        by_file: dict[str, set[str]] = {}
+        for finding in json.loads(result.stdout)["findings"]:
+            by_file.setdefault(Path(finding["file"]).name, set()).add(finding["rule"])
+        assert by_file == {"deep.yaml": {"SC0001"}, "deep.json": {"SC0001"}, "template.yaml": {"SC1001"}}

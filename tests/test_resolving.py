@@ -183,3 +183,20 @@ def test_durations_read_as_people_read_them() -> None:
     assert duration(86400) == "86,400 s (1 day)"
     assert duration(1_209_600) == "1,209,600 s (14 days)"
     assert duration(5400) == "5,400 s"
+
+
+def test_settling_keeps_what_deploys_and_copies_nothing_else() -> None:
+    r = resolver()
+    untouched = {"A": [1, {"B": "x"}], "C": {"Ref": "Timeout"}}
+    assert r.settle(untouched) is untouched
+    settled = r.settle(
+        {
+            "Eu": {"Fn::If": ["IsEu", "eu", "other"]},  # decided: us-east-1
+            "Gone": {"Fn::If": ["IsEu", "x", {"Ref": "AWS::NoValue"}]},
+            "Never": {"Ref": "AWS::NoValue"},
+            "Open": {"Fn::If": ["HasVpc", 1, 2]},  # both may deploy: kept as written
+            "Same": {"Fn::If": ["HasVpc", [1], [1]]},
+            "List": [{"Ref": "AWS::NoValue"}, 3],
+        }
+    )
+    assert settled == {"Eu": "other", "Open": {"Fn::If": ["HasVpc", 1, 2]}, "Same": [1], "List": [3]}

@@ -23,6 +23,9 @@ MAX_NODES = 1_000_000
 # CloudFormation takes at most a 1 MB template body; a file ten times that is refused unread, which
 # bounds parse time and memory for hostile input.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# Deeper collections than any template has; far deeper ones crash the C composer (a segfault at
+# ~27,000 levels) or exhaust recursion later. The event stream is measured before composing.
+MAX_DEPTH = 1000
 
 _SHORT_FORMS = {"Ref": "Ref", "Condition": "Condition"}
 # The short forms CloudFormation knows; any other tag is for a pre-processor (Rain's !Rain::Module…).
@@ -277,6 +280,34 @@ def parse_document(path: Path, raw: bytes) -> Document:
     return _parse_text(path, text)
 
 
+class _TooDeepError(Exception):
+    pass
+
+
+def _check_depth(text: str) -> None:
+    """Raise _TooDeepError for collections nested deeper than MAX_DEPTH, measured on libyaml's
+    event stream (which keeps its own stack, unlike the composer). Only a text with many openers
+    can nest that deep, so others are not parsed twice."""
+    openers = text.count("[") + text.count("{") + text.count("- -") + text.count(":\n")
+    if openers <= MAX_DEPTH:
+        return
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    depth = 0
+    try:
+        for event in YAML(typ="safe").parse(text):
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeepError
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        return  # a syntax error: the composer reports it where it is
+
+
 def _compose(text: str) -> Any:
     """The node tree, from the C parser when it can read the text.
 
@@ -298,6 +329,7 @@ def _parse_text(path: Path, text: str) -> Document:
 
     builder = _Builder()
     try:
+        _check_depth(text)
         root = _compose(text)
         if root is not None:
             _expanded_size(root)
@@ -309,6 +341,9 @@ def _parse_text(path: Path, text: str) -> Document:
         return _parse_error(path, text, f"syntax error: {problem or error}", span)
     except YAMLError as error:
         return _parse_error(path, text, f"syntax error: {error}", Span.point())
+    except _TooDeepError:
+        message = f"collections nest more than {MAX_DEPTH:,} levels deep, far beyond any template"
+        return _parse_error(path, text, message, Span.point())
     except _TooLargeError:
         message = f"template expands to more than {MAX_NODES:,} nodes (YAML alias bomb?)"
         return _parse_error(path, text, message, Span.point())

@@ -201,24 +201,25 @@ class Resolver:
 
     def settle(self, node: Any) -> Any:
         """``node`` with each ``Fn::If`` replaced by its branch where only one may be deployed (its
-        condition is decided here) or both are the same; one whose branches differ stays as written."""
-        if isinstance(node, dict) and len(node) == 1 and "Fn::If" in node:
-            branches = self.branches(node, ())
-            if branches.condition is None and branches.sometimes_absent:
-                return _NO_VALUE_REF  # the one deployed branch leaves the property out
-            one = len(branches.nodes) == 1 or (len(branches.nodes) == 2 and branches.nodes[0] == branches.nodes[1])
-            if one and not branches.sometimes_absent:
-                return self.settle(branches.nodes[0])
-            return node
+        condition is decided here) or both are the same; one whose branches differ stays as written.
+        What holds no Fn::If or AWS::NoValue is returned as it is, not copied."""
         if isinstance(node, dict):
-            settled = {}
-            for key, value in node.items():
-                value = self.settle(value)
-                if value != _NO_VALUE_REF:
-                    settled[key] = value
-            return settled
+            if len(node) == 1 and "Fn::If" in node:
+                branches = self.branches(node, ())
+                if branches.condition is None and branches.sometimes_absent:
+                    return _NO_VALUE_REF  # the one deployed branch leaves the property out
+                one = len(branches.nodes) == 1 or (len(branches.nodes) == 2 and branches.nodes[0] == branches.nodes[1])
+                return self.settle(branches.nodes[0]) if one and not branches.sometimes_absent else node
+            settled = {key: self.settle(value) for key, value in node.items()}
+            unchanged = all(settled[key] is value for key, value in node.items())
+            if unchanged and _NO_VALUE_REF not in settled.values():
+                return node
+            return {key: value for key, value in settled.items() if value != _NO_VALUE_REF}
         if isinstance(node, list):
-            return [item for item in map(self.settle, node) if item != _NO_VALUE_REF]
+            items = [self.settle(item) for item in node]
+            if all(new is old for new, old in zip(items, node, strict=True)) and _NO_VALUE_REF not in items:
+                return node
+            return [item for item in items if item != _NO_VALUE_REF]
         return node
 
     def _value(self, candidates: list[Any], context: _Context) -> Value:
