@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the checker is imported when the first file is checked, not at start-up
     from samcheck.checker import CheckedFile
@@ -102,6 +102,28 @@ def _run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None, progres
                 progress.step()
             return checked
     except (BrokenProcessPool, OSError):
-        # A worker died (out of memory, killed): lint in this process instead, losing nothing.
+        # A worker died (out of memory, killed, a crash in C): which file did it is unknown, so each
+        # is checked again in a process of its own; only the file that kills it again is lost.
         progress.done = 0
-        return _each(jobs, cache_dir, progress)
+        checked = []
+        for job in jobs:
+            checked.append(_isolated(job, cache_dir, context))
+            progress.step()
+        return checked
+
+
+def _isolated(job: Job, cache_dir: Path | None, context: Any) -> CheckedFile:
+    """Check one file in a process of its own: if that process dies, the file gets an internal-error
+    finding instead of taking the run down."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            return pool.submit(_run, job, cache_dir).result()
+    except (BrokenProcessPool, OSError):
+        from samcheck.checker import CheckedFile
+        from samcheck.findings import FileResult, internal_error
+
+        message = "samcheck's worker process died while checking this file (a crash, or killed); please report it"
+        return CheckedFile(FileResult(job.path, [internal_error(str(job.path), message)], [], ()), (), {})

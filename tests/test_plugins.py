@@ -88,3 +88,57 @@ def test_broken_and_odd_plugins_are_reported_and_the_rest_runs(tmp_path: Path) -
     assert ("SC0000", "internal error in rule SC9101 malformed-finding") in findings  # its findings are lost
     assert any(rule == "SC3008" for rule, _ in findings)  # samcheck's own rules still ran
     assert not any(rule in ("ACME1", "SC9101") for rule, _ in findings)
+
+
+KILLER = """
+import os
+import signal
+
+from samcheck.rule import Rule, Severity
+
+
+class Killer(Rule):
+    # Stands for a crash in C code: the process dies on one file.
+
+    id = "SC9201"
+    name = "process-killer"
+    severity = Severity.ERROR
+    summary = "Kills its process on a marked template"
+    url = "https://example.com"
+    needs_template = False
+
+    def check(self, context):
+        if "KILLME" in context.document.text:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return iter(())
+
+
+RULES = [Killer]
+"""
+
+
+def test_a_worker_that_dies_loses_only_its_file(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "killerpack").mkdir(parents=True)
+    (site / "killerpack" / "__init__.py").write_text(KILLER)
+    info = site / "killerpack-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: killerpack\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[samcheck.rules]\nkiller = killerpack:RULES\n")
+    bad_timeout = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Timeout: 1200}\n"
+    for name in ("a.yaml", "c.yaml"):
+        (tmp_path / name).write_text(bad_timeout)
+    (tmp_path / "b.yaml").write_text("# KILLME\n" + bad_timeout)
+    result = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", "-j", "2", "--format", "json", "a.yaml", "b.yaml", "c.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
+        timeout=300,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-1000:]
+    rules = {}
+    for finding in json.loads(result.stdout)["findings"]:
+        rules.setdefault(finding["file"], set()).add(finding["rule"])
+    assert rules == {"a.yaml": {"SC1001"}, "b.yaml": {"SC0000"}, "c.yaml": {"SC1001"}}
