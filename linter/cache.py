@@ -30,7 +30,7 @@ from samcheck.config import Settings
 from samcheck.findings import Finding
 from samcheck.sam.expand import Expansion
 
-CACHE_FORMAT = 4  # 2: policy-free findings, pack fingerprints; 3: URL artifacts, built images; 4: Metadata directives
+CACHE_FORMAT = 5  # 2: policy-free findings; 3: URL artifacts; 4: Metadata directives; 5: outside references
 UNUSED_FOR = 30 * 24 * 3600  # seconds after which an entry is deleted
 MAX_BYTES = 100 * 1024 * 1024  # beyond this the least recently used entries go
 PRUNE_EVERY = 24 * 3600  # seconds between two prunings
@@ -91,6 +91,8 @@ class Cache:
     def key(self, path: Path, raw: bytes, settings: Settings, rule_ids: list[str]) -> str:
         import hashlib
 
+        from samcheck.cfn.local import project_root
+
         digest = hashlib.sha256()
         for part in (
             _versions(),
@@ -101,6 +103,7 @@ class Cache:
             repr(sorted(settings.limits)),
             f"cfn-lint={settings.with_cfn_lint}",
             f"account-scope={settings.account_scope}",
+            f"project={project_root(path.parent)}",  # which local files may be read
             ",".join(sorted(rule_ids)),
         ):
             digest.update(part.encode("utf-8", "surrogatepass"))

@@ -137,3 +137,24 @@ def test_deep_nesting_is_a_finding_not_a_crash_and_the_other_files_stay(tmp_path
         for finding in json.loads(result.stdout)["findings"]:
             by_file.setdefault(Path(finding["file"]).name, set()).add(finding["rule"])
         assert by_file == {"deep.yaml": {"SC0001"}, "deep.json": {"SC0001"}, "template.yaml": {"SC1001"}}
+
+
+def test_files_outside_the_project_are_never_read_or_quoted(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (tmp_path / "secret.asl.yaml").write_text("StartAt: A\nStates:\n  A: {Type: Pass, Next: TOPSECRET}\n")
+    (project / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n"
+        "    Properties:\n      Policies: []\n      DefinitionUri: ../secret.asl.yaml\n"
+    )
+    result = _samcheck("--format", "json", "template.yaml", cwd=project)
+    assert "TOPSECRET" not in result.stdout + result.stderr
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["SC0016"]
+    widened = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", "--format", "json", "template.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={**os.environ, "SAMCHECK_PROJECT_ROOT": str(tmp_path)},
+    )
+    assert "TOPSECRET" in widened.stdout  # read once the root is widened: SC6001 names the missing state

@@ -100,3 +100,36 @@ def url_artifacts(template: Template) -> list[UrlArtifact]:
 def built_image(template: Template, resource: Resource) -> bool:
     """Whether a SAM function is an image function written without ImageUri (sam build must build it)."""
     return resource.type == "AWS::Lambda::Function" and resource.source_id in template.expansion.built_images
+
+
+@dataclass(frozen=True)
+class OutsideReference:
+    resource: str  # logical ID in the source template
+    property: str  # CodeUri, DefinitionUri, AWS::Include Location, TemplateURL…
+    path: str  # as written
+    location: Location
+
+
+def outside_references(template: Template) -> list[OutsideReference]:
+    """Local files a template names outside its project (see ``samcheck.cfn.local``): not read."""
+    from samcheck.cfn.local import inside_project
+
+    folder = template.document.path.parent
+    found = list(template.expansion.outside_references)
+    for logical_id, resource in template.source_resources.items():
+        properties = resource.get("Properties")
+        url = properties.get("TemplateURL") if isinstance(properties, dict) else None
+        if resource.get("Type") != "AWS::CloudFormation::Stack" or not isinstance(url, str) or "://" in url:
+            continue
+        if not inside_project(folder / url, folder):
+            found.append((logical_id, "TemplateURL", url))
+    source_map = template.document.source_map
+    return [
+        OutsideReference(
+            logical_id,
+            name,
+            path,
+            Location(source_map.nearest(("Resources", logical_id, "Properties", name))[1], ("Resources", logical_id)),
+        )
+        for logical_id, name, path in found
+    ]

@@ -108,6 +108,7 @@ def _nested_templates(
 ) -> list[DeployedTemplate]:
     """The local templates ``parent`` deploys as nested applications or stacks, recursively."""
     from samcheck.cfn.document import load_document
+    from samcheck.cfn.local import inside_project
     from samcheck.model.build import build_template
 
     if depth <= 0:
@@ -123,8 +124,8 @@ def _nested_templates(
         if not isinstance(location, str) or location.startswith(("s3://", "https://", "http://")):
             continue
         path = (folder / location).resolve()
-        if path in seen or not path.is_file():
-            continue
+        if path in seen or not path.is_file() or not inside_project(path, folder):
+            continue  # a template outside the project is not read (SC0016 says so)
         seen.add(path)
         given = replace(settings, parameter_overrides=_passed_parameters(template, properties.get("Parameters")))
         nested = build_template(load_document(path), given)

@@ -27,6 +27,8 @@ class Expansion:
     url_artifacts: dict[str, str] = field(default_factory=dict)
     # image functions without ImageUri: sam build must build them (from Metadata.Dockerfile)
     built_images: list[str] = field(default_factory=list)
+    # (logical ID, property, path) of local references outside the project, which are not read
+    outside_references: list[tuple[str, str, str]] = field(default_factory=list)
     transformed: bool = False
     inputs: list[str] = field(default_factory=list)  # other files read (local AWS::Include)
 
@@ -96,6 +98,7 @@ def expand(
         local_artifacts=preparation.local,
         url_artifacts=preparation.urls,
         built_images=preparation.built_images,
+        outside_references=preparation.outside,
         transformed=True,
         inputs=inputs,
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.cfn.document import load_document
+from samcheck.cfn.local import inside_project
 from samcheck.cfn.resolver import ACCOUNT_ID_PLACEHOLDER
 from samcheck.sam import SAM_PREFIX
 from samcheck.sam.provenance import ORIGIN_MARKER
@@ -28,6 +29,8 @@ LOCAL_ARTIFACT_PROPERTIES = {
     "AWS::Serverless::HttpApi": "DefinitionUri",
     "AWS::Serverless::Application": "Location",
 }
+# Artifacts samcheck measures (sizes) but never parses: they may lie outside the project.
+_MEASURED_ONLY = frozenset({"AWS::Serverless::Function", "AWS::Serverless::LayerVersion"})
 _PLACEHOLDER_DEFINITIONS: dict[str, dict[str, Any]] = {
     "AWS::Serverless::Api": {"swagger": "2.0", "info": {"title": "samcheck", "version": "1.0"}, "paths": {}},
     "AWS::Serverless::HttpApi": {
@@ -45,6 +48,8 @@ class Prepared:
     local: dict[str, str] = field(default_factory=dict)  # artifact paths relative to the template
     urls: dict[str, str] = field(default_factory=dict)  # artifact URIs that are neither local nor s3://
     built_images: list[str] = field(default_factory=list)  # image functions given no ImageUri
+    # (logical ID, property, path) of local references outside the project: not read
+    outside: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepared:
@@ -76,7 +81,8 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
         properties = resource["Properties"]
         if not isinstance(properties, dict):
             continue
-        _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs)
+        for location in _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs):
+            prepared.outside.append((logical_id, "AWS::Include Location", location))
         if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals):
             prepared.built_images.append(logical_id)
         name = LOCAL_ARTIFACT_PROPERTIES.get(resource_type)
@@ -87,13 +93,20 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
             if isinstance(value, dict):  # a SAR application: the translator would call SAR
                 properties[name] = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/{logical_id}.yaml"
             elif isinstance(value, str) and not value.startswith(("s3://", "https://")):
-                local[logical_id] = value
+                if inside_project(folder / value, folder):
+                    local[logical_id] = value
+                else:
+                    prepared.outside.append((logical_id, name, value))
                 properties[name] = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/{logical_id}.yaml"
         elif isinstance(value, str) and "://" in value and not value.startswith("s3://"):
             prepared.urls[logical_id] = value  # neither sam build nor the transform takes it
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         elif isinstance(value, str) and not value.startswith("s3://"):
-            local[logical_id] = value
+            # Code and layer folders are only measured; a definition is parsed and quoted in reports.
+            if resource_type in _MEASURED_ONLY or inside_project(folder / value, folder):
+                local[logical_id] = value
+            else:
+                prepared.outside.append((logical_id, name, value))
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         elif value is None and resource_type == "AWS::Serverless::Function" and isinstance(global_code_uri, str):
             if "://" in global_code_uri and not global_code_uri.startswith("s3://"):
@@ -119,12 +132,14 @@ def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str,
     return False
 
 
-def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None, inputs: list[str]) -> None:
-    """Replace ``Fn::Transform: AWS::Include`` of a local file by the file's content.
+def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None, inputs: list[str]) -> list[str]:
+    """Replace ``Fn::Transform: AWS::Include`` of a local file by the file's content; the locations
+    outside the project, which are not read, are returned.
 
-    An API definition that cannot be read here (on S3, or missing) becomes an empty one,
-    so that the translator can still add what the SAM properties ask for.
+    An API definition that cannot be read here (on S3, missing or outside the project) becomes an
+    empty one, so that the translator can still add what the SAM properties ask for.
     """
+    outside: list[str] = []
     stack = [node]
     while stack:
         current = stack.pop()
@@ -136,7 +151,9 @@ def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None
             location = _include_location(transform)
             if location is not None:
                 included = None
-                if not location.startswith("s3://"):
+                if not location.startswith("s3://") and not inside_project(folder / location, folder):
+                    outside.append(location)
+                elif not location.startswith("s3://"):
                     inputs.append(str(folder / location))
                     included = load_document(folder / location).data
                 if included is None and key == "DefinitionBody":
@@ -145,6 +162,7 @@ def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None
                     current[key] = included
                     continue
             stack.append(value)
+    return outside
 
 
 def _include_location(transform: Any) -> str | None:

@@ -17,6 +17,7 @@ from samcheck.rules.core.sc0012_serverless_application_location import Serverles
 from samcheck.rules.core.sc0013_parameter_override_invalid import ParameterOverrideInvalid
 from samcheck.rules.core.sc0014_template_sections import TemplateSections
 from samcheck.rules.core.sc0015_invalid_suppression import InvalidSuppression
+from samcheck.rules.core.sc0016_reference_outside_project import ReferenceOutsideProject
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -35,4 +36,5 @@ RULES: list[type[Rule]] = [
     ParameterOverrideInvalid,
     TemplateSections,
     InvalidSuppression,
+    ReferenceOutsideProject,
 ]
