@@ -14,7 +14,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from samcheck.cfn.document import LOGICAL_ID_SECTIONS, Document, get_path
-from samcheck.cfn.references import SubVariable, referenced, single_variable, sub_variables, substitute
+from samcheck.cfn.references import (
+    SubVariable,
+    intrinsic_name,
+    referenced,
+    single_variable,
+    sub_variables,
+    substitute,
+)
 from samcheck.cfn.resolver import Branches, Value
 from samcheck.config import Settings
 from samcheck.directives import Directive, read_directives
@@ -53,6 +60,7 @@ __all__ = [
     "Value",
     "declares_sam",
     "get_path",
+    "intrinsic_name",
     "read_directives",
     "referenced",
     "single_variable",

@@ -23,7 +23,7 @@ from typing import Any
 
 from samcheck.analysis import per_template
 from samcheck.cfn.document import Document, get_path, parse_document, read_source
-from samcheck.cfn.references import SubVariable, single_variable, sub_variables, substitute
+from samcheck.cfn.references import SubVariable, intrinsic_name, single_variable, sub_variables, substitute
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 from samcheck.model.template import Resource, Template
@@ -78,7 +78,7 @@ class StateMachine:
 
 
 def _settings(template: Template, resource: Resource, properties: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    substitutions = _settled(template, properties.get("DefinitionSubstitutions"))
+    substitutions = template.resolver.settle(properties.get("DefinitionSubstitutions"))
     express = template.property(resource, "StateMachineType").value.single == "EXPRESS"
     return (substitutions if isinstance(substitutions, dict) else {}), express
 
@@ -129,23 +129,6 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
     return None
 
 
-def _settled(template: Template, node: Any) -> Any:
-    """An inline definition (or its substitutions) with each ``Fn::If`` settled where the branch is
-    known, or both branches are the same; one that stays open is kept as written: a value known
-    only at deploy time."""
-    if isinstance(node, dict) and len(node) == 1 and "Fn::If" in node:
-        branches = template.resolver.branches(node, ())
-        distinct = {json.dumps(branch, sort_keys=True, default=str) for branch in branches.nodes}
-        if len(distinct) == 1 and not branches.sometimes_absent:
-            return _settled(template, branches.nodes[0])
-        return node
-    if isinstance(node, dict):
-        return {key: _settled(template, value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_settled(template, item) for item in node]
-    return node
-
-
 def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -> Any:
     """An inline definition with its known DefinitionSubstitutions applied to every text in it."""
     if isinstance(node, dict):
@@ -161,7 +144,7 @@ def _inline(
     template: Template, resource: Resource, written: Any, base: NodePath, settings: tuple[dict[str, Any], bool]
 ) -> StateMachine | None:
     """A definition written in the template: Fn::If settled, then substituted as the service does."""
-    settled = _settled(template, written)
+    settled = template.resolver.settle(written)
     definition = _substituted(template, settled, settings[0])
     return _from_document(resource, definition, template.document, base, settings, _retyped(settled, settings[0]))
 
@@ -180,13 +163,9 @@ def _retyped(node: Any, substitutions: dict[str, Any], path: NodePath = ()) -> f
     return frozenset()
 
 
-def _is_function(node: dict[str, Any]) -> bool:
-    return len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::"))
-
-
 def _is_unknown_value(node: Any) -> bool:
     if isinstance(node, dict):
-        return _is_function(node)
+        return intrinsic_name(node) is not None
     return isinstance(node, str) and "${" in node and any(not v.literal for v in sub_variables(node))
 
 
@@ -295,8 +274,8 @@ def walk_states(definition: dict[str, Any], scope: NodePath = ()) -> list[State]
     """Every state, with those of Parallel branches and Map processors (each its own scope)."""
     states = get_path(definition, (*scope, "States"))
     found: list[State] = []
-    for name, body in states.items() if isinstance(states, dict) and not _is_function(states) else []:
-        if not isinstance(body, dict) or _is_function(body):
+    for name, body in states.items() if isinstance(states, dict) and intrinsic_name(states) is None else []:
+        if not isinstance(body, dict) or intrinsic_name(body) is not None:
             continue  # a state known only at deploy time (an Fn::If whose branches differ)
         path = (*scope, "States", name)
         found.append(State(name, body, path, scope))

@@ -15,13 +15,19 @@ from pathlib import Path
 PROJECT_ROOT_VARIABLE = "SAMCHECK_PROJECT_ROOT"
 
 
+def repository_root(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` that holds ``.git`` (found without running git)."""
+    here = folder.resolve()
+    return next((candidate for candidate in (here, *here.parents) if (candidate / ".git").exists()), None)
+
+
 def project_root(folder: Path) -> Path:
     """The project of a template in ``folder``."""
     configured = os.environ.get(PROJECT_ROOT_VARIABLE)
     if configured:
         return Path(configured).resolve()
     here = folder.resolve()
-    repository = next((candidate for candidate in (here, *here.parents) if (candidate / ".git").exists()), None)
+    repository = repository_root(here)
     if repository is not None:
         return repository
     working = Path.cwd().resolve()

@@ -61,6 +61,15 @@ def substitute(text: str, value_of: Callable[[SubVariable], str | None]) -> str:
     return "".join([*parts, text[last:]])
 
 
+def intrinsic_name(node: Any) -> str | None:
+    """``Ref`` or ``Fn::…`` when ``node`` is an intrinsic function (a one-key mapping), else None."""
+    if isinstance(node, dict) and len(node) == 1:
+        key = next(iter(node))
+        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
+            return key
+    return None
+
+
 def single_variable(text: str) -> SubVariable | None:
     """The variable when the whole text is one ``${...}`` (e.g. a state's ``Resource: ${FnArn}``)."""
     variables = sub_variables(text)

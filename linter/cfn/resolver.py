@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from samcheck.cfn.references import SubVariable, sub_variables, substitute
+from samcheck.cfn.references import SubVariable, intrinsic_name, sub_variables, substitute
 
 if TYPE_CHECKING:
     from samcheck.findings import NodePath
@@ -492,22 +492,14 @@ def _unknown_function(key: str, argument: Any) -> str:
     return f"{key} is not evaluated by samcheck"
 
 
-def _function_name(node: Any) -> str | None:
-    """``Ref`` or ``Fn::…`` when ``node`` is an intrinsic function."""
-    if isinstance(node, dict) and len(node) == 1:
-        key = next(iter(node))
-        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
-            return key
-    return None
-
-
 def _is_function(node: Any) -> bool:
-    return _function_name(node) in _FUNCTIONS
+    """An intrinsic the resolver evaluates."""
+    return intrinsic_name(node) in _FUNCTIONS
 
 
 def _step(node: Any, step: str | int) -> Any:
     """One step into a node: NO_VALUE when there is nothing there."""
-    function = _function_name(node)
+    function = intrinsic_name(node)
     if function is not None:  # one the resolver cannot evaluate: what it returns is unknown
         raise UnresolvedError(_unknown_function(function, node[function]))
     if isinstance(node, dict) and isinstance(step, str):

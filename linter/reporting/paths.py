@@ -14,8 +14,10 @@ from pathlib import Path
 
 @cache
 def source_root() -> Path:
+    from samcheck.cfn.local import repository_root
+
     here = Path.cwd().resolve()
-    return next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), here)
+    return repository_root(here) or here
 
 
 def repository_path(file: str) -> str | None:

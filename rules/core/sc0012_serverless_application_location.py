@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, Span, sub_variables
+from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, Span, intrinsic_name, sub_variables
 
 _APPLICATION = "AWS::Serverless::Application"
 _KEYS = ("ApplicationId", "SemanticVersion")
@@ -51,7 +51,7 @@ class ServerlessApplicationLocation(Rule):
             location = context.settle(properties.get("Location")) if isinstance(properties, dict) else None
             if resource.get("Type") != _APPLICATION or not isinstance(location, dict):
                 continue
-            if len(location) == 1 and str(next(iter(location))).startswith(("Fn::", "Ref")):
+            if intrinsic_name(location):
                 continue  # an intrinsic function: where it points is known only at deploy time
             base: NodePath = ("Resources", logical_id, "Properties", "Location")
             problems = [
