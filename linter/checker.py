@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from samcheck.analysis.concurrency import Share, deployed_templates, provisioned_shares, reserved_shares
-from samcheck.cache import Cache, Entry, signatures
+from samcheck.cache import Cache, Entry, sizes_and_mtimes
 from samcheck.cfn.document import Document, parse_document, read_source
 from samcheck.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
@@ -117,7 +117,7 @@ def _check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cac
         findings = run_rules(document, template, from_template, limits, settings)
         if settings.with_cfn_lint:
             findings += cfn_lint_findings(document, settings.effective_region, findings)
-        entry = Entry(document, expansion, findings, signatures(expansion.inputs if expansion else []))
+        entry = Entry(document, expansion, findings, sizes_and_mtimes(expansion.inputs if expansion else []))
         if cache:
             cache.put(key, entry)
     else:

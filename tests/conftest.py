@@ -32,5 +32,6 @@ def write_template(tmp_path: Path):
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read or write the user's real cache."""
+    """Tests never read or write the user's real cache, nor its secret."""
     monkeypatch.setenv("SAMCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "config"))

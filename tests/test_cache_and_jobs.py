@@ -39,7 +39,7 @@ def test_hits_return_what_a_fresh_run_returns(tmp_path: Path) -> None:
     template.write_text(TEMPLATE.format(timeout=1000))
     fresh = findings(template, None)
     assert findings(template, cache) == fresh  # miss, written
-    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").rglob("*.entry"))) == 1
     assert findings(template, cache) == fresh  # hit
     template.write_text(TEMPLATE.format(timeout=30))
     assert not any(rule == "SC1001" for rule, _, _ in findings(template, cache))  # content changed
@@ -65,10 +65,10 @@ def test_included_files_invalidate_entries(tmp_path: Path) -> None:
     )
     assert findings(template, cache) == []
     (tmp_path / "api.yaml").write_text("swagger: [\n")  # now unreadable: a placeholder is used
-    key_files = list((tmp_path / "cache").rglob("*.pickle"))
+    key_files = list((tmp_path / "cache").rglob("*.entry"))
     assert len(key_files) == 1
     assert findings(template, cache) == []
-    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 1  # rewritten in place
+    assert len(list((tmp_path / "cache").rglob("*.entry"))) == 1  # rewritten in place
 
 
 def test_corrupt_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_corrupt_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=1000))
     expected = findings(template, cache)
-    (entry,) = (tmp_path / "cache").rglob("*.pickle")
+    (entry,) = (tmp_path / "cache").rglob("*.entry")
     entry.write_bytes(b"\x80\x04garbage")
     assert findings(template, cache) == expected
     assert entry.read_bytes() != b"\x80\x04garbage"
@@ -182,17 +182,17 @@ def test_pruning_drops_unused_and_least_recently_used_entries(tmp_path: Path, mo
         os.utime(path, (now - age_days * day, now - age_days * day))
         return path
 
-    fresh = entry("aa0.pickle", 1, 40)
-    older = entry("ab1.pickle", 5, 40)
-    entry("ac2.pickle", 20, 40)  # within 30 days, but the least recently used
-    entry("ad3.pickle", 31, 10)  # unused for 31 days
+    fresh = entry("aa0.entry", 1, 40)
+    older = entry("ab1.entry", 5, 40)
+    entry("ac2.entry", 20, 40)  # within 30 days, but the least recently used
+    entry("ad3.entry", 31, 10)  # unused for 31 days
     entry("ae4.tmp", 2, 10)  # a write that crashed two days ago
     writing_now = entry("af5.tmp", 0.01, 10)
     monkeypatch.setattr(cache_module, "MAX_BYTES", 100)
     assert cache.prune(now) == 3
     assert set(tmp_path.glob("??/*")) == {fresh, older, writing_now}
     # Not again within a day; then the 40-day entry goes, and the temporary file nobody finished.
-    entry("ag6.pickle", 40, 1)
+    entry("ag6.entry", 40, 1)
     assert cache.prune(now + day / 2) == 0
     assert cache.prune(now + day + 1) == 2
     assert set(tmp_path.glob("??/*")) == {fresh, older}
@@ -205,7 +205,7 @@ def test_hits_mark_entries_as_used(tmp_path: Path) -> None:
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=3))
     findings(template, cache)
-    (stored,) = (tmp_path / "cache").glob("??/*.pickle")
+    (stored,) = (tmp_path / "cache").glob("??/*.entry")
     os.utime(stored, (1_000_000_000, 1_000_000_000))
     findings(template, cache)
     assert stored.stat().st_mtime > 1_000_000_000
@@ -293,3 +293,116 @@ def test_changed_rule_packs_invalidate_cached_findings(tmp_path: Path, editable:
     assert messages() == ["first"]  # served from the cache
     _install_pack(site, "second", "1.0" if editable else "1.1", editable)
     assert messages() == ["second"]
+
+
+def test_a_planted_entry_is_never_unpickled(tmp_path: Path) -> None:
+    """Anyone who can write the cache folder (a CI cache shared between jobs) could plant a pickle
+    that runs code; entries are signed with a secret kept elsewhere, so it is ignored and rewritten."""
+    import os
+    import pickle
+
+    cache = Cache(tmp_path / "cache")
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=1000))
+    expected = findings(template, cache)
+    (entry,) = (tmp_path / "cache").rglob("*.entry")
+    canary = tmp_path / "planted-code-ran"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return os.system, (f"touch {canary}",)
+
+    payload = pickle.dumps(Exploit())
+    for planted in (payload, bytes(32) + payload, entry.read_bytes()[:32] + payload):
+        entry.write_bytes(planted)
+        assert findings(template, cache) == expected
+        assert not canary.exists()
+    assert findings(template, cache) == expected  # rewritten, signed: a hit again
+
+
+def test_entries_signed_with_another_secret_are_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from samcheck import cache as cache_module
+
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=1000))
+    expected = findings(template, Cache(tmp_path / "cache"))
+    unpickled: list[bytes] = []
+    monkeypatch.setattr(pickle, "loads", lambda data: unpickled.append(data))
+    monkeypatch.setenv("SAMCHECK_CACHE_SECRET", "another machine's secret")
+    cache_module._secret.cache_clear()
+    try:
+        assert findings(template, Cache(tmp_path / "cache")) == expected
+        assert unpickled == []
+    finally:
+        cache_module._secret.cache_clear()
+
+
+def test_the_secret_file_is_private_and_outside_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import stat
+
+    from samcheck import cache as cache_module
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("SAMCHECK_CACHE_SECRET", raising=False)
+    cache_module._secret.cache_clear()
+    try:
+        template = tmp_path / "template.yaml"
+        template.write_text(TEMPLATE.format(timeout=1000))
+        findings(template, Cache(tmp_path / "cache"))
+        secret = cache_module.secret_file()
+        assert secret.is_relative_to(tmp_path / "config") and not secret.is_relative_to(tmp_path / "cache")
+        assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and len(secret.read_text()) == 64
+        # A home where no secret can be made: no cache, the same findings.
+        blocked = tmp_path / "blocked"
+        blocked.write_text("")
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))
+        cache_module._secret.cache_clear()
+        assert findings(template, Cache(tmp_path / "other-cache")) == findings(template, None)
+        assert not (tmp_path / "other-cache").exists()
+    finally:
+        cache_module._secret.cache_clear()
+
+
+@pytest.mark.parametrize("fault", ["read-only", "full"])
+def test_a_cache_folder_that_refuses_writes_costs_only_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    """Faults are injected (tests run as root, for whom chmod does not bite): the write fails
+    half-way, and no temporary file is left behind."""
+    import errno
+    import os
+
+    failure = OSError(errno.EROFS if fault == "read-only" else errno.ENOSPC, fault)
+
+    def refuse(*_: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(os, "replace", refuse)
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.format(timeout=1000))
+    cache = Cache(tmp_path / "cache")
+    assert findings(template, cache) == findings(template, None)
+    assert findings(template, cache) == findings(template, None)
+    assert [path.name for path in (tmp_path / "cache").rglob("*") if path.is_file()] == []
+
+
+@pytest.mark.slow
+def test_two_runs_sharing_one_cache_agree_with_a_serial_run_without_cache(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import CORPUS
+
+    templates = sorted(str(path) for path in CORPUS.rglob("template.y*ml"))[:80]
+    samcheck = [str(Path(sys.executable).parent / "samcheck"), "--format", "json", "--fail-level", "never"]
+    samcheck += ["--as-of", "2026-11-30"]
+    shared = ["--cache-dir", str(tmp_path / "shared"), "-j", "2"]
+    runs = [subprocess.Popen([*samcheck, *shared, *templates], stdout=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate()[0] for run in runs]
+    serial = subprocess.run([*samcheck, "--no-cache", "-j", "1", *templates], stdout=subprocess.PIPE, check=True)
+    expected = json.loads(serial.stdout)["findings"]
+    assert expected and all(json.loads(output)["findings"] == expected for output in outputs)
+    warm = subprocess.run([*samcheck, *shared, *templates], stdout=subprocess.PIPE, check=True)
+    assert json.loads(warm.stdout)["findings"] == expected
