@@ -6,16 +6,18 @@ An edit sets a value at a path of the source document (``("Resources", "Queue", 
 the value is replaced, or a ``key: value`` line is inserted at the indentation of its siblings
 (a flow mapping gets ``, key: value``; JSON gets ``"key": value,``). Nothing else in the file is
 touched, so comments, key order, quoting, indentation and flow style of every other line stay
-byte-identical. The result is read back with ruamel's round-trip loader and samcheck's own; an
-edit whose result does not hold the new value is refused, and the file is left as it was.
+byte-identical. The result is read back with samcheck's reader; an edit whose result does not
+parse or does not hold the new value is refused, and the file is left as it was.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -45,24 +47,44 @@ def _scalar(value: Any, json_style: bool, quote: str = "") -> str:
     return json.dumps(text)
 
 
-def _offset(lines: list[str], line: int, column: int) -> int:
-    return sum(len(text) for text in lines[: line - 1]) + column - 1
+@dataclass(frozen=True)
+class _Change:
+    """Text ``new`` in place of ``text[start:end]`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    new: str
 
 
-def _apply_one(text: str, document: Document, edit: Edit) -> str:
+class _Lines:
+    """A text's lines (as the parser counts them) with the offset each starts at, made once per text."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines(keepends=True)
+        self.starts = [0, *accumulate(len(line) for line in self.lines)]
+        self.newline = "\r\n" if "\r\n" in text else "\n"  # inserted lines end like the file's own
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[min(line, len(self.lines) + 1) - 1] + column - 1
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line an offset falls on."""
+        return max(1, bisect_right(self.starts, offset))
+
+
+def _change(text: str, lines: _Lines, document: Document, edit: Edit) -> _Change:
+    """The change of the text that makes ``edit``, planned on one reading of it."""
     json_style = document.path.suffix.lower() == ".json" or text.lstrip().startswith("{")  # also *.template
-    newline = "\r\n" if "\r\n" in text else "\n"  # inserted lines end like the file's own
-    lines = text.splitlines(keepends=True)
     source_map = document.source_map
     value_span = source_map.values.get(edit.path)
     if value_span is not None:  # replace an existing scalar
         current = get_path(document.data, edit.path)
         if isinstance(current, (dict, list)):
             raise FixError(f"{'.'.join(map(str, edit.path))} is not a plain value")
-        start = _offset(lines, value_span.line, value_span.column)
-        end = _offset(lines, value_span.end_line, value_span.end_column)
+        start = lines.offset(value_span.line, value_span.column)
+        end = lines.offset(value_span.end_line, value_span.end_column)
         quote = text[start] if text[start : start + 1] in ("'", '"') else ""
-        return text[:start] + _scalar(edit.value, json_style, quote) + text[end:]
+        return _Change(start, end, _scalar(edit.value, json_style, quote))
     # insert: find the deepest existing mapping on the way
     for depth in range(len(edit.path) - 1, -1, -1):
         parent = edit.path[:depth]
@@ -73,13 +95,13 @@ def _apply_one(text: str, document: Document, edit: Edit) -> str:
     rest = edit.path[depth:]
     parent_span = source_map.values[parent]
     node = get_path(document.data, parent)
-    first_line = lines[parent_span.line - 1] if parent_span.line <= len(lines) else ""
+    first_line = lines.lines[parent_span.line - 1] if parent_span.line <= len(lines.lines) else ""
     flow = json_style or first_line[parent_span.column - 1 : parent_span.column] == "{"
     if flow:  # right after the "{": {key: value, ...}
-        opening = _offset(lines, parent_span.line, parent_span.column)
+        opening = lines.offset(parent_span.line, parent_span.column)
         key = json.dumps(rest[0]) if json_style else str(rest[0])
         entry = f"{key}: {_flow_value(rest[1:], edit.value, json_style)}" + (", " if node else "")
-        return text[: opening + 1] + entry + text[opening + 1 :]
+        return _Change(opening + 1, opening + 1, entry)
     if not node:
         raise FixError("cannot insert into an empty block mapping")
     children = [(*parent, key) for key in node]
@@ -90,13 +112,13 @@ def _apply_one(text: str, document: Document, edit: Edit) -> str:
     )
     insert_after = last.end_line - 1 if last.end_column == 1 else last.end_line
     indent = " " * (first_key.column - 1)
-    step = " " * max(2, _indent_step(lines, first_key.line, first_key.column))
-    position = sum(len(t) for t in lines[:insert_after])
-    block = _block(rest, edit.value, indent, step).replace("\n", newline)
+    step = " " * max(2, _indent_step(lines.lines, first_key.line, first_key.column))
+    position = lines.starts[min(insert_after, len(lines.lines))]
+    block = _block(rest, edit.value, indent, step).replace("\n", lines.newline)
     if position == 0 or text[position - 1] == "\n":
-        return text[:position] + block + text[position:]
+        return _Change(position, position, block)
     # After a last line without a line break: the file keeps ending without one.
-    return text[:position] + newline + block.removesuffix(newline) + text[position:]
+    return _Change(position, position, lines.newline + block.removesuffix(lines.newline))
 
 
 def _indent_step(lines: list[str], line: int, column: int) -> int:
@@ -121,30 +143,63 @@ def _flow_value(rest: NodePath, value: Any, json_style: bool) -> str:
     return "{" + f"{key}: {_flow_value(rest[1:], value, json_style)}" + "}"
 
 
-def apply_fixes(path: Path, text: str, edits: list[Edit]) -> str:
-    """The text with every edit made, checked; raises FixError if any cannot be made safely."""
-    for edit in edits:
-        document = parse_document(path, text.encode())
+def apply_fixes(path: Path, text: str, edits: list[Edit], document: Document | None = None) -> str:
+    """The text with every edit made, checked; raises FixError if any cannot be made safely.
+    ``document`` is the text already read, if it is at hand.
+
+    Each pass reads the text once and makes every edit whose change touches no other's; edits
+    that touch (two insertions at one place) wait for the next pass, which reads the result."""
+    pending = edits
+    while pending:
+        document = document or parse_document(path, text.encode())
         if document.data is None:
             raise FixError("the template cannot be read")
-        if get_path(document.data, edit.path) == edit.value:
-            continue  # already so (two findings, one fix)
-        text = _apply_one(text, document, edit)
+        text, pending = _apply_pass(text, document, pending)
+        document = None
     _verify(path, text, edits)
     return text
 
 
-def _verify(path: Path, text: str, edits: list[Edit]) -> None:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+def _apply_pass(text: str, document: Document, edits: list[Edit]) -> tuple[str, list[Edit]]:
+    lines = _Lines(text)
+    planned = sorted(
+        (
+            (_change(text, lines, document, edit), index, edit)
+            for index, edit in enumerate(edits)
+            if _needed(document, edit)
+        ),
+        key=lambda item: (item[0].start, item[0].end, item[1]),
+    )
+    made: list[_Change] = []
+    later: list[Edit] = []
+    for change, _, edit in planned:
+        if made and change.start <= made[-1].end:
+            later.append(edit)
+        else:
+            made.append(change)
+    return _changed(text, made), later
 
+
+def _needed(document: Document, edit: Edit) -> bool:
+    return bool(get_path(document.data, edit.path) != edit.value)  # else already so (two findings, one fix)
+
+
+def _changed(text: str, changes: list[_Change]) -> str:
+    """The text with changes made (sorted, none touching another)."""
+    pieces, done = [], 0
+    for change in changes:
+        pieces += [text[done : change.start], change.new]
+        done = change.end
+    return "".join([*pieces, text[done:]])
+
+
+def _verify(path: Path, text: str, edits: list[Edit]) -> None:
+    """The edited text parses as cleanly as samcheck's reader needs (the one every stage reads
+    with; its depth check runs on the event stream, so nesting is never a recursion limit) and
+    holds every new value."""
     document = parse_document(path, text.encode())
     if document.data is None or any(p.kind == "parse-error" for p in document.problems):
         raise FixError("the edited template would not parse")
-    try:
-        YAML(typ="rt").load(text)
-    except YAMLError as error:
-        raise FixError(f"the edited template would not round-trip: {error}") from None
     for edit in edits:
         if get_path(document.data, edit.path) != edit.value:
             raise FixError(f"{'.'.join(map(str, edit.path))} did not take the new value")
@@ -221,26 +276,63 @@ def line_replacement(before: str, after: str) -> LineReplacement:
 
 def with_replacements(results: Sequence[FileResult]) -> list[FileResult]:
     """The results with each fix's line replacement filled in (what SARIF reports as a fix); a fix
-    that cannot be made safely, or whose file cannot be read, keeps none."""
+    that cannot be made safely, or whose file cannot be read, keeps none.
+
+    Linear in the findings: the file is read once, every fix is checked at once (all of them made
+    together), and each fix's lines come from its own changes, planned on that one reading. Only
+    when the fixes together fail is each checked alone."""
     described = []
     for result in results:
-        if not any(finding.fix for finding in result.findings):
+        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
+        if not fixes:
             described.append(result)
             continue
         try:
-            before: str | None = read_exactly(result.path)
+            before = read_exactly(result.path)
         except (OSError, UnicodeDecodeError):
-            before = None
-        findings = [_described(finding, before) for finding in result.findings]
+            described.append(result)
+            continue
+        document: Document | None = parse_document(result.path, before.encode())
+        try:
+            apply_fixes(result.path, before, merged_edits(fixes), document)
+        except FixError:
+            document = None  # some fix is unsafe: check each alone
+        lines = _Lines(before)
+        findings = [_described(finding, before, lines, document) for finding in result.findings]
         described.append(FileResult(result.path, findings, result.lines, result.rules))
     return described
 
 
-def _described(finding: Finding, before: str | None) -> Finding:
-    if finding.fix is None or before is None:
+def _described(finding: Finding, before: str, lines: _Lines, checked: Document | None) -> Finding:
+    if finding.fix is None:
         return finding
+    edits = list(finding.fix.edits)
     try:
-        after = apply_fixes(Path(finding.file), before, list(finding.fix.edits))
+        if checked is not None:
+            replacement = _local_replacement(before, lines, checked, edits)
+        else:
+            replacement = line_replacement(before, apply_fixes(Path(finding.file), before, edits))
     except FixError:
         return finding
-    return replace(finding, fix=replace(finding.fix, replacement=line_replacement(before, after)))
+    return replace(finding, fix=replace(finding.fix, replacement=replacement))
+
+
+def _local_replacement(before: str, lines: _Lines, document: Document, edits: list[Edit]) -> LineReplacement:
+    """The lines one fix replaces, from the lines its changes touch (never the whole file)."""
+    changes = sorted(
+        (_change(before, lines, document, edit) for edit in edits if _needed(document, edit)),
+        key=lambda change: (change.start, change.end),
+    )
+    if any(later.start <= earlier.end for earlier, later in pairwise(changes)):
+        return line_replacement(before, apply_fixes(document.path, before, edits))
+    if not changes:
+        return line_replacement(before, before)
+    first = lines.line_at(changes[0].start)
+    last = lines.line_at(changes[-1].end)
+    window_start = lines.starts[first - 1]
+    window_end = lines.starts[min(last, len(lines.lines))]
+    shifted = [replace(c, start=c.start - window_start, end=c.end - window_start) for c in changes]
+    old = before[window_start:window_end]
+    local = line_replacement(old, _changed(old, shifted))
+    offset = first - 1
+    return LineReplacement(local.start + offset, local.end + offset, local.text)

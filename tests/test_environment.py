@@ -139,6 +139,33 @@ def test_deep_nesting_is_a_finding_not_a_crash_and_the_other_files_stay(tmp_path
         assert by_file == {"deep.yaml": {"SC0001"}, "deep.json": {"SC0001"}, "template.yaml": {"SC1001"}}
 
 
+def test_nesting_the_reader_admits_is_followed_by_every_stage_and_every_fix(tmp_path: Path) -> None:
+    """At 250 levels (read without complaint) a fixable finding ended in a RecursionError in the
+    fix verification for --fix, --diff and SARIF; 990 levels (just under the reader's limit) in a
+    SAM resource and an output must go through the translator, the rules and every fix path."""
+    deep = "[" * 990 + "]" * 990
+    text = (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n"
+        "    Properties:\n      VisibilityTimeout: 10\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        f"    Metadata:\n      Deep: {deep}\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: app.handler\n      InlineCode: x\n      Timeout: 60\n      Events:\n        Jobs:\n"
+        "          Type: SQS\n          Properties: {Queue: !GetAtt Queue.Arn}\n"
+        f"Outputs:\n  Deep:\n    Value: {deep}\n"
+    )
+    template = tmp_path / "template.yaml"
+    template.write_text(text)
+    for output_format in ("text", "json", "sarif", "github", "vscode", "junit"):
+        result = _samcheck("--format", output_format, str(template))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (output_format, result.stderr[-800:])
+        assert "SC3001" in result.stdout and "too deeply" not in result.stdout, output_format
+    sarif = json.loads(_samcheck("--format", "sarif", str(template)).stdout)
+    assert any(result.get("fixes") for result in sarif["runs"][0]["results"])
+    diff = _samcheck("--diff", str(template), cwd=tmp_path)
+    assert "+      VisibilityTimeout: 360" in diff.stdout and "Traceback" not in diff.stderr
+    fixed = _samcheck("--fix", str(template))
+    assert "Traceback" not in fixed.stderr and "VisibilityTimeout: 360" in template.read_text()
+
+
 def test_files_outside_the_project_are_never_read_or_quoted(tmp_path: Path) -> None:
     project = tmp_path / "project"
     (project / ".git").mkdir(parents=True)

@@ -114,3 +114,38 @@ def test_unparseable_templates_are_never_written(tmp_path: Path) -> None:
     broken.write_text("Resources: [\n")
     CliRunner().invoke(cli, ["--no-cache", "--fix", str(broken)])
     assert broken.read_text() == "Resources: [\n"
+
+
+def test_sarif_fixes_read_the_file_a_fixed_number_of_times(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each fix's lines were found by making it alone and reading the whole file back: quadratic
+    (163 s for SARIF against 1.7 s for JSON at 250 functions). Now the file is read once, every fix
+    is checked at once, and each fix's lines are the ones its changes touch: the same lines."""
+    from samcheck import fixes
+    from samcheck.app import lint_file
+    from samcheck.config import Settings
+    from samcheck.registry import all_rules
+
+    pairs = "".join(
+        f"  Queue{i}:\n    Type: AWS::SQS::Queue\n    Properties: {{VisibilityTimeout: 10}}\n"
+        f"  Worker{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+        f"      Handler: app.handler\n      InlineCode: x\n      Timeout: {60 + i}\n"
+        f"      Events:\n        Jobs:\n          Type: SQS\n"
+        f"          Properties:\n            Queue: !GetAtt Queue{i}.Arn\n"
+        for i in range(30)
+    )
+    template = tmp_path / "template.yaml"
+    template.write_text(f"Transform: AWS::Serverless-2016-10-31\nResources:\n{pairs}")
+    result = lint_file(template, Settings(), all_rules())
+    fixable = [finding for finding in result.findings if finding.fix is not None]
+    assert len(fixable) == 30
+    reads = []
+    parse = fixes.parse_document
+    monkeypatch.setattr(fixes, "parse_document", lambda *args: reads.append(args) or parse(*args))
+    (described,) = fixes.with_replacements([result])
+    assert len(reads) == 2  # the file, and every fix made at once
+    monkeypatch.undo()
+    before = template.read_text()
+    for finding in described.findings:
+        if finding.fix is not None:
+            alone = fixes.apply_fixes(template, before, list(finding.fix.edits))
+            assert finding.fix.replacement == fixes.line_replacement(before, alone)

@@ -26,6 +26,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 # Deeper collections than any template has; far deeper ones crash the C composer (a segfault at
 # ~27,000 levels) or exhaust recursion later. The event stream is measured before composing.
 MAX_DEPTH = 1000
+RECURSION_LIMIT = 20 * MAX_DEPTH  # enough Python frames for every stage to walk MAX_DEPTH levels
 
 _SHORT_FORMS = {"Ref": "Ref", "Condition": "Condition"}
 # The short forms CloudFormation knows; any other tag is for a pre-processor (Rain's !Rain::Module…).
@@ -286,10 +287,12 @@ class _TooDeepError(Exception):
 
 def _check_depth(text: str) -> None:
     """Raise _TooDeepError for collections nested deeper than MAX_DEPTH, measured on libyaml's
-    event stream (which keeps its own stack, unlike the composer). Only a text with many openers
-    can nest that deep, so others are not parsed twice."""
-    openers = text.count("[") + text.count("{") + text.count("- -") + text.count(":\n")
-    if openers <= MAX_DEPTH:
+    event stream (which keeps its own stack, unlike the composer). Most texts cannot nest that
+    deep, and are not parsed twice: a block collection nested in another starts at least one
+    column further right every two levels (a sequence may sit at its key's column), so block
+    nesting is bounded by twice the longest line, and each flow collection needs its own bracket."""
+    longest_line = max(map(len, text.splitlines()), default=0)
+    if 2 * (longest_line + 1) + text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError

@@ -20,6 +20,7 @@ def source_root() -> Path:
     return repository_root(here) or here
 
 
+@cache  # one resolve (a syscall per folder) per file, not per finding
 def repository_path(file: str) -> str | None:
     """``file`` relative to the repository root, with ``/``; None when it lies outside it."""
     try:

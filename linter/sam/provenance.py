@@ -147,12 +147,21 @@ def _generated_origin(logical_id: str, marker: str | None, sources: dict[str, An
             if logical_id.startswith(api_id):
                 return _implicit_api_origin(event_type, sources) or Origin(api_id, SAM_PREFIX + event_type, None, True)
         # Resources the translator adds for the whole template (e.g. the CodeDeploy application).
-        marker = next((name for name in sorted(sources, key=len, reverse=True) if logical_id.startswith(name)), None)
+        marker = _longest_source_prefix(logical_id, sources)
         if marker is None:
             return Origin(logical_id, "", None, True)
     source = sources.get(marker)
     source_type = str(source.get("Type", "")) if isinstance(source, dict) else ""
     return Origin(marker, source_type, _event_name(logical_id, marker, source), True)
+
+
+def _longest_source_prefix(logical_id: str, sources: dict[str, Any]) -> str | None:
+    """The longest source logical ID that ``logical_id`` starts with: one lookup per prefix length
+    (IDs are at most 255 characters), so the cost does not grow with the template."""
+    for length in range(len(logical_id), 0, -1):
+        if logical_id[:length] in sources:
+            return logical_id[:length]
+    return None
 
 
 def _events(source: Any) -> dict[str, Any]:
