@@ -391,8 +391,14 @@ def main() -> None:
     nothing the operating system would not. Everything samcheck writes is closed (files) or
     flushed below (standard streams) before the process ends.
     """
+    from samcheck.cfn.document import RECURSION_LIMIT
+    from samcheck.interrupts import Stopped, handle_stops
     from samcheck.sam import translator_process
 
+    # Every stage walks templates recursively (the reader, the resolver, the translator's deep
+    # copies); the reader admits MAX_DEPTH levels, so the stages must be able to follow them.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    handle_stops()
     translator_process.enable()
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate, or a terminal that is not UTF-8
         if hasattr(stream, "reconfigure"):
@@ -402,6 +408,9 @@ def main() -> None:
         cli(prog_name="samcheck")
     except SystemExit as leaving:  # how click ends every command
         status = leaving.code
+    except Stopped as stop:  # Ctrl-C or SIGTERM: the workers are gone, no file is half written
+        print(f"samcheck: stopped by {stop}", file=sys.stderr)
+        status = stop.exit_code
     translator_process.stop()
     if isinstance(status, str):  # sys.exit("message"): print it and fail, as Python would
         print(status, file=sys.stderr)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the checker is imported when the first file is checked, not at start-up
+    from concurrent.futures import ProcessPoolExecutor
+
     from samcheck.checker import CheckedFile
     from samcheck.config import Settings
     from samcheck.rule import Rule
@@ -87,7 +91,6 @@ def _run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None, progres
     if workers <= 1 or len(jobs) < 2:
         return _each(jobs, cache_dir, progress)
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     methods = multiprocessing.get_all_start_methods()
@@ -95,7 +98,7 @@ def _run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None, progres
     workers = min(workers, len(jobs))
     chunk = max(1, len(jobs) // (workers * 8))
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with _pool(workers, context) as pool:
             checked = []
             for result in pool.map(_run, jobs, repeat(cache_dir), chunksize=chunk):
                 checked.append(result)
@@ -112,14 +115,36 @@ def _run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None, progres
         return checked
 
 
+@contextmanager
+def _pool(workers: int, context: Any) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers leave Ctrl-C and SIGTERM to this process and die with it; when
+    this process is stopped, they are killed at once instead of finishing their files."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from samcheck.interrupts import Stopped, child_started
+
+    pool = ProcessPoolExecutor(workers, context, initializer=child_started, initargs=(os.getpid(),))
+    stopped = False
+    try:
+        yield pool
+    except Stopped:
+        stopped = True
+        # No public way to stop running workers before Python 3.14 (terminate_workers).
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+        raise
+    finally:
+        with contextlib.suppress(RuntimeError):  # stopped before the pool had started its thread
+            pool.shutdown(wait=not stopped, cancel_futures=True)
+
+
 def _isolated(job: Job, cache_dir: Path | None, context: Any) -> CheckedFile:
     """Check one file in a process of its own: if that process dies, the file gets an internal-error
     finding instead of taking the run down."""
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        with _pool(1, context) as pool:
             return pool.submit(_run, job, cache_dir).result()
     except (BrokenProcessPool, OSError):
         from samcheck.checker import CheckedFile

@@ -61,11 +61,12 @@ def start_for(templates: Sequence[Path]) -> None:
         return
     request_read, request_write = os.pipe()
     answer_read, answer_write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: serve until the parent closes its end, then leave at once
         os.close(request_write)
         os.close(answer_read)
-        _serve(request_read, answer_write)
+        _serve(request_read, answer_write, parent)
     os.close(request_read)
     os.close(answer_write)
     _child = _Child(os.getpid(), pid, request_write, answer_read)
@@ -103,10 +104,13 @@ def stop() -> None:
         pass
 
 
-def _serve(requests: int, answers: int) -> NoReturn:
+def _serve(requests: int, answers: int, parent: int) -> NoReturn:
+    from samcheck.interrupts import child_started
+
     try:
-        # The parent owns the terminal: the child never writes to it and ignores Ctrl-C.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # The parent owns the terminal: the child never writes to it, leaves Ctrl-C to it, and
+        # dies with it.
+        child_started(parent)
         null = os.open(os.devnull, os.O_RDWR)
         for descriptor in (0, 1, 2):
             os.dup2(null, descriptor)

@@ -1,0 +1,60 @@
+"""Stopping: Ctrl-C and SIGTERM end a run at once and cleanly, and no child outlives samcheck.
+
+Both signals raise :class:`Stopped` in the main thread (not KeyboardInterrupt, which click would
+turn into "Aborted!" and exit 1), so ``finally`` blocks run (a fix being written removes its
+temporary file), the worker pool is torn down, and the exit code is the shell's convention,
+128 + the signal's number: 130 for Ctrl-C, 143 for SIGTERM. Every child samcheck forks leaves
+both signals to its parent and asks the kernel to kill it when the parent dies (Linux), so even
+SIGKILL of the parent leaves no worker behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from types import FrameType
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM; a BaseException so that no ``except Exception`` (a rule's containment,
+    the translator's) swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.exit_code = 128 + signum
+
+
+_owner: int | None = None  # the process that handles the signals
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    # A child forked a moment ago inherits this handler until child_started replaces it; Ctrl-C
+    # reaches the whole process group, and the child must not unwind on its own.
+    if os.getpid() == _owner:
+        raise Stopped(signum)
+
+
+def handle_stops() -> None:
+    """Turn Ctrl-C and SIGTERM into :class:`Stopped` (the console entry point calls this)."""
+    global _owner
+    _owner = os.getpid()
+    for signum in _STOPPING:
+        signal.signal(signum, _stop)
+
+
+def child_started(parent: int) -> None:
+    """In a freshly forked child: ignore the signals the parent handles (it stops its children
+    itself), and die with the parent even if it is killed outright."""
+    for signum in _STOPPING:
+        signal.signal(signum, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's shutdown is all there is
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
