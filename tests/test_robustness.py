@@ -13,13 +13,10 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from samcheck.cfn.document import load_document
 from samcheck.cli import cli
 from samcheck.datafiles import load_json
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import FIXTURES
 
 
 def lint_json(*args: str) -> tuple[int, dict[str, Any]]:
@@ -98,70 +95,6 @@ def test_no_network_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     code, document = lint_json(str(FIXTURES))
     assert code == 1 and document["summary"]["files"] > 50
     assert not any("network" in finding["message"] for finding in document["findings"])
-
-
-# -- property-based: mutate real templates ------------------------------------------------
-
-CORPUS_SAMPLE = sorted(CORPUS.glob("*/template.yaml"))[::40] if CORPUS.is_dir() else []
-
-
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
-def _mutate(data: Any, draw: Any) -> Any:
-    paths = [p for p in _paths(data) if p]
-    for _ in range(draw(st.integers(1, 4))):
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent = data
-        for step in path[:-1]:
-            parent = parent[step]
-        last = path[-1]
-        action = draw(st.sampled_from(["delete", "null", "type", "swap", "number"]))
-        try:
-            if action == "delete":
-                del parent[last]
-            elif action == "null":
-                parent[last] = None
-            elif action == "type":
-                parent[last] = draw(st.sampled_from([[], {}, "text", 3, True, [None], {"Ref": 7}]))
-            elif action == "number":
-                parent[last] = draw(st.sampled_from([-1, 0, 10**12, 1.5, "900", "NaN"]))
-            else:
-                other = draw(st.sampled_from(paths))
-                holder = data
-                for step in other[:-1]:
-                    holder = holder[step]
-                parent[last], holder[other[-1]] = holder[other[-1]], parent[last]
-        except (KeyError, IndexError, TypeError):
-            continue
-        paths = [p for p in _paths(data) if p]
-    return data
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not CORPUS_SAMPLE, reason="shared corpus not present")
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_mutated_corpus_templates_never_crash(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
-    source = data.draw(st.sampled_from(CORPUS_SAMPLE))
-    template = load_document(source).data
-    mutated = _mutate(template, data.draw)
-    path = tmp_path_factory.mktemp("mutated") / "template.json"
-    path.write_text(json.dumps(mutated, default=str))
-    code, document = lint_json(str(path))
-    assert code in (0, 1, 2)
-    crashes = [f for f in document["findings"] if "internal error" in f["message"] or "samcheck failed" in f["message"]]
-    assert not crashes, crashes
 
 
 def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
