@@ -5,12 +5,14 @@ discover the files → settings per file → check each file (``checker``, sprea
 (selection, suppressions, severity) → baseline → report → exit code.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage or
-configuration error, a PATH that does not exist, or no template found.
+configuration error, a PATH that does not exist, no template found, or a report not written;
+130 and 143 when stopped by Ctrl-C or SIGTERM (``interrupts``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -77,9 +79,8 @@ def run(options: Options) -> int:
 
 
 def _run_stdin(options: Options) -> int:
-    """Lint standard input as the file ``--stdin-filename`` names (an editor's unsaved buffer): from a
-    hidden copy beside it, so that its configuration and relative paths apply; reported under its name."""
-    import os
+    """Lint standard input as the file ``--stdin-filename`` names (an editor's unsaved buffer): its
+    configuration and relative paths apply, and it is reported under that name."""
     import sys
 
     if options.fix or options.diff:
@@ -87,32 +88,28 @@ def _run_stdin(options: Options) -> int:
     shown = Path(options.stdin_filename or "template.yaml")
     if not shown.parent.is_dir():
         raise UsageError(f"--stdin-filename {shown}: no folder {shown.parent}")
-    copy = shown.with_name(f".{shown.stem}.samcheck-stdin-{os.getpid()}{shown.suffix or '.yaml'}")
-    copy.write_bytes(sys.stdin.buffer.read())
-    try:
-        return _run(options._replace(paths=(str(copy),), cache_dir=None), shown_as=(copy, shown))
-    finally:
-        copy.unlink(missing_ok=True)
+    return _run(options._replace(paths=(str(shown),)), stdin=sys.stdin.buffer.read())
 
 
-def _run(options: Options, shown_as: tuple[Path, Path] | None = None) -> int:
+def _run(options: Options, stdin: bytes | None = None) -> int:
+    from samcheck.discovery import Discovery
     from samcheck.runner import default_jobs, run_jobs
     from samcheck.sam import translator_process
 
     _prepare_outputs(options)
-    discovery = _discover(options)
+    discovery = _discover(options) if stdin is None else Discovery([Path(options.paths[0])])
     workers = min(options.jobs or default_jobs(), len(discovery.files))
-    if workers == 1:  # checking here: let a child import the SAM translator meanwhile
+    if workers == 1 and stdin is None:  # checking here: let a child import the SAM translator meanwhile
         translator_process.start_for(discovery.files)
     jobs = _jobs(discovery.files, options)  # the rest of samcheck loads only now, while that child imports
+    if stdin is not None:
+        jobs = [replace(job, source=stdin) for job in jobs]
     if options.show_settings:
         click.echo(_settings_report(jobs, options), nl=False)
         return EXIT_CLEAN
     checked = run_jobs(jobs, workers, options.cache_dir)
     _prune_cache(options)
     results = _judge(jobs, checked)
-    if shown_as is not None:
-        results = [_renamed(result, *shown_as) for result in results]
     if options.diff:
         return EXIT_FINDINGS if _fix(jobs, results, write=False) else EXIT_CLEAN
     if options.fix:
@@ -120,7 +117,7 @@ def _run(options: Options, shown_as: tuple[Path, Path] | None = None) -> int:
     if any(output_format == "sarif" for output_format, _ in options.outputs):
         from samcheck.fixes import with_replacements
 
-        results = with_replacements(results)
+        results = with_replacements(results, {job.path: job.source for job in jobs if job.source is not None})
     if options.write_baseline:
         return _write_baseline(results, options.write_baseline)
     if options.baseline:
@@ -152,24 +149,6 @@ def _settings_report(jobs: Sequence[Job], options: Options) -> str:
             f"  account scope: {settings.account_scope}; cfn-lint: {settings.with_cfn_lint}",
         ]
     return "\n".join(lines) + "\n"
-
-
-def _renamed(result: FileResult, path: Path, shown: Path) -> FileResult:
-    """A result with findings on ``path`` reported as on ``shown``."""
-    from dataclasses import replace
-
-    def name(file: str | None) -> str | None:
-        return str(shown) if file == str(path) else file
-
-    findings = [
-        replace(
-            finding,
-            file=name(finding.file) or finding.file,
-            related=tuple(replace(related, file=name(related.file)) for related in finding.related),
-        )
-        for finding in result.findings
-    ]
-    return replace(result, path=shown, findings=findings)
 
 
 def _prepare_outputs(options: Options) -> None:
@@ -280,10 +259,11 @@ def _check_region(region: str, source: str) -> None:
     raise UsageError(f"unknown Region '{region}' (from {source}); Regions are lower case, one of: {', '.join(known)}")
 
 
-def settings_of(path: Path, options: Options) -> Settings:
-    """The settings ``check`` would lint ``path`` with (for ``graph``): checked the same way."""
+def job_for(path: Path, options: Options) -> Job:
+    """The settings and rules ``check`` would lint ``path`` with (for ``graph`` and the language
+    server): found and checked the same way."""
     (job,) = _jobs([path], options)
-    return job.settings
+    return job
 
 
 def settings_for(
@@ -365,9 +345,9 @@ def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set
     return changed
 
 
-def _lint_as(job: Job, path: Path) -> FileResult:
-    """``path`` linted with the settings and rules of ``job``'s file (a fix's candidate text)."""
-    return lint_file(path, job.settings, job.rules)
+def _lint_as(job: Job, text: str) -> FileResult:
+    """A fix's candidate text for ``job``'s file, linted with its settings and rules."""
+    return lint_file(job.path, job.settings, job.rules, source=text.encode("utf-8"))
 
 
 def _write_baseline(results: Sequence[FileResult], path: Path) -> int:
@@ -430,9 +410,13 @@ def _terminal_width() -> int | None:
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
-def lint_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None) -> FileResult:
-    """One file through every stage but reporting: check it, add its account budgets, apply the policy."""
+def lint_file(
+    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None, source: bytes | None = None
+) -> FileResult:
+    """One file (or ``source`` as that file) through every stage but reporting: check it, add its
+    account budgets, apply the policy."""
     from samcheck.checker import check_file
     from samcheck.runner import Job
 
-    return _judge([Job(path, settings, tuple(rules))], [check_file(path, settings, rules, cache)])[0]
+    job = Job(path, settings, tuple(rules), source)
+    return _judge([job], [check_file(path, settings, rules, cache, source)])[0]

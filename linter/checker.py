@@ -88,20 +88,26 @@ def _validate(finding: object, rule: Rule) -> None:
         raise TypeError("the rule yielded a finding with a bad severity or related location")
 
 
-def check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None) -> CheckedFile:
-    """Check one file. Never raises: a failure of samcheck itself becomes an SC0000 finding."""
+def check_file(
+    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None, source: bytes | None = None
+) -> CheckedFile:
+    """Check one file (``source``, when given, is its text instead of what is on disk: an editor's
+    unsaved buffer, standard input, a fix's candidate). Never raises: a failure of samcheck itself
+    becomes an SC0000 finding."""
     try:
-        return _check_file(path, settings, rules, cache)
+        return _check_file(path, settings, rules, cache, source)
     except Exception as error:
         message = f"samcheck failed on this file: {type(error).__name__}: {error}; please report it"
         ran = tuple(rule.id for rule in rules)
         return CheckedFile(FileResult(path, [internal_error(str(path), message)], [], ran), (), {})
 
 
-def _check_file(path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None) -> CheckedFile:
+def _check_file(
+    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None, given: bytes | None
+) -> CheckedFile:
     limits = Limits(dict(settings.limits))
     checking = [rule for rule in rules if not rule.reviews_suppressions]
-    source = read_source(path)
+    source = read_source(path) if given is None else given
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
         findings = run_rules(source, None, checking, limits, settings)
         ran = tuple(rule.id for rule in rules if not rule.needs_template)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 from pathlib import Path
@@ -274,9 +274,10 @@ def line_replacement(before: str, after: str) -> LineReplacement:
     return LineReplacement(head + 1, len(old) - tail + 1, "".join(new[head : len(new) - tail]))
 
 
-def with_replacements(results: Sequence[FileResult]) -> list[FileResult]:
+def with_replacements(results: Sequence[FileResult], sources: Mapping[Path, bytes] | None = None) -> list[FileResult]:
     """The results with each fix's line replacement filled in (what SARIF reports as a fix); a fix
-    that cannot be made safely, or whose file cannot be read, keeps none.
+    that cannot be made safely, or whose file cannot be read, keeps none. ``sources`` holds the text
+    of files that were not checked from disk (standard input).
 
     Linear in the findings: the file is read once, every fix is checked at once (all of them made
     together), and each fix's lines come from its own changes, planned on that one reading. Only
@@ -287,8 +288,9 @@ def with_replacements(results: Sequence[FileResult]) -> list[FileResult]:
         if not fixes:
             described.append(result)
             continue
+        given = (sources or {}).get(result.path)
         try:
-            before = read_exactly(result.path)
+            before = read_exactly(result.path) if given is None else given.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             described.append(result)
             continue

@@ -1,8 +1,8 @@
 """What ``--fix`` and ``--diff`` apply to one file: the safe fixes, to a fixpoint, keeping only
 those that bring no new error.
 
-A fix is judged by linting the text it leaves (a copy beside the template, so that relative paths
-still resolve): one that makes an error appear that was not there before is not applied, and the
+A fix is judged by linting the text it leaves, as the template (so that relative paths still
+resolve): one that makes an error appear that was not there before is not applied, and the
 user is told which error it would bring. Fixes that fixed something can reveal findings with fixes
 of their own, so the rounds repeat until nothing changes (at most ``MAX_ROUNDS``), and a second
 ``--fix`` finds nothing to do.
@@ -10,17 +10,16 @@ of their own, so the rounds repeat until nothing changes (at most ``MAX_ROUNDS``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from samcheck.findings import FileResult, Finding, Fix, NodePath, Severity
 from samcheck.fixes import FixError, apply_fixes, merged_edits
 
 MAX_ROUNDS = 3
 
-Lint = Callable[[Path], FileResult]
+Lint = Callable[[str], FileResult]  # a candidate text of the file, linted as that file
 
 
 class Settled(NamedTuple):
@@ -29,13 +28,20 @@ class Settled(NamedTuple):
     refused: list[str]  # why the others were not applied, for the user
 
 
-def settle(path: Path, before: str, result: FileResult, lint: Lint) -> Settled:
-    """The text of ``path`` (now ``before``, reported as ``result``) with its safe fixes applied."""
+def settle(
+    path: Path, before: str, result: FileResult, lint: Lint, only: frozenset[str] | None = None
+) -> Settled:
+    """The text of ``path`` (now ``before``, reported as ``result``) with its safe fixes applied:
+    every one, or those of the findings whose fingerprints are in ``only`` (an editor's quick fix)."""
     text, applied = before, 0
     refused: dict[str, str] = {}  # fix description -> why, the first time it is refused
     baseline = _errors(result)
     for _ in range(MAX_ROUNDS):
-        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
+        fixes = [
+            finding.fix
+            for finding in result.findings
+            if finding.fix is not None and (only is None or finding.fingerprint in only)
+        ]
         for fix, other, place in _conflicts(fixes):
             refused.setdefault(
                 fix.description,
@@ -65,17 +71,19 @@ def settle(path: Path, before: str, result: FileResult, lint: Lint) -> Settled:
 
 
 def _conflicts(fixes: list[Fix]) -> list[tuple[Fix, Fix, NodePath]]:
-    """Pairs of fixes that set one place to different values (larger numbers merge: not a conflict)."""
+    """Pairs of fixes that set one place to different values (larger numbers merge: not a conflict).
+    Edits are grouped by place first, so thousands of fixes at different places cost nothing."""
+    by_place: dict[NodePath, list[tuple[Fix, Any]]] = {}
+    for fix in fixes:
+        for edit in fix.edits:
+            by_place.setdefault(edit.path, []).append((fix, edit.value))
     found = []
-    for index, fix in enumerate(fixes):
-        for other in fixes[index + 1 :]:
-            for edit in fix.edits:
-                for rival in other.edits:
-                    numbers = all(
-                        isinstance(v, (int, float)) and not isinstance(v, bool) for v in (edit.value, rival.value)
-                    )
-                    if edit.path == rival.path and edit.value != rival.value and not numbers:
-                        found += [(fix, other, edit.path), (other, fix, edit.path)]
+    for place, setters in by_place.items():
+        for index, (fix, value) in enumerate(setters):
+            for other, rival in setters[index + 1 :]:
+                numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, rival))
+                if other is not fix and value != rival and not numbers:
+                    found += [(fix, other, place), (other, fix, place)]
     return found
 
 
@@ -86,17 +94,7 @@ def _attempt(path: Path, text: str, fixes: list[Fix], lint: Lint) -> tuple[str |
         return None, None
     if candidate == text:
         return None, None
-    return candidate, _lint_text(path, candidate, lint)
-
-
-def _lint_text(path: Path, text: str, lint: Lint) -> FileResult:
-    """The report of ``text`` as if it were ``path``: linted from a hidden copy in the same folder."""
-    copy = path.with_name(f".{path.stem}.samcheck-fix-{os.getpid()}{path.suffix}")
-    try:
-        copy.write_bytes(text.encode("utf-8"))
-        return lint(copy)
-    finally:
-        copy.unlink(missing_ok=True)
+    return candidate, lint(candidate)
 
 
 def _errors(result: FileResult) -> set[tuple[str, str | None, str]]:

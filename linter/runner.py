@@ -24,6 +24,7 @@ class Job:
     path: Path
     settings: Settings
     rules: tuple[type[Rule], ...]
+    source: bytes | None = None  # the text to check instead of the file's (standard input)
 
 
 def default_jobs() -> int:
@@ -37,7 +38,7 @@ def _run(job: Job, cache_dir: Path | None) -> CheckedFile:
     from samcheck.cache import Cache
     from samcheck.checker import check_file
 
-    return check_file(job.path, job.settings, job.rules, Cache(cache_dir) if cache_dir else None)
+    return check_file(job.path, job.settings, job.rules, Cache(cache_dir) if cache_dir else None, job.source)
 
 
 class Progress:

@@ -208,6 +208,23 @@ def test_standard_input_is_linted_as_the_file_it_stands_for(tmp_path: Path) -> N
     assert refused.returncode == 2 and "standard input" in refused.stderr
 
 
+
+def test_sarif_fixes_for_standard_input_are_made_on_its_text_not_the_file_on_disk(tmp_path: Path) -> None:
+    unsaved = (
+        "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 10\n"
+        "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: a.b\n      Role: arn:aws:iam::123456789012:role/r\n      Code: {ZipFile: x}\n"
+        "      Timeout: 60\n  Mapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n"
+        "      FunctionName: !Ref Fn\n      EventSourceArn: !GetAtt Queue.Arn\n"
+    )
+    (tmp_path / "template.yaml").write_text("# saved long ago\n\n\n" + unsaved)  # three lines further down
+    command = [sys.executable, "-m", "samcheck", "--no-cache", "--format", "sarif", "-", "--stdin-filename"]
+    result = subprocess.run([*command, "template.yaml"], input=unsaved, capture_output=True, text=True, cwd=tmp_path)
+    (fixed,) = [r for r in json.loads(result.stdout)["runs"][0]["results"] if r.get("fixes")]
+    (change,) = fixed["fixes"][0]["artifactChanges"][0]["replacements"]
+    assert change["deletedRegion"]["startLine"] == 5 and "VisibilityTimeout: 360" in change["insertedContent"]["text"]
+
+
 def test_limits_as_toml_paste_into_pyproject_with_exact_values(tmp_path: Path, template: Path) -> None:
     import tomllib
 

@@ -24,7 +24,7 @@ def test_fixes_that_set_one_place_differently_are_both_refused(tmp_path: Path) -
     second = Fix("name it orders-dlq", (Edit(where, "orders-dlq"),))
     result = FileResult(path, [_finding(first), _finding(second)], TEXT.splitlines(), ("SC3002",))
 
-    def lint(_: Path) -> FileResult:
+    def lint(_: str) -> FileResult:
         raise AssertionError("nothing is applied, so nothing is linted")
 
     settled = settle(path, TEXT, result, lint)
