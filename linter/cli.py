@@ -304,7 +304,7 @@ def graph(
 
     PATH and the settings are found as `samcheck check` finds them: template.yaml in the current
     folder by default, the configuration files, samconfig.toml and the same options."""
-    from samcheck.app import Options, UsageError, settings_of
+    from samcheck.app import Options, UsageError, job_for
     from samcheck.cfn.document import load_document
     from samcheck.discovery import discover
     from samcheck.model.build import build_template
@@ -321,7 +321,7 @@ def graph(
         config_env=config_env,
     )
     try:
-        settings = settings_of(files[0], options)
+        settings = job_for(files[0], options).settings
     except UsageError as error:
         _fail(str(error))
     document = load_document(files[0])
@@ -329,6 +329,15 @@ def graph(
     if template is None:
         _fail(f"{files[0]}: {document.problems[0].message}")
     click.echo(ResourceGraph(template).render(output_format))
+
+
+@cli.command("server")
+def server() -> None:
+    """Run the language server over standard input and output (for editors: diagnostics as you type,
+    quick fixes, rule docs on hover)."""
+    from samcheck.server.language_server import run
+
+    run()
 
 
 @cli.command("vscode-task")

@@ -194,13 +194,17 @@ def load_config_file(path: Path) -> Settings:
     return settings_from_mapping(path, raw)
 
 
+# The files samcheck reads its configuration from (pyproject.toml only with [tool.samcheck]).
+CONFIG_NAMES = (".samcheck.yaml", "pyproject.toml")
+
+
 def discover_settings(folder: Path) -> Settings:
     """Settings from the nearest configuration file at or above ``folder``."""
     for directory in (folder, *folder.parents):
-        candidate = directory / ".samcheck.yaml"
+        candidate = directory / CONFIG_NAMES[0]
         if candidate.is_file():
             return load_config_file(candidate)
-        pyproject = directory / "pyproject.toml"
+        pyproject = directory / CONFIG_NAMES[1]
         if pyproject.is_file() and _read_pyproject(pyproject) is not None:
             return load_config_file(pyproject)
     return Settings()

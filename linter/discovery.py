@@ -57,8 +57,8 @@ def _excluded(path: Path, patterns: tuple[str, ...], base: Path, folder: Path) -
 
 
 def _looks_like_template(path: Path) -> bool:
-    """A cheap sniff: a top-level Resources key and an AWS type in the first 64 KiB. Only a regular
-    file is opened: a named pipe would block the read forever, a device never end it."""
+    """A cheap sniff of the first 64 KiB. Only a regular file is opened: a named pipe would block
+    the read forever, a device never end it."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return False
@@ -66,7 +66,20 @@ def _looks_like_template(path: Path) -> bool:
             head = stream.read(_SNIFF_BYTES)
     except OSError:
         return False
-    return bool(_TOP_LEVEL_RESOURCES.search(head)) and b"AWS::" in head
+    return looks_like_template(head)
+
+
+def looks_like_template(head: bytes) -> bool:
+    """A top-level Resources key and an AWS type: what folder walks (and the language server, for
+    a buffer) take for a template."""
+    return bool(_TOP_LEVEL_RESOURCES.search(head[:_SNIFF_BYTES])) and b"AWS::" in head[:_SNIFF_BYTES]
+
+
+def is_template(path: Path, head: bytes) -> bool:
+    """Whether a file with this name and these first bytes is a template."""
+    return path.suffix.lower() in (*TEMPLATE_SUFFIXES, *TEMPLATE_NAME_SUFFIXES) and (
+        _is_named_template(path) or looks_like_template(head)
+    )
 
 
 def _walk(folder: Path, excluded: tuple[str, ...], base: Path) -> list[Path]:

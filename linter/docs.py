@@ -1,8 +1,8 @@
 """Rule documentation, read from the rule's docstring.
 
 The docstring holds the rationale, then a ``**Anti-pattern**`` and a ``**Best practice**``
-section, each with a fenced YAML block. ``samcheck explain`` and the README rule table are
-generated from it.
+section, each with a fenced YAML block. ``samcheck explain``, the README rule table, SARIF's rule
+help and the language server's hover are generated from it.
 """
 
 from __future__ import annotations
@@ -30,6 +30,19 @@ def rule_doc(rule: type[Rule]) -> RuleDoc:
     rationale, _, rest = text.partition(_ANTI)
     anti_text, _, best_text = rest.partition(_BEST)
     return RuleDoc(rationale.strip(), _code(anti_text), _code(best_text))
+
+
+def rule_markdown(rule: type[Rule]) -> str:
+    """The explain page as Markdown (SARIF help, the language server's hover)."""
+    doc = rule_doc(rule)
+    parts = (
+        f"**{rule.id} {rule.name}**: {rule.summary}",
+        doc.rationale,
+        f"**Anti-pattern**\n\n```yaml\n{doc.anti_pattern}```" if doc.anti_pattern else "",
+        f"**Best practice**\n\n```yaml\n{doc.best_practice}```" if doc.best_practice else "",
+        f"[AWS documentation]({rule.url})",
+    )
+    return "\n\n".join(part for part in parts if part)
 
 
 def _code(section: str) -> str | None:

@@ -52,27 +52,19 @@ def _location(file: str, span: Span) -> dict[str, Any]:
 
 
 def _rule(rule: Any) -> dict[str, Any]:
-    from samcheck.docs import rule_doc
+    from samcheck.docs import rule_doc, rule_markdown
 
     doc = rule_doc(rule)
-    markdown = "\n\n".join(
-        part
-        for part in (
-            f"**{rule.id} {rule.name}**: {rule.summary}",
-            doc.rationale,
-            f"**Anti-pattern**\n\n```yaml\n{doc.anti_pattern}```" if doc.anti_pattern else "",
-            f"**Best practice**\n\n```yaml\n{doc.best_practice}```" if doc.best_practice else "",
-            f"[AWS documentation]({rule.url})",
-        )
-        if part
-    )
     return {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": doc.rationale},
         "helpUri": rule.url,
-        "help": {"text": f"{rule.summary}. See `samcheck explain {rule.id}` and {rule.url}", "markdown": markdown},
+        "help": {
+            "text": f"{rule.summary}. See `samcheck explain {rule.id}` and {rule.url}",
+            "markdown": rule_markdown(rule),
+        },
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"tags": list(rule.tags)},
     }
