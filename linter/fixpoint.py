@@ -28,9 +28,7 @@ class Settled(NamedTuple):
     refused: list[str]  # why the others were not applied, for the user
 
 
-def settle(
-    path: Path, before: str, result: FileResult, lint: Lint, only: frozenset[str] | None = None
-) -> Settled:
+def settle(path: Path, before: str, result: FileResult, lint: Lint, only: frozenset[str] | None = None) -> Settled:
     """The text of ``path`` (now ``before``, reported as ``result``) with its safe fixes applied:
     every one, or those of the findings whose fingerprints are in ``only`` (an editor's quick fix)."""
     text, applied = before, 0

@@ -208,7 +208,6 @@ def test_standard_input_is_linted_as_the_file_it_stands_for(tmp_path: Path) -> N
     assert refused.returncode == 2 and "standard input" in refused.stderr
 
 
-
 def test_sarif_fixes_for_standard_input_are_made_on_its_text_not_the_file_on_disk(tmp_path: Path) -> None:
     unsaved = (
         "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 10\n"

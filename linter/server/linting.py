@@ -1,0 +1,130 @@
+"""Lint and fix buffers in a worker process that keeps the translator and the rules loaded.
+
+The worker is the one place the checks run: its main thread is where the translator's time limit
+(an alarm) works, a crash or a hang there costs one answer (the worker is replaced), and the
+server's event loop stays free for the editor meanwhile. Settings are found per folder as the
+CLI finds them (config file, samconfig environment) and kept until configuration changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from samcheck.findings import FileResult, internal_error
+from samcheck.runner import Job
+
+# The translator stops itself after 30 s; a worker that has not answered well after that is stuck.
+ANSWER_SECONDS = 90.0
+Answer = TypeVar("Answer")
+
+
+@dataclass(frozen=True)
+class Fixed:
+    text: str  # the buffer with the fixes that hold
+    applied: int
+    refused: list[str]
+
+
+def _lint(job: Job) -> FileResult:
+    from samcheck.app import lint_file
+
+    return lint_file(job.path, job.settings, job.rules, source=job.source)
+
+
+def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
+    """The buffer with the fixes of the findings named by fingerprint (all, with None) applied, as
+    ``--fix`` applies them: to a fixpoint, each checked, none that brings a new error."""
+    from samcheck.app import lint_file
+    from samcheck.fixpoint import settle
+
+    assert job.source is not None
+    text = job.source.decode("utf-8")
+    result = lint_file(job.path, job.settings, job.rules, source=job.source)
+
+    def lint(candidate: str) -> FileResult:
+        return lint_file(job.path, job.settings, job.rules, source=candidate.encode("utf-8"))
+
+    settled = settle(job.path, text, result, lint, fingerprints)
+    return Fixed(settled.text, settled.applied, settled.refused)
+
+
+class Linter:
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._jobs: dict[Path, Job] = {}  # settings and rules per file, until configuration changes
+        self.config_env = "default"
+
+    def forget_settings(self) -> None:
+        self._jobs.clear()
+
+    def job(self, path: Path, text: str) -> Job:
+        """What ``path`` is checked with, for this text; a configuration error raises UsageError."""
+        if path not in self._jobs:
+            from samcheck.app import Options, job_for
+
+            self._jobs[path] = job_for(path, Options(paths=(str(path),), config_env=self.config_env, jobs=1))
+        return replace(self._jobs[path], source=text.encode("utf-8", "surrogatepass"))
+
+    async def lint(self, job: Job) -> FileResult:
+        try:
+            result: FileResult = await self._ask(_lint, job)
+            return result
+        except (BrokenProcessPool, TimeoutError, OSError) as error:
+            message = f"samcheck's worker stopped while checking this file ({_why(error)}); it was restarted"
+            return FileResult(job.path, [internal_error(str(job.path), message)], [], ())
+
+    async def fix(self, job: Job, fingerprints: frozenset[str] | None) -> Fixed | None:
+        try:
+            fixed: Fixed = await self._ask(_fix, job, fingerprints)
+            return fixed
+        except (BrokenProcessPool, TimeoutError, OSError):
+            return None
+
+    async def _ask(self, function: Any, *args: Any) -> Any:
+        pool = self._started()
+        future: Future[Any] = pool.submit(function, *args)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), ANSWER_SECONDS)
+        except (BrokenProcessPool, TimeoutError, OSError):
+            self._replace(pool)
+            raise
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+
+            # Spawned, not forked: the server has threads (its reader), and a fork copies their locks.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(1, context, initializer=_initialize, initargs=(os.getpid(),))
+        return self._pool
+
+    def _replace(self, pool: ProcessPoolExecutor) -> None:
+        """Kill a worker that died or hangs; the next request starts a new one."""
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is pool:
+            self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._replace(self._pool)
+
+
+def _initialize(parent: int) -> None:
+    from samcheck.interrupts import child_started
+
+    child_started(parent)
+    os.dup2(2, 1)  # standard output is the editor's protocol channel: nothing the checks print may reach it
+
+
+def _why(error: BaseException) -> str:
+    if isinstance(error, TimeoutError):
+        return f"no answer in {ANSWER_SECONDS:g} s"
+    return "it died" if isinstance(error, BrokenProcessPool) else str(error)
