@@ -415,8 +415,14 @@ def lint_file(
 ) -> FileResult:
     """One file (or ``source`` as that file) through every stage but reporting: check it, add its
     account budgets, apply the policy."""
-    from samcheck.checker import check_file
     from samcheck.runner import Job
 
-    job = Job(path, settings, tuple(rules), source)
-    return _judge([job], [check_file(path, settings, rules, cache, source)])[0]
+    return lint_together([Job(path, settings, tuple(rules), source)], cache)[0]
+
+
+def lint_together(jobs: Sequence[Job], cache: Cache | None = None) -> list[FileResult]:
+    """Files checked in this process and judged as one run: with account scope, their budgets add
+    up (the language server's buffer with the other templates of its workspace)."""
+    from samcheck.checker import check_file
+
+    return _judge(jobs, [check_file(job.path, job.settings, job.rules, cache, job.source) for job in jobs])

@@ -32,7 +32,13 @@ INFO.mkdir()
 (INFO / "entry_points.txt").write_text("[samcheck.rules]\nraising = raisingpack:RULES\n")
 SERVER = ClientServerConfig(
     server_command=[sys.executable, "-m", "samcheck", "server"],
-    server_env={**os.environ, "PYTHONPATH": str(PLUGIN_SITE)},
+    server_env={
+        **os.environ,
+        "PYTHONPATH": str(PLUGIN_SITE),
+        # never the user's cache or its secret (the autouse fixture sets these only per test)
+        "SAMCHECK_CACHE_DIR": str(PLUGIN_SITE / "cache"),
+        "XDG_CONFIG_HOME": str(PLUGIN_SITE / "config"),
+    },
 )
 
 TEMPLATE = """\
@@ -162,3 +168,46 @@ async def test_hover_shows_the_rule_page(client: LanguageClient) -> None:
 async def test_a_document_that_is_not_a_template_gets_no_diagnostics(client: LanguageClient) -> None:
     path = client.workspace_folder / "docker-compose.yaml"  # type: ignore[attr-defined]
     assert await _open(client, path, "services:\n  web:\n    image: nginx\n") == []
+
+
+ACCOUNT = """\
+Resources:
+  {name}:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {{ZipFile: "x"}}
+      ReservedConcurrentExecutions: {amount}
+"""
+
+
+@pytest.mark.asyncio
+async def test_account_scope_adds_up_the_workspace_templates(client: LanguageClient) -> None:
+    folder: Path = client.workspace_folder  # type: ignore[attr-defined]
+    (folder / ".samcheck.yaml").write_text("account-scope: true\n")
+    (folder / "billing").mkdir()
+    (folder / "billing" / "template.yaml").write_text(ACCOUNT.format(name="Billing", amount=450))
+    (folder / "orders").mkdir()
+    orders = folder / "orders" / "template.yaml"
+    diagnostics = _by_code(await _open(client, orders, ACCOUNT.format(name="Orders", amount=500)))
+    budget = diagnostics["SC2001"]
+    assert budget.message.startswith("500 + 450 = 950 reserved in the account in us-east-1 > 900 available")
+    related = budget.related_information or []
+    assert [item.location.uri for item in related] == [(folder / "billing" / "template.yaml").as_uri()]
+    _change(client, orders.as_uri(), 2, ACCOUNT.format(name="Orders", amount=400))
+    assert "SC2001" not in _by_code(await _next_diagnostics(client, orders.as_uri()))
+
+
+@pytest.mark.asyncio
+async def test_a_changed_configuration_file_relints_open_templates(client: LanguageClient) -> None:
+    folder: Path = client.workspace_folder  # type: ignore[attr-defined]
+    path = folder / "template.yaml"
+    assert "SC3001" in _by_code(await _open(client, path, TEMPLATE))
+    config = folder / ".samcheck.yaml"
+    config.write_text("ignore: [SC3001]\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams([types.FileEvent(config.as_uri(), types.FileChangeType.Created)])
+    )
+    assert "SC3001" not in _by_code(await _next_diagnostics(client, path.as_uri()))

@@ -65,7 +65,8 @@ class SamcheckServer(LanguageServer):
         except UsageError as error:
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"samcheck: {error}"))
             return
-        result = await self.linter.lint(job)
+        folders = [folder for item in self.workspace.folders.values() if (folder := path_of(item.uri)) is not None]
+        result = await self.linter.lint(job, self.linter.neighbours(job, folders))
         if self.workspace.get_text_document(uri).version != document.version:
             return  # the buffer changed meanwhile: its own lint is on the way
         self._publish(uri, result.findings, {str(path): _buffer_lines(document)})
@@ -146,6 +147,7 @@ def build() -> SamcheckServer:
 
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: SamcheckServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.linter.forget_templates()
         path = path_of(params.text_document.uri)
         if path is not None and _is_config(path):
             ls.relint_all()

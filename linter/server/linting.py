@@ -31,10 +31,15 @@ class Fixed:
     refused: list[str]
 
 
-def _lint(job: Job) -> FileResult:
-    from samcheck.app import lint_file
+def _lint(job: Job, neighbours: tuple[Job, ...]) -> FileResult:
+    """The buffer's result; with account scope, judged with the workspace's other templates (read
+    from disk, through the cache: only what changed is checked again)."""
+    from samcheck.app import lint_together
+    from samcheck.cache import Cache, default_cache_dir
 
-    return lint_file(job.path, job.settings, job.rules, source=job.source)
+    if not neighbours:
+        return lint_together([job])[0]
+    return lint_together([job, *neighbours], Cache(default_cache_dir()))[0]
 
 
 def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
@@ -58,22 +63,50 @@ class Linter:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._jobs: dict[Path, Job] = {}  # settings and rules per file, until configuration changes
+        self._templates: list[Path] | None = None  # the workspace's templates, for account scope
         self.config_env = "default"
 
     def forget_settings(self) -> None:
         self._jobs.clear()
+        self.forget_templates()
 
-    def job(self, path: Path, text: str) -> Job:
-        """What ``path`` is checked with, for this text; a configuration error raises UsageError."""
+    def forget_templates(self) -> None:
+        """A file was saved: it may be a new template, or no longer one."""
+        self._templates = None
+
+    def job(self, path: Path, text: str | None) -> Job:
+        """What ``path`` is checked with, for this text (None: the file on disk); a configuration
+        error raises UsageError."""
         if path not in self._jobs:
             from samcheck.app import Options, job_for
 
             self._jobs[path] = job_for(path, Options(paths=(str(path),), config_env=self.config_env, jobs=1))
-        return replace(self._jobs[path], source=text.encode("utf-8", "surrogatepass"))
+        source = None if text is None else text.encode("utf-8", "surrogatepass")
+        return replace(self._jobs[path], source=source)
 
-    async def lint(self, job: Job) -> FileResult:
+    def neighbours(self, job: Job, folders: list[Path]) -> tuple[Job, ...]:
+        """With account scope: the other templates of the workspace folders, as the CLI would find
+        them there; else none."""
+        if not job.settings.account_scope:
+            return ()
+        from samcheck.app import UsageError
+        from samcheck.discovery import discover
+
+        if self._templates is None:
+            self._templates = discover([str(folder) for folder in folders]).files if folders else []
+        jobs = []
+        for path in self._templates:
+            if path.resolve() == job.path.resolve():
+                continue
+            try:
+                jobs.append(self.job(path, None))
+            except UsageError:  # a folder whose configuration is broken is left out of the sum
+                continue
+        return tuple(other for other in jobs if other.settings.account_scope)
+
+    async def lint(self, job: Job, neighbours: tuple[Job, ...] = ()) -> FileResult:
         try:
-            result: FileResult = await self._ask(_lint, job)
+            result: FileResult = await self._ask(_lint, job, neighbours)
             return result
         except (BrokenProcessPool, TimeoutError, OSError) as error:
             message = f"samcheck's worker stopped while checking this file ({_why(error)}); it was restarted"
