@@ -295,3 +295,8 @@ def asl_schema() -> dict[str, Any]:
 
     schema: dict[str, Any] = load_json("asl.schema.json")
     return schema
+
+
+def predefined_errors() -> frozenset[str]:
+    """The ``States.*`` error names Step Functions defines (a list in the ASL schema, with its source)."""
+    return frozenset(asl_schema()["$defs"]["predefinedError"]["enum"])

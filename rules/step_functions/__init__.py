@@ -10,6 +10,7 @@ from samcheck.rules.step_functions.sc6006_asl_task_timeout_vs_lambda import AslT
 from samcheck.rules.step_functions.sc6007_asl_retry_range import AslRetryRange
 from samcheck.rules.step_functions.sc6008_asl_duration_limits import AslDurationLimits
 from samcheck.rules.step_functions.sc6009_asl_definition_size import AslDefinitionSize
+from samcheck.rules.step_functions.sc6010_asl_unknown_states_error import AslUnknownStatesError
 
 RULES: list[type[Rule]] = [
     AslInvalid,
@@ -21,4 +22,5 @@ RULES: list[type[Rule]] = [
     AslRetryRange,
     AslDurationLimits,
     AslDefinitionSize,
+    AslUnknownStatesError,
 ]
