@@ -28,6 +28,9 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
         ("DeadLetterConfig",): ("DeadLetterQueue",),
     },
     ("AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"): {(): ("EventInvokeConfig",)},
+    # A Schedule event's rule: the expression is the event's Schedule property.
+    ("AWS::Serverless::Function", "AWS::Events::Rule"): {("ScheduleExpression",): ("Schedule",)},
+    ("AWS::Serverless::StateMachine", "AWS::Events::Rule"): {("ScheduleExpression",): ("Schedule",)},
     ("AWS::Serverless::Function", "AWS::Lambda::Url"): {(): ("FunctionUrlConfig",)},
     ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"): {("Content",): ("ContentUri",)},
     ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"): {

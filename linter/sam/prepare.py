@@ -109,7 +109,9 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
                 prepared.outside.append((logical_id, name, value))
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         elif value is None and resource_type == "AWS::Serverless::Function" and isinstance(global_code_uri, str):
-            if "://" in global_code_uri and not global_code_uri.startswith("s3://"):
+            if global_code_uri.startswith("s3://"):
+                continue  # already uploaded: nothing local to measure
+            if "://" in global_code_uri:
                 prepared.urls[logical_id] = global_code_uri
             else:
                 local[logical_id] = global_code_uri

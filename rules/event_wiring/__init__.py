@@ -14,6 +14,7 @@ from samcheck.rules.event_wiring.sc3010_fifo_name_suffix import FifoNameSuffix
 from samcheck.rules.event_wiring.sc3011_async_without_failure_handling import AsyncWithoutFailureHandling
 from samcheck.rules.event_wiring.sc3012_dynamodb_stream_readers import DynamodbStreamReaders
 from samcheck.rules.event_wiring.sc3013_eventbridge_targets import EventbridgeTargets
+from samcheck.rules.event_wiring.sc3014_schedule_expression import ScheduleExpression
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -29,4 +30,5 @@ RULES: list[type[Rule]] = [
     AsyncWithoutFailureHandling,
     DynamodbStreamReaders,
     EventbridgeTargets,
+    ScheduleExpression,
 ]
