@@ -35,3 +35,24 @@ def runtime_lifecycle() -> dict[str, dict[str, str | None]]:
 def reserved_environment_variables() -> frozenset[str]:
     schema = load("schemas/extensions/aws_lambda_function/environment_variable_keys.json")
     return frozenset(schema["propertyNames"]["not"]["enum"])
+
+
+def resource_schema(type_name: str, region: str) -> dict[str, Any] | None:
+    """The CloudFormation resource provider schema of a type in a Region, as cfn-lint ships it
+    (kept current with AWS); None for a type the Region does not have."""
+    providers: dict[str, str] = load(f"schemas/providers/{region}.json")
+    digest = providers.get(type_name)
+    if digest is None:
+        return None
+    schema: dict[str, Any] = load(f"schemas/resources/{digest}.json")
+    return schema
+
+
+def allowed_values(type_name: str, property_name: str, region: str) -> tuple[Any, ...]:
+    """The values a top-level property takes (its schema's enum); empty when it has none."""
+    try:
+        schema = resource_schema(type_name, region) or resource_schema(type_name, "us-east-1")
+    except FileNotFoundError:  # a Region cfn-lint does not know
+        schema = resource_schema(type_name, "us-east-1")
+    prop = (schema or {}).get("properties", {}).get(property_name, {})
+    return tuple(prop.get("enum", ()))

@@ -15,6 +15,7 @@ from samcheck.rules.event_wiring.sc3011_async_without_failure_handling import As
 from samcheck.rules.event_wiring.sc3012_dynamodb_stream_readers import DynamodbStreamReaders
 from samcheck.rules.event_wiring.sc3013_eventbridge_targets import EventbridgeTargets
 from samcheck.rules.event_wiring.sc3014_schedule_expression import ScheduleExpression
+from samcheck.rules.event_wiring.sc3015_kinesis_retention_range import KinesisRetentionRange
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -31,4 +32,5 @@ RULES: list[type[Rule]] = [
     DynamodbStreamReaders,
     EventbridgeTargets,
     ScheduleExpression,
+    KinesisRetentionRange,
 ]

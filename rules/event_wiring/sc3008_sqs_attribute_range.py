@@ -10,32 +10,34 @@ _RANGES = {
     "DelaySeconds": ("sqs-delay-min", "sqs-delay-max", "s"),
     "MaximumMessageSize": ("sqs-message-size-min", "sqs-message-size-max", "bytes"),
     "ReceiveMessageWaitTimeSeconds": ("sqs-receive-wait-min", "sqs-receive-wait-max", "s"),
+    "KmsDataKeyReusePeriodSeconds": ("sqs-kms-data-key-reuse-min", "sqs-kms-data-key-reuse-max", "s"),
 }
 
 
 class SqsAttributeRange(Rule):
     """SQS queue attributes outside what SQS accepts: ``VisibilityTimeout`` 0–43,200 s,
-    ``MessageRetentionPeriod`` 60–1,209,600 s, ``DelaySeconds`` 0–900 s, ``MaximumMessageSize``
-    1,024–1,048,576 bytes, ``ReceiveMessageWaitTimeSeconds`` 0–20 s, and the redrive policy's
-    ``maxReceiveCount`` 1–1,000 (``RedrivePolicy`` may be a mapping or a JSON string).
+        ``MessageRetentionPeriod`` 60–1,209,600 s, ``DelaySeconds`` 0–900 s, ``MaximumMessageSize``
+        1,024–1,048,576 bytes, ``ReceiveMessageWaitTimeSeconds`` 0–20 s, ``KmsDataKeyReusePeriodSeconds``
+    60–86,400 s, and the redrive policy's
+        ``maxReceiveCount`` 1–1,000 (``RedrivePolicy`` may be a mapping or a JSON string).
 
-    **Anti-pattern**
+        **Anti-pattern**
 
-    ```yaml
-    Queue:
-      Type: AWS::SQS::Queue
-      Properties:
-        MessageRetentionPeriod: 2592000   # 30 days
-    ```
+        ```yaml
+        Queue:
+          Type: AWS::SQS::Queue
+          Properties:
+            MessageRetentionPeriod: 2592000   # 30 days
+        ```
 
-    **Best practice**
+        **Best practice**
 
-    ```yaml
-    Queue:
-      Type: AWS::SQS::Queue
-      Properties:
-        MessageRetentionPeriod: 1209600   # 14 days, the maximum
-    ```
+        ```yaml
+        Queue:
+          Type: AWS::SQS::Queue
+          Properties:
+            MessageRetentionPeriod: 1209600   # 14 days, the maximum
+        ```
     """
 
     id = "SC3008"

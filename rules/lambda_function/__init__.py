@@ -17,6 +17,7 @@ from samcheck.rules.lambda_function.sc1013_lambda_async_config_range import Lamb
 from samcheck.rules.lambda_function.sc1014_lambda_function_url_public import LambdaFunctionUrlPublic
 from samcheck.rules.lambda_function.sc1015_lambda_snapstart_incompatible import LambdaSnapstartIncompatible
 from samcheck.rules.lambda_function.sc1016_lambda_image_without_source import LambdaImageWithoutSource
+from samcheck.rules.lambda_function.sc1017_log_group_retention import LogGroupRetention
 
 RULES: list[type[Rule]] = [
     LambdaTimeoutRange,
@@ -35,4 +36,5 @@ RULES: list[type[Rule]] = [
     LambdaFunctionUrlPublic,
     LambdaSnapstartIncompatible,
     LambdaImageWithoutSource,
+    LogGroupRetention,
 ]
