@@ -118,6 +118,17 @@ def redrive_policy(template: Template, queue: Resource) -> dict[str, Any] | None
     return policy if isinstance(policy, dict) else None
 
 
+def dead_letter_queues(template: Template) -> frozenset[str]:
+    """The queues some queue's RedrivePolicy sends its failed messages to (logical IDs)."""
+    found = set()
+    for queue in template.of_type("AWS::SQS::Queue"):
+        policy = redrive_policy(template, queue)
+        target = target_of(template, policy.get("deadLetterTargetArn")) if policy else None
+        if target is not None and target.resource is not None:
+            found.add(target.resource.logical_id)
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class EventSource:
     """What an event source mapping reads, and the function it invokes."""

@@ -1,7 +1,7 @@
 from collections import defaultdict
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import event_sources, redrive_policy, target_of
+from samcheck.analysis.wiring import dead_letter_queues, event_sources, redrive_policy, target_of
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path, referenced
 
 # Services that invoke a function asynchronously, by the principal in its permissions.
@@ -23,7 +23,11 @@ class AsyncWithoutFailureHandling(Rule):
     IoT…) needs a dead-letter queue or an ``OnFailure`` destination; a stream mapping (Kinesis,
     DynamoDB) needs an ``OnFailure`` destination, or one bad record blocks its shard until it
     expires; an SQS source queue needs a redrive policy, or a poison message is retried until its
-    retention ends. One warning per function, naming the sources.
+    retention ends. One warning per function, naming the sources and the fix for each kind.
+
+    An explicit ``MaximumRetryAttempts: 0`` (on ``EventInvokeConfig`` or a stream's event) is a
+    decision to drop failed events, not a gap, and a queue that is itself a dead-letter queue is
+    not asked for one of its own.
 
     **Anti-pattern**
 
@@ -72,8 +76,10 @@ class AsyncWithoutFailureHandling(Rule):
         problems: dict[str, list[tuple[str, Resource]]] = defaultdict(list)
         handled = {name for name, f in functions.items() if get_path(f.properties, ("DeadLetterConfig", "TargetArn"))}
         for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
-            if get_path(config.properties, ("DestinationConfig", "OnFailure", "Destination")) is not None:
+            on_failure = get_path(config.properties, ("DestinationConfig", "OnFailure", "Destination"))
+            if on_failure is not None or _never_retried(context, config):
                 handled |= {name for name, _, _ in referenced(config.properties.get("FunctionName"), functions)}
+        dead_letter = dead_letter_queues(template)
         for permission in context.of_type("AWS::Lambda::Permission"):
             principal = context.property(permission, "Principal").value.single
             service = principal.split(".", 1)[0] if isinstance(principal, str) else None
@@ -91,10 +97,14 @@ class AsyncWithoutFailureHandling(Rule):
                 continue
             consumer = wiring.function.logical_id
             on_failure = get_path(wiring.mapping.properties, ("DestinationConfig", "OnFailure", "Destination"))
-            if wiring.kind in ("kinesis", "dynamodb") and on_failure is None:
+            if (
+                wiring.kind in ("kinesis", "dynamodb")
+                and on_failure is None
+                and not _never_retried(context, wiring.mapping)
+            ):
                 problems[consumer].append((f"{wiring.kind} stream without OnFailure", wiring.mapping))
             queue = wiring.source.resource if wiring.kind == "sqs" and wiring.source else None
-            if queue is not None and redrive_policy(template, queue) is None:
+            if queue is not None and queue.logical_id not in dead_letter and redrive_policy(template, queue) is None:
                 problems[consumer].append((f"queue {queue.source_id} without a redrive policy", wiring.mapping))
         for name, sources in problems.items():
             function = functions[name]
@@ -103,7 +113,25 @@ class AsyncWithoutFailureHandling(Rule):
             yield context.report(
                 context.locate(function),
                 f"{function.source_id} has nowhere to send events that keep failing ({'; '.join(kinds)}); "
-                "add a DeadLetterQueue or an OnFailure destination (streams), or a RedrivePolicy (SQS)",
+                f"add {'; '.join(_fixes(kinds))}",
                 resource=function.source_id,
                 related=list(dict.fromkeys(related)),
             )
+
+
+def _never_retried(context: RuleContext, resource: Resource) -> bool:
+    """``MaximumRetryAttempts: 0`` written out: failed events are dropped on purpose."""
+    attempts = context.property(resource, "MaximumRetryAttempts")
+    return attempts.present and attempts.value.single == 0
+
+
+def _fixes(kinds: list[str]) -> list[str]:
+    """What catches failed events, for each kind of source named."""
+    fixes = []
+    if any(kind.endswith("invocations") for kind in kinds):
+        fixes.append("an EventInvokeConfig OnFailure destination or a DeadLetterQueue (asynchronous invocations)")
+    if any("stream" in kind for kind in kinds):
+        fixes.append("an OnFailure destination on the stream event (DestinationConfig)")
+    if any(kind.startswith("queue ") for kind in kinds):
+        fixes.append("a RedrivePolicy on the queue (SQS)")
+    return fixes
