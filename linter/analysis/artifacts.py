@@ -133,3 +133,48 @@ def outside_references(template: Template) -> list[OutsideReference]:
         )
         for logical_id, name, path in found
     ]
+
+
+# SAM resources whose local file is a definition or a template, by the property naming it.
+_LOCAL_FILE_PROPERTY = {
+    "AWS::Serverless::StateMachine": "DefinitionUri",
+    "AWS::Serverless::Api": "DefinitionUri",
+    "AWS::Serverless::HttpApi": "DefinitionUri",
+    "AWS::Serverless::Application": "Location",
+}
+
+
+@dataclass(frozen=True)
+class MissingFile:
+    resource: str  # logical ID in the source template
+    property: str  # DefinitionUri, Location or TemplateURL
+    path: str  # as written
+    location: Location
+
+
+def missing_local_files(template: Template) -> list[MissingFile]:
+    """Definitions and nested templates named by a local path that does not exist (inside the
+    project; one outside it is never looked at, see ``outside_references``)."""
+    folder = template.document.path.parent
+    local = template.expansion.local_artifacts
+    written: list[tuple[str, str, str]] = []
+    for logical_id, resource in template.source_resources.items():
+        resource_type = resource.get("Type")
+        name = _LOCAL_FILE_PROPERTY.get(str(resource_type))
+        if name is not None and logical_id in local:
+            written.append((logical_id, name, local[logical_id]))
+        elif resource_type == "AWS::CloudFormation::Stack":
+            url = get_path(resource, ("Properties", "TemplateURL"))
+            if isinstance(url, str) and "://" not in url and "${" not in url:
+                written.append((logical_id, "TemplateURL", url))
+    source_map = template.document.source_map
+    return [
+        MissingFile(
+            logical_id,
+            name,
+            path,
+            Location(source_map.nearest(("Resources", logical_id, "Properties", name))[1], ("Resources", logical_id)),
+        )
+        for logical_id, name, path in written
+        if not (folder / path).exists()
+    ]

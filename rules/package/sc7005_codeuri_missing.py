@@ -1,12 +1,14 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.artifacts import local_artifact
+from samcheck.analysis.artifacts import local_artifact, missing_local_files
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class CodeUriMissing(Rule):
     """A local ``CodeUri`` or ``ContentUri`` that does not exist, relative to the template's folder:
-    ``sam build`` fails on it. A warning, because a template can be linted apart from its code.
+    ``sam build`` fails on it. So does a local ``DefinitionUri`` (state machines, REST and HTTP
+    APIs), a SAM application's ``Location`` or a nested stack's packaged ``TemplateURL`` naming a
+    file that is not there. A warning, because a template can be linted apart from its code.
 
     **Anti-pattern**
 
@@ -24,7 +26,7 @@ class CodeUriMissing(Rule):
     id = "SC7005"
     name = "codeuri-missing"
     severity = Severity.WARNING
-    summary = "A local CodeUri or ContentUri path does not exist"
+    summary = "A local CodeUri, ContentUri, DefinitionUri, Location or TemplateURL path does not exist"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-cli-command-reference-sam-build.html"
     tags = ("sam", "package")
     reads_disk = True
@@ -40,3 +42,10 @@ class CodeUriMissing(Rule):
                     "fix the path, or build the code there before sam build",
                     resource=resource.source_id,
                 )
+        for missing in missing_local_files(context.template):
+            yield context.report(
+                missing.location,
+                f"{missing.property} {missing.path} does not exist (looked in {folder / missing.path}); fix the "
+                "path, or create the file there before sam build",
+                resource=missing.resource,
+            )
