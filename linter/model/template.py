@@ -36,8 +36,14 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
     ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"): {
         ("DefinitionS3Location",): ("DefinitionUri",),
     },
-    ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"): {("BodyS3Location",): ("DefinitionUri",)},
-    ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"): {("BodyS3Location",): ("DefinitionUri",)},
+    ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"): {
+        ("BodyS3Location",): ("DefinitionUri",),
+        ("Body",): ("DefinitionBody",),
+    },
+    ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"): {
+        ("BodyS3Location",): ("DefinitionUri",),
+        ("Body",): ("DefinitionBody",),
+    },
     ("AWS::Serverless::Function", "AWS::CodeDeploy::Application"): {(): ("DeploymentPreference",)},
     ("AWS::Serverless::Function", "AWS::CodeDeploy::DeploymentGroup"): {(): ("DeploymentPreference",)},
     ("AWS::Serverless::Api", "AWS::ApiGateway::DomainName"): {

@@ -42,6 +42,7 @@ class Integration:
     where: Location
     protocol: str  # "REST", "HTTP" or "WEBSOCKET"
     holder: Resource  # the resource a user edits there: the function (SAM event), the API or the method
+    streaming: bool = False  # a REST proxy integration with responseTransferMode STREAM
 
 
 def _protocol(template: Template, api: Resource) -> str:
@@ -65,7 +66,9 @@ def integrations(template: Template) -> Iterator[Integration]:
                     timeout = as_number(template.resolver.resolve(integration.get("timeoutInMillis")).single)
                     path = ("Body", "paths", route, method, "x-amazon-apigateway-integration")
                     where, holder = _where(template, api, functions[name], path)
-                    yield Integration(api, functions[name], timeout, where, _protocol(template, api), holder)
+                    streaming = template.resolver.resolve(integration.get("responseTransferMode")).single == "STREAM"
+                    protocol = _protocol(template, api)
+                    yield Integration(api, functions[name], timeout, where, protocol, holder, streaming)
     for method in template.of_type("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration"):
         rest = method.type == "AWS::ApiGateway::Method"
         uri_path: NodePath = ("Integration", "Uri") if rest else ("IntegrationUri",)
@@ -82,7 +85,9 @@ def integrations(template: Template) -> Iterator[Integration]:
             api = template.resources[apis[0]]
             timeout = as_number(template.property(method, timeout_path).value.single)
             where = template.locate(method, timeout_path)
-            yield Integration(api, functions[name], timeout, where, _protocol(template, api), method)
+            mode = template.property(method, ("Integration", "ResponseTransferMode")).value.single if rest else None
+            protocol = _protocol(template, api)
+            yield Integration(api, functions[name], timeout, where, protocol, method, mode == "STREAM")
 
 
 def _where(template: Template, api: Resource, function: Resource, path: NodePath) -> tuple[Location, Resource]:

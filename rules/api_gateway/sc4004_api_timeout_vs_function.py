@@ -9,7 +9,9 @@ from samcheck.rules.api_gateway._apis import integrations
 class ApiTimeoutVsFunction(Rule):
     """A function whose ``Timeout`` is longer than its API's integration timeout (REST: 29 s unless
     the integration sets a longer ``TimeoutInMillis``, which Regional and private APIs may after a
-    quota increase; HTTP API: 30 s) keeps running, and is billed, after the client has got a 504.
+    quota increase; a streaming REST integration, ``responseTransferMode: STREAM``, up to 15 minutes
+    unless its timeout is set lower; HTTP API: 30 s) keeps running, and is billed, after the client
+    has got a 504.
     Reported on the function, at its ``Api``/``HttpApi`` event entry or the integration, with the
     API as a related location.
 
@@ -45,6 +47,7 @@ class ApiTimeoutVsFunction(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
+        stream_max = context.limit("api-rest-stream-timeout-max")
         defaults = {
             "REST": context.limit("api-rest-timeout-max"),
             "HTTP": context.limit("api-http-timeout-max"),
@@ -53,15 +56,23 @@ class ApiTimeoutVsFunction(Rule):
         for integration in integrations(template):
             timeout = context.property(integration.function, "Timeout", context.limit("lambda-timeout-default"))
             function_seconds = as_number(timeout.value.single)
-            api_ms = integration.timeout_ms if integration.timeout_ms is not None else defaults[integration.protocol]
+            # A streaming REST integration may run up to 15 minutes; only a lower timeoutInMillis stops it.
+            default_ms = stream_max if integration.streaming else defaults[integration.protocol]
+            api_ms = integration.timeout_ms if integration.timeout_ms is not None else default_ms
             if function_seconds is None or milliseconds(function_seconds) <= api_ms:
                 continue
+            if integration.streaming:
+                fix = (
+                    f"raise its timeoutInMillis to {milliseconds(function_seconds):.0f} (a streaming integration may "
+                    f"run up to {seconds(stream_max) / 60:g} minutes), or lower Timeout to {seconds(api_ms):g} s"
+                )
+            else:
+                fix = f"lower Timeout to {seconds(api_ms):g} s or return early and finish asynchronously"
             yield context.report(
                 integration.where,
                 f"{integration.function.source_id} may run {function_seconds:g} s, but {integration.protocol} API "
                 f"{integration.api.logical_id} gives up after {seconds(api_ms):g} s: the client gets a 504 while the "
-                f"function runs on and is billed; lower Timeout to {seconds(api_ms):g} s or return early and finish "
-                "asynchronously",
+                f"function runs on and is billed; {fix}",
                 resource=integration.function.source_id,
                 related=[
                     Related(f"API {integration.api.logical_id}", context.locate(integration.api).span),
