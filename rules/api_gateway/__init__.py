@@ -7,6 +7,7 @@ from samcheck.rules.api_gateway.sc4003_api_caching_without_cluster import ApiCac
 from samcheck.rules.api_gateway.sc4004_api_timeout_vs_function import ApiTimeoutVsFunction
 from samcheck.rules.api_gateway.sc4005_api_integration_timeout_range import ApiIntegrationTimeoutRange
 from samcheck.rules.api_gateway.sc4006_api_key_without_usage_plan import ApiKeyWithoutUsagePlan
+from samcheck.rules.api_gateway.sc4007_api_lambda_integration_method import ApiLambdaIntegrationMethod
 
 RULES: list[type[Rule]] = [
     ApiCacheTtlRange,
@@ -15,4 +16,5 @@ RULES: list[type[Rule]] = [
     ApiTimeoutVsFunction,
     ApiIntegrationTimeoutRange,
     ApiKeyWithoutUsagePlan,
+    ApiLambdaIntegrationMethod,
 ]

@@ -52,23 +52,28 @@ def _protocol(template: Template, api: Resource) -> str:
     return "WEBSOCKET" if kind == "WEBSOCKET" else "HTTP"
 
 
-def integrations(template: Template) -> Iterator[Integration]:
-    functions = {f.logical_id: f for f in template.of_type("AWS::Lambda::Function")}
+def openapi_operations(template: Template) -> Iterator[tuple[Resource, NodePath, dict[str, Any]]]:
+    """Each operation's ``x-amazon-apigateway-integration`` in an API's OpenAPI body: the API, the
+    path to the integration and the integration."""
     for api in template.of_type(*_API_TYPES):
         body = api.properties.get("Body")
         paths = body.get("paths") if isinstance(body, dict) else None
         for route, operations in paths.items() if isinstance(paths, dict) else []:
             for method, operation in operations.items() if isinstance(operations, dict) else []:
                 integration = operation.get("x-amazon-apigateway-integration") if isinstance(operation, dict) else None
-                if method.lower() not in _METHODS or not isinstance(integration, dict):
-                    continue
-                for name, _, _ in referenced(integration.get("uri"), functions):
-                    timeout = as_number(template.resolver.resolve(integration.get("timeoutInMillis")).single)
-                    path = ("Body", "paths", route, method, "x-amazon-apigateway-integration")
-                    where, holder = _where(template, api, functions[name], path)
-                    streaming = template.resolver.resolve(integration.get("responseTransferMode")).single == "STREAM"
-                    protocol = _protocol(template, api)
-                    yield Integration(api, functions[name], timeout, where, protocol, holder, streaming)
+                if isinstance(method, str) and method.lower() in _METHODS and isinstance(integration, dict):
+                    yield api, ("Body", "paths", route, method, "x-amazon-apigateway-integration"), integration
+
+
+def integrations(template: Template) -> Iterator[Integration]:
+    functions = {f.logical_id: f for f in template.of_type("AWS::Lambda::Function")}
+    for api, path, integration in openapi_operations(template):
+        for name, _, _ in referenced(integration.get("uri"), functions):
+            timeout = as_number(template.resolver.resolve(integration.get("timeoutInMillis")).single)
+            where, holder = _where(template, api, functions[name], path)
+            streaming = template.resolver.resolve(integration.get("responseTransferMode")).single == "STREAM"
+            protocol = _protocol(template, api)
+            yield Integration(api, functions[name], timeout, where, protocol, holder, streaming)
     for method in template.of_type("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration"):
         rest = method.type == "AWS::ApiGateway::Method"
         uri_path: NodePath = ("Integration", "Uri") if rest else ("IntegrationUri",)
