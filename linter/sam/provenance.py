@@ -36,7 +36,7 @@ def attribute(error: TransformError, sources: dict[str, Any]) -> TransformError:
     the first of the resource's properties that the message names.
     """
     if error.resource is None:
-        return _named_property(error, sources)
+        return _globals_property(error) or _named_property(error, sources)
     origin = _generated_origin(error.resource, error.resource if error.resource in sources else None, sources)
     event = error.event or origin.event
     property_path = error.property_path
@@ -45,6 +45,18 @@ def attribute(error: TransformError, sources: dict[str, Any]) -> TransformError:
         named = [name for name in properties if re.search(rf"\b{re.escape(name)}\b", error.message)]
         property_path = (named[0],) if named else ()
     return TransformError(error.message, origin.resource, event, property_path)
+
+
+_GLOBALS_PROPERTY = re.compile(r"^'Globals' section is invalid\. '([^']+)' is not a supported property of '([^']+)'")
+
+
+def _globals_property(error: TransformError) -> TransformError | None:
+    """ "'Globals' section is invalid. 'InlineCode' is not a supported property of 'Function'": the key
+    under Globals it names (its property path starts with "Globals"; it belongs to no resource)."""
+    match = _GLOBALS_PROPERTY.match(error.message)
+    if match is None:
+        return None
+    return TransformError(error.message, None, None, ("Globals", match.group(2), match.group(1)), error.gave_up)
 
 
 def _named_property(error: TransformError, sources: dict[str, Any]) -> TransformError:

@@ -60,7 +60,9 @@ class SamTransformError(Rule):
             if tagged and (error.resource is None or ("Resources", error.resource) in tagged):
                 continue
             path: NodePath = ("Transform",)
-            if error.resource is not None:
+            if error.resource is None and error.property_path[:1] == ("Globals",):
+                path = error.property_path
+            elif error.resource is not None:
                 path = ("Resources", error.resource)
                 if error.event is not None:
                     path = (*path, "Properties", "Events", error.event)

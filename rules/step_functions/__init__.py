@@ -11,6 +11,7 @@ from samcheck.rules.step_functions.sc6007_asl_retry_range import AslRetryRange
 from samcheck.rules.step_functions.sc6008_asl_duration_limits import AslDurationLimits
 from samcheck.rules.step_functions.sc6009_asl_definition_size import AslDefinitionSize
 from samcheck.rules.step_functions.sc6010_asl_unknown_states_error import AslUnknownStatesError
+from samcheck.rules.step_functions.sc6011_express_function_timeout import ExpressFunctionTimeout
 
 RULES: list[type[Rule]] = [
     AslInvalid,
@@ -23,4 +24,5 @@ RULES: list[type[Rule]] = [
     AslDurationLimits,
     AslDefinitionSize,
     AslUnknownStatesError,
+    ExpressFunctionTimeout,
 ]
