@@ -18,6 +18,7 @@ from samcheck.rules.lambda_function.sc1014_lambda_function_url_public import Lam
 from samcheck.rules.lambda_function.sc1015_lambda_snapstart_incompatible import LambdaSnapstartIncompatible
 from samcheck.rules.lambda_function.sc1016_lambda_image_without_source import LambdaImageWithoutSource
 from samcheck.rules.lambda_function.sc1017_log_group_retention import LogGroupRetention
+from samcheck.rules.lambda_function.sc1018_codedeploy_hook_name import CodedeployHookName
 
 RULES: list[type[Rule]] = [
     LambdaTimeoutRange,
@@ -37,4 +38,5 @@ RULES: list[type[Rule]] = [
     LambdaSnapstartIncompatible,
     LambdaImageWithoutSource,
     LogGroupRetention,
+    CodedeployHookName,
 ]
