@@ -57,6 +57,8 @@ _INVOKERS: list[tuple[str, NodePath, NodePath]] = [
     ("AWS::Lambda::Permission", ("FunctionName",), ("SourceArn",)),
     ("AWS::SNS::Subscription", ("Endpoint",), ("TopicArn",)),
 ]
+# Edges that make CloudFormation create the target first.
+_ORDERING = frozenset({"ref", "getatt", "sub", "depends_on"})
 _STAGE_API = {"AWS::ApiGateway::Stage": "RestApiId", "AWS::ApiGatewayV2::Stage": "ApiId"}
 
 
@@ -82,6 +84,19 @@ class ResourceGraph:
         for _, target, data in self.graph.out_edges(logical_id, data=True):
             if data["kind"] == kind:
                 yield Edge(logical_id, target, kind, data["via"], data["path"])
+
+    def created_before(self, logical_id: str) -> set[str]:
+        """Every resource CloudFormation creates before this one: what it refers to or depends on,
+        and what those do, transitively."""
+        seen: set[str] = set()
+        pending = [logical_id]
+        while pending:
+            current = pending.pop()
+            for _, target, data in self.graph.out_edges(current, data=True):
+                if data["kind"] in _ORDERING and target not in seen:
+                    seen.add(target)
+                    pending.append(target)
+        return seen
 
     # -- building ---------------------------------------------------------------------
 

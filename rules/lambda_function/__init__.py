@@ -19,6 +19,7 @@ from samcheck.rules.lambda_function.sc1015_lambda_snapstart_incompatible import 
 from samcheck.rules.lambda_function.sc1016_lambda_image_without_source import LambdaImageWithoutSource
 from samcheck.rules.lambda_function.sc1017_log_group_retention import LogGroupRetention
 from samcheck.rules.lambda_function.sc1018_codedeploy_hook_name import CodedeployHookName
+from samcheck.rules.lambda_function.sc1019_lambda_efs_wiring import LambdaEfsWiring
 
 RULES: list[type[Rule]] = [
     LambdaTimeoutRange,
@@ -39,4 +40,5 @@ RULES: list[type[Rule]] = [
     LambdaImageWithoutSource,
     LogGroupRetention,
     CodedeployHookName,
+    LambdaEfsWiring,
 ]
