@@ -8,6 +8,8 @@ from samcheck.rules.api_gateway.sc4004_api_timeout_vs_function import ApiTimeout
 from samcheck.rules.api_gateway.sc4005_api_integration_timeout_range import ApiIntegrationTimeoutRange
 from samcheck.rules.api_gateway.sc4006_api_key_without_usage_plan import ApiKeyWithoutUsagePlan
 from samcheck.rules.api_gateway.sc4007_api_lambda_integration_method import ApiLambdaIntegrationMethod
+from samcheck.rules.api_gateway.sc4008_websocket_route_selection import WebsocketRouteSelection
+from samcheck.rules.api_gateway.sc4009_private_api_without_policy import PrivateApiWithoutPolicy
 
 RULES: list[type[Rule]] = [
     ApiCacheTtlRange,
@@ -17,4 +19,6 @@ RULES: list[type[Rule]] = [
     ApiIntegrationTimeoutRange,
     ApiKeyWithoutUsagePlan,
     ApiLambdaIntegrationMethod,
+    WebsocketRouteSelection,
+    PrivateApiWithoutPolicy,
 ]

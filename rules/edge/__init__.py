@@ -7,6 +7,7 @@ from samcheck.rules.edge.sc5003_cloudfront_certificate_region import CloudfrontC
 from samcheck.rules.edge.sc5004_lambda_edge_region import LambdaEdgeRegion
 from samcheck.rules.edge.sc5005_lambda_edge_limits import LambdaEdgeLimits
 from samcheck.rules.edge.sc5006_lambda_edge_unsupported import LambdaEdgeUnsupported
+from samcheck.rules.edge.sc5007_cloudfront_function_event import CloudfrontFunctionEvent
 
 RULES: list[type[Rule]] = [
     EdgeDomainCertificateRegion,
@@ -15,4 +16,5 @@ RULES: list[type[Rule]] = [
     LambdaEdgeRegion,
     LambdaEdgeLimits,
     LambdaEdgeUnsupported,
+    CloudfrontFunctionEvent,
 ]

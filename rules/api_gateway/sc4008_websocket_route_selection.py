@@ -1,0 +1,52 @@
+from collections.abc import Iterator
+
+from samcheck.rule import Finding, Rule, RuleContext, Severity
+
+
+class WebsocketRouteSelection(Rule):
+    """A WebSocket API picks a route for each message with its ``RouteSelectionExpression``
+    (usually ``$request.body.action``); CloudFormation rejects a WebSocket API without one.
+
+    **Anti-pattern**
+
+    ```yaml
+    Chat:
+      Type: AWS::ApiGatewayV2::Api
+      Properties:
+        Name: chat
+        ProtocolType: WEBSOCKET
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Chat:
+      Type: AWS::ApiGatewayV2::Api
+      Properties:
+        Name: chat
+        ProtocolType: WEBSOCKET
+        RouteSelectionExpression: $request.body.action
+    ```
+    """
+
+    id = "SC4008"
+    name = "websocket-route-selection"
+    severity = Severity.ERROR
+    summary = "A WebSocket API without a RouteSelectionExpression"
+    url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-routes.html"
+    tags = ("apigateway", "websocket")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        for api in context.of_type("AWS::ApiGatewayV2::Api"):
+            if "WEBSOCKET" not in context.property(api, "ProtocolType").candidates:
+                continue
+            if "Body" in api.properties or "BodyS3Location" in api.properties:
+                continue  # an imported OpenAPI definition is another way to declare it
+            selection = context.property(api, "RouteSelectionExpression")
+            if not selection.present:
+                yield context.report(
+                    context.locate(api, ("ProtocolType",)),
+                    f"WebSocket API {api.source_id} has no RouteSelectionExpression, which CloudFormation requires; "
+                    "add one, e.g. RouteSelectionExpression: $request.body.action",
+                    resource=api.source_id,
+                )
