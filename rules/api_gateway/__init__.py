@@ -10,6 +10,7 @@ from samcheck.rules.api_gateway.sc4006_api_key_without_usage_plan import ApiKeyW
 from samcheck.rules.api_gateway.sc4007_api_lambda_integration_method import ApiLambdaIntegrationMethod
 from samcheck.rules.api_gateway.sc4008_websocket_route_selection import WebsocketRouteSelection
 from samcheck.rules.api_gateway.sc4009_private_api_without_policy import PrivateApiWithoutPolicy
+from samcheck.rules.api_gateway.sc4010_api_mapping_expression import ApiMappingExpression
 
 RULES: list[type[Rule]] = [
     ApiCacheTtlRange,
@@ -21,4 +22,5 @@ RULES: list[type[Rule]] = [
     ApiLambdaIntegrationMethod,
     WebsocketRouteSelection,
     PrivateApiWithoutPolicy,
+    ApiMappingExpression,
 ]
