@@ -11,6 +11,7 @@ from samcheck.rules.api_gateway.sc4007_api_lambda_integration_method import ApiL
 from samcheck.rules.api_gateway.sc4008_websocket_route_selection import WebsocketRouteSelection
 from samcheck.rules.api_gateway.sc4009_private_api_without_policy import PrivateApiWithoutPolicy
 from samcheck.rules.api_gateway.sc4010_api_mapping_expression import ApiMappingExpression
+from samcheck.rules.api_gateway.sc4011_deployment_before_methods import DeploymentBeforeMethods
 
 RULES: list[type[Rule]] = [
     ApiCacheTtlRange,
@@ -23,4 +24,5 @@ RULES: list[type[Rule]] = [
     WebsocketRouteSelection,
     PrivateApiWithoutPolicy,
     ApiMappingExpression,
+    DeploymentBeforeMethods,
 ]
