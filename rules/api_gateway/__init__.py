@@ -12,6 +12,7 @@ from samcheck.rules.api_gateway.sc4008_websocket_route_selection import Websocke
 from samcheck.rules.api_gateway.sc4009_private_api_without_policy import PrivateApiWithoutPolicy
 from samcheck.rules.api_gateway.sc4010_api_mapping_expression import ApiMappingExpression
 from samcheck.rules.api_gateway.sc4011_deployment_before_methods import DeploymentBeforeMethods
+from samcheck.rules.api_gateway.sc4012_cors_preflight_authorized import CorsPreflightAuthorized
 
 RULES: list[type[Rule]] = [
     ApiCacheTtlRange,
@@ -25,4 +26,5 @@ RULES: list[type[Rule]] = [
     PrivateApiWithoutPolicy,
     ApiMappingExpression,
     DeploymentBeforeMethods,
+    CorsPreflightAuthorized,
 ]
