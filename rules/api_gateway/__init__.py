@@ -13,6 +13,7 @@ from samcheck.rules.api_gateway.sc4009_private_api_without_policy import Private
 from samcheck.rules.api_gateway.sc4010_api_mapping_expression import ApiMappingExpression
 from samcheck.rules.api_gateway.sc4011_deployment_before_methods import DeploymentBeforeMethods
 from samcheck.rules.api_gateway.sc4012_cors_preflight_authorized import CorsPreflightAuthorized
+from samcheck.rules.api_gateway.sc4013_api_logging_level import ApiLoggingLevel
 
 RULES: list[type[Rule]] = [
     ApiCacheTtlRange,
@@ -27,4 +28,5 @@ RULES: list[type[Rule]] = [
     ApiMappingExpression,
     DeploymentBeforeMethods,
     CorsPreflightAuthorized,
+    ApiLoggingLevel,
 ]
