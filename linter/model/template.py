@@ -28,9 +28,16 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
         ("DeadLetterConfig",): ("DeadLetterQueue",),
     },
     ("AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"): {(): ("EventInvokeConfig",)},
-    # A Schedule event's rule: the expression is the event's Schedule property.
-    ("AWS::Serverless::Function", "AWS::Events::Rule"): {("ScheduleExpression",): ("Schedule",)},
-    ("AWS::Serverless::StateMachine", "AWS::Events::Rule"): {("ScheduleExpression",): ("Schedule",)},
+    # A Schedule or EventBridgeRule event's rule: the expression is the event's Schedule property,
+    # and the rule's one target carries the event's DeadLetterConfig.
+    ("AWS::Serverless::Function", "AWS::Events::Rule"): {
+        ("ScheduleExpression",): ("Schedule",),
+        ("Targets", 0, "DeadLetterConfig"): ("DeadLetterConfig",),
+    },
+    ("AWS::Serverless::StateMachine", "AWS::Events::Rule"): {
+        ("ScheduleExpression",): ("Schedule",),
+        ("Targets", 0, "DeadLetterConfig"): ("DeadLetterConfig",),
+    },
     ("AWS::Serverless::Function", "AWS::Lambda::Url"): {(): ("FunctionUrlConfig",)},
     ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"): {("Content",): ("ContentUri",)},
     ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"): {

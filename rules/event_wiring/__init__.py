@@ -16,6 +16,7 @@ from samcheck.rules.event_wiring.sc3012_dynamodb_stream_readers import DynamodbS
 from samcheck.rules.event_wiring.sc3013_eventbridge_targets import EventbridgeTargets
 from samcheck.rules.event_wiring.sc3014_schedule_expression import ScheduleExpression
 from samcheck.rules.event_wiring.sc3015_kinesis_retention_range import KinesisRetentionRange
+from samcheck.rules.event_wiring.sc3016_delivery_dlq_type import DeliveryDlqType
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -33,4 +34,5 @@ RULES: list[type[Rule]] = [
     EventbridgeTargets,
     ScheduleExpression,
     KinesisRetentionRange,
+    DeliveryDlqType,
 ]

@@ -1,0 +1,84 @@
+from collections.abc import Iterator
+from typing import Any
+
+from samcheck.analysis.wiring import Target, is_fifo, redrive_policy, target_of
+from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity, get_path
+
+_KIND = {True: "FIFO", False: "standard"}
+
+
+class DeliveryDlqType(Rule):
+    """Where SNS and EventBridge put what they could not deliver must be the right kind of queue.
+    An EventBridge rule target's (or event bus's) ``DeadLetterConfig`` takes only a standard queue
+    ("SQS FIFO is not supported by Dead Letter Queues"); an SNS subscription's ``RedrivePolicy``
+    takes a FIFO queue for a FIFO topic and a standard queue for a standard one. Either mismatch
+    fails the deploy (SAM ``EventBridgeRule``/``Schedule`` events and ``SNS`` events included).
+
+    **Anti-pattern**
+
+    ```yaml
+    Targets:
+      - Id: orders
+        Arn: !GetAtt OrdersFunction.Arn
+        DeadLetterConfig: {Arn: !GetAtt FailedEvents.Arn}   # FailedEvents is FIFO
+    ```
+
+    **Best practice**
+
+    ```yaml
+    FailedEvents:
+      Type: AWS::SQS::Queue   # standard
+    ```
+    """
+
+    id = "SC3016"
+    name = "delivery-dlq-type"
+    severity = Severity.ERROR
+    summary = "An EventBridge dead-letter queue that is FIFO, or an SNS subscription DLQ of the other kind"
+    url = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"
+    tags = ("eventbridge", "sns", "sqs", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for rule in context.of_type("AWS::Events::Rule"):
+            targets = rule.properties.get("Targets")
+            for index, target in enumerate(targets if isinstance(targets, list) else []):
+                arn = get_path(target, ("DeadLetterConfig", "Arn"))
+                yield from self._standard_only(context, rule, ("Targets", index, "DeadLetterConfig"), arn)
+        for bus in context.of_type("AWS::Events::EventBus"):
+            arn = get_path(bus.properties, ("DeadLetterConfig", "Arn"))
+            yield from self._standard_only(context, bus, ("DeadLetterConfig",), arn)
+        for subscription in context.of_type("AWS::SNS::Subscription"):
+            policy = redrive_policy(template, subscription)
+            queue = target_of(template, policy.get("deadLetterTargetArn")) if policy else None
+            topic = target_of(template, subscription.properties.get("TopicArn"))
+            if queue is None or topic is None or queue.type != "AWS::SQS::Queue":
+                continue
+            topic_fifo, queue_fifo = is_fifo(template, topic), is_fifo(template, queue)
+            if topic_fifo is None or queue_fifo is None or topic_fifo == queue_fifo:
+                continue
+            yield context.report(
+                context.locate(subscription, ("RedrivePolicy",)),
+                f"the subscription to {_KIND[topic_fifo]} topic {topic.name} has {_KIND[queue_fifo]} dead-letter "
+                f"queue {queue.name}; a subscription's dead-letter queue must be {_KIND[topic_fifo]} like its topic",
+                resource=subscription.source_id,
+                related=_defined(context, queue),
+            )
+
+    def _standard_only(self, context: RuleContext, holder: Resource, path: NodePath, arn: Any) -> Iterator[Finding]:
+        queue = target_of(context.template, arn) if arn is not None else None
+        if queue is None or queue.type != "AWS::SQS::Queue" or is_fifo(context.template, queue) is not True:
+            return
+        yield context.report(
+            context.locate(holder, path),
+            f"dead-letter queue {queue.name} is FIFO, but EventBridge sends undeliverable events only to a standard "
+            "queue; use a standard queue",
+            resource=holder.source_id,
+            related=_defined(context, queue),
+        )
+
+
+def _defined(context: RuleContext, queue: Target) -> list[Related]:
+    if queue.resource is None:
+        return []
+    return [Related(f"queue {queue.name} defined here", context.locate(queue.resource).span)]
