@@ -17,6 +17,7 @@ from samcheck.rules.event_wiring.sc3013_eventbridge_targets import EventbridgeTa
 from samcheck.rules.event_wiring.sc3014_schedule_expression import ScheduleExpression
 from samcheck.rules.event_wiring.sc3015_kinesis_retention_range import KinesisRetentionRange
 from samcheck.rules.event_wiring.sc3016_delivery_dlq_type import DeliveryDlqType
+from samcheck.rules.event_wiring.sc3017_fifo_target_settings import FifoTargetSettings
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -35,4 +36,5 @@ RULES: list[type[Rule]] = [
     ScheduleExpression,
     KinesisRetentionRange,
     DeliveryDlqType,
+    FifoTargetSettings,
 ]
