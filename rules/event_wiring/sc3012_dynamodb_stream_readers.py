@@ -1,13 +1,14 @@
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import EventSource, event_sources
-from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.analysis.wiring import event_sources, target_of
+from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity
 
 
 class DynamodbStreamReaders(Rule):
     """DynamoDB Streams throttle when more than two processes read the same shard at once: a third
-    event source mapping on one table's stream makes every reader slower. Fan out through one
+    reader of one table's stream (Lambda event source mappings and EventBridge Pipes count alike)
+    makes every reader slower. Fan out through one
     reader (EventBridge Pipes, Kinesis Data Streams for DynamoDB) instead.
 
     **Anti-pattern**
@@ -32,27 +33,40 @@ class DynamodbStreamReaders(Rule):
     id = "SC3012"
     name = "dynamodb-stream-readers"
     severity = Severity.WARNING
-    summary = "More than 2 event source mappings read the same DynamoDB stream"
+    summary = "More than 2 readers (Lambda mappings, pipes) of the same DynamoDB stream"
     url = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html"
     tags = ("dynamodb", "wiring")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        limit = context.limit("dynamodb-stream-readers-max")
-        readers: dict[str, list[EventSource]] = defaultdict(list)
+        limit = int(context.limit("dynamodb-stream-readers-max"))
+        # stream (table logical ID or ARN) -> (where the reader is written, a name for it, its kind)
+        readers: dict[str, list[tuple[Location, Resource, str, str]]] = defaultdict(list)
+        names: dict[str, str] = {}
         for wiring in event_sources(template):
             if wiring.kind == "dynamodb" and wiring.source is not None:
                 key = wiring.source.resource.logical_id if wiring.source.resource else str(wiring.source.arn)
-                readers[key].append(wiring)
-        for group in readers.values():
+                reader = wiring.function.source_id if wiring.function else wiring.mapping.source_id
+                readers[key].append((context.locate(wiring.mapping), wiring.mapping, reader, "Lambda mapping"))
+                names[key] = wiring.source.name
+        for pipe in context.of_type("AWS::Pipes::Pipe"):
+            source = target_of(template, pipe.properties.get("Source"))
+            if source is None or source.type != "AWS::DynamoDB::Table":
+                continue
+            key = source.resource.logical_id if source.resource else str(source.arn)
+            readers[key].append((context.locate(pipe, ("Source",)), pipe, pipe.source_id, "pipe"))
+            names[key] = source.name
+        for key, group in readers.items():
             if len(group) <= limit:
                 continue
-            stream = group[0].source.name if group[0].source else "?"
-            names = ", ".join(w.function.source_id if w.function else w.mapping.source_id for w in group)
+            counted = Counter(kind for _, _, _, kind in group)
+            kinds = ", ".join(f"{count} {kind}{'s' if count > 1 else ''}" for kind, count in sorted(counted.items()))
+            who = ", ".join(name for _, _, name, _ in group)
+            where, holder, _, _ = group[limit]
             yield context.report(
-                context.locate(group[int(limit)].mapping),
-                f"{len(group)} event source mappings read the stream of {stream} ({names}) > {limit:g} readers per "
-                "shard before DynamoDB throttles; fan out from one reader instead",
-                resource=group[int(limit)].mapping.source_id,
-                related=[Related("another reader", context.locate(w.mapping).span) for w in group[: int(limit)]],
+                where,
+                f"{len(group)} readers of the stream of {names[key]} ({kinds}: {who}) > {limit} per shard before "
+                "DynamoDB throttles; fan out from one reader instead (one pipe or mapping feeding the others)",
+                resource=holder.source_id,
+                related=[Related("another reader", location.span) for location, _, _, _ in group[:limit]],
             )
