@@ -18,6 +18,7 @@ from samcheck.rules.event_wiring.sc3014_schedule_expression import ScheduleExpre
 from samcheck.rules.event_wiring.sc3015_kinesis_retention_range import KinesisRetentionRange
 from samcheck.rules.event_wiring.sc3016_delivery_dlq_type import DeliveryDlqType
 from samcheck.rules.event_wiring.sc3017_fifo_target_settings import FifoTargetSettings
+from samcheck.rules.event_wiring.sc3018_stream_retries_unbounded import StreamRetriesUnbounded
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -37,4 +38,5 @@ RULES: list[type[Rule]] = [
     KinesisRetentionRange,
     DeliveryDlqType,
     FifoTargetSettings,
+    StreamRetriesUnbounded,
 ]
