@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from samcheck.analysis.concurrency import Share, anchor, budget_arithmetic, position_in, same_file
+from samcheck.analysis.concurrency import (
+    POOL,
+    Share,
+    anchor,
+    budget_arithmetic,
+    position_in,
+    same_file,
+    unreserved_pool,
+)
 from samcheck.findings import Finding, Related, Span, sorted_findings
 from samcheck.limits import Limits
 from samcheck.registry import find_rule
@@ -31,28 +39,33 @@ _RULES = {"reserved": "SC2001", "provisioned": "SC2005"}
 def add_account_findings(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[CheckedFile]:
     groups: dict[tuple[str, str], list[tuple[Share, str]]] = defaultdict(list)  # with the linted file
     limits_of: dict[str, Limits] = {}
+    reported: set[str] = set()  # the kinds whose rule some file selected
     for job, file in zip(jobs, checked, strict=True):
         if not job.settings.account_scope:
             continue
         region = job.settings.effective_region
         limits_of.setdefault(region, Limits(dict(job.settings.limits)))
         selected = {rule.id for rule in job.rules}
-        for kind, shares in file.budgets.items():
-            if _RULES[kind] in selected:
-                groups[(region, kind)].extend((share, str(file.result.path)) for share in shares)
+        reported |= {kind for kind, rule in _RULES.items() if rule in selected}
+        for kind, shares in file.budgets.items():  # every kind: provisioned is judged with reserved
+            groups[(region, kind)].extend((share, str(file.result.path)) for share in shares)
     extra: dict[str, list[Finding]] = defaultdict(list)
     for (region, kind), collected in groups.items():
+        if kind not in reported:
+            continue
         limits = limits_of[region]
         account, unreserved = limits["concurrent-executions"], limits["unreserved-minimum"]
         available = account - unreserved
-        # A template reached twice (from two parents, or nested and also linted itself) counts once;
-        # the occurrence in a linted file of its own is the one a finding can point at.
-        chosen: dict[tuple[str, str, Span], tuple[Share, str]] = {}
-        for share, path in collected:
-            key = (os.path.realpath(share.file), share.function, share.span)
-            if key not in chosen or same_file(share.file, path):
-                chosen[key] = (share, path)
-        linted_file = dict(chosen.values())
+        linted_file = _unique(collected)
+        if kind == "provisioned":  # one pool with the reservations (see unreserved_pool)
+            reserved = _unique(groups.get((region, "reserved"), []))
+            if sum(share.amount for share in reserved) > available:
+                continue  # SC2001 reports the reservations alone
+            pool = unreserved_pool(list(reserved), list(linted_file))
+            linted_file = {share: (reserved | linted_file)[share] for share in pool}
+            label = POOL
+        else:
+            label = kind
         unique = list(linted_file)
         if sum(share.amount for share in unique) <= available:
             continue
@@ -65,7 +78,7 @@ def add_account_findings(jobs: Sequence[Job], checked: Sequence[CheckedFile]) ->
         where = position_in(first, report_file)
         files = sorted({share.file for share in ordered})
         limit_text = (
-            f"{kind} in the account in {region} > {available:g} available "
+            f"{label} in the account in {region} > {available:g} available "
             f"({account:g} account limit − {unreserved:g} unreserved minimum)"
         )
         message = (
@@ -82,6 +95,22 @@ def add_account_findings(jobs: Sequence[Job], checked: Sequence[CheckedFile]) ->
         )
     if not extra:
         return list(checked)
+    return _with_findings(checked, extra)
+
+
+def _unique(collected: list[tuple[Share, str]]) -> dict[Share, str]:
+    """Each share once, with the linted file to report it in: a template reached twice (from two
+    parents, or nested and also linted itself) counts once, and the occurrence in a linted file of
+    its own is the one a finding can point at."""
+    chosen: dict[tuple[str, str, Span], tuple[Share, str]] = {}
+    for share, path in collected:
+        key = (os.path.realpath(share.file), share.function, share.span)
+        if key not in chosen or same_file(share.file, path):
+            chosen[key] = (share, path)
+    return dict(chosen.values())
+
+
+def _with_findings(checked: Sequence[CheckedFile], extra: dict[str, list[Finding]]) -> list[CheckedFile]:
     return [
         file._replace(result=replace(file.result, findings=sorted_findings(file.result.findings + extra[path])))
         if (path := str(file.result.path)) in extra

@@ -159,3 +159,35 @@ def test_an_unused_comment_beside_an_account_budget_is_still_reported(tmp_path: 
         ("SC0008", "billing"),
         ("SC0008", "orders"),
     ]
+
+
+PROVISIONED = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  {name}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      CodeUri: s3://artifacts/app.zip
+      AutoPublishAlias: live
+      ProvisionedConcurrencyConfig:
+        ProvisionedConcurrentExecutions: {amount}
+"""
+
+
+def test_reservations_and_provisioned_concurrency_share_one_pool_across_templates(tmp_path: Path) -> None:
+    """500 reserved in one template and 450 provisioned (no reservation) in another: each passes
+    alone, and together they take 950 of the 900 the pool has."""
+    orders, search = tmp_path / "orders" / "template.yaml", tmp_path / "search" / "template.yaml"
+    orders.parent.mkdir()
+    orders.write_text(TEMPLATE.format(name="Orders", amount=500))
+    search.parent.mkdir()
+    search.write_text(PROVISIONED.format(name="Search", amount=450))
+    assert lint(str(orders), str(search))[0] == 0
+    code, document = lint("--account-scope", str(orders), str(search))
+    (finding,) = [f for f in document["findings"] if f["rule"] == "SC2005"]
+    assert code == 1 and not any(f["rule"] == "SC2001" for f in document["findings"])
+    assert finding["message"].startswith(
+        "500 + 450 = 950 reserved + provisioned (of functions without a reservation) in the account in us-east-1 > 900"
+    )

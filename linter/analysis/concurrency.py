@@ -1,7 +1,9 @@
 """Who uses an account's Lambda concurrency: reserved and provisioned amounts per function.
 
 Both the per-template rules (SC2001, SC2005) and the account-wide sum of ``--account-scope`` read
-them from here. Local nested applications (``AWS::Serverless::Application`` with a local
+them from here. Reserved and provisioned concurrency share one pool: the account limit minus the
+unreserved minimum covers every reservation plus the provisioned concurrency of functions that
+have none (``unreserved_pool``). Local nested applications (``AWS::Serverless::Application`` with a local
 ``Location``) and nested stacks (``AWS::CloudFormation::Stack`` with a local ``TemplateURL``) deploy
 into the same account, so their functions are counted too.
 """
@@ -98,6 +100,18 @@ def provisioned_shares(deployed: DeployedTemplate) -> list[Share]:
             function = targets[0] if targets else holder.source_id
             shares.append(Share(template.file, function, largest[0], largest[2], largest[1], deployed.deployed_at))
     return shares
+
+
+POOL = "reserved + provisioned (of functions without a reservation)"
+
+
+def unreserved_pool(reserved: list[Share], provisioned: list[Share]) -> list[Share]:
+    """What the account's unreserved pool must cover: every reservation, and the provisioned
+    concurrency of functions without one (a function's provisioned concurrency inside its own
+    reservation is already counted there)."""
+    reserving = {(os.path.realpath(share.file), share.function) for share in reserved}
+    drawing = [share for share in provisioned if (os.path.realpath(share.file), share.function) not in reserving]
+    return [*reserved, *drawing] if drawing else []
 
 
 _NESTED_LOCATION = {"AWS::Serverless::Application": "Location", "AWS::CloudFormation::Stack": "TemplateURL"}

@@ -17,17 +17,24 @@ def template_and_nested(context: RuleContext) -> list[DeployedTemplate]:
     return deployed_templates(context.template, context.settings, int(context.limit("nested-stack-depth-max")))
 
 
+def available(context: RuleContext) -> float:
+    """The concurrency reservations and provisioned concurrency may take: the account limit less the
+    unreserved minimum."""
+    return context.limit("concurrent-executions") - context.limit("unreserved-minimum")
+
+
 def judge(context: RuleContext, shares: list[Share], kind: str) -> Iterator[Finding]:
     account = context.limit("concurrent-executions")
     unreserved = context.limit("unreserved-minimum")
-    available = account - unreserved
     total = sum(share.amount for share in shares)
-    if total <= available:
+    if not shares or total <= available(context):
         return
     ordered = sorted(shares, key=lambda share: -share.amount)
     first = anchor(shares, lambda share: context.file)
     where = position_in(first, context.file)
-    limit_text = f"{kind} > {available:g} available ({account:g} account limit − {unreserved:g} unreserved minimum)"
+    limit_text = (
+        f"{kind} > {available(context):g} available ({account:g} account limit − {unreserved:g} unreserved minimum)"
+    )
     yield context.report(
         where,
         f"{budget_arithmetic(shares, limit_text)}; lower some, or set the account's raised quota in "

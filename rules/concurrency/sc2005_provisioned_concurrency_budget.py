@@ -1,15 +1,17 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.concurrency import provisioned_shares
+from samcheck.analysis.concurrency import POOL, provisioned_shares, reserved_shares, unreserved_pool
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-from samcheck.rules.concurrency._budget import judge, template_and_nested
+from samcheck.rules.concurrency._budget import available, judge, template_and_nested
 
 
 class ProvisionedConcurrencyBudget(Rule):
-    """Provisioned concurrency is drawn from the same account budget as reserved concurrency: the
-    sum over all versions and aliases may not leave less than 100 unreserved (900 of the default
-    1,000). Counted over the template and its local nested applications and stacks, or over every
-    template of the run with ``--account-scope``.
+    """Provisioned concurrency is drawn from the same account pool as reserved concurrency: every
+    reservation plus the provisioned concurrency of functions without one may not leave less than
+    100 unreserved (900 of the default 1,000). A function's provisioned concurrency inside its own
+    reservation is counted there. Counted over the template and its local nested applications and
+    stacks, or over every template of the run with ``--account-scope``; when the reservations alone
+    are over, SC2001 says so instead.
 
     **Anti-pattern**
 
@@ -37,7 +39,9 @@ class ProvisionedConcurrencyBudget(Rule):
     id = "SC2005"
     name = "provisioned-concurrency-budget"
     severity = Severity.ERROR
-    summary = "Provisioned concurrency adds up past the account limit minus 100 unreserved"
+    summary = (
+        "Reserved plus provisioned concurrency (of functions without a reservation) past the account limit minus 100"
+    )
     url = "https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html"
     tags = ("lambda", "concurrency")
     reads_disk = True  # local nested templates count too
@@ -45,5 +49,9 @@ class ProvisionedConcurrencyBudget(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         if context.settings.account_scope:
             return
-        shares = [share for template in template_and_nested(context) for share in provisioned_shares(template)]
-        yield from judge(context, shares, "provisioned")
+        templates = template_and_nested(context)
+        reserved = [share for template in templates for share in reserved_shares(template)]
+        provisioned = [share for template in templates for share in provisioned_shares(template)]
+        if sum(share.amount for share in reserved) > available(context):
+            return  # SC2001 reports the reservations alone
+        yield from judge(context, unreserved_pool(reserved, provisioned), POOL)
