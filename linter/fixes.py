@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 from pathlib import Path
@@ -194,15 +194,69 @@ def _changed(text: str, changes: list[_Change]) -> str:
 
 
 def _verify(path: Path, text: str, edits: list[Edit]) -> None:
-    """The edited text parses as cleanly as samcheck's reader needs (the one every stage reads
-    with; its depth check runs on the event stream, so nesting is never a recursion limit) and
-    holds every new value."""
-    document = parse_document(path, text.encode())
-    if document.data is None or any(p.kind == "parse-error" for p in document.problems):
-        raise FixError("the edited template would not parse")
-    for edit in edits:
-        if get_path(document.data, edit.path) != edit.value:
-            raise FixError(f"{'.'.join(map(str, edit.path))} did not take the new value")
+    """The edited text still parses, and each edited path holds the text of its new value: read on
+    libyaml's event stream (no tree is built, so it costs a fraction of a full read and nesting is
+    never a recursion limit). ``--fix`` reads each candidate in full afterwards (fixpoint)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    wanted = {edit.path: edit.value for edit in edits}
+    seen: dict[NodePath, str] = {}
+    try:
+        for node_path, scalar in _scalars(YAML(typ="safe").parse(text)):
+            if node_path in wanted:
+                seen[node_path] = scalar
+    except YAMLError as error:
+        raise FixError(f"the edited template would not parse: {error}") from None
+    for edit_path, value in wanted.items():
+        if seen.get(edit_path) != _written(value):
+            raise FixError(f"{'.'.join(map(str, edit_path))} did not take the new value")
+
+
+def _written(value: Any) -> str:
+    """How a value reads as a YAML scalar's text."""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+def _scalars(events: Iterator[Any]) -> Iterator[tuple[NodePath, str]]:
+    """(path, text) of every scalar in the first document, from parser events. A mapping's keys
+    are the path steps (tagged nodes keep their place: an edit never sits under one)."""
+    stack: list[list[Any]] = []  # per open collection: [is_mapping, next step, expecting a key]
+    path: list[Any] = []
+
+    def value_position() -> None:
+        # A node in value position consumes the step the frame prepared.
+        if stack:
+            frame = stack[-1]
+            if frame[0]:
+                frame[2] = True
+            else:
+                frame[1] += 1
+
+    for event in events:
+        kind = type(event).__name__
+        if kind == "ScalarEvent":
+            frame = stack[-1] if stack else None
+            if frame is not None and frame[0] and frame[2]:  # a key
+                frame[1], frame[2] = event.value, False
+                continue
+            step = [] if frame is None else [frame[1]]
+            yield tuple(path + step), event.value
+            value_position()
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            frame = stack[-1] if stack else None
+            if frame is not None:
+                path.append(frame[1])
+            stack.append([kind == "MappingStartEvent", 0 if kind == "SequenceStartEvent" else None, True])
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.pop()
+            if stack:
+                path.pop()
+                value_position()
+        elif kind == "AliasEvent":
+            value_position()
+        elif kind == "DocumentEndEvent":
+            return
 
 
 def merged_edits(fixes: list[Fix]) -> list[Edit]:

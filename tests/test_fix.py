@@ -119,7 +119,7 @@ def test_unparseable_templates_are_never_written(tmp_path: Path) -> None:
 def test_sarif_fixes_read_the_file_a_fixed_number_of_times(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each fix's lines were found by making it alone and reading the whole file back: quadratic
     (163 s for SARIF against 1.7 s for JSON at 250 functions). Now the file is read once, every fix
-    is checked at once, and each fix's lines are the ones its changes touch: the same lines."""
+    is made and checked at once, and each fix's lines are the ones its changes touch: the same lines."""
     from samcheck import fixes
     from samcheck.app import lint_file
     from samcheck.config import Settings
@@ -142,10 +142,36 @@ def test_sarif_fixes_read_the_file_a_fixed_number_of_times(tmp_path: Path, monke
     parse = fixes.parse_document
     monkeypatch.setattr(fixes, "parse_document", lambda *args: reads.append(args) or parse(*args))
     (described,) = fixes.with_replacements([result])
-    assert len(reads) == 2  # the file, and every fix made at once
+    assert len(reads) == 1  # the file; every fix made at once is then checked on the event stream
     monkeypatch.undo()
     before = template.read_text()
     for finding in described.findings:
         if finding.fix is not None:
             alone = fixes.apply_fixes(template, before, list(finding.fix.edits))
             assert finding.fix.replacement == fixes.line_replacement(before, alone)
+
+
+def test_the_check_of_made_fixes_reads_values_at_their_paths(tmp_path: Path) -> None:
+    """The check after fixes reads the event stream: a value at the edited path, in YAML and JSON,
+    nested in sequences, and a refused edit when the text no longer parses."""
+    from samcheck import fixes
+    from samcheck.findings import Edit
+
+    yaml_text = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: [{Key: a, Value: b}]\n"
+    path = tmp_path / "template.yaml"
+    edits = [
+        Edit(("Resources", "Q", "Properties", "VisibilityTimeout"), 360),
+        Edit(("Resources", "Q", "Properties", "FifoQueue"), True),
+        Edit(("Resources", "Q", "Properties", "Tags", 0, "Value"), "c"),
+    ]
+    made = fixes.apply_fixes(path, yaml_text, edits)
+    assert "VisibilityTimeout: 360" in made and "FifoQueue: true" in made and "Value: c" in made
+    json_text = '{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 5}}}}'
+    made = fixes.apply_fixes(
+        tmp_path / "template.json", json_text, [Edit(("Resources", "Q", "Properties", "DelaySeconds"), 0)]
+    )
+    assert '"DelaySeconds": 0' in made
+    with pytest.raises(fixes.FixError):
+        fixes._verify(path, "Resources: [\n", edits[:1])
+    with pytest.raises(fixes.FixError):
+        fixes._verify(path, yaml_text, edits[:1])  # the value is not there

@@ -91,6 +91,12 @@ class _RecursiveAliasError(Exception):
     pass
 
 
+def _may_expand_beyond(text: str) -> bool:
+    """Whether the tree could have more than MAX_NODES nodes: only through aliases (which need an
+    anchor, ``&``), or in a text long enough to spell that many nodes (two characters each at least)."""
+    return "&" in text or len(text) > 2 * MAX_NODES
+
+
 def _expanded_size(root: Any) -> int:
     """How many nodes the tree has once aliases are expanded, without expanding them.
 
@@ -334,7 +340,7 @@ def _parse_text(path: Path, text: str) -> Document:
     try:
         _check_depth(text)
         root = _compose(text)
-        if root is not None:
+        if root is not None and _may_expand_beyond(text):
             _expanded_size(root)
         data = builder.build(root, ()) if root is not None else None
     except MarkedYAMLError as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, TypeVar, cast
 
 from samcheck.cfn.document import Document, get_path
@@ -89,13 +89,23 @@ class Location:
     related: tuple[Related, ...] = ()
 
 
-@dataclass(frozen=True)
 class Property:
-    """A resolved property of an expanded resource and where a user edits it."""
+    """A resolved property of an expanded resource and where a user edits it. The location is
+    found when first asked for: most properties are read and never reported."""
 
-    value: Value
-    location: Location
-    present: bool  # False when the default applies
+    __slots__ = ("_locate", "_location", "present", "value")
+
+    def __init__(self, value: Value, locate: Callable[[], Location], present: bool) -> None:
+        self.value = value
+        self.present = present  # False when the default applies
+        self._locate = locate
+        self._location: Location | None = None
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            self._location = self._locate()
+        return self._location
 
     @property
     def candidates(self) -> tuple[Any, ...]:
@@ -141,6 +151,7 @@ class Template:
     expansion: Expansion
     resolver: Resolver
     _locations: dict[tuple[str, NodePath], Location] = field(default_factory=dict)
+    _resolved: dict[tuple[str, NodePath], tuple[Value, bool]] = field(default_factory=dict)
     # Analyses several rules share (samcheck.analysis), computed once per template.
     memo: Memo = field(default_factory=Memo)
 
@@ -177,7 +188,17 @@ class Template:
             return definition
         return {**definition, "Properties": self.resolver.settle(properties)}
 
+    @cached_property
+    def _by_type(self) -> dict[str, list[Resource]]:
+        found: dict[str, list[Resource]] = {}
+        for resource in self.resources.values():
+            found.setdefault(resource.type, []).append(resource)
+        return found
+
     def of_type(self, *types: str) -> Iterator[Resource]:
+        """The resources of these types, in template order."""
+        if len(types) == 1:
+            return iter(self._by_type.get(types[0], []))
         return (resource for resource in self.resources.values() if resource.type in types)
 
     def property(self, resource: Resource, path: NodePath | str, default: Any = None) -> Property:
@@ -186,8 +207,11 @@ class Template:
         The path is followed through ``Fn::If`` (each branch that may be deployed) and through
         intrinsics that return objects; a branch that leaves the property out gets ``default``."""
         path = (path,) if isinstance(path, str) else path
-        location = self.locate(resource, path)
-        value, present = self.resolver.resolve_path(resource.properties, path)
+        key = (resource.logical_id, path)
+        if key not in self._resolved:  # several rules read the same properties
+            self._resolved[key] = self.resolver.resolve_path(resource.properties, path)
+        value, present = self._resolved[key]
+        location = partial(self.locate, resource, path)
         if not present:
             value = Value((default,)) if default is not None else UNKNOWN
             return Property(value, location, present=False)

@@ -1,6 +1,7 @@
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import cache
 
 from samcheck.analysis.cfnlint_data import runtime_lifecycle
 from samcheck.rule import Finding, Rule, RuleContext, Severity
@@ -78,6 +79,7 @@ def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+@cache  # once per runtime, not per function
 def _newest_in_family(runtime: str, today: date) -> str | None:
     """The supported runtime of the same family that stays supported longest."""
     family = _FAMILY.match(runtime)
