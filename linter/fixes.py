@@ -6,8 +6,9 @@ An edit sets a value at a path of the source document (``("Resources", "Queue", 
 the value is replaced, or a ``key: value`` line is inserted at the indentation of its siblings
 (a flow mapping gets ``, key: value``; JSON gets ``"key": value,``). Nothing else in the file is
 touched, so comments, key order, quoting, indentation and flow style of every other line stay
-byte-identical. The result is read back with samcheck's reader; an edit whose result does not
-parse or does not hold the new value is refused, and the file is left as it was.
+byte-identical. The result is read back (on libyaml's event stream); an edit whose result does not
+parse or does not hold the new value is refused, and the file is left as it was. ``--fix`` then
+lints each candidate in full and keeps only fixes that bring no new error (``fixpoint``).
 """
 
 from __future__ import annotations
