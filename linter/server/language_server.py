@@ -58,7 +58,7 @@ class SamcheckServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         path = path_of(uri)
         if path is None or not is_template(path, document.source.encode("utf-8", "surrogatepass")):
-            self._publish(uri, [], {})
+            self.publish(uri, [], {})
             return
         try:
             job = self.linter.job(path, document.source)
@@ -69,9 +69,9 @@ class SamcheckServer(LanguageServer):
         result = await self.linter.lint(job, self.linter.neighbours(job, folders))
         if self.workspace.get_text_document(uri).version != document.version:
             return  # the buffer changed meanwhile: its own lint is on the way
-        self._publish(uri, result.findings, {str(path): _buffer_lines(document)})
+        self.publish(uri, result.findings, {str(path): _buffer_lines(document)})
 
-    def _publish(self, uri: str, findings: list[Finding], lines_of: dict[str, list[str]]) -> None:
+    def publish(self, uri: str, findings: list[Finding], lines_of: dict[str, list[str]]) -> None:
         self.findings[uri] = findings
         by_file: dict[str, list[Finding]] = {}
         for finding in findings:
@@ -160,7 +160,7 @@ def build() -> SamcheckServer:
         task = ls.pending.pop(uri, None)
         if task is not None:
             task.cancel()
-        ls._publish(uri, [], {})
+        ls.publish(uri, [], {})
         ls.findings.pop(uri, None)
 
     @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -233,15 +233,23 @@ async def _code_actions(ls: SamcheckServer, params: types.CodeActionParams) -> l
     only = params.context.only
     if path is None:
         return actions
-    job = ls.linter.job(path, document.source)
+    from samcheck.app import UsageError
+
+    try:
+        job = ls.linter.job(path, document.source)
+    except UsageError:  # a broken configuration: lint() has said so already
+        return actions
     wants_quick_fixes = not only or types.CodeActionKind.QuickFix in only
     if wants_quick_fixes:
         for finding in chosen:
             if finding.fix is not None:
                 fixed = await ls.linter.fix(job, frozenset({finding.fingerprint}))
+                title = f"samcheck: {finding.fix.description}"
                 if fixed is not None and fixed.text != document.source:
-                    title = f"samcheck: {finding.fix.description}"
                     actions.append(_edit_action(title, uri, document.source, fixed.text, preferred=True))
+                elif fixed is not None and fixed.refused:  # shown greyed out, with why
+                    reason = types.CodeActionDisabled(fixed.refused[0])
+                    actions.append(types.CodeAction(title, kind=types.CodeActionKind.QuickFix, disabled=reason))
             actions += _suppressions(uri, path, document.source, finding)
             actions.append(
                 types.CodeAction(

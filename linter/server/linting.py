@@ -14,21 +14,19 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from samcheck.findings import FileResult, internal_error
 from samcheck.runner import Job
 
 # The translator stops itself after 30 s; a worker that has not answered well after that is stuck.
 ANSWER_SECONDS = 90.0
-Answer = TypeVar("Answer")
 
 
 @dataclass(frozen=True)
 class Fixed:
     text: str  # the buffer with the fixes that hold
-    applied: int
-    refused: list[str]
+    refused: list[str]  # why the others were not made
 
 
 def _lint(job: Job, neighbours: tuple[Job, ...]) -> FileResult:
@@ -56,7 +54,7 @@ def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
         return lint_file(job.path, job.settings, job.rules, source=candidate.encode("utf-8"))
 
     settled = settle(job.path, text, result, lint, fingerprints)
-    return Fixed(settled.text, settled.applied, settled.refused)
+    return Fixed(settled.text, settled.refused)
 
 
 class Linter:
