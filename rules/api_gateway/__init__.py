@@ -14,6 +14,7 @@ from samcheck.rules.api_gateway.sc4010_api_mapping_expression import ApiMappingE
 from samcheck.rules.api_gateway.sc4011_deployment_before_methods import DeploymentBeforeMethods
 from samcheck.rules.api_gateway.sc4012_cors_preflight_authorized import CorsPreflightAuthorized
 from samcheck.rules.api_gateway.sc4013_api_logging_level import ApiLoggingLevel
+from samcheck.rules.api_gateway.sc4014_base_path_mapping_before_stage import BasePathMappingBeforeStage
 
 RULES: list[type[Rule]] = [
     ApiCacheTtlRange,
@@ -29,4 +30,5 @@ RULES: list[type[Rule]] = [
     DeploymentBeforeMethods,
     CorsPreflightAuthorized,
     ApiLoggingLevel,
+    BasePathMappingBeforeStage,
 ]
