@@ -188,8 +188,6 @@ def _prune_cache(options: Options) -> None:
 
 def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
     """Each file with its settings (config file, samconfig.toml, command line) and selected rules."""
-    from dataclasses import replace
-
     from samcheck.config import ConfigError, ignored_for, load_config_file, parse_parameter_overrides, samconfig_path
     from samcheck.registry import select_rules
     from samcheck.runner import Job

@@ -130,13 +130,18 @@ def _pool(workers: int, context: Any) -> Iterator[ProcessPoolExecutor]:
         yield pool
     except Stopped:
         stopped = True
-        # No public way to stop running workers before Python 3.14 (terminate_workers).
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.kill()
+        kill_workers(pool)
         raise
     finally:
         with contextlib.suppress(RuntimeError):  # stopped before the pool had started its thread
             pool.shutdown(wait=not stopped, cancel_futures=True)
+
+
+def kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers at once, whatever they are doing."""
+    # No public way to stop running workers before Python 3.14 (terminate_workers).
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
 
 
 def _isolated(job: Job, cache_dir: Path | None, context: Any) -> CheckedFile:

@@ -35,3 +35,27 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     """Tests never read or write the user's real cache, nor its secret."""
     monkeypatch.setenv("SAMCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "config"))
+
+
+# A function reading a queue whose visibility timeout (10 s) is shorter than its Timeout (60 s):
+# SC3001, with a fix. The server, editor and interrupt tests share it.
+SQS_CONSUMER = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 10
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context): pass"
+      Timeout: 60
+      Events:
+        Queue:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+"""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_server import TEMPLATE
+from tests.conftest import SQS_CONSUMER as TEMPLATE
 
 pytestmark = [
     pytest.mark.slow,

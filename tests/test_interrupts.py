@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SQS_CONSUMER
 
 pytestmark = [
     pytest.mark.slow,
@@ -87,38 +87,16 @@ def test_workers_die_with_a_killed_samcheck() -> None:
     assert _gone(workers)
 
 
-FIXABLE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: x
-      Timeout: 60
-      Events:
-        Jobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Queue.Arn
-"""
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
 def test_a_stopped_fix_leaves_every_file_whole(tmp_path: Path, signum: int) -> None:
     for index in range(60):
         folder = tmp_path / f"app{index:02}"
         folder.mkdir()
-        (folder / "template.yaml").write_text(FIXABLE)
+        (folder / "template.yaml").write_text(SQS_CONSUMER)
     templates = sorted(tmp_path.rglob("template.yaml"))
     process, _ = _start(["--fix", "-j", "2", "."], cwd=tmp_path)
     deadline = time.monotonic() + 60
-    while all(path.read_text() == FIXABLE for path in templates):  # until the first file is fixed
+    while all(path.read_text() == SQS_CONSUMER for path in templates):  # until the first file is fixed
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.01)
     os.kill(process.pid, signum)
@@ -126,5 +104,5 @@ def test_a_stopped_fix_leaves_every_file_whole(tmp_path: Path, signum: int) -> N
     assert process.returncode == 128 + signum and "Traceback" not in stderr.decode(), stderr.decode()
     leftovers = [path.name for path in tmp_path.rglob("*") if path.is_file() and path.name != "template.yaml"]
     assert leftovers == []
-    fixed = FIXABLE.replace("VisibilityTimeout: 10", "VisibilityTimeout: 360")
-    assert {path.read_text() for path in tmp_path.rglob("template.yaml")} <= {FIXABLE, fixed}
+    fixed = SQS_CONSUMER.replace("VisibilityTimeout: 10", "VisibilityTimeout: 360")
+    assert {path.read_text() for path in tmp_path.rglob("template.yaml")} <= {SQS_CONSUMER, fixed}

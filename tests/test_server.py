@@ -12,6 +12,9 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from tests.conftest import SQS_CONSUMER as TEMPLATE
+from tests.test_account_scope import TEMPLATE as ACCOUNT
+
 pytestmark = pytest.mark.slow
 
 # A plugin whose rule raises, installed where only the server's Python finds it.
@@ -40,27 +43,6 @@ SERVER = ClientServerConfig(
         "XDG_CONFIG_HOME": str(PLUGIN_SITE / "config"),
     },
 )
-
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Jobs:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "def handler(event, context): pass"
-      Timeout: 60
-      Events:
-        Queue:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Jobs.Arn
-"""
 
 
 @pytest_lsp.fixture(config=SERVER)
@@ -168,19 +150,6 @@ async def test_hover_shows_the_rule_page(client: LanguageClient) -> None:
 async def test_a_document_that_is_not_a_template_gets_no_diagnostics(client: LanguageClient) -> None:
     path = client.workspace_folder / "docker-compose.yaml"  # type: ignore[attr-defined]
     assert await _open(client, path, "services:\n  web:\n    image: nginx\n") == []
-
-
-ACCOUNT = """\
-Resources:
-  {name}:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: index.handler
-      Role: arn:aws:iam::123456789012:role/fn
-      Code: {{ZipFile: "x"}}
-      ReservedConcurrentExecutions: {amount}
-"""
 
 
 @pytest.mark.asyncio

@@ -103,36 +103,27 @@ def built_image(template: Template, resource: Resource) -> bool:
 
 
 @dataclass(frozen=True)
-class OutsideReference:
+class LocalReference:
+    """A local file a template names: where, by which property, as written."""
+
     resource: str  # logical ID in the source template
     property: str  # CodeUri, DefinitionUri, AWS::Include Location, TemplateURL…
     path: str  # as written
     location: Location
 
 
-def outside_references(template: Template) -> list[OutsideReference]:
+def outside_references(template: Template) -> list[LocalReference]:
     """Local files a template names outside its project (see ``samcheck.cfn.local``): not read."""
     from samcheck.cfn.local import inside_project
 
     folder = template.document.path.parent
     found = list(template.expansion.outside_references)
-    for logical_id, resource in template.source_resources.items():
-        properties = resource.get("Properties")
-        url = properties.get("TemplateURL") if isinstance(properties, dict) else None
-        if resource.get("Type") != "AWS::CloudFormation::Stack" or not isinstance(url, str) or "://" in url:
-            continue
-        if not inside_project(folder / url, folder):
-            found.append((logical_id, "TemplateURL", url))
-    source_map = template.document.source_map
-    return [
-        OutsideReference(
-            logical_id,
-            name,
-            path,
-            Location(source_map.nearest(("Resources", logical_id, "Properties", name))[1], ("Resources", logical_id)),
-        )
-        for logical_id, name, path in found
+    found += [
+        (logical_id, "TemplateURL", url)
+        for logical_id, url in _local_template_urls(template)
+        if not inside_project(folder / url, folder)
     ]
+    return [_reference(template, *written) for written in found]
 
 
 # SAM resources whose local file is a definition or a template, by the property naming it.
@@ -144,37 +135,38 @@ _LOCAL_FILE_PROPERTY = {
 }
 
 
-@dataclass(frozen=True)
-class MissingFile:
-    resource: str  # logical ID in the source template
-    property: str  # DefinitionUri, Location or TemplateURL
-    path: str  # as written
-    location: Location
-
-
-def missing_local_files(template: Template) -> list[MissingFile]:
+def missing_local_files(template: Template) -> list[LocalReference]:
     """Definitions and nested templates named by a local path that does not exist (inside the
     project; one outside it is never looked at, see ``outside_references``)."""
+    from samcheck.cfn.local import inside_project
+
     folder = template.document.path.parent
-    local = template.expansion.local_artifacts
-    written: list[tuple[str, str, str]] = []
-    for logical_id, resource in template.source_resources.items():
-        resource_type = resource.get("Type")
-        name = _LOCAL_FILE_PROPERTY.get(str(resource_type))
-        if name is not None and logical_id in local:
-            written.append((logical_id, name, local[logical_id]))
-        elif resource_type == "AWS::CloudFormation::Stack":
-            url = get_path(resource, ("Properties", "TemplateURL"))
-            if isinstance(url, str) and "://" not in url and "${" not in url:
-                written.append((logical_id, "TemplateURL", url))
-    source_map = template.document.source_map
-    return [
-        MissingFile(
-            logical_id,
-            name,
-            path,
-            Location(source_map.nearest(("Resources", logical_id, "Properties", name))[1], ("Resources", logical_id)),
-        )
-        for logical_id, name, path in written
-        if not (folder / path).exists()
+    local = template.expansion.local_artifacts  # SAM's, inside the project only
+    written = [
+        (logical_id, name, local[logical_id])
+        for logical_id, resource in template.source_resources.items()
+        if (name := _LOCAL_FILE_PROPERTY.get(str(resource.get("Type")))) is not None and logical_id in local
     ]
+    written += [
+        (logical_id, "TemplateURL", url)
+        for logical_id, url in _local_template_urls(template)
+        if "${" not in url and inside_project(folder / url, folder)
+    ]
+    return [_reference(template, *found) for found in written if not (folder / found[2]).exists()]
+
+
+def _local_template_urls(template: Template) -> list[tuple[str, str]]:
+    """(logical ID, path) of each nested stack whose TemplateURL is a local path (before
+    ``aws cloudformation package``)."""
+    found = []
+    for logical_id, resource in template.source_resources.items():
+        url = get_path(resource, ("Properties", "TemplateURL"))
+        if resource.get("Type") == "AWS::CloudFormation::Stack" and isinstance(url, str) and "://" not in url:
+            found.append((logical_id, url))
+    return found
+
+
+def _reference(template: Template, logical_id: str, name: str, path: str) -> LocalReference:
+    """A local reference located at the property that names it."""
+    span = template.document.source_map.nearest(("Resources", logical_id, "Properties", name))[1]
+    return LocalReference(logical_id, name, path, Location(span, ("Resources", logical_id)))

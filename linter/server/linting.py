@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.findings import FileResult, internal_error
-from samcheck.runner import Job
+from samcheck.runner import Job, kill_workers
 
 # The translator stops itself after 30 s; a worker that has not answered well after that is stuck.
 ANSWER_SECONDS = 90.0
@@ -137,8 +137,7 @@ class Linter:
 
     def _replace(self, pool: ProcessPoolExecutor) -> None:
         """Kill a worker that died or hangs; the next request starts a new one."""
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.kill()
+        kill_workers(pool)
         pool.shutdown(wait=False, cancel_futures=True)
         if self._pool is pool:
             self._pool = None

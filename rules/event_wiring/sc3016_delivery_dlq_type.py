@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.analysis.wiring import Target, is_fifo, redrive_policy, target_of
-from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.wiring import is_fifo, redrive_policy, target_of
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.rules.event_wiring._queues import defined_here
 
 _KIND = {True: "FIFO", False: "standard"}
 
@@ -62,7 +63,7 @@ class DeliveryDlqType(Rule):
                 f"the subscription to {_KIND[topic_fifo]} topic {topic.name} has {_KIND[queue_fifo]} dead-letter "
                 f"queue {queue.name}; a subscription's dead-letter queue must be {_KIND[topic_fifo]} like its topic",
                 resource=subscription.source_id,
-                related=_defined(context, queue),
+                related=defined_here(context, queue),
             )
 
     def _standard_only(self, context: RuleContext, holder: Resource, path: NodePath, arn: Any) -> Iterator[Finding]:
@@ -74,11 +75,5 @@ class DeliveryDlqType(Rule):
             f"dead-letter queue {queue.name} is FIFO, but EventBridge sends undeliverable events only to a standard "
             "queue; use a standard queue",
             resource=holder.source_id,
-            related=_defined(context, queue),
+            related=defined_here(context, queue),
         )
-
-
-def _defined(context: RuleContext, queue: Target) -> list[Related]:
-    if queue.resource is None:
-        return []
-    return [Related(f"queue {queue.name} defined here", context.locate(queue.resource).span)]

@@ -2,8 +2,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis.values import is_true
-from samcheck.analysis.wiring import Target, is_fifo, target_of
-from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.wiring import is_fifo, target_of
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.rules.event_wiring._queues import defined_here
 
 
 class FifoTargetSettings(Rule):
@@ -61,7 +62,7 @@ class FifoTargetSettings(Rule):
                 f"FIFO queue {queue.name} is a target without SqsParameters.MessageGroupId, which FIFO delivery "
                 "requires; add SqsParameters: {MessageGroupId: …}",
                 resource=holder.source_id,
-                related=_defined(context, queue),
+                related=defined_here(context, queue),
             )
         if queue.resource is not None:
             dedup = context.property(queue.resource, "ContentBasedDeduplication")
@@ -73,11 +74,5 @@ class FifoTargetSettings(Rule):
                     "deduplication id: every message is refused; set ContentBasedDeduplication: true on the queue",
                     resource=holder.source_id,
                     severity=Severity.WARNING,
-                    related=_defined(context, queue),
+                    related=defined_here(context, queue),
                 )
-
-
-def _defined(context: RuleContext, queue: Target) -> list[Related]:
-    if queue.resource is None:
-        return []
-    return [Related(f"queue {queue.name} defined here", context.locate(queue.resource).span)]
