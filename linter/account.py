@@ -44,7 +44,7 @@ def add_account_findings(jobs: Sequence[Job], checked: Sequence[CheckedFile]) ->
         if not job.settings.account_scope:
             continue
         region = job.settings.effective_region
-        limits_of.setdefault(region, Limits(dict(job.settings.limits)))
+        limits_of.setdefault(region, Limits(dict(job.settings.limits), region))
         selected = {rule.id for rule in job.rules}
         reported |= {kind for kind, rule in _RULES.items() if rule in selected}
         for kind, shares in file.budgets.items():  # every kind: provisioned is judged with reserved

@@ -243,10 +243,11 @@ def _check_settings(settings: Settings) -> None:
             problem = unknown_selector(selector)
             if problem:
                 raise UsageError(f"{origin}{option}: {problem}")
-    _check_region(settings.effective_region, settings.region_source)
+    check_region(settings.effective_region, settings.region_source)
 
 
-def _check_region(region: str, source: str) -> None:
+def check_region(region: str, source: str) -> None:
+    """A usage error for a Region name AWS does not have (it would silently pick no Region's limits)."""
     import re
 
     from samcheck.analysis.botocore_data import regions

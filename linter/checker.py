@@ -105,7 +105,7 @@ def check_file(
 def _check_file(
     path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None, given: bytes | None
 ) -> CheckedFile:
-    limits = Limits(dict(settings.limits))
+    limits = Limits(dict(settings.limits), settings.effective_region)
     checking = [rule for rule in rules if not rule.reviews_suppressions]
     source = read_source(path) if given is None else given
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply

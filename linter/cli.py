@@ -357,11 +357,18 @@ def vscode_task() -> None:
     show_default=True,
     help="toml pastes into pyproject.toml as [tool.samcheck.limits] (or into .samcheck.yaml's limits).",
 )
-def list_limits(output_format: str) -> None:
+@click.option("--region", help="Show the values of this Region where AWS's defaults differ by Region.")
+def list_limits(output_format: str, region: str | None) -> None:
     """List the limits table: names (for [tool.samcheck.limits]), values and sources."""
+    from samcheck.app import UsageError, check_region
     from samcheck.limits import Limits
 
-    limits = Limits()
+    if region is not None:
+        try:
+            check_region(region, "--region")
+        except UsageError as error:
+            _fail(str(error))
+    limits = Limits(region=region)
     described = [limits.describe(name) for name in Limits.names()]
     if output_format == "json":
         import json
@@ -373,6 +380,7 @@ def list_limits(output_format: str) -> None:
                 "unit": limit.unit,
                 "description": limit.description,
                 "source": limit.source,
+                "region": limit.region,
             }
             for limit in described
         ]
@@ -384,7 +392,10 @@ def list_limits(output_format: str) -> None:
         if output_format == "toml":
             click.echo(f"{limit.name} = {_exact(limit.value)}  # {limit.unit}: {limit.description}")
         else:
-            click.echo(f"{limit.name} = {_exact(limit.value)} {limit.unit}  # {limit.description}; {limit.source}")
+            where = f" in {limit.region}" if limit.region else ""
+            click.echo(
+                f"{limit.name} = {_exact(limit.value)} {limit.unit}{where}  # {limit.description}; {limit.source}"
+            )
 
 
 def _exact(value: float) -> int | float:

@@ -77,7 +77,7 @@ def _review(
     if not reviewing:
         return []
     document = Document(result.path, "\n".join(result.lines), None, SourceMap())
-    limits = Limits(dict(settings.limits))
+    limits = Limits(dict(settings.limits), settings.effective_region)
     findings: list[Finding] = []
     for rule_class in reviewing:
         context = RuleContext(

@@ -212,6 +212,12 @@ def test_rules_explain_limits_and_graph(write_template) -> None:
     assert run("explain", "SC9999")[0] == 2
     code, out, _ = run("limits")
     assert "lambda-timeout-max = 900 seconds" in out
+    assert "api-throttle-rate-account = 10000 requests per second  #" in out
+    code, out, _ = run("limits", "--region", "af-south-1")
+    assert code == 0 and "api-throttle-rate-account = 2500 requests per second in af-south-1  #" in out
+    assert "lambda-timeout-max = 900 seconds  #" in out  # the same everywhere: no Region named
+    code, _, err = run("limits", "--region", "mars-north-1")
+    assert code == 2 and "unknown Region 'mars-north-1'" in err
     template = write_template(
         GOOD.replace(
             "      Timeout: 30\n",

@@ -29,9 +29,21 @@ def test_limits_table_validates_and_has_sources() -> None:
     assert "lambda-timeout-max" in table["limits"]
 
 
+def test_regional_limits_name_real_regions() -> None:
+    """A per-Region row names Regions botocore knows: a typo would silently never apply."""
+    from samcheck.analysis.botocore_data import regions
+
+    known, _ = regions()
+    named = {region for entry in load_json("limits.json")["limits"].values() for region in entry.get("regions", {})}
+    assert named and named <= set(known), sorted(named - set(known))
+
+
 def test_rules_repeat_no_limit_values() -> None:
     """Limits are data: no rule's code holds a number that the limits table holds."""
-    values = {entry["value"] for entry in load_json("limits.json")["limits"].values() if entry["value"] >= 100}
+    entries = load_json("limits.json")["limits"].values()
+    values = {
+        value for entry in entries for value in (entry["value"], *entry.get("regions", {}).values()) if value >= 100
+    }
     for module in (ROOT / "rules").rglob("*.py"):
         numbers = {
             node.value

@@ -5,9 +5,11 @@ from samcheck.rules.concurrency._throttles import stage_throttles, usage_plan_th
 
 
 class ApiThrottleExceedsAccount(Rule):
-    """A stage, method or usage-plan throttle above the account's own API Gateway limit (10,000
-    requests per second steady, 5,000 burst, by default) can never be reached: the account limit
-    throttles first. Either the setting is a mistake or the account needs a quota raise.
+    """A stage, method or usage-plan throttle above the account's own API Gateway limit in the
+    template's Region (10,000 requests per second steady, 5,000 burst, by default; 2,500 and 1,250 in
+    the Regions opened since 2020, such as af-south-1, eu-south-1 and ap-southeast-3) can never be
+    reached: the account limit throttles first. Either the setting is a mistake or the account needs a
+    quota raise. ``--region`` (or the configuration, samconfig.toml, ``AWS_REGION``) picks the Region.
 
     **Anti-pattern**
 
@@ -29,7 +31,7 @@ class ApiThrottleExceedsAccount(Rule):
     id = "SC2006"
     name = "api-throttle-exceeds-account"
     severity = Severity.WARNING
-    summary = "A throttle above the account's API Gateway limit (10,000 rps, 5,000 burst)"
+    summary = "A throttle above the account's API Gateway limit in the Region (10,000 rps, 5,000 burst in most)"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
     tags = ("apigateway", "limit")
 
@@ -45,7 +47,8 @@ class ApiThrottleExceedsAccount(Rule):
                 unit = "requests/s" if throttle.kind == "rate" else "requests burst"
                 yield context.report(
                     throttle.location,
-                    f"{throttle.kind} limit {throttle.value:,.0f} > the account's {limit:,.0f} {unit}; it can never be "
-                    "reached without a quota raise, so lower it (or raise the quota first)",
+                    f"{throttle.kind} limit {throttle.value:,.0f} > the account's {limit:,.0f} {unit} in "
+                    f"{context.region}; it can never be reached without a quota raise, so lower it (or raise the "
+                    "quota first)",
                     resource=throttle.holder.source_id,
                 )
