@@ -40,9 +40,10 @@ class Limits:
     def __getitem__(self, name: str) -> float:
         if name in self._overrides:
             return self._overrides[name]
-        value = self._regional(name)
-        if value is None:
-            value = self._table[name]["value"]
+        regional = self._regional(name)
+        if regional is not None:
+            return regional
+        value = self._table[name]["value"]
         assert isinstance(value, (int, float))
         return value
 
