@@ -134,26 +134,50 @@ class EventSource:
     """What an event source mapping reads, and the function it invokes."""
 
     mapping: Resource
-    kind: str  # "sqs", "kinesis", "dynamodb", "kafka", "mq", "docdb" or "unknown"
+    kind: str  # one of SOURCE_KINDS, or "unknown"
     source: Target | None
     function: Resource | None
+
+
+# What each kind is called in messages.
+SOURCE_KINDS = {
+    "sqs": "SQS queue",
+    "kinesis": "Kinesis stream",
+    "dynamodb": "DynamoDB stream",
+    "msk": "Amazon MSK cluster",
+    "kafka": "self-managed Kafka cluster",
+    "mq": "Amazon MQ broker",
+    "docdb": "DocumentDB change stream",
+}
+# Resource types whose Ref or Arn attribute names a source of the kind.
+_SOURCE_TYPES = {
+    "AWS::SQS::Queue": "sqs",
+    **_STREAM_TYPES,
+    "AWS::MSK::Cluster": "msk",
+    "AWS::MSK::ServerlessCluster": "msk",
+    "AWS::AmazonMQ::Broker": "mq",
+    "AWS::DocDB::DBCluster": "docdb",
+}
+# A property only one kind's mapping takes (the source ARN may be a parameter).
+_KIND_PROPERTIES = {
+    "SelfManagedEventSource": "kafka",
+    "SelfManagedKafkaEventSourceConfig": "kafka",
+    "AmazonManagedKafkaEventSourceConfig": "msk",
+    "DocumentDBEventSourceConfig": "docdb",
+    "Queues": "mq",
+}
+_ARN_KINDS = {":kafka:": "msk", ":mq:": "mq", ":rds:": "docdb"}
 
 
 def event_source(template: Template, mapping: Resource) -> EventSource:
     properties = mapping.properties
     function = target_of(template, properties.get("FunctionName"))
     source = target_of(template, properties.get("EventSourceArn"))
-    kind = "unknown"
-    if source is not None and source.type == "AWS::SQS::Queue":
-        kind = "sqs"
-    elif source is not None and source.type in _STREAM_TYPES:
-        kind = _STREAM_TYPES[source.type]
-    elif "SelfManagedEventSource" in properties or (source and source.arn and ":kafka:" in source.arn):
-        kind = "kafka"
-    elif source and source.arn and ":mq:" in source.arn:
-        kind = "mq"
-    elif source and source.arn and ":rds:" in source.arn:
-        kind = "docdb"
+    kind = next((kind for name, kind in _KIND_PROPERTIES.items() if name in properties), "unknown")
+    if source is not None and source.type in _SOURCE_TYPES:
+        kind = _SOURCE_TYPES[source.type]
+    elif kind == "unknown" and source is not None and source.arn:
+        kind = next((kind for marker, kind in _ARN_KINDS.items() if marker in source.arn), "unknown")
     resource = function.resource if function and function.type == "AWS::Lambda::Function" else None
     return EventSource(mapping, kind, source, resource)
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.values import as_number
-from samcheck.analysis.wiring import event_sources, is_fifo
+from samcheck.analysis.wiring import SOURCE_KINDS, event_sources, is_fifo
 from samcheck.rule import Edit, Finding, Fix, Rule, RuleContext, Severity
 
 # The message Lambda's CreateEventSourceMapping returns for an SQS batch above 10 without a window.
@@ -12,7 +12,8 @@ AWS_BATCH_WINDOW_ERROR = (
 
 class EsmBatchSize(Rule):
     """``BatchSize`` of an event source mapping: 1–10,000 for standard SQS queues, Kinesis and
-    DynamoDB streams, 1–10 for FIFO queues. An SQS ``BatchSize`` above 10 needs
+    DynamoDB streams, Amazon MSK and self-managed Kafka, Amazon MQ and DocumentDB, 1–10 for FIFO
+    queues; a source of unknown kind is held to the widest range. An SQS ``BatchSize`` above 10 needs
     ``MaximumBatchingWindowInSeconds`` of at least 1 (Lambda answers "Maximum batch window in seconds
     must be greater than 0 if maximum batch size is greater than 10"), and FIFO queues take no
     batching window at all.
@@ -52,8 +53,6 @@ class EsmBatchSize(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for wiring in event_sources(template):
-            if wiring.kind not in ("sqs", "kinesis", "dynamodb"):
-                continue
             mapping = wiring.mapping
             fifo = wiring.kind == "sqs" and wiring.source is not None and is_fifo(template, wiring.source) is True
             high = context.limit("esm-batch-size-sqs-fifo-max" if fifo else "esm-batch-size-max")
@@ -61,11 +60,12 @@ class EsmBatchSize(Rule):
             batch = context.property(mapping, "BatchSize")
             window = context.property(mapping, "MaximumBatchingWindowInSeconds")
             size, seconds = as_number(batch.value.single), as_number(window.value.single)
-            source = f"{'FIFO ' if fifo else ''}{wiring.kind.upper() if wiring.kind == 'sqs' else wiring.kind} source"
+            source = "FIFO SQS queue" if fifo else SOURCE_KINDS.get(wiring.kind, "source of any kind")
             if size is not None and not low <= size <= high:
                 yield context.report(
                     batch.location,
-                    f"BatchSize {size:g} is outside {low:g}–{high:,.0f} for a {source}; set a BatchSize in that range",
+                    f"BatchSize {size:g} is outside {low:g}–{high:,.0f} for {_article(source)} {source}; "
+                    "set a BatchSize in that range",
                     resource=mapping.source_id,
                 )
             if wiring.kind != "sqs":
@@ -100,3 +100,7 @@ def _batching_window_fix(batch_size_path: tuple[str | int, ...]) -> Fix | None:
     return Fix(
         "set MaximumBatchingWindowInSeconds to 1", (Edit((*batch_size_path[:-1], "MaximumBatchingWindowInSeconds"), 1),)
     )
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "AEIOS" else "a"
