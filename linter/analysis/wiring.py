@@ -184,3 +184,30 @@ def event_source(template: Template, mapping: Resource) -> EventSource:
 
 def event_sources(template: Template) -> list[EventSource]:
     return [event_source(template, m) for m in template.of_type("AWS::Lambda::EventSourceMapping")]
+
+
+@dataclass(frozen=True)
+class StreamReader:
+    """A Lambda event source mapping or an EventBridge pipe that reads a DynamoDB table's stream."""
+
+    reader: Resource
+    kind: str  # "Lambda mapping" or "pipe"
+    table: Target
+    source_path: NodePath  # where the stream is named
+    filters_path: NodePath  # where its FilterCriteria would be written
+    function: Resource | None = None  # the function a mapping invokes
+
+
+def dynamodb_stream_readers(template: Template) -> list[StreamReader]:
+    readers = [
+        StreamReader(
+            wiring.mapping, "Lambda mapping", wiring.source, ("EventSourceArn",), ("FilterCriteria",), wiring.function
+        )
+        for wiring in event_sources(template)
+        if wiring.kind == "dynamodb" and wiring.source is not None
+    ]
+    for pipe in template.of_type("AWS::Pipes::Pipe"):
+        source = target_of(template, pipe.properties.get("Source"))
+        if source is not None and source.type == "AWS::DynamoDB::Table":
+            readers.append(StreamReader(pipe, "pipe", source, ("Source",), ("SourceParameters", "FilterCriteria")))
+    return readers

@@ -1,7 +1,7 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import event_sources, target_of
+from samcheck.analysis.wiring import dynamodb_stream_readers
 from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity
 
 
@@ -43,19 +43,13 @@ class DynamodbStreamReaders(Rule):
         # stream (table logical ID or ARN) -> (where the reader is written, a name for it, its kind)
         readers: dict[str, list[tuple[Location, Resource, str, str]]] = defaultdict(list)
         names: dict[str, str] = {}
-        for wiring in event_sources(template):
-            if wiring.kind == "dynamodb" and wiring.source is not None:
-                key = wiring.source.resource.logical_id if wiring.source.resource else str(wiring.source.arn)
-                reader = wiring.function.source_id if wiring.function else wiring.mapping.source_id
-                readers[key].append((context.locate(wiring.mapping), wiring.mapping, reader, "Lambda mapping"))
-                names[key] = wiring.source.name
-        for pipe in context.of_type("AWS::Pipes::Pipe"):
-            source = target_of(template, pipe.properties.get("Source"))
-            if source is None or source.type != "AWS::DynamoDB::Table":
-                continue
-            key = source.resource.logical_id if source.resource else str(source.arn)
-            readers[key].append((context.locate(pipe, ("Source",)), pipe, pipe.source_id, "pipe"))
-            names[key] = source.name
+        for found in dynamodb_stream_readers(template):
+            key = found.table.resource.logical_id if found.table.resource else str(found.table.arn)
+            reader = (found.function or found.reader).source_id
+            # a mapping SAM makes from an Events entry is placed at that entry
+            where = context.locate(found.reader, () if found.kind == "Lambda mapping" else found.source_path)
+            readers[key].append((where, found.reader, reader, found.kind))
+            names[key] = found.table.name
         for key, group in readers.items():
             if len(group) <= limit:
                 continue
