@@ -19,6 +19,7 @@ from samcheck.rules.event_wiring.sc3015_kinesis_retention_range import KinesisRe
 from samcheck.rules.event_wiring.sc3016_delivery_dlq_type import DeliveryDlqType
 from samcheck.rules.event_wiring.sc3017_fifo_target_settings import FifoTargetSettings
 from samcheck.rules.event_wiring.sc3018_stream_retries_unbounded import StreamRetriesUnbounded
+from samcheck.rules.event_wiring.sc3019_kinesis_stream_mode import KinesisStreamMode
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -39,4 +40,5 @@ RULES: list[type[Rule]] = [
     DeliveryDlqType,
     FifoTargetSettings,
     StreamRetriesUnbounded,
+    KinesisStreamMode,
 ]
