@@ -1,22 +1,51 @@
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from samcheck.analysis.values import is_true
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
+FIFO_SUFFIX = ".fifo"
+_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    noun: str
+    flag: str
+    name_key: str
+    fifo_only: tuple[str, ...]
+    fifo_only_severity: Severity  # SQS rejects them on a standard queue; SNS's answer is less documented
+    name_limit: str
+
+
 _KINDS = {
-    "AWS::SQS::Queue": (
+    "AWS::SQS::Queue": _Kind(
+        "queue",
         "FifoQueue",
         "QueueName",
         ("ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit"),
+        Severity.ERROR,
+        "sqs-queue-name-max",
     ),
-    "AWS::SNS::Topic": ("FifoTopic", "TopicName", ()),  # FIFO-only topic settings are not checked
+    "AWS::SNS::Topic": _Kind(
+        "topic",
+        "FifoTopic",
+        "TopicName",
+        ("ContentBasedDeduplication", "FifoThroughputScope", "ArchivePolicy"),
+        Severity.WARNING,
+        "sns-topic-name-max",
+    ),
 }
 
 
 class FifoNameSuffix(Rule):
-    """A FIFO queue or topic with an explicit name must end in ``.fifo`` (80 characters at most, the
-    suffix included), and a standard one must not. FIFO-only settings (``ContentBasedDeduplication``,
-    ``DeduplicationScope``, ``FifoThroughputLimit``) are rejected on a standard queue.
+    """Queue and topic names and FIFO settings. A FIFO queue or topic with an explicit name must end
+    in ``.fifo``, and a standard one must not. Names take only ASCII letters, digits, hyphens and
+    underscores (besides the ``.fifo`` suffix), up to 80 characters for a queue and 256 for a topic,
+    the suffix included. FIFO-only settings are rejected on a standard queue
+    (``ContentBasedDeduplication``, ``DeduplicationScope``, ``FifoThroughputLimit``) and apply only to
+    FIFO topics (``ContentBasedDeduplication``, ``FifoThroughputScope``, ``ArchivePolicy``: a warning).
 
     **Anti-pattern**
 
@@ -42,45 +71,52 @@ class FifoNameSuffix(Rule):
     id = "SC3010"
     name = "fifo-name-suffix"
     severity = Severity.ERROR
-    summary = "FIFO queue or topic name without .fifo (or a standard one with it), or FIFO-only settings on standard"
+    summary = "Queue or topic name: .fifo on FIFO only, allowed characters and length; FIFO-only settings on standard"
     url = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html"
     tags = ("sqs", "sns")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        longest = context.limit("sqs-fifo-name-max")
-        for resource in context.of_type("AWS::SQS::Queue", "AWS::SNS::Topic"):
-            flag, name_key, fifo_only = _KINDS[resource.type]
-            fifo_value = context.property(resource, flag).value
-            if not fifo_value.known and resource.properties.get(flag) is not None:
+        for resource in context.of_type(*_KINDS):
+            kind = _KINDS[resource.type]
+            fifo_value = context.property(resource, kind.flag).value
+            if not fifo_value.known and resource.properties.get(kind.flag) is not None:
                 continue
             fifo = any(is_true(candidate) for candidate in fifo_value.candidates)
-            kind = "queue" if resource.type == "AWS::SQS::Queue" else "topic"
-            name = context.property(resource, name_key)
+            name = context.property(resource, kind.name_key)
             text = name.value.single
             if isinstance(text, str):
-                if fifo and not text.endswith(".fifo"):
-                    yield context.report(
-                        name.location,
-                        f"FIFO {kind} name {text} must end in .fifo; rename it {text}.fifo",
-                        resource=resource.source_id,
-                    )
-                elif not fifo and text.endswith(".fifo"):
-                    yield context.report(
-                        name.location,
-                        f"{kind} name {text} ends in .fifo but {flag} is not true; set {flag}: true or rename it",
-                        resource=resource.source_id,
-                    )
-                elif fifo and len(text) > longest:
-                    yield context.report(
-                        name.location,
-                        f"FIFO {kind} name is {len(text)} characters > {longest:g} allowed with .fifo; shorten it",
-                        resource=resource.source_id,
-                    )
+                problem = _name_problem(text, fifo, kind, context.limit(kind.name_limit))
+                if problem:
+                    yield context.report(name.location, problem, resource=resource.source_id)
             if not fifo:
-                for key in fifo_only:
-                    if key in resource.properties:
+                for key in kind.fifo_only:
+                    if context.property(resource, key).present:
                         yield context.report(
                             context.locate(resource, (key,)),
-                            f"{key} only applies to FIFO queues; set {flag}: true or remove {key}",
+                            f"{key} only applies to FIFO {kind.noun}s; set {kind.flag}: true or remove {key}",
                             resource=resource.source_id,
+                            severity=kind.fifo_only_severity,
                         )
+
+
+def _name_problem(text: str, fifo: bool, kind: _Kind, longest: float) -> str | None:
+    stem = text.removesuffix(FIFO_SUFFIX)
+    if fifo and not text.endswith(FIFO_SUFFIX):
+        return f"FIFO {kind.noun} name {text} must end in {FIFO_SUFFIX}; rename it {text}{FIFO_SUFFIX}"
+    if not fifo and text.endswith(FIFO_SUFFIX):
+        return (
+            f"{kind.noun} name {text} ends in {FIFO_SUFFIX} but {kind.flag} is not true; "
+            f"set {kind.flag}: true or rename it"
+        )
+    if len(text) > longest:
+        return (
+            f"{kind.noun} name is {len(text)} characters > {longest:g} allowed"
+            f"{f' with {FIFO_SUFFIX}' if fifo else ''}; shorten it"
+        )
+    if not _NAME_CHARACTERS.fullmatch(stem):
+        bad = "".join(sorted({char for char in stem if not _NAME_CHARACTERS.fullmatch(char)}))
+        return (
+            f"{kind.noun} name {text!r} contains {bad!r}; names take only ASCII letters, digits, hyphens and "
+            f"underscores{f' (and the {FIFO_SUFFIX} suffix)' if fifo else ''}, so replace them"
+        )
+    return None
