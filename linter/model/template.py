@@ -38,6 +38,15 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
         ("ScheduleExpression",): ("Schedule",),
         ("Targets", 0, "DeadLetterConfig"): ("DeadLetterConfig",),
     },
+    # A ScheduleV2 event's schedule: its one target carries the event's DeadLetterConfig and RetryPolicy.
+    ("AWS::Serverless::Function", "AWS::Scheduler::Schedule"): {
+        ("Target", "DeadLetterConfig"): ("DeadLetterConfig",),
+        ("Target", "RetryPolicy"): ("RetryPolicy",),
+    },
+    ("AWS::Serverless::StateMachine", "AWS::Scheduler::Schedule"): {
+        ("Target", "DeadLetterConfig"): ("DeadLetterConfig",),
+        ("Target", "RetryPolicy"): ("RetryPolicy",),
+    },
     ("AWS::Serverless::Function", "AWS::Lambda::Url"): {(): ("FunctionUrlConfig",)},
     ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"): {("Content",): ("ContentUri",)},
     ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"): {

@@ -4,8 +4,10 @@ from samcheck.analysis.wiring import Target
 from samcheck.rule import Related, RuleContext
 
 
-def defined_here(context: RuleContext, queue: Target) -> list[Related]:
-    """Where a queue of this template is defined, as a related location (none for an ARN)."""
-    if queue.resource is None:
+def defined_here(context: RuleContext, target: Target) -> list[Related]:
+    """Where a queue (or another target) of this template is defined, as a related location (none
+    for an ARN)."""
+    if target.resource is None:
         return []
-    return [Related(f"queue {queue.name} defined here", context.locate(queue.resource).span)]
+    noun = "queue " if target.type == "AWS::SQS::Queue" else ""
+    return [Related(f"{noun}{target.name} defined here", context.locate(target.resource).span)]

@@ -9,11 +9,14 @@ _KIND = {True: "FIFO", False: "standard"}
 
 
 class DeliveryDlqType(Rule):
-    """Where SNS and EventBridge put what they could not deliver must be the right kind of queue.
-    An EventBridge rule target's (or event bus's) ``DeadLetterConfig`` takes only a standard queue
-    ("SQS FIFO is not supported by Dead Letter Queues"); an SNS subscription's ``RedrivePolicy``
-    takes a FIFO queue for a FIFO topic and a standard queue for a standard one. Either mismatch
-    fails the deploy (SAM ``EventBridgeRule``/``Schedule`` events and ``SNS`` events included).
+    """Where SNS, EventBridge, EventBridge Scheduler and Pipes put what they could not deliver must
+    be the right kind of queue. An EventBridge rule target's (or event bus's) ``DeadLetterConfig``
+    takes only a standard queue ("SQS FIFO is not supported by Dead Letter Queues"), and so does a
+    schedule's (EventBridge Scheduler "does not support using a FIFO queue as your schedule's DLQ",
+    nor anything but an SQS queue); a pipe reading a stream sends failed records only to an SQS queue
+    or an SNS topic; an SNS subscription's ``RedrivePolicy`` takes a FIFO queue for a FIFO topic and
+    a standard queue for a standard one. Each mismatch fails the deploy (SAM ``EventBridgeRule``,
+    ``Schedule``, ``ScheduleV2`` and ``SNS`` events included).
 
     **Anti-pattern**
 
@@ -45,10 +48,31 @@ class DeliveryDlqType(Rule):
             targets = rule.properties.get("Targets")
             for index, target in enumerate(targets if isinstance(targets, list) else []):
                 arn = get_path(target, ("DeadLetterConfig", "Arn"))
-                yield from self._standard_only(context, rule, ("Targets", index, "DeadLetterConfig"), arn)
+                yield from self._standard_only(
+                    context, rule, ("Targets", index, "DeadLetterConfig"), arn, "EventBridge"
+                )
         for bus in context.of_type("AWS::Events::EventBus"):
             arn = get_path(bus.properties, ("DeadLetterConfig", "Arn"))
-            yield from self._standard_only(context, bus, ("DeadLetterConfig",), arn)
+            yield from self._standard_only(context, bus, ("DeadLetterConfig",), arn, "EventBridge")
+        for schedule in context.of_type("AWS::Scheduler::Schedule"):
+            arn = get_path(schedule.properties, ("Target", "DeadLetterConfig", "Arn"))
+            yield from self._standard_only(
+                context, schedule, ("Target", "DeadLetterConfig"), arn, "EventBridge Scheduler"
+            )
+        for pipe in context.of_type("AWS::Pipes::Pipe"):
+            parameters = pipe.properties.get("SourceParameters")
+            for name, source in parameters.items() if isinstance(parameters, dict) else ():
+                arn = get_path(source, ("DeadLetterConfig", "Arn")) if isinstance(source, dict) else None
+                target = target_of(template, arn) if arn is not None else None
+                if target is None or target.type in (None, "AWS::SQS::Queue", "AWS::SNS::Topic"):
+                    continue
+                yield context.report(
+                    context.locate(pipe, ("SourceParameters", name, "DeadLetterConfig")),
+                    f"the pipe's dead-letter target {target.name} is an {target.type}, but a pipe sends failed "
+                    "records only to an SQS queue or an SNS topic; name one of those",
+                    resource=pipe.source_id,
+                    related=defined_here(context, target),
+                )
         for subscription in context.of_type("AWS::SNS::Subscription"):
             policy = redrive_policy(template, subscription)
             queue = target_of(template, policy.get("deadLetterTargetArn")) if policy else None
@@ -66,13 +90,28 @@ class DeliveryDlqType(Rule):
                 related=defined_here(context, queue),
             )
 
-    def _standard_only(self, context: RuleContext, holder: Resource, path: NodePath, arn: Any) -> Iterator[Finding]:
+    def _standard_only(
+        self, context: RuleContext, holder: Resource, path: NodePath, arn: Any, service: str
+    ) -> Iterator[Finding]:
         queue = target_of(context.template, arn) if arn is not None else None
-        if queue is None or queue.type != "AWS::SQS::Queue" or is_fifo(context.template, queue) is not True:
+        if queue is None or queue.type is None:
+            return
+        if queue.type != "AWS::SQS::Queue":
+            if service != "EventBridge Scheduler":
+                return  # EventBridge's own kind check is its schema's
+            yield context.report(
+                context.locate(holder, path),
+                f"dead-letter target {queue.name} is an {queue.type}, but EventBridge Scheduler sends undeliverable "
+                "events only to a standard SQS queue; name one",
+                resource=holder.source_id,
+                related=defined_here(context, queue),
+            )
+            return
+        if is_fifo(context.template, queue) is not True:
             return
         yield context.report(
             context.locate(holder, path),
-            f"dead-letter queue {queue.name} is FIFO, but EventBridge sends undeliverable events only to a standard "
+            f"dead-letter queue {queue.name} is FIFO, but {service} sends undeliverable events only to a standard "
             "queue; use a standard queue",
             resource=holder.source_id,
             related=defined_here(context, queue),
