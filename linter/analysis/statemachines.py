@@ -297,6 +297,38 @@ def asl_schema() -> dict[str, Any]:
     return schema
 
 
+@dataclass(frozen=True)
+class StateFields:
+    """What ``schemas/asl-fields.json`` says each state type, retrier and catcher takes."""
+
+    common: frozenset[str]
+    states: dict[str, frozenset[str]]
+    query_language_only: dict[str, frozenset[str]]  # "JSONPath" or "JSONata" -> its own fields
+    retrier: frozenset[str]
+    catcher: frozenset[str]
+
+
+def state_fields() -> StateFields:
+    from samcheck.datafiles import load_json
+
+    table = load_json("asl-fields.json")
+    return StateFields(
+        frozenset(table["common"]),
+        {kind: frozenset(fields) for kind, fields in table["states"].items()},
+        {language: frozenset(fields) for language, fields in table["queryLanguageOnly"].items()},
+        frozenset(table["retrier"]),
+        frozenset(table["catcher"]),
+    )
+
+
+def query_language(definition: dict[str, Any], state: State) -> str | None:
+    """The query language a state's fields are read in: its own ``QueryLanguage``, else the
+    top-level one (a Parallel branch or Map processor does not set its own), else JSONPath; None
+    when the value is not a name Step Functions knows (the schema reports that)."""
+    language = state.body.get("QueryLanguage", definition.get("QueryLanguage", "JSONPath"))
+    return language if language in ("JSONPath", "JSONata") else None
+
+
 def predefined_errors() -> frozenset[str]:
     """The ``States.*`` error names Step Functions defines (a list in the ASL schema, with its source)."""
     return frozenset(asl_schema()["$defs"]["predefinedError"]["enum"])

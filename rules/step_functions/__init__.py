@@ -12,6 +12,7 @@ from samcheck.rules.step_functions.sc6008_asl_duration_limits import AslDuration
 from samcheck.rules.step_functions.sc6009_asl_definition_size import AslDefinitionSize
 from samcheck.rules.step_functions.sc6010_asl_unknown_states_error import AslUnknownStatesError
 from samcheck.rules.step_functions.sc6011_express_function_timeout import ExpressFunctionTimeout
+from samcheck.rules.step_functions.sc6012_asl_state_fields import AslStateFields
 
 RULES: list[type[Rule]] = [
     AslInvalid,
@@ -25,4 +26,5 @@ RULES: list[type[Rule]] = [
     AslDefinitionSize,
     AslUnknownStatesError,
     ExpressFunctionTimeout,
+    AslStateFields,
 ]

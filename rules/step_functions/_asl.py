@@ -7,6 +7,8 @@ from samcheck.analysis.wiring import target_of
 from samcheck.rule import Resource, Template, get_path, single_variable
 
 INVOKE = "arn:aws:states:::lambda:invoke"
+# What a Fail or Succeed state, which ends the execution, cannot have (SC6002 reports them).
+END_STATE_FORBIDDEN = ("Next", "End", "Retry", "Catch", "ResultPath")
 
 
 def invoked_function(template: Template, machine: StateMachine, state: State) -> Resource | None:

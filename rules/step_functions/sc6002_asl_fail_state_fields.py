@@ -2,8 +2,7 @@ from collections.abc import Iterator
 
 from samcheck.analysis.statemachines import state_machines, walk_states
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-
-_FORBIDDEN = ("Next", "End", "Retry", "Catch", "ResultPath")
+from samcheck.rules.step_functions._asl import END_STATE_FORBIDDEN
 
 
 class AslFailStateFields(Rule):
@@ -41,7 +40,7 @@ class AslFailStateFields(Rule):
                 kind = state.body.get("Type")
                 if kind not in ("Fail", "Succeed"):
                     continue
-                for field in _FORBIDDEN:
+                for field in END_STATE_FORBIDDEN:
                     if field in state.body:
                         yield context.report(
                             machine.span((*state.path, field)),
