@@ -53,3 +53,15 @@ def test_rules_repeat_no_limit_values() -> None:
             and not isinstance(node.value, bool)
         }
         assert not numbers & values, f"{module.name} repeats {sorted(numbers & values)}; read them from the table"
+
+
+def test_asl_field_table_matches_the_state_types() -> None:
+    """The per-type field table names exactly the state types the ASL schema knows, and every field
+    of one query language belongs to some state type (a typo there would silently allow nothing)."""
+    fields = load_json("asl-fields.json")
+    types = load_json("asl.schema.json")["$defs"]["state"]["properties"]["Type"]["enum"]
+    assert sorted(fields["states"]) == sorted(types)
+    every = {field for own in fields["states"].values() for field in own}
+    for language, own in fields["queryLanguageOnly"].items():
+        assert set(own) <= every, (language, sorted(set(own) - every))
+    assert fields["sources"] and fields["checked"]
