@@ -20,6 +20,7 @@ from samcheck.rules.event_wiring.sc3016_delivery_dlq_type import DeliveryDlqType
 from samcheck.rules.event_wiring.sc3017_fifo_target_settings import FifoTargetSettings
 from samcheck.rules.event_wiring.sc3018_stream_retries_unbounded import StreamRetriesUnbounded
 from samcheck.rules.event_wiring.sc3019_kinesis_stream_mode import KinesisStreamMode
+from samcheck.rules.event_wiring.sc3020_failure_handling_never_reached import FailureHandlingNeverReached
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -41,4 +42,5 @@ RULES: list[type[Rule]] = [
     FifoTargetSettings,
     StreamRetriesUnbounded,
     KinesisStreamMode,
+    FailureHandlingNeverReached,
 ]

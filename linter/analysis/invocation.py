@@ -1,0 +1,133 @@
+"""How a function of the template is invoked: by a caller that waits (API Gateway, a load balancer,
+a function URL), by Lambda polling a source (event source mappings), or asynchronously (S3, SNS,
+EventBridge…). Only asynchronous invocations reach a function's dead-letter queue or its
+``EventInvokeConfig`` ``OnFailure`` destination.
+
+Every resource that names the function (or one of its versions and aliases) must be one whose way
+of invoking is known; anything else (another function's environment, a policy, an output, a state
+machine, a custom resource) may invoke it in any way, and the answer is None.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from samcheck.cfn.references import referenced
+from samcheck.model.template import Resource, Template
+
+SYNC, POLL, ASYNC = "synchronous", "polling", "asynchronous"
+# Service principals of Lambda permissions, by how the service invokes.
+_PRINCIPAL_MODES = {
+    "apigateway": (SYNC, "API Gateway"),
+    "elasticloadbalancing": (SYNC, "a load balancer"),
+    "sns": (ASYNC, "SNS"),
+    "s3": (ASYNC, "S3"),
+    "events": (ASYNC, "EventBridge"),
+    "scheduler": (ASYNC, "EventBridge Scheduler"),
+    "logs": (ASYNC, "CloudWatch Logs"),
+    "iot": (ASYNC, "IoT"),
+    "ses": (ASYNC, "SES"),
+    "codecommit": (ASYNC, "CodeCommit"),
+    "config": (ASYNC, "AWS Config"),
+}
+# Resources that name a function and invoke it one way, whatever else they say.
+_TYPE_MODES = {
+    "AWS::Lambda::EventSourceMapping": (POLL, "an event source mapping"),
+    "AWS::Lambda::Url": (SYNC, "a function URL"),
+    "AWS::ApiGateway::Authorizer": (SYNC, "an API Gateway authorizer"),
+    "AWS::ApiGatewayV2::Authorizer": (SYNC, "an API Gateway authorizer"),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": (SYNC, "a load balancer"),
+    "AWS::S3::Bucket": (ASYNC, "S3"),
+    "AWS::SNS::Subscription": (ASYNC, "SNS"),
+    "AWS::SNS::Topic": (ASYNC, "SNS"),
+    "AWS::Events::Rule": (ASYNC, "EventBridge"),
+    "AWS::Scheduler::Schedule": (ASYNC, "EventBridge Scheduler"),
+    "AWS::Logs::SubscriptionFilter": (ASYNC, "CloudWatch Logs"),
+    "AWS::IoT::TopicRule": (ASYNC, "IoT"),
+}
+# API resources invoke synchronously unless an integration asks for an asynchronous invocation.
+_API_TYPES = frozenset(
+    {
+        "AWS::ApiGateway::Method",
+        "AWS::ApiGateway::RestApi",
+        "AWS::ApiGatewayV2::Integration",
+        "AWS::ApiGatewayV2::Api",
+    }
+)
+_ASYNC_HEADER = "x-amz-invocation-type"
+# Resources that name a function without invoking it.
+_NEUTRAL_TYPES = frozenset(
+    {
+        "AWS::Lambda::EventInvokeConfig",
+        "AWS::Lambda::Version",
+        "AWS::Lambda::Alias",
+        "AWS::Logs::LogGroup",
+        "AWS::CloudWatch::Alarm",
+        "AWS::CodeDeploy::DeploymentGroup",
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApiGateway::Deployment",
+        "AWS::ApiGateway::Stage",
+        "AWS::ApiGatewayV2::Stage",
+        "AWS::ApiGatewayV2::Route",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Invoker:
+    resource: Resource
+    mode: str  # SYNC, POLL or ASYNC
+    what: str  # the service or resource kind, for messages
+
+
+def invokers(template: Template, function: Resource) -> list[Invoker] | None:
+    """Who invokes the function in this template and how; None when something names it whose way
+    of invoking is not known (then nothing may be said about it)."""
+    names = {function.logical_id} | {
+        resource.logical_id
+        for resource in template.of_type("AWS::Lambda::Version", "AWS::Lambda::Alias")
+        if any(True for _ in referenced(resource.properties.get("FunctionName"), {function.logical_id}))
+    }
+    outputs = template.expansion.template.get("Outputs")
+    if any(True for _ in referenced(outputs, names)):
+        return None  # exported or shown: anyone may invoke it
+    found: list[Invoker] = []
+    for resource in template.resources.values():
+        if resource.logical_id in names or not any(True for _ in referenced(resource.properties, names)):
+            continue
+        invoker = _invoker(template, resource)
+        if invoker is None:
+            return None
+        if invoker.mode:
+            found.append(invoker)
+    return found
+
+
+def _invoker(template: Template, resource: Resource) -> Invoker | None:
+    """How one resource that names the function invokes it (mode "" for not at all)."""
+    if resource.type in _NEUTRAL_TYPES:
+        return Invoker(resource, "", "")
+    if resource.type in _TYPE_MODES:
+        mode, what = _TYPE_MODES[resource.type]
+        return Invoker(resource, mode, what)
+    if resource.type in _API_TYPES:
+        text = json.dumps(resource.properties).lower()
+        return None if _ASYNC_HEADER in text else Invoker(resource, SYNC, "API Gateway")
+    if resource.type == "AWS::Lambda::Permission":
+        return _permission(template, resource)
+    return None
+
+
+def _permission(template: Template, permission: Resource) -> Invoker | None:
+    if template.property(permission, "FunctionUrlAuthType").present:
+        return Invoker(permission, SYNC, "a function URL")
+    principal: Any = template.property(permission, "Principal").value.single
+    service = (
+        principal.split(".", 1)[0] if isinstance(principal, str) and principal.endswith(".amazonaws.com") else None
+    )
+    if service not in _PRINCIPAL_MODES:
+        return None  # an account, a role, or a service whose way of invoking is not listed
+    mode, what = _PRINCIPAL_MODES[service]
+    return Invoker(permission, mode, what)
