@@ -238,7 +238,7 @@ from samcheck.rule import Rule, Severity, Span
 class Marker(Rule):
     """Reports one finding per template, to show which version of this code ran."""
 
-    id = "SC9001"
+    id = "SC9901"
     name = "marker"
     severity = Severity.WARNING
     summary = "marker"
@@ -286,7 +286,7 @@ def test_changed_rule_packs_invalidate_cached_findings(tmp_path: Path, editable:
 
     def messages() -> list[str]:
         result = subprocess.run([*command, str(template)], capture_output=True, text=True, env=environment, check=False)
-        return [f["message"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "SC9001"]
+        return [f["message"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "SC9901"]
 
     _install_pack(site, "first", "1.0", editable)
     assert messages() == ["first"]
