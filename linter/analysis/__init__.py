@@ -1,7 +1,8 @@
 """Facts several rules share, computed once per template.
 
 Rules import these modules (and ``samcheck.rule``), never the loader or the expansion: values
-(``values``) and units (``units``), what links resources (``wiring``, ``apis``), state machine definitions
+(``values``) and units (``units``), what links resources (``wiring``, ``apis``, ``invocation``), who
+may do what (``arns``, ``iam``), DynamoDB tables (``dynamodb``), state machine definitions
 (``statemachines``), local packages on disk (``artifacts``, ``packaging``), who uses the account's
 concurrency (``concurrency``), and data other packages keep current (``cfnlint_data``,
 ``botocore_data``).

@@ -1,0 +1,206 @@
+"""Where AWS services deliver on the template's behalf, and so need a resource policy that lets them:
+S3 notifications, SNS subscriptions, EventBridge rule targets, API Gateway integrations and
+authorizers, and load balancer target groups, each naming a function, queue or topic.
+
+Each delivery says which service principal calls which action on which target, on behalf of which
+source (what ``aws:SourceArn`` names), and what happens when the target's policy does not let it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from samcheck.analysis import per_template
+from samcheck.analysis.arns import spellings, symbolic, token
+from samcheck.analysis.iam import Access, Request, decide, role_policies
+from samcheck.analysis.wiring import Target, target_of
+from samcheck.cfn.document import get_path
+from samcheck.findings import NodePath
+from samcheck.model.template import Resource, Template
+
+FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version"})
+# The action a service calls on each kind of target.
+ACTIONS = {
+    "AWS::Lambda::Function": "lambda:InvokeFunction",
+    "AWS::Lambda::Alias": "lambda:InvokeFunction",
+    "AWS::Lambda::Version": "lambda:InvokeFunction",
+    "AWS::SQS::Queue": "sqs:SendMessage",
+    "AWS::SNS::Topic": "sns:Publish",
+}
+DEPLOY_FAILS = "the deploy fails"
+DROPPED = "its events are dropped without an error"
+CALLS_FAIL = "every call fails (500, 'Invalid permissions on Lambda function')"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    holder: Resource  # the resource that says where events go
+    path: NodePath  # where it names the target (below Properties)
+    service: str  # the service principal, "s3.amazonaws.com"
+    what: str  # the source, for messages: "S3 bucket Uploads"
+    source: Resource  # what aws:SourceArn names (the bucket, topic, rule, API, target group)
+    source_spellings: tuple[str, ...]  # its symbolic ARNs; empty: any ARN that names it counts
+    target: Target
+    without: str  # what happens when the target's policy does not let the service
+    invoked: str | None = None  # how the function is named (symbolic), qualifier included
+    ordered: bool = False  # the holder is validated at creation: the permission must exist first
+    role: Any = None  # the RoleArn the service delivers with instead of its own principal, as written
+
+    @property
+    def action(self) -> str:
+        return ACTIONS[self.target.type or ""]
+
+    @property
+    def source_token(self) -> str:
+        return token(f"{self.source.logical_id}.Ref")
+
+
+def deliveries(template: Template) -> list[Delivery]:
+    return _deliveries(template)
+
+
+@per_template
+def _deliveries(template: Template) -> list[Delivery]:
+    found: list[Delivery] = []
+    for bucket in template.of_type("AWS::S3::Bucket"):
+        found += _bucket(template, bucket)
+    for subscription in template.of_type("AWS::SNS::Subscription"):
+        topic = target_of(template, subscription.properties.get("TopicArn"))
+        if topic is not None and topic.resource is not None:
+            found += _subscription(template, subscription, (), topic.resource, subscription.properties)
+    for topic_resource in template.of_type("AWS::SNS::Topic"):
+        inline = topic_resource.properties.get("Subscription")
+        for index, entry in enumerate(inline if isinstance(inline, list) else []):
+            found += _subscription(template, topic_resource, ("Subscription", index), topic_resource, entry)
+    for rule in template.of_type("AWS::Events::Rule"):
+        targets = rule.properties.get("Targets")
+        for index, entry in enumerate(targets if isinstance(targets, list) else []):
+            path = ("Targets", index, "Arn")
+            service = "events.amazonaws.com"
+            for delivery in _delivery(template, rule, path, get_path(entry, ("Arn",)), service, rule, DROPPED):
+                role = get_path(entry, ("RoleArn",))  # EventBridge then calls with the role's grants
+                found.append(Delivery(**{**delivery.__dict__, "role": role}) if role is not None else delivery)
+    found += _apis(template)
+    for group in template.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
+        if template.property(group, "TargetType").value.single != "lambda":
+            continue
+        targets = group.properties.get("Targets")
+        for index, entry in enumerate(targets if isinstance(targets, list) else []):
+            path = ("Targets", index, "Id")
+            service = "elasticloadbalancing.amazonaws.com"
+            for delivery in _delivery(template, group, path, get_path(entry, ("Id",)), service, group, DEPLOY_FAILS):
+                found.append(_ordered(delivery))
+    return [delivery for delivery in found if delivery.target.type in ACTIONS]
+
+
+def _ordered(delivery: Delivery) -> Delivery:
+    return Delivery(**{**delivery.__dict__, "ordered": True})
+
+
+def _bucket(template: Template, bucket: Resource) -> list[Delivery]:
+    found: list[Delivery] = []
+    for list_name, key in (
+        ("LambdaConfigurations", "Function"),
+        ("QueueConfigurations", "Queue"),
+        ("TopicConfigurations", "Topic"),
+    ):
+        configurations = get_path(bucket.properties, ("NotificationConfiguration", list_name))
+        for index, configuration in enumerate(configurations if isinstance(configurations, list) else []):
+            path = ("NotificationConfiguration", list_name, index, key)
+            value = get_path(configuration, (key,))
+            for delivery in _delivery(template, bucket, path, value, "s3.amazonaws.com", bucket, DEPLOY_FAILS):
+                found.append(_ordered(delivery))
+    return found
+
+
+def _subscription(template: Template, holder: Resource, base: NodePath, topic: Resource, entry: Any) -> list[Delivery]:
+    if not isinstance(entry, dict):
+        return []
+    protocol = symbolic(template, entry.get("Protocol"))
+    if protocol not in ("lambda", "sqs"):
+        return []
+    return _delivery(template, holder, (*base, "Endpoint"), entry.get("Endpoint"), "sns.amazonaws.com", topic, DROPPED)
+
+
+def _delivery(
+    template: Template, holder: Resource, path: NodePath, value: Any, service: str, source: Resource, without: str
+) -> list[Delivery]:
+    target = target_of(template, value) if value is not None else None
+    if target is None or target.resource is None:
+        return []
+    what = f"{_NOUNS.get(source.type, source.type)} {source.source_id}"
+    invoked = symbolic(template, value)
+    return [Delivery(holder, path, service, what, source, spellings(template, source), target, without, invoked)]
+
+
+_FUNCTION_IN_URI = re.compile(r"/functions/(.+)/invocations")
+_NOUNS = {
+    "AWS::S3::Bucket": "S3 bucket",
+    "AWS::SNS::Topic": "SNS topic",
+    "AWS::Events::Rule": "EventBridge rule",
+    "AWS::ApiGateway::RestApi": "REST API",
+    "AWS::ApiGatewayV2::Api": "API",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "target group",
+}
+# API Gateway resources that invoke a function: (type, API property, function property, credentials property).
+_API_INVOKERS: list[tuple[str, str, NodePath, NodePath]] = [
+    ("AWS::ApiGateway::Method", "RestApiId", ("Integration", "Uri"), ("Integration", "Credentials")),
+    ("AWS::ApiGatewayV2::Integration", "ApiId", ("IntegrationUri",), ("CredentialsArn",)),
+    ("AWS::ApiGateway::Authorizer", "RestApiId", ("AuthorizerUri",), ("AuthorizerCredentials",)),
+    ("AWS::ApiGatewayV2::Authorizer", "ApiId", ("AuthorizerUri",), ("AuthorizerCredentialsArn",)),
+]
+
+
+def _apis(template: Template) -> list[Delivery]:
+    found: list[Delivery] = []
+    for resource_type, api_key, uri_path, credentials_path in _API_INVOKERS:
+        for holder in template.of_type(resource_type):
+            if get_path(holder.properties, credentials_path) is not None:
+                continue  # API Gateway calls the function with that role, not its own principal
+            api = target_of(template, holder.properties.get(api_key))
+            uri = symbolic(template, get_path(holder.properties, uri_path))
+            if api is None or api.resource is None or uri is None:
+                continue
+            functions = [
+                resource
+                for resource in template.resources.values()
+                if resource.type in FUNCTION_TYPES
+                and any(token(f"{resource.logical_id}.{attribute}") in uri for attribute in ("Arn", "Ref"))
+            ]
+            if len(functions) != 1:
+                continue
+            what = f"{_NOUNS.get(api.resource.type, 'API')} {api.resource.source_id}"
+            target = Target.of(functions[0])
+            service = "apigateway.amazonaws.com"
+            invoked = _FUNCTION_IN_URI.search(uri)
+            found.append(
+                Delivery(
+                    holder,
+                    uri_path,
+                    service,
+                    what,
+                    api.resource,
+                    (),
+                    target,
+                    CALLS_FAIL,
+                    invoked.group(1) if invoked else None,
+                )
+            )
+    return found
+
+
+def role_access(template: Template, delivery: Delivery) -> Access | None:
+    """For a delivery made with a role: whether the role's policies let it (UNKNOWN for a role
+    outside the template); None when the service calls as its own principal."""
+    if delivery.role is None:
+        return None
+    role = target_of(template, delivery.role)
+    if role is None or role.resource is None or role.resource.type != "AWS::IAM::Role":
+        return Access.UNKNOWN
+    target = delivery.target.resource
+    targets = spellings(template, target) if target is not None else ()
+    if delivery.invoked is not None and delivery.invoked not in targets:
+        targets = (*targets, delivery.invoked)
+    return decide(template, role_policies(template, role.resource), Request(delivery.action, targets))

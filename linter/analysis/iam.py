@@ -1,0 +1,408 @@
+"""Who may do what to which resource of the template, as IAM would decide one request.
+
+Identity policies: a role's inline ``Policies``, ``AWS::IAM::Policy``, ``AWS::IAM::RolePolicy`` and
+``AWS::IAM::ManagedPolicy`` resources attached to it, the policy templates SAM expands into it, and
+AWS managed policies attached by ARN (their documents in ``schemas/aws-managed-policies.json``).
+Resource policies: queue, topic and bucket policies of the template, and Lambda permissions.
+
+Actions match case-insensitively with ``*`` and ``?``; ``NotAction``/``NotResource`` invert;
+an explicit ``Deny`` wins. Resources are compared as symbolic ARNs (``samcheck.analysis.arns``).
+Every answer is one of four: allowed; not granted (no statement allows it); denied (a statement
+denies it); unknown (a policy or value that cannot be read could decide it). Rules report only
+"not granted" and "denied", never "unknown".
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from samcheck.analysis import per_template
+from samcheck.analysis.arns import ACCOUNT, Match, mentions, names, symbolic, token
+from samcheck.cfn.references import intrinsic_name
+from samcheck.findings import NodePath
+from samcheck.model.template import Resource, Template
+
+_MANAGED_POLICY_PREFIX = ":iam::aws:policy/"
+_SOURCE_KEYS = {"aws:sourcearn": "arn", "aws:sourceaccount": "account"}
+_SOURCE_OPERATORS = frozenset({"arnequals", "arnlike", "stringequals", "stringlike"})
+
+
+class Access(Enum):
+    ALLOWED = "allowed"
+    NOT_GRANTED = "not granted"
+    DENIED = "denied"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a policy, its values read as far as they can be."""
+
+    effect: str  # "Allow" or "Deny"
+    actions: tuple[str, ...] | None  # lower-case patterns; None: the statement has NotAction
+    not_actions: tuple[str, ...] | None
+    resources: tuple[str | None, ...] | None  # symbolic ARNs, None where unknown; None: NotResource or absent
+    not_resources: tuple[str | None, ...] | None
+    principal: Any  # resource policies: the Principal as written (settled)
+    condition: dict[str, Any] | None
+    holder: Resource  # the resource that writes it
+    path: NodePath  # where, below the holder's Properties
+
+
+@dataclass
+class Policies:
+    statements: list[Statement] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # why some policy that may apply is not read
+
+    def extend(self, other: Policies) -> None:
+        self.statements += other.statements
+        self.unreadable += other.unreadable
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request to decide: an action on a resource (its symbolic spellings), made by a service
+    principal on behalf of a source resource (resource policies), or by a role (identity policies)."""
+
+    action: str
+    targets: tuple[str, ...]
+    service: str | None = None  # "sns.amazonaws.com"
+    source: tuple[str, ...] | None = None  # the source's symbolic spellings, for aws:SourceArn
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def read_document(template: Template, document: Any, holder: Resource, path: NodePath) -> Policies:
+    """The statements of a policy document (a mapping, or JSON text); unreadable parts are named."""
+    found = Policies()
+    document = template.resolver.settle(document)
+    if isinstance(document, str):
+        import json
+
+        try:
+            document = json.loads(document)
+        except ValueError:
+            document = None
+    if not isinstance(document, dict) or intrinsic_name(document) is not None:
+        found.unreadable.append(f"the policy at {holder.source_id} is not a literal document")
+        return found
+    statements = document.get("Statement")
+    for index, statement in enumerate(_listed(statements) if statements is not None else []):
+        where: NodePath = (*path, "Statement", index) if isinstance(statements, list) else (*path, "Statement")
+        read = _statement(template, statement, holder, where)
+        if read is None:
+            found.unreadable.append(f"a statement of the policy at {holder.source_id} cannot be read")
+        else:
+            found.statements.append(read)
+    return found
+
+
+def _statement(template: Template, statement: Any, holder: Resource, path: NodePath) -> Statement | None:
+    if not isinstance(statement, dict) or intrinsic_name(statement) is not None:
+        return None
+    effect = symbolic(template, statement.get("Effect"))
+    if effect not in ("Allow", "Deny"):
+        return None
+    actions = _actions(template, statement.get("Action"))
+    not_actions = _actions(template, statement.get("NotAction"))
+    if actions is None and not_actions is None:
+        return None
+    condition = template.resolver.settle(statement.get("Condition"))
+    if condition is not None and not isinstance(condition, dict):
+        return None
+    return Statement(
+        effect,
+        actions,
+        not_actions,
+        _resources(template, statement.get("Resource")),
+        _resources(template, statement.get("NotResource")),
+        template.resolver.settle(statement.get("Principal")),
+        condition,
+        holder,
+        path,
+    )
+
+
+def _actions(template: Template, value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    read = [symbolic(template, item) for item in _listed(template.resolver.settle(value))]
+    if any(item is None for item in read):
+        return None
+    return tuple(item.lower() for item in read if item is not None)
+
+
+def _resources(template: Template, value: Any) -> tuple[str | None, ...] | None:
+    if value is None:
+        return None
+    return tuple(symbolic(template, item) for item in _listed(template.resolver.settle(value)))
+
+
+# -- identity policies -------------------------------------------------------------------------
+
+
+def execution_role(template: Template, holder: Resource, property_name: str = "Role") -> Resource | None:
+    """The role of the template a function (``Role``) or state machine (``RoleArn``) runs as."""
+    written = symbolic(template, holder.properties.get(property_name))
+    for role in template.of_type("AWS::IAM::Role"):
+        if written in (token(f"{role.logical_id}.Arn"),):
+            return role
+    return None
+
+
+def role_policies(template: Template, role: Resource) -> Policies:
+    """Every identity policy attached to a role of the template."""
+    return _role_policies(template, role.logical_id)
+
+
+@per_template
+def _role_policies(template: Template, logical_id: str) -> Policies:
+    role = template.resources[logical_id]
+    found = Policies()
+    inline = template.resolver.settle(role.properties.get("Policies"))
+    for index, policy in enumerate(inline if isinstance(inline, list) else []):
+        document = policy.get("PolicyDocument") if isinstance(policy, dict) else None
+        found.extend(read_document(template, document, role, ("Policies", index, "PolicyDocument")))
+    if inline is not None and not isinstance(inline, list):
+        found.unreadable.append(f"the Policies of {role.source_id} are not a literal list")
+    managed = template.resolver.settle(role.properties.get("ManagedPolicyArns"))
+    for arn in _listed(managed) if managed is not None else []:
+        found.extend(_managed(template, symbolic(template, arn), role))
+    role_tokens = {token(f"{role.logical_id}.Ref")}
+    for policy in template.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        attached = [symbolic(template, name) for name in _listed(policy.properties.get("Roles") or [])]
+        if role_tokens & set(attached):
+            found.extend(read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",)))
+    for policy in template.of_type("AWS::IAM::RolePolicy"):
+        if symbolic(template, policy.properties.get("RoleName")) in role_tokens:
+            found.extend(read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",)))
+    return found
+
+
+def _managed(template: Template, arn: str | None, role: Resource) -> Policies:
+    if arn is None:
+        return Policies(unreadable=[f"a managed policy of {role.source_id} is known only at deploy time"])
+    for policy in template.of_type("AWS::IAM::ManagedPolicy"):
+        if arn == token(f"{policy.logical_id}.Ref"):
+            return read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",))
+    if _MANAGED_POLICY_PREFIX in arn:
+        from samcheck.datafiles import load_json
+
+        name = arn.rsplit("/", 1)[-1]
+        entry = load_json("aws-managed-policies.json")["policies"].get(name)
+        if entry is not None:
+            return read_document(template, entry["document"], role, ("ManagedPolicyArns",))
+    return Policies(unreadable=[f"managed policy {arn} of {role.source_id} is not one samcheck has read"])
+
+
+# -- resource policies -------------------------------------------------------------------------
+
+# Policy resources and the property that names what they apply to (by the target's Ref or ARN).
+_RESOURCE_POLICIES: dict[str, tuple[str, str, str]] = {
+    "AWS::SQS::Queue": ("AWS::SQS::QueuePolicy", "Queues", "Ref"),
+    "AWS::SNS::Topic": ("AWS::SNS::TopicPolicy", "Topics", "Ref"),
+    "AWS::S3::Bucket": ("AWS::S3::BucketPolicy", "Bucket", "Ref"),
+}
+_INLINE_POLICIES: dict[str, tuple[str, str]] = {
+    "AWS::SQS::Queue": ("AWS::SQS::QueueInlinePolicy", "Queue"),
+    "AWS::SNS::Topic": ("AWS::SNS::TopicInlinePolicy", "TopicArn"),
+}
+
+
+def resource_policies(template: Template, target: Resource) -> Policies:
+    """The policies of the template attached to a queue, topic or bucket."""
+    found = Policies()
+    own = {token(f"{target.logical_id}.Ref"), token(f"{target.logical_id}.Arn")}
+    kinds = [_RESOURCE_POLICIES.get(target.type)]
+    if target.type in _INLINE_POLICIES:
+        inline_type, inline_key = _INLINE_POLICIES[target.type]
+        kinds.append((inline_type, inline_key, "Ref"))
+    for kind in kinds:
+        if kind is None:
+            continue
+        policy_type, key, _ = kind
+        for policy in template.of_type(policy_type):
+            named = [symbolic(template, item) for item in _listed(policy.properties.get(key))]
+            if own & set(named):
+                found.extend(
+                    read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",))
+                )
+            elif None in named:
+                found.unreadable.append(f"{policy.source_id} applies to a {key} known only at deploy time")
+    return found
+
+
+# -- deciding ----------------------------------------------------------------------------------
+
+
+def decide(template: Template, policies: Policies, request: Request) -> Access:
+    """Whether the statements allow the request (see the module docstring for the answers)."""
+    allowed = maybe_allowed = maybe_denied = False
+    for statement in policies.statements:
+        certain = _applies(template, statement, request)
+        if certain is False:
+            continue
+        if statement.effect == "Deny":
+            if certain:
+                return Access.DENIED
+            maybe_denied = True
+        elif certain:
+            allowed = True
+        else:
+            maybe_allowed = True
+    if allowed:
+        return Access.UNKNOWN if maybe_denied else Access.ALLOWED
+    if maybe_allowed or policies.unreadable:
+        return Access.UNKNOWN
+    return Access.NOT_GRANTED
+
+
+def granting(template: Template, policies: Policies, request: Request) -> list[Statement]:
+    """The statements that certainly allow the request."""
+    return [s for s in policies.statements if s.effect == "Allow" and _applies(template, s, request) is True]
+
+
+def _applies(template: Template, statement: Statement, request: Request) -> bool | None:
+    """True when the statement certainly covers the request, False when it certainly does not."""
+    checks: list[bool | None] = [
+        _action(statement, request.action),
+        _resource(template, statement, request.targets),
+    ]
+    if request.service is not None:
+        checks.append(_principal(template, statement.principal, request.service))
+    checks.append(_condition(template, statement.condition, request))
+    if False in checks:
+        return False
+    return None if None in checks else True
+
+
+def _action(statement: Statement, action: str) -> bool:
+    wanted = action.lower()
+    if statement.actions is not None:
+        return any(fnmatch.fnmatchcase(wanted, pattern) for pattern in statement.actions)
+    return not any(fnmatch.fnmatchcase(wanted, pattern) for pattern in statement.not_actions or ())
+
+
+def _resource(template: Template, statement: Statement, targets: tuple[str, ...]) -> bool | None:
+    if statement.resources is None and statement.not_resources is None:
+        return True  # a resource policy's statement applies to the resource it is attached to
+    patterns = statement.resources if statement.resources is not None else statement.not_resources or ()
+    matches = [Match.MAYBE if pattern is None else names(pattern, targets, template) for pattern in patterns]
+    found = True if Match.YES in matches else None if Match.MAYBE in matches else False
+    if statement.resources is None and found is not None:
+        return not found
+    return found
+
+
+def _principal(template: Template, principal: Any, service: str) -> bool | None:
+    if principal == "*":
+        return True
+    if not isinstance(principal, dict) or intrinsic_name(principal) is not None:
+        return None
+    if "AWS" in principal and "*" in [symbolic(template, item) for item in _listed(principal["AWS"])]:
+        return True
+    services = [symbolic(template, item) for item in _listed(principal.get("Service") or [])]
+    if service in services:
+        return True
+    return None if None in services else False
+
+
+def _condition(template: Template, condition: dict[str, Any] | None, request: Request) -> bool | None:
+    """Conditions on the request's source are judged; any other condition may decide either way."""
+    if not condition:
+        return True
+    results: list[bool | None] = []
+    for operator, entries in condition.items():
+        plain = str(operator).lower().removesuffix("ifexists")
+        if not isinstance(entries, dict) or plain not in _SOURCE_OPERATORS:
+            return None
+        for key, values in entries.items():
+            kind = _SOURCE_KEYS.get(str(key).lower())
+            if kind is None or request.source is None:
+                return None
+            written = [symbolic(template, value) for value in _listed(values)]
+            results.append(_source_matches(template, kind, written, request.source))
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+def _source_matches(
+    template: Template, kind: str, written: Iterable[str | None], source: tuple[str, ...]
+) -> bool | None:
+    verdicts: list[bool | None] = []
+    for value in written:
+        if value is None:
+            verdicts.append(None)
+        elif kind == "account":
+            verdicts.append(True if value == ACCOUNT else None)
+        else:
+            match = names(value, source, template)
+            verdicts.append(True if match is Match.YES else None if match is Match.MAYBE else False)
+    if True in verdicts:
+        return True
+    return None if None in verdicts else False
+
+
+# -- Lambda permissions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LambdaPermission:
+    resource: Resource
+    action: str | None  # lower case
+    principal: str | None
+    source_arn: str | None  # symbolic; None when absent or unknown (see source_known)
+    source_known: bool
+    url_auth_type: str | None
+
+
+def lambda_permissions(
+    template: Template, target: Resource, invoked: str | None = None
+) -> list[LambdaPermission] | None:
+    """The permissions of the template on a function, alias or version, as ``invoked`` names it
+    (a qualified ARN such as ``${Fn.Arn}:live`` is another resource than the function). None when
+    some permission may be about it but cannot be told: a function known only at deploy time, or
+    this function with another qualifier spelling."""
+    own = {token(f"{target.logical_id}.Ref"), token(f"{target.logical_id}.Arn")}
+    if invoked is not None and invoked not in own:
+        own = {invoked}
+    name = symbolic(template, target.properties.get("FunctionName")) if target.type == "AWS::Lambda::Function" else None
+    if name is not None and "FunctionName" in target.properties:
+        own.add(name)
+    found: list[LambdaPermission] = []
+    for permission in template.of_type("AWS::Lambda::Permission"):
+        function = symbolic(template, permission.properties.get("FunctionName"))
+        if function is None:
+            return None
+        if function not in own:
+            if mentions(function, target.logical_id):
+                return None
+            continue
+        source = permission.properties.get("SourceArn")
+        source_arn = symbolic(template, source) if source is not None else None
+        action = symbolic(template, permission.properties.get("Action"))
+        found.append(
+            LambdaPermission(
+                permission,
+                action.lower() if action is not None else None,
+                symbolic(template, permission.properties.get("Principal")),
+                source_arn,
+                source is None or source_arn is not None,
+                symbolic(template, permission.properties.get("FunctionUrlAuthType")),
+            )
+        )
+    return found
+
+
+def permits(permission: LambdaPermission, action: str, principal: str) -> bool | None:
+    """Whether a permission lets the principal call the action (its SourceArn aside)."""
+    if permission.action is None or permission.principal is None:
+        return None
+    return fnmatch.fnmatchcase(action.lower(), permission.action) and permission.principal in (principal, "*")

@@ -1,0 +1,10 @@
+"""Permissions and delivery: who may invoke, deliver to and read what (SC8xxx)."""
+
+from samcheck.rule import Rule
+from samcheck.rules.permissions.sc8001_invoke_permission_missing import InvokePermissionMissing
+from samcheck.rules.permissions.sc8002_delivery_policy_missing import DeliveryPolicyMissing
+
+RULES: list[type[Rule]] = [
+    InvokePermissionMissing,
+    DeliveryPolicyMissing,
+]

@@ -1,0 +1,154 @@
+from collections.abc import Iterator
+
+from samcheck.analysis.arns import Match, names, tokens
+from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, deliveries, role_access
+from samcheck.analysis.iam import LambdaPermission, lambda_permissions, permits
+from samcheck.analysis.wiring import target_of
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rules.permissions._hints import arn_of
+
+SOURCE_MISMATCH = "source"
+
+
+class InvokePermissionMissing(Rule):
+    """A service that invokes a function needs the function's permission: S3 bucket notifications,
+    SNS ``lambda`` subscriptions, EventBridge rule targets, API Gateway integrations and
+    authorizers, and load balancer target groups call ``lambda:InvokeFunction`` as their service
+    principal, and only an ``AWS::Lambda::Permission`` lets them. Without one, S3 and load balancers
+    fail the deploy, API Gateway answers every call with 500, and SNS and EventBridge drop events
+    without an error. A permission whose ``SourceArn`` names another bucket, topic, rule or API
+    lets that one instead. S3 and load balancers check the permission when they are created, so
+    they must be created after it (``DependsOn``). SAM events make these permissions themselves.
+
+    **Anti-pattern**
+
+    ```yaml
+    Uploads:
+      Type: AWS::S3::Bucket
+      Properties:
+        NotificationConfiguration:
+          LambdaConfigurations:
+            - Event: s3:ObjectCreated:*
+              Function: !GetAtt Thumbnailer.Arn
+    ```
+
+    **Best practice**
+
+    ```yaml
+    UploadsInvokeThumbnailer:
+      Type: AWS::Lambda::Permission
+      Properties:
+        FunctionName: !GetAtt Thumbnailer.Arn
+        Action: lambda:InvokeFunction
+        Principal: s3.amazonaws.com
+        SourceArn: !Sub arn:${AWS::Partition}:s3:::${UploadsBucketName}
+        SourceAccount: !Ref AWS::AccountId
+    Uploads:
+      Type: AWS::S3::Bucket
+      DependsOn: UploadsInvokeThumbnailer
+    ```
+    """
+
+    id = "SC8001"
+    name = "invoke-permission-missing"
+    severity = Severity.ERROR
+    summary = "A service invokes a function that no Lambda permission lets it invoke (or only from another source)"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html"
+    tags = ("lambda", "permissions", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for delivery in deliveries(template):
+            target = delivery.target.resource
+            if target is None or target.type not in FUNCTION_TYPES:
+                continue
+            if role_access(template, delivery) is not None:
+                continue  # delivered with a role: SC8005 judges the role's grants
+            permissions = lambda_permissions(template, target, delivery.invoked)
+            if permissions is None:
+                continue  # a permission names a function known only at deploy time
+            verdicts = [(permission, _covers(context, permission, delivery)) for permission in permissions]
+            covering = [permission for permission, verdict in verdicts if verdict is True]
+            if covering:
+                yield from _order(context, delivery, covering)
+                continue
+            if any(verdict is None for _, verdict in verdicts) or _through_function(context, target, delivery):
+                continue
+            mismatched = [permission for permission, verdict in verdicts if verdict == SOURCE_MISMATCH]
+            if mismatched:
+                permission = mismatched[0]
+                yield context.report(
+                    context.locate(permission.resource, ("SourceArn",)),
+                    f"{permission.resource.source_id} lets {delivery.service} invoke {target.source_id} only for "
+                    f"another source, but {delivery.what} invokes it, so {delivery.without}; set SourceArn to "
+                    f"the ARN of {delivery.what} (or add a permission for it)",
+                    resource=permission.resource.source_id,
+                    related=[
+                        Related(
+                            f"{delivery.what} invokes {target.source_id} here",
+                            context.locate(delivery.holder, delivery.path).span,
+                        )
+                    ],
+                )
+                continue
+            yield context.report(
+                context.locate(delivery.holder, delivery.path),
+                f"{delivery.what} invokes {target.source_id}, but no AWS::Lambda::Permission lets {delivery.service} "
+                f"call lambda:InvokeFunction on it, so {delivery.without}; add a Permission with FunctionName: "
+                f"{arn_of(delivery.target)}, Action: lambda:InvokeFunction, Principal: {delivery.service} and "
+                f"SourceArn: the ARN of {delivery.what}",
+                resource=delivery.holder.source_id,
+                related=[Related(f"function {target.source_id}", context.locate(target).span)],
+            )
+
+
+def _covers(context: RuleContext, permission: LambdaPermission, delivery: Delivery) -> bool | str | None:
+    """True when the permission lets this delivery invoke; SOURCE_MISMATCH when only its SourceArn
+    names something else; False when it is about another principal or action; None: unknown."""
+    allowed = permits(permission, "lambda:InvokeFunction", delivery.service)
+    if allowed is not True:
+        return allowed
+    if not permission.source_known:
+        return None
+    if permission.source_arn is None:
+        return True
+    if delivery.source_spellings:
+        match = names(permission.source_arn, delivery.source_spellings, context.template)
+        return True if match is Match.YES else None if match is Match.MAYBE else SOURCE_MISMATCH
+    # An API: its execution ARNs carry stage, method and path; naming the API is what counts.
+    if any(name.split(".", 1)[0] == delivery.source.logical_id for name in tokens(permission.source_arn)):
+        return True
+    resources = context.template.resources
+    if any(name.split(".", 1)[0] in resources for name in tokens(permission.source_arn)):
+        return SOURCE_MISMATCH
+    return None
+
+
+def _through_function(context: RuleContext, target: Resource, delivery: Delivery) -> bool:
+    """An alias or version invoked while a permission exists on its function: whether that one
+    applies is not judged."""
+    if target.type == "AWS::Lambda::Function":
+        return False
+    function = target_of(context.template, target.properties.get("FunctionName"))
+    if function is None or function.resource is None:
+        return True
+    permissions = lambda_permissions(context.template, function.resource)
+    return permissions is None or any(_covers(context, p, delivery) is not False for p in permissions)
+
+
+def _order(context: RuleContext, delivery: Delivery, covering: list[LambdaPermission]) -> Iterator[Finding]:
+    """S3 and load balancers validate the permission when they are created."""
+    if not delivery.ordered:
+        return
+    before = context.graph.created_before(delivery.holder.logical_id)
+    if any(permission.resource.logical_id in before for permission in covering):
+        return
+    permission = covering[0].resource
+    yield context.report(
+        context.locate(delivery.holder, delivery.path),
+        f"{delivery.what} may be created before {permission.source_id}, the permission it needs, and then "
+        f"{delivery.without} ({delivery.service} checks it at creation); add DependsOn: {permission.logical_id} "
+        f"to {delivery.holder.source_id}",
+        resource=delivery.holder.source_id,
+        related=[Related(f"permission {permission.source_id}", context.locate(permission).span)],
+    )

@@ -1,0 +1,86 @@
+from collections.abc import Iterator
+
+from samcheck.analysis.arns import spellings
+from samcheck.analysis.delivery import deliveries, role_access
+from samcheck.analysis.iam import Access, Request, decide, resource_policies
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.rules.permissions._hints import arn_of
+
+_POLICY_TYPES = {"AWS::SQS::Queue": "AWS::SQS::QueuePolicy", "AWS::SNS::Topic": "AWS::SNS::TopicPolicy"}
+
+
+class DeliveryPolicyMissing(Rule):
+    """A service that sends to a queue or topic needs the queue's or topic's policy to let it: SNS
+    subscriptions of a queue, S3 notifications to a queue or topic, and EventBridge rule targets
+    that are queues or topics call ``sqs:SendMessage`` or ``sns:Publish`` as their service
+    principal (``sns.amazonaws.com``, ``s3.amazonaws.com``, ``events.amazonaws.com``), and only an
+    ``AWS::SQS::QueuePolicy`` or ``AWS::SNS::TopicPolicy`` lets them. Without one, S3 fails the
+    deploy ("Unable to validate the following destination configurations") and SNS and
+    EventBridge drop every message without an error. A policy whose ``aws:SourceArn`` condition
+    names another topic, bucket or rule lets that one only.
+
+    **Anti-pattern**
+
+    ```yaml
+    Subscription:
+      Type: AWS::SNS::Subscription
+      Properties:
+        Protocol: sqs
+        TopicArn: !Ref Orders
+        Endpoint: !GetAtt OrderQueue.Arn
+    ```
+
+    **Best practice**
+
+    ```yaml
+    OrderQueuePolicy:
+      Type: AWS::SQS::QueuePolicy
+      Properties:
+        Queues: [!Ref OrderQueue]
+        PolicyDocument:
+          Statement:
+            - Effect: Allow
+              Principal: {Service: sns.amazonaws.com}
+              Action: sqs:SendMessage
+              Resource: !GetAtt OrderQueue.Arn
+              Condition: {ArnEquals: {aws:SourceArn: !Ref Orders}}
+    ```
+    """
+
+    id = "SC8002"
+    name = "delivery-policy-missing"
+    severity = Severity.ERROR
+    summary = "SNS, S3 or EventBridge sends to a queue or topic whose policy does not let it"
+    url = "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html"
+    tags = ("sqs", "sns", "permissions", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for delivery in deliveries(template):
+            target = delivery.target.resource
+            if target is None or target.type not in _POLICY_TYPES:
+                continue
+            if role_access(template, delivery) is not None:
+                continue  # delivered with a role: SC8005 judges the role's grants
+            request = Request(
+                delivery.action, spellings(template, target), delivery.service, delivery.source_spellings or None
+            )
+            access = decide(template, resource_policies(template, target), request)
+            if access not in (Access.NOT_GRANTED, Access.DENIED):
+                continue
+            if access is Access.DENIED:
+                problem = f"{target.source_id}'s policy denies {delivery.action} to {delivery.service}"
+                fix = "narrow the Deny so that it leaves this source out"
+            else:
+                problem = f"{target.source_id}'s policy does not let {delivery.service} call {delivery.action}"
+                fix = (
+                    f"add an {_POLICY_TYPES[target.type]} allowing Principal {{Service: {delivery.service}}} Action "
+                    f"{delivery.action} on {arn_of(delivery.target)} with Condition ArnEquals aws:SourceArn: the ARN "
+                    f"of {delivery.what}"
+                )
+            yield context.report(
+                context.locate(delivery.holder, delivery.path),
+                f"{delivery.what} sends to {target.source_id}, but {problem}, so {delivery.without}; {fix}",
+                resource=delivery.holder.source_id,
+                related=[Related(f"{target.source_id} defined here", context.locate(target).span)],
+            )
