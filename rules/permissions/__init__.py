@@ -3,8 +3,10 @@
 from samcheck.rule import Rule
 from samcheck.rules.permissions.sc8001_invoke_permission_missing import InvokePermissionMissing
 from samcheck.rules.permissions.sc8002_delivery_policy_missing import DeliveryPolicyMissing
+from samcheck.rules.permissions.sc8003_function_url_permissions import FunctionUrlPermissions
 
 RULES: list[type[Rule]] = [
     InvokePermissionMissing,
     DeliveryPolicyMissing,
+    FunctionUrlPermissions,
 ]
