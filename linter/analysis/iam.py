@@ -308,7 +308,9 @@ def _principal(template: Template, principal: Any, service: str) -> bool | None:
     if "AWS" in principal and "*" in [symbolic(template, item) for item in _listed(principal["AWS"])]:
         return True
     services = [symbolic(template, item) for item in _listed(principal.get("Service") or [])]
-    if service in services:
+    name = service.split(".", 1)[0]
+    # A Regional service principal (states.eu-west-1.amazonaws.com) is the same service.
+    if any(s == service or (s and s.startswith(f"{name}.") and s.endswith(".amazonaws.com")) for s in services):
         return True
     return None if None in services else False
 

@@ -4,9 +4,11 @@ from samcheck.rule import Rule
 from samcheck.rules.permissions.sc8001_invoke_permission_missing import InvokePermissionMissing
 from samcheck.rules.permissions.sc8002_delivery_policy_missing import DeliveryPolicyMissing
 from samcheck.rules.permissions.sc8003_function_url_permissions import FunctionUrlPermissions
+from samcheck.rules.permissions.sc8004_execution_role_trust import ExecutionRoleTrust
 
 RULES: list[type[Rule]] = [
     InvokePermissionMissing,
     DeliveryPolicyMissing,
     FunctionUrlPermissions,
+    ExecutionRoleTrust,
 ]

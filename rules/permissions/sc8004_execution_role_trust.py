@@ -1,0 +1,98 @@
+from collections.abc import Iterator
+
+from samcheck.analysis.arns import spellings
+from samcheck.analysis.iam import Access, Request, decide, read_document
+from samcheck.analysis.wiring import target_of
+from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity, get_path
+
+# Who assumes a role, named by which property, and what fails when it cannot.
+_ASSUMERS: list[tuple[str, NodePath, str, str]] = [
+    ("AWS::Lambda::Function", ("Role",), "lambda.amazonaws.com", "the function fails to create"),
+    ("AWS::StepFunctions::StateMachine", ("RoleArn",), "states.amazonaws.com", "the state machine fails to create"),
+    ("AWS::Scheduler::Schedule", ("Target", "RoleArn"), "scheduler.amazonaws.com", "every invocation fails"),
+    ("AWS::Pipes::Pipe", ("RoleArn",), "pipes.amazonaws.com", "the pipe fails to create"),
+]
+EDGE = "edgelambda.amazonaws.com"
+
+
+class ExecutionRoleTrust(Rule):
+    """A role a service runs as must trust that service: its ``AssumeRolePolicyDocument`` lets
+    ``lambda.amazonaws.com`` (a function's ``Role``; ``edgelambda.amazonaws.com`` too for
+    Lambda@Edge), ``states.amazonaws.com`` (a state machine's ``RoleArn``),
+    ``scheduler.amazonaws.com`` or ``pipes.amazonaws.com`` call ``sts:AssumeRole``. Otherwise the
+    function or state machine fails to create ("The role defined for the function cannot be
+    assumed by Lambda"), and schedules fail every invocation. A trust condition samcheck cannot
+    judge leaves the role alone.
+
+    **Anti-pattern**
+
+    ```yaml
+    AssumeRolePolicyDocument:
+      Statement:
+        - Effect: Allow
+          Principal: {Service: ec2.amazonaws.com}
+          Action: sts:AssumeRole
+    ```
+
+    **Best practice**
+
+    ```yaml
+    AssumeRolePolicyDocument:
+      Statement:
+        - Effect: Allow
+          Principal: {Service: lambda.amazonaws.com}
+          Action: sts:AssumeRole
+    ```
+    """
+
+    id = "SC8004"
+    name = "execution-role-trust"
+    severity = Severity.ERROR
+    summary = "A role whose trust policy does not let the service that runs as it assume it"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"
+    tags = ("iam", "permissions")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        edge_functions = _edge_functions(context)
+        for resource_type, path, service, fails in _ASSUMERS:
+            for holder in context.of_type(resource_type):
+                role = target_of(template, get_path(holder.properties, path))
+                if role is None or role.resource is None or role.resource.type != "AWS::IAM::Role":
+                    continue
+                needs = [(service, fails)]
+                if holder.logical_id in edge_functions:
+                    needs.append((EDGE, "it cannot be replicated to CloudFront's edge locations"))
+                for needed, failure in needs:
+                    yield from self._trust(context, holder, path, role.resource, needed, failure)
+
+    def _trust(
+        self, context: RuleContext, holder: Resource, path: NodePath, role: Resource, service: str, fails: str
+    ) -> Iterator[Finding]:
+        template = context.template
+        trust = read_document(
+            template, role.properties.get("AssumeRolePolicyDocument"), role, ("AssumeRolePolicyDocument",)
+        )
+        access = decide(template, trust, Request("sts:AssumeRole", spellings(template, role), service))
+        if access not in (Access.NOT_GRANTED, Access.DENIED):
+            return
+        yield context.report(
+            context.locate(role, ("AssumeRolePolicyDocument",)),
+            f"{holder.source_id} runs as {role.source_id}, but the role's trust policy does not let {service} call "
+            f"sts:AssumeRole, so {fails}; add a statement allowing sts:AssumeRole to Principal "
+            f"{{Service: {service}}}",
+            resource=role.source_id,
+            related=[Related(f"{holder.source_id} names the role here", context.locate(holder, path).span)],
+        )
+
+
+def _edge_functions(context: RuleContext) -> set[str]:
+    """Functions CloudFront distributions of the template associate with their cache behaviours."""
+    found: set[str] = set()
+    for distribution in context.of_type("AWS::CloudFront::Distribution"):
+        config = distribution.properties.get("DistributionConfig")
+        if "LambdaFunctionAssociations" not in str(config):
+            continue
+        before = context.graph.created_before(distribution.logical_id)
+        found |= {name for name in before if context.resources[name].type == "AWS::Lambda::Function"}
+    return found
