@@ -152,6 +152,12 @@ def stream_spellings(template: Template, table: Resource) -> tuple[str, ...]:
     return (token(f"{table.logical_id}.StreamArn"), *labelled)
 
 
+def network_interface(template: Template) -> str:
+    """The symbolic ARN of a network interface Lambda creates in the template's Region."""
+    region = template.resolver.region
+    return f"arn:{partition_for(region)}:ec2:{region}:{ACCOUNT}:network-interface/{token('eni')}"
+
+
 def has_tokens(text: str) -> bool:
     return _OPEN in text
 

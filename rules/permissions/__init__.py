@@ -5,10 +5,12 @@ from samcheck.rules.permissions.sc8001_invoke_permission_missing import InvokePe
 from samcheck.rules.permissions.sc8002_delivery_policy_missing import DeliveryPolicyMissing
 from samcheck.rules.permissions.sc8003_function_url_permissions import FunctionUrlPermissions
 from samcheck.rules.permissions.sc8004_execution_role_trust import ExecutionRoleTrust
+from samcheck.rules.permissions.sc8005_execution_role_grants import ExecutionRoleGrants
 
 RULES: list[type[Rule]] = [
     InvokePermissionMissing,
     DeliveryPolicyMissing,
     FunctionUrlPermissions,
     ExecutionRoleTrust,
+    ExecutionRoleGrants,
 ]

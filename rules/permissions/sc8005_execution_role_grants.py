@@ -1,0 +1,193 @@
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from samcheck.analysis.arns import network_interface, spellings, stream_spellings
+from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
+from samcheck.analysis.iam import Access, Policies, Request, decide, execution_role, role_policies
+from samcheck.analysis.wiring import Target, event_sources, target_of
+from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity, get_path
+
+# What a mapping's role must be allowed on its source, by kind.
+_POLLING = {
+    "sqs": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+    "kinesis": ("kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream"),
+    "dynamodb": ("dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"),
+}
+_SOURCE_TYPES = frozenset({"AWS::SQS::Queue", "AWS::Kinesis::Stream", "AWS::DynamoDB::Table"})
+_VPC = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface")
+_SENDS_TO = frozenset({"AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Lambda::Function"})
+MAPPING_FAILS = "the event source mapping fails to create"
+FUNCTION_FAILS = "the function fails to create"
+
+
+@dataclass(frozen=True)
+class _Need:
+    actions: tuple[str, ...]
+    targets: tuple[str, ...]  # symbolic ARNs of what they act on
+    what: str  # "Jobs", for messages
+    why: str  # "its sqs event source"
+    fails: str
+    where: Location  # what needs it, as a related location
+
+
+class ExecutionRoleGrants(Rule):
+    """A function's execution role must allow what Lambda does with it on the function's behalf:
+    read its event sources (SQS ``sqs:ReceiveMessage``, ``sqs:DeleteMessage``,
+    ``sqs:GetQueueAttributes``; Kinesis and DynamoDB streams ``GetRecords``, ``GetShardIterator``,
+    ``DescribeStream``), manage network interfaces in a VPC (``ec2:CreateNetworkInterface``,
+    ``DescribeNetworkInterfaces``, ``DeleteNetworkInterface``), and send to its dead-letter queue
+    and failure destinations (``sqs:SendMessage``, ``sns:Publish``, ``lambda:InvokeFunction``).
+    Lambda checks them when the mapping, the function or the invoke configuration is created, which
+    then fails. EventBridge targets delivered with a ``RoleArn`` need that role to allow the send.
+    Policies samcheck cannot read (a managed policy it has no copy of, a parameter) leave the role
+    alone; SAM's generated roles get these grants from the events and settings.
+
+    **Anti-pattern**
+
+    ```yaml
+    WorkerRole:
+      Type: AWS::IAM::Role
+      Properties:
+        ManagedPolicyArns:
+          - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+    ```
+
+    **Best practice**
+
+    ```yaml
+    WorkerRole:
+      Type: AWS::IAM::Role
+      Properties:
+        ManagedPolicyArns:
+          - arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole
+    ```
+    """
+
+    id = "SC8005"
+    name = "execution-role-grants"
+    severity = Severity.ERROR
+    summary = "An execution role without what the function's event sources, VPC or failure destinations need"
+    url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"
+    tags = ("iam", "permissions", "lambda")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for function in context.of_type("AWS::Lambda::Function"):
+            role = execution_role(template, function)
+            if role is None:
+                continue
+            policies = role_policies(template, role)
+            for need in _needs(context, function):
+                yield from _judge(context, function, role, policies, need)
+        yield from _delivery_roles(context)
+
+
+def _needs(context: RuleContext, function: Resource) -> Iterator[_Need]:
+    template = context.template
+    for wiring in event_sources(template):
+        source = wiring.source
+        if wiring.function is not function or wiring.kind not in _POLLING or source is None:
+            continue
+        if source.resource is not None and source.resource.type not in _SOURCE_TYPES:
+            continue  # a stream consumer, or a source known by its ARN only
+        where = context.locate(wiring.mapping)
+        targets = _targets(context, source, stream=wiring.kind == "dynamodb")
+        yield _Need(
+            _POLLING[wiring.kind], targets, source.name, f"its {wiring.kind} event source", MAPPING_FAILS, where
+        )
+        destination = target_of(
+            template, get_path(wiring.mapping.properties, ("DestinationConfig", "OnFailure", "Destination"))
+        )
+        if destination is not None and destination.type in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
+            why = "the OnFailure destination of its event source mapping"
+            yield _Need(
+                (ACTIONS[destination.type],),
+                _targets(context, destination),
+                destination.name,
+                why,
+                MAPPING_FAILS,
+                where,
+            )
+    subnets = context.property(function, ("VpcConfig", "SubnetIds")).value.single
+    if isinstance(subnets, list) and subnets:
+        eni = network_interface(template)
+        where = context.locate(function, ("VpcConfig",))
+        yield _Need(_VPC, (eni,), "network interfaces", "its VpcConfig", FUNCTION_FAILS, where)
+    dead_letter = target_of(template, get_path(function.properties, ("DeadLetterConfig", "TargetArn")))
+    if dead_letter is not None and dead_letter.type in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
+        where = context.locate(function, ("DeadLetterConfig",))
+        actions = (ACTIONS[dead_letter.type],)
+        yield _Need(
+            actions, _targets(context, dead_letter), dead_letter.name, "its dead-letter queue", FUNCTION_FAILS, where
+        )
+    yield from _destinations(context, function)
+
+
+def _destinations(context: RuleContext, function: Resource) -> Iterator[_Need]:
+    template = context.template
+    for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
+        named = target_of(template, config.properties.get("FunctionName"))
+        if named is None or named.resource is not function:
+            continue
+        for outcome in ("OnFailure", "OnSuccess"):
+            path = ("DestinationConfig", outcome, "Destination")
+            destination = target_of(template, get_path(config.properties, path))
+            if destination is None or destination.type not in _SENDS_TO:
+                continue
+            actions = (ACTIONS[destination.type],)
+            where = context.locate(config, path)
+            fails = "the EventInvokeConfig fails to create"
+            yield _Need(
+                actions, _targets(context, destination), destination.name, f"its {outcome} destination", fails, where
+            )
+
+
+def _targets(context: RuleContext, target: Target, stream: bool = False) -> tuple[str, ...]:
+    """The symbolic ARNs of a target of the template, or the ARN written out."""
+    if target.resource is None:
+        return (target.arn,) if target.arn else ()
+    if stream:
+        return stream_spellings(context.template, target.resource)
+    return spellings(context.template, target.resource)
+
+
+def _judge(
+    context: RuleContext, function: Resource, role: Resource, policies: Policies, need: _Need
+) -> Iterator[Finding]:
+    template = context.template
+    if not need.targets:
+        return
+    verdicts = {action: decide(template, policies, Request(action, need.targets)) for action in need.actions}
+    missing = [action for action, access in verdicts.items() if access in (Access.NOT_GRANTED, Access.DENIED)]
+    if not missing or Access.UNKNOWN in verdicts.values():
+        return
+    denied = [action for action in missing if verdicts[action] is Access.DENIED]
+    if denied:
+        how, fix = f"denies {', '.join(denied)}", "narrow the Deny that removes it"
+    else:
+        how, fix = f"does not allow {', '.join(missing)}", f"allow them on {need.what} in the role's policies"
+    yield context.report(
+        context.locate(role, ("Policies",)),
+        f"{role.source_id}, the execution role of {function.source_id}, {how} on {need.what}, which {need.why} "
+        f"needs, so {need.fails}; {fix}",
+        resource=function.source_id,
+        related=[Related(f"{need.why} ({function.source_id})", need.where.span)],
+    )
+
+
+def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
+    """EventBridge targets delivered with a role: the role must allow the send."""
+    template = context.template
+    for delivery in deliveries(template):
+        access = role_access(template, delivery)
+        role = target_of(template, delivery.role) if delivery.role is not None else None
+        if access not in (Access.NOT_GRANTED, Access.DENIED) or role is None or role.resource is None:
+            continue
+        yield context.report(
+            context.locate(role.resource, ("Policies",)),
+            f"{delivery.what} delivers to {delivery.target.name} with role {role.resource.source_id}, which does "
+            f"not allow {delivery.action} on it, so {delivery.without}; allow {delivery.action} on "
+            f"{delivery.target.name} in the role's policies",
+            resource=role.resource.source_id,
+            related=[Related("the target names the role here", context.locate(delivery.holder, delivery.path).span)],
+        )
