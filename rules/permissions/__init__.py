@@ -6,6 +6,7 @@ from samcheck.rules.permissions.sc8002_delivery_policy_missing import DeliveryPo
 from samcheck.rules.permissions.sc8003_function_url_permissions import FunctionUrlPermissions
 from samcheck.rules.permissions.sc8004_execution_role_trust import ExecutionRoleTrust
 from samcheck.rules.permissions.sc8005_execution_role_grants import ExecutionRoleGrants
+from samcheck.rules.permissions.sc8006_policy_template_argument import PolicyTemplateArgument
 
 RULES: list[type[Rule]] = [
     InvokePermissionMissing,
@@ -13,4 +14,5 @@ RULES: list[type[Rule]] = [
     FunctionUrlPermissions,
     ExecutionRoleTrust,
     ExecutionRoleGrants,
+    PolicyTemplateArgument,
 ]
