@@ -7,6 +7,7 @@ from samcheck.rules.permissions.sc8003_function_url_permissions import FunctionU
 from samcheck.rules.permissions.sc8004_execution_role_trust import ExecutionRoleTrust
 from samcheck.rules.permissions.sc8005_execution_role_grants import ExecutionRoleGrants
 from samcheck.rules.permissions.sc8006_policy_template_argument import PolicyTemplateArgument
+from samcheck.rules.permissions.sc8007_cognito_authorizer_arn import CognitoAuthorizerArn
 
 RULES: list[type[Rule]] = [
     InvokePermissionMissing,
@@ -15,4 +16,5 @@ RULES: list[type[Rule]] = [
     ExecutionRoleTrust,
     ExecutionRoleGrants,
     PolicyTemplateArgument,
+    CognitoAuthorizerArn,
 ]
