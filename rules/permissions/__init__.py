@@ -8,6 +8,7 @@ from samcheck.rules.permissions.sc8004_execution_role_trust import ExecutionRole
 from samcheck.rules.permissions.sc8005_execution_role_grants import ExecutionRoleGrants
 from samcheck.rules.permissions.sc8006_policy_template_argument import PolicyTemplateArgument
 from samcheck.rules.permissions.sc8007_cognito_authorizer_arn import CognitoAuthorizerArn
+from samcheck.rules.permissions.sc8008_s3_recursive_trigger import S3RecursiveTrigger
 
 RULES: list[type[Rule]] = [
     InvokePermissionMissing,
@@ -17,4 +18,5 @@ RULES: list[type[Rule]] = [
     ExecutionRoleGrants,
     PolicyTemplateArgument,
     CognitoAuthorizerArn,
+    S3RecursiveTrigger,
 ]
