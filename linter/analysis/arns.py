@@ -189,15 +189,16 @@ def names(pattern: str, targets: tuple[str, ...], template: Template) -> Match:
 
 def _compatible(pattern: str, target: str) -> bool:
     """Whether a literal pattern could name the target once its unknown parts are known: the ARN
-    fields before the resource (partition, service, Region, account) agree where both are written."""
+    fields (partition, service, Region, account, resource) agree wherever both are written."""
     if target.startswith(_OPEN):
         return False  # an attribute: the resource's long spelling decides
-    pattern_fields, target_fields = pattern.split(":", 5), target.split(":", 5)
+    unknown = "\ue000"  # a token stands for any text; pseudo parameter names hold colons
+    pattern_fields, target_fields = pattern.split(":", 5), _TOKEN.sub(unknown, target).split(":", 5)
     if len(pattern_fields) < 3 or len(target_fields) < 3:
         return False
-    for mine, theirs in zip(pattern_fields[:5], target_fields[:5], strict=False):
-        if has_tokens(theirs) or any(char in mine for char in "*?"):
+    for mine, theirs in zip(pattern_fields, target_fields, strict=False):
+        if unknown in theirs or any(char in mine for char in "*?"):
             continue
         if mine != theirs:
             return False
-    return True
+    return len(pattern_fields) == len(target_fields)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from samcheck.analysis.arns import network_interface, spellings, stream_spellings
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
 from samcheck.analysis.iam import Access, Policies, Request, decide, execution_role, role_policies
+from samcheck.analysis.iam_actions import misspelled
 from samcheck.analysis.wiring import Target, event_sources, target_of
 from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity, get_path
 
@@ -166,6 +167,10 @@ def _judge(
         how, fix = f"denies {', '.join(denied)}", "narrow the Deny that removes it"
     else:
         how, fix = f"does not allow {', '.join(missing)}", f"allow them on {need.what} in the role's policies"
+        written = [action for statement in policies.statements for action in statement.actions or ()]
+        typo = next((found for action in missing if (found := misspelled(written, action))), None)
+        if typo is not None:
+            fix += f" ({typo} in its policies is no IAM action: a misspelling?)"
     yield context.report(
         context.locate(role, ("Policies",)),
         f"{role.source_id}, the execution role of {function.source_id}, {how} on {need.what}, which {need.why} "
