@@ -53,6 +53,19 @@ Resources:
   Cert:
     Type: AWS::CertificateManager::Certificate
     Properties: {DomainName: api.example.com}
+  OrdersPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Orders]
+      PolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: sns.amazonaws.com}, Action: sqs:SendMessage, Resource: "*"}]
+  ExtraPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: extra
+      Roles: [!Ref WorkerRole]
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: sns:Publish, Resource: !Ref Failures}]
 """
 
 
@@ -75,5 +88,10 @@ def test_semantic_edges(tmp_path: Path) -> None:
     assert ("Domain", "Cert") in kinds("certificate")
     assert ("Machine", "Worker") in kinds("invokes")
     assert ("Worker", "WorkerRole") in kinds("getatt")
+    assert ("OrdersPolicy", "Orders") in kinds("resource_policy")
+    assert ("ExtraPolicy", "WorkerRole") in kinds("attached")
+    assert ("ExtraPolicy", "Failures") in kinds("grants")
+    assert ("WorkerRole", "OrdersDlq") in kinds("grants")  # SAM's policy for the OnSuccess destination
+    assert any(target == "Worker" for _, target in kinds("permits"))  # the API event's permission
     mapping = next(edge for edge in graph.edges("event_source") if edge.source == "Orders")
     assert template.resources[mapping.via].type == "AWS::Lambda::EventSourceMapping"

@@ -10,6 +10,11 @@ writes the reference to the one it names. Semantic edges say what the wiring mea
 - ``stage``: API → stage
 - ``certificate``: domain or distribution → certificate
 - ``invokes``: state machine → functions it invokes
+- ``permits``: Lambda permission → the function (alias, version) it lets a service invoke
+- ``attached``: IAM policy → the role it is attached to
+- ``resource_policy``: queue, topic or bucket policy → the queue, topic or bucket
+- ``grants``: role or policy → a resource of the template its statements allow actions on
+  (the policy's own condition and effect aside: ``samcheck.analysis.iam`` decides)
 
 Each semantic edge carries ``via``: the resource that states the link (a mapping, a
 subscription, a permission…), which is where a rule finds the link's own settings.
@@ -57,6 +62,25 @@ _INVOKERS: list[tuple[str, NodePath, NodePath]] = [
     ("AWS::Lambda::Permission", ("FunctionName",), ("SourceArn",)),
     ("AWS::SNS::Subscription", ("Endpoint",), ("TopicArn",)),
 ]
+# Policies and what they apply to: (type, property naming it, edge kind).
+_POLICY_LINKS: list[tuple[str, str, str]] = [
+    ("AWS::Lambda::Permission", "FunctionName", "permits"),
+    ("AWS::IAM::Policy", "Roles", "attached"),
+    ("AWS::IAM::ManagedPolicy", "Roles", "attached"),
+    ("AWS::IAM::RolePolicy", "RoleName", "attached"),
+    ("AWS::SQS::QueuePolicy", "Queues", "resource_policy"),
+    ("AWS::SQS::QueueInlinePolicy", "Queue", "resource_policy"),
+    ("AWS::SNS::TopicPolicy", "Topics", "resource_policy"),
+    ("AWS::SNS::TopicInlinePolicy", "TopicArn", "resource_policy"),
+    ("AWS::S3::BucketPolicy", "Bucket", "resource_policy"),
+]
+# Where identity policies keep their statements.
+_STATEMENTS: dict[str, tuple[NodePath, ...]] = {
+    "AWS::IAM::Role": (("Policies",),),
+    "AWS::IAM::Policy": (("PolicyDocument",),),
+    "AWS::IAM::ManagedPolicy": (("PolicyDocument",),),
+    "AWS::IAM::RolePolicy": (("PolicyDocument",),),
+}
 # Edges that make CloudFormation create the target first.
 _ORDERING = frozenset({"ref", "getatt", "sub", "depends_on"})
 _STAGE_API = {"AWS::ApiGateway::Stage": "RestApiId", "AWS::ApiGatewayV2::Stage": "ApiId"}
@@ -152,9 +176,30 @@ class ResourceGraph:
             for api, _ in self._targets(properties.get(api_key)):
                 for name, _ in self._targets(get_path(properties, path)):
                     self._link(api, name, "event_source", logical_id, path)
+        for resource_type, key, kind in _POLICY_LINKS:
+            if resource.type == resource_type:
+                for target, inner in self._targets(properties.get(key)):
+                    self._link(logical_id, target, kind, logical_id, (key, *inner))
+        for path in _STATEMENTS.get(resource.type, ()):
+            self._add_grants(resource, path)
         if resource.type in _STAGE_API:
             for api, _ in self._targets(properties.get(_STAGE_API[resource.type])):
                 self._link(api, logical_id, "stage", logical_id, (_STAGE_API[resource.type],))
+
+    def _add_grants(self, resource: Resource, path: NodePath) -> None:
+        """``grants`` edges to what the Allow statements of a role's or policy's documents name."""
+        for statement_path, statement in _statements(get_path(resource.properties, path), path):
+            if statement.get("Effect") != "Allow":
+                continue
+            for target, inner in self._targets(statement.get("Resource")):
+                if target != resource.logical_id:
+                    self._link(
+                        resource.logical_id,
+                        target,
+                        "grants",
+                        resource.logical_id,
+                        (*statement_path, "Resource", *inner),
+                    )
 
     def _link_invoker(self, resource: Resource, function_path: NodePath, source_path: NodePath) -> None:
         properties = resource.properties
@@ -190,3 +235,17 @@ class ResourceGraph:
         lines += [f'  {ids[n]}["{n}<br/>{d["type"]}"]' for n, d in nodes]
         lines += [f"  {ids[s]} -->|{k}| {ids[t]}" for s, t, k in dict.fromkeys(edges)]
         return "\n".join(lines)
+
+
+def _statements(node: Any, path: NodePath) -> Iterator[tuple[NodePath, dict[str, Any]]]:
+    """Each statement of a policy document, or of a role's list of inline policies, with its path."""
+    if isinstance(node, list):  # a role's Policies
+        for index, policy in enumerate(node):
+            document = policy.get("PolicyDocument") if isinstance(policy, dict) else None
+            yield from _statements(document, (*path, index, "PolicyDocument"))
+        return
+    statements = node.get("Statement") if isinstance(node, dict) else None
+    listed = statements if isinstance(statements, list) else [statements]
+    for index, statement in enumerate(listed):
+        if isinstance(statement, dict):
+            yield ((*path, "Statement", index) if isinstance(statements, list) else (*path, "Statement")), statement
