@@ -174,14 +174,23 @@ def _role_policies(template: Template, logical_id: str) -> Policies:
     managed = template.resolver.settle(role.properties.get("ManagedPolicyArns"))
     for arn in _listed(managed) if managed is not None else []:
         found.extend(_managed(template, symbolic(template, arn), role))
-    role_tokens = {token(f"{role.logical_id}.Ref")}
-    for policy in template.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-        attached = [symbolic(template, name) for name in _listed(policy.properties.get("Roles") or [])]
-        if role_tokens & set(attached):
-            found.extend(read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",)))
-    for policy in template.of_type("AWS::IAM::RolePolicy"):
-        if symbolic(template, policy.properties.get("RoleName")) in role_tokens:
-            found.extend(read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",)))
+    for policy in _attached(template).get(token(f"{role.logical_id}.Ref"), []):
+        found.extend(read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",)))
+    return found
+
+
+@per_template
+def _attached(template: Template) -> dict[str | None, list[Resource]]:
+    """Policy resources by the role they attach to (as written: a role's Ref token, or a name)."""
+    found: dict[str | None, list[Resource]] = {}
+    for policy_type, key in (
+        ("AWS::IAM::Policy", "Roles"),
+        ("AWS::IAM::ManagedPolicy", "Roles"),
+        ("AWS::IAM::RolePolicy", "RoleName"),
+    ):
+        for policy in template.of_type(policy_type):
+            for name in _listed(policy.properties.get(key) or []):
+                found.setdefault(symbolic(template, name), []).append(policy)
     return found
 
 

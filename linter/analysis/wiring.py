@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from samcheck.analysis import per_template
 from samcheck.analysis.values import is_true
 from samcheck.cfn.references import referenced
 from samcheck.cfn.resolver import Branches
@@ -182,7 +183,9 @@ def event_source(template: Template, mapping: Resource) -> EventSource:
     return EventSource(mapping, kind, source, resource)
 
 
+@per_template
 def event_sources(template: Template) -> list[EventSource]:
+    """Every event source mapping of the template (computed once per template)."""
     return [event_source(template, m) for m in template.of_type("AWS::Lambda::EventSourceMapping")]
 
 

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -5,7 +6,7 @@ from samcheck.analysis.arns import network_interface, spellings, stream_spelling
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
 from samcheck.analysis.iam import Access, Policies, Request, decide, execution_role, role_policies
 from samcheck.analysis.iam_actions import misspelled
-from samcheck.analysis.wiring import Target, event_sources, target_of
+from samcheck.analysis.wiring import EventSource, Target, event_sources, target_of
 from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity, get_path
 
 # What a mapping's role must be allowed on its source, by kind.
@@ -73,21 +74,33 @@ class ExecutionRoleGrants(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
+        mappings: dict[str, list[EventSource]] = defaultdict(list)
+        for wiring in event_sources(template):
+            if wiring.function is not None:
+                mappings[wiring.function.logical_id].append(wiring)
+        configs: dict[str, list[Resource]] = defaultdict(list)
+        for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
+            named = target_of(template, config.properties.get("FunctionName"))
+            if named is not None and named.resource is not None:
+                configs[named.resource.logical_id].append(config)
         for function in context.of_type("AWS::Lambda::Function"):
             role = execution_role(template, function)
             if role is None:
                 continue
             policies = role_policies(template, role)
-            for need in _needs(context, function):
+            needs = _needs(context, function, mappings[function.logical_id], configs[function.logical_id])
+            for need in needs:
                 yield from _judge(context, function, role, policies, need)
         yield from _delivery_roles(context)
 
 
-def _needs(context: RuleContext, function: Resource) -> Iterator[_Need]:
+def _needs(
+    context: RuleContext, function: Resource, mappings: list[EventSource], configs: list[Resource]
+) -> Iterator[_Need]:
     template = context.template
-    for wiring in event_sources(template):
+    for wiring in mappings:
         source = wiring.source
-        if wiring.function is not function or wiring.kind not in _POLLING or source is None:
+        if wiring.kind not in _POLLING or source is None:
             continue
         if source.resource is not None and source.resource.type not in _SOURCE_TYPES:
             continue  # a stream consumer, or a source known by its ARN only
@@ -121,15 +134,12 @@ def _needs(context: RuleContext, function: Resource) -> Iterator[_Need]:
         yield _Need(
             actions, _targets(context, dead_letter), dead_letter.name, "its dead-letter queue", FUNCTION_FAILS, where
         )
-    yield from _destinations(context, function)
+    yield from _destinations(context, configs)
 
 
-def _destinations(context: RuleContext, function: Resource) -> Iterator[_Need]:
+def _destinations(context: RuleContext, configs: list[Resource]) -> Iterator[_Need]:
     template = context.template
-    for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
-        named = target_of(template, config.properties.get("FunctionName"))
-        if named is None or named.resource is not function:
-            continue
+    for config in configs:
         for outcome in ("OnFailure", "OnSuccess"):
             path = ("DestinationConfig", outcome, "Destination")
             destination = target_of(template, get_path(config.properties, path))
