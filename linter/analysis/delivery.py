@@ -1,6 +1,7 @@
 """Where AWS services deliver on the template's behalf, and so need a resource policy that lets them:
 S3 notifications, SNS subscriptions, EventBridge rule targets, API Gateway integrations and
-authorizers, and load balancer target groups, each naming a function, queue or topic.
+authorizers, and load balancer target groups, each naming a function, queue or topic; and
+EventBridge Scheduler targets, which are called with the schedule's role instead.
 
 Each delivery says which service principal calls which action on which target, on behalf of which
 source (what ``aws:SourceArn`` names), and what happens when the target's policy does not let it.
@@ -82,6 +83,13 @@ def _deliveries(template: Template) -> list[Delivery]:
             for delivery in _delivery(template, rule, path, get_path(entry, ("Arn",)), service, rule, DROPPED):
                 role = get_path(entry, ("RoleArn",))  # EventBridge then calls with the role's grants
                 found.append(Delivery(**{**delivery.__dict__, "role": role}) if role is not None else delivery)
+    for schedule in template.of_type("AWS::Scheduler::Schedule"):
+        target_path: NodePath = ("Target", "Arn")
+        service, without = "scheduler.amazonaws.com", "every invocation fails"
+        role = get_path(schedule.properties, ("Target", "RoleArn"))
+        arn = get_path(schedule.properties, target_path)
+        for delivery in _delivery(template, schedule, target_path, arn, service, schedule, without):
+            found.append(Delivery(**{**delivery.__dict__, "role": role}))  # Scheduler always calls with the role
     found += _apis(template)
     for group in template.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
         if template.property(group, "TargetType").value.single != "lambda":
@@ -143,6 +151,7 @@ _NOUNS = {
     "AWS::ApiGateway::RestApi": "REST API",
     "AWS::ApiGatewayV2::Api": "API",
     "AWS::ElasticLoadBalancingV2::TargetGroup": "target group",
+    "AWS::Scheduler::Schedule": "schedule",
 }
 # API Gateway resources that invoke a function: (type, API property, function property, credentials property).
 _API_INVOKERS: list[tuple[str, str, NodePath, NodePath]] = [
