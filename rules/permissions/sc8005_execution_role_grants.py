@@ -40,7 +40,8 @@ class ExecutionRoleGrants(Rule):
     ``DescribeNetworkInterfaces``, ``DeleteNetworkInterface``), and send to its dead-letter queue
     and failure destinations (``sqs:SendMessage``, ``sns:Publish``, ``lambda:InvokeFunction``).
     Lambda checks them when the mapping, the function or the invoke configuration is created, which
-    then fails. EventBridge targets delivered with a ``RoleArn`` need that role to allow the send.
+    then fails. EventBridge targets delivered with a ``RoleArn``, and EventBridge Scheduler schedules
+    (always called with their role), need that role to allow the invoke or send.
     Policies samcheck cannot read (a managed policy it has no copy of, a parameter) leave the role
     alone; SAM's generated roles get these grants from the events and settings.
 
