@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, get_path, intrinsic_name
+from samcheck.rule import Finding, Location, NodePath, Rule, RuleContext, Severity, Span, get_path, intrinsic_name
 
 POOL = "AWS::Cognito::UserPool"
 
@@ -38,40 +38,36 @@ class CognitoAuthorizerArn(Rule):
     tags = ("apigateway", "permissions")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        sources = context.template.source_resources
-        for logical_id, resource in sources.items():
-            properties = resource.get("Properties")
-            if not isinstance(properties, dict):
+        for logical_id, resource in context.template.source_resources.items():
+            authorizers = get_path(resource, ("Properties", "Auth", "Authorizers"))
+            if resource.get("Type") != "AWS::Serverless::Api" or not isinstance(authorizers, dict):
                 continue
-            if resource.get("Type") == "AWS::Serverless::Api":
-                authorizers = get_path(properties, ("Auth", "Authorizers"))
-                for name, authorizer in authorizers.items() if isinstance(authorizers, dict) else ():
-                    where: NodePath = (
-                        "Resources",
-                        logical_id,
-                        "Properties",
-                        "Auth",
-                        "Authorizers",
-                        name,
-                        "UserPoolArn",
-                    )
-                    yield from self._values(context, get_path(authorizer, ("UserPoolArn",)), where, "UserPoolArn")
-            elif resource.get("Type") == "AWS::ApiGateway::Authorizer":
-                where = ("Resources", logical_id, "Properties", "ProviderARNs")
-                yield from self._values(context, properties.get("ProviderARNs"), where, "ProviderARNs")
+            for name, authorizer in context.settle(authorizers).items():
+                where: NodePath = ("Resources", logical_id, "Properties", "Auth", "Authorizers", name, "UserPoolArn")
+                for index, value in _pools(context, get_path(authorizer, ("UserPoolArn",))):
+                    _, span = context.document.source_map.nearest(where if index is None else (*where, index))
+                    yield self._report(context, span, "UserPoolArn", value, logical_id)
+        for authorizer in context.of_type("AWS::ApiGateway::Authorizer"):
+            for index, value in _pools(context, authorizer.properties.get("ProviderARNs")):
+                path: NodePath = ("ProviderARNs",) if index is None else ("ProviderARNs", index)
+                location = context.locate(authorizer, path)
+                yield self._report(context, location, "ProviderARNs", value, authorizer.source_id)
 
-    def _values(self, context: RuleContext, value: Any, path: NodePath, key: str) -> Iterator[Finding]:
-        listed = value if isinstance(value, list) else [value]
-        for index, item in enumerate(listed):
-            if not isinstance(item, dict) or intrinsic_name(item) != "Ref":
-                continue
-            pool = item["Ref"]
-            if context.template.source_resources.get(str(pool), {}).get("Type") != POOL:
-                continue
-            _, span = context.document.source_map.nearest((*path, index) if isinstance(value, list) else path)
-            yield context.report(
-                span,
-                f"{key} takes the user pool's ARN, but !Ref {pool} gives its id, so API Gateway rejects the "
-                f"authorizer and the deploy fails; use !GetAtt {pool}.Arn",
-                resource=str(path[1]),
-            )
+    def _report(self, context: RuleContext, where: Location | Span, key: str, pool: str, resource: str) -> Finding:
+        return context.report(
+            where,
+            f"{key} takes the user pool's ARN, but !Ref {pool} gives its id, so API Gateway rejects the "
+            f"authorizer and the deploy fails; use !GetAtt {pool}.Arn",
+            resource=resource,
+        )
+
+
+def _pools(context: RuleContext, value: Any) -> Iterator[tuple[int | None, str]]:
+    """(index in the list or None, pool) for each ``!Ref`` of a user pool of the template."""
+    value = context.settle(value)
+    listed = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    for index, item in listed:
+        if isinstance(item, dict) and intrinsic_name(item) == "Ref":
+            pool = str(item["Ref"])
+            if context.template.source_resources.get(pool, {}).get("Type") == POOL:
+                yield index, pool
