@@ -55,7 +55,7 @@ def _invalid(rule: object, found: dict[str, type[Rule]]) -> str | None:
         return f"{rule!r} is not a samcheck Rule"
     rule_id, name = getattr(rule, "id", None), getattr(rule, "name", None)
     if not isinstance(rule_id, str) or not _RULE_ID.fullmatch(rule_id):
-        return f"{rule.__name__} has id {rule_id!r}, but rule ids are SC and four digits (SC9001)"
+        return f"{rule.__name__} has id {rule_id!r}, but rule ids are SC and four digits (SC9101)"
     if not isinstance(name, str) or not _SLUG.fullmatch(name):
         return f"{rule_id} has slug {name!r}, but slugs are lower-case words joined by hyphens"
     if rule_id in found and found[rule_id] is not rule:
