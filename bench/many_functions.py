@@ -12,15 +12,11 @@ process and the children it waited for.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from _process import run_samcheck
 
 
 def template(pairs: int) -> str:
@@ -47,17 +43,6 @@ def template(pairs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(path: Path, output_format: str) -> tuple[float, int]:
-    command = [str(BIN / "samcheck"), "--no-cache", "--fail-level", "never", "--format", output_format, str(path)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"samcheck failed on {path} ({output_format}): status {status}")
-    return elapsed, usage.ru_maxrss
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 2000, 5000])
@@ -69,8 +54,8 @@ def main() -> None:
         for pairs in options.sizes:
             path = Path(folder) / f"template-{pairs}.yaml"
             path.write_text(template(pairs))
-            json_runs = [run(path, "json") for _ in range(options.repeat)]
-            sarif_runs = [run(path, "sarif") for _ in range(options.repeat)]
+            json_runs = [run_samcheck("--format", "json", str(path)) for _ in range(options.repeat)]
+            sarif_runs = [run_samcheck("--format", "sarif", str(path)) for _ in range(options.repeat)]
             json_s = statistics.median(seconds for seconds, _ in json_runs)
             sarif_s = statistics.median(seconds for seconds, _ in sarif_runs)
             peak_mb = max(peak for _, peak in json_runs + sarif_runs) / 1024

@@ -12,15 +12,11 @@ their difference is the evaluator's own cost. Reported: median wall time and pea
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from _process import run_samcheck
 
 
 def template(functions: int) -> str:
@@ -75,17 +71,6 @@ def template(functions: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(path: Path, selection: str) -> tuple[float, int]:
-    command = [str(BIN / "samcheck"), "--no-cache", "--fail-level", "never", "--select", selection, str(path)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"samcheck failed on {path}: status {status}")
-    return elapsed, usage.ru_maxrss
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--functions", type=int, default=500)
@@ -94,8 +79,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "template.yaml"
         path.write_text(template(options.functions))
-        read = [run(path, "SC0001") for _ in range(options.repeat)]
-        rules = [run(path, "SC8") for _ in range(options.repeat)]
+        read = [run_samcheck("--select", "SC0001", str(path)) for _ in range(options.repeat)]
+        rules = [run_samcheck("--select", "SC8", str(path)) for _ in range(options.repeat)]
     read_s = statistics.median(seconds for seconds, _ in read)
     rules_s = statistics.median(seconds for seconds, _ in rules)
     print("| functions | statements | read only s | SC8xxx s | evaluator s | peak MB (read / SC8xxx) |")

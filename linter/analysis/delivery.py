@@ -10,6 +10,7 @@ source (what ``aws:SourceArn`` names), and what happens when the target's policy
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,16 @@ class Delivery:
 
 def deliveries(template: Template) -> list[Delivery]:
     return _deliveries(template)
+
+
+def principal_deliveries(template: Template, target_types: Iterable[str]) -> Iterator[tuple[Delivery, Resource]]:
+    """Deliveries a service makes as its own principal (no role) to a target of the template of these
+    types: the ones a resource policy or Lambda permission must let in."""
+    wanted = frozenset(target_types)
+    for delivery in _deliveries(template):
+        target = delivery.target.resource
+        if target is not None and target.type in wanted and delivery.role is None:
+            yield delivery, target
 
 
 @per_template

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.arns import Match, names, tokens
-from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, deliveries, role_access
+from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, principal_deliveries
 from samcheck.analysis.iam import LambdaPermission, lambda_permissions, permits
 from samcheck.analysis.wiring import target_of
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
@@ -58,12 +58,8 @@ class InvokePermissionMissing(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        for delivery in deliveries(template):
-            target = delivery.target.resource
-            if target is None or target.type not in FUNCTION_TYPES:
-                continue
-            if role_access(template, delivery) is not None:
-                continue  # delivered with a role: SC8005 judges the role's grants
+        # Deliveries made with a role are SC8005's: the role's grants decide them.
+        for delivery, target in principal_deliveries(template, FUNCTION_TYPES):
             permissions = lambda_permissions(template, target, delivery.invoked)
             if permissions is None:
                 continue  # a permission names a function known only at deploy time

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings
-from samcheck.analysis.delivery import deliveries, role_access
+from samcheck.analysis.delivery import principal_deliveries
 from samcheck.analysis.iam import Access, Request, decide, resource_policies
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.permissions._hints import arn_of
@@ -56,12 +56,8 @@ class DeliveryPolicyMissing(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        for delivery in deliveries(template):
-            target = delivery.target.resource
-            if target is None or target.type not in _POLICY_TYPES:
-                continue
-            if role_access(template, delivery) is not None:
-                continue  # delivered with a role: SC8005 judges the role's grants
+        # Deliveries made with a role are SC8005's: the role's grants decide them.
+        for delivery, target in principal_deliveries(template, _POLICY_TYPES):
             request = Request(
                 delivery.action, spellings(template, target), delivery.service, delivery.source_spellings or None
             )
