@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samcheck.analysis import per_template
+from samcheck.analysis.apis import openapi_operations
 from samcheck.analysis.arns import spellings, symbolic, token
 from samcheck.analysis.iam import Access, Request, decide, role_policies
 from samcheck.analysis.wiring import Target, target_of
@@ -175,40 +176,41 @@ _API_INVOKERS: list[tuple[str, str, NodePath, NodePath]] = [
 
 def _apis(template: Template) -> list[Delivery]:
     found: list[Delivery] = []
+    for api, path, integration in openapi_operations(template):
+        if "credentials" in integration:
+            continue  # API Gateway calls the function with that role, not its own principal
+        uri = symbolic(template, integration.get("uri"))
+        found += _api_delivery(template, api, api, (*path, "uri"), uri)
     for resource_type, api_key, uri_path, credentials_path in _API_INVOKERS:
         for holder in template.of_type(resource_type):
             if get_path(holder.properties, credentials_path) is not None:
                 continue  # API Gateway calls the function with that role, not its own principal
-            api = target_of(template, holder.properties.get(api_key))
-            uri = symbolic(template, get_path(holder.properties, uri_path))
-            if api is None or api.resource is None or uri is None:
-                continue
-            functions = [
-                resource
-                for resource in template.resources.values()
-                if resource.type in FUNCTION_TYPES
-                and any(token(f"{resource.logical_id}.{attribute}") in uri for attribute in ("Arn", "Ref"))
-            ]
-            if len(functions) != 1:
-                continue
-            what = f"{_NOUNS.get(api.resource.type, 'API')} {api.resource.source_id}"
-            target = Target.of(functions[0])
-            service = "apigateway.amazonaws.com"
-            invoked = _FUNCTION_IN_URI.search(uri)
-            found.append(
-                Delivery(
-                    holder,
-                    uri_path,
-                    service,
-                    what,
-                    api.resource,
-                    (),
-                    target,
-                    CALLS_FAIL,
-                    invoked.group(1) if invoked else None,
-                )
-            )
+            named = target_of(template, holder.properties.get(api_key))
+            if named is not None and named.resource is not None:
+                uri = symbolic(template, get_path(holder.properties, uri_path))
+                found += _api_delivery(template, holder, named.resource, uri_path, uri)
     return found
+
+
+def _api_delivery(
+    template: Template, holder: Resource, api: Resource, path: NodePath, uri: str | None
+) -> list[Delivery]:
+    """The function an integration URI invokes, when it names one of the template."""
+    if uri is None:
+        return []
+    functions = [
+        resource
+        for resource in template.resources.values()
+        if resource.type in FUNCTION_TYPES
+        and any(token(f"{resource.logical_id}.{attribute}") in uri for attribute in ("Arn", "Ref"))
+    ]
+    if len(functions) != 1:
+        return []
+    what = f"{_NOUNS.get(api.type, 'API')} {api.source_id}"
+    invoked = _FUNCTION_IN_URI.search(uri)
+    service = "apigateway.amazonaws.com"
+    target = Target.of(functions[0])
+    return [Delivery(holder, path, service, what, api, (), target, CALLS_FAIL, invoked.group(1) if invoked else None)]
 
 
 def role_access(template: Template, delivery: Delivery) -> Access | None:

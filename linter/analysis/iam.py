@@ -15,6 +15,7 @@ denies it); unknown (a policy or value that cannot be read could decide it). Rul
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -377,24 +378,24 @@ class LambdaPermission:
 def lambda_permissions(
     template: Template, target: Resource, invoked: str | None = None
 ) -> list[LambdaPermission] | None:
-    """The permissions of the template on a function, alias or version, as ``invoked`` names it
-    (a qualified ARN such as ``${Fn.Arn}:live`` is another resource than the function). None when
-    some permission may be about it but cannot be told: a function known only at deploy time, or
-    this function with another qualifier spelling."""
-    own = {token(f"{target.logical_id}.Ref"), token(f"{target.logical_id}.Arn")}
-    if invoked is not None and invoked not in own:
-        own = {invoked}
-    name = symbolic(template, target.properties.get("FunctionName")) if target.type == "AWS::Lambda::Function" else None
-    if name is not None and "FunctionName" in target.properties:
-        own.add(name)
+    """The permissions of the template on a function, alias or version, as ``invoked`` names it:
+    ``${Fn.Arn}:live``, ``!Ref FnAliaslive`` and ``Fn.Alias`` are one alias, and another resource
+    than the function itself. None when some permission may be about it but cannot be told (a
+    function known only at deploy time)."""
+    wanted = function_identity(template, invoked) if invoked is not None else _identity_of(template, target)
+    if wanted is None:
+        return None
     found: list[LambdaPermission] = []
     for permission in template.of_type("AWS::Lambda::Permission"):
         function = symbolic(template, permission.properties.get("FunctionName"))
         if function is None:
             return None
-        if function not in own:
-            if mentions(function, target.logical_id):
-                return None
+        identity = function_identity(template, function)
+        if identity is None and mentions(function, wanted[0]):
+            return None
+        if wanted[1] is not None and identity == (wanted[0], None):
+            return None  # the function's own policy while an alias is invoked: not judged
+        if identity != wanted:
             continue
         source = permission.properties.get("SourceArn")
         source_arn = symbolic(template, source) if source is not None else None
@@ -410,6 +411,57 @@ def lambda_permissions(
             )
         )
     return found
+
+
+_FUNCTION_TOKEN = re.compile(r"\u27e6([A-Za-z0-9]+)\.(Arn|Ref)\u27e7(?::([^:]+))?")
+_FUNCTION_ARN = re.compile(r"arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+)(?::([^:]+))?")
+
+
+def function_identity(template: Template, text: str) -> tuple[str, str | None] | None:
+    """(function, qualifier) a function reference names: a logical ID of the template (or the name
+    written out) and the alias or version, None for the function itself. None when not readable."""
+    match = _FUNCTION_TOKEN.fullmatch(text)
+    if match is not None:
+        resource = template.resources.get(match.group(1))
+        if resource is None:
+            return None
+        identity = _identity_of(template, resource)
+        if identity is None or match.group(3) is None:
+            return identity
+        return (identity[0], match.group(3)) if identity[1] is None else None
+    arn = _FUNCTION_ARN.fullmatch(text)
+    if arn is not None:
+        name, qualifier = arn.group(1), arn.group(2)
+    elif text.startswith("arn:"):
+        return None
+    else:
+        name, _, written = text.partition(":")
+        qualifier = written or None
+    inner = _FUNCTION_TOKEN.fullmatch(name)
+    if inner is not None and inner.group(2) == "Ref" and inner.group(3) is None:
+        identity = (
+            _identity_of(template, template.resources[inner.group(1)]) if inner.group(1) in template.resources else None
+        )
+        return (identity[0], qualifier) if identity is not None and identity[1] is None else None
+    for function in template.of_type("AWS::Lambda::Function"):
+        if symbolic(template, function.properties.get("FunctionName")) == name:
+            return function.logical_id, qualifier
+    return (f"name {name}", qualifier) if "\u27e6" not in name else None
+
+
+def _identity_of(template: Template, resource: Resource) -> tuple[str, str | None] | None:
+    if resource.type == "AWS::Lambda::Function":
+        return resource.logical_id, None
+    if resource.type not in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        return None
+    function = symbolic(template, resource.properties.get("FunctionName"))
+    base = function_identity(template, function) if function is not None else None
+    if base is None or base[1] is not None:
+        return None
+    if resource.type == "AWS::Lambda::Version":
+        return base[0], f"version {resource.logical_id}"
+    name = symbolic(template, resource.properties.get("Name"))
+    return (base[0], name) if name is not None and "\u27e6" not in name else None
 
 
 def permits(permission: LambdaPermission, action: str, principal: str) -> bool | None:

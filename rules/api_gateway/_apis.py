@@ -4,11 +4,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from samcheck.analysis.apis import openapi_operations
 from samcheck.analysis.values import as_number
 from samcheck.rule import Location, NodePath, Resource, Template, get_path, referenced
-
-_API_TYPES = ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
 
 
 @dataclass(frozen=True)
@@ -50,19 +48,6 @@ def _protocol(template: Template, api: Resource) -> str:
         return "REST"
     kind = template.property(api, "ProtocolType").value.single
     return "WEBSOCKET" if kind == "WEBSOCKET" else "HTTP"
-
-
-def openapi_operations(template: Template) -> Iterator[tuple[Resource, NodePath, dict[str, Any]]]:
-    """Each operation's ``x-amazon-apigateway-integration`` in an API's OpenAPI body: the API, the
-    path to the integration and the integration."""
-    for api in template.of_type(*_API_TYPES):
-        body = api.properties.get("Body")
-        paths = body.get("paths") if isinstance(body, dict) else None
-        for route, operations in paths.items() if isinstance(paths, dict) else []:
-            for method, operation in operations.items() if isinstance(operations, dict) else []:
-                integration = operation.get("x-amazon-apigateway-integration") if isinstance(operation, dict) else None
-                if isinstance(method, str) and method.lower() in _METHODS and isinstance(integration, dict):
-                    yield api, ("Body", "paths", route, method, "x-amazon-apigateway-integration"), integration
 
 
 def integrations(template: Template) -> Iterator[Integration]:

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 from typing import Any
 
+from samcheck.analysis.apis import openapi_operations
 from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
-from samcheck.rules.api_gateway._apis import openapi_operations
 
 _LAMBDA_PATH = ":lambda:path/"
 _LAMBDA_TYPES = ("aws", "aws_proxy")

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
+from samcheck.analysis.apis import openapi_operations
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-from samcheck.rules.api_gateway._apis import openapi_operations
 
 # What a response parameter may map from, besides a quoted literal ('*').
 _SOURCES = ("method.request.", "integration.response.", "context.", "stageVariables.")

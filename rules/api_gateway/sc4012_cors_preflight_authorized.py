@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
+from samcheck.analysis.apis import openapi_operations
 from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
-from samcheck.rules.api_gateway._apis import openapi_operations
 
 
 class CorsPreflightAuthorized(Rule):

@@ -3,8 +3,7 @@ from collections.abc import Iterator
 from samcheck.analysis.arns import Match, names, tokens
 from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, principal_deliveries
 from samcheck.analysis.iam import LambdaPermission, lambda_permissions, permits
-from samcheck.analysis.wiring import target_of
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.permissions._hints import arn_of
 
 SOURCE_MISMATCH = "source"
@@ -68,7 +67,7 @@ class InvokePermissionMissing(Rule):
             if covering:
                 yield from _order(context, delivery, covering)
                 continue
-            if any(verdict is None for _, verdict in verdicts) or _through_function(context, target, delivery):
+            if any(verdict is None for _, verdict in verdicts):
                 continue
             mismatched = [permission for permission, verdict in verdicts if verdict == SOURCE_MISMATCH]
             if mismatched:
@@ -118,18 +117,6 @@ def _covers(context: RuleContext, permission: LambdaPermission, delivery: Delive
     if any(name.split(".", 1)[0] in resources for name in tokens(permission.source_arn)):
         return SOURCE_MISMATCH
     return None
-
-
-def _through_function(context: RuleContext, target: Resource, delivery: Delivery) -> bool:
-    """An alias or version invoked while a permission exists on its function: whether that one
-    applies is not judged."""
-    if target.type == "AWS::Lambda::Function":
-        return False
-    function = target_of(context.template, target.properties.get("FunctionName"))
-    if function is None or function.resource is None:
-        return True
-    permissions = lambda_permissions(context.template, function.resource)
-    return permissions is None or any(_covers(context, p, delivery) is not False for p in permissions)
 
 
 def _order(context: RuleContext, delivery: Delivery, covering: list[LambdaPermission]) -> Iterator[Finding]:

@@ -127,7 +127,7 @@ def _needs(
     if isinstance(subnets, list) and subnets:
         eni = network_interface(template)
         where = context.locate(function, ("VpcConfig",))
-        yield _Need(_VPC, (eni,), "network interfaces", "its VpcConfig", FUNCTION_FAILS, where)
+        yield _Need(_VPC, (eni,), "its ENIs", "its VpcConfig", FUNCTION_FAILS, where)
     dead_letter = target_of(template, get_path(function.properties, ("DeadLetterConfig", "TargetArn")))
     if dead_letter is not None and dead_letter.type in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
         where = context.locate(function, ("DeadLetterConfig",))
