@@ -1,7 +1,8 @@
 from collections.abc import Iterator
 
+from samcheck.analysis.edge import edge_associations
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.edge._edge import EDGE_REGION, edge_associations
+from samcheck.rules.edge._edge import EDGE_REGION
 
 _ADVICE = {
     "unqualified": "an unqualified function ARN",

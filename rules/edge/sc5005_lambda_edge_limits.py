@@ -1,10 +1,11 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.artifacts import measured_artifact
+from samcheck.analysis.edge import edge_associations
 from samcheck.analysis.units import megabytes
 from samcheck.analysis.values import as_number
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.edge._edge import edge_associations, viewer
+from samcheck.rules.edge._edge import viewer
 
 
 class LambdaEdgeLimits(Rule):

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
+from samcheck.analysis.edge import edge_associations
 from samcheck.analysis.values import as_number
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, referenced
-from samcheck.rules.edge._edge import edge_associations
 
 EDGE_RUNTIMES = ("nodejs", "python")
 

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings
+from samcheck.analysis.edge import edge_associations
 from samcheck.analysis.iam import Access, Request, decide, read_document
 from samcheck.analysis.wiring import target_of
 from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity, get_path
@@ -87,12 +88,9 @@ class ExecutionRoleTrust(Rule):
 
 
 def _edge_functions(context: RuleContext) -> set[str]:
-    """Functions CloudFront distributions of the template associate with their cache behaviours."""
-    found: set[str] = set()
-    for distribution in context.of_type("AWS::CloudFront::Distribution"):
-        config = distribution.properties.get("DistributionConfig")
-        if "LambdaFunctionAssociations" not in str(config):
-            continue
-        before = context.graph.created_before(distribution.logical_id)
-        found |= {name for name in before if context.resources[name].type == "AWS::Lambda::Function"}
-    return found
+    """Functions of the template CloudFront distributions associate with their cache behaviours."""
+    return {
+        association.function.logical_id
+        for association in edge_associations(context.template)
+        if association.function is not None
+    }
