@@ -6,11 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from samcheck.analysis.arns import spellings
-from samcheck.analysis.iam import Access, Request, decide, execution_role, resource_policies, role_policies
+from samcheck.analysis.iam import (
+    Access,
+    Policies,
+    Request,
+    Statement,
+    decide,
+    execution_role,
+    resource_policies,
+    role_policies,
+)
 from samcheck.analysis.iam_actions import known_actions
 from samcheck.cfn.document import load_document
 from samcheck.config import Settings
@@ -224,3 +236,65 @@ def test_actions_the_rules_require_exist() -> None:
     }
     asked |= {"sqs:SendMessage", "sns:Publish", "lambda:InvokeFunction", "lambda:InvokeFunctionUrl"}
     assert asked and {action for action in asked if action.lower() not in known} == set()
+
+
+# -- properties of decide(), over generated statements ---------------------------------------------
+
+ACTIONS = ("sqs:ReceiveMessage", "sqs:Receive*", "sqs:*", "SQS:receivemessage", "sns:Publish", "*")
+RESOURCES = ("*", "JobsArn", "OtherArn", "arn:aws:sqs:*:*:*", "arn:aws:sns:*:*:*")
+
+
+@st.composite
+def statements(draw: st.DrawFn) -> tuple[str, bool, str, str]:
+    """(effect, NotAction?, action, resource) of one statement."""
+    return (
+        draw(st.sampled_from(("Allow", "Deny"))),
+        draw(st.booleans()),
+        draw(st.sampled_from(ACTIONS)),
+        draw(st.sampled_from(RESOURCES)),
+    )
+
+
+def _decide(template: Template, drawn: list[tuple[str, bool, str, str]]) -> Access:
+    role = template.resources["FnRole"]
+    jobs, other = spellings(template, template.resources["Jobs"]), spellings(template, template.resources["Other"])
+    written = {"JobsArn": jobs[0], "OtherArn": other[0]}
+    policies = Policies(
+        [
+            Statement(
+                effect,
+                None if negated else (action.lower(),),
+                (action.lower(),) if negated else None,
+                (written.get(resource, resource),),
+                None,
+                None,
+                None,
+                role,
+                ("Policies",),
+            )
+            for effect, negated, action, resource in drawn
+        ]
+    )
+    return decide(template, policies, Request("sqs:ReceiveMessage", jobs))
+
+
+@pytest.fixture(scope="module")
+def plain_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    path = tmp_path_factory.mktemp("iam") / "template.yaml"
+    path.write_text(ROLE.format(statements="              - {Effect: Allow, Action: logs:*, Resource: '*'}", extra=""))
+    template = build_template(load_document(path), Settings())
+    assert template is not None
+    return template
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=st.lists(statements(), max_size=6), data=st.data())
+def test_decide_is_order_free_and_deny_wins(plain_template: Template, drawn: list[Any], data: st.DataObject) -> None:
+    """Statement order never matters; an explicit Deny that covers the request always wins; an Allow
+    of everything on everything is never not-granted; without an Allow nothing is allowed."""
+    answer = _decide(plain_template, drawn)
+    assert _decide(plain_template, data.draw(st.permutations(drawn))) is answer
+    assert _decide(plain_template, [*drawn, ("Deny", False, "sqs:ReceiveMessage", "*")]) is Access.DENIED
+    assert _decide(plain_template, [*drawn, ("Allow", False, "*", "*")]) in (Access.ALLOWED, Access.DENIED)
+    denies = [statement for statement in drawn if statement[0] == "Deny"]
+    assert _decide(plain_template, denies) in (Access.NOT_GRANTED, Access.DENIED)
