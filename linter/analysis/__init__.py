@@ -2,10 +2,11 @@
 
 Rules import these modules (and ``samcheck.rule``), never the loader or the expansion: values
 (``values``) and units (``units``), what links resources (``wiring``, ``apis``, ``invocation``), who
-may do what (``arns``, ``iam``, ``delivery``), Lambda@Edge associations (``edge``), DynamoDB tables (``dynamodb``), state machine definitions
-(``statemachines``), local packages on disk (``artifacts``, ``packaging``), who uses the account's
-concurrency (``concurrency``), and data other packages keep current (``cfnlint_data``,
-``botocore_data``).
+may do what (``arns``, ``iam``, ``delivery``, ``policy_templates``), Lambda@Edge associations
+(``edge``), DynamoDB tables (``dynamodb``), state machine definitions (``statemachines``), local
+packages on disk (``artifacts``, ``packaging``), who uses the account's concurrency
+(``concurrency``), and data other packages keep current (``cfnlint_data``, ``botocore_data``,
+``iam_actions``).
 """
 
 from __future__ import annotations

@@ -56,8 +56,14 @@ class Delivery:
         return ACTIONS[self.target.type or ""]
 
     @property
-    def source_token(self) -> str:
-        return token(f"{self.source.logical_id}.Ref")
+    def source_arn(self) -> str:
+        """How a template writes the ARN aws:SourceArn takes for this source."""
+        name = self.source.logical_id
+        if self.source.type in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"):
+            return f"!Sub arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{name}}}/*"
+        if self.source.type in ("AWS::SNS::Topic", "AWS::ElasticLoadBalancingV2::TargetGroup"):
+            return f"!Ref {name}"
+        return f"!GetAtt {name}.Arn"
 
 
 def deliveries(template: Template) -> list[Delivery]:

@@ -76,7 +76,7 @@ class InvokePermissionMissing(Rule):
                     context.locate(permission.resource, ("SourceArn",)),
                     f"{permission.resource.source_id} lets {delivery.service} invoke {target.source_id} only for "
                     f"another source, but {delivery.what} invokes it, so {delivery.without}; set SourceArn to "
-                    f"the ARN of {delivery.what} (or add a permission for it)",
+                    f"{delivery.source_arn} (or add a permission for it)",
                     resource=permission.resource.source_id,
                     related=[
                         Related(
@@ -91,7 +91,7 @@ class InvokePermissionMissing(Rule):
                 f"{delivery.what} invokes {target.source_id}, but no AWS::Lambda::Permission lets {delivery.service} "
                 f"call lambda:InvokeFunction on it, so {delivery.without}; add a Permission with FunctionName: "
                 f"{arn_of(delivery.target)}, Action: lambda:InvokeFunction, Principal: {delivery.service} and "
-                f"SourceArn: the ARN of {delivery.what}",
+                f"SourceArn: {delivery.source_arn}",
                 resource=delivery.holder.source_id,
                 related=[Related(f"function {target.source_id}", context.locate(target).span)],
             )

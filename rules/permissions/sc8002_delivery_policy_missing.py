@@ -71,8 +71,8 @@ class DeliveryPolicyMissing(Rule):
                 problem = f"{target.source_id}'s policy does not let {delivery.service} call {delivery.action}"
                 fix = (
                     f"add an {_POLICY_TYPES[target.type]} allowing Principal {{Service: {delivery.service}}} Action "
-                    f"{delivery.action} on {arn_of(delivery.target)} with Condition ArnEquals aws:SourceArn: the ARN "
-                    f"of {delivery.what}"
+                    f"{delivery.action} on {arn_of(delivery.target)} with Condition ArnEquals aws:SourceArn: "
+                    f"{delivery.source_arn}"
                 )
             yield context.report(
                 context.locate(delivery.holder, delivery.path),
