@@ -16,6 +16,7 @@ import re
 from enum import Enum
 from typing import Any
 
+from samcheck.analysis.wiring import opaque
 from samcheck.cfn.references import SubVariable, intrinsic_name, substitute
 from samcheck.cfn.resolver import partition_for
 from samcheck.model.template import Resource, Template
@@ -52,6 +53,8 @@ def symbolic(template: Template, node: Any) -> str | None:
     if name == "Fn::GetAtt":
         parts = argument.split(".", 1) if isinstance(argument, str) else argument
         if isinstance(parts, list) and len(parts) == 2 and parts[0] in template.resources:
+            if opaque(template.resources[parts[0]]):
+                return None  # a nested stack's output or a custom resource's attribute: anything
             attribute = symbolic(template, parts[1])
             return token(f"{parts[0]}.{attribute}") if attribute is not None else None
         return None
@@ -76,7 +79,7 @@ def _ref(template: Template, name: str) -> str | None:
     if name in _PSEUDO_TOKENS:
         return token(name)
     if name in template.resources:
-        return token(f"{name}.Ref")
+        return None if opaque(template.resources[name]) else token(f"{name}.Ref")
     if template.resolver.is_parameter(name):
         value = template.resolver.resolve({"Ref": name}).single
         return value if isinstance(value, str) else None
@@ -98,7 +101,8 @@ def _sub(template: Template, argument: Any) -> str | None:
         if variable.name in bound:
             value = symbolic(template, bound[variable.name])
         elif "." in variable.name and variable.name.split(".", 1)[0] in template.resources:
-            value = token(variable.name)
+            resource = template.resources[variable.name.split(".", 1)[0]]
+            value = None if opaque(resource) else token(variable.name)
         else:
             value = _ref(template, variable.name)
         unknown = unknown or value is None

@@ -22,7 +22,7 @@ from enum import Enum
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.arns import ACCOUNT, Match, mentions, names, symbolic, token
+from samcheck.analysis.arns import ACCOUNT, Match, has_tokens, mentions, names, symbolic, token
 from samcheck.cfn.references import intrinsic_name
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
@@ -134,8 +134,8 @@ def _actions(template: Template, value: Any) -> tuple[str, ...] | None:
     if value is None:
         return None
     read = [symbolic(template, item) for item in _listed(template.resolver.settle(value))]
-    if any(item is None for item in read):
-        return None
+    if any(item is None or has_tokens(item) for item in read):
+        return None  # an action known only at deploy time
     return tuple(item.lower() for item in read if item is not None)
 
 
@@ -318,6 +318,7 @@ def _principal(template: Template, principal: Any, service: str) -> bool | None:
     if "AWS" in principal and "*" in [symbolic(template, item) for item in _listed(principal["AWS"])]:
         return True
     services = [symbolic(template, item) for item in _listed(principal.get("Service") or [])]
+    services = [None if service is not None and has_tokens(service) else service for service in services]
     name = service.split(".", 1)[0]
     # A Regional service principal (states.eu-west-1.amazonaws.com) is the same service.
     if any(s == service or (s and s.startswith(f"{name}.") and s.endswith(".amazonaws.com")) for s in services):
@@ -399,12 +400,12 @@ def lambda_permissions(
             continue
         source = permission.properties.get("SourceArn")
         source_arn = symbolic(template, source) if source is not None else None
-        action = symbolic(template, permission.properties.get("Action"))
+        action = _literal(symbolic(template, permission.properties.get("Action")))
         found.append(
             LambdaPermission(
                 permission,
                 action.lower() if action is not None else None,
-                symbolic(template, permission.properties.get("Principal")),
+                _literal(symbolic(template, permission.properties.get("Principal"))),
                 source_arn,
                 source is None or source_arn is not None,
                 symbolic(template, permission.properties.get("FunctionUrlAuthType")),
@@ -462,6 +463,11 @@ def _identity_of(template: Template, resource: Resource) -> tuple[str, str | Non
         return base[0], f"version {resource.logical_id}"
     name = symbolic(template, resource.properties.get("Name"))
     return (base[0], name) if name is not None and "\u27e6" not in name else None
+
+
+def _literal(value: str | None) -> str | None:
+    """A value written out; None for one that holds a reference (known only at deploy time)."""
+    return None if value is None or has_tokens(value) else value
 
 
 def permits(permission: LambdaPermission, action: str, principal: str) -> bool | None:

@@ -68,7 +68,7 @@ def target_of(template: Template, value: Any) -> Target | None:
     names = {name for name, _, _ in referenced(value, template.resources)}
     if len(names) == 1:
         resource = template.resources[names.pop()]
-        return None if _opaque(resource) else Target.of(resource)
+        return None if opaque(resource) else Target.of(resource)
     if names:
         return None
     arn = template.resolver.resolve(value).single
@@ -84,7 +84,8 @@ def target_of(template: Template, value: Any) -> Target | None:
     return Target(None, arn, kind)
 
 
-def _opaque(resource: Resource) -> bool:
+def opaque(resource: Resource) -> bool:
+    """Whether a resource's attributes are whatever another template or a handler returns."""
     return resource.type in _OPAQUE_TYPES or resource.type.startswith("Custom::")
 
 
