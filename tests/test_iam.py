@@ -230,7 +230,7 @@ def test_actions_the_rules_require_exist() -> None:
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and node.value.count(":") == 1
-        and node.value.split(":")[0] in {"sqs", "sns", "lambda", "kinesis", "dynamodb", "ec2", "s3", "sts"}
+        and node.value.split(":")[0] in {"sqs", "sns", "lambda", "kinesis", "dynamodb", "ec2", "s3", "sts", "kms"}
         and " " not in node.value
         and not node.value.startswith("s3:ObjectCreated")  # an S3 event name
     }

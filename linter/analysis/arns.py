@@ -123,6 +123,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "AWS::Lambda::Function": ("⟦{x}.Arn⟧", "arn:{p}:lambda:{r}:{a}:function:⟦{x}.Ref⟧"),
     "AWS::Events::Rule": ("⟦{x}.Arn⟧", "arn:{p}:events:{r}:{a}:rule/⟦{x}.Ref⟧"),
     "AWS::StepFunctions::StateMachine": ("⟦{x}.Ref⟧", "⟦{x}.Arn⟧", "arn:{p}:states:{r}:{a}:stateMachine:⟦{x}.Name⟧"),
+    "AWS::KMS::Key": ("⟦{x}.Arn⟧", "arn:{p}:kms:{r}:{a}:key/⟦{x}.Ref⟧"),
 }
 # The property that names a resource of each type, when the template writes the name itself.
 _NAME_PROPERTIES = {

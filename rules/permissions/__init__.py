@@ -9,6 +9,7 @@ from samcheck.rules.permissions.sc8005_execution_role_grants import ExecutionRol
 from samcheck.rules.permissions.sc8006_policy_template_argument import PolicyTemplateArgument
 from samcheck.rules.permissions.sc8007_cognito_authorizer_arn import CognitoAuthorizerArn
 from samcheck.rules.permissions.sc8008_s3_recursive_trigger import S3RecursiveTrigger
+from samcheck.rules.permissions.sc8009_delivery_key_policy import DeliveryKeyPolicy
 
 RULES: list[type[Rule]] = [
     InvokePermissionMissing,
@@ -19,4 +20,5 @@ RULES: list[type[Rule]] = [
     PolicyTemplateArgument,
     CognitoAuthorizerArn,
     S3RecursiveTrigger,
+    DeliveryKeyPolicy,
 ]

@@ -1,0 +1,107 @@
+from collections.abc import Iterator
+
+from samcheck.analysis.arns import spellings, symbolic
+from samcheck.analysis.delivery import Delivery, principal_deliveries
+from samcheck.analysis.iam import Access, Request, decide, read_document
+from samcheck.analysis.wiring import target_of
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+
+# What a service needs of the key that encrypts the queue or topic it sends to.
+_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+# AWS managed keys: their key policies let only principals of the account use them, and cannot change.
+_MANAGED_KEYS = {"AWS::SQS::Queue": "alias/aws/sqs", "AWS::SNS::Topic": "alias/aws/sns"}
+DROPPED = "every message is dropped without an error"
+
+
+class DeliveryKeyPolicy(Rule):
+    """A queue or topic encrypted with KMS takes messages from SNS, S3 or EventBridge only if the
+    key lets that service principal call ``kms:GenerateDataKey`` and ``kms:Decrypt``. The AWS managed
+    keys (``alias/aws/sqs``, ``alias/aws/sns``) never do, and their policies cannot be changed; a
+    customer managed key of the template must say so in its ``KeyPolicy``. Otherwise every message
+    is dropped without an error. Keys from outside the template, and conditions samcheck cannot
+    judge, are left alone.
+
+    **Anti-pattern**
+
+    ```yaml
+    OrderQueue:
+      Type: AWS::SQS::Queue
+      Properties:
+        KmsMasterKeyId: alias/aws/sqs   # subscribed to an SNS topic
+    ```
+
+    **Best practice**
+
+    ```yaml
+    OrderQueue:
+      Type: AWS::SQS::Queue
+      Properties:
+        KmsMasterKeyId: !Ref QueueKey   # its KeyPolicy allows sns.amazonaws.com
+    ```
+    """
+
+    id = "SC8009"
+    name = "delivery-key-policy"
+    severity = Severity.ERROR
+    summary = "SNS, S3 or EventBridge sends to a KMS-encrypted queue or topic whose key does not let it"
+    url = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
+    tags = ("sqs", "sns", "kms", "permissions")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
+        for delivery, target in principal_deliveries(template, _MANAGED_KEYS):
+            written = target.properties.get("KmsMasterKeyId")
+            if written is None:
+                continue
+            text = symbolic(template, written)
+            managed = _MANAGED_KEYS[target.type]
+            if text is not None and (text == managed or text.endswith(f":{managed}")):
+                yield context.report(
+                    context.locate(target, ("KmsMasterKeyId",)),
+                    f"{target.source_id} is encrypted with the AWS managed key {managed}, which {delivery.service} "
+                    f"cannot use and whose policy cannot change, but {delivery.what} sends to it, so {DROPPED}; "
+                    f"use a customer managed key whose policy allows {delivery.service} "
+                    f"{' and '.join(_KEY_ACTIONS)}",
+                    resource=target.source_id,
+                    related=[_sender(context, delivery)],
+                )
+                continue
+            key = _key(context, written)
+            if key is not None:
+                yield from self._key_policy(context, delivery, target, key)
+
+    def _key_policy(
+        self, context: RuleContext, delivery: Delivery, target: Resource, key: Resource
+    ) -> Iterator[Finding]:
+        template = context.template
+        policy = read_document(template, key.properties.get("KeyPolicy"), key, ("KeyPolicy",))
+        source = delivery.source_spellings or None
+        verdicts = {
+            action: decide(template, policy, Request(action, spellings(template, key), delivery.service, source))
+            for action in _KEY_ACTIONS
+        }
+        missing = [action for action, access in verdicts.items() if access in (Access.NOT_GRANTED, Access.DENIED)]
+        if not missing or Access.UNKNOWN in verdicts.values():
+            return
+        yield context.report(
+            context.locate(key, ("KeyPolicy",)),
+            f"{target.source_id} is encrypted with {key.source_id}, whose key policy does not let "
+            f"{delivery.service} call {' and '.join(missing)}, but {delivery.what} sends to it, so {DROPPED}; add "
+            f"a statement allowing Principal {{Service: {delivery.service}}} {' and '.join(_KEY_ACTIONS)}",
+            resource=key.source_id,
+            related=[_sender(context, delivery)],
+        )
+
+
+def _key(context: RuleContext, written: object) -> Resource | None:
+    """The AWS::KMS::Key of the template a KmsMasterKeyId names (through an alias too)."""
+    named = target_of(context.template, written)
+    resource = named.resource if named is not None else None
+    if resource is not None and resource.type == "AWS::KMS::Alias":
+        named = target_of(context.template, resource.properties.get("TargetKeyId"))
+        resource = named.resource if named is not None else None
+    return resource if resource is not None and resource.type == "AWS::KMS::Key" else None
+
+
+def _sender(context: RuleContext, delivery: Delivery) -> Related:
+    return Related(f"{delivery.what} sends here", context.locate(delivery.holder, delivery.path).span)
