@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.analysis import per_template
+from samcheck.analysis.wiring import target_of
 from samcheck.cfn.document import Document, get_path, parse_document, read_source
 from samcheck.cfn.references import SubVariable, intrinsic_name, single_variable, sub_variables, substitute
 from samcheck.cfn.source_map import SourceMap
@@ -332,3 +333,61 @@ def query_language(definition: dict[str, Any], state: State) -> str | None:
 def predefined_errors() -> frozenset[str]:
     """The ``States.*`` error names Step Functions defines (a list in the ASL schema, with its source)."""
     return frozenset(asl_schema()["$defs"]["predefinedError"]["enum"])
+
+
+INVOKE = "arn:aws:states:::lambda:invoke"
+
+
+def invoked_function(template: Template, machine: StateMachine, state: State) -> Resource | None:
+    """The function of this template a Task invokes: named by an ARN, a function name, a
+    ``${}`` substitution or an intrinsic (``!GetAtt Fn.Arn`` in an inline definition)."""
+    found = task_function(template, machine, state)
+    return found[0] if found is not None else None
+
+
+def task_function(template: Template, machine: StateMachine, state: State) -> tuple[Resource, Any] | None:
+    """(the function of this template a Task invokes, the reference as the template writes it: the
+    substitution's value, the intrinsic, or the text)."""
+    if state.body.get("Type") != "Task":
+        return None
+    resource = state.body.get("Resource")
+    if isinstance(resource, str) and resource.startswith(INVOKE):
+        reference = get_path(state.body, ("Parameters", "FunctionName")) or get_path(
+            state.body, ("Arguments", "FunctionName")
+        )
+    elif isinstance(resource, dict) or (isinstance(resource, str) and (":lambda:" in resource or "${" in resource)):
+        reference = resource
+    else:
+        return None
+    written = _written(machine, reference)
+    function = _function(template, written)
+    return (function, written) if function is not None else None
+
+
+def _written(machine: StateMachine, reference: Any) -> Any:
+    """A ``${Name}`` substitution replaced by the value DefinitionSubstitutions gives it, as written."""
+    variable = single_variable(reference) if isinstance(reference, str) else None
+    if variable and variable.name in machine.substitutions:
+        return machine.substitutions[variable.name]
+    return reference
+
+
+def _function(template: Template, reference: Any) -> Resource | None:
+    if isinstance(reference, dict):  # an intrinsic
+        return _lambda(template, reference)
+    if not isinstance(reference, str):
+        return None
+    name = reference.split(":")[6] if reference.startswith("arn:") and len(reference.split(":")) > 6 else reference
+    for function in template.of_type("AWS::Lambda::Function"):
+        if template.property(function, "FunctionName").value.single == name:
+            return function
+    return None
+
+
+def _lambda(template: Template, value: Any) -> Resource | None:
+    target = target_of(template, value)
+    if target is None or target.resource is None:
+        return None
+    if target.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        target = target_of(template, target.resource.properties.get("FunctionName"))
+    return target.resource if target and target.resource and target.type == "AWS::Lambda::Function" else None

@@ -2,12 +2,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from samcheck.analysis.arns import network_interface, spellings, stream_spellings
+from samcheck.analysis.arns import network_interface, spellings, stream_spellings, symbolic
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
 from samcheck.analysis.iam import Access, Policies, Request, decide, execution_role, role_policies
 from samcheck.analysis.iam_actions import misspelled
+from samcheck.analysis.statemachines import State, state_machines, task_function, walk_states
 from samcheck.analysis.wiring import EventSource, Target, event_sources, target_of
-from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path
 
 # What a mapping's role must be allowed on its source, by kind.
 _POLLING = {
@@ -29,7 +30,7 @@ class _Need:
     what: str  # "Jobs", for messages
     why: str  # "its sqs event source"
     fails: str
-    where: Location  # what needs it, as a related location
+    related: Related  # what needs it
 
 
 class ExecutionRoleGrants(Rule):
@@ -38,7 +39,9 @@ class ExecutionRoleGrants(Rule):
     ``sqs:GetQueueAttributes``; Kinesis and DynamoDB streams ``GetRecords``, ``GetShardIterator``,
     ``DescribeStream``), manage network interfaces in a VPC (``ec2:CreateNetworkInterface``,
     ``DescribeNetworkInterfaces``, ``DeleteNetworkInterface``), and send to its dead-letter queue
-    and failure destinations (``sqs:SendMessage``, ``sns:Publish``, ``lambda:InvokeFunction``).
+    and failure destinations (``sqs:SendMessage``, ``sns:Publish``, ``lambda:InvokeFunction``). A
+    state machine's role must allow ``lambda:InvokeFunction`` on the functions its Task states invoke
+    (by unqualified ARN or name; an alias's grant is not judged), or the Task fails at run time.
     Lambda checks them when the mapping, the function or the invoke configuration is created, which
     then fails. EventBridge targets delivered with a ``RoleArn``, and EventBridge Scheduler schedules
     (always called with their role), need that role to allow the invoke or send.
@@ -92,6 +95,7 @@ class ExecutionRoleGrants(Rule):
             needs = _needs(context, function, mappings[function.logical_id], configs[function.logical_id])
             for need in needs:
                 yield from _judge(context, function, role, policies, need)
+        yield from _state_machine_roles(context)
         yield from _delivery_roles(context)
 
 
@@ -105,7 +109,7 @@ def _needs(
             continue
         if source.resource is not None and source.resource.type not in _SOURCE_TYPES:
             continue  # a stream consumer, or a source known by its ARN only
-        where = context.locate(wiring.mapping)
+        where = Related(f"its {wiring.kind} event source ({function.source_id})", context.locate(wiring.mapping).span)
         targets = _targets(context, source, stream=wiring.kind == "dynamodb")
         yield _Need(
             _POLLING[wiring.kind], targets, source.name, f"its {wiring.kind} event source", MAPPING_FAILS, where
@@ -126,11 +130,13 @@ def _needs(
     subnets = context.property(function, ("VpcConfig", "SubnetIds")).value.single
     if isinstance(subnets, list) and subnets:
         eni = network_interface(template)
-        where = context.locate(function, ("VpcConfig",))
+        where = Related(f"its VpcConfig ({function.source_id})", context.locate(function, ("VpcConfig",)).span)
         yield _Need(_VPC, (eni,), "its ENIs", "its VpcConfig", FUNCTION_FAILS, where)
     dead_letter = target_of(template, get_path(function.properties, ("DeadLetterConfig", "TargetArn")))
     if dead_letter is not None and dead_letter.type in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
-        where = context.locate(function, ("DeadLetterConfig",))
+        where = Related(
+            f"its dead-letter queue ({function.source_id})", context.locate(function, ("DeadLetterConfig",)).span
+        )
         actions = (ACTIONS[dead_letter.type],)
         yield _Need(
             actions, _targets(context, dead_letter), dead_letter.name, "its dead-letter queue", FUNCTION_FAILS, where
@@ -147,7 +153,7 @@ def _destinations(context: RuleContext, configs: list[Resource]) -> Iterator[_Ne
             if destination is None or destination.type not in _SENDS_TO:
                 continue
             actions = (ACTIONS[destination.type],)
-            where = context.locate(config, path)
+            where = Related(f"its {outcome} destination", context.locate(config, path).span)
             fails = "the EventInvokeConfig fails to create"
             yield _Need(
                 actions, _targets(context, destination), destination.name, f"its {outcome} destination", fails, where
@@ -164,7 +170,12 @@ def _targets(context: RuleContext, target: Target, stream: bool = False) -> tupl
 
 
 def _judge(
-    context: RuleContext, function: Resource, role: Resource, policies: Policies, need: _Need
+    context: RuleContext,
+    holder: Resource,
+    role: Resource,
+    policies: Policies,
+    need: _Need,
+    relation: str = "the execution role of",
 ) -> Iterator[Finding]:
     template = context.template
     if not need.targets:
@@ -177,18 +188,51 @@ def _judge(
     if denied:
         how, fix = f"denies {', '.join(denied)}", "narrow the Deny that removes it"
     else:
-        how, fix = f"does not allow {', '.join(missing)}", f"allow them on {need.what} in the role's policies"
+        how, fix = (
+            f"does not allow {', '.join(missing)}",
+            f"allow {', '.join(missing)} on {need.what} in the role's policies",
+        )
         written = [action for statement in policies.statements for action in statement.actions or ()]
         typo = next((found for action in missing if (found := misspelled(written, action))), None)
         if typo is not None:
             fix += f" ({typo} in its policies is no IAM action: a misspelling?)"
     yield context.report(
         context.locate(role, ("Policies",)),
-        f"{role.source_id}, the execution role of {function.source_id}, {how} on {need.what}, which {need.why} "
+        f"{role.source_id}, {relation} {holder.source_id}, {how} on {need.what}, which {need.why} "
         f"needs, so {need.fails}; {fix}",
-        resource=function.source_id,
-        related=[Related(f"{need.why} ({function.source_id})", need.where.span)],
+        resource=holder.source_id,
+        related=[need.related],
     )
+
+
+def _state_machine_roles(context: RuleContext) -> Iterator[Finding]:
+    """A state machine's role must let it invoke the functions its Task states name."""
+    template = context.template
+    for machine in state_machines(template):
+        role = execution_role(template, machine.resource, "RoleArn")
+        if role is None:
+            continue
+        policies = role_policies(template, role)
+        invoked: dict[str, tuple[Resource, State]] = {}
+        for state in walk_states(machine.definition):
+            found = task_function(template, machine, state)
+            if found is None:
+                continue
+            function, written = found
+            reference = symbolic(template, written)
+            name = symbolic(template, function.properties.get("FunctionName"))
+            # a qualified ARN (an alias, a version) is not judged: the grant it needs differs
+            if reference in spellings(template, function) or (reference is not None and reference == name):
+                invoked.setdefault(function.logical_id, (function, state))
+        for function, state in invoked.values():
+            in_file = None if machine.file == context.file else machine.file
+            where = Related(f"Task state {state.name}", machine.span(state.path), in_file)
+            fails = "the Task fails at run time (States.TaskFailed: AccessDenied)"
+            why = f"the Task state {state.name} of {machine.resource.source_id}"
+            need = _Need(
+                ("lambda:InvokeFunction",), spellings(template, function), function.source_id, why, fails, where
+            )
+            yield from _judge(context, machine.resource, role, policies, need, relation="the role of")
 
 
 def _delivery_roles(context: RuleContext) -> Iterator[Finding]:

@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.statemachines import state_machines, walk_states
+from samcheck.analysis.statemachines import invoked_function, state_machines, walk_states
 from samcheck.analysis.values import as_number
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.step_functions._asl import invoked_function
 
 _TIMEOUT_FIELDS = ("TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath")
 
