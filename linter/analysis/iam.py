@@ -273,6 +273,15 @@ def decide(template: Template, policies: Policies, request: Request) -> Access:
     return Access.NOT_GRANTED
 
 
+def refused(template: Template, policies: Policies, requests: Iterable[Request]) -> dict[str, Access] | None:
+    """Action → NOT_GRANTED or DENIED for each request the policies do not allow; None when any
+    answer is unknown (then nothing may be said)."""
+    answers = {request.action: decide(template, policies, request) for request in requests}
+    if Access.UNKNOWN in answers.values():
+        return None
+    return {action: access for action, access in answers.items() if access is not Access.ALLOWED}
+
+
 def granting(template: Template, policies: Policies, request: Request) -> list[Statement]:
     """The statements that certainly allow the request."""
     return [s for s in policies.statements if s.effect == "Allow" and _applies(template, s, request) is True]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from samcheck.analysis.arns import network_interface, spellings, stream_spellings, symbolic
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
-from samcheck.analysis.iam import Access, Policies, Request, decide, execution_role, role_policies
+from samcheck.analysis.iam import Access, Policies, Request, execution_role, refused, role_policies
 from samcheck.analysis.iam_actions import misspelled
 from samcheck.analysis.statemachines import State, state_machines, task_function, walk_states
 from samcheck.analysis.wiring import EventSource, Target, event_sources, target_of
@@ -180,10 +180,10 @@ def _judge(
     template = context.template
     if not need.targets:
         return
-    verdicts = {action: decide(template, policies, Request(action, need.targets)) for action in need.actions}
-    missing = [action for action, access in verdicts.items() if access in (Access.NOT_GRANTED, Access.DENIED)]
-    if not missing or Access.UNKNOWN in verdicts.values():
+    verdicts = refused(template, policies, (Request(action, need.targets) for action in need.actions))
+    if not verdicts:
         return
+    missing = list(verdicts)
     denied = [action for action in missing if verdicts[action] is Access.DENIED]
     if denied:
         how, fix = f"denies {', '.join(denied)}", "narrow the Deny that removes it"

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings, symbolic
 from samcheck.analysis.delivery import Delivery, principal_deliveries
-from samcheck.analysis.iam import Access, Request, decide, read_document
+from samcheck.analysis.iam import Request, read_document, refused
 from samcheck.analysis.wiring import target_of
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
@@ -76,12 +76,9 @@ class DeliveryKeyPolicy(Rule):
         template = context.template
         policy = read_document(template, key.properties.get("KeyPolicy"), key, ("KeyPolicy",))
         source = delivery.source_spellings or None
-        verdicts = {
-            action: decide(template, policy, Request(action, spellings(template, key), delivery.service, source))
-            for action in _KEY_ACTIONS
-        }
-        missing = [action for action, access in verdicts.items() if access in (Access.NOT_GRANTED, Access.DENIED)]
-        if not missing or Access.UNKNOWN in verdicts.values():
+        requests = (Request(action, spellings(template, key), delivery.service, source) for action in _KEY_ACTIONS)
+        missing = list(refused(template, policy, requests) or ())
+        if not missing:
             return
         yield context.report(
             context.locate(key, ("KeyPolicy",)),
