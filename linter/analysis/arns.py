@@ -70,39 +70,31 @@ def symbolic(template: Template, node: Any) -> str | None:
 
 
 def _ref(template: Template, name: str) -> str | None:
-    if name == "AWS::Region":
-        return template.resolver.region
-    if name == "AWS::Partition":
-        return partition_for(template.resolver.region)
-    if name == "AWS::URLSuffix":
-        return "amazonaws.com.cn" if template.resolver.region.startswith("cn-") else "amazonaws.com"
     if name in _PSEUDO_TOKENS:
         return token(name)
     if name in template.resources:
         return None if opaque(template.resources[name]) else token(f"{name}.Ref")
-    if template.resolver.is_parameter(name):
-        value = template.resolver.resolve({"Ref": name}).single
-        return value if isinstance(value, str) else None
-    return None
+    value = template.resolver.resolve({"Ref": name}).single  # the Region, partition, a parameter
+    return value if isinstance(value, str) else None
 
 
 def _sub(template: Template, argument: Any) -> str | None:
-    text: str | None = argument if isinstance(argument, str) else None
-    variables: dict[str, Any] | None = {} if text is not None else None
-    if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
-        text, variables = argument[0], argument[1] if isinstance(argument[1], dict) else None
-    if text is None or variables is None:
+    if isinstance(argument, str):
+        text, bound = argument, {}
+    elif isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
+        text, bound = argument[0], argument[1]
+    else:
         return None
-    bound = variables
+    if not isinstance(bound, dict):
+        return None
     unknown = False
 
     def value_of(variable: SubVariable) -> str | None:
         nonlocal unknown
         if variable.name in bound:
             value = symbolic(template, bound[variable.name])
-        elif "." in variable.name and variable.name.split(".", 1)[0] in template.resources:
-            resource = template.resources[variable.name.split(".", 1)[0]]
-            value = None if opaque(resource) else token(variable.name)
+        elif variable.attribute is not None:
+            value = symbolic(template, {"Fn::GetAtt": [variable.resource, variable.attribute]})
         else:
             value = _ref(template, variable.name)
         unknown = unknown or value is None
@@ -146,7 +138,7 @@ def spellings(template: Template, resource: Resource) -> tuple[str, ...]:
     if resource.type in _NAME_PROPERTIES:
         name_property, pattern = _NAME_PROPERTIES[resource.type]
         name = symbolic(template, resource.properties.get(name_property))
-        if name is not None and name_property in resource.properties:
+        if name is not None:
             found.append(pattern.format(n=name, **fill))
     return tuple(found)
 
@@ -161,6 +153,16 @@ def network_interface(template: Template) -> str:
     """The symbolic ARN of a network interface Lambda creates in the template's Region."""
     region = template.resolver.region
     return f"arn:{partition_for(region)}:ec2:{region}:{ACCOUNT}:network-interface/{token('eni')}"
+
+
+def split_token(text: str) -> tuple[str, str, str] | None:
+    """(logical ID, attribute, what follows) for a text that starts with a resource's token:
+    ``⟦Fn.Arn⟧:live`` gives ("Fn", "Arn", ":live"); None for any other text."""
+    match = _TOKEN.match(text)
+    if match is None or "." not in match.group(1) or match.group(1).startswith("AWS::"):
+        return None
+    logical_id, attribute = match.group(1).split(".", 1)
+    return logical_id, attribute, text[match.end() :]
 
 
 def has_tokens(text: str) -> bool:

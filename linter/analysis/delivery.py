@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from samcheck.analysis import per_template
 from samcheck.analysis.apis import openapi_operations
-from samcheck.analysis.arns import spellings, symbolic, token
+from samcheck.analysis.arns import spellings, symbolic, tokens
 from samcheck.analysis.iam import Access, Request, decide, role_policies
 from samcheck.analysis.wiring import Target, target_of
 from samcheck.cfn.document import get_path
@@ -100,14 +100,14 @@ def _deliveries(template: Template) -> list[Delivery]:
             service = "events.amazonaws.com"
             for delivery in _delivery(template, rule, path, get_path(entry, ("Arn",)), service, rule, DROPPED):
                 role = get_path(entry, ("RoleArn",))  # EventBridge then calls with the role's grants
-                found.append(Delivery(**{**delivery.__dict__, "role": role}) if role is not None else delivery)
+                found.append(replace(delivery, role=role) if role is not None else delivery)
     for schedule in template.of_type("AWS::Scheduler::Schedule"):
         target_path: NodePath = ("Target", "Arn")
         service, without = "scheduler.amazonaws.com", "every invocation fails"
         role = get_path(schedule.properties, ("Target", "RoleArn"))
         arn = get_path(schedule.properties, target_path)
         for delivery in _delivery(template, schedule, target_path, arn, service, schedule, without):
-            found.append(Delivery(**{**delivery.__dict__, "role": role}))  # Scheduler always calls with the role
+            found.append(replace(delivery, role=role))  # Scheduler always calls with the role
     found += _apis(template)
     for group in template.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
         if template.property(group, "TargetType").value.single != "lambda":
@@ -117,12 +117,8 @@ def _deliveries(template: Template) -> list[Delivery]:
             path = ("Targets", index, "Id")
             service = "elasticloadbalancing.amazonaws.com"
             for delivery in _delivery(template, group, path, get_path(entry, ("Id",)), service, group, DEPLOY_FAILS):
-                found.append(_ordered(delivery))
+                found.append(replace(delivery, ordered=True))
     return [delivery for delivery in found if delivery.target.type in ACTIONS]
-
-
-def _ordered(delivery: Delivery) -> Delivery:
-    return Delivery(**{**delivery.__dict__, "ordered": True})
 
 
 def _bucket(template: Template, bucket: Resource) -> list[Delivery]:
@@ -137,7 +133,7 @@ def _bucket(template: Template, bucket: Resource) -> list[Delivery]:
             path = ("NotificationConfiguration", list_name, index, key)
             value = get_path(configuration, (key,))
             for delivery in _delivery(template, bucket, path, value, "s3.amazonaws.com", bucket, DEPLOY_FAILS):
-                found.append(_ordered(delivery))
+                found.append(replace(delivery, ordered=True))
     return found
 
 
@@ -204,12 +200,9 @@ def _api_delivery(
     """The function an integration URI invokes, when it names one of the template."""
     if uri is None:
         return []
-    functions = [
-        resource
-        for resource in template.resources.values()
-        if resource.type in FUNCTION_TYPES
-        and any(token(f"{resource.logical_id}.{attribute}") in uri for attribute in ("Arn", "Ref"))
-    ]
+    named = {name.split(".", 1)[0] for name in tokens(uri) if name.endswith((".Arn", ".Ref"))}
+    resources = [template.resources.get(name) for name in sorted(named)]
+    functions = [resource for resource in resources if resource is not None and resource.type in FUNCTION_TYPES]
     if len(functions) != 1:
         return []
     what = f"{_NOUNS.get(api.type, 'API')} {api.source_id}"

@@ -15,6 +15,7 @@ denies it); unknown (a policy or value that cannot be read could decide it). Rul
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from enum import Enum
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.arns import ACCOUNT, Match, has_tokens, mentions, names, symbolic, token
+from samcheck.analysis.arns import ACCOUNT, Match, has_tokens, mentions, names, split_token, symbolic, token
 from samcheck.cfn.references import intrinsic_name
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
@@ -84,8 +85,6 @@ def read_document(template: Template, document: Any, holder: Resource, path: Nod
     found = Policies()
     document = template.resolver.settle(document)
     if isinstance(document, str):
-        import json
-
         try:
             document = json.loads(document)
         except ValueError:
@@ -151,10 +150,9 @@ def _resources(template: Template, value: Any) -> tuple[str | None, ...] | None:
 def execution_role(template: Template, holder: Resource, property_name: str = "Role") -> Resource | None:
     """The role of the template a function (``Role``) or state machine (``RoleArn``) runs as."""
     written = symbolic(template, holder.properties.get(property_name))
-    for role in template.of_type("AWS::IAM::Role"):
-        if written in (token(f"{role.logical_id}.Arn"),):
-            return role
-    return None
+    named = split_token(written) if written is not None else None
+    role = template.resources.get(named[0]) if named is not None and named[1:] == ("Arn", "") else None
+    return role if role is not None and role.type == "AWS::IAM::Role" else None
 
 
 def role_policies(template: Template, role: Resource) -> Policies:
@@ -198,9 +196,10 @@ def _attached(template: Template) -> dict[str | None, list[Resource]]:
 def _managed(template: Template, arn: str | None, role: Resource) -> Policies:
     if arn is None:
         return Policies(unreadable=[f"a managed policy of {role.source_id} is known only at deploy time"])
-    for policy in template.of_type("AWS::IAM::ManagedPolicy"):
-        if arn == token(f"{policy.logical_id}.Ref"):
-            return read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",))
+    named = split_token(arn)
+    policy = template.resources.get(named[0]) if named is not None and named[1:] == ("Ref", "") else None
+    if policy is not None and policy.type == "AWS::IAM::ManagedPolicy":
+        return read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",))
     if _MANAGED_POLICY_PREFIX in arn:
         from samcheck.datafiles import load_json
 
@@ -213,15 +212,12 @@ def _managed(template: Template, arn: str | None, role: Resource) -> Policies:
 
 # -- resource policies -------------------------------------------------------------------------
 
-# Policy resources and the property that names what they apply to (by the target's Ref or ARN).
-_RESOURCE_POLICIES: dict[str, tuple[str, str, str]] = {
-    "AWS::SQS::Queue": ("AWS::SQS::QueuePolicy", "Queues", "Ref"),
-    "AWS::SNS::Topic": ("AWS::SNS::TopicPolicy", "Topics", "Ref"),
-    "AWS::S3::Bucket": ("AWS::S3::BucketPolicy", "Bucket", "Ref"),
-}
-_INLINE_POLICIES: dict[str, tuple[str, str]] = {
-    "AWS::SQS::Queue": ("AWS::SQS::QueueInlinePolicy", "Queue"),
-    "AWS::SNS::Topic": ("AWS::SNS::TopicInlinePolicy", "TopicArn"),
+# The policy resources that apply to each type, and the property that names the resource (by its
+# Ref or ARN).
+_RESOURCE_POLICIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "AWS::SQS::Queue": (("AWS::SQS::QueuePolicy", "Queues"), ("AWS::SQS::QueueInlinePolicy", "Queue")),
+    "AWS::SNS::Topic": (("AWS::SNS::TopicPolicy", "Topics"), ("AWS::SNS::TopicInlinePolicy", "TopicArn")),
+    "AWS::S3::Bucket": (("AWS::S3::BucketPolicy", "Bucket"),),
 }
 
 
@@ -229,14 +225,7 @@ def resource_policies(template: Template, target: Resource) -> Policies:
     """The policies of the template attached to a queue, topic or bucket."""
     found = Policies()
     own = {token(f"{target.logical_id}.Ref"), token(f"{target.logical_id}.Arn")}
-    kinds = [_RESOURCE_POLICIES.get(target.type)]
-    if target.type in _INLINE_POLICIES:
-        inline_type, inline_key = _INLINE_POLICIES[target.type]
-        kinds.append((inline_type, inline_key, "Ref"))
-    for kind in kinds:
-        if kind is None:
-            continue
-        policy_type, key, _ = kind
+    for policy_type, key in _RESOURCE_POLICIES.get(target.type, ()):
         for policy in template.of_type(policy_type):
             named = [symbolic(template, item) for item in _listed(policy.properties.get(key))]
             if own & set(named):
@@ -326,8 +315,7 @@ def _principal(template: Template, principal: Any, service: str) -> bool | None:
         return None
     if "AWS" in principal and "*" in [symbolic(template, item) for item in _listed(principal["AWS"])]:
         return True
-    services = [symbolic(template, item) for item in _listed(principal.get("Service") or [])]
-    services = [None if service is not None and has_tokens(service) else service for service in services]
+    services = [_literal(symbolic(template, item)) for item in _listed(principal.get("Service") or [])]
     name = service.split(".", 1)[0]
     # A Regional service principal (states.eu-west-1.amazonaws.com) is the same service.
     if any(s == service or (s and s.startswith(f"{name}.") and s.endswith(".amazonaws.com")) for s in services):
@@ -423,22 +411,23 @@ def lambda_permissions(
     return found
 
 
-_FUNCTION_TOKEN = re.compile(r"\u27e6([A-Za-z0-9]+)\.(Arn|Ref)\u27e7(?::([^:]+))?")
+_QUALIFIER = re.compile(r":[^:]+")
 _FUNCTION_ARN = re.compile(r"arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+)(?::([^:]+))?")
 
 
 def function_identity(template: Template, text: str) -> tuple[str, str | None] | None:
     """(function, qualifier) a function reference names: a logical ID of the template (or the name
     written out) and the alias or version, None for the function itself. None when not readable."""
-    match = _FUNCTION_TOKEN.fullmatch(text)
-    if match is not None:
-        resource = template.resources.get(match.group(1))
-        if resource is None:
+    named = split_token(text)
+    if named is not None:
+        logical_id, attribute, rest = named
+        resource = template.resources.get(logical_id)
+        if resource is None or attribute not in ("Arn", "Ref") or (rest and not _QUALIFIER.fullmatch(rest)):
             return None
         identity = _identity_of(template, resource)
-        if identity is None or match.group(3) is None:
+        if identity is None or not rest:
             return identity
-        return (identity[0], match.group(3)) if identity[1] is None else None
+        return (identity[0], rest[1:]) if identity[1] is None else None
     arn = _FUNCTION_ARN.fullmatch(text)
     if arn is not None:
         name, qualifier = arn.group(1), arn.group(2)
@@ -447,16 +436,15 @@ def function_identity(template: Template, text: str) -> tuple[str, str | None] |
     else:
         name, _, written = text.partition(":")
         qualifier = written or None
-    inner = _FUNCTION_TOKEN.fullmatch(name)
-    if inner is not None and inner.group(2) == "Ref" and inner.group(3) is None:
-        identity = (
-            _identity_of(template, template.resources[inner.group(1)]) if inner.group(1) in template.resources else None
-        )
+    inner = split_token(name)
+    if inner is not None:  # arn:…:function:${Fn}
+        resource = template.resources.get(inner[0])
+        identity = _identity_of(template, resource) if resource is not None and inner[1:] == ("Ref", "") else None
         return (identity[0], qualifier) if identity is not None and identity[1] is None else None
     for function in template.of_type("AWS::Lambda::Function"):
         if symbolic(template, function.properties.get("FunctionName")) == name:
             return function.logical_id, qualifier
-    return (f"name {name}", qualifier) if "\u27e6" not in name else None
+    return (f"name {name}", qualifier) if not has_tokens(name) else None
 
 
 def _identity_of(template: Template, resource: Resource) -> tuple[str, str | None] | None:
@@ -470,8 +458,8 @@ def _identity_of(template: Template, resource: Resource) -> tuple[str, str | Non
         return None
     if resource.type == "AWS::Lambda::Version":
         return base[0], f"version {resource.logical_id}"
-    name = symbolic(template, resource.properties.get("Name"))
-    return (base[0], name) if name is not None and "\u27e6" not in name else None
+    name = _literal(symbolic(template, resource.properties.get("Name")))
+    return (base[0], name) if name is not None else None
 
 
 def _literal(value: str | None) -> str | None:

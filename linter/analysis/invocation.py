@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samcheck.cfn.references import referenced
+from samcheck.model.graph import ResourceGraph
 from samcheck.model.template import Resource, Template
 
 SYNC, POLL, ASYNC = "synchronous", "polling", "asynchronous"
@@ -82,22 +83,21 @@ class Invoker:
     what: str  # the service or resource kind, for messages
 
 
-def invokers(template: Template, function: Resource) -> list[Invoker] | None:
+def invokers(template: Template, graph: ResourceGraph, function: Resource) -> list[Invoker] | None:
     """Who invokes the function in this template and how; None when something names it whose way
     of invoking is not known (then nothing may be said about it)."""
     names = {function.logical_id} | {
-        resource.logical_id
-        for resource in template.of_type("AWS::Lambda::Version", "AWS::Lambda::Alias")
-        if any(True for _ in referenced(resource.properties.get("FunctionName"), {function.logical_id}))
+        name
+        for name in graph.referrers(function.logical_id)
+        if template.resources[name].type in ("AWS::Lambda::Version", "AWS::Lambda::Alias")
     }
     outputs = template.expansion.template.get("Outputs")
     if any(True for _ in referenced(outputs, names)):
         return None  # exported or shown: anyone may invoke it
+    referring = set().union(*(graph.referrers(named) for named in names)) - names
     found: list[Invoker] = []
-    for resource in template.resources.values():
-        if resource.logical_id in names or not any(True for _ in referenced(resource.properties, names)):
-            continue
-        invoker = _invoker(template, resource)
+    for name in (name for name in template.resources if name in referring):  # in template order
+        invoker = _invoker(template, template.resources[name])
         if invoker is None:
             return None
         if invoker.mode:

@@ -81,8 +81,10 @@ _STATEMENTS: dict[str, tuple[NodePath, ...]] = {
     "AWS::IAM::ManagedPolicy": (("PolicyDocument",),),
     "AWS::IAM::RolePolicy": (("PolicyDocument",),),
 }
+# Edges a resource's properties write.
+_REFERENCES = frozenset({"ref", "getatt", "sub"})
 # Edges that make CloudFormation create the target first.
-_ORDERING = frozenset({"ref", "getatt", "sub", "depends_on"})
+_ORDERING = _REFERENCES | {"depends_on"}
 _STAGE_API = {"AWS::ApiGateway::Stage": "RestApiId", "AWS::ApiGatewayV2::Stage": "ApiId"}
 
 
@@ -108,6 +110,14 @@ class ResourceGraph:
         for _, target, data in self.graph.out_edges(logical_id, data=True):
             if data["kind"] == kind:
                 yield Edge(logical_id, target, kind, data["via"], data["path"])
+
+    def referrers(self, logical_id: str) -> set[str]:
+        """The resources whose properties refer to this one (``Ref``, ``GetAtt``, ``${}``)."""
+        return {
+            source
+            for source, _, data in self.graph.in_edges(logical_id, data=True)
+            if data["kind"] in _REFERENCES and source != logical_id
+        }
 
     def created_before(self, logical_id: str) -> set[str]:
         """Every resource CloudFormation creates before this one: what it refers to or depends on,

@@ -38,7 +38,7 @@ class DeliveryDlqType(Rule):
     id = "SC3016"
     name = "delivery-dlq-type"
     severity = Severity.ERROR
-    summary = "An EventBridge dead-letter queue that is FIFO, or an SNS subscription DLQ of the other kind"
+    summary = "A FIFO DLQ for EventBridge or Scheduler, a pipe DLQ of the wrong kind, an SNS DLQ of the other kind"
     url = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"
     tags = ("eventbridge", "sns", "sqs", "wiring")
 

@@ -63,7 +63,7 @@ class FailureHandlingNeverReached(Rule):
             for name, _, _ in referenced(config.properties.get("FunctionName"), functions):
                 handling.setdefault(name, []).append(("OnFailure destination", on_failure.location))
         for name, places in handling.items():
-            callers = invokers(template, functions[name])
+            callers = invokers(template, context.graph, functions[name])
             if not callers or any(caller.mode == ASYNC for caller in callers):
                 continue  # unknown or no callers here, or some invoke asynchronously
             function = functions[name]
