@@ -22,7 +22,7 @@ from samcheck.cfn.references import (
     sub_variables,
     substitute,
 )
-from samcheck.cfn.resolver import Branches, Value
+from samcheck.cfn.resolver import Branches, Value, When
 from samcheck.config import Settings
 from samcheck.directives import Directive, read_directives
 from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span
@@ -58,6 +58,7 @@ __all__ = [
     "Template",
     "TransformError",
     "Value",
+    "When",
     "declares_sam",
     "get_path",
     "intrinsic_name",
@@ -152,8 +153,12 @@ class RuleContext:
         return self.template.globals_related(resource, path)
 
     def parameter_related(self, value: Value) -> tuple[Related, ...]:
-        """Where the parameter whose AllowedValues produced a value's candidates is defined."""
+        """Where the parameters and conditions that a value's candidates depend on are defined."""
         return self.template.parameter_related(value)
+
+    def when_related(self, when: When) -> tuple[Related, ...]:
+        """Where the parameters and conditions a finding's assumptions name are defined."""
+        return self.template.when_related(when)
 
     def unknown_selector(self, selector: str) -> str | None:
         """Why a rule selector (an id, id prefix or slug) names no registered rule; None if it names

@@ -83,7 +83,7 @@ def test_json_output_matches_schema_and_positions(write_template) -> None:
     assert memory["related"][0]["line"] == 23 and "Globals.Function.MemorySize" in memory["related"][0]["message"]
     timeout = by_rule["SC1001"]
     assert (timeout["line"], timeout["column"], timeout["end_line"]) == (45, 7, 45)
-    assert "1200 s (allowed by parameter ReportTimeout)" in timeout["message"]
+    assert "1200 s (when parameter ReportTimeout is 1200)" in timeout["message"]
     assert "900" in timeout["message"]
     wiring = by_rule["SC3001"]
     assert (wiring["line"], wiring["resource"]) == (36, "OrderConsumer")  # the Events entry

@@ -72,9 +72,35 @@ def test_conditions() -> None:
 def test_a_condition_on_an_unknown_value_takes_both_branches_and_is_named() -> None:
     value = resolver().resolve({"Fn::If": ["HasVpc", 10, 20]})
     assert value.candidates == (10, 20) and value.condition == "HasVpc"
-    assert value.describe([10], "s") == "10 s (in one branch of condition HasVpc)"
+    assert value.describe([10], "s") == "10 s (when condition HasVpc is true)"
     # A known condition takes its one branch and names nothing.
     assert resolver().resolve({"Fn::If": ["IsEu", 1, 2]}).condition is None
+
+
+def test_each_candidate_says_when_it_is_deployed() -> None:
+    r = resolver()
+    size = r.resolve({"Ref": "Size"})
+    assert [(case.value, case.qualifier) for case in size] == [
+        (128, " (when parameter Size is 128)"),
+        (20480, " (when parameter Size is 20480)"),
+    ]
+    # A condition decided by a parameter with several allowed values is split by those values.
+    by_env = r.resolve({"Fn::If": ["IsProd", 900, 1000]})
+    assert [(case.value, case.qualifier) for case in by_env] == [
+        (900, " (when parameter Env is prod)"),
+        (1000, " (when parameter Env is dev)"),
+    ]
+    assert by_env.describe([1000], "s") == "1000 s (when parameter Env is dev)"
+
+
+def test_values_read_together_agree_on_their_assumptions() -> None:
+    r = resolver()
+    # The same parameter twice is one choice, not a product of two.
+    joined = r.resolve({"Fn::Join": ["-", [{"Ref": "Env"}, {"Ref": "Env"}]]})
+    assert joined.candidates == ("dev-dev", "prod-prod")
+    # A branch taken only for prod never sees Env = dev.
+    inside = r.resolve({"Fn::If": ["IsProd", {"Fn::Sub": "${Env}-only"}, "none"]})
+    assert inside.candidates == ("prod-only", "none")
 
 
 def test_paths_are_followed_through_if_objects_and_intrinsics() -> None:
@@ -127,7 +153,9 @@ def test_each_condition_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
         return judge(name)
 
     monkeypatch.setattr(r, "_judge_condition", counting)
-    assert r.resolve({"Fn::If": ["C60", 1, 2]}).candidates == (1, 2)
+    # C3 = C1 or not C0 or not C1 holds whatever Vpc is, and so does every condition after it.
+    assert r.resolve({"Fn::If": ["C60", 1, 2]}).candidates == (1,)
+    assert r.resolve({"Fn::If": ["C2", 1, 2]}).candidates == (1, 2)
     assert sorted(judged) == sorted(f"C{index}" for index in range(61))
     assert not r.resolve({"Fn::If": ["Cycle", 1, 2]}).known  # a loop stays unknown, also the second time
     assert not r.resolve({"Fn::If": ["Cycle2", 1, 2]}).known

@@ -1,11 +1,41 @@
-"""Resolved values as rules compare them with limits: numbers, booleans, ranges."""
+"""Resolved values as rules compare them with limits: every candidate, typed, with when it holds.
+
+A rule never asks "what is the value?" of a property that may be one of several: it iterates the
+candidates (``numbers``, ``texts``, ``flags``, ``lists``, ``mappings``), each with the assumptions
+it is deployed under (a parameter's value, an undecided condition's branch), and compares values
+read together with ``together``, which pairs only candidates whose assumptions agree. A finding
+that holds for some candidates says which with ``qualifier`` ("when parameter ApiType is PRIVATE").
+
+Candidates of another type than the one asked for are left out here: a value of the wrong type is
+the type checks' to report, never guessed at.
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Iterator
 from typing import Any
 
-from samcheck.cfn.resolver import Value
+from samcheck.cfn.resolver import ALWAYS, Candidate, Value, When, describe_when, merge
+from samcheck.model.template import Property
+
+__all__ = [
+    "ALWAYS",
+    "Candidate",
+    "When",
+    "as_number",
+    "candidates",
+    "flags",
+    "is_true",
+    "lists",
+    "mappings",
+    "numbers",
+    "outside",
+    "qualifier",
+    "texts",
+    "together",
+]
 
 
 def as_number(candidate: Any) -> float | None:
@@ -21,7 +51,7 @@ def as_number(candidate: Any) -> float | None:
     elif isinstance(candidate, str):
         try:
             number = float(candidate)
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
     else:
         return None
@@ -33,13 +63,82 @@ def is_true(candidate: Any) -> bool:
     return candidate is True or candidate in ("true", "True")
 
 
-def outside(value: Value, low: float | None, high: float | None) -> list[Any]:
-    """The numeric candidates of ``value`` below ``low`` or above ``high``."""
+def _value(read: Value | Property) -> Value:
+    return read.value if isinstance(read, Property) else read
+
+
+def candidates(read: Value | Property) -> list[Candidate]:
+    """Every candidate of a value, as written (any type)."""
+    return list(_value(read).cases)
+
+
+def numbers(read: Value | Property) -> list[Candidate]:
+    """The candidates that are finite numbers (written as numbers or as text), as floats."""
+    found = []
+    for case in _value(read).cases:
+        number = as_number(case.value)
+        if number is not None:
+            found.append(Candidate(number, case.when))
+    return found
+
+
+def texts(read: Value | Property) -> list[Candidate]:
+    """The candidates that are text (numbers and booleans as CloudFormation writes them as text)."""
+    found = []
+    for case in _value(read).cases:
+        if isinstance(case.value, str):
+            found.append(case)
+        elif isinstance(case.value, bool):
+            found.append(Candidate("true" if case.value else "false", case.when))
+        elif isinstance(case.value, (int, float)) and as_number(case.value) is not None:
+            number = float(case.value)
+            found.append(Candidate(str(int(number)) if number.is_integer() else str(number), case.when))
+    return found
+
+
+def flags(read: Value | Property) -> list[Candidate]:
+    """The candidates that are CloudFormation booleans (true/false, also as text), as bools."""
+    found = []
+    for case in _value(read).cases:
+        if isinstance(case.value, bool):
+            found.append(case)
+        elif isinstance(case.value, str) and case.value.lower() in ("true", "false"):
+            found.append(Candidate(case.value.lower() == "true", case.when))
+    return found
+
+
+def lists(read: Value | Property) -> list[Candidate]:
+    """The candidates that are lists."""
+    return [case for case in _value(read).cases if isinstance(case.value, list)]
+
+
+def mappings(read: Value | Property) -> list[Candidate]:
+    """The candidates that are mappings."""
+    return [case for case in _value(read).cases if isinstance(case.value, dict)]
+
+
+def together(*reads: list[Candidate]) -> Iterator[tuple[tuple[Any, ...], When]]:
+    """Every combination of one candidate of each read whose assumptions agree, with the merged
+    assumptions: values compared with each other ("visibility against timeout") are judged for each
+    way the template may be deployed, never across two that exclude each other."""
+    for combo in itertools.product(*reads):
+        when = merge(*(case.when for case in combo))
+        if when is not None:
+            yield tuple(case.value for case in combo), when
+
+
+def qualifier(when: When) -> str:
+    """For messages: " (when parameter T is 900)", or "" for what holds in every deployment."""
+    return f" ({describe_when(when)})" if when else ""
+
+
+def outside(read: Value | Property, low: float | None, high: float | None) -> list[Any]:
+    """The numeric candidates of a value below ``low`` or above ``high``, as written."""
     offending = []
-    for candidate in value.candidates:
-        number = as_number(candidate)
+    for case in _value(read).cases:
+        number = as_number(case.value)
         if number is None:
             continue
         if (low is not None and number < low) or (high is not None and number > high):
-            offending.append(candidate)
+            offending.append(case.value)
     return offending

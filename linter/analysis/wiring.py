@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.values import is_true
+from samcheck.analysis.values import flags, texts
 from samcheck.cfn.references import referenced
-from samcheck.cfn.resolver import Branches
+from samcheck.cfn.resolver import ALWAYS, Branches, When, merge
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
 
@@ -51,37 +51,90 @@ class Target:
         return (self.arn or "?").rsplit(":", 1)[-1]
 
 
+@dataclass(frozen=True)
+class Reach:
+    """What one deployable branch of a property points at."""
+
+    target: Target
+    path: NodePath  # where that branch writes it, below the property
+    when: When  # the assumptions that branch is deployed under
+
+
+def reaches(template: Template, resource: Resource, path: NodePath | str) -> list[Reach]:
+    """What a property of a resource may point at: one reach per ``Fn::If`` branch (and per known
+    candidate of a literal ARN) whose target is known, each with where and when it is written."""
+    return reaches_of(template, template.branches(resource, path))
+
+
+def reaches_of(template: Template, branches: Branches) -> list[Reach]:
+    found: dict[tuple[str | None, str | None, When], Reach] = {}
+    for node, path, when in zip(branches.nodes, branches.paths, branches.whens, strict=True):
+        for target, target_when in _targets_of_node(template, node):
+            both = merge(when, target_when)
+            if both is not None:
+                key = (target.resource.logical_id if target.resource else None, target.arn, both)
+                found.setdefault(key, Reach(target, path, both))
+    return list(found.values())
+
+
 def targets_of(template: Template, branches: Branches) -> list[tuple[Target, NodePath]]:
     """What a property may point at, one target per ``Fn::If`` branch whose target is known, with
     where that branch writes it."""
     targets: dict[tuple[str | None, str | None], tuple[Target, NodePath]] = {}
-    for node, path in zip(branches.nodes, branches.paths, strict=True):
-        target = target_of(template, node)
-        if target is not None:
-            key = (target.resource.logical_id if target.resource else None, target.arn)
-            targets.setdefault(key, (target, path))
+    for reach in reaches_of(template, branches):
+        key = (reach.target.resource.logical_id if reach.target.resource else None, reach.target.arn)
+        targets.setdefault(key, (reach.target, reach.path))
     return list(targets.values())
 
 
 def target_of(template: Template, value: Any) -> Target | None:
-    """The single resource or ARN a property names; None when it cannot be known."""
+    """The single resource or ARN a property names; None when it cannot be known or may be several."""
+    found = _targets_of_node(template, value)
+    return found[0][0] if len(found) == 1 else None
+
+
+def _targets_of_node(template: Template, value: Any) -> list[tuple[Target, When]]:
+    """The resource a node names (one reference), else each ARN it may resolve to, with when."""
     names = {name for name, _, _ in referenced(value, template.resources)}
     if len(names) == 1:
         resource = template.resources[names.pop()]
-        return None if opaque(resource) else Target.of(resource)
+        return [] if opaque(resource) else [(Target.of(resource), ALWAYS)]
     if names:
-        return None
-    arn = template.resolver.resolve(value).single
-    if not isinstance(arn, str) or not arn.startswith("arn:"):
-        return None
+        return []
+    found = []
+    for arn in texts(template.resolver.resolve(value)):
+        if arn.value.startswith("arn:"):
+            found.append((Target(None, arn.value, _arn_type(arn.value)), arn.when))
+    return found
+
+
+def _arn_type(arn: str) -> str | None:
     parts = arn.split(":")
     service = parts[2] if len(parts) > 2 else ""
-    kind = _ARN_SERVICES.get(service)
     if service == "dynamodb" and "/stream/" in arn:
-        kind = "AWS::DynamoDB::Table"
+        return "AWS::DynamoDB::Table"
     if service == "kinesis":
-        kind = "AWS::Kinesis::Stream"
-    return Target(None, arn, kind)
+        return "AWS::Kinesis::Stream"
+    return _ARN_SERVICES.get(service)
+
+
+# Resources that stand for a function when invoked: what names the function, and the qualifier.
+_FUNCTION_HOLDERS = {"AWS::Lambda::Alias": "FunctionName", "AWS::Lambda::Version": "FunctionName"}
+
+
+def function_behind(template: Template, target: Target | None) -> Resource | None:
+    """The function of this template that invoking a target runs: the function itself, or the one
+    behind an alias or version (a qualified ARN written with ``${Fn.Arn}:live`` already names it)."""
+    for _ in range(3):  # an alias names a version or the function; nothing deeper exists
+        if target is None or target.resource is None:
+            return None
+        if target.resource.type == "AWS::Lambda::Function":
+            return target.resource
+        holder = _FUNCTION_HOLDERS.get(target.resource.type)
+        if holder is None:
+            return None
+        target = target_of(template, target.resource.properties.get(holder))
+    return None
 
 
 def opaque(resource: Resource) -> bool:
@@ -91,7 +144,7 @@ def opaque(resource: Resource) -> bool:
 
 def is_fifo(template: Template, target: Target) -> bool | None:
     """Whether a queue or topic is FIFO: from its properties, or from an ARN ending in .fifo;
-    None when that cannot be known."""
+    None when that cannot be known, or differs between deployments."""
     if target.resource is None:
         return target.arn.endswith(".fifo") if target.arn else None
     flag = (
@@ -101,12 +154,14 @@ def is_fifo(template: Template, target: Target) -> bool | None:
         return None
     setting = template.property(target.resource, flag)
     if setting.present:
-        value = setting.value
-        return any(is_true(candidate) for candidate in value.candidates) if value.known else None
+        answers = {case.value for case in flags(setting)}
+        return answers.pop() if len(answers) == 1 and len(setting.value.cases) == len(flags(setting)) else None
     name = template.property(target.resource, "QueueName" if target.type == "AWS::SQS::Queue" else "TopicName")
-    if name.present and not isinstance(name.value.single, str):
-        return None
-    return isinstance(name.value.single, str) and name.value.single.endswith(".fifo")
+    if not name.present:
+        return False
+    names = texts(name)
+    endings = {case.value.endswith(".fifo") for case in names}
+    return endings.pop() if len(endings) == 1 and len(names) == len(name.value.cases) else None
 
 
 def redrive_policy(template: Template, queue: Resource) -> dict[str, Any] | None:
@@ -133,12 +188,15 @@ def dead_letter_queues(template: Template) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class EventSource:
-    """What an event source mapping reads, and the function it invokes."""
+    """What an event source mapping reads, and the function it invokes, in one way the template
+    may be deployed (``when``: a mapping whose function or source is an ``Fn::If`` is one event
+    source per branch)."""
 
     mapping: Resource
     kind: str  # one of SOURCE_KINDS, or "unknown"
     source: Target | None
-    function: Resource | None
+    function: Resource | None  # the function behind the alias or version the mapping names
+    when: When = ALWAYS
 
 
 # What each kind is called in messages.
@@ -172,22 +230,48 @@ _ARN_KINDS = {":kafka:": "msk", ":mq:": "mq", ":rds:": "docdb"}
 
 
 def event_source(template: Template, mapping: Resource) -> EventSource:
+    """A mapping's event source when it is the same in every deployment (else function and source
+    are None where they differ)."""
+    sources = mapping_sources(template, mapping)
+    return sources[0] if len(sources) == 1 else EventSource(mapping, _kind(mapping, None), None, None)
+
+
+def mapping_sources(template: Template, mapping: Resource) -> list[EventSource]:
+    """A mapping's event source in each way the template may be deployed: one per consistent pair of
+    ``FunctionName`` and ``EventSourceArn`` branches; unknown sides stay None."""
+    functions: list[Reach | None] = [*reaches(template, mapping, "FunctionName")] or [None]
+    sources: list[Reach | None] = [*reaches(template, mapping, "EventSourceArn")] or [None]
+    found = []
+    for function in functions:
+        for source in sources:
+            when = merge(function.when if function else ALWAYS, source.when if source else ALWAYS)
+            if when is None:
+                continue
+            target = source.target if source else None
+            runs = function_behind(template, function.target) if function else None
+            found.append(EventSource(mapping, _kind(mapping, target), target, runs, when))
+    return found
+
+
+def _kind(mapping: Resource, source: Target | None) -> str:
     properties = mapping.properties
-    function = target_of(template, properties.get("FunctionName"))
-    source = target_of(template, properties.get("EventSourceArn"))
     kind = next((kind for name, kind in _KIND_PROPERTIES.items() if name in properties), "unknown")
     if source is not None and source.type in _SOURCE_TYPES:
-        kind = _SOURCE_TYPES[source.type]
-    elif kind == "unknown" and source is not None and source.arn:
-        kind = next((kind for marker, kind in _ARN_KINDS.items() if marker in source.arn), "unknown")
-    resource = function.resource if function and function.type == "AWS::Lambda::Function" else None
-    return EventSource(mapping, kind, source, resource)
+        return _SOURCE_TYPES[source.type]
+    if kind == "unknown" and source is not None and source.arn:
+        return next((kind for marker, kind in _ARN_KINDS.items() if marker in source.arn), "unknown")
+    return kind
 
 
 @per_template
 def event_sources(template: Template) -> list[EventSource]:
-    """Every event source mapping of the template (computed once per template)."""
-    return [event_source(template, m) for m in template.of_type("AWS::Lambda::EventSourceMapping")]
+    """Every event source mapping of the template, once per way it may be deployed (computed once
+    per template)."""
+    return [
+        source
+        for mapping in template.of_type("AWS::Lambda::EventSourceMapping")
+        for source in mapping_sources(template, mapping)
+    ]
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,18 @@ A value is one of three things:
 - **unknown**: no candidate, and ``unknown_because`` says why (a parameter without a
   ``Default``, a resource's physical ID or attribute, an ``Fn::ImportValue``, a nested stack's
   output). Rules never report an error about an unknown value, and never guess its type.
+
+Each candidate carries *when* it is deployed: the values of the parameters with several allowed
+values and the truths of the undecided conditions it was computed under. Two candidates read
+together (a queue's visibility and a function's timeout from one parameter) are compared only
+where their assumptions agree, and a finding names the assumptions it holds under.
 """
 
 from __future__ import annotations
 
 import base64
-import operator
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -50,38 +54,127 @@ class _InvalidConditionError(UnresolvedError):
     """A condition that does not exist or refers to itself: no branch can be judged."""
 
 
+@dataclass(frozen=True, order=True)
+class Assumption:
+    """One choice a deployment makes: a parameter's value among its AllowedValues, or an undecided
+    condition's truth."""
+
+    kind: str  # "parameter" or "condition"
+    name: str
+    shown: str  # the parameter's value as text, or "true"/"false"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} is {self.shown}"
+
+
+When = frozenset[Assumption]
+ALWAYS: When = frozenset()
+
+
+def merge(*whens: When) -> When | None:
+    """The assumptions of values read together; None when two of them contradict each other."""
+    merged: dict[tuple[str, str], str] = {}
+    for when in whens:
+        for assumption in when:
+            key = (assumption.kind, assumption.name)
+            if merged.setdefault(key, assumption.shown) != assumption.shown:
+                return None
+    if len(merged) == sum(len(when) for when in whens):
+        return frozenset().union(*whens)
+    return frozenset(Assumption(kind, name, shown) for (kind, name), shown in merged.items())
+
+
+def describe_when(when: When) -> str:
+    """For messages: "when parameter ApiType is PRIVATE and condition IsProd is false" ("" always)."""
+    return "when " + " and ".join(map(str, sorted(when))) if when else ""
+
+
+class Candidate(NamedTuple):
+    """One value a template value may take, and the assumptions under which it does."""
+
+    value: Any
+    when: When = ALWAYS
+
+    @property
+    def qualifier(self) -> str:
+        """For messages: " (when parameter T is 900)", or "" when the value holds in every deployment."""
+        return f" ({describe_when(self.when)})" if self.when else ""
+
+
 @dataclass(frozen=True)
 class Value:
-    """The statically known candidates of one template value."""
+    """The statically known candidates of one template value, each with when it is deployed."""
 
-    candidates: tuple[Any, ...]
-    # The parameter whose AllowedValues produced several candidates, for messages.
-    parameter: str | None = None
-    # The Fn::If condition whose two branches both count, for messages.
-    condition: str | None = None
+    cases: tuple[Candidate, ...]
     # Why there is no candidate, e.g. "parameter Memory has no Default"; "" when known.
     unknown_because: str = ""
 
     @property
+    def candidates(self) -> tuple[Any, ...]:
+        """The distinct values, whatever they depend on."""
+        distinct: list[Any] = []
+        for case in self.cases:
+            if case.value not in distinct:
+                distinct.append(case.value)
+        return tuple(distinct)
+
+    @property
     def known(self) -> bool:
-        return bool(self.candidates)
+        return bool(self.cases)
 
     @property
     def single(self) -> Any:
-        """The value when exactly one candidate is known, else None."""
-        return self.candidates[0] if len(self.candidates) == 1 else None
+        """The value when exactly one candidate is known, else None (unknown, or one of several)."""
+        candidates = self.candidates
+        return candidates[0] if len(candidates) == 1 else None
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self.cases)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The parameters whose AllowedValues this value depends on."""
+        return tuple(sorted({a.name for case in self.cases for a in case.when if a.kind == "parameter"}))
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """The undecided conditions whose branches this value depends on."""
+        return tuple(sorted({a.name for case in self.cases for a in case.when if a.kind == "condition"}))
+
+    @property
+    def parameter(self) -> str | None:
+        parameters = self.parameters
+        return parameters[0] if parameters else None
+
+    @property
+    def condition(self) -> str | None:
+        conditions = self.conditions
+        return conditions[0] if conditions else None
+
+    def where(self, offending: Iterable[Any]) -> str:
+        """When the offending candidates are deployed, for a message: " (when parameter T is 900)"."""
+        wanted = list(offending)
+        whens = [case.when for case in self.cases if case.value in wanted]
+        if not whens or not all(whens) or len(self.cases) < 2:
+            return ""
+        return " (" + "; or ".join(describe_when(when) for when in _distinct(whens)) + ")"
 
     def describe(self, offending: list[Any], unit: str = "") -> str:
-        """How to name the offending candidates in a message, e.g. "1800 s (allowed by parameter T)"."""
+        """How to name the offending candidates in a message, e.g. "1800 s (when parameter T is 1800)"."""
         shown = ", ".join(_show(item) for item in offending) + (f" {unit}" if unit else "")
-        if self.parameter and len(self.candidates) > 1:
-            return f"{shown} (allowed by parameter {self.parameter})"
-        if self.condition:
-            return f"{shown} (in one branch of condition {self.condition})"
-        return shown
+        return shown + self.where(offending)
+
+
+def known(value: Any) -> Value:
+    """A value that holds in every deployment."""
+    return Value((Candidate(value),))
 
 
 UNKNOWN = Value(())
+
+
+def _distinct(whens: list[When]) -> list[When]:
+    return sorted(set(whens), key=lambda when: sorted(when))
 
 
 class Branches(NamedTuple):
@@ -89,8 +182,18 @@ class Branches(NamedTuple):
 
     nodes: tuple[Any, ...]
     paths: tuple[NodePath, ...]  # where each node is written, below the node the walk started at
-    condition: str | None  # the Fn::If condition whose branches both count
+    whens: tuple[When, ...]  # the assumptions each node is deployed under
     sometimes_absent: bool = False  # some branch leaves it out (AWS::NoValue)
+
+    @property
+    def condition(self) -> str | None:
+        """The first undecided condition that splits the property, for messages."""
+        names = sorted({a.name for when in self.whens for a in when if a.kind == "condition"})
+        return names[0] if names else None
+
+    def qualifier_of(self, index: int) -> str:
+        """For messages: " (when condition X is true)" for a node that holds only in some deployments."""
+        return f" ({describe_when(self.whens[index])})" if len(self.nodes) > 1 and self.whens[index] else ""
 
     @property
     def qualifier(self) -> str:
@@ -120,10 +223,8 @@ def url_suffix_for(region: str) -> str:
     return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
 
 
-@dataclass
-class _Context:
-    parameters_used: set[str] = field(default_factory=set)
-    conditions_open: list[str] = field(default_factory=list)  # Fn::If conditions taken both ways
+# A raw node as written, where it is written, and the assumptions under which it is deployed.
+_Leaf = tuple[Any, "NodePath", When]
 
 
 class Resolver:
@@ -141,7 +242,7 @@ class Resolver:
             "AWS::NoValue": NO_VALUE,
         }
         self._parameter_cache: dict[str, tuple[Any, ...]] = {}
-        self._condition_cache: dict[str, set[bool] | None] = {}  # None: cannot be known
+        self._condition_cache: dict[str, list[tuple[bool, When]] | None] = {}  # None: cannot be known
         self._condition_stack: set[str] = set()
 
     @property
@@ -152,14 +253,12 @@ class Resolver:
 
     def resolve(self, node: Any) -> Value:
         """All statically known candidates of ``node``; unknown (no candidate) when it cannot be known."""
-        context = _Context()
         try:
-            candidates = self._eval(node, context)
+            return Value(tuple(self._eval(node)))
         except UnresolvedError as error:
             return Value((), unknown_because=str(error))
         except RecursionError:
             return Value((), unknown_because="the value is nested too deeply to evaluate")
-        return self._value(candidates, context)
 
     def resolve_path(self, node: Any, path: NodePath) -> tuple[Value, bool]:
         """The candidates of the node at ``path`` below ``node``, and whether it is written at all.
@@ -167,35 +266,36 @@ class Resolver:
         Steps through ``Fn::If`` (every branch that may be deployed) and other intrinsics that
         return objects or lists (``Fn::FindInMap``, ``Fn::Select``); a branch without the node
         contributes ``NO_VALUE`` (the default applies there)."""
-        context = _Context()
         try:
-            leaves = [leaf for leaf, _ in self._walk(node, path, context)]
-            candidates: list[Any] = []
-            for leaf in leaves:
-                candidates += [NO_VALUE] if leaf is NO_VALUE else self._eval(leaf, context)
+            leaves = self._walk(node, path)
+            candidates: list[Candidate] = []
+            for leaf, _, when in leaves:
+                if leaf is NO_VALUE:
+                    candidates.append(Candidate(NO_VALUE, when))
+                else:
+                    candidates += _under(when, self._eval(leaf))
             candidates = _cap(candidates)
         except UnresolvedError as error:
             return Value((), unknown_because=str(error)), True
         except RecursionError:
             return Value((), unknown_because="the value is nested too deeply to evaluate"), True
-        if all(leaf is NO_VALUE for leaf in leaves):
+        if all(leaf is NO_VALUE for leaf, _, _ in leaves):
             return UNKNOWN, False
-        return self._value(candidates, context), True
+        return Value(tuple(candidates)), True
 
     def branches(self, node: Any, path: NodePath) -> Branches:
         """The nodes, as written, at ``path`` below ``node``: one for each ``Fn::If`` branch that may
         be deployed and writes it (none when the path cannot be followed), each with where it is
-        written (``Fn::If`` steps included)."""
-        context = _Context()
+        written (``Fn::If`` steps included) and when it is deployed."""
         try:
-            leaves = self._walk(node, path, context)
+            leaves = self._walk(node, path)
         except (UnresolvedError, RecursionError):
-            return Branches((), (), None, False)
-        written = [(leaf, where) for leaf, where in leaves if leaf is not NO_VALUE]
+            return Branches((), (), (), False)
+        written = [leaf for leaf in leaves if leaf[0] is not NO_VALUE]
         return Branches(
-            tuple(leaf for leaf, _ in written),
-            tuple(where for _, where in written),
-            context.conditions_open[0] if context.conditions_open else None,
+            tuple(leaf for leaf, _, _ in written),
+            tuple(where for _, where, _ in written),
+            tuple(when for _, _, when in written),
             len(written) < len(leaves),
         )
 
@@ -206,7 +306,8 @@ class Resolver:
         if isinstance(node, dict):
             if len(node) == 1 and "Fn::If" in node:
                 branches = self.branches(node, ())
-                if branches.condition is None and branches.sometimes_absent:
+                undecided = any(branches.whens)
+                if not undecided and branches.sometimes_absent:
                     return _NO_VALUE_REF  # the one deployed branch leaves the property out
                 one = len(branches.nodes) == 1 or (len(branches.nodes) == 2 and branches.nodes[0] == branches.nodes[1])
                 return self.settle(branches.nodes[0]) if one and not branches.sometimes_absent else node
@@ -222,52 +323,47 @@ class Resolver:
             return [item for item in items if item != _NO_VALUE_REF]
         return node
 
-    def _value(self, candidates: list[Any], context: _Context) -> Value:
-        multi = [name for name in context.parameters_used if len(self.parameter_values(name)) > 1]
-        condition = context.conditions_open[0] if context.conditions_open else None
-        return Value(tuple(candidates), multi[0] if multi else None, condition)
-
-    def _walk(self, node: Any, path: NodePath, context: _Context) -> list[tuple[Any, NodePath]]:
-        """The raw nodes at ``path`` with where each is written, one per way the template may be
-        deployed (NO_VALUE: absent there)."""
-        nodes: list[tuple[Any, NodePath]] = [(node, ())]
+    def _walk(self, node: Any, path: NodePath) -> list[_Leaf]:
+        """The raw nodes at ``path`` with where each is written and when, one per way the template
+        may be deployed (NO_VALUE: absent there)."""
+        nodes: list[_Leaf] = [(node, (), ALWAYS)]
         for step in path:
-            following: list[tuple[Any, NodePath]] = []
-            for current, where in nodes:
-                for branch, branch_path in self._branches(current, where, context):
+            following: list[_Leaf] = []
+            for current, where, when in nodes:
+                for branch, branch_path, branch_when in self._branches(current, where, when):
                     if _is_function(branch):  # an object or list an intrinsic returns: positions end here
-                        following += [(_step(value, step), branch_path) for value in self._eval(branch, context)]
+                        following += [
+                            (_step(case.value, step), branch_path, case.when)
+                            for case in _under(branch_when, self._eval(branch))
+                        ]
                     else:
-                        following.append((_step(branch, step), (*branch_path, step)))
+                        following.append((_step(branch, step), (*branch_path, step), branch_when))
             nodes = _cap_nodes(following)
-        leaves: list[tuple[Any, NodePath]] = []
-        for current, where in nodes:
-            leaves += self._branches(current, where, context)
+        leaves: list[_Leaf] = []
+        for current, where, when in nodes:
+            leaves += self._branches(current, where, when)
         return leaves
 
-    def _branches(self, node: Any, where: NodePath, context: _Context) -> list[tuple[Any, NodePath]]:
-        """The raw nodes an ``Fn::If`` may stand for, with their paths (the node itself when it is none)."""
+    def _branches(self, node: Any, where: NodePath, when: When) -> list[_Leaf]:
+        """The raw nodes an ``Fn::If`` may stand for, with their paths and assumptions (the node
+        itself when it is none); a branch that contradicts ``when`` is never deployed with it."""
         if not (isinstance(node, dict) and len(node) == 1 and "Fn::If" in node):
-            return [(node, where)]
+            return [(node, where, when)]
         argument = node["Fn::If"]
         if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
             raise UnresolvedError("an Fn::If that is not [condition, value if true, value if false]")
-        branches: list[tuple[Any, NodePath]] = []
-        for truth in sorted(self._truths(argument[0], context), reverse=True):
+        branches: list[_Leaf] = []
+        for truth, truth_when in sorted(self.condition_cases(argument[0]), key=lambda case: not case[0]):
+            both = merge(when, truth_when)
+            if both is None:
+                continue
             index = 1 if truth else 2
             chosen = argument[index]
-            if chosen == {"Ref": "AWS::NoValue"}:
-                branches.append((NO_VALUE, where))
+            if chosen == _NO_VALUE_REF:
+                branches.append((NO_VALUE, where, both))
             else:
-                branches += self._branches(chosen, (*where, "Fn::If", index), context)
+                branches += self._branches(chosen, (*where, "Fn::If", index), both)
         return branches
-
-    def _truths(self, condition: str, context: _Context) -> set[bool]:
-        """The truth values an Fn::If condition may take: both when it cannot be decided here."""
-        truths = self.condition(condition)
-        if len(truths) > 1 and condition not in context.conditions_open:
-            context.conditions_open.append(condition)
-        return truths
 
     def parameter_values(self, name: str) -> tuple[Any, ...]:
         """The values a parameter can take: its override, else its AllowedValues, else its Default."""
@@ -296,167 +392,211 @@ class Resolver:
 
     def condition(self, name: str) -> set[bool]:
         """The truth values a named condition can take: both when it depends on a value that cannot
-        be known here; raises UnresolvedError for a condition that is missing or part of a loop.
+        be known here or on a parameter with several allowed values; raises UnresolvedError for a
+        condition that is missing or part of a loop."""
+        return {truth for truth, _ in self.condition_cases(name)}
+
+    def condition_cases(self, name: str) -> list[tuple[bool, When]]:
+        """The truth values a named condition can take, each with the assumptions it holds under:
+        the parameter values that decide it, or the condition itself when nothing here can.
 
         Each condition is judged once: conditions built from the two before them would otherwise
         be judged a Fibonacci number of times (40 such conditions took over 10 minutes)."""
         if name not in self._condition_cache:
             self._condition_cache[name] = self._judge_condition(name)
-        truths = self._condition_cache[name]
-        if truths is None:
+        cases = self._condition_cache[name]
+        if cases is None:
             raise _InvalidConditionError(f"condition {name} is missing or refers to itself")
-        return truths
+        return cases
 
-    def _judge_condition(self, name: str) -> set[bool] | None:
+    def _judge_condition(self, name: str) -> list[tuple[bool, When]] | None:
         conditions = self._template.get("Conditions")
         if not isinstance(conditions, dict) or name not in conditions or name in self._condition_stack:
             return None  # missing, or part of a loop (which CloudFormation rejects)
         self._condition_stack.add(name)
+        undecided = [(truth, frozenset({Assumption("condition", name, _text(truth))})) for truth in (True, False)]
         try:
-            return self._truth(conditions[name], _Context())
+            cases = self._truth(conditions[name])
         except (_InvalidConditionError, RecursionError):
             return None
         except UnresolvedError:
-            return {True, False}  # it depends on a value known only at deploy time
+            return undecided  # it depends on a value known only at deploy time
         finally:
             self._condition_stack.discard(name)
+        if len({truth for truth, _ in cases}) == 1:
+            return [(cases[0][0], ALWAYS)]  # decided here, whatever the parameters
+        return cases
 
     # -- evaluation ---------------------------------------------------------------------
 
-    def _eval(self, node: Any, context: _Context) -> list[Any]:
+    def _eval(self, node: Any) -> list[Candidate]:
         if isinstance(node, dict):
             if len(node) == 1:
                 ((key, argument),) = node.items()
                 handler = _FUNCTIONS.get(key)
                 if handler is not None:
-                    return _cap(handler(self, argument, context))
+                    return _cap(handler(self, argument))
                 if key.startswith("Fn::"):
                     raise UnresolvedError(_unknown_function(key, argument))
-            return _cap(self._eval_mapping(node, context))
+            return _cap(self._eval_mapping(node))
         if isinstance(node, list):
-            combos = _product(self._eval(item, context) for item in node)
-            return _cap([[item for item in combo if item is not NO_VALUE] for combo in combos])
-        return [_text_value(node)]
+            combos = _product(self._eval(item) for item in node)
+            return _cap([Candidate([item for item in combo if item is not NO_VALUE], when) for combo, when in combos])
+        return [Candidate(_text_value(node))]
 
-    def _eval_mapping(self, node: dict[str, Any], context: _Context) -> list[Any]:
+    def _eval_mapping(self, node: dict[str, Any]) -> list[Candidate]:
         keys = list(node)
-        combos = _product(self._eval(node[key], context) for key in keys)
-        return [{k: v for k, v in zip(keys, combo, strict=True) if v is not NO_VALUE} for combo in combos]
+        combos = _product(self._eval(node[key]) for key in keys)
+        return [
+            Candidate({k: v for k, v in zip(keys, combo, strict=True) if v is not NO_VALUE}, when)
+            for combo, when in combos
+        ]
 
-    def _ref(self, name: Any, context: _Context) -> list[Any]:
+    def _ref(self, name: Any) -> list[Candidate]:
         if not isinstance(name, str):
             raise UnresolvedError("a Ref to something other than a name")
         if name in self._pseudo:
-            return [self._pseudo[name]]
+            return [Candidate(self._pseudo[name])]
         if self.is_parameter(name):
             values = self.parameter_values(name)
             if not values:
                 raise UnresolvedError(_unknown_parameter(self._template, name))
-            context.parameters_used.add(name)
-            return list(values)
+            if len(values) == 1:
+                return [Candidate(values[0])]
+            return [Candidate(value, frozenset({Assumption("parameter", name, _shown(value))})) for value in values]
         raise UnresolvedError(f"the physical ID of {name} is known only once deployed")
 
-    def _sub(self, argument: Any, context: _Context) -> list[Any]:
+    def _sub(self, argument: Any) -> list[Candidate]:
         if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], dict):
             template_text, variables = argument
         else:
             template_text, variables = argument, {}
-        texts = self._eval(template_text, context)
-        if not all(isinstance(text, str) for text in texts):
+        texts = self._eval(template_text)
+        if not all(isinstance(text.value, str) for text in texts):
             raise UnresolvedError("Fn::Sub")
-        names = sorted({v.name for text in texts for v in sub_variables(text) if not v.literal})
-        choices: dict[str, list[Any]] = {}
+        names = sorted({v.name for text in texts for v in sub_variables(text.value) if not v.literal})
+        choices: list[list[Candidate]] = []
         for name in names:
             if name in variables:
-                choices[name] = self._eval(variables[name], context)
+                choices.append(self._eval(variables[name]))
             elif "." in name:
                 raise UnresolvedError(f"${{{name}}} is known only once deployed")
             else:
-                choices[name] = self._ref(name, context)
+                choices.append(self._ref(name))
         results = []
-        for text in texts:
-            for combo in _product(list(choices.values())):
-                bound = dict(zip(choices, combo, strict=True))
-                results.append(_text_value(substitute(text, partial(_bound_text, bound))))
+        for (text, *combo), when in _product([texts, *choices]):
+            bound = dict(zip(names, combo, strict=True))
+            results.append(Candidate(_text_value(substitute(text, partial(_bound_text, bound))), when))
         return results
 
-    def _join(self, argument: Any, context: _Context) -> list[Any]:
+    def _join(self, argument: Any) -> list[Candidate]:
         if not (isinstance(argument, list) and len(argument) == 2):
             raise UnresolvedError("Fn::Join")
         results = []
-        for delimiter, items in _product([self._eval(argument[0], context), self._eval(argument[1], context)]):
+        for (delimiter, items), when in _product([self._eval(argument[0]), self._eval(argument[1])]):
             if not isinstance(items, list) or not isinstance(delimiter, str):
                 raise UnresolvedError("Fn::Join")
-            results.append(_text_value(delimiter.join(_text(item) for item in items if item is not NO_VALUE)))
+            text = delimiter.join(_text(item) for item in items if item is not NO_VALUE)
+            results.append(Candidate(_text_value(text), when))
         return results
 
-    def _if(self, argument: Any, context: _Context) -> list[Any]:
-        results: list[Any] = []
-        for branch, _ in self._branches({"Fn::If": argument}, (), context):
-            results.extend([NO_VALUE] if branch is NO_VALUE else self._eval(branch, context))
+    def _if(self, argument: Any) -> list[Candidate]:
+        results: list[Candidate] = []
+        for branch, _, when in self._branches({"Fn::If": argument}, (), ALWAYS):
+            results += [Candidate(NO_VALUE, when)] if branch is NO_VALUE else _under(when, self._eval(branch))
         return results
 
-    def _find_in_map(self, argument: Any, context: _Context) -> list[Any]:
+    def _find_in_map(self, argument: Any) -> list[Candidate]:
         mappings = self._template.get("Mappings")
         if not (isinstance(argument, list) and len(argument) >= 3 and isinstance(mappings, dict)):
             raise UnresolvedError("Fn::FindInMap")
         results = []
-        for map_name, top, second in _product(self._eval(item, context) for item in argument[:3]):
+        for (map_name, top, second), when in _product(self._eval(item) for item in argument[:3]):
             try:
-                results.append(mappings[map_name][top][second])
+                results.append(Candidate(mappings[map_name][top][second], when))
             except (KeyError, TypeError):
                 raise UnresolvedError(f"Fn::FindInMap finds no entry {map_name}.{top}.{second}") from None
         return results
 
-    def _select(self, argument: Any, context: _Context) -> list[Any]:
+    def _select(self, argument: Any) -> list[Candidate]:
         if not (isinstance(argument, list) and len(argument) == 2):
             raise UnresolvedError("Fn::Select")
         results = []
-        for index, items in _product([self._eval(argument[0], context), self._eval(argument[1], context)]):
+        for (index, items), when in _product([self._eval(argument[0]), self._eval(argument[1])]):
             try:
-                results.append(items[int(index)])
+                results.append(Candidate(items[int(index)], when))
             except (ValueError, TypeError, IndexError, KeyError):
                 raise UnresolvedError("Fn::Select") from None
         return results
 
-    def _split(self, argument: Any, context: _Context) -> list[Any]:
+    def _split(self, argument: Any) -> list[Candidate]:
         if not (isinstance(argument, list) and len(argument) == 2):
             raise UnresolvedError("Fn::Split")
         results = []
-        for delimiter, text in _product([self._eval(argument[0], context), self._eval(argument[1], context)]):
+        for (delimiter, text), when in _product([self._eval(argument[0]), self._eval(argument[1])]):
             if not (isinstance(delimiter, str) and isinstance(text, str) and delimiter):
                 raise UnresolvedError("Fn::Split")
-            results.append(text.split(delimiter))
+            results.append(Candidate(text.split(delimiter), when))
         return results
 
-    def _base64(self, argument: Any, context: _Context) -> list[Any]:
+    def _base64(self, argument: Any) -> list[Candidate]:
         return [
-            base64.b64encode(_text(v).encode("utf-8", "surrogatepass")).decode() for v in self._eval(argument, context)
+            Candidate(base64.b64encode(_text(case.value).encode("utf-8", "surrogatepass")).decode(), case.when)
+            for case in self._eval(argument)
         ]
 
     # -- conditions -----------------------------------------------------------------------
 
-    def _truth(self, node: Any, context: _Context) -> set[bool]:
+    def _truth(self, node: Any) -> list[tuple[bool, When]]:
         if isinstance(node, bool):
-            return {node}
+            return [(node, ALWAYS)]
         if isinstance(node, dict) and len(node) == 1:
             ((key, argument),) = node.items()
             if key == "Condition" and isinstance(argument, str):
-                return self.condition(argument)
+                return self.condition_cases(argument)
             if key == "Fn::Equals" and isinstance(argument, list) and len(argument) == 2:
-                pairs = _product([self._eval(argument[0], context), self._eval(argument[1], context)])
-                return {_text(left) == _text(right) for left, right in pairs}
+                pairs = _product([self._eval(argument[0]), self._eval(argument[1])])
+                return _truths([(_text(left) == _text(right), when) for (left, right), when in pairs])
             if key == "Fn::Not" and isinstance(argument, list) and len(argument) == 1:
-                return {not truth for truth in self._truth(argument[0], context)}
+                return [(not truth, when) for truth, when in self._truth(argument[0])]
             if key in ("Fn::And", "Fn::Or") and isinstance(argument, list) and argument:
-                # Folded one operand at a time: a product over all of them grows as 2^n.
-                combine = operator.and_ if key == "Fn::And" else operator.or_
-                truths = self._truth(argument[0], context)
+                # Folded one operand at a time, merging equal outcomes: a product over all of them
+                # grows as 2^n.
+                conjunction = key == "Fn::And"
+                cases = self._truth(argument[0])
                 for item in argument[1:]:
-                    options = self._truth(item, context)
-                    truths = {combine(left, right) for left in truths for right in options}
-                return truths
+                    options = self._truth(item)
+                    combined = []
+                    for left, left_when in cases:
+                        for right, right_when in options:
+                            both = merge(left_when, right_when)
+                            if both is not None:
+                                combined.append(((left and right) if conjunction else (left or right), both))
+                    cases = _truths(combined)
+                return cases
         raise UnresolvedError("condition")
+
+
+def _truths(cases: list[tuple[bool, When]]) -> list[tuple[bool, When]]:
+    """Truth cases without repeats; past MAX_CANDIDATES the assumptions are too many to follow."""
+    unique = list(dict.fromkeys(cases))
+    if len(unique) > MAX_CANDIDATES:
+        raise UnresolvedError("too many combinations")
+    if len({truth for truth, _ in unique}) == 1:
+        return [(unique[0][0], ALWAYS)]
+    return unique
+
+
+def _under(when: When, candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates computed inside a branch deployed under ``when``, without contradicting ones."""
+    if not when:
+        return candidates
+    kept = []
+    for case in candidates:
+        both = merge(when, case.when)
+        if both is not None:
+            kept.append(Candidate(case.value, both))
+    return kept
 
 
 _DYNAMIC_REFERENCE = "{{resolve:"
@@ -510,7 +650,7 @@ def _step(node: Any, step: str | int) -> Any:
     return NO_VALUE
 
 
-def _cap_nodes(nodes: list[tuple[Any, NodePath]]) -> list[tuple[Any, NodePath]]:
+def _cap_nodes(nodes: list[_Leaf]) -> list[_Leaf]:
     if len(nodes) > MAX_CANDIDATES:
         raise UnresolvedError("too many combinations")
     return nodes
@@ -518,6 +658,13 @@ def _cap_nodes(nodes: list[tuple[Any, NodePath]]) -> list[tuple[Any, NodePath]]:
 
 def _bound_text(bound: dict[str, Any], variable: SubVariable) -> str:
     return _text(bound[variable.name])
+
+
+def _shown(value: Any) -> str:
+    """A parameter value as text, for an assumption ("a,b" for a list parameter)."""
+    if isinstance(value, list):
+        return ",".join(map(_text, value))
+    return _text(value)
 
 
 def _text(value: Any) -> str:
@@ -543,22 +690,29 @@ def _typed(value: Any, kind: str) -> Any:
     return value
 
 
-def _product(options: Iterable[list[Any]]) -> list[tuple[Any, ...]]:
-    combos: list[tuple[Any, ...]] = [()]
+def _product(options: Iterable[list[Candidate]]) -> list[tuple[tuple[Any, ...], When]]:
+    """Every consistent combination of one candidate per option, with its merged assumptions."""
+    combos: list[tuple[tuple[Any, ...], When]] = [((), ALWAYS)]
     for choice in options:
-        combos = [(*combo, item) for combo in combos for item in choice]
+        following = []
+        for combo, when in combos:
+            for case in choice:
+                both = merge(when, case.when) if case.when else when
+                if both is not None:
+                    following.append(((*combo, case.value), both))
+        combos = following
         if len(combos) > MAX_CANDIDATES:
             raise UnresolvedError("too many combinations")
     return combos
 
 
-def _cap(values: list[Any]) -> list[Any]:
-    if len(values) > MAX_CANDIDATES:
+def _cap(candidates: list[Candidate]) -> list[Candidate]:
+    if len(candidates) > MAX_CANDIDATES:
         raise UnresolvedError("too many combinations")
-    unique: list[Any] = []
-    for value in values:
-        if value not in unique:
-            unique.append(value)
+    unique: list[Candidate] = []
+    for case in candidates:
+        if not any(case.when == seen.when and case.value == seen.value for seen in unique):
+            unique.append(case)
     return unique
 
 

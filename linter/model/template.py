@@ -13,7 +13,7 @@ from functools import cached_property, partial
 from typing import Any, TypeVar, cast
 
 from samcheck.cfn.document import Document, get_path
-from samcheck.cfn.resolver import NO_VALUE, UNKNOWN, Branches, Resolver, Value
+from samcheck.cfn.resolver import NO_VALUE, UNKNOWN, Branches, Candidate, Resolver, Value, When, known
 from samcheck.findings import NodePath, Related, Span
 from samcheck.sam import SAM_PREFIX
 from samcheck.sam.expand import Expansion
@@ -222,11 +222,15 @@ class Template:
         value, present = self._resolved[key]
         location = partial(self.locate, resource, path)
         if not present:
-            value = Value((default,)) if default is not None else UNKNOWN
-            return Property(value, location, present=False)
-        if NO_VALUE in value.candidates:
-            rest = tuple(c for c in value.candidates if c is not NO_VALUE)
-            value = replace(value, candidates=rest + ((default,) if default is not None else ()))
+            return Property(known(default) if default is not None else UNKNOWN, location, present=False)
+        if any(case.value is NO_VALUE for case in value.cases):
+            # A branch that leaves the property out deploys the default there.
+            cases = [
+                case if case.value is not NO_VALUE else Candidate(default, case.when)
+                for case in value.cases
+                if case.value is not NO_VALUE or default is not None
+            ]
+            value = replace(value, cases=tuple(cases))
         return Property(value, location, present=True)
 
     def branches(self, resource: Resource, path: NodePath | str) -> Branches:
@@ -274,11 +278,31 @@ class Template:
         return Location(span, found)
 
     def parameter_related(self, value: Value) -> tuple[Related, ...]:
-        """Where the parameter whose AllowedValues produced a value's candidates is defined."""
-        if value.parameter is None or len(value.candidates) < 2:
+        """Where the parameters and conditions that a value's candidates depend on are defined."""
+        if len(value.cases) < 2:
             return ()
-        _, span = self.document.source_map.nearest(("Parameters", value.parameter, "AllowedValues"))
-        return (Related(f"parameter {value.parameter} allows these values here", span),)
+        return self._defined_here(
+            [("parameter", name, "allows these values") for name in value.parameters]
+            + [("condition", name, "is not decided before deploying") for name in value.conditions]
+        )
+
+    def when_related(self, when: When) -> tuple[Related, ...]:
+        """Where the parameters and conditions of a candidate's assumptions are defined."""
+        return self._defined_here(
+            [
+                (a.kind, a.name, f"allows {a.shown}" if a.kind == "parameter" else "is not decided before deploying")
+                for a in sorted(when)
+            ]
+        )
+
+    def _defined_here(self, named: list[tuple[str, str, str]]) -> tuple[Related, ...]:
+        source_map = self.document.source_map
+        related = []
+        for kind, name, says in named:
+            path = ("Parameters", name, "AllowedValues") if kind == "parameter" else ("Conditions", name)
+            _, span = source_map.nearest(path)
+            related.append(Related(f"{kind} {name} {says} here", span))
+        return tuple(related)
 
     def globals_related(self, resource: Resource, path: NodePath) -> tuple[Related, ...]:
         """The Globals entry a SAM resource's property comes from (or is merged with)."""

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number
+from samcheck.analysis.values import Candidate, numbers, qualifier, together
 from samcheck.analysis.wiring import event_sources
 from samcheck.rule import Edit, Finding, Fix, Related, Rule, RuleContext, Severity
 
@@ -61,9 +61,7 @@ class SqsVisibilityTimeout(Rule):
             queue, function = wiring.source.resource, wiring.function
             visibility = context.property(queue, "VisibilityTimeout", context.limit("sqs-visibility-timeout-default"))
             timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
-            window = as_number(context.property(wiring.mapping, "MaximumBatchingWindowInSeconds", 0).value.single)
-            queue_seconds = as_number(visibility.value.single)
-            function_seconds = as_number(timeout.value.single)
+            window = context.property(wiring.mapping, "MaximumBatchingWindowInSeconds", 0)
             where = context.locate(wiring.mapping)
             checks = (
                 (f"VisibilityTimeout of queue {queue.source_id}", visibility, f"{function.source_id}'s Timeout"),
@@ -74,9 +72,6 @@ class SqsVisibilityTimeout(Rule):
                     yield context.report_unknown(
                         where, subject, setting.value, f"its fit with {other}", resource=wiring.mapping.source_id
                     )
-            if queue_seconds is None or function_seconds is None or window is None:
-                continue
-            recommended = factor * function_seconds + window
             defaults = ", ".join(
                 text
                 for text, present in (
@@ -86,39 +81,46 @@ class SqsVisibilityTimeout(Rule):
                 if not present
             )
             note = f" ({defaults})" if defaults else ""
-            related = [
-                Related(
-                    f"queue {queue.source_id}: VisibilityTimeout {queue_seconds:g} s",
-                    visibility.location.span,
-                ),
-                Related(f"function {function.source_id}: Timeout {function_seconds:g} s", timeout.location.span),
-            ]
-            fix = None
-            if not queue.origin.generated and (
-                not visibility.present or isinstance(queue.properties.get("VisibilityTimeout"), int)
-            ):
-                path = ("Resources", queue.source_id, "Properties", "VisibilityTimeout")
-                fix = Fix(
-                    f"set VisibilityTimeout of {queue.source_id} to {recommended:g}", (Edit(path, int(recommended)),)
-                )
-            if queue_seconds < function_seconds:
-                yield context.report(
-                    where,
-                    f"queue {queue.source_id} has VisibilityTimeout {queue_seconds:g} s < Timeout "
-                    f"{function_seconds:g} s of {function.source_id}{note}, so the event source mapping cannot be "
-                    f"created; set VisibilityTimeout to at least {recommended:g} s ({factor:g} x Timeout + window)",
-                    resource=wiring.mapping.source_id,
-                    related=related,
-                    fix=fix,
-                )
-            elif queue_seconds < recommended:
-                yield context.report(
-                    where,
-                    f"queue {queue.source_id} has VisibilityTimeout {queue_seconds:g} s, less than the recommended "
-                    f"{factor:g} x {function_seconds:g} s Timeout of {function.source_id} + {window:g} s batching "
-                    f"window = {recommended:g} s{note}; raise it to {recommended:g} s",
-                    resource=wiring.mapping.source_id,
-                    related=related,
-                    severity=Severity.WARNING,
-                    fix=fix,
-                )
+            wired = [Candidate(wiring, wiring.when)]  # the branch that wires this function to this queue
+            judged = together(numbers(visibility), numbers(timeout), numbers(window), wired)
+            for (queue_seconds, function_seconds, batching, _), when in judged:
+                recommended = factor * function_seconds + batching
+                related = [
+                    Related(
+                        f"queue {queue.source_id}: VisibilityTimeout {queue_seconds:g} s",
+                        visibility.location.span,
+                    ),
+                    Related(f"function {function.source_id}: Timeout {function_seconds:g} s", timeout.location.span),
+                    *context.when_related(when),
+                ]
+                fix = None
+                # Only a literal the user wrote (or left out) is replaced: never a parameter or a branch.
+                written = queue.properties.get("VisibilityTimeout")
+                if not queue.origin.generated and not when and (not visibility.present or isinstance(written, int)):
+                    path = ("Resources", queue.source_id, "Properties", "VisibilityTimeout")
+                    fix = Fix(
+                        f"set VisibilityTimeout of {queue.source_id} to {recommended:g}",
+                        (Edit(path, int(recommended)),),
+                    )
+                if queue_seconds < function_seconds:
+                    yield context.report(
+                        where,
+                        f"queue {queue.source_id} has VisibilityTimeout {queue_seconds:g} s < Timeout "
+                        f"{function_seconds:g} s of {function.source_id}{note}{qualifier(when)}, so the event source "
+                        f"mapping cannot be created; set VisibilityTimeout to at least {recommended:g} s "
+                        f"({factor:g} x Timeout + window)",
+                        resource=wiring.mapping.source_id,
+                        related=related,
+                        fix=fix,
+                    )
+                elif queue_seconds < recommended:
+                    yield context.report(
+                        where,
+                        f"queue {queue.source_id} has VisibilityTimeout {queue_seconds:g} s, less than the recommended "
+                        f"{factor:g} x {function_seconds:g} s Timeout of {function.source_id} + {batching:g} s "
+                        f"batching window = {recommended:g} s{note}{qualifier(when)}; raise it to {recommended:g} s",
+                        resource=wiring.mapping.source_id,
+                        related=related,
+                        severity=Severity.WARNING,
+                        fix=fix,
+                    )
