@@ -53,10 +53,11 @@ def run_rules(
 ) -> list[Finding]:
     @cache
     def graph_factory() -> ResourceGraph:
-        from samcheck.model.graph import ResourceGraph
+        from samcheck.analysis.graph import resource_graph
 
         assert template is not None
-        return ResourceGraph(template)
+        graph: ResourceGraph = resource_graph(template)
+        return graph
 
     transform_errors = template.expansion.errors if template else []
     known = tuple((rule.id, rule.name) for rule in all_rules())

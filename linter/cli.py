@@ -304,11 +304,11 @@ def graph(
 
     PATH and the settings are found as `samcheck check` finds them: template.yaml in the current
     folder by default, the configuration files, samconfig.toml and the same options."""
+    from samcheck.analysis.graph import resource_graph
     from samcheck.app import Options, UsageError, job_for
     from samcheck.cfn.document import load_document
     from samcheck.discovery import discover
     from samcheck.model.build import build_template
-    from samcheck.model.graph import ResourceGraph
 
     files = [Path(path)] if path else discover([]).files
     if not files:
@@ -328,7 +328,7 @@ def graph(
     template = build_template(document, settings)
     if template is None:
         _fail(f"{files[0]}: {document.problems[0].message}")
-    click.echo(ResourceGraph(template).render(output_format))
+    click.echo(resource_graph(template).render(output_format))
 
 
 @cli.command("server")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from samcheck.analysis.graph import resource_graph
 from samcheck.cfn.document import load_document
 from samcheck.config import Settings
 from samcheck.model.build import build_template
-from samcheck.model.graph import ResourceGraph
+from tests.conftest import FIXTURES
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -74,7 +75,7 @@ def test_semantic_edges(tmp_path: Path) -> None:
     path.write_text(TEMPLATE)
     template = build_template(load_document(path), Settings())
     assert template is not None
-    graph = ResourceGraph(template)
+    graph = resource_graph(template)
 
     def kinds(kind: str) -> set[tuple[str, str]]:
         return {(edge.source, edge.target) for edge in graph.edges(kind)}
@@ -95,3 +96,23 @@ def test_semantic_edges(tmp_path: Path) -> None:
     assert any(target == "Worker" for _, target in kinds("permits"))  # the API event's permission
     mapping = next(edge for edge in graph.edges("event_source") if edge.source == "Orders")
     assert template.resources[mapping.via].type == "AWS::Lambda::EventSourceMapping"
+
+
+def _event_sources(fixture: str) -> set[tuple[str, str, str]]:
+    template = build_template(load_document(FIXTURES / fixture), Settings())
+    assert template is not None
+    return {(edge.source, edge.target, edge.via) for edge in resource_graph(template).edges("event_source")}
+
+
+def test_the_graph_shows_the_wiring_the_rules_judge() -> None:
+    """One wiring model: a mapping whose function is an Fn::If, an alias or a qualified ARN links the
+    queue to every function the rules judge (SC3001's fixtures), no more."""
+    assert _event_sources("rules/SC3001/if-function.yaml") == {
+        ("Jobs", "SlowWorker", "Mapping"),
+        ("Jobs", "Fast", "Mapping"),
+    }
+    assert _event_sources("rules/SC3001/alias-cloudformation.yaml") == {
+        ("Jobs", "Worker", "ByAlias"),
+        ("Jobs", "Worker", "ByQualifiedArn"),
+    }
+    assert _event_sources("rules/SC3001/alias.yaml") == {("Jobs", "Consumer", "ConsumerFromJobs")}

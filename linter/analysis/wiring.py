@@ -133,7 +133,8 @@ def function_behind(template: Template, target: Target | None) -> Resource | Non
         holder = _FUNCTION_HOLDERS.get(target.resource.type)
         if holder is None:
             return None
-        target = target_of(template, target.resource.properties.get(holder))
+        named = reaches(template, target.resource, holder)
+        target = named[0].target if len(named) == 1 else None
     return None
 
 
@@ -166,7 +167,7 @@ def is_fifo(template: Template, target: Target) -> bool | None:
 
 def redrive_policy(template: Template, queue: Resource) -> dict[str, Any] | None:
     """A queue's RedrivePolicy as a mapping (it may be written as a JSON string)."""
-    policy = queue.properties.get("RedrivePolicy")
+    policy = queue.properties.get("RedrivePolicy")  # as written: its target is a reference resolving would lose
     if isinstance(policy, str):
         try:
             policy = json.loads(policy)
@@ -254,7 +255,7 @@ def mapping_sources(template: Template, mapping: Resource) -> list[EventSource]:
 
 
 def _kind(mapping: Resource, source: Target | None) -> str:
-    properties = mapping.properties
+    properties = mapping.properties  # as written: which kind-only properties a mapping has
     kind = next((kind for name, kind in _KIND_PROPERTIES.items() if name in properties), "unknown")
     if source is not None and source.type in _SOURCE_TYPES:
         return _SOURCE_TYPES[source.type]
@@ -295,7 +296,9 @@ def dynamodb_stream_readers(template: Template) -> list[StreamReader]:
         if wiring.kind == "dynamodb" and wiring.source is not None
     ]
     for pipe in template.of_type("AWS::Pipes::Pipe"):
-        source = target_of(template, pipe.properties.get("Source"))
-        if source is not None and source.type == "AWS::DynamoDB::Table":
+        for reach in reaches(template, pipe, "Source"):
+            source = reach.target
+            if source.type != "AWS::DynamoDB::Table":
+                continue
             readers.append(StreamReader(pipe, "pipe", source, ("Source",), ("SourceParameters", "FilterCriteria")))
     return readers
