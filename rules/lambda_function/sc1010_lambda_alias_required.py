@@ -84,9 +84,8 @@ class LambdaAliasRequired(Rule):
         for logical_id, source in template.source_resources.items():
             if source.get("Type") != "AWS::Serverless::Function":
                 continue
-            # as written: DeploymentPreference is SAM's, in the source template (or its Globals)
             path: tuple[str, ...] = ("Resources", logical_id, "Properties", "DeploymentPreference", "Type")
-            raw = get_path(template.source, path)
+            raw = get_path(template.source, path)  # as written: DeploymentPreference exists only in the SAM source
             if raw is None:
                 path = ("Globals", "Function", "DeploymentPreference", "Type")
                 raw = get_path(template.source, path)  # as written: the Globals SAM merges it from

@@ -48,8 +48,8 @@ class CodedeployHookName(Rule):
         template = context.template
         functions = {f.logical_id: f for f in context.of_type("AWS::Lambda::Function")}
         for alias in context.of_type("AWS::Lambda::Alias"):
-            # as written: UpdatePolicy is a resource attribute, which CloudFormation does not resolve
-            update = get_path(alias.definition, ("UpdatePolicy", "CodeDeployLambdaAliasUpdate"))
+            policy_path = ("UpdatePolicy", "CodeDeployLambdaAliasUpdate")
+            update = get_path(alias.definition, policy_path)  # as written: an attribute, not a resolved property
             if not isinstance(update, dict):
                 continue
             group = _single(referenced(update.get("DeploymentGroupName"), template.resources), template.resources)
