@@ -37,19 +37,20 @@ def package_size(template: Template, path: Path) -> PackageSize | None:
 
 def local_artifact(template: Template, resource: Resource) -> LocalArtifact | None:
     property_name = _CODE_PROPERTY.get(resource.type)
-    if property_name is None or resource.properties.get("PackageType") == "Image":
-        return None
+    if property_name is None or "Image" in template.property(resource, "PackageType").candidates:
+        return None  # an image function in some deployment: no package is measured
     if resource.origin.source_type.startswith(SAM_PREFIX):
         declared = template.expansion.local_artifacts.get(resource.source_id)
     else:
-        written = resource.properties.get(property_name)
+        written = resource.properties.get(property_name)  # as written: the packager takes only a literal path
         declared = written if isinstance(written, str) and not written.startswith("s3://") else None
     if declared is None:
         return None
     folder = template.document.path.parent
     built = folder / ".aws-sam" / "build" / resource.source_id
     path = built if built.exists() else folder / declared
-    build_method = get_path(template.source, ("Resources", resource.source_id, "Metadata", "BuildMethod"))
+    metadata_path = ("Resources", resource.source_id, "Metadata", "BuildMethod")
+    build_method = get_path(template.source, metadata_path)  # as written: sam build reads Metadata unresolved
     return LocalArtifact(
         resource,
         declared,
@@ -160,7 +161,7 @@ def _local_template_urls(template: Template) -> list[tuple[str, str]]:
     ``aws cloudformation package``)."""
     found = []
     for logical_id, resource in template.source_resources.items():
-        url = get_path(resource, ("Properties", "TemplateURL"))
+        url = get_path(resource, ("Properties", "TemplateURL"))  # as written: the packager takes only a literal path
         if resource.get("Type") == "AWS::CloudFormation::Stack" and isinstance(url, str) and "://" not in url:
             found.append((logical_id, url))
     return found

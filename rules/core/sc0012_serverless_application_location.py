@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+from samcheck.analysis.values import texts
 from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, Span, intrinsic_name, sub_variables
 
 _APPLICATION = "AWS::Serverless::Application"
@@ -48,7 +49,8 @@ class ServerlessApplicationLocation(Rule):
         names = set(parameters) if isinstance(parameters, dict) else set()
         for logical_id, resource in template.source_resources.items():
             properties = resource.get("Properties")
-            location = context.settle(properties.get("Location")) if isinstance(properties, dict) else None
+            written = properties.get("Location") if isinstance(properties, dict) else None  # as written: SAM's input
+            location = context.settle(written)
             if resource.get("Type") != _APPLICATION or not isinstance(location, dict):
                 continue
             if intrinsic_name(location):
@@ -61,8 +63,9 @@ class ServerlessApplicationLocation(Rule):
                 path = (*base, key) if key in location else base
                 yield context.report(self._span(context, path), problem, resource=logical_id)
             if not problems:
-                version = context.resolve(location["SemanticVersion"]).single
-                shown = f" version {version}" if isinstance(version, str) else ""
+                version = context.resolve(location["SemanticVersion"])
+                versions = list(dict.fromkeys(case.value for case in texts(version)))
+                shown = f" version {version.describe(versions)}" if versions else ""
                 yield context.report(
                     self._span(context, base),
                     f"{logical_id} comes from the Serverless Application Repository: whether the application"

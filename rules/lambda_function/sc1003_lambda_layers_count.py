@@ -1,13 +1,15 @@
 from collections.abc import Iterator
-from typing import Any
 
+from samcheck.analysis.values import qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rules.lambda_function._lists import list_counts
 
 
 class LambdaLayersCount(Rule):
     """A function can use at most 5 layers. SAM merges the layers in ``Globals`` with the
     function's own, so a function that lists 3 layers under ``Globals`` with 3 of its own has 6,
-    and the deploy fails.
+    and the deploy fails. Each branch of an undecided ``Fn::If`` is counted on its own, and a
+    finding names which; a layer written as an ``Fn::If`` that may leave it out is not counted.
 
     **Anti-pattern**
 
@@ -46,22 +48,16 @@ class LambdaLayersCount(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-layers-max")
         for function in context.of_type("AWS::Lambda::Function"):
-            counts = _layer_counts(context, function.properties.get("Layers"))
-            over = [count for count in counts if count > limit]
-            if over:
+            for (surely, possibly), when in list_counts(context, function, ("Layers",)):
+                if surely <= limit:
+                    continue
                 layers = context.property(function, "Layers")
+                inherited = context.globals_related(function, ("Layers",)) if layers.location.related == () else ()
+                bound = "" if surely == possibly else "at least "
                 yield context.report(
                     layers.location,
-                    f"{max(over)} layers (the function's own and Globals', merged) > {limit:g} allowed; "
-                    "combine layers or package the dependencies with the function",
+                    f"{bound}{surely} layers (the function's own and Globals', merged) > {limit:g} allowed"
+                    f"{qualifier(when)}; combine layers or package the dependencies with the function",
                     resource=function.source_id,
-                    related=context.globals_related(function, ("Layers",)) if layers.location.related == () else (),
+                    related=[*inherited, *context.when_related(when)],
                 )
-
-
-def _layer_counts(context: RuleContext, raw: Any) -> list[int]:
-    """How many layers the list may hold: a written list counts its items even when the layer
-    ARNs themselves are unknown; otherwise each resolved candidate list is counted."""
-    if isinstance(raw, list):
-        return [len(raw)]
-    return [len(candidate) for candidate in context.resolve(raw).candidates if isinstance(candidate, list)]

@@ -72,7 +72,13 @@ class LambdaRuntimeDeprecated(Rule):
                     )
                 else:
                     continue
-                yield context.report(runtime.location, message + advice, resource=function.source_id, severity=severity)
+                yield context.report(
+                    runtime.location,
+                    message + runtime.value.where([name]) + advice,
+                    resource=function.source_id,
+                    severity=severity,
+                    related=context.parameter_related(runtime.value),
+                )
 
 
 def _date(text: str | None) -> date | None:

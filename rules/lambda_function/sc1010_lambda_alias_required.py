@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 from functools import cache
 
+from samcheck.analysis.values import texts
 from samcheck.rule import SAM_PREFIX, Finding, Rule, RuleContext, Severity, get_path
 
 
@@ -76,30 +77,34 @@ class LambdaAliasRequired(Rule):
                 )
         # Configurations this template defines, and CodeDeploy's own full names, exist.
         custom = {
-            context.property(config, "DeploymentConfigName").value.single
+            case.value
             for config in context.of_type("AWS::CodeDeploy::DeploymentConfig")
+            for case in texts(context.property(config, "DeploymentConfigName"))
         }
         for logical_id, source in template.source_resources.items():
             if source.get("Type") != "AWS::Serverless::Function":
                 continue
             path: tuple[str, ...] = ("Resources", logical_id, "Properties", "DeploymentPreference", "Type")
-            raw = get_path(template.source, path)
+            raw = get_path(template.source, path)  # as written: DeploymentPreference exists only in the SAM source
             if raw is None:
                 path = ("Globals", "Function", "DeploymentPreference", "Type")
-                raw = get_path(template.source, path)
-            unknown = [t for t in context.resolve(raw).candidates if isinstance(t, str)]
+                raw = get_path(template.source, path)  # as written: the Globals SAM merges it from
+            written = context.resolve(raw)
             unknown = [
-                t
-                for t in unknown
-                if t not in predefined_deployment_types() and t not in custom and not t.startswith("CodeDeployDefault.")
+                case.value
+                for case in texts(written)
+                if case.value not in predefined_deployment_types()
+                and case.value not in custom
+                and not case.value.startswith("CodeDeployDefault.")
             ]
             if unknown:
                 _, span = context.document.source_map.nearest(path)
                 known = ", ".join(sorted(predefined_deployment_types()))
                 yield context.report(
                     span,
-                    f"DeploymentPreference.Type {', '.join(unknown)} is not a predefined type, "
+                    f"DeploymentPreference.Type {written.describe(unknown)} is not a predefined type, "
                     "so SAM passes it to "
                     f"CodeDeploy as a custom configuration name that must already exist; use one of {known}",
                     resource=logical_id,
+                    related=context.parameter_related(written),
                 )

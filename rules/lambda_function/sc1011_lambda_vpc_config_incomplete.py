@@ -1,12 +1,14 @@
 from collections.abc import Iterator
-from typing import Any
 
+from samcheck.analysis.values import qualifier, together
 from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rules.lambda_function._lists import list_counts
 
 
 class LambdaVpcConfigIncomplete(Rule):
     """A function's ``VpcConfig`` needs both subnets and security groups: with only one of them the
-    deploy fails. At most 16 subnets and 5 security groups are allowed.
+    deploy fails. At most 16 subnets and 5 security groups are allowed. Each branch of an undecided
+    ``Fn::If`` and each allowed value of a list parameter is judged, and a finding names which.
 
     **Anti-pattern**
 
@@ -37,36 +39,29 @@ class LambdaVpcConfigIncomplete(Rule):
             "SecurityGroupIds": context.limit("lambda-vpc-security-groups-max"),
         }
         for function in context.of_type("AWS::Lambda::Function"):
-            vpc = function.properties.get("VpcConfig")
-            if not isinstance(vpc, dict):
+            if not context.branches(function, "VpcConfig").nodes:
                 continue
-            counts = {key: _count(context, vpc.get(key)) for key in limits}
-            location = context.locate(function, ("VpcConfig",))
-            subnets, groups = counts["SubnetIds"], counts["SecurityGroupIds"]
-            if (subnets and groups == 0) or (groups and subnets == 0):
-                missing = "SecurityGroupIds" if groups == 0 else "SubnetIds"
-                present = "SubnetIds" if groups == 0 else "SecurityGroupIds"
-                yield context.report(
-                    location,
-                    f"VpcConfig has {present} but no {missing}; a function in a VPC needs both, "
-                    f"add {missing} or remove VpcConfig",
-                    resource=function.source_id,
-                )
-            for key, limit in limits.items():
-                count = counts[key]
-                if count is not None and count > limit:
-                    yield context.report(
-                        context.locate(function, ("VpcConfig", key)),
-                        f"VpcConfig.{key} lists {count} > {limit:g} allowed; use fewer",
-                        resource=function.source_id,
+            counts = {key: list_counts(context, function, ("VpcConfig", key)) for key in limits}
+            for (subnets, groups), when in together(counts["SubnetIds"], counts["SecurityGroupIds"]):
+                if (subnets.surely and not groups.possibly) or (groups.surely and not subnets.possibly):
+                    missing, present = (
+                        ("SecurityGroupIds", "SubnetIds") if not groups.possibly else ("SubnetIds", "SecurityGroupIds")
                     )
-
-
-def _count(context: RuleContext, raw: Any) -> int | None:
-    """How many entries a list has; None when unknown (e.g. a list parameter without a value)."""
-    if raw is None:
-        return 0
-    if isinstance(raw, list):
-        return len(raw)
-    value = context.resolve(raw).single
-    return len(value) if isinstance(value, list) else None
+                    yield context.report(
+                        context.locate(function, ("VpcConfig",)),
+                        f"VpcConfig has {present} but no {missing}{qualifier(when)}; a function in a VPC needs "
+                        f"both, add {missing} or remove VpcConfig",
+                        resource=function.source_id,
+                        related=context.when_related(when),
+                    )
+            for key, limit in limits.items():
+                for count, when in counts[key]:
+                    if count.surely > limit:
+                        bound = "" if count.surely == count.possibly else "at least "
+                        yield context.report(
+                            context.locate(function, ("VpcConfig", key)),
+                            f"VpcConfig.{key} lists {bound}{count.surely} > {limit:g} allowed{qualifier(when)}; "
+                            "use fewer",
+                            resource=function.source_id,
+                            related=context.when_related(when),
+                        )

@@ -1,6 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Rule, RuleContext, Severity, referenced
+from samcheck.analysis.values import Candidate, texts, together
+from samcheck.analysis.wiring import function_behind, reaches
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class LambdaFunctionUrlPublic(Rule):
@@ -31,18 +33,24 @@ class LambdaFunctionUrlPublic(Rule):
     tags = ("lambda", "security")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        resources = context.resources
+        template = context.template
         for url in context.of_type("AWS::Lambda::Url"):
             auth = context.property(url, "AuthType")
-            if "NONE" not in auth.candidates:
-                continue
-            targets = sorted(
-                {resources[n].source_id for n, _, _ in referenced(url.properties.get("TargetFunctionArn"), resources)}
-            )
-            target = targets[0] if targets else "the function"
-            yield context.report(
-                auth.location,
-                f"function URL with AuthType NONE: anyone on the internet with the URL can invoke {target} "
-                "without signing the request; use AWS_IAM unless this is a deliberately public endpoint",
-                resource=url.source_id,
-            )
+            invoked = [
+                Candidate(function.source_id, reach.when)
+                for reach in reaches(template, url, "TargetFunctionArn")
+                if (function := function_behind(template, reach.target)) is not None
+            ]
+            for case in texts(auth):
+                if case.value != "NONE":
+                    continue
+                names = sorted({name for (_, name), _ in together([case], invoked)})
+                target = names[0] if names else "the function"
+                yield context.report(
+                    auth.location,
+                    f"function URL with AuthType NONE{case.qualifier}: anyone on the internet with the URL can "
+                    f"invoke {target} without signing the request; use AWS_IAM unless this is a deliberately "
+                    "public endpoint",
+                    resource=url.source_id,
+                    related=context.when_related(case.when),
+                )

@@ -1,8 +1,9 @@
 import re
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number
-from samcheck.rule import Finding, Rule, RuleContext, Severity, referenced
+from samcheck.analysis.values import Candidate, When, numbers, qualifier, texts, together
+from samcheck.analysis.wiring import function_behind, reaches
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 # The oldest version of each runtime family that supports SnapStart (Lambda SnapStart docs).
 SNAPSTART_MINIMUM_VERSION = {"java": (11,), "python": (3, 12), "dotnet": (8,)}
@@ -12,7 +13,8 @@ _RUNTIME = re.compile(r"^(java|python|dotnet)(\d+)(?:\.(\d+))?$")
 class LambdaSnapstartIncompatible(Rule):
     """SnapStart works on Java 11+, Python 3.12+ and .NET 8+, and not together with provisioned
     concurrency, an EFS file system, or ephemeral storage above 512 MB. Any of these makes the
-    version publish fail.
+    version publish fail. Each allowed value of a parameter and each branch of an undecided ``Fn::If``
+    is judged; a finding names the deployments it holds in.
 
     **Anti-pattern**
 
@@ -49,36 +51,62 @@ class LambdaSnapstartIncompatible(Rule):
     tags = ("lambda", "snapstart")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        functions = {f.logical_id: f for f in context.of_type("AWS::Lambda::Function")}
-        provisioned = {
-            name
-            for holder in context.of_type("AWS::Lambda::Alias", "AWS::Lambda::Version")
-            if "ProvisionedConcurrencyConfig" in holder.properties
-            for name, _, _ in referenced(holder.properties.get("FunctionName"), functions)
-        }
+        provisioned = _provisioned(context)
         storage_max = context.limit("lambda-snapstart-ephemeral-storage-max")
-        for function in functions.values():
+        for function in context.of_type("AWS::Lambda::Function"):
             apply_on = context.property(function, ("SnapStart", "ApplyOn"))
-            if "PublishedVersions" not in apply_on.candidates:
+            published = [case for case in texts(apply_on) if case.value == "PublishedVersions"]
+            if not published:
                 continue
-            problems = []
-            for runtime in context.property(function, "Runtime").candidates:
-                if isinstance(runtime, str) and not _supports_snapstart(runtime):
-                    problems.append(f"runtime {runtime} (SnapStart needs Java 11+, Python 3.12+ or .NET 8+)")
-            if function.logical_id in provisioned:
-                problems.append("provisioned concurrency")
-            if function.properties.get("FileSystemConfigs"):
-                problems.append("an EFS file system (FileSystemConfigs)")
-            sizes = [as_number(s) for s in context.property(function, ("EphemeralStorage", "Size")).candidates]
-            if any(size is not None and size > storage_max for size in sizes):
-                problems.append(f"ephemeral storage above {storage_max:g} MB")
-            if problems:
+            problems = [
+                Candidate(f"runtime {case.value} (SnapStart needs Java 11+, Python 3.12+ or .NET 8+)", case.when)
+                for case in texts(context.property(function, "Runtime"))
+                if not _supports_snapstart(case.value)
+            ]
+            problems += [
+                Candidate("provisioned concurrency", when) for when in provisioned.get(function.logical_id, [])
+            ]
+            mounts = context.branches(function, "FileSystemConfigs")
+            problems += [
+                Candidate("an EFS file system (FileSystemConfigs)", when)
+                for node, when in zip(mounts.nodes, mounts.whens, strict=True)
+                if node
+            ]
+            problems += [
+                Candidate(f"ephemeral storage above {storage_max:g} MB", case.when)
+                for case in numbers(context.property(function, ("EphemeralStorage", "Size")))
+                if case.value > storage_max
+            ]
+            # One finding per way of deploying: the problems that hold together, named once.
+            grouped: dict[When, list[str]] = {}
+            for (_, problem), when in together(published, problems):
+                grouped.setdefault(when, [])
+                if problem not in grouped[when]:
+                    grouped[when].append(problem)
+            for when, found in grouped.items():
                 yield context.report(
                     apply_on.location,
-                    f"SnapStart cannot be used with {' and '.join(problems)}; remove SnapStart or "
+                    f"SnapStart cannot be used with {' and '.join(found)}{qualifier(when)}; remove SnapStart or "
                     "the conflicting setting",
                     resource=function.source_id,
+                    related=context.when_related(when),
                 )
+
+
+def _provisioned(context: RuleContext) -> dict[str, list[When]]:
+    """The functions an alias or version provisions concurrency for (logical IDs), with when."""
+    template = context.template
+    found: dict[str, list[When]] = {}
+    for holder in context.of_type("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        config = context.branches(holder, "ProvisionedConcurrencyConfig")
+        configured = [Candidate(holder, when) for when in config.whens]
+        for reach in reaches(template, holder, "FunctionName"):
+            function = function_behind(template, reach.target)
+            if function is not None:
+                found.setdefault(function.logical_id, []).extend(
+                    when for _, when in together(configured, [Candidate(function, reach.when)])
+                )
+    return found
 
 
 def _supports_snapstart(runtime: str) -> bool:

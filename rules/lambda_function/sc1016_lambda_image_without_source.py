@@ -44,7 +44,8 @@ class LambdaImageWithoutSource(Rule):
         for function in context.of_type("AWS::Lambda::Function"):
             if not built_image(template, function):
                 continue
-            metadata = get_path(template.source, ("Resources", function.source_id, "Metadata"))
+            path = ("Resources", function.source_id, "Metadata")
+            metadata = get_path(template.source, path)  # as written: sam build reads Metadata unresolved
             if isinstance(metadata, dict) and "Dockerfile" in metadata:
                 continue
             yield context.report(

@@ -1,7 +1,9 @@
 from collections.abc import Iterator
+from typing import Any
 
-from samcheck.analysis.wiring import target_of
-from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, get_path, referenced
+from samcheck.analysis.values import Candidate, qualifier, together
+from samcheck.analysis.wiring import reaches, reaches_of
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
 
 class LambdaEfsWiring(Rule):
@@ -46,39 +48,61 @@ class LambdaEfsWiring(Rule):
     tags = ("lambda", "efs", "wiring")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        template = context.template
         mount_targets = list(context.of_type("AWS::EFS::MountTarget"))
         for function in context.of_type("AWS::Lambda::Function"):
-            configs = function.properties.get("FileSystemConfigs")
-            if not isinstance(configs, list) or not configs:
-                continue
+            mounts = context.branches(function, "FileSystemConfigs")
             where = context.locate(function, ("FileSystemConfigs",))
-            if function.properties.get("VpcConfig") is None:
-                yield context.report(
-                    where,
-                    f"{function.source_id} mounts a file system but has no VpcConfig: Lambda reaches EFS only "
-                    "inside the VPC of its mount targets; add VpcConfig with those subnets and a security group",
-                    resource=function.source_id,
-                )
+            vpc = context.branches(function, "VpcConfig")
             before = context.graph.created_before(function.logical_id)
-            for config in configs:
-                access_point = target_of(template, config.get("Arn") if isinstance(config, dict) else None)
-                if access_point is None or access_point.resource is None:
+            for configs, when in zip(mounts.nodes, mounts.whens, strict=True):
+                if not isinstance(configs, list) or not configs:
                     continue
-                file_system = get_path(access_point.resource.properties, ("FileSystemId",))
-                systems = {name for name, _, _ in referenced(file_system, template.resources)}
-                targets = [
-                    target
-                    for target in mount_targets
-                    if systems & {name for name, _, _ in referenced(target.properties.get("FileSystemId"), systems)}
-                ]
-                if targets and not any(target.logical_id in before for target in targets):
+                # Without any VpcConfig in any deployment (one that only some branches leave out
+                # cannot be tied to this branch, so it is not judged).
+                if not vpc.nodes and vpc.sometimes_absent:
                     yield context.report(
                         where,
-                        f"{function.source_id} mounts {access_point.resource.source_id}, whose file system's mount "
-                        f"targets ({', '.join(t.source_id for t in targets)}) it does not wait for: CloudFormation "
-                        f"may create the function first and the create fails; add DependsOn: {targets[0].source_id}",
+                        f"{function.source_id} mounts a file system but has no VpcConfig{qualifier(when)}: Lambda "
+                        "reaches EFS only inside the VPC of its mount targets; add VpcConfig with those subnets and "
+                        "a security group",
                         resource=function.source_id,
-                        severity=Severity.WARNING,
-                        related=[Related(f"mount target {t.source_id}", context.locate(t).span) for t in targets],
+                        related=context.when_related(when),
                     )
+                mounted = [Candidate(configs, when)]
+                for config in configs:
+                    arn = config.get("Arn") if isinstance(config, dict) else None
+                    for (access_point, _), reached in together(_reached(context, arn), mounted):
+                        systems = _file_systems(context, access_point)
+                        targets = [target for target in mount_targets if _file_systems(context, target) & systems]
+                        if targets and not any(target.logical_id in before for target in targets):
+                            yield context.report(
+                                where,
+                                f"{function.source_id} mounts {access_point.source_id}{qualifier(reached)}, whose file "
+                                f"system's mount targets ({', '.join(t.source_id for t in targets)}) it does not wait "
+                                "for: CloudFormation may create the function first and the create fails; add "
+                                f"DependsOn: {targets[0].source_id}",
+                                resource=function.source_id,
+                                severity=Severity.WARNING,
+                                related=[
+                                    *(Related(f"mount target {t.source_id}", context.locate(t).span) for t in targets),
+                                    *context.when_related(reached),
+                                ],
+                            )
+
+
+def _reached(context: RuleContext, arn: Any) -> list[Candidate]:
+    """The access points of the template an ``Arn`` written in a FileSystemConfigs entry may name."""
+    return [
+        Candidate(reach.target.resource, reach.when)
+        for reach in reaches_of(context.template, context.template.resolver.branches(arn, ()))
+        if reach.target.resource is not None
+    ]
+
+
+def _file_systems(context: RuleContext, holder: Resource) -> set[str]:
+    """The file systems of the template an access point's or mount target's FileSystemId may name."""
+    return {
+        reach.target.resource.logical_id
+        for reach in reaches(context.template, holder, "FileSystemId")
+        if reach.target.resource is not None
+    }

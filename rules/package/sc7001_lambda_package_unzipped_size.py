@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from samcheck.analysis.artifacts import measured_artifact
 from samcheck.analysis.units import megabytes
+from samcheck.analysis.values import ALWAYS, When, qualifier
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.package._sizes import layers_of
 
@@ -13,6 +14,8 @@ class LambdaPackageUnzippedSize(Rule):
     the template builds (``ContentUri``), skipping what ``sam build`` leaves out (``.aws-sam``,
     ``__pycache__``, ``.git``). After ``sam build`` the built package is measured. Functions built by
     a ``Metadata.BuildMethod`` (esbuild, makefile…) and container images are not measured from source.
+    A layer that an undecided ``Fn::If`` adds counts only in the deployments that use it, and a
+    finding names them.
 
     **Anti-pattern**
 
@@ -51,27 +54,38 @@ class LambdaPackageUnzippedSize(Rule):
             if measured is None:
                 continue
             code, code_size = measured
-            parts = [(f"code {code.declared}", code_size.unzipped)]
-            related = []
-            for layer in layers_of(template, function):
-                layer_package = measured_artifact(template, layer)
-                if layer_package is not None:
-                    artifact, size = layer_package
-                    parts.append((f"layer {layer.source_id}", size.unzipped))
-                    related.append(
-                        Related(
-                            f"layer {layer.source_id}: {megabytes(size.unzipped)}",
-                            artifact.location.span,
-                        )
-                    )
-            total = sum(size for _, size in parts)
-            if total > limit:
+            layers = [
+                (layer.value, layer.when, *layer_package)
+                for layer in layers_of(template, function)
+                if (layer_package := measured_artifact(template, layer.value)) is not None
+            ]
+            # The total wherever a set of assumptions holds counts the layers used under them: the
+            # fewest assumptions first, and none that adds to a total already reported.
+            reported: list[When] = []
+            for when in sorted(
+                {ALWAYS, *(used for _, used, _, _ in layers)}, key=lambda when: (len(when), sorted(when))
+            ):
+                if any(earlier <= when for earlier in reported):
+                    continue
+                included = [(layer, artifact, size) for layer, used, artifact, size in layers if used <= when]
+                parts = [(f"code {code.declared}", code_size.unzipped)]
+                parts += [(f"layer {layer.source_id}", size.unzipped) for layer, _, size in included]
+                total = sum(size for _, size in parts)
+                if total <= limit:
+                    continue
+                reported.append(when)
                 breakdown = " + ".join(f"{megabytes(size)} ({label})" for label, size in parts)
                 built = " (measured in .aws-sam/build)" if code.built else ""
                 yield context.report(
                     code.location,
                     f"unzipped package is {breakdown} = {megabytes(total)}{built} > {megabytes(limit)} "
-                    f"({limit:,.0f} bytes) allowed; trim dependencies or use a container image",
+                    f"({limit:,.0f} bytes) allowed{qualifier(when)}; trim dependencies or use a container image",
                     resource=function.source_id,
-                    related=related,
+                    related=[
+                        *(
+                            Related(f"layer {layer.source_id}: {megabytes(size.unzipped)}", artifact.location.span)
+                            for layer, artifact, size in included
+                        ),
+                        *context.when_related(when),
+                    ],
                 )

@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from samcheck.analysis.values import Candidate, lists, qualifier, texts, together
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.package._sizes import layers_of
 
@@ -10,7 +11,8 @@ class LambdaLayerCompatibility(Rule):
     """A layer built in this template declares ``CompatibleRuntimes`` and
     ``CompatibleArchitectures``; a function whose runtime or architecture they leave out is using a
     layer built for something else (native wheels for x86_64 on an arm64 function crash at import).
-    A layer that declares nothing is compatible with everything.
+    A layer that declares nothing is compatible with everything. Each allowed runtime of a parameter
+    and each branch of an undecided ``Fn::If`` is judged, and a finding names which.
 
     **Anti-pattern**
 
@@ -52,23 +54,23 @@ class LambdaLayerCompatibility(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for function in context.of_type("AWS::Lambda::Function"):
-            runtime = context.property(function, "Runtime").value.single
-            architectures = context.property(function, "Architectures", default=[DEFAULT_ARCHITECTURE]).value.single
-            architecture = architectures[0] if isinstance(architectures, list) and architectures else None
+            runtimes = texts(context.property(function, "Runtime"))
+            architectures = context.property(function, "Architectures", default=[DEFAULT_ARCHITECTURE])
+            firsts = [Candidate(listed[0], case_when) for listed, case_when in lists(architectures) if listed]
             for layer in layers_of(template, function):
-                for key, wanted in (
-                    ("CompatibleRuntimes", runtime),
-                    ("CompatibleArchitectures", architecture),
-                ):
-                    declared = context.property(layer, key)
-                    allowed = declared.value.single
-                    if not isinstance(wanted, str) or not isinstance(allowed, list) or wanted in allowed:
-                        continue
-                    yield context.report(
-                        context.locate(function, ("Layers",)),
-                        f"layer {layer.source_id} lists {key} {', '.join(map(str, allowed))}, "
-                        f"not {wanted} of "
-                        f"{function.source_id}; build the layer for {wanted} and add it to {key}",
-                        resource=function.source_id,
-                        related=[Related(f"{key} of layer {layer.source_id}", declared.location.span)],
-                    )
+                for key, wanted in (("CompatibleRuntimes", runtimes), ("CompatibleArchitectures", firsts)):
+                    declared = context.property(layer.value, key)
+                    for (value, _, allowed), when in together(wanted, [layer], lists(declared)):
+                        if not isinstance(value, str) or value in allowed:
+                            continue
+                        yield context.report(
+                            context.locate(function, ("Layers",)),
+                            f"layer {layer.value.source_id} lists {key} {', '.join(map(str, allowed))}, "
+                            f"not {value} of {function.source_id}{qualifier(when)}; build the layer for {value} "
+                            f"and add it to {key}",
+                            resource=function.source_id,
+                            related=[
+                                Related(f"{key} of layer {layer.value.source_id}", declared.location.span),
+                                *context.when_related(when),
+                            ],
+                        )

@@ -1,0 +1,58 @@
+"""How many items a list property holds, in each way the template may be deployed."""
+
+from typing import Any, NamedTuple
+
+from samcheck.analysis.values import Candidate, lists, mappings, together
+from samcheck.rule import NodePath, Resource, RuleContext, When
+
+
+class Count(NamedTuple):
+    """The items of a list in one deployment: those surely there, and all that may be (an item
+    written as an ``Fn::If`` with an ``AWS::NoValue`` branch may be left out)."""
+
+    surely: int
+    possibly: int
+
+
+def list_counts(context: RuleContext, resource: Resource, path: NodePath) -> list[Candidate]:
+    """A ``Count`` for each way a list property may be deployed, with when: a written list counts
+    its items even when their values are unknown (layer ARNs, subnet IDs); a list parameter or
+    ``Fn::Split`` counts each known candidate; a branch of the object around it that leaves the
+    list out counts 0. Where the list is known only at deploy time there is no candidate."""
+    *around, key = path
+    parents = context.branches(resource, tuple(around))
+    found = []
+    for parent, when in zip(parents.nodes, parents.whens, strict=True):
+        if isinstance(parent, dict):
+            found += _counts(context, parent.get(key), when)
+        else:  # an intrinsic that returns the object (Fn::FindInMap): each known candidate
+            for (mapping, _), both in together(mappings(context.resolve(parent)), [Candidate(parent, when)]):
+                items = mapping.get(key, [])
+                if isinstance(items, list):
+                    found.append(Candidate(Count(len(items), len(items)), both))
+    return found
+
+
+def _counts(context: RuleContext, node: Any, when: When) -> list[Candidate]:
+    """The counts of a list written as ``node`` (None: not written) in a branch deployed ``when``;
+    a branch of an ``Fn::If`` around it that leaves it out is not counted (when is not known)."""
+    if node is None:
+        return [Candidate(Count(0, 0), when)]
+    branches = context.template.resolver.branches(node, ())
+    written = [Candidate(leaf, leaf_when) for leaf, leaf_when in zip(branches.nodes, branches.whens, strict=True)]
+    found = []
+    for (leaf, _), both in together(written, [Candidate(node, when)]):
+        if isinstance(leaf, list):
+            found.append(Candidate(Count(sum(1 for item in leaf if _always_there(context, item)), len(leaf)), both))
+        else:
+            found += [
+                Candidate(Count(len(items), len(items)), known)
+                for (items, _), known in together(lists(context.resolve(leaf)), [Candidate(leaf, both)])
+            ]
+    return found
+
+
+def _always_there(context: RuleContext, item: Any) -> bool:
+    """Whether a list item is in every deployment (not an ``Fn::If`` that may leave it out)."""
+    branches = context.template.resolver.branches(item, ())
+    return bool(branches.nodes) and not branches.sometimes_absent
