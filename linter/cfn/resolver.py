@@ -183,7 +183,12 @@ class Branches(NamedTuple):
     nodes: tuple[Any, ...]
     paths: tuple[NodePath, ...]  # where each node is written, below the node the walk started at
     whens: tuple[When, ...]  # the assumptions each node is deployed under
-    sometimes_absent: bool = False  # some branch leaves it out (AWS::NoValue)
+    absent: tuple[When, ...] = ()  # the assumptions of each branch that leaves it out (AWS::NoValue)
+
+    @property
+    def sometimes_absent(self) -> bool:
+        """Some deployable branch leaves the property out."""
+        return bool(self.absent)
 
     @property
     def condition(self) -> str | None:
@@ -290,13 +295,13 @@ class Resolver:
         try:
             leaves = self._walk(node, path)
         except (UnresolvedError, RecursionError):
-            return Branches((), (), (), False)
+            return Branches((), (), ())
         written = [leaf for leaf in leaves if leaf[0] is not NO_VALUE]
         return Branches(
             tuple(leaf for leaf, _, _ in written),
             tuple(where for _, where, _ in written),
             tuple(when for _, _, when in written),
-            len(written) < len(leaves),
+            tuple(when for leaf, _, when in leaves if leaf is NO_VALUE),
         )
 
     def settle(self, node: Any) -> Any:
