@@ -1,6 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.apis import endpoint_types
+from samcheck.analysis.values import candidates, qualifier, together
+from samcheck.cfn.resolver import NO_VALUE
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class PrivateApiWithoutPolicy(Rule):
@@ -40,18 +43,20 @@ class PrivateApiWithoutPolicy(Rule):
     tags = ("apigateway", "security")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
         for api in context.of_type("AWS::ApiGateway::RestApi"):
-            types = context.property(api, ("EndpointConfiguration", "Types"))
-            if not any(isinstance(kinds, list) and "PRIVATE" in kinds for kinds in types.candidates):
-                continue
-            body = api.properties.get("Body")
-            if "Policy" in api.properties or get_path(body, ("x-amazon-apigateway-policy",)) is not None:
-                continue
-            if "BodyS3Location" in api.properties:
+            private = [case for case in endpoint_types(template, api) if "PRIVATE" in case.value]
+            if not private or context.property(api, "BodyS3Location").present:
                 continue  # the policy may be in the uploaded definition
-            yield context.report(
-                types.location,
-                f"PRIVATE API {api.source_id} has no resource policy, so API Gateway refuses to deploy it; allow "
-                "its VPC endpoints in Auth.ResourcePolicy (SAM) or Policy",
-                resource=api.source_id,
-            )
+            # NO_VALUE stands for a policy left out (in some branch); one known only once deployed is there.
+            policy = context.property(api, "Policy", NO_VALUE)
+            in_body = context.property(api, ("Body", "x-amazon-apigateway-policy"), NO_VALUE)
+            for (_, written, embedded), when in together(private, candidates(policy), candidates(in_body)):
+                if written is NO_VALUE and embedded is NO_VALUE:
+                    yield context.report(
+                        context.locate(api, ("EndpointConfiguration", "Types")),
+                        f"PRIVATE API {api.source_id} has no resource policy{qualifier(when)}, so API Gateway refuses "
+                        "to deploy it; allow its VPC endpoints in Auth.ResourcePolicy (SAM) or Policy",
+                        resource=api.source_id,
+                        related=context.when_related(when),
+                    )
