@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from samcheck.analysis.apis import API_TYPES, api_permissions, entry_indices, numbers_where_set, openapi_operations
 from samcheck.analysis.values import ALWAYS, Candidate, When, texts, together
 from samcheck.analysis.wiring import function_behind, reaches
-from samcheck.cfn.resolver import NO_VALUE
 from samcheck.rule import Location, NodePath, Resource, Template
 
 
@@ -77,8 +76,8 @@ def _deployed(
     timeouts = numbers_where_set(template, holder, (*prefix, timeout_key))
     modes = [Candidate(False)]
     if mode_key:
-        mode = template.property(holder, (*prefix, mode_key), NO_VALUE)  # NO_VALUE where left out: buffered
-        modes = [Candidate(case.value == "STREAM", case.when) for case in mode.value.cases]
+        mode = template.property(holder, (*prefix, mode_key), "BUFFERED")
+        modes = [Candidate(case.value == "STREAM", case.when) for case in texts(mode)]
     protocols = _protocols(template, api)
     for reach in reaches(template, holder, (*prefix, uri_key)):
         function = function_behind(template, reach.target)

@@ -1,9 +1,10 @@
 from collections.abc import Iterator
 from typing import Any
 
+from samcheck.analysis.apis import entry_indices
 from samcheck.analysis.values import ALWAYS, Candidate, When, flags, qualifier, together
 from samcheck.analysis.wiring import reaches
-from samcheck.rule import Finding, Location, Rule, RuleContext, Severity, get_path, referenced
+from samcheck.rule import Finding, Location, Rule, RuleContext, Severity, get_path
 
 
 class ApiKeyWithoutUsagePlan(Rule):
@@ -46,11 +47,12 @@ class ApiKeyWithoutUsagePlan(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         apis = {api.logical_id: api for api in context.of_type("AWS::ApiGateway::RestApi")}
+        # A plan that names the API in any branch covers it (no warning where it may).
         planned = {
-            name
+            named.target.name
             for plan in context.of_type("AWS::ApiGateway::UsagePlan")
-            # as written: a plan that names the API in any branch covers it (no warning where it may)
-            for name, _, _ in referenced(plan.properties.get("ApiStages"), apis)
+            for index in entry_indices(template, plan, ("ApiStages",))
+            for named in reaches(template, plan, ("ApiStages", index, "ApiId"))
         }
         keyed: dict[tuple[str, When], Location] = {}
         for method in context.of_type("AWS::ApiGateway::Method"):
