@@ -24,11 +24,16 @@ class EdgeAssociation:
 
     distribution: Resource
     location: Location  # the LambdaFunctionAssociations entry
-    event_type: str  # viewer-request, origin-response…
+    event_type: str | None  # viewer-request, origin-response…; None when known only once deployed
     function: Resource | None  # the function of this template, when it is one
     qualifier: str  # "version", "alias", "latest", "unqualified" or "unknown"
     arn_region: str | None  # for an ARN written out
     when: When = ALWAYS  # the assumptions its event type and function are deployed under
+
+    @property
+    def trigger(self) -> str:
+        """For messages: "viewer-request", or "Lambda@Edge" when the event type is unknown."""
+        return self.event_type or "Lambda@Edge"
 
 
 def cache_behaviors(template: Template, distribution: Resource) -> list[NodePath]:
@@ -42,13 +47,14 @@ def cache_behaviors(template: Template, distribution: Resource) -> list[NodePath
 
 def edge_associations(template: Template) -> Iterator[EdgeAssociation]:
     """Every Lambda@Edge association, once per event type and function it may have (an ``Fn::If``
-    branch, an allowed value of a parameter); an association whose function is unknown is left out."""
+    branch, an allowed value of a parameter); an association whose function is unknown is left out,
+    one whose event type is unknown has none."""
     for distribution in template.of_type("AWS::CloudFront::Distribution"):
         for behavior in cache_behaviors(template, distribution):
             associations = (*behavior, "LambdaFunctionAssociations")
             for index in entry_indices(template, distribution, associations):
                 entry = (*associations, index)
-                events = texts(template.property(distribution, (*entry, "EventType")))
+                events = texts(template.property(distribution, (*entry, "EventType"))) or [Candidate(None)]
                 where = template.locate(distribution, entry)
                 arns = template.branches(distribution, (*entry, "LambdaFunctionARN"))
                 for node, path, when in zip(arns.nodes, arns.paths, arns.whens, strict=True):

@@ -56,7 +56,7 @@ class LambdaEdgeRegion(Rule):
             if association.qualifier in _ADVICE:
                 yield context.report(
                     where,
-                    f"the {association.event_type} association uses {_ADVICE[association.qualifier]}{deployed}; "
+                    f"the {association.trigger} association uses {_ADVICE[association.qualifier]}{deployed}; "
                     "CloudFront needs a numbered version (SAM: AutoPublishAlias and !Ref Fn.Version)",
                     resource=resource,
                     related=related,

@@ -49,7 +49,9 @@ class LambdaEdgeLimits(Rule):
             function = association.function
             if function is None:
                 continue
-            is_viewer = viewer(association.event_type)
+            # An unknown event type is held to the origin limits, which every event type allows at most.
+            is_viewer = association.event_type is not None and viewer(association.event_type)
+            trigger = f"a {association.event_type}" if association.event_type else "any"
             timeout_limit = context.limit("edge-viewer-timeout-max" if is_viewer else "edge-origin-timeout-max")
             limits = [("Timeout", timeout_limit, "s", context.limit("lambda-timeout-default"))]
             if is_viewer:
@@ -61,7 +63,7 @@ class LambdaEdgeLimits(Rule):
                         context.limit("lambda-memory-default"),
                     )
                 )
-            related = [Related(f"{association.event_type} association", association.location.span)]
+            related = [Related(f"{association.trigger} association", association.location.span)]
             associated = [Candidate(association, association.when)]
             for name, limit, unit, default in limits:
                 setting = context.property(function, name, default)
@@ -69,7 +71,7 @@ class LambdaEdgeLimits(Rule):
                     if value > limit:
                         yield context.report(
                             setting.location,
-                            f"{name} {value:g} {unit} > {limit:g} {unit} allowed for a {association.event_type} "
+                            f"{name} {value:g} {unit} > {limit:g} {unit} allowed for {trigger} "
                             f"Lambda@Edge function{qualifier(when)}; set {name} to at most {limit:g}",
                             resource=function.source_id,
                             related=[*related, *context.when_related(when)],
@@ -83,7 +85,7 @@ class LambdaEdgeLimits(Rule):
                     artifact.location,
                     f"{artifact.declared} zips to {about}{megabytes(size.zipped)} > "
                     f"{megabytes(package_limit)} allowed for "
-                    f"a {association.event_type} Lambda@Edge function{qualifier(association.when)}; trim the package",
+                    f"{trigger} Lambda@Edge function{qualifier(association.when)}; trim the package",
                     resource=function.source_id,
                     related=[*related, *context.when_related(association.when)],
                 )

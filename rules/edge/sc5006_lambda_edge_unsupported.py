@@ -57,13 +57,14 @@ class LambdaEdgeUnsupported(Rule):
                 if (function.logical_id, path, when) in reported:
                     continue  # once per function, whichever distribution associates it
                 reported.add((function.logical_id, path, when))
+                triggered = f" ({association.event_type})" if association.event_type else ""
                 yield context.report(
                     context.locate(function, path),
-                    f"{function.source_id} is a Lambda@Edge function ({association.event_type}), which cannot use "
+                    f"{function.source_id} is a Lambda@Edge function{triggered}, which cannot use "
                     f"{what}{qualifier(when)}; remove it or keep this function out of CloudFront",
                     resource=function.source_id,
                     related=[
-                        Related(f"{association.event_type} association", association.location.span),
+                        Related(f"{association.trigger} association", association.location.span),
                         *context.when_related(when),
                     ],
                 )
