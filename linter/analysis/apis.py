@@ -32,14 +32,20 @@ def entry_indices(template: Template, resource: Resource, path: NodePath) -> ran
     return range(max((len(node) for node in written if isinstance(node, list)), default=0))
 
 
-def numbers_where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
-    """The numeric candidates of a property, and None where it is left out (absent, or an ``Fn::If``
-    branch without it), for settings whose default depends on something else; none when unknown."""
+def values_where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
+    """Every candidate of a property, and None where it is left out (absent, or an ``Fn::If`` branch
+    without it), each with when; none when it is unknown. For properties whose absence matters."""
     setting = template.property(resource, path, NO_VALUE)
+    return [Candidate(None if case.value is NO_VALUE else case.value, case.when) for case in setting.value.cases]
+
+
+def numbers_where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
+    """The numeric candidates of a property, and None where it is left out, for settings whose
+    default depends on something else; none when unknown."""
     found = []
-    for case in setting.value.cases:
-        number = None if case.value is NO_VALUE else as_number(case.value)
-        if number is not None or case.value is NO_VALUE:
+    for case in values_where_set(template, resource, path):
+        number = None if case.value is None else as_number(case.value)
+        if number is not None or case.value is None:
             found.append(Candidate(number, case.when))
     return found
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import candidates, qualifier, texts, together
-from samcheck.cfn.resolver import NO_VALUE
+from samcheck.analysis.apis import values_where_set
+from samcheck.analysis.values import qualifier, texts, together
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -43,10 +43,9 @@ class WebsocketRouteSelection(Rule):
             websocket = [case for case in texts(context.property(api, "ProtocolType")) if case.value == "WEBSOCKET"]
             if not websocket or any(context.property(api, key).present for key in ("Body", "BodyS3Location")):
                 continue  # an imported OpenAPI definition is another way to declare it
-            # NO_VALUE stands for the expression left out (in some branch).
-            selection = context.property(api, "RouteSelectionExpression", NO_VALUE)
-            for (_, expression), when in together(websocket, candidates(selection)):
-                if expression is NO_VALUE:
+            selection = values_where_set(context.template, api, "RouteSelectionExpression")
+            for (_, expression), when in together(websocket, selection):
+                if expression is None:
                     yield context.report(
                         context.locate(api, ("ProtocolType",)),
                         f"WebSocket API {api.source_id} has no RouteSelectionExpression{qualifier(when)}, which "

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.apis import endpoint_types
-from samcheck.analysis.values import candidates, qualifier, together
-from samcheck.cfn.resolver import NO_VALUE
+from samcheck.analysis.apis import endpoint_types, values_where_set
+from samcheck.analysis.values import qualifier, together
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -48,11 +47,11 @@ class PrivateApiWithoutPolicy(Rule):
             private = [case for case in endpoint_types(template, api) if "PRIVATE" in case.value]
             if not private or context.property(api, "BodyS3Location").present:
                 continue  # the policy may be in the uploaded definition
-            # NO_VALUE stands for a policy left out (in some branch); one known only once deployed is there.
-            policy = context.property(api, "Policy", NO_VALUE)
-            in_body = context.property(api, ("Body", "x-amazon-apigateway-policy"), NO_VALUE)
-            for (_, written, embedded), when in together(private, candidates(policy), candidates(in_body)):
-                if written is NO_VALUE and embedded is NO_VALUE:
+            # None where a policy is left out (in some branch); one known only once deployed is there.
+            policy = values_where_set(template, api, "Policy")
+            in_body = values_where_set(template, api, ("Body", "x-amazon-apigateway-policy"))
+            for (_, written, embedded), when in together(private, policy, in_body):
+                if written is None and embedded is None:
                     yield context.report(
                         context.locate(api, ("EndpointConfiguration", "Types")),
                         f"PRIVATE API {api.source_id} has no resource policy{qualifier(when)}, so API Gateway refuses "

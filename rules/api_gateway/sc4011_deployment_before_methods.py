@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import When, qualifier
+from samcheck.analysis.values import Candidate, When, qualifier, together
 from samcheck.analysis.wiring import reaches
-from samcheck.cfn.resolver import merge
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
 
@@ -44,17 +43,18 @@ class DeploymentBeforeMethods(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        methods: dict[str, list[tuple[Resource, When]]] = {}
+        methods: dict[str, list[Candidate]] = {}
         for method in context.of_type("AWS::ApiGateway::Method"):
             for named in reaches(template, method, "RestApiId"):
                 if named.target.type == "AWS::ApiGateway::RestApi" and named.target.resource is not None:
-                    methods.setdefault(named.target.resource.logical_id, []).append((method, named.when))
+                    methods.setdefault(named.target.resource.logical_id, []).append(Candidate(method, named.when))
         for deployment in context.of_type("AWS::ApiGateway::Deployment"):
             if deployment.origin.generated:
                 continue  # SAM orders what it generates
             for named in reaches(template, deployment, "RestApiId"):
                 api = named.target.name
-                of_api = [method for method, when in methods.get(api, []) if merge(named.when, when) is not None]
+                deployed = together(methods.get(api, []), [Candidate(deployment, named.when)])
+                of_api = [method for (method, _), _ in deployed]
                 if named.target.resource is None or not of_api:
                     continue
                 yield from self._judge(context, deployment, api, of_api, named.when)
