@@ -1,11 +1,15 @@
-"""What kind of endpoint an API or a custom domain has (edge-optimized, regional or private), and the
-operations of an API's OpenAPI body."""
+"""What kind of endpoint an API or a custom domain has (edge-optimized, regional or private), the
+operations of an API's OpenAPI body, the permissions that let an API invoke a function, and how
+the API rules read settings in every deployment (list entries, numbers that may be left out)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from samcheck.analysis.values import Candidate, as_number, lists
+from samcheck.analysis.wiring import function_behind, reaches
+from samcheck.cfn.resolver import NO_VALUE
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
 
@@ -13,25 +17,58 @@ API_TYPES = ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
 
 
-def endpoint_types(template: Template, resource: Resource) -> set[str] | None:
-    """The endpoint types a REST API or domain may be deployed with: EDGE when none is set
-    (CloudFormation's default), every type a known set of values allows, None when unknown."""
+def endpoint_types(template: Template, resource: Resource) -> list[Candidate]:
+    """The endpoint types a REST API or domain is deployed with, once per candidate (each a frozenset
+    of types, with when it is deployed): EDGE when none is set (CloudFormation's default); no
+    candidate when unknown."""
     setting = template.property(resource, ("EndpointConfiguration", "Types"), ["EDGE"])
-    if not setting.value.known:
-        return None
-    types: set[str] = set()
-    for candidate in setting.candidates:
-        if not isinstance(candidate, list) or not candidate:
-            return None
-        types |= {str(kind) for kind in candidate}
-    return types
+    return [Candidate(frozenset(map(str, case.value)), case.when) for case in lists(setting) if case.value]
+
+
+def entry_indices(template: Template, resource: Resource, path: NodePath) -> range:
+    """The indices a list property may have entries at, in any ``Fn::If`` branch: reading an entry's
+    settings at each index through ``template.property`` judges every branch that has it."""
+    written = template.branches(resource, path).nodes
+    return range(max((len(node) for node in written if isinstance(node, list)), default=0))
+
+
+def values_where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
+    """Every candidate of a property, and None where it is left out (absent, or an ``Fn::If`` branch
+    without it), each with when; none when it is unknown. For properties whose absence matters."""
+    setting = template.property(resource, path, NO_VALUE)
+    return [Candidate(None if case.value is NO_VALUE else case.value, case.when) for case in setting.value.cases]
+
+
+def numbers_where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
+    """The numeric candidates of a property, and None where it is left out, for settings whose
+    default depends on something else; none when unknown."""
+    found = []
+    for case in values_where_set(template, resource, path):
+        number = None if case.value is None else as_number(case.value)
+        if number is not None or case.value is None:
+            found.append(Candidate(number, case.when))
+    return found
+
+
+def api_permissions(template: Template, function: Resource, api: Resource) -> list[Resource]:
+    """The ``AWS::Lambda::Permission`` resources that let an API invoke a function (in some branch)."""
+    return [
+        permission
+        for permission in template.of_type("AWS::Lambda::Permission")
+        if any(
+            function_behind(template, reach.target) is function
+            for reach in reaches(template, permission, "FunctionName")
+        )
+        and any(reach.target.resource is api for reach in reaches(template, permission, "SourceArn"))
+    ]
 
 
 def openapi_operations(template: Template) -> Iterator[tuple[Resource, NodePath, dict[str, Any]]]:
     """Each operation's ``x-amazon-apigateway-integration`` in an API's OpenAPI body: the API, the
-    path to the integration and the integration."""
+    path to the integration and the integration as written (read its settings at that path through
+    ``template.property`` to judge them)."""
     for api in template.of_type(*API_TYPES):
-        body = api.properties.get("Body")
+        body = api.properties.get("Body")  # as written: the operations' paths, to read each setting resolved
         paths = body.get("paths") if isinstance(body, dict) else None
         for route, operations in paths.items() if isinstance(paths, dict) else []:
             for method, operation in operations.items() if isinstance(operations, dict) else []:

@@ -2,11 +2,11 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from samcheck.analysis.apis import openapi_operations
-from samcheck.analysis.values import as_number
-from samcheck.rule import Location, NodePath, Resource, Template, get_path, referenced
+from samcheck.analysis.apis import API_TYPES, api_permissions, entry_indices, numbers_where_set, openapi_operations
+from samcheck.analysis.values import ALWAYS, Candidate, When, texts, together
+from samcheck.analysis.wiring import function_behind, reaches
+from samcheck.rule import Location, NodePath, Resource, Template
 
 
 @dataclass(frozen=True)
@@ -21,18 +21,20 @@ def stage_settings(template: Template) -> Iterator[StageSettings]:
     for stage in template.of_type("AWS::ApiGateway::Stage"):
         yield StageSettings(stage, ())
     for deployment in template.of_type("AWS::ApiGateway::Deployment"):
-        if isinstance(deployment.properties.get("StageDescription"), dict):
+        if template.property(deployment, "StageDescription").present:
             yield StageSettings(deployment, ("StageDescription",))
 
 
-def method_settings(settings: StageSettings) -> list[tuple[int, dict[str, Any]]]:
-    entries = get_path(settings.holder.properties, (*settings.prefix, "MethodSettings"))
-    return [(i, e) for i, e in enumerate(entries if isinstance(entries, list) else []) if isinstance(e, dict)]
+def method_settings(template: Template, settings: StageSettings) -> list[NodePath]:
+    """Where each ``MethodSettings`` entry of a stage may be written (in any ``Fn::If`` branch)."""
+    path = (*settings.prefix, "MethodSettings")
+    return [(*path, index) for index in entry_indices(template, settings.holder, path)]
 
 
 @dataclass(frozen=True)
 class Integration:
-    """A Lambda proxy integration: the API, the function, the timeout and where it is declared."""
+    """A Lambda integration in one way the template may be deployed: the API, the function, the
+    timeout and where it is declared."""
 
     api: Resource
     function: Resource
@@ -40,53 +42,59 @@ class Integration:
     where: Location
     protocol: str  # "REST", "HTTP" or "WEBSOCKET"
     holder: Resource  # the resource a user edits there: the function (SAM event), the API or the method
-    streaming: bool = False  # a REST proxy integration with responseTransferMode STREAM
+    streaming: bool  # a REST proxy integration with responseTransferMode STREAM
+    when: When = ALWAYS  # the assumptions this integration, API, function and setting are deployed under
 
 
-def _protocol(template: Template, api: Resource) -> str:
+def _protocols(template: Template, api: Resource) -> list[Candidate]:
     if api.type == "AWS::ApiGateway::RestApi":
-        return "REST"
-    kind = template.property(api, "ProtocolType").value.single
-    return "WEBSOCKET" if kind == "WEBSOCKET" else "HTTP"
+        return [Candidate("REST")]
+    # Without ProtocolType, the API is imported from an OpenAPI Body: an HTTP API.
+    kinds = texts(template.property(api, "ProtocolType", "HTTP"))
+    return [Candidate("WEBSOCKET" if kind.value == "WEBSOCKET" else "HTTP", kind.when) for kind in kinds]
 
 
 def integrations(template: Template) -> Iterator[Integration]:
-    functions = {f.logical_id: f for f in template.of_type("AWS::Lambda::Function")}
-    for api, path, integration in openapi_operations(template):
-        for name, _, _ in referenced(integration.get("uri"), functions):
-            timeout = as_number(template.resolver.resolve(integration.get("timeoutInMillis")).single)
-            where, holder = _where(template, api, functions[name], path)
-            streaming = template.resolver.resolve(integration.get("responseTransferMode")).single == "STREAM"
-            protocol = _protocol(template, api)
-            yield Integration(api, functions[name], timeout, where, protocol, holder, streaming)
+    for api, path, _ in openapi_operations(template):
+        yield from _deployed(template, api, api, path, ("uri", "timeoutInMillis", "responseTransferMode"), ALWAYS)
     for method in template.of_type("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration"):
         rest = method.type == "AWS::ApiGateway::Method"
-        uri_path: NodePath = ("Integration", "Uri") if rest else ("IntegrationUri",)
-        timeout_path: NodePath = ("Integration", "TimeoutInMillis") if rest else ("TimeoutInMillis",)
-        apis = [
-            n for n, _, _ in referenced(method.properties.get("RestApiId" if rest else "ApiId"), template.resources)
-        ]
-        for name, _, _ in referenced(get_path(method.properties, uri_path), functions):
-            if not apis or template.resources[apis[0]].type not in (
-                "AWS::ApiGateway::RestApi",
-                "AWS::ApiGatewayV2::Api",
-            ):
-                continue
-            api = template.resources[apis[0]]
-            timeout = as_number(template.property(method, timeout_path).value.single)
-            where = template.locate(method, timeout_path)
-            mode = template.property(method, ("Integration", "ResponseTransferMode")).value.single if rest else None
-            protocol = _protocol(template, api)
-            yield Integration(api, functions[name], timeout, where, protocol, method, mode == "STREAM")
+        prefix: NodePath = ("Integration",) if rest else ()
+        keys = ("Uri", "TimeoutInMillis", "ResponseTransferMode") if rest else ("IntegrationUri", "TimeoutInMillis", "")
+        for named in reaches(template, method, "RestApiId" if rest else "ApiId"):
+            of_api = named.target.resource
+            if of_api is not None and of_api.type in API_TYPES:
+                yield from _deployed(template, of_api, method, prefix, keys, named.when)
+
+
+def _deployed(
+    template: Template, api: Resource, holder: Resource, prefix: NodePath, keys: tuple[str, str, str], when: When
+) -> Iterator[Integration]:
+    """The integration written at ``prefix`` in ``holder`` (its URI, timeout and transfer mode keys),
+    once per function it may invoke and per candidate of its settings."""
+    uri_key, timeout_key, mode_key = keys
+    timeouts = numbers_where_set(template, holder, (*prefix, timeout_key))
+    modes = [Candidate(False)]
+    if mode_key:
+        mode = template.property(holder, (*prefix, mode_key), "BUFFERED")
+        modes = [Candidate(case.value == "STREAM", case.when) for case in texts(mode)]
+    protocols = _protocols(template, api)
+    for reach in reaches(template, holder, (*prefix, uri_key)):
+        function = function_behind(template, reach.target)
+        if function is None:
+            continue
+        if holder is api:
+            where, edited = _where(template, api, function, prefix)
+        else:
+            where, edited = template.locate(holder, (*prefix, timeout_key)), holder
+        deployed = together(protocols, timeouts, modes, [Candidate(reach, reach.when)], [Candidate(api, when)])
+        for (protocol, timeout_ms, streaming, _, _), assumed in deployed:
+            yield Integration(api, function, timeout_ms, where, protocol, edited, streaming, assumed)
 
 
 def _where(template: Template, api: Resource, function: Resource, path: NodePath) -> tuple[Location, Resource]:
     """A SAM event's integration is edited at the function's event entry; otherwise in the API body."""
-    for permission in template.of_type("AWS::Lambda::Permission"):
-        targets = {
-            n for n, _, _ in referenced(permission.properties.get("FunctionName"), {function.logical_id: function})
-        }
-        sources = {n for n, _, _ in referenced(permission.properties.get("SourceArn"), {api.logical_id: api})}
-        if targets and sources and permission.origin.event is not None:
+    for permission in api_permissions(template, function, api):
+        if permission.origin.event is not None:
             return template.locate(permission), function
     return template.locate(api, path), api

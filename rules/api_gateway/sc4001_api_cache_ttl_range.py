@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number
+from samcheck.analysis.values import numbers, qualifier
 from samcheck.rule import Edit, Finding, Fix, Rule, RuleContext, Severity, get_path
 from samcheck.rules.api_gateway._apis import method_settings, stage_settings
 
@@ -8,8 +8,9 @@ from samcheck.rules.api_gateway._apis import method_settings, stage_settings
 class ApiCacheTtlRange(Rule):
     """API Gateway caches responses for 0 to 3,600 seconds (``CacheTtlInSeconds``; 0 turns caching
     off). A longer TTL is rejected when the stage is deployed. Checked in SAM ``MethodSettings``,
-    ``AWS::ApiGateway::Stage`` ``MethodSettings`` and a deployment's ``StageDescription``.
-    ``--fix`` clamps a written number into the range.
+    ``AWS::ApiGateway::Stage`` ``MethodSettings`` and a deployment's ``StageDescription``, for every
+    value a parameter allows or an ``Fn::If`` may choose. ``--fix`` clamps a written number into the
+    range.
 
     **Anti-pattern**
 
@@ -44,25 +45,26 @@ class ApiCacheTtlRange(Rule):
         template = context.template
         low, high = context.limit("api-cache-ttl-min"), context.limit("api-cache-ttl-max")
         for settings in stage_settings(template):
-            paths = [
-                (*settings.prefix, "MethodSettings", index, "CacheTtlInSeconds")
-                for index, _ in method_settings(settings)
-            ]
+            paths = [(*entry, "CacheTtlInSeconds") for entry in method_settings(template, settings)]
             if settings.prefix:
                 paths.append((*settings.prefix, "CacheTtlInSeconds"))
             for path in paths:
                 ttl = context.property(settings.holder, path)
-                value = as_number(ttl.value.single)
-                if value is None or low <= value <= high:
-                    continue
-                clamped = int(min(max(value, low), high))
-                source = ttl.location.source_path
-                fix = None
-                if source[-1:] == ("CacheTtlInSeconds",) and isinstance(get_path(template.source, source), int):
-                    fix = Fix(f"set CacheTtlInSeconds to {clamped}", (Edit(source, clamped),))
-                yield context.report(
-                    ttl.location,
-                    f"CacheTtlInSeconds {value:g} is outside {low:g}–{high:,.0f} s; set it to at most {high:,.0f}",
-                    resource=settings.holder.source_id,
-                    fix=fix,
-                )
+                for seconds, when in numbers(ttl):
+                    if low <= seconds <= high:
+                        continue
+                    clamped = int(min(max(seconds, low), high))
+                    source = ttl.location.source_path
+                    fix = None
+                    # Only a number written here is replaced: never a parameter or a branch.
+                    written = get_path(template.source, source)  # as written: a literal, for the fix
+                    if not when and source[-1:] == ("CacheTtlInSeconds",) and isinstance(written, int):
+                        fix = Fix(f"set CacheTtlInSeconds to {clamped}", (Edit(source, clamped),))
+                    yield context.report(
+                        ttl.location,
+                        f"CacheTtlInSeconds {seconds:g}{qualifier(when)} is outside {low:g}–{high:,.0f} s; "
+                        f"set it to at most {high:,.0f}",
+                        resource=settings.holder.source_id,
+                        related=context.when_related(when),
+                        fix=fix,
+                    )

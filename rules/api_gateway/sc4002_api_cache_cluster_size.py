@@ -1,14 +1,16 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.botocore_data import enum
+from samcheck.analysis.values import qualifier, texts
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.api_gateway._apis import stage_settings
 
 
 class ApiCacheClusterSize(Rule):
     """``CacheClusterSize`` must be one of the sizes API Gateway offers, in GB: 0.5, 1.6, 6.1,
-    13.5, 28.4, 58.2, 118 or 237 (the list comes from botocore's API Gateway model). The
-    CloudFormation schema accepts any string, so a typo fails only at deploy time.
+    13.5, 28.4, 58.2, 118 or 237 (the list comes from botocore's API Gateway model), for every
+    value a parameter allows or an ``Fn::If`` may choose. The CloudFormation schema accepts any
+    string, so a typo fails only at deploy time.
 
     **Anti-pattern**
 
@@ -37,17 +39,12 @@ class ApiCacheClusterSize(Rule):
         sizes = enum("apigateway", "CacheClusterSize")
         for settings in stage_settings(template):
             size = context.property(settings.holder, (*settings.prefix, "CacheClusterSize"))
-            wrong = [c for c in size.candidates if _text(c) not in sizes]
-            if size.present and wrong:
-                yield context.report(
-                    size.location,
-                    f"CacheClusterSize {size.value.describe(wrong)} is not a size API Gateway offers; "
-                    f"use one of {', '.join(sizes)} (GB)",
-                    resource=settings.holder.source_id,
-                )
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+            for written, when in texts(size):
+                if written not in sizes:
+                    yield context.report(
+                        size.location,
+                        f"CacheClusterSize {written}{qualifier(when)} is not a size API Gateway offers; "
+                        f"use one of {', '.join(sizes)} (GB)",
+                        resource=settings.holder.source_id,
+                        related=context.when_related(when),
+                    )

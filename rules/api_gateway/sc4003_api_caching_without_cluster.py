@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import is_true
-from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.analysis.values import When, flags, qualifier, together
+from samcheck.rule import Finding, Property, Rule, RuleContext, Severity
 from samcheck.rules.api_gateway._apis import method_settings, stage_settings
 
 
@@ -42,31 +42,34 @@ class ApiCachingWithoutCluster(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for settings in stage_settings(template):
-            cluster = context.property(settings.holder, (*settings.prefix, "CacheClusterEnabled"))
-            enabled = is_true(cluster.value.single)
-            caching = [
-                index
-                for index, _ in method_settings(settings)
-                if is_true(
-                    context.property(
-                        settings.holder, (*settings.prefix, "MethodSettings", index, "CachingEnabled")
-                    ).value.single
-                )
+            cluster = context.property(settings.holder, (*settings.prefix, "CacheClusterEnabled"), False)
+            methods = [
+                context.property(settings.holder, (*entry, "CachingEnabled"), False)
+                for entry in method_settings(template, settings)
             ]
-            if caching and not enabled and (cluster.value.known or not cluster.present):
-                where = context.locate(
-                    settings.holder, (*settings.prefix, "MethodSettings", caching[0], "CachingEnabled")
-                )
+            # Caching without a cluster: reported at the first method that caches, once per deployment.
+            uncached: dict[When, Property] = {}
+            for method in methods:
+                for (enabled, caching), when in together(flags(cluster), flags(method)):
+                    if caching and not enabled:
+                        uncached.setdefault(when, method)
+            for when, method in uncached.items():
                 yield context.report(
-                    where,
-                    "CachingEnabled on a method of a stage without CacheClusterEnabled: true caches nothing; "
-                    "enable the stage's cache cluster (and set CacheClusterSize) or remove CachingEnabled",
+                    method.location,
+                    f"CachingEnabled on a method of a stage without CacheClusterEnabled: true caches nothing"
+                    f"{qualifier(when)}; enable the stage's cache cluster (and set CacheClusterSize) or remove "
+                    "CachingEnabled",
                     resource=settings.holder.source_id,
+                    related=context.when_related(when),
                 )
-            elif enabled and not caching:
-                yield context.report(
-                    cluster.location,
-                    "the stage has a cache cluster but no MethodSettings enable caching, so it is paid for "
-                    "and unused; add CachingEnabled: true to the methods to cache, or turn the cluster off",
-                    resource=settings.holder.source_id,
-                )
+            # A cluster no method uses: only where every method's setting is known.
+            for (enabled, *caching), when in together(flags(cluster), *map(flags, methods)):
+                if enabled and not any(caching):
+                    yield context.report(
+                        cluster.location,
+                        f"the stage has a cache cluster but no MethodSettings enable caching{qualifier(when)}, so it "
+                        "is paid for and unused; add CachingEnabled: true to the methods to cache, or turn the "
+                        "cluster off",
+                        resource=settings.holder.source_id,
+                        related=context.when_related(when),
+                    )

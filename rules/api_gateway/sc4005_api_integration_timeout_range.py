@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.apis import endpoint_types
+from samcheck.analysis.values import Candidate, qualifier, together
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.api_gateway._apis import integrations
 
@@ -47,17 +48,18 @@ class ApiIntegrationTimeoutRange(Rule):
             high = highs[integration.protocol]
             if value is None or low <= value <= high:
                 continue
-            raisable = (
-                integration.protocol == "REST"
-                and value > high
+            endpoints = [Candidate(frozenset({"EDGE"}))]  # whatever the endpoint, an error
+            if integration.protocol == "REST" and value > high:
                 # An endpoint type known only at deploy time may be Regional: a warning at most.
-                and "EDGE" not in (endpoint_types(template, integration.api) or ())
-            )
-            note = "; a Regional or private REST API can go higher only after a quota raise" if raisable else ""
-            yield context.report(
-                integration.where,
-                f"TimeoutInMillis {value:g} is outside {low:g}–{high:,.0f} ms for a {integration.protocol} API{note}; "
-                f"set it to at most {high:,.0f}",
-                resource=integration.holder.source_id,
-                severity=Severity.WARNING if raisable else None,
-            )
+                endpoints = endpoint_types(template, integration.api) or [Candidate(frozenset())]
+            for (_, types), when in together([Candidate(integration, integration.when)], endpoints):
+                raisable = "EDGE" not in types
+                note = "; a Regional or private REST API can go higher only after a quota raise" if raisable else ""
+                yield context.report(
+                    integration.where,
+                    f"TimeoutInMillis {value:g} is outside {low:g}–{high:,.0f} ms for a {integration.protocol} API"
+                    f"{qualifier(when)}{note}; set it to at most {high:,.0f}",
+                    resource=integration.holder.source_id,
+                    severity=Severity.WARNING if raisable else None,
+                    related=context.when_related(when),
+                )

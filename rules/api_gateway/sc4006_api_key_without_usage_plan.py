@@ -1,8 +1,10 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.analysis.values import is_true
-from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path, referenced
+from samcheck.analysis.apis import entry_indices
+from samcheck.analysis.values import ALWAYS, Candidate, When, flags, qualifier, together
+from samcheck.analysis.wiring import reaches
+from samcheck.rule import Finding, Location, Rule, RuleContext, Severity, get_path
 
 
 class ApiKeyWithoutUsagePlan(Rule):
@@ -43,27 +45,33 @@ class ApiKeyWithoutUsagePlan(Rule):
     tags = ("apigateway",)
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
         apis = {api.logical_id: api for api in context.of_type("AWS::ApiGateway::RestApi")}
+        # A plan that names the API in any branch covers it (no warning where it may).
         planned = {
-            name
+            named.target.name
             for plan in context.of_type("AWS::ApiGateway::UsagePlan")
-            for name, _, _ in referenced(plan.properties.get("ApiStages"), apis)
+            for index in entry_indices(template, plan, ("ApiStages",))
+            for named in reaches(template, plan, ("ApiStages", index, "ApiId"))
         }
-        keyed: dict[str, Any] = {}
+        keyed: dict[tuple[str, When], Location] = {}
         for method in context.of_type("AWS::ApiGateway::Method"):
-            if is_true(context.property(method, "ApiKeyRequired").value.single):
-                for name, _, _ in referenced(method.properties.get("RestApiId"), apis):
-                    keyed.setdefault(name, context.locate(method, ("ApiKeyRequired",)))
+            required = [case for case in flags(context.property(method, "ApiKeyRequired")) if case.value]
+            named = [Candidate(reach.target.resource, reach.when) for reach in reaches(template, method, "RestApiId")]
+            for (_, api), when in together(required, named):
+                if api is not None and api.logical_id in apis:
+                    keyed.setdefault((api.logical_id, when), context.locate(method, ("ApiKeyRequired",)))
         for name, api in apis.items():
-            if _body_requires_key(api.properties.get("Body")):
-                keyed.setdefault(name, context.locate(api))
-        for name, where in keyed.items():
-            if name not in planned:
+            if _body_requires_key(api.properties.get("Body")):  # as written: the OpenAPI security schemes
+                keyed.setdefault((name, ALWAYS), context.locate(api))
+        for (name, when), where in keyed.items():
+            if name not in planned and not (when and (name, ALWAYS) in keyed):  # once per API where always
                 yield context.report(
                     where,
-                    f"methods of API {apis[name].source_id} require an API key, but no usage plan in this template "
-                    "covers its stage, so every call gets 403; add a usage plan (SAM: Auth.UsagePlan)",
+                    f"methods of API {apis[name].source_id} require an API key{qualifier(when)}, but no usage plan in "
+                    "this template covers its stage, so every call gets 403; add a usage plan (SAM: Auth.UsagePlan)",
                     resource=apis[name].source_id,
+                    related=context.when_related(when),
                 )
 
 

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis.apis import openapi_operations
+from samcheck.analysis.values import Candidate, qualifier, texts, together
 from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
 
 _LAMBDA_PATH = ":lambda:path/"
@@ -43,43 +44,36 @@ class ApiLambdaIntegrationMethod(Rule):
     tags = ("apigateway", "lambda", "wiring")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        for api, path, integration in openapi_operations(context.template):
+        for api, path, _ in openapi_operations(context.template):
             if api.type == "AWS::ApiGateway::RestApi":
-                yield from self._judge(context, api, (*path, "httpMethod"), integration, "type", "uri", "httpMethod")
+                yield from self._judge(context, api, path, ("type", "uri", "httpMethod"))
         for method in context.of_type("AWS::ApiGateway::Method"):
-            written = method.properties.get("Integration")
-            if isinstance(written, dict):
-                where = ("Integration", "IntegrationHttpMethod")
-                yield from self._judge(context, method, where, written, "Type", "Uri", "IntegrationHttpMethod")
+            yield from self._judge(context, method, ("Integration",), ("Type", "Uri", "IntegrationHttpMethod"))
 
     def _judge(
-        self,
-        context: RuleContext,
-        holder: Resource,
-        where: NodePath,
-        integration: dict[str, Any],
-        type_key: str,
-        uri_key: str,
-        method_key: str,
+        self, context: RuleContext, holder: Resource, prefix: NodePath, keys: tuple[str, str, str]
     ) -> Iterator[Finding]:
-        kind = context.resolve(integration.get(type_key)).single
-        if not (
-            isinstance(kind, str) and kind.lower() in _LAMBDA_TYPES and _LAMBDA_PATH in _text(integration.get(uri_key))
-        ):
-            return
-        verb = context.resolve(integration.get(method_key)).single
-        if isinstance(verb, str) and verb.upper() != "POST":
-            yield context.report(
-                context.locate(holder, where),
-                f"the Lambda integration's {method_key} is {verb}, but Lambda is invoked only with POST: every "
-                f"request fails with a 500 (configuration error); set {method_key}: POST (the route keeps its "
-                "own verb)",
-                resource=holder.source_id,
-            )
+        """The integration at ``prefix`` of ``holder``, by its type, URI and HTTP method keys."""
+        type_key, uri_key, method_key = keys
+        kinds = texts(context.property(holder, (*prefix, type_key)))
+        uris = context.branches(holder, (*prefix, uri_key))
+        written = [Candidate(node, when) for node, when in zip(uris.nodes, uris.whens, strict=True)]
+        verbs = texts(context.property(holder, (*prefix, method_key)))
+        for (kind, uri, verb), when in together(kinds, written, verbs):
+            if kind.lower() in _LAMBDA_TYPES and _LAMBDA_PATH in _text(uri) and verb.upper() != "POST":
+                yield context.report(
+                    context.locate(holder, (*prefix, method_key)),
+                    f"the Lambda integration's {method_key} is {verb}{qualifier(when)}, but Lambda is invoked only "
+                    f"with POST: every request fails with a 500 (configuration error); set {method_key}: POST (the "
+                    "route keeps its own verb)",
+                    resource=holder.source_id,
+                    related=context.when_related(when),
+                )
 
 
 def _text(node: Any) -> str:
-    """The literal text of a URI as written (``Fn::Sub`` and ``Fn::Join`` parts included)."""
+    """The literal text of a URI as written (``Fn::Sub`` and ``Fn::Join`` parts included): it names
+    the function with a reference, known only once deployed, so it is read as written."""
     if isinstance(node, str):
         return node
     if isinstance(node, dict) and len(node) == 1:

@@ -1,5 +1,7 @@
 from collections.abc import Iterator
 
+from samcheck.analysis.apis import values_where_set
+from samcheck.analysis.values import qualifier, texts, together
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -38,15 +40,16 @@ class WebsocketRouteSelection(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for api in context.of_type("AWS::ApiGatewayV2::Api"):
-            if "WEBSOCKET" not in context.property(api, "ProtocolType").candidates:
-                continue
-            if "Body" in api.properties or "BodyS3Location" in api.properties:
+            websocket = [case for case in texts(context.property(api, "ProtocolType")) if case.value == "WEBSOCKET"]
+            if not websocket or any(context.property(api, key).present for key in ("Body", "BodyS3Location")):
                 continue  # an imported OpenAPI definition is another way to declare it
-            selection = context.property(api, "RouteSelectionExpression")
-            if not selection.present:
-                yield context.report(
-                    context.locate(api, ("ProtocolType",)),
-                    f"WebSocket API {api.source_id} has no RouteSelectionExpression, which CloudFormation requires; "
-                    "add one, e.g. RouteSelectionExpression: $request.body.action",
-                    resource=api.source_id,
-                )
+            selection = values_where_set(context.template, api, "RouteSelectionExpression")
+            for (_, expression), when in together(websocket, selection):
+                if expression is None:
+                    yield context.report(
+                        context.locate(api, ("ProtocolType",)),
+                        f"WebSocket API {api.source_id} has no RouteSelectionExpression{qualifier(when)}, which "
+                        "CloudFormation requires; add one, e.g. RouteSelectionExpression: $request.body.action",
+                        resource=api.source_id,
+                        related=context.when_related(when),
+                    )

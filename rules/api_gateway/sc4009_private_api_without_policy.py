@@ -1,6 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.apis import endpoint_types, values_where_set
+from samcheck.analysis.values import qualifier, together
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class PrivateApiWithoutPolicy(Rule):
@@ -40,18 +42,20 @@ class PrivateApiWithoutPolicy(Rule):
     tags = ("apigateway", "security")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
         for api in context.of_type("AWS::ApiGateway::RestApi"):
-            types = context.property(api, ("EndpointConfiguration", "Types"))
-            if not any(isinstance(kinds, list) and "PRIVATE" in kinds for kinds in types.candidates):
-                continue
-            body = api.properties.get("Body")
-            if "Policy" in api.properties or get_path(body, ("x-amazon-apigateway-policy",)) is not None:
-                continue
-            if "BodyS3Location" in api.properties:
+            private = [case for case in endpoint_types(template, api) if "PRIVATE" in case.value]
+            if not private or context.property(api, "BodyS3Location").present:
                 continue  # the policy may be in the uploaded definition
-            yield context.report(
-                types.location,
-                f"PRIVATE API {api.source_id} has no resource policy, so API Gateway refuses to deploy it; allow "
-                "its VPC endpoints in Auth.ResourcePolicy (SAM) or Policy",
-                resource=api.source_id,
-            )
+            # None where a policy is left out (in some branch); one known only once deployed is there.
+            policy = values_where_set(template, api, "Policy")
+            in_body = values_where_set(template, api, ("Body", "x-amazon-apigateway-policy"))
+            for (_, written, embedded), when in together(private, policy, in_body):
+                if written is None and embedded is None:
+                    yield context.report(
+                        context.locate(api, ("EndpointConfiguration", "Types")),
+                        f"PRIVATE API {api.source_id} has no resource policy{qualifier(when)}, so API Gateway refuses "
+                        "to deploy it; allow its VPC endpoints in Auth.ResourcePolicy (SAM) or Policy",
+                        resource=api.source_id,
+                        related=context.when_related(when),
+                    )

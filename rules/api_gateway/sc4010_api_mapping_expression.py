@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.apis import openapi_operations
+from samcheck.analysis.values import When, candidates, qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 # What a response parameter may map from, besides a quoted literal ('*').
@@ -48,29 +49,32 @@ class ApiMappingExpression(Rule):
     tags = ("apigateway", "cors")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        reported: set[tuple[str, str]] = set()
+        reported: set[tuple[str, str, When]] = set()
         for api, path, integration in openapi_operations(context.template):
-            responses = integration.get("responses")
+            responses = integration.get("responses")  # as written: the headers mapped, each read resolved
             if api.type != "AWS::ApiGateway::RestApi" or not isinstance(responses, dict):
                 continue
             for status, response in responses.items():
                 parameters = response.get("responseParameters") if isinstance(response, dict) else None
-                for header, written in parameters.items() if isinstance(parameters, dict) else []:
-                    value = context.resolve(written).single
-                    if not isinstance(value, str) or _valid(value) or (api.logical_id, header) in reported:
-                        continue
-                    reported.add((api.logical_id, header))  # SAM repeats Cors on every path: once per API
-                    where = context.locate(api, (*path, "responses", status, "responseParameters", header))
-                    name = header.rsplit(".", 1)[-1]
-                    if where.source_path[-1:] != (header,):  # not written: generated from Cors
-                        cors_key = _CORS_KEYS.get(name)
-                        where = context.locate(api, ("Cors", cors_key) if cors_key else ("Cors",))
-                    yield context.report(
-                        where,
-                        f"{name} is mapped from {value} (no quotes), which API Gateway rejects as a mapping "
-                        f"expression; quote the literal: \"'{value}'\" (SAM Cors values are written that way)",
-                        resource=api.source_id,
-                    )
+                for header in parameters if isinstance(parameters, dict) else []:
+                    mapped = context.property(api, (*path, "responses", status, "responseParameters", header))
+                    for value, when in candidates(mapped):
+                        if not isinstance(value, str) or _valid(value) or (api.logical_id, header, when) in reported:
+                            continue
+                        reported.add((api.logical_id, header, when))  # SAM repeats Cors on every path: once per API
+                        where = mapped.location
+                        name = header.rsplit(".", 1)[-1]
+                        if where.source_path[-1:] != (header,):  # not written: generated from Cors
+                            cors_key = _CORS_KEYS.get(name)
+                            where = context.locate(api, ("Cors", cors_key) if cors_key else ("Cors",))
+                        yield context.report(
+                            where,
+                            f"{name} is mapped from {value} (no quotes){qualifier(when)}, which API Gateway rejects "
+                            f"as a mapping expression; quote the literal: \"'{value}'\" (SAM Cors values are written "
+                            "that way)",
+                            resource=api.source_id,
+                            related=context.when_related(when),
+                        )
 
 
 def _valid(value: str) -> bool:

@@ -1,6 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, referenced
+from samcheck.analysis.values import Candidate, When, qualifier, together
+from samcheck.analysis.wiring import reaches
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
 
 class DeploymentBeforeMethods(Rule):
@@ -40,33 +42,44 @@ class DeploymentBeforeMethods(Rule):
     tags = ("apigateway", "ordering")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        apis = {api.logical_id: api for api in context.of_type("AWS::ApiGateway::RestApi")}
-        methods: dict[str, list[Resource]] = {}
+        template = context.template
+        methods: dict[str, list[Candidate]] = {}
         for method in context.of_type("AWS::ApiGateway::Method"):
-            for name, _, _ in referenced(method.properties.get("RestApiId"), apis):
-                methods.setdefault(name, []).append(method)
+            for named in reaches(template, method, "RestApiId"):
+                if named.target.type == "AWS::ApiGateway::RestApi" and named.target.resource is not None:
+                    methods.setdefault(named.target.resource.logical_id, []).append(Candidate(method, named.when))
         for deployment in context.of_type("AWS::ApiGateway::Deployment"):
-            names = {name for name, _, _ in referenced(deployment.properties.get("RestApiId"), apis)}
-            if len(names) != 1:
-                continue
-            api = names.pop()
-            if deployment.origin.generated or not methods.get(api):
+            if deployment.origin.generated:
                 continue  # SAM orders what it generates
-            before = context.graph.created_before(deployment.logical_id)
-            missing = [method for method in methods[api] if method.logical_id not in before]
-            if not missing:
-                continue
-            severity = Severity.WARNING if len(missing) < len(methods[api]) else None
-            outcome = (
-                "the stage serves the API without them"
-                if severity
-                else 'the deploy fails ("The REST API doesn\'t contain any methods")'
-            )
-            yield context.report(
-                context.locate(deployment),
-                f"deployment {deployment.source_id} of {api} may be created before method(s) "
-                f"{', '.join(m.source_id for m in missing)}: {outcome}; add them to its DependsOn",
-                resource=deployment.source_id,
-                severity=severity,
-                related=[Related(f"method {m.source_id}", context.locate(m).span) for m in missing[:5]],
-            )
+            for named in reaches(template, deployment, "RestApiId"):
+                api = named.target.name
+                deployed = together(methods.get(api, []), [Candidate(deployment, named.when)])
+                of_api = [method for (method, _), _ in deployed]
+                if named.target.resource is None or not of_api:
+                    continue
+                yield from self._judge(context, deployment, api, of_api, named.when)
+
+    def _judge(
+        self, context: RuleContext, deployment: Resource, api: str, methods: list[Resource], when: When
+    ) -> Iterator[Finding]:
+        before = context.graph.created_before(deployment.logical_id)
+        missing = [method for method in methods if method.logical_id not in before]
+        if not missing:
+            return
+        severity = Severity.WARNING if len(missing) < len(methods) else None
+        outcome = (
+            "the stage serves the API without them"
+            if severity
+            else 'the deploy fails ("The REST API doesn\'t contain any methods")'
+        )
+        yield context.report(
+            context.locate(deployment),
+            f"deployment {deployment.source_id} of {api}{qualifier(when)} may be created before method(s) "
+            f"{', '.join(m.source_id for m in missing)}: {outcome}; add them to its DependsOn",
+            resource=deployment.source_id,
+            severity=severity,
+            related=[
+                *(Related(f"method {m.source_id}", context.locate(m).span) for m in missing[:5]),
+                *context.when_related(when),
+            ],
+        )

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.values import candidates, qualifier
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
 from samcheck.rules.api_gateway._apis import method_settings, stage_settings
 
 _LEVELS = ("OFF", "ERROR", "INFO")
@@ -10,7 +11,7 @@ class ApiLoggingLevel(Rule):
     """API Gateway execution logging takes ``OFF``, ``ERROR`` or ``INFO``; ``DEBUG`` or ``WARN``
     (words from other logging systems) fail the deploy of the stage. Checked in REST stage and
     deployment ``MethodSettings`` (SAM ``MethodSettings`` become these) and in HTTP/WebSocket stage
-    route settings.
+    route settings, for every value a parameter allows or an ``Fn::If`` may choose.
 
     **Anti-pattern**
 
@@ -39,27 +40,25 @@ class ApiLoggingLevel(Rule):
     tags = ("apigateway", "logging")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
         places: list[tuple[Resource, NodePath]] = []
-        for settings in stage_settings(context.template):
-            places += [
-                (settings.holder, (*settings.prefix, "MethodSettings", index, "LoggingLevel"))
-                for index, _ in method_settings(settings)
-            ]
+        for settings in stage_settings(template):
+            places += [(settings.holder, (*entry, "LoggingLevel")) for entry in method_settings(template, settings)]
             if settings.prefix:
                 places.append((settings.holder, (*settings.prefix, "LoggingLevel")))
         for stage in context.of_type("AWS::ApiGatewayV2::Stage"):
             places.append((stage, ("DefaultRouteSettings", "LoggingLevel")))
-            routes = get_path(stage.properties, ("RouteSettings",))
-            for route in routes if isinstance(routes, dict) else {}:
+            routes = context.branches(stage, "RouteSettings").nodes
+            for route in dict.fromkeys(key for node in routes if isinstance(node, dict) for key in node):
                 places.append((stage, ("RouteSettings", route, "LoggingLevel")))
         for holder, path in places:
             level = context.property(holder, path)
-            wrong = [value for value in level.candidates if isinstance(value, str) and value.upper() not in _LEVELS]
-            if wrong:
-                yield context.report(
-                    level.location,
-                    f"LoggingLevel {level.value.describe(wrong)} is not one API Gateway takes; use OFF, ERROR or INFO "
-                    "(INFO logs each request in full)",
-                    resource=holder.source_id,
-                    related=context.parameter_related(level.value),
-                )
+            for written, when in candidates(level):
+                if isinstance(written, str) and written.upper() not in _LEVELS:
+                    yield context.report(
+                        level.location,
+                        f"LoggingLevel {written}{qualifier(when)} is not one API Gateway takes; use OFF, ERROR or "
+                        "INFO (INFO logs each request in full)",
+                        resource=holder.source_id,
+                        related=context.when_related(when),
+                    )

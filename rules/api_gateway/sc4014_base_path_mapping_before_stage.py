@@ -1,6 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, referenced
+from samcheck.analysis.values import Candidate, When, qualifier, texts, together
+from samcheck.analysis.wiring import reaches
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
 
 class BasePathMappingBeforeStage(Rule):
@@ -41,36 +43,47 @@ class BasePathMappingBeforeStage(Rule):
     tags = ("apigateway", "ordering")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        apis = {api.logical_id: api for api in context.of_type("AWS::ApiGateway::RestApi")}
         for mapping in context.of_type("AWS::ApiGateway::BasePathMapping"):
             if mapping.origin.generated:
                 continue  # SAM orders what it generates
             stage = context.property(mapping, "Stage")
-            name = stage.value.single
-            api = {n for n, _, _ in referenced(mapping.properties.get("RestApiId"), apis)}
-            if not isinstance(name, str) or len(api) != 1:
-                continue
-            makers = _stage_makers(context, api.pop(), name)
+            apis = _rest_apis(context, mapping)
             before = context.graph.created_before(mapping.logical_id)
-            if makers and not any(maker.logical_id in before for maker in makers):
+            for (name, api), when in together(texts(stage), apis):
+                makers = _stage_makers(context, api, name, when)
+                if not makers or any(maker.logical_id in before for maker in makers):
+                    continue
                 first = makers[0]
                 fix = f"write Stage: !Ref {first.source_id}, or add" if first.type.endswith("::Stage") else "add"
                 yield context.report(
                     stage.location,
-                    f"stage {name} comes from {', '.join(m.source_id for m in makers)}, which nothing makes "
-                    "CloudFormation create before this mapping: it may fail with 'Invalid stage identifier'; "
-                    f"{fix} {first.source_id} to its DependsOn",
+                    f"stage {name} comes from {', '.join(m.source_id for m in makers)}{qualifier(when)}, which "
+                    "nothing makes CloudFormation create before this mapping: it may fail with 'Invalid stage "
+                    f"identifier'; {fix} {first.source_id} to its DependsOn",
                     resource=mapping.source_id,
-                    related=[Related(f"stage made by {m.source_id}", context.locate(m).span) for m in makers],
+                    related=[
+                        *(Related(f"stage made by {m.source_id}", context.locate(m).span) for m in makers),
+                        *context.when_related(when),
+                    ],
                 )
 
 
-def _stage_makers(context: RuleContext, api: str, name: str) -> list[Resource]:
-    """The resources of this template that create stage ``name`` of ``api``."""
+def _rest_apis(context: RuleContext, holder: Resource) -> list[Candidate]:
+    """The REST APIs of this template a resource's ``RestApiId`` may name, with when."""
+    return [
+        Candidate(named.target.resource, named.when)
+        for named in reaches(context.template, holder, "RestApiId")
+        if named.target.resource is not None and named.target.type == "AWS::ApiGateway::RestApi"
+    ]
+
+
+def _stage_makers(context: RuleContext, api: Resource, name: str, when: When) -> list[Resource]:
+    """The resources of this template that create stage ``name`` of ``api`` in a deployment ``when``
+    holds in."""
     makers = []
     for maker in context.of_type("AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment"):
-        if api not in {n for n, _, _ in referenced(maker.properties.get("RestApiId"), {api: None})}:
-            continue
-        if context.property(maker, "StageName").value.single == name:
+        named = texts(context.property(maker, "StageName"))
+        made = together(_rest_apis(context, maker), named, [Candidate(api, when)])
+        if any(of is api and stage == name for (of, stage, _), _ in made):
             makers.append(maker)
     return makers

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number
+from samcheck.analysis.values import Candidate, numbers, qualifier, together
 from samcheck.analysis.wiring import event_sources
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
@@ -9,7 +9,8 @@ class EsmMaxConcurrencyExceedsReserved(Rule):
     """An SQS event source mapping's ``ScalingConfig.MaximumConcurrency`` above the function's
     reserved concurrency: the poller scales up to invocations the function can never run, they are
     throttled, and the messages go back to the queue (and eventually to its dead-letter queue).
-    Keep ``MaximumConcurrency`` at or below the reserved concurrency.
+    Keep ``MaximumConcurrency`` at or below the reserved concurrency. Every value a parameter allows
+    or an ``Fn::If`` may choose is judged, and each function a mapping may invoke.
 
     **Anti-pattern**
 
@@ -49,14 +50,18 @@ class EsmMaxConcurrencyExceedsReserved(Rule):
                 continue
             maximum = context.property(wiring.mapping, ("ScalingConfig", "MaximumConcurrency"))
             reserved = context.property(wiring.function, "ReservedConcurrentExecutions")
-            most, allowed = as_number(maximum.value.single), as_number(reserved.value.single)
-            if most is None or allowed is None or most <= allowed:
-                continue
-            yield context.report(
-                maximum.location,
-                f"MaximumConcurrency {most:g} > ReservedConcurrentExecutions {allowed:g} "
-                f"of {wiring.function.source_id}: "
-                f"the poller will be throttled; set MaximumConcurrency to at most {allowed:g}",
-                resource=wiring.mapping.source_id,
-                related=[Related(f"{wiring.function.source_id} reserves {allowed:g}", reserved.location.span)],
-            )
+            wired = [Candidate(wiring, wiring.when)]  # the branch that wires this function to this queue
+            for (most, allowed, _), when in together(numbers(maximum), numbers(reserved), wired):
+                if most <= allowed:
+                    continue
+                yield context.report(
+                    maximum.location,
+                    f"MaximumConcurrency {most:g} > ReservedConcurrentExecutions {allowed:g} "
+                    f"of {wiring.function.source_id}{qualifier(when)}: "
+                    f"the poller will be throttled; set MaximumConcurrency to at most {allowed:g}",
+                    resource=wiring.mapping.source_id,
+                    related=[
+                        Related(f"{wiring.function.source_id} reserves {allowed:g}", reserved.location.span),
+                        *context.when_related(when),
+                    ],
+                )

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number
-from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, referenced
-from samcheck.rules.concurrency._throttles import stage_throttles
+from samcheck.analysis.apis import api_permissions, numbers_where_set
+from samcheck.analysis.values import Candidate, When, numbers, qualifier, together
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rules.concurrency._throttles import Throttle, stage_throttles
 
 
 class ApiThrottleVsConcurrency(Rule):
@@ -40,48 +41,42 @@ class ApiThrottleVsConcurrency(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        budget = context.limit("concurrent-executions") - context.limit("unreserved-minimum")
         functions = {f.logical_id: f for f in context.of_type("AWS::Lambda::Function")}
-        permissions = list(context.of_type("AWS::Lambda::Permission"))
         for throttle in stage_throttles(template):
-            if throttle.kind != "rate" or throttle.api is None or not throttle.stage_wide:
+            if throttle.kind != "rate" or not throttle.stage_wide:
                 continue
-            for edge in context.graph.out_edges(throttle.api.logical_id, "event_source"):
-                function = functions.get(edge.target)
-                if function is None:
-                    continue
-                timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
-                seconds = as_number(timeout.value.single)
-                reserved = context.property(function, "ReservedConcurrentExecutions")
-                allowed = as_number(reserved.value.single)
-                ceiling, what = (
-                    (allowed, f"ReservedConcurrentExecutions {allowed:g}")
-                    if allowed is not None
-                    else (
-                        budget,
-                        f"the account's {budget:g} available",
-                    )
-                )
-                if seconds is None or ceiling is None or throttle.value * seconds <= ceiling:
-                    continue
-                needed = throttle.value * seconds
-                where = next(
-                    (
-                        context.locate(p)
-                        for p in permissions
-                        if function.logical_id
-                        in {n for n, _, _ in referenced(p.properties.get("FunctionName"), functions)}
-                        and throttle.api.logical_id
-                        in {n for n, _, _ in referenced(p.properties.get("SourceArn"), context.resources)}
-                    ),
-                    context.locate(function),
-                )
-                yield context.report(
-                    where,
-                    f"{throttle.value:g} requests/s x {seconds:g} s Timeout of {function.source_id} = "
-                    f"{needed:,.0f} concurrent "
-                    f"executions > {what}; lower the throttle to {ceiling / seconds:g} requests/s or "
-                    + ("reserve more" if allowed is not None else "raise the account's concurrency quota"),
-                    resource=function.source_id,
-                    related=[Related(f"throttle of {throttle.holder.source_id}", throttle.location.span)],
-                )
+            for (_, api), when in together([Candidate(throttle, throttle.when)], throttle.apis):
+                for edge in context.graph.out_edges(api.logical_id, "event_source"):
+                    function = functions.get(edge.target)
+                    if function is not None:
+                        yield from self._judge(context, throttle, api, function, when)
+
+    def _judge(
+        self, context: RuleContext, throttle: Throttle, api: Resource, function: Resource, limited: When
+    ) -> Iterator[Finding]:
+        """The throttle of ``api`` against one function it invokes, where ``limited`` holds."""
+        budget = context.limit("concurrent-executions") - context.limit("unreserved-minimum")
+        timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
+        # None where nothing is reserved: the function draws on the account's budget.
+        reserved = numbers_where_set(context.template, function, "ReservedConcurrentExecutions")
+        for (seconds, allowed, _), when in together(numbers(timeout), reserved, [Candidate(api, limited)]):
+            ceiling, what = (
+                (allowed, f"ReservedConcurrentExecutions {allowed:g}")
+                if allowed is not None
+                else (budget, f"the account's {budget:g} available")
+            )
+            needed = throttle.value * seconds
+            if needed <= ceiling:
+                continue
+            permissions = api_permissions(context.template, function, api)
+            yield context.report(
+                context.locate(permissions[0]) if permissions else context.locate(function),
+                f"{throttle.value:g} requests/s x {seconds:g} s Timeout of {function.source_id} = {needed:,.0f} "
+                f"concurrent executions > {what}{qualifier(when)}; lower the throttle to {ceiling / seconds:g} "
+                "requests/s or " + ("reserve more" if allowed is not None else "raise the account's concurrency quota"),
+                resource=function.source_id,
+                related=[
+                    Related(f"throttle of {throttle.holder.source_id}", throttle.location.span),
+                    *context.when_related(when),
+                ],
+            )

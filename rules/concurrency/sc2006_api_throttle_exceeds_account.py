@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from samcheck.analysis.values import qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 from samcheck.rules.concurrency._throttles import stage_throttles, usage_plan_throttles
 
@@ -47,8 +48,9 @@ class ApiThrottleExceedsAccount(Rule):
                 unit = "requests/s" if throttle.kind == "rate" else "requests burst"
                 yield context.report(
                     throttle.location,
-                    f"{throttle.kind} limit {throttle.value:,.0f} > the account's {limit:,.0f} {unit} in "
-                    f"{context.region}; it can never be reached without a quota raise, so lower it (or raise the "
-                    "quota first)",
+                    f"{throttle.kind} limit {throttle.value:,.0f}{qualifier(throttle.when)} > the account's "
+                    f"{limit:,.0f} {unit} in {context.region}; it can never be reached without a quota raise, so "
+                    "lower it (or raise the quota first)",
                     resource=throttle.holder.source_id,
+                    related=context.when_related(throttle.when),
                 )

@@ -2,40 +2,43 @@
 ``samcheck.analysis.edge``'s)."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from samcheck.analysis.wiring import target_of
-from samcheck.rule import Branches, NodePath, Resource, Template
+from samcheck.analysis.wiring import reaches
+from samcheck.rule import NodePath, Related, Resource, RuleContext, Template, When
 
 EDGE_REGION = "us-east-1"
 
 
 @dataclass(frozen=True)
 class Certificate:
-    region: str | None  # None when unknown
+    """An ACM certificate a property names, in one way the template may be deployed."""
+
+    region: str
     resource: Resource | None  # the AWS::CertificateManager::Certificate of this template
+    path: NodePath  # where it is written
+    when: When  # the assumptions it is named under
 
 
-def misplaced_certificate(template: Template, branches: Branches, region: str) -> tuple[Certificate, NodePath] | None:
-    """The first certificate a property may name (in any Fn::If branch) that is not in ``region``,
-    with where it is written; None when every known one is there or none is known."""
-    for node, path in zip(branches.nodes, branches.paths, strict=True):
-        cert = certificate(template, node)
-        if cert is not None and cert.region not in (None, region):
-            return cert, path
-    return None
+def misplaced_certificates(template: Template, holder: Resource, path: NodePath, region: str) -> list[Certificate]:
+    """The certificates a property may name (in any ``Fn::If`` branch, for any allowed value of a
+    parameter) that are not in ``region``; an unknown one is never among them."""
+    found = []
+    for reach in reaches(template, holder, path):
+        target = reach.target
+        if target.resource is not None and target.type == "AWS::CertificateManager::Certificate":
+            found.append(Certificate(template.resolver.region, target.resource, reach.path, reach.when))
+        elif target.arn is not None and ":acm:" in target.arn and target.arn.split(":")[3]:
+            found.append(Certificate(target.arn.split(":")[3], None, reach.path, reach.when))
+    return [certificate for certificate in found if certificate.region != region]
 
 
-def certificate(template: Template, value: Any) -> Certificate | None:
-    if value is None:
-        return None
-    target = target_of(template, value)
-    if target is not None and target.resource is not None and target.type == "AWS::CertificateManager::Certificate":
-        return Certificate(template.resolver.region, target.resource)  # created in the stack's region
-    arn = template.resolver.resolve(value).single
-    if isinstance(arn, str) and arn.startswith("arn:") and ":acm:" in arn:
-        return Certificate(arn.split(":")[3] or None, None)
-    return None
+def certificate_related(context: RuleContext, certificate: Certificate, when: When) -> list[Related]:
+    """Where a certificate of this template is defined, and the parameters and conditions of ``when``."""
+    defined = certificate.resource
+    return [
+        *([Related("certificate defined here", context.locate(defined).span)] if defined else []),
+        *context.when_related(when),
+    ]
 
 
 def viewer(event_type: str) -> bool:

@@ -1,13 +1,16 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity
-from samcheck.rules.edge._edge import misplaced_certificate
+from samcheck.analysis.apis import entry_indices
+from samcheck.analysis.values import qualifier
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
+from samcheck.rules.edge._edge import certificate_related, misplaced_certificates
 
 
 class RegionalDomainCertificateRegion(Rule):
     """A regional custom domain (``RegionalCertificateArn``, SAM ``Domain`` with REGIONAL, HTTP API and
     ``AWS::ApiGatewayV2::DomainName`` domains) needs an ACM certificate in the stack's own region.
-    A ``!Sub arn:aws:acm:${AWS::Region}:…`` ARN resolves to the region being linted.
+    A ``!Sub arn:aws:acm:${AWS::Region}:…`` ARN resolves to the region being linted. Every certificate
+    an ``Fn::If`` or a parameter's allowed values may name is judged.
 
     **Anti-pattern**
 
@@ -35,21 +38,21 @@ class RegionalDomainCertificateRegion(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         region = context.region
-        places: list[tuple[Resource, tuple[str | int, ...]]] = [
+        places: list[tuple[Resource, NodePath]] = [
             (domain, ("RegionalCertificateArn",)) for domain in context.of_type("AWS::ApiGateway::DomainName")
         ]
         for domain in context.of_type("AWS::ApiGatewayV2::DomainName"):
-            longest = max((len(c) for c in context.branches(domain, "DomainNameConfigurations").nodes), default=0)
-            places += [(domain, ("DomainNameConfigurations", index, "CertificateArn")) for index in range(longest)]
+            configurations = ("DomainNameConfigurations",)
+            places += [
+                (domain, (*configurations, index, "CertificateArn"))
+                for index in entry_indices(template, domain, configurations)
+            ]
         for domain, path in places:
-            branches = context.branches(domain, path)
-            misplaced = misplaced_certificate(template, branches, region)
-            if misplaced is None:
-                continue
-            cert, where = misplaced
-            yield context.report(
-                context.locate(domain, where),
-                f"regional domain needs an ACM certificate in {region} (the stack's region), but this one is in "
-                f"{cert.region}{branches.qualifier}; use a certificate from {region}",
-                resource=domain.source_id,
-            )
+            for cert in misplaced_certificates(template, domain, path, region):
+                yield context.report(
+                    context.locate(domain, cert.path),
+                    f"regional domain needs an ACM certificate in {region} (the stack's region), but this one is in "
+                    f"{cert.region}{qualifier(cert.when)}; use a certificate from {region}",
+                    resource=domain.source_id,
+                    related=certificate_related(context, cert, cert.when),
+                )

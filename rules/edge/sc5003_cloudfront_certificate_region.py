@@ -1,13 +1,15 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.edge._edge import EDGE_REGION, misplaced_certificate
+from samcheck.analysis.values import qualifier
+from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rules.edge._edge import EDGE_REGION, certificate_related, misplaced_certificates
 
 
 class CloudfrontCertificateRegion(Rule):
     """CloudFront only uses ACM certificates from us-east-1 (``ViewerCertificate.AcmCertificateArn``).
     A certificate created in this template lives in the stack's region, so a stack elsewhere cannot
-    create the certificate its distribution needs.
+    create the certificate its distribution needs. Every certificate an ``Fn::If`` or a parameter's
+    allowed values may name is judged.
 
     **Anti-pattern**
 
@@ -37,18 +39,13 @@ class CloudfrontCertificateRegion(Rule):
         template = context.template
         path = ("DistributionConfig", "ViewerCertificate", "AcmCertificateArn")
         for distribution in context.of_type("AWS::CloudFront::Distribution"):
-            branches = context.branches(distribution, path)
-            misplaced = misplaced_certificate(template, branches, EDGE_REGION)
-            if misplaced is None:
-                continue
-            cert, where = misplaced
-            related = [Related("certificate defined here", context.locate(cert.resource).span)] if cert.resource else []
-            yield context.report(
-                context.locate(distribution, where),
-                f"CloudFront needs its ACM certificate in us-east-1, but this one is in {cert.region}"
-                + (" (created by this stack)" if cert.resource else "")
-                + branches.qualifier
-                + "; use a us-east-1 certificate",
-                resource=distribution.source_id,
-                related=related,
-            )
+            for cert in misplaced_certificates(template, distribution, path, EDGE_REGION):
+                yield context.report(
+                    context.locate(distribution, cert.path),
+                    f"CloudFront needs its ACM certificate in us-east-1, but this one is in {cert.region}"
+                    + (" (created by this stack)" if cert.resource else "")
+                    + qualifier(cert.when)
+                    + "; use a us-east-1 certificate",
+                    resource=distribution.source_id,
+                    related=certificate_related(context, cert, cert.when),
+                )

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.edge import edge_associations
+from samcheck.analysis.values import qualifier
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.edge._edge import EDGE_REGION
 
@@ -46,13 +47,17 @@ class LambdaEdgeRegion(Rule):
         for association in edge_associations(template):
             function = association.function
             where = context.locate(function) if function else association.location
-            related = [Related("associated here", association.location.span)] if function else []
+            related = [
+                *([Related("associated here", association.location.span)] if function else []),
+                *context.when_related(association.when),
+            ]
             resource = function.source_id if function else association.distribution.source_id
+            deployed = qualifier(association.when)
             if association.qualifier in _ADVICE:
                 yield context.report(
                     where,
-                    f"the {association.event_type} association uses {_ADVICE[association.qualifier]}; CloudFront needs "
-                    "a numbered version (SAM: AutoPublishAlias and !Ref Fn.Version)",
+                    f"the {association.trigger} association uses {_ADVICE[association.qualifier]}{deployed}; "
+                    "CloudFront needs a numbered version (SAM: AutoPublishAlias and !Ref Fn.Version)",
                     resource=resource,
                     related=related,
                 )
@@ -61,7 +66,7 @@ class LambdaEdgeRegion(Rule):
                 whose = "this stack is deployed" if function else "the associated function is"
                 yield context.report(
                     where,
-                    f"Lambda@Edge functions must be in us-east-1, but {whose} in {function_region}; "
+                    f"Lambda@Edge functions must be in us-east-1, but {whose} in {function_region}{deployed}; "
                     "deploy the edge function from a us-east-1 stack",
                     resource=resource,
                     related=related,

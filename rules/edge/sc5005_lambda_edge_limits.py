@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from samcheck.analysis.artifacts import measured_artifact
 from samcheck.analysis.edge import edge_associations
 from samcheck.analysis.units import megabytes
-from samcheck.analysis.values import as_number
+from samcheck.analysis.values import Candidate, numbers, qualifier, together
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.edge._edge import viewer
 
@@ -11,7 +11,8 @@ from samcheck.rules.edge._edge import viewer
 class LambdaEdgeLimits(Rule):
     """Lambda@Edge allows less than Lambda: viewer-request and viewer-response functions get at most
     128 MB of memory, 5 s and a 1 MB package; origin-request and origin-response functions 30 s and a
-    50 MB package. The package is measured on disk when the code is local.
+    50 MB package. The package is measured on disk when the code is local. Every event type and
+    setting a parameter allows or an ``Fn::If`` may choose is judged.
 
     **Anti-pattern**
 
@@ -48,7 +49,9 @@ class LambdaEdgeLimits(Rule):
             function = association.function
             if function is None:
                 continue
-            is_viewer = viewer(association.event_type)
+            # An unknown event type is held to the origin limits, which every event type allows at most.
+            is_viewer = association.event_type is not None and viewer(association.event_type)
+            trigger = f"a {association.event_type}" if association.event_type else "any"
             timeout_limit = context.limit("edge-viewer-timeout-max" if is_viewer else "edge-origin-timeout-max")
             limits = [("Timeout", timeout_limit, "s", context.limit("lambda-timeout-default"))]
             if is_viewer:
@@ -60,19 +63,19 @@ class LambdaEdgeLimits(Rule):
                         context.limit("lambda-memory-default"),
                     )
                 )
-            related = [Related(f"{association.event_type} association", association.location.span)]
+            related = [Related(f"{association.trigger} association", association.location.span)]
+            associated = [Candidate(association, association.when)]
             for name, limit, unit, default in limits:
                 setting = context.property(function, name, default)
-                value = as_number(setting.value.single)
-                if value is not None and value > limit:
-                    yield context.report(
-                        setting.location,
-                        f"{name} {value:g} {unit} > {limit:g} {unit} allowed for a {association.event_type} "
-                        "Lambda@Edge "
-                        f"function; set {name} to at most {limit:g}",
-                        resource=function.source_id,
-                        related=related,
-                    )
+                for (value, _), when in together(numbers(setting), associated):
+                    if value > limit:
+                        yield context.report(
+                            setting.location,
+                            f"{name} {value:g} {unit} > {limit:g} {unit} allowed for {trigger} "
+                            f"Lambda@Edge function{qualifier(when)}; set {name} to at most {limit:g}",
+                            resource=function.source_id,
+                            related=[*related, *context.when_related(when)],
+                        )
             measured = measured_artifact(template, function)
             package_limit = context.limit("edge-viewer-package-max" if is_viewer else "edge-origin-package-max")
             if measured is not None and measured[1].zipped > package_limit:
@@ -82,7 +85,7 @@ class LambdaEdgeLimits(Rule):
                     artifact.location,
                     f"{artifact.declared} zips to {about}{megabytes(size.zipped)} > "
                     f"{megabytes(package_limit)} allowed for "
-                    f"a {association.event_type} Lambda@Edge function; trim the package",
+                    f"{trigger} Lambda@Edge function{qualifier(association.when)}; trim the package",
                     resource=function.source_id,
-                    related=related,
+                    related=[*related, *context.when_related(association.when)],
                 )

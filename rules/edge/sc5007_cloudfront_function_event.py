@@ -1,6 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.apis import entry_indices
+from samcheck.analysis.edge import cache_behaviors
+from samcheck.analysis.values import qualifier, texts
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 _VIEWER_EVENTS = ("viewer-request", "viewer-response")
 
@@ -8,7 +11,8 @@ _VIEWER_EVENTS = ("viewer-request", "viewer-response")
 class CloudfrontFunctionEvent(Rule):
     """CloudFront Functions run only on viewer events (``viewer-request``, ``viewer-response``);
     origin events are for Lambda@Edge. A ``FunctionAssociations`` entry with ``origin-request`` or
-    ``origin-response`` is rejected.
+    ``origin-response`` is rejected, also when it is one value a parameter allows or an ``Fn::If``
+    may choose.
 
     **Anti-pattern**
 
@@ -37,25 +41,19 @@ class CloudfrontFunctionEvent(Rule):
     tags = ("cloudfront",)
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
         for distribution in context.of_type("AWS::CloudFront::Distribution"):
-            config = distribution.properties.get("DistributionConfig")
-            if not isinstance(config, dict):
-                continue
-            cache_behaviors = config.get("CacheBehaviors")
-            count = len(cache_behaviors) if isinstance(cache_behaviors, list) else 0
-            behaviors = [("DefaultCacheBehavior",), *(("CacheBehaviors", index) for index in range(count))]
-            for behavior in behaviors:
-                path = ("DistributionConfig", *behavior, "FunctionAssociations")
-                associations = get_path(distribution.properties, path)
-                for index in range(len(associations) if isinstance(associations, list) else 0):
+            for behavior in cache_behaviors(template, distribution):
+                path = (*behavior, "FunctionAssociations")
+                for index in entry_indices(template, distribution, path):
                     event = context.property(distribution, (*path, index, "EventType"))
-                    for candidate in event.candidates:
-                        if isinstance(candidate, str) and candidate not in _VIEWER_EVENTS:
+                    for event_type, when in texts(event):
+                        if event_type not in _VIEWER_EVENTS:
                             yield context.report(
                                 event.location,
-                                f"a CloudFront Function cannot run on {event.value.describe([candidate])}, only on "
+                                f"a CloudFront Function cannot run on {event_type}{qualifier(when)}, only on "
                                 "viewer-request or viewer-response; use a viewer event, or Lambda@Edge "
                                 "(LambdaFunctionAssociations) for origin events",
                                 resource=distribution.source_id,
+                                related=context.when_related(when),
                             )
-                            break
