@@ -2,7 +2,8 @@ from collections.abc import Iterator
 
 from samcheck.analysis.invocation import ASYNC, POLL, Invoker, invokers
 from samcheck.analysis.wiring import SOURCE_KINDS, event_source, redrive_policy
-from samcheck.rule import Finding, Location, Related, Rule, RuleContext, Severity, referenced
+from samcheck.rule import Finding, Location, Related, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import functions_named
 
 
 class FailureHandlingNeverReached(Rule):
@@ -15,7 +16,8 @@ class FailureHandlingNeverReached(Rule):
 
     Whatever else names the function (an output, another function's environment, a policy, a state
     machine, a custom resource) may invoke it asynchronously, so then nothing is reported; a caller
-    outside the template cannot be seen, hence a warning.
+    outside the template cannot be seen, hence a warning. A permission whose principal is one of
+    several a parameter allows counts as waiting or polling only when every one of them does.
 
     **Anti-pattern**
 
@@ -60,8 +62,8 @@ class FailureHandlingNeverReached(Rule):
             on_failure = context.property(config, ("DestinationConfig", "OnFailure"))
             if not on_failure.present:
                 continue
-            for name, _, _ in referenced(config.properties.get("FunctionName"), functions):
-                handling.setdefault(name, []).append(("OnFailure destination", on_failure.location))
+            for function, _ in functions_named(template, config, "FunctionName"):
+                handling.setdefault(function.logical_id, []).append(("OnFailure destination", on_failure.location))
         for name, places in handling.items():
             callers = invokers(template, context.graph, functions[name])
             if not callers or any(caller.mode == ASYNC for caller in callers):
