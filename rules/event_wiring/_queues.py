@@ -51,18 +51,6 @@ def fifo_cases(template: Template, target: Target) -> list[Candidate]:
     return [Candidate(case.value.endswith(FIFO_SUFFIX), case.when) for case in texts(name)]
 
 
-def written(template: Template, node: Any, path: NodePath) -> list[Candidate]:
-    """Whether something is written at ``path`` below ``node``, once per way the template may be
-    deployed (an ``Fn::If`` branch may leave it out). No candidate where a branch leaves it out but
-    the others cannot be evaluated: which deployment lacks it is then not known."""
-    value, present = template.resolver.resolve_path(node, path)
-    if not present:
-        return [Candidate(False)]
-    if value.known:
-        return [Candidate(case.value is not NO_VALUE, case.when) for case in value.cases]
-    return [] if template.resolver.branches(node, path).sometimes_absent else [Candidate(True)]
-
-
 @dataclass(frozen=True)
 class Entry:
     """One entry of a list property (an EventBridge rule's target, a topic's subscription), in one
@@ -71,6 +59,19 @@ class Entry:
     node: Any  # as written
     path: NodePath  # where it is written, below the resource's properties
     when: When
+
+
+def written(template: Template, holder: Resource | Entry, path: NodePath) -> list[Candidate]:
+    """Whether something is written at ``path`` of a resource or list entry, once per way the
+    template may be deployed (an ``Fn::If`` branch may leave it out). No candidate where a branch
+    leaves it out but the others cannot be evaluated: which deployment lacks it is then not known."""
+    node = holder.node if isinstance(holder, Entry) else holder.properties  # as written: resolved below
+    value, present = template.resolver.resolve_path(node, path)
+    if not present:
+        return [Candidate(False)]
+    if value.known:
+        return [Candidate(case.value is not NO_VALUE, case.when) for case in value.cases]
+    return [] if template.resolver.branches(node, path).sometimes_absent else [Candidate(True)]
 
 
 def entries(template: Template, resource: Resource, path: NodePath) -> list[Entry]:

@@ -1,8 +1,20 @@
 from collections.abc import Iterator
+from typing import Any
 
 from samcheck.analysis.values import Candidate, qualifier, texts, together
 from samcheck.analysis.wiring import Reach, reaches
-from samcheck.rule import SAM_PREFIX, Finding, Location, Related, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.rule import (
+    SAM_PREFIX,
+    Finding,
+    Location,
+    Related,
+    Resource,
+    Rule,
+    RuleContext,
+    Severity,
+    Template,
+    get_path,
+)
 from samcheck.rules.event_wiring._queues import fifo_cases
 
 _SAM_TYPES = {"SQS": "AWS::SQS::Queue", "SNS": "AWS::SNS::Topic"}
@@ -81,11 +93,7 @@ class LambdaDlqType(Rule):
                 )
         if not function.origin.source_type.startswith(SAM_PREFIX):
             return
-        # As written: the SAM DeadLetterQueue.Type, which the expanded function no longer has.
-        declared = context.resolve(
-            get_path(template.source, ("Resources", function.source_id, "Properties", "DeadLetterQueue", "Type"))
-            or get_path(template.source, ("Globals", "Function", "DeadLetterQueue", "Type"))
-        )
+        declared = context.resolve(_sam_type(template, function))
         actual = "SQS" if target.type == "AWS::SQS::Queue" else "SNS"
         for (kind, _), when in together(texts(declared), wired):
             if kind in _SAM_TYPES and kind != actual:
@@ -97,3 +105,10 @@ class LambdaDlqType(Rule):
                     resource=function.source_id,
                     related=[*related, *context.when_related(when)],
                 )
+
+
+def _sam_type(template: Template, function: Resource) -> Any:
+    """The SAM ``DeadLetterQueue.Type`` of a function, which the expanded function no longer has."""
+    path = ("DeadLetterQueue", "Type")
+    own = get_path(template.source, ("Resources", function.source_id, "Properties", *path))  # as written: SAM's
+    return own or get_path(template.source, ("Globals", "Function", *path))  # as written: SAM's Globals

@@ -89,7 +89,7 @@ class FifoNameSuffix(Rule):
                         name.location, problem, resource=resource.source_id, related=context.when_related(when)
                     )
             for key in kind.fifo_only:
-                for (fifo, present), when in together(fifos, written(template, resource.properties, (key,))):
+                for (fifo, present), when in together(fifos, written(template, resource, (key,))):
                     if present and not fifo:
                         yield context.report(
                             context.locate(resource, (key,)),

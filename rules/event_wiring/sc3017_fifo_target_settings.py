@@ -50,7 +50,7 @@ class FifoTargetSettings(Rule):
 
     def _judge(self, context: RuleContext, holder: Resource, target: Entry) -> Iterator[Finding]:
         template = context.template
-        grouped = written(template, target.node, ("SqsParameters", "MessageGroupId"))
+        grouped = written(template, target, ("SqsParameters", "MessageGroupId"))
         for reach in entry_reaches(template, target, ("Arn",)):
             queue = reach.target
             if queue.type != "AWS::SQS::Queue":

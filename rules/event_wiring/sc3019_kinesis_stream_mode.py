@@ -40,7 +40,7 @@ class KinesisStreamMode(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for stream in context.of_type("AWS::Kinesis::Stream"):
             mode = context.property(stream, ("StreamModeDetails", "StreamMode"))
-            shards = written(context.template, stream.properties, ("ShardCount",))
+            shards = written(context.template, stream, ("ShardCount",))
             for (name, sharded), when in together(texts(mode), shards):
                 if name == "PROVISIONED" and not sharded:
                     yield context.report(
