@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.invocation import ASYNC, POLL, Invoker, invokers
-from samcheck.analysis.wiring import SOURCE_KINDS, event_source, redrive_policy
-from samcheck.rule import Finding, Location, Related, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import functions_named
+from samcheck.analysis.wiring import SOURCE_KINDS, EventSource, redrive_policy
+from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import functions_named, mapping_reads
 
 
 class FailureHandlingNeverReached(Rule):
@@ -84,15 +84,21 @@ class FailureHandlingNeverReached(Rule):
                 )
 
 
+def _reads(context: RuleContext, mapping: Resource) -> list[EventSource]:
+    """What a mapping reads, once per source it may read."""
+    return [read for read in mapping_reads(context.template) if read.mapping is mapping]
+
+
 def _describe(context: RuleContext, caller: Invoker) -> str:
     if caller.mode != POLL:
         return caller.what
-    kind = event_source(context.template, caller.resource).kind
+    kinds = {read.kind for read in _reads(context, caller.resource)}
+    kind = kinds.pop() if len(kinds) == 1 else None
     return f"{SOURCE_KINDS[kind]} polling" if kind in SOURCE_KINDS else "an event source mapping"
 
 
 def _instead(context: RuleContext, callers: list[Invoker]) -> str:
-    sources = [event_source(context.template, c.resource) for c in callers if c.mode == POLL]
+    sources = [read for caller in callers if caller.mode == POLL for read in _reads(context, caller.resource)]
     kinds = {source.kind for source in sources}
     queues = [s.source.resource for s in sources if s.kind == "sqs" and s.source and s.source.resource]
     fixes = []
