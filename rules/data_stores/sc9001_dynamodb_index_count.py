@@ -9,7 +9,8 @@ class DynamodbIndexCount(Rule):
     """A DynamoDB table has at most 20 global secondary indexes (the default quota, raisable through
     Service Quotas) and at most 5 local secondary indexes (fixed). More fail the deploy ("Subscriber
     limit exceeded: ... the number of global secondary indexes per table"); local indexes can be
-    created only with the table, so a sixth one means a new table.
+    created only with the table, so a sixth one means a new table. Each branch of an ``Fn::If``
+    around the list is counted; an index an ``Fn::If`` may leave out is not.
 
     **Anti-pattern**
 

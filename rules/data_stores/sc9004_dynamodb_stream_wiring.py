@@ -22,7 +22,8 @@ class DynamodbStreamWiring(Rule):
     enabled (no ``StreamSpecification``): the table has no ``StreamArn`` and the reader cannot be
     created. A filter pattern that matches on ``dynamodb.NewImage`` or ``dynamodb.OldImage`` of a
     stream whose ``StreamViewType`` does not write that image never matches: every record is
-    dropped without an error.
+    dropped without an error. Each stream, view and filter a parameter allows or a condition chooses
+    is judged, and the finding says which.
 
     **Anti-pattern**
 

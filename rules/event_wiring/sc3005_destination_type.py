@@ -20,7 +20,8 @@ class DestinationType(Rule):
     a standard SQS queue, a standard SNS topic, a Lambda function or an EventBridge bus; an S3 bucket
     only for ``OnFailure``. An event source mapping's ``OnFailure`` destination must be an SQS queue,
     an SNS topic or an S3 bucket, and SQS sources have none at all (use the queue's redrive policy).
-    A FIFO queue or topic as destination deploys but never receives anything (warning).
+    A FIFO queue or topic as destination deploys but never receives anything (warning). A destination
+    or FIFO flag chosen by a parameter's allowed values or a condition is judged for each.
 
     **Anti-pattern**
 

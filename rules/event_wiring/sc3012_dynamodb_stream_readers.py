@@ -8,8 +8,8 @@ from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContex
 class DynamodbStreamReaders(Rule):
     """DynamoDB Streams throttle when more than two processes read the same shard at once: a third
     reader of one table's stream (Lambda event source mappings and EventBridge Pipes count alike)
-    makes every reader slower. Fan out through one
-    reader (EventBridge Pipes, Kinesis Data Streams for DynamoDB) instead.
+    makes every reader slower. Fan out through one reader (EventBridge Pipes, Kinesis Data Streams
+    for DynamoDB) instead. A mapping that invokes one of several functions is one reader.
 
     **Anti-pattern**
 

@@ -14,7 +14,8 @@ class ScheduleExpression(Rule):
     with five fields (EventBridge's has six, the year last) or with both day-of-month and
     day-of-week given (one must be ``?``), and ``at()`` anywhere but EventBridge Scheduler. SAM
     ``Schedule``/``ScheduleV2`` events, ``AWS::Events::Rule`` and ``AWS::Scheduler::Schedule`` are
-    checked; an expression known only at deploy time is not.
+    checked; every expression a parameter allows or a condition chooses is judged, and one known only
+    at deploy time is not.
 
     **Anti-pattern**
 
