@@ -4,6 +4,7 @@ in each way the template may be deployed."""
 from dataclasses import dataclass, replace
 from typing import Any
 
+from samcheck.analysis import per_template
 from samcheck.analysis.values import Candidate, When, flags, texts
 from samcheck.analysis.wiring import (
     EventSource,
@@ -120,10 +121,12 @@ def functions_named(template: Template, holder: Resource, path: NodePath | str) 
     return found
 
 
+@per_template
 def mapping_reads(template: Template) -> list[EventSource]:
     """What each event source mapping reads, once per source it may read (for rules about the
     mapping's settings and its source, not the function it invokes): the assumptions are those
-    every function branch shares, the function the one it invokes in all of them (else None)."""
+    every function branch shares, the function the one it invokes in all of them (else None);
+    computed once per template."""
     grouped: dict[tuple[str, str | None, str | None], list[EventSource]] = {}
     for wiring in event_sources(template):
         source = wiring.source
