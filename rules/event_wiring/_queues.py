@@ -16,7 +16,6 @@ from samcheck.analysis.wiring import (
     reaches_of,
     redrive_policy,
 )
-from samcheck.cfn.resolver import NO_VALUE, merge
 from samcheck.rule import NodePath, Related, Resource, RuleContext, Template
 
 FIFO_SUFFIX = ".fifo"
@@ -52,53 +51,54 @@ def fifo_cases(template: Template, target: Target) -> list[Candidate]:
     return [Candidate(case.value.endswith(FIFO_SUFFIX), case.when) for case in texts(name)]
 
 
+# Stands for what a deployment leaves out, in a property read for whether it is written.
+_LEFT_OUT = object()
+
+
 @dataclass(frozen=True)
 class Entry:
-    """One entry of a list property (an EventBridge rule's target, a topic's subscription), in one
-    way the template may be deployed."""
+    """One entry of a list property (an EventBridge rule's target, a topic's subscription), or one
+    branch of a property, in one way the template may be deployed."""
 
+    resource: Resource
     node: Any  # as written
-    path: NodePath  # where it is written, below the resource's properties
+    path: NodePath  # where it is written (``Fn::If`` steps included), below the resource's properties
     when: When
+    at: NodePath  # the property path that reaches it (a resolved read of ``(*at, ...)`` includes it)
 
 
-def written(template: Template, holder: Resource | Entry, path: NodePath) -> list[Candidate]:
-    """Whether something is written at ``path`` of a resource or list entry, once per way the
-    template may be deployed (an ``Fn::If`` branch may leave it out). No candidate where a branch
-    leaves it out but the others cannot be evaluated: which deployment lacks it is then not known."""
-    node = holder.node if isinstance(holder, Entry) else holder.properties  # as written: resolved below
-    value, present = template.resolver.resolve_path(node, path)
-    if not present:
+def written(template: Template, resource: Resource, path: NodePath) -> list[Candidate]:
+    """Whether a property is written, once per way the template may be deployed (an ``Fn::If`` branch
+    may leave it out). No candidate where a branch leaves it out but the others cannot be evaluated:
+    which deployment lacks it is then not known."""
+    setting = template.property(resource, path, _LEFT_OUT)
+    if not setting.present:
         return [Candidate(False)]
-    if value.known:
-        return [Candidate(case.value is not NO_VALUE, case.when) for case in value.cases]
-    return [] if template.resolver.branches(node, path).sometimes_absent else [Candidate(True)]
+    if setting.value.known:
+        return [Candidate(case.value is not _LEFT_OUT, case.when) for case in setting.value.cases]
+    return [] if template.branches(resource, path).sometimes_absent else [Candidate(True)]
 
 
 def entries(template: Template, resource: Resource, path: NodePath) -> list[Entry]:
     """The entries of a list property in every deployable branch: the list's own ``Fn::If`` and each
     entry's (an entry one branch leaves out is not there under that branch)."""
+    lists = template.branches(resource, path).nodes
+    longest = max((len(listed) for listed in lists if isinstance(listed, list)), default=0)
     found = []
-    lists = template.branches(resource, path)
-    for listed, where, when in zip(lists.nodes, lists.paths, lists.whens, strict=True):
-        for index, item in enumerate(listed if isinstance(listed, list) else []):
-            items = template.resolver.branches(item, ())
-            for node, item_path, item_when in zip(items.nodes, items.paths, items.whens, strict=True):
-                both = merge(when, item_when)
-                if both is not None:
-                    found.append(Entry(node, (*where, index, *item_path), both))
+    for index in range(longest):
+        items = template.branches(resource, (*path, index))
+        for node, where, when in zip(items.nodes, items.paths, items.whens, strict=True):
+            found.append(Entry(resource, node, where, when, (*path, index)))
     return found
 
 
 def entry_reaches(template: Template, entry: Entry, path: NodePath) -> list[Reach]:
-    """What a property of a list entry points at, once per deployable branch, located below the
-    resource and with the entry's assumptions."""
-    found = []
-    for reach in reaches_of(template, template.resolver.branches(entry.node, path)):
-        when = merge(entry.when, reach.when)
-        if when is not None:
-            found.append(Reach(reach.target, (*entry.path, *reach.path), when))
-    return found
+    """What a property of a list entry points at, once per deployable branch of that entry."""
+    return [
+        reach
+        for reach in reaches(template, entry.resource, (*entry.at, *path))
+        if reach.path[: len(entry.path)] == entry.path
+    ]
 
 
 def dead_letter_reaches(template: Template, holder: Resource) -> list[Reach]:

@@ -80,7 +80,7 @@ class SnsFifoSubscription(Rule):
         for owner in context.of_type("AWS::SNS::Topic"):
             fifo_topic = fifo_cases(template, Target.of(owner))
             for entry in entries(template, owner, ("Subscription",)):
-                protocol = context.resolve(entry.node.get("Protocol") if isinstance(entry.node, dict) else None)
+                protocol = context.property(owner, (*entry.at, "Protocol"))
                 written = [Candidate(entry, entry.when)]  # the branch that writes this subscription
                 for (name, fifo, _), when in together(texts(protocol), fifo_topic, written):
                     if fifo and name.lower() != "sqs":

@@ -46,11 +46,11 @@ class FifoTargetSettings(Rule):
         for schedule in context.of_type("AWS::Scheduler::Schedule"):
             targets = context.branches(schedule, "Target")
             for node, path, when in zip(targets.nodes, targets.paths, targets.whens, strict=True):
-                yield from self._judge(context, schedule, Entry(node, path, when))
+                yield from self._judge(context, schedule, Entry(schedule, node, path, when, ("Target",)))
 
     def _judge(self, context: RuleContext, holder: Resource, target: Entry) -> Iterator[Finding]:
         template = context.template
-        grouped = written(template, target, ("SqsParameters", "MessageGroupId"))
+        grouped = written(template, holder, (*target.at, "SqsParameters", "MessageGroupId"))
         for reach in entry_reaches(template, target, ("Arn",)):
             queue = reach.target
             if queue.type != "AWS::SQS::Queue":
