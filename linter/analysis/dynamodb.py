@@ -1,8 +1,9 @@
 """DynamoDB tables as CloudFormation creates them: key schema, attribute definitions, secondary
 indexes and billing, each with where it is written.
 
-Only values known as one literal are read: a key schema with a parameter without default, or with an
-``Fn::If`` whose branches differ, gives ``None`` and no rule judges it.
+Every way a table may be deployed is read (each value a parameter allows, each branch of an
+``Fn::If``), with the assumptions it holds under; a key schema known only at deploy time (a parameter
+without a default) gives none, and no rule judges it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from samcheck.analysis.values import Candidate, When, together
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
 
@@ -30,7 +32,6 @@ class SecondaryIndex:
     name: str
     keys: tuple[KeyElement, ...]
     path: NodePath  # the index's entry
-    throughput: dict[str, Any] | None  # its ProvisionedThroughput, if written
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,11 @@ class TableKeys:
         return next((key.attribute for key in self.keys if key.key_type == "RANGE"), None)
 
 
-def _known(template: Template, table: Resource, name: str) -> tuple[bool, Any]:
-    """(known, value): a property's one known value; (True, None) when it is absent."""
-    prop = template.property(table, name)
-    if not prop.present:
-        return True, None
-    value = prop.value.single
-    return value is not None, value
+def _cases(template: Template, table: Resource, name: str, default: Any = None) -> list[Candidate]:
+    """A property's candidates with when each is deployed (``default`` where it is left out); none
+    when it is not known."""
+    prop = template.property(table, name, default)
+    return list(prop.value.cases) if prop.present else [Candidate(default)]
 
 
 def _key_elements(schema: Any, base: NodePath) -> tuple[KeyElement, ...] | None:
@@ -69,12 +68,26 @@ def _key_elements(schema: Any, base: NodePath) -> tuple[KeyElement, ...] | None:
     return tuple(elements)
 
 
-def table_keys(template: Template, table: Resource) -> TableKeys | None:
-    """The table's keys, attribute definitions and indexes; None when any of them is not known."""
-    known, schema = _known(template, table, "KeySchema")
-    keys = _key_elements(schema, ("KeySchema",)) if known else None
-    known, definitions = _known(template, table, "AttributeDefinitions")
-    if keys is None or not known:
+def table_keys(template: Template, table: Resource) -> list[tuple[TableKeys, When]]:
+    """The table's keys, attribute definitions and indexes in each way it may be deployed, with the
+    assumptions of each; none where any of them is not known."""
+    reads = [
+        _cases(template, table, "KeySchema"),
+        _cases(template, table, "AttributeDefinitions"),
+        *(_cases(template, table, list_name, []) for list_name in INDEX_LISTS.values()),
+    ]
+    found = []
+    for (schema, definitions, *index_lists), when in together(*reads):
+        keys = _table_keys(schema, definitions, dict(zip(INDEX_LISTS, index_lists, strict=True)))
+        if keys is not None:
+            found.append((keys, when))
+    return found
+
+
+def _table_keys(schema: Any, definitions: Any, index_lists: dict[str, Any]) -> TableKeys | None:
+    """One deployment's keys, attribute definitions and indexes; None when they cannot be read."""
+    keys = _key_elements(schema, ("KeySchema",))
+    if keys is None or not isinstance(definitions or [], list):
         return None
     defined: dict[str, NodePath] = {}
     for position, definition in enumerate(definitions or []):
@@ -84,25 +97,16 @@ def table_keys(template: Template, table: Resource) -> TableKeys | None:
         defined.setdefault(name, ("AttributeDefinitions", position, "AttributeName"))
     indexes: list[SecondaryIndex] = []
     for kind, list_name in INDEX_LISTS.items():
-        known, entries = _known(template, table, list_name)
-        if not known or not isinstance(entries or [], list):
+        entries = index_lists[kind]
+        if not isinstance(entries, list):
             return None
-        for position, entry in enumerate(entries or []):
+        for position, entry in enumerate(entries):
             base: NodePath = (list_name, position)
             index_keys = (
                 _key_elements(entry.get("KeySchema"), (*base, "KeySchema")) if isinstance(entry, dict) else None
             )
             if index_keys is None:
                 return None
-            throughput = entry.get("ProvisionedThroughput")
             name = entry.get("IndexName")
-            indexes.append(
-                SecondaryIndex(
-                    kind,
-                    name if isinstance(name, str) else f"#{position}",
-                    index_keys,
-                    base,
-                    throughput if isinstance(throughput, dict) else None,
-                )
-            )
+            indexes.append(SecondaryIndex(kind, name if isinstance(name, str) else f"#{position}", index_keys, base))
     return TableKeys(keys, defined, tuple(indexes))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
+from samcheck.analysis.values import texts
 from samcheck.cfn.references import referenced
 from samcheck.model.graph import ResourceGraph
 from samcheck.model.template import Resource, Template
@@ -113,7 +113,7 @@ def _invoker(template: Template, resource: Resource) -> Invoker | None:
         mode, what = _TYPE_MODES[resource.type]
         return Invoker(resource, mode, what)
     if resource.type in _API_TYPES:
-        text = json.dumps(resource.properties).lower()
+        text = json.dumps(resource.properties).lower()  # as written: the header may be in any intrinsic
         return None if _ASYNC_HEADER in text else Invoker(resource, SYNC, "API Gateway")
     if resource.type == "AWS::Lambda::Permission":
         return _permission(template, resource)
@@ -123,11 +123,13 @@ def _invoker(template: Template, resource: Resource) -> Invoker | None:
 def _permission(template: Template, permission: Resource) -> Invoker | None:
     if template.property(permission, "FunctionUrlAuthType").present:
         return Invoker(permission, SYNC, "a function URL")
-    principal: Any = template.property(permission, "Principal").value.single
-    service = (
-        principal.split(".", 1)[0] if isinstance(principal, str) and principal.endswith(".amazonaws.com") else None
-    )
-    if service not in _PRINCIPAL_MODES:
-        return None  # an account, a role, or a service whose way of invoking is not listed
-    mode, what = _PRINCIPAL_MODES[service]
-    return Invoker(permission, mode, what)
+    ways: dict[tuple[str, str], None] = {}  # (mode, what) of each principal it may be, in order
+    for principal in texts(template.property(permission, "Principal")):
+        service = principal.value.split(".", 1)[0] if principal.value.endswith(".amazonaws.com") else None
+        if service not in _PRINCIPAL_MODES:
+            return None  # an account, a role, or a service whose way of invoking is not listed
+        ways[_PRINCIPAL_MODES[service]] = None
+    modes = {mode for mode, _ in ways}
+    if len(modes) != 1:
+        return None  # not known, or the principal invokes one way in some deployments and another in others
+    return Invoker(permission, modes.pop(), " or ".join(what for _, what in ways))

@@ -2,10 +2,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis.dynamodb import TABLE_TYPE
-from samcheck.analysis.values import as_number
-from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity
+from samcheck.analysis.values import When, as_number, lists, mappings, qualifier, texts, together
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
 
 UNITS = ("ReadCapacityUnits", "WriteCapacityUnits")
+# Stands for a ProvisionedThroughput a deployment leaves out (the object itself, not its value, is
+# compared: an empty mapping written out is not this one).
+_LEFT_OUT: dict[str, Any] = {}
 
 
 class DynamodbBillingMode(Rule):
@@ -14,7 +17,8 @@ class DynamodbBillingMode(Rule):
     ``ProvisionedThroughput`` on the table and every global index ("No provisioned throughput
     specified for the table"); ``PAY_PER_REQUEST`` takes no capacity units ("Neither
     ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is
-    PAY_PER_REQUEST").
+    PAY_PER_REQUEST"). Each mode and throughput a parameter allows or a condition chooses is judged
+    with the other of the same deployment, and the finding says which.
 
     **Anti-pattern**
 
@@ -46,34 +50,48 @@ class DynamodbBillingMode(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for table in context.of_type(TABLE_TYPE):
             billing = context.property(table, "BillingMode", "PROVISIONED")
-            mode = billing.value.single
-            if mode not in ("PROVISIONED", "PAY_PER_REQUEST"):
-                continue  # unknown, or one of several: the throughput may follow the same condition
-            indexes = context.property(table, "GlobalSecondaryIndexes").value.single
-            places: list[tuple[NodePath, str]] = [((), "the table")]
-            for position, index in enumerate(indexes if isinstance(indexes, list) else []):
-                if isinstance(index, dict):
-                    name = index.get("IndexName", f"#{position}")
-                    places.append((("GlobalSecondaryIndexes", position), f"global index {name}"))
-            for base, subject in places:
-                throughput = context.property(table, (*base, "ProvisionedThroughput"))
-                if mode == "PROVISIONED" and not throughput.present:
-                    written = billing.present or base
-                    yield context.report(
-                        context.locate(table, base or ("BillingMode",)) if written else context.locate(table),
-                        f"{subject} has no ProvisionedThroughput, which BillingMode PROVISIONED"
-                        f"{'' if billing.present else ' (the default)'} needs; add ProvisionedThroughput "
-                        "(ReadCapacityUnits, WriteCapacityUnits) or set BillingMode: PAY_PER_REQUEST on the table",
-                        resource=table.source_id,
-                    )
-                units = throughput.value.single
-                if mode == "PAY_PER_REQUEST" and isinstance(units, dict) and _any_capacity(units):
-                    yield context.report(
-                        throughput.location,
-                        f"{subject} sets ProvisionedThroughput, but BillingMode is PAY_PER_REQUEST, which takes no "
-                        "capacity units; remove ProvisionedThroughput (or use OnDemandThroughput to cap requests)",
-                        resource=table.source_id,
-                    )
+            modes = [case for case in texts(billing) if case.value in ("PROVISIONED", "PAY_PER_REQUEST")]
+            throughput = context.property(table, "ProvisionedThroughput", _LEFT_OUT)
+            for (mode, units), when in together(modes, mappings(throughput)):
+                yield from self._judge(context, table, (), "the table", mode, units, billing.present, when)
+            indexes = context.property(table, "GlobalSecondaryIndexes", [])
+            for (mode, entries), when in together(modes, lists(indexes)):
+                for position, index in enumerate(entries):
+                    if isinstance(index, dict):
+                        units = index.get("ProvisionedThroughput", _LEFT_OUT)
+                        subject = f"global index {index.get('IndexName', f'#{position}')}"
+                        place = ("GlobalSecondaryIndexes", position)
+                        yield from self._judge(context, table, place, subject, mode, units, billing.present, when)
+
+    def _judge(
+        self,
+        context: RuleContext,
+        table: Resource,
+        base: NodePath,
+        subject: str,
+        mode: str,
+        throughput: Any,
+        mode_written: bool,
+        when: When,
+    ) -> Iterator[Finding]:
+        """One deployment's billing mode against the ProvisionedThroughput of the table or an index."""
+        if mode == "PROVISIONED" and throughput is _LEFT_OUT:
+            yield context.report(
+                context.locate(table, base or ("BillingMode",)) if mode_written or base else context.locate(table),
+                f"{subject} has no ProvisionedThroughput, which BillingMode PROVISIONED"
+                f"{'' if mode_written else ' (the default)'} needs{qualifier(when)}; add ProvisionedThroughput "
+                "(ReadCapacityUnits, WriteCapacityUnits) or set BillingMode: PAY_PER_REQUEST on the table",
+                resource=table.source_id,
+                related=context.when_related(when),
+            )
+        if mode == "PAY_PER_REQUEST" and isinstance(throughput, dict) and _any_capacity(throughput):
+            yield context.report(
+                context.locate(table, (*base, "ProvisionedThroughput")),
+                f"{subject} sets ProvisionedThroughput, but BillingMode is PAY_PER_REQUEST{qualifier(when)}, which "
+                "takes no capacity units; remove ProvisionedThroughput (or use OnDemandThroughput to cap requests)",
+                resource=table.source_id,
+                related=context.when_related(when),
+            )
 
 
 def _any_capacity(throughput: dict[str, Any]) -> bool:

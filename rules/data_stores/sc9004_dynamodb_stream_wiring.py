@@ -2,6 +2,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from samcheck.analysis.values import lists, qualifier, texts, together
 from samcheck.analysis.wiring import dynamodb_stream_readers
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
@@ -12,6 +13,8 @@ IMAGES = {
     "OLD_IMAGE": frozenset({"OldImage"}),
     "NEW_AND_OLD_IMAGES": frozenset({"NewImage", "OldImage"}),
 }
+# Stands for a StreamSpecification a deployment leaves out (the object itself is compared).
+_LEFT_OUT: dict[str, Any] = {}
 
 
 class DynamodbStreamWiring(Rule):
@@ -19,7 +22,8 @@ class DynamodbStreamWiring(Rule):
     enabled (no ``StreamSpecification``): the table has no ``StreamArn`` and the reader cannot be
     created. A filter pattern that matches on ``dynamodb.NewImage`` or ``dynamodb.OldImage`` of a
     stream whose ``StreamViewType`` does not write that image never matches: every record is
-    dropped without an error.
+    dropped without an error. Each stream, view and filter a parameter allows or a condition chooses
+    is judged, and the finding says which.
 
     **Anti-pattern**
 
@@ -52,35 +56,35 @@ class DynamodbStreamWiring(Rule):
             table = found.table.resource
             if table is None:
                 continue
-            stream = context.property(table, "StreamSpecification")
+            stream = context.property(table, "StreamSpecification", _LEFT_OUT)
             table_here = (Related(f"table {table.source_id}", context.locate(table).span),)
-            if not stream.present:
-                yield context.report(
-                    context.locate(found.reader, found.source_path),
-                    f"this {found.kind} reads the stream of {table.source_id}, which has no StreamSpecification, "
-                    "so the stream does not exist and the reader cannot be created; add StreamSpecification "
-                    "(StreamViewType: NEW_AND_OLD_IMAGES, or the view the reader needs) to the table",
-                    resource=found.reader.source_id,
-                    related=table_here,
-                )
-                continue
-            view = context.property(table, ("StreamSpecification", "StreamViewType")).value.single
-            if view not in IMAGES:
-                continue
-            filters = context.property(found.reader, (*found.filters_path, "Filters")).value.single
-            for position, entry in enumerate(filters if isinstance(filters, list) else []):
-                pattern = entry.get("Pattern") if isinstance(entry, dict) else None
-                missing = sorted(_images_required(pattern) - IMAGES[view])
-                if missing:
+            for case in stream.value.cases:
+                if case.value is _LEFT_OUT:
+                    yield context.report(
+                        context.locate(found.reader, found.source_path),
+                        f"this {found.kind} reads the stream of {table.source_id}, which has no StreamSpecification"
+                        f"{qualifier(case.when)}, so the stream does not exist and the reader cannot be created; add "
+                        "StreamSpecification (StreamViewType: NEW_AND_OLD_IMAGES, or the view the reader needs) to "
+                        "the table",
+                        resource=found.reader.source_id,
+                        related=(*table_here, *context.when_related(case.when)),
+                    )
+            views = texts(context.property(table, ("StreamSpecification", "StreamViewType")))
+            filters = lists(context.property(found.reader, (*found.filters_path, "Filters")))
+            for (view, entries), when in together([v for v in views if v.value in IMAGES], filters):
+                for position, entry in enumerate(entries):
+                    pattern = entry.get("Pattern") if isinstance(entry, dict) else None
+                    missing = sorted(_images_required(pattern) - IMAGES[view])
+                    if not missing:
+                        continue
+                    fixed = "NEW_AND_OLD_IMAGES" if view != "KEYS_ONLY" or len(missing) > 1 else _view(missing[0])
                     yield context.report(
                         context.locate(found.reader, (*found.filters_path, "Filters", position, "Pattern")),
                         f"this filter matches on dynamodb.{' and dynamodb.'.join(missing)}, which the stream of "
-                        f"{table.source_id} (StreamViewType {view}) does not write, so it never matches and every "
-                        f"record is dropped; set StreamViewType to "
-                        f"{'NEW_AND_OLD_IMAGES' if view != 'KEYS_ONLY' or len(missing) > 1 else _view(missing[0])} "
-                        "or filter on Keys",
+                        f"{table.source_id} (StreamViewType {view}){qualifier(when)} does not write, so it never "
+                        f"matches and every record is dropped; set StreamViewType to {fixed} or filter on Keys",
                         resource=found.reader.source_id,
-                        related=table_here,
+                        related=(*table_here, *context.when_related(when)),
                     )
 
 

@@ -1,14 +1,17 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import Target, is_fifo, target_of
+from samcheck.analysis.values import Candidate, qualifier, texts, together
+from samcheck.analysis.wiring import Target, reaches
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import entries, entry_reaches, fifo_cases
 
 
 class SnsFifoSubscription(Rule):
     """A FIFO topic delivers only to SQS queues (FIFO or standard); a Lambda, HTTP(S), email, SMS or
     Firehose subscription on it is rejected. An S3 event notification cannot target a FIFO topic
     either. Covers ``AWS::SNS::Subscription``, a topic's own ``Subscription`` list, and SAM ``SNS``
-    events (which subscribe the function, or with ``SqsSubscription: true`` a queue).
+    events (which subscribe the function, or with ``SqsSubscription: true`` a queue). A topic,
+    protocol or FIFO flag chosen by a parameter's allowed values or a condition is judged for each.
 
     **Anti-pattern**
 
@@ -53,43 +56,53 @@ class SnsFifoSubscription(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for subscription in context.of_type("AWS::SNS::Subscription"):
-            topic = target_of(template, subscription.properties.get("TopicArn"))
-            protocol = context.property(subscription, "Protocol").value.single
-            if topic is None or not isinstance(protocol, str) or protocol.lower() == "sqs":
-                continue
-            if topic.type == "AWS::SNS::Topic" and is_fifo(template, topic):
-                related = (
-                    [Related(f"FIFO topic {topic.name} defined here", context.locate(topic.resource).span)]
-                    if topic.resource
-                    else []
-                )
-                yield context.report(
-                    context.locate(subscription, ("Protocol",)),
-                    f"{protocol} subscription on FIFO topic {topic.name}: FIFO topics deliver only to SQS queues; "
-                    "subscribe a queue (SAM: SqsSubscription: true) and read it from there",
-                    resource=subscription.source_id,
-                    related=related,
-                )
-        for topic_resource in context.of_type("AWS::SNS::Topic"):
-            subscriptions = topic_resource.properties.get("Subscription")
-            if not isinstance(subscriptions, list) or not is_fifo(template, Target.of(topic_resource)):
-                continue
-            for index, entry in enumerate(subscriptions):
-                protocol = context.resolve(entry.get("Protocol") if isinstance(entry, dict) else None).single
-                if isinstance(protocol, str) and protocol.lower() != "sqs":
-                    yield context.report(
-                        context.locate(topic_resource, ("Subscription", index)),
-                        f"{protocol} subscription on FIFO topic {topic_resource.source_id}: FIFO topics deliver "
-                        "only to SQS queues; subscribe a queue instead",
-                        resource=topic_resource.source_id,
-                    )
+            protocols = texts(context.property(subscription, "Protocol"))
+            for reach in reaches(template, subscription, "TopicArn"):
+                topic = reach.target
+                if topic.type != "AWS::SNS::Topic":
+                    continue
+                wired = [Candidate(topic, reach.when)]  # the branch that names this topic
+                for (protocol, fifo, _), when in together(protocols, fifo_cases(template, topic), wired):
+                    if fifo and protocol.lower() != "sqs":
+                        related = (
+                            [Related(f"FIFO topic {topic.name} defined here", context.locate(topic.resource).span)]
+                            if topic.resource
+                            else []
+                        )
+                        yield context.report(
+                            context.locate(subscription, ("Protocol",)),
+                            f"{protocol} subscription on FIFO topic {topic.name}{qualifier(when)}: FIFO topics "
+                            "deliver only to SQS queues; subscribe a queue (SAM: SqsSubscription: true) and read it "
+                            "from there",
+                            resource=subscription.source_id,
+                            related=[*related, *context.when_related(when)],
+                        )
+        for owner in context.of_type("AWS::SNS::Topic"):
+            fifo_topic = fifo_cases(template, Target.of(owner))
+            for entry in entries(template, owner, ("Subscription",)):
+                protocol = context.property(owner, (*entry.at, "Protocol"))
+                written = [Candidate(entry, entry.when)]  # the branch that writes this subscription
+                for (name, fifo, _), when in together(texts(protocol), fifo_topic, written):
+                    if fifo and name.lower() != "sqs":
+                        yield context.report(
+                            context.locate(owner, entry.path),
+                            f"{name} subscription on FIFO topic {owner.source_id}{qualifier(when)}: FIFO topics "
+                            "deliver only to SQS queues; subscribe a queue instead",
+                            resource=owner.source_id,
+                            related=context.when_related(when),
+                        )
         for bucket in context.of_type("AWS::S3::Bucket"):
-            configurations = (bucket.properties.get("NotificationConfiguration") or {}).get("TopicConfigurations")
-            for index, configuration in enumerate(configurations if isinstance(configurations, list) else []):
-                topic = target_of(template, configuration.get("Topic") if isinstance(configuration, dict) else None)
-                if topic is not None and topic.type == "AWS::SNS::Topic" and is_fifo(template, topic):
-                    yield context.report(
-                        context.locate(bucket, ("NotificationConfiguration", "TopicConfigurations", index)),
-                        f"S3 event notifications cannot be sent to FIFO topic {topic.name}; use a standard topic",
-                        resource=bucket.source_id,
-                    )
+            for entry in entries(template, bucket, ("NotificationConfiguration", "TopicConfigurations")):
+                for reach in entry_reaches(template, entry, ("Topic",)):
+                    if reach.target.type != "AWS::SNS::Topic":
+                        continue
+                    wired = [Candidate(reach.target, reach.when)]
+                    for (fifo, _), when in together(fifo_cases(template, reach.target), wired):
+                        if fifo:
+                            yield context.report(
+                                context.locate(bucket, entry.path),
+                                f"S3 event notifications cannot be sent to FIFO topic {reach.target.name}"
+                                f"{qualifier(when)}; use a standard topic",
+                                resource=bucket.source_id,
+                                related=context.when_related(when),
+                            )

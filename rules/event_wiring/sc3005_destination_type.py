@@ -1,7 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import Target, event_source, is_fifo, targets_of
-from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
+from samcheck.analysis.values import ALWAYS, Candidate, When, qualifier, together
+from samcheck.analysis.wiring import Reach, reaches
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import fifo_cases, mapping_reads
 
 _ASYNC = {
     "AWS::SQS::Queue": "SQS queue",
@@ -18,7 +20,8 @@ class DestinationType(Rule):
     a standard SQS queue, a standard SNS topic, a Lambda function or an EventBridge bus; an S3 bucket
     only for ``OnFailure``. An event source mapping's ``OnFailure`` destination must be an SQS queue,
     an SNS topic or an S3 bucket, and SQS sources have none at all (use the queue's redrive policy).
-    A FIFO queue or topic as destination deploys but never receives anything (warning).
+    A FIFO queue or topic as destination deploys but never receives anything (warning). A destination
+    or FIFO flag chosen by a parameter's allowed values or a condition is judged for each.
 
     **Anti-pattern**
 
@@ -52,44 +55,39 @@ class DestinationType(Rule):
         template = context.template
         for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
             for outcome in ("OnSuccess", "OnFailure"):
-                path = ("DestinationConfig", outcome, "Destination")
-                branches = context.branches(config, path)
                 allowed = {k: v for k, v in _ASYNC.items() if outcome == "OnFailure" or k != "AWS::S3::Bucket"}
-                for target, written in targets_of(template, branches):
-                    if target.type is not None:
-                        yield from self._judge(context, config, written, outcome, target, allowed, branches.qualifier)
+                for reach in reaches(template, config, ("DestinationConfig", outcome, "Destination")):
+                    if reach.target.type is not None:
+                        yield from self._judge(context, config, reach, outcome, allowed)
+        reads: dict[str, list[When]] = {}
+        for wiring in mapping_reads(template):
+            if wiring.kind == "sqs":
+                reads.setdefault(wiring.mapping.logical_id, []).append(wiring.when)
         for mapping in context.of_type("AWS::Lambda::EventSourceMapping"):
             path = ("DestinationConfig", "OnFailure", "Destination")
-            branches = context.branches(mapping, path)
-            if not branches.nodes:
+            if not context.branches(mapping, path).nodes:
                 continue
-            wiring = event_source(template, mapping)
-            if wiring.kind == "sqs":
+            queues = reads.get(mapping.logical_id, [])
+            for when in dict.fromkeys(queues):
                 yield context.report(
                     context.locate(mapping, ("DestinationConfig",)),
-                    "an SQS event source mapping has no OnFailure destination; give the queue a RedrivePolicy "
-                    "with a dead-letter queue instead",
+                    f"an SQS event source mapping{qualifier(when)} has no OnFailure destination; give the queue a "
+                    "RedrivePolicy with a dead-letter queue instead",
                     resource=mapping.source_id,
+                    related=context.when_related(when),
                 )
+            if ALWAYS in queues:
                 continue
-            for target, written in targets_of(template, branches):
-                if target.type is not None:
-                    yield from self._judge(
-                        context, mapping, written, "OnFailure", target, _MAPPING_FAILURE, branches.qualifier
-                    )
+            for reach in reaches(template, mapping, path):
+                if reach.target.type is not None:
+                    yield from self._judge(context, mapping, reach, "OnFailure", _MAPPING_FAILURE)
 
     def _judge(
-        self,
-        context: RuleContext,
-        holder: Resource,
-        path: NodePath,
-        outcome: str,
-        target: Target,
-        allowed: dict[str, str],
-        qualifier: str,
+        self, context: RuleContext, holder: Resource, reach: Reach, outcome: str, allowed: dict[str, str]
     ) -> Iterator[Finding]:
         template = context.template
-        location = context.locate(holder, path)
+        target = reach.target
+        location = context.locate(holder, reach.path)
         related = (
             [Related(f"{target.name} defined here", context.locate(target.resource).span)] if target.resource else []
         )
@@ -97,16 +95,19 @@ class DestinationType(Rule):
             kinds = ", ".join(allowed.values())
             yield context.report(
                 location,
-                f"{outcome} destination {target.name}{qualifier} is a {target.type}; it must be one of: {kinds}",
+                f"{outcome} destination {target.name}{qualifier(reach.when)} is a {target.type}; it must be one of: "
+                f"{kinds}",
                 resource=holder.source_id,
-                related=related,
+                related=[*related, *context.when_related(reach.when)],
             )
-        elif target.type in ("AWS::SQS::Queue", "AWS::SNS::Topic") and is_fifo(template, target):
-            yield context.report(
-                location,
-                f"{outcome} destination {target.name}{qualifier} is FIFO: it deploys, but Lambda never delivers "
-                "to FIFO queues or topics; use a standard one",
-                resource=holder.source_id,
-                related=related,
-                severity=Severity.WARNING,
-            )
+        elif target.type in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
+            for (fifo, _), when in together(fifo_cases(template, target), [Candidate(target, reach.when)]):
+                if fifo:
+                    yield context.report(
+                        location,
+                        f"{outcome} destination {target.name}{qualifier(when)} is FIFO: it deploys, but Lambda never "
+                        "delivers to FIFO queues or topics; use a standard one",
+                        resource=holder.source_id,
+                        related=[*related, *context.when_related(when)],
+                        severity=Severity.WARNING,
+                    )

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number
-from samcheck.analysis.wiring import SOURCE_KINDS, event_sources, is_fifo
+from samcheck.analysis.values import Candidate, numbers, qualifier, together
+from samcheck.analysis.wiring import SOURCE_KINDS
 from samcheck.rule import Edit, Finding, Fix, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import fifo_cases, mapping_reads
 
 # The message Lambda's CreateEventSourceMapping returns for an SQS batch above 10 without a window.
 AWS_BATCH_WINDOW_ERROR = (
@@ -16,7 +17,8 @@ class EsmBatchSize(Rule):
     queues; a source of unknown kind is held to the widest range. An SQS ``BatchSize`` above 10 needs
     ``MaximumBatchingWindowInSeconds`` of at least 1 (Lambda answers "Maximum batch window in seconds
     must be greater than 0 if maximum batch size is greater than 10"), and FIFO queues take no
-    batching window at all.
+    batching window at all. Every size, window and FIFO flag a parameter allows or a condition
+    chooses is judged, and the finding says which.
 
     **Anti-pattern**
 
@@ -52,45 +54,46 @@ class EsmBatchSize(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        for wiring in event_sources(template):
+        low = context.limit("esm-batch-size-min")
+        without_window = context.limit("esm-batch-size-sqs-without-window")
+        for wiring in mapping_reads(template):
             mapping = wiring.mapping
-            fifo = wiring.kind == "sqs" and wiring.source is not None and is_fifo(template, wiring.source) is True
-            high = context.limit("esm-batch-size-sqs-fifo-max" if fifo else "esm-batch-size-max")
-            low = context.limit("esm-batch-size-min")
+            sqs = wiring.kind == "sqs"
+            # A queue whose kind is not known is held to the standard queue's wider range.
+            fifos = (fifo_cases(template, wiring.source) if sqs and wiring.source else []) or [Candidate(False)]
             batch = context.property(mapping, "BatchSize")
-            window = context.property(mapping, "MaximumBatchingWindowInSeconds")
-            size, seconds = as_number(batch.value.single), as_number(window.value.single)
-            source = "FIFO SQS queue" if fifo else SOURCE_KINDS.get(wiring.kind, "source of any kind")
-            if size is not None and not low <= size <= high:
-                yield context.report(
-                    batch.location,
-                    f"BatchSize {size:g} is outside {low:g}–{high:,.0f} for {_article(source)} {source}; "
-                    "set a BatchSize in that range",
-                    resource=mapping.source_id,
-                )
-            if wiring.kind != "sqs":
-                continue
-            if fifo and window.present and (seconds is None or seconds > 0):
-                yield context.report(
-                    window.location,
-                    "MaximumBatchingWindowInSeconds is not supported on FIFO queues; remove it",
-                    resource=mapping.source_id,
-                )
-            limit = context.limit("esm-batch-size-sqs-without-window")
-            if (
-                not fifo
-                and size is not None
-                and size > limit
-                and ((seconds is None and not window.present) or seconds == 0)
-            ):
-                yield context.report(
-                    batch.location,
-                    f"BatchSize {size:g} > {limit:g} on an SQS source needs MaximumBatchingWindowInSeconds "
-                    "of at least 1 "
-                    f'(Lambda: "{AWS_BATCH_WINDOW_ERROR}"); set MaximumBatchingWindowInSeconds: 1 or more',
-                    resource=mapping.source_id,
-                    fix=_batching_window_fix(batch.location.source_path),
-                )
+            window = context.property(mapping, "MaximumBatchingWindowInSeconds", 0)
+            read = [Candidate(wiring, wiring.when)]  # the branch that reads this source
+            for (fifo, size, _), when in together(fifos, numbers(batch), read):
+                high = context.limit("esm-batch-size-sqs-fifo-max" if fifo else "esm-batch-size-max")
+                source = "FIFO SQS queue" if fifo else SOURCE_KINDS.get(wiring.kind, "source of any kind")
+                if not low <= size <= high:
+                    yield context.report(
+                        batch.location,
+                        f"BatchSize {size:g} is outside {low:g}–{high:,.0f} for {_article(source)} {source}"
+                        f"{qualifier(when)}; set a BatchSize in that range",
+                        resource=mapping.source_id,
+                        related=context.when_related(when),
+                    )
+            for (fifo, size, seconds, _), when in together(fifos, numbers(batch), numbers(window), read):
+                if sqs and not fifo and size > without_window and seconds == 0:
+                    yield context.report(
+                        batch.location,
+                        f"BatchSize {size:g} > {without_window:g} on an SQS source needs "
+                        f"MaximumBatchingWindowInSeconds of at least 1{qualifier(when)} "
+                        f'(Lambda: "{AWS_BATCH_WINDOW_ERROR}"); set MaximumBatchingWindowInSeconds: 1 or more',
+                        resource=mapping.source_id,
+                        related=context.when_related(when),
+                        fix=None if when else _batching_window_fix(batch.location.source_path),
+                    )
+            for (fifo, seconds, _), when in together(fifos, numbers(window), read):
+                if fifo and seconds > 0:
+                    yield context.report(
+                        window.location,
+                        f"MaximumBatchingWindowInSeconds is not supported on FIFO queues{qualifier(when)}; remove it",
+                        resource=mapping.source_id,
+                        related=context.when_related(when),
+                    )
 
 
 def _batching_window_fix(batch_size_path: tuple[str | int, ...]) -> Fix | None:

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number
-from samcheck.analysis.wiring import event_sources
+from samcheck.analysis.values import numbers, qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import mapping_reads
 
 STREAM_KINDS = ("kinesis", "dynamodb")
 
@@ -13,7 +13,8 @@ class EsmParameterRange(Rule):
     ``MaximumRecordAgeInSeconds`` -1 or 60–604,800, ``TumblingWindowInSeconds`` 0–900,
     ``ScalingConfig.MaximumConcurrency`` 2–1,000. ``StartingPosition`` is required for streams and
     forbidden for SQS; samcheck knows the source's kind also when it is a ``!GetAtt`` to a stream or
-    queue of the template.
+    queue of the template. Every value a parameter allows or a condition chooses is judged, and the
+    finding says which.
 
     **Anti-pattern**
 
@@ -76,30 +77,36 @@ class EsmParameterRange(Rule):
                 False,
             ),
         ]
-        for wiring in event_sources(template):
-            mapping = wiring.mapping
+        for mapping in context.of_type("AWS::Lambda::EventSourceMapping"):
             for path, low, high, minus_one_allowed in ranges:
                 setting = context.property(mapping, path)
-                value = as_number(setting.value.single)
-                if value is None or low <= value <= high or (minus_one_allowed and value == -1):
-                    continue
-                infinite = " (or -1 for no limit)" if minus_one_allowed else ""
-                yield context.report(
-                    setting.location,
-                    f"{'.'.join(path)} {value:g} is outside {low:g}–{high:,.0f}{infinite}; set a value in that range",
-                    resource=mapping.source_id,
-                )
+                for value, when in numbers(setting):
+                    if low <= value <= high or (minus_one_allowed and value == -1):
+                        continue
+                    infinite = " (or -1 for no limit)" if minus_one_allowed else ""
+                    yield context.report(
+                        setting.location,
+                        f"{'.'.join(path)} {value:g}{qualifier(when)} is outside {low:g}–{high:,.0f}{infinite}; set a "
+                        "value in that range",
+                        resource=mapping.source_id,
+                        related=context.when_related(when),
+                    )
+        for wiring in mapping_reads(template):
+            mapping = wiring.mapping
             starting = context.property(mapping, "StartingPosition")
             if wiring.kind == "sqs" and starting.present:
                 yield context.report(
                     starting.location,
-                    "StartingPosition applies to streams, not to SQS queues, and Lambda rejects it here; remove it",
+                    f"StartingPosition applies to streams, not to SQS queues{qualifier(wiring.when)}, and Lambda "
+                    "rejects it here; remove it",
                     resource=mapping.source_id,
+                    related=context.when_related(wiring.when),
                 )
             elif wiring.kind in STREAM_KINDS and not starting.present:
                 yield context.report(
                     context.locate(mapping),
-                    f"a {wiring.kind} stream source needs StartingPosition "
+                    f"a {wiring.kind} stream source{qualifier(wiring.when)} needs StartingPosition "
                     "(TRIM_HORIZON, LATEST or AT_TIMESTAMP); add it",
                     resource=mapping.source_id,
+                    related=context.when_related(wiring.when),
                 )

@@ -72,4 +72,5 @@ class SqsAttributeRange(Rule):
                     f"RedrivePolicy maxReceiveCount {count.describe(offending)} is outside {low:g}–{high:,.0f}; "
                     "set a value in that range",
                     resource=queue.source_id,
+                    related=context.parameter_related(count),
                 )

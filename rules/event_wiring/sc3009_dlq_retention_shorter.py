@@ -1,16 +1,18 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.units import duration
-from samcheck.analysis.values import as_number
-from samcheck.analysis.wiring import Target, is_fifo, redrive_policy, target_of
+from samcheck.analysis.values import Candidate, numbers, qualifier, together
+from samcheck.analysis.wiring import Target
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import dead_letter_reaches, fifo_cases
 
 
 class DlqRetentionShorter(Rule):
     """A standard queue's message keeps its original enqueue time when it moves to the dead-letter
     queue, so a dead-letter queue whose ``MessageRetentionPeriod`` is not longer than the source's
     deletes failed messages early, sometimes at once. Give the dead-letter queue a longer retention
-    (14 days is the maximum). Both default to 4 days.
+    (14 days is the maximum). Both default to 4 days. Each retention a parameter allows or a condition
+    chooses is judged, and the warning says which.
 
     **Anti-pattern**
 
@@ -49,29 +51,29 @@ class DlqRetentionShorter(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         default = context.limit("sqs-retention-default")
+        longest = context.limit("sqs-retention-max")
         for queue in context.of_type("AWS::SQS::Queue"):
-            policy = redrive_policy(template, queue)
-            target = target_of(template, policy.get("deadLetterTargetArn")) if policy else None
-            if target is None or target.resource is None or target.type != "AWS::SQS::Queue":
-                continue
-            if is_fifo(template, Target.of(queue)) is not False:
-                continue  # a FIFO queue's messages get a new enqueue time in the dead-letter queue
-            source = context.property(queue, "MessageRetentionPeriod", default)
-            dead = context.property(target.resource, "MessageRetentionPeriod", default)
-            source_seconds, dead_seconds = as_number(source.value.single), as_number(dead.value.single)
-            if source_seconds is None or dead_seconds is None or dead_seconds > source_seconds:
-                continue
-            longest = context.limit("sqs-retention-max")
-            advice = (
-                f"give {target.name} a longer MessageRetentionPeriod, e.g. {duration(longest)}, the maximum"
-                if source_seconds < longest
-                else f"shorten the MessageRetentionPeriod of {queue.source_id}: no queue keeps messages longer"
-            )
-            yield context.report(
-                context.locate(queue, ("RedrivePolicy",)),
-                f"dead-letter queue {target.name} keeps messages {duration(dead_seconds)}, not longer than the "
-                f"{duration(source_seconds)} of {queue.source_id}; failed messages keep their original enqueue time "
-                f"and expire early, so {advice}",
-                resource=queue.source_id,
-                related=[Related(f"{target.name} retention", dead.location.span)],
-            )
+            for reach in dead_letter_reaches(template, queue):
+                target = reach.target
+                if target.resource is None or target.type != "AWS::SQS::Queue":
+                    continue
+                source = context.property(queue, "MessageRetentionPeriod", default)
+                dead = context.property(target.resource, "MessageRetentionPeriod", default)
+                wired = [Candidate(target, reach.when)]  # the branch that names this dead-letter queue
+                judged = together(fifo_cases(template, Target.of(queue)), numbers(source), numbers(dead), wired)
+                for (fifo, source_seconds, dead_seconds, _), when in judged:
+                    if fifo or dead_seconds > source_seconds:
+                        continue  # a FIFO queue's messages get a new enqueue time in the dead-letter queue
+                    advice = (
+                        f"give {target.name} a longer MessageRetentionPeriod, e.g. {duration(longest)}, the maximum"
+                        if source_seconds < longest
+                        else f"shorten the MessageRetentionPeriod of {queue.source_id}: no queue keeps messages longer"
+                    )
+                    yield context.report(
+                        context.locate(queue, ("RedrivePolicy",)),
+                        f"dead-letter queue {target.name} keeps messages {duration(dead_seconds)}, not longer than "
+                        f"the {duration(source_seconds)} of {queue.source_id}{qualifier(when)}; failed messages keep "
+                        f"their original enqueue time and expire early, so {advice}",
+                        resource=queue.source_id,
+                        related=[Related(f"{target.name} retention", dead.location.span), *context.when_related(when)],
+                    )

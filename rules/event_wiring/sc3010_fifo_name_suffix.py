@@ -2,10 +2,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from samcheck.analysis.values import is_true
+from samcheck.analysis.values import flags, qualifier, texts, together
 from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import FIFO_SUFFIX, written
 
-FIFO_SUFFIX = ".fifo"
 _NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -46,6 +46,7 @@ class FifoNameSuffix(Rule):
     the suffix included. FIFO-only settings are rejected on a standard queue
     (``ContentBasedDeduplication``, ``DeduplicationScope``, ``FifoThroughputLimit``) and apply only to
     FIFO topics (``ContentBasedDeduplication``, ``FifoThroughputScope``, ``ArchivePolicy``: a warning).
+    A flag, name or setting chosen by a parameter's allowed values or a condition is judged for each.
 
     **Anti-pattern**
 
@@ -76,47 +77,49 @@ class FifoNameSuffix(Rule):
     tags = ("sqs", "sns")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
         for resource in context.of_type(*_KINDS):
             kind = _KINDS[resource.type]
-            fifo_value = context.property(resource, kind.flag).value
-            if not fifo_value.known and resource.properties.get(kind.flag) is not None:
-                continue
-            fifo = any(is_true(candidate) for candidate in fifo_value.candidates)
+            fifos = flags(context.property(resource, kind.flag, False))
             name = context.property(resource, kind.name_key)
-            text = name.value.single
-            if isinstance(text, str):
-                problem = _name_problem(text, fifo, kind, context.limit(kind.name_limit))
+            for (fifo, text), when in together(fifos, texts(name)):
+                problem = _name_problem(text, fifo, kind, context.limit(kind.name_limit), qualifier(when))
                 if problem:
-                    yield context.report(name.location, problem, resource=resource.source_id)
-            if not fifo:
-                for key in kind.fifo_only:
-                    if context.property(resource, key).present:
+                    yield context.report(
+                        name.location, problem, resource=resource.source_id, related=context.when_related(when)
+                    )
+            for key in kind.fifo_only:
+                for (fifo, present), when in together(fifos, written(template, resource, (key,))):
+                    if present and not fifo:
                         yield context.report(
                             context.locate(resource, (key,)),
-                            f"{key} only applies to FIFO {kind.noun}s; set {kind.flag}: true or remove {key}",
+                            f"{key} only applies to FIFO {kind.noun}s{qualifier(when)}; set {kind.flag}: true or "
+                            f"remove {key}",
                             resource=resource.source_id,
                             severity=kind.fifo_only_severity,
+                            related=context.when_related(when),
                         )
 
 
-def _name_problem(text: str, fifo: bool, kind: _Kind, longest: float) -> str | None:
+def _name_problem(text: str, fifo: bool, kind: _Kind, longest: float, when: str) -> str | None:
+    """What is wrong with a name (``when``: the assumptions it is judged under, for the message)."""
     stem = text.removesuffix(FIFO_SUFFIX)
     if fifo and not text.endswith(FIFO_SUFFIX):
-        return f"FIFO {kind.noun} name {text} must end in {FIFO_SUFFIX}; rename it {text}{FIFO_SUFFIX}"
+        return f"FIFO {kind.noun} name {text}{when} must end in {FIFO_SUFFIX}; rename it {text}{FIFO_SUFFIX}"
     if not fifo and text.endswith(FIFO_SUFFIX):
         return (
-            f"{kind.noun} name {text} ends in {FIFO_SUFFIX} but {kind.flag} is not true; "
+            f"{kind.noun} name {text} ends in {FIFO_SUFFIX} but {kind.flag} is not true{when}; "
             f"set {kind.flag}: true or rename it"
         )
     if len(text) > longest:
         return (
             f"{kind.noun} name is {len(text)} characters > {longest:g} allowed"
-            f"{f' with {FIFO_SUFFIX}' if fifo else ''}; shorten it"
+            f"{f' with {FIFO_SUFFIX}' if fifo else ''}{when}; shorten it"
         )
     if not _NAME_CHARACTERS.fullmatch(stem):
         bad = "".join(sorted({char for char in stem if not _NAME_CHARACTERS.fullmatch(char)}))
         return (
-            f"{kind.noun} name {text!r} contains {bad!r}; names take only ASCII letters, digits, hyphens and "
+            f"{kind.noun} name {text!r}{when} contains {bad!r}; names take only ASCII letters, digits, hyphens and "
             f"underscores{f' (and the {FIFO_SUFFIX} suffix)' if fifo else ''}, so replace them"
         )
     return None

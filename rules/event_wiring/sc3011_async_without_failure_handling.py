@@ -1,8 +1,10 @@
 from collections import defaultdict
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import dead_letter_queues, event_sources, redrive_policy, target_of
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path, referenced
+from samcheck.analysis.values import Candidate, When, as_number, qualifier, texts, together
+from samcheck.analysis.wiring import dead_letter_queues, event_sources, redrive_policy
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import functions_named
 
 # Services that invoke a function asynchronously, by the principal in its permissions.
 ASYNC_PRINCIPALS = {
@@ -15,6 +17,8 @@ ASYNC_PRINCIPALS = {
     "codecommit": "CodeCommit",
     "config": "AWS Config",
 }
+_DEAD_LETTER = ("DeadLetterConfig", "TargetArn")
+_ON_FAILURE = ("DestinationConfig", "OnFailure", "Destination")
 
 
 class AsyncWithoutFailureHandling(Rule):
@@ -27,7 +31,9 @@ class AsyncWithoutFailureHandling(Rule):
 
     An explicit ``MaximumRetryAttempts: 0`` (on ``EventInvokeConfig`` or a stream's event) is a
     decision to drop failed events, not a gap, and a queue that is itself a dead-letter queue is
-    not asked for one of its own.
+    not asked for one of its own. A source that invokes an alias or a version (``AutoPublishAlias``,
+    a qualified ARN) counts for the function behind it, and a principal or function that depends on
+    a parameter's allowed values or a condition is judged for each, the warning saying which.
 
     **Anti-pattern**
 
@@ -73,46 +79,55 @@ class AsyncWithoutFailureHandling(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         functions = {f.logical_id: f for f in context.of_type("AWS::Lambda::Function")}
-        problems: dict[str, list[tuple[str, Resource]]] = defaultdict(list)
-        handled = {name for name, f in functions.items() if get_path(f.properties, ("DeadLetterConfig", "TargetArn"))}
+        # function -> (the kind of source, what invokes it, when)
+        problems: dict[str, list[tuple[str, Resource, When]]] = defaultdict(list)
+        handled = {name for name, f in functions.items() if context.property(f, _DEAD_LETTER).present}
         for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
-            on_failure = get_path(config.properties, ("DestinationConfig", "OnFailure", "Destination"))
-            if on_failure is not None or _never_retried(context, config):
-                handled |= {name for name, _, _ in referenced(config.properties.get("FunctionName"), functions)}
+            if context.property(config, _ON_FAILURE).present or _never_retried(context, config):
+                handled |= {function.logical_id for function, _ in functions_named(template, config, "FunctionName")}
         dead_letter = dead_letter_queues(template)
         for permission in context.of_type("AWS::Lambda::Permission"):
-            principal = context.property(permission, "Principal").value.single
-            service = principal.split(".", 1)[0] if isinstance(principal, str) else None
-            if service in ASYNC_PRINCIPALS:
-                for name, _, _ in referenced(permission.properties.get("FunctionName"), functions):
-                    if name not in handled:
-                        problems[name].append((f"{ASYNC_PRINCIPALS[service]} invocations", permission))
+            principals = [
+                Candidate(ASYNC_PRINCIPALS[service], case.when)
+                for case in texts(context.property(permission, "Principal"))
+                if (service := case.value.split(".", 1)[0]) in ASYNC_PRINCIPALS
+            ]
+            invoked = [
+                Candidate(f.logical_id, when) for f, when in functions_named(template, permission, "FunctionName")
+            ]
+            for (service, name), when in together(principals, invoked):
+                if name not in handled:
+                    problems[name].append((f"{service} invocations", permission, when))
         for schedule in context.of_type("AWS::Scheduler::Schedule"):
-            target = target_of(template, get_path(schedule.properties, ("Target", "Arn")))
-            scheduled = target.resource.logical_id if target and target.resource else None
-            if scheduled in functions and scheduled not in handled:
-                problems[scheduled].append(("scheduled invocations", schedule))
+            for function, when in functions_named(template, schedule, ("Target", "Arn")):
+                if function.logical_id not in handled:
+                    problems[function.logical_id].append(("scheduled invocations", schedule, when))
         for wiring in event_sources(template):
             if wiring.function is None:
                 continue
             consumer = wiring.function.logical_id
-            on_failure = get_path(wiring.mapping.properties, ("DestinationConfig", "OnFailure", "Destination"))
             if (
                 wiring.kind in ("kinesis", "dynamodb")
-                and on_failure is None
+                and not context.property(wiring.mapping, _ON_FAILURE).present
                 and not _never_retried(context, wiring.mapping)
             ):
-                problems[consumer].append((f"{wiring.kind} stream without OnFailure", wiring.mapping))
+                problems[consumer].append((f"{wiring.kind} stream without OnFailure", wiring.mapping, wiring.when))
             queue = wiring.source.resource if wiring.kind == "sqs" and wiring.source else None
             if queue is not None and queue.logical_id not in dead_letter and redrive_policy(template, queue) is None:
-                problems[consumer].append((f"queue {queue.source_id} without a redrive policy", wiring.mapping))
+                problems[consumer].append(
+                    (f"queue {queue.source_id} without a redrive policy", wiring.mapping, wiring.when)
+                )
         for name, sources in problems.items():
             function = functions[name]
-            kinds = sorted(dict.fromkeys(kind for kind, _ in sources))
-            related = [Related(kind, context.locate(holder).span) for kind, holder in sources]
+            kinds = sorted(dict.fromkeys(kind for kind, _, _ in sources))
+            described = sorted(dict.fromkeys(f"{kind}{qualifier(when)}" for kind, _, when in sources))
+            related = [
+                Related(f"{kind}{qualifier(when)}", context.locate(holder).span) for kind, holder, when in sources
+            ]
+            related += [place for _, _, when in sources for place in context.when_related(when)]
             yield context.report(
                 context.locate(function),
-                f"{function.source_id} has nowhere to send events that keep failing ({'; '.join(kinds)}); "
+                f"{function.source_id} has nowhere to send events that keep failing ({'; '.join(described)}); "
                 f"add {'; '.join(_fixes(kinds))}",
                 resource=function.source_id,
                 related=list(dict.fromkeys(related)),
@@ -120,9 +135,10 @@ class AsyncWithoutFailureHandling(Rule):
 
 
 def _never_retried(context: RuleContext, resource: Resource) -> bool:
-    """``MaximumRetryAttempts: 0`` written out: failed events are dropped on purpose."""
-    attempts = context.property(resource, "MaximumRetryAttempts")
-    return attempts.present and attempts.value.single == 0
+    """``MaximumRetryAttempts: 0`` written out, in every deployment: failed events are dropped on
+    purpose."""
+    attempts = context.property(resource, "MaximumRetryAttempts").value
+    return attempts.known and all(as_number(case.value) == 0 for case in attempts.cases)
 
 
 def _fixes(kinds: list[str]) -> list[str]:

@@ -1,15 +1,15 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from samcheck.analysis.wiring import dynamodb_stream_readers
+from samcheck.analysis.wiring import StreamReader, dynamodb_stream_readers
 from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity
 
 
 class DynamodbStreamReaders(Rule):
     """DynamoDB Streams throttle when more than two processes read the same shard at once: a third
     reader of one table's stream (Lambda event source mappings and EventBridge Pipes count alike)
-    makes every reader slower. Fan out through one
-    reader (EventBridge Pipes, Kinesis Data Streams for DynamoDB) instead.
+    makes every reader slower. Fan out through one reader (EventBridge Pipes, Kinesis Data Streams
+    for DynamoDB) instead. A mapping that invokes one of several functions is one reader.
 
     **Anti-pattern**
 
@@ -41,11 +41,17 @@ class DynamodbStreamReaders(Rule):
         template = context.template
         limit = int(context.limit("dynamodb-stream-readers-max"))
         # stream (table logical ID or ARN) -> (where the reader is written, a name for it, its kind)
-        readers: dict[str, list[tuple[Location, Resource, str, str]]] = defaultdict(list)
-        names: dict[str, str] = {}
+        # a mapping that may invoke one of several functions is one reader
+        found_by_reader: dict[tuple[str, str], list[StreamReader]] = defaultdict(list)
         for found in dynamodb_stream_readers(template):
             key = found.table.resource.logical_id if found.table.resource else str(found.table.arn)
-            reader = (found.function or found.reader).source_id
+            found_by_reader[key, found.reader.logical_id].append(found)
+        readers: dict[str, list[tuple[Location, Resource, str, str]]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for (key, _), found_all in found_by_reader.items():
+            found = found_all[0]
+            invoked = {(each.function or each.reader).source_id for each in found_all}
+            reader = invoked.pop() if len(invoked) == 1 else found.reader.source_id
             # a mapping SAM makes from an Events entry is placed at that entry
             where = context.locate(found.reader, () if found.kind == "Lambda mapping" else found.source_path)
             readers[key].append((where, found.reader, reader, found.kind))

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.schedules import schedule_problem
+from samcheck.analysis.values import qualifier, texts
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 # Resource type -> whether it is EventBridge Scheduler (which also runs one-time at() schedules).
@@ -13,7 +14,8 @@ class ScheduleExpression(Rule):
     with five fields (EventBridge's has six, the year last) or with both day-of-month and
     day-of-week given (one must be ``?``), and ``at()`` anywhere but EventBridge Scheduler. SAM
     ``Schedule``/``ScheduleV2`` events, ``AWS::Events::Rule`` and ``AWS::Scheduler::Schedule`` are
-    checked; an expression known only at deploy time is not.
+    checked; every expression a parameter allows or a condition chooses is judged, and one known only
+    at deploy time is not.
 
     **Anti-pattern**
 
@@ -46,14 +48,12 @@ class ScheduleExpression(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for resource in context.of_type(*_SCHEDULES):
             expression = context.property(resource, "ScheduleExpression")
-            for candidate in expression.candidates:
-                if not isinstance(candidate, str):
-                    continue
-                problem = schedule_problem(candidate, scheduler=_SCHEDULES[resource.type])
+            for text, when in texts(expression):
+                problem = schedule_problem(text, scheduler=_SCHEDULES[resource.type])
                 if problem is not None:
                     yield context.report(
                         expression.location,
-                        f"schedule {expression.value.describe([candidate])}: {problem}",
+                        f"schedule {text}{qualifier(when)}: {problem}",
                         resource=resource.source_id,
+                        related=context.when_related(when),
                     )
-                    break

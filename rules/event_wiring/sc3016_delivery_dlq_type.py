@@ -1,11 +1,13 @@
 from collections.abc import Iterator
-from typing import Any
 
-from samcheck.analysis.wiring import is_fifo, redrive_policy, target_of
-from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, get_path
-from samcheck.rules.event_wiring._queues import defined_here
+from samcheck.analysis.values import Candidate, qualifier, together
+from samcheck.analysis.wiring import Reach, reaches
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import dead_letter_reaches, defined_here, entries, entry_reaches, fifo_cases
 
 _KIND = {True: "FIFO", False: "standard"}
+# The source parameters of a pipe reading a stream, which take a DeadLetterConfig.
+_PIPE_STREAM_PARAMETERS = ("DynamoDBStreamParameters", "KinesisStreamParameters")
 
 
 class DeliveryDlqType(Rule):
@@ -16,7 +18,8 @@ class DeliveryDlqType(Rule):
     nor anything but an SQS queue); a pipe reading a stream sends failed records only to an SQS queue
     or an SNS topic; an SNS subscription's ``RedrivePolicy`` takes a FIFO queue for a FIFO topic and
     a standard queue for a standard one. Each mismatch fails the deploy (SAM ``EventBridgeRule``,
-    ``Schedule``, ``ScheduleV2`` and ``SNS`` events included).
+    ``Schedule``, ``ScheduleV2`` and ``SNS`` events included). A queue, topic or FIFO flag chosen by
+    a parameter's allowed values or a condition is judged for each.
 
     **Anti-pattern**
 
@@ -45,74 +48,80 @@ class DeliveryDlqType(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for rule in context.of_type("AWS::Events::Rule"):
-            targets = rule.properties.get("Targets")
-            for index, target in enumerate(targets if isinstance(targets, list) else []):
-                arn = get_path(target, ("DeadLetterConfig", "Arn"))
-                yield from self._standard_only(
-                    context, rule, ("Targets", index, "DeadLetterConfig"), arn, "EventBridge"
-                )
+            for entry in entries(template, rule, ("Targets",)):
+                for reach in entry_reaches(template, entry, ("DeadLetterConfig", "Arn")):
+                    yield from self._standard_only(
+                        context, rule, (*entry.path, "DeadLetterConfig"), reach, "EventBridge"
+                    )
         for bus in context.of_type("AWS::Events::EventBus"):
-            arn = get_path(bus.properties, ("DeadLetterConfig", "Arn"))
-            yield from self._standard_only(context, bus, ("DeadLetterConfig",), arn, "EventBridge")
+            for reach in reaches(template, bus, ("DeadLetterConfig", "Arn")):
+                yield from self._standard_only(context, bus, ("DeadLetterConfig",), reach, "EventBridge")
         for schedule in context.of_type("AWS::Scheduler::Schedule"):
-            arn = get_path(schedule.properties, ("Target", "DeadLetterConfig", "Arn"))
-            yield from self._standard_only(
-                context, schedule, ("Target", "DeadLetterConfig"), arn, "EventBridge Scheduler"
-            )
-        for pipe in context.of_type("AWS::Pipes::Pipe"):
-            parameters = pipe.properties.get("SourceParameters")
-            for name, source in parameters.items() if isinstance(parameters, dict) else ():
-                arn = get_path(source, ("DeadLetterConfig", "Arn")) if isinstance(source, dict) else None
-                target = target_of(template, arn) if arn is not None else None
-                if target is None or target.type in (None, "AWS::SQS::Queue", "AWS::SNS::Topic"):
-                    continue
-                yield context.report(
-                    context.locate(pipe, ("SourceParameters", name, "DeadLetterConfig")),
-                    f"the pipe's dead-letter target {target.name} is an {target.type}, but a pipe sends failed "
-                    "records only to an SQS queue or an SNS topic; name one of those",
-                    resource=pipe.source_id,
-                    related=defined_here(context, target),
+            for reach in reaches(template, schedule, ("Target", "DeadLetterConfig", "Arn")):
+                yield from self._standard_only(
+                    context, schedule, ("Target", "DeadLetterConfig"), reach, "EventBridge Scheduler"
                 )
+        for pipe in context.of_type("AWS::Pipes::Pipe"):
+            for name in _PIPE_STREAM_PARAMETERS:
+                for reach in reaches(template, pipe, ("SourceParameters", name, "DeadLetterConfig", "Arn")):
+                    target = reach.target
+                    if target.type in (None, "AWS::SQS::Queue", "AWS::SNS::Topic"):
+                        continue
+                    yield context.report(
+                        context.locate(pipe, ("SourceParameters", name, "DeadLetterConfig")),
+                        f"the pipe's dead-letter target {target.name}{qualifier(reach.when)} is an {target.type}, "
+                        "but a pipe sends failed records only to an SQS queue or an SNS topic; name one of those",
+                        resource=pipe.source_id,
+                        related=[*defined_here(context, target), *context.when_related(reach.when)],
+                    )
         for subscription in context.of_type("AWS::SNS::Subscription"):
-            policy = redrive_policy(template, subscription)
-            queue = target_of(template, policy.get("deadLetterTargetArn")) if policy else None
-            topic = target_of(template, subscription.properties.get("TopicArn"))
-            if queue is None or topic is None or queue.type != "AWS::SQS::Queue":
-                continue
-            topic_fifo, queue_fifo = is_fifo(template, topic), is_fifo(template, queue)
-            if topic_fifo is None or queue_fifo is None or topic_fifo == queue_fifo:
-                continue
-            yield context.report(
-                context.locate(subscription, ("RedrivePolicy",)),
-                f"the subscription to {_KIND[topic_fifo]} topic {topic.name} has {_KIND[queue_fifo]} dead-letter "
-                f"queue {queue.name}; a subscription's dead-letter queue must be {_KIND[topic_fifo]} like its topic",
-                resource=subscription.source_id,
-                related=defined_here(context, queue),
-            )
+            topics = [
+                Candidate(reach.target, reach.when)
+                for reach in reaches(template, subscription, "TopicArn")
+                if reach.target.type == "AWS::SNS::Topic"
+            ]
+            queues = [
+                Candidate(reach.target, reach.when)
+                for reach in dead_letter_reaches(template, subscription)
+                if reach.target.type == "AWS::SQS::Queue"
+            ]
+            for (topic, queue), wired in together(topics, queues):
+                judged = together(fifo_cases(template, topic), fifo_cases(template, queue), [Candidate(None, wired)])
+                for (topic_fifo, queue_fifo, _), when in judged:
+                    if topic_fifo == queue_fifo:
+                        continue
+                    yield context.report(
+                        context.locate(subscription, ("RedrivePolicy",)),
+                        f"the subscription to {_KIND[topic_fifo]} topic {topic.name} has {_KIND[queue_fifo]} "
+                        f"dead-letter queue {queue.name}{qualifier(when)}; a subscription's dead-letter queue must be "
+                        f"{_KIND[topic_fifo]} like its topic",
+                        resource=subscription.source_id,
+                        related=[*defined_here(context, queue), *context.when_related(when)],
+                    )
 
     def _standard_only(
-        self, context: RuleContext, holder: Resource, path: NodePath, arn: Any, service: str
+        self, context: RuleContext, holder: Resource, path: NodePath, reach: Reach, service: str
     ) -> Iterator[Finding]:
-        queue = target_of(context.template, arn) if arn is not None else None
-        if queue is None or queue.type is None:
+        queue = reach.target
+        if queue.type is None:
             return
         if queue.type != "AWS::SQS::Queue":
             if service != "EventBridge Scheduler":
                 return  # EventBridge's own kind check is its schema's
             yield context.report(
                 context.locate(holder, path),
-                f"dead-letter target {queue.name} is an {queue.type}, but EventBridge Scheduler sends undeliverable "
-                "events only to a standard SQS queue; name one",
+                f"dead-letter target {queue.name}{qualifier(reach.when)} is an {queue.type}, but EventBridge "
+                "Scheduler sends undeliverable events only to a standard SQS queue; name one",
                 resource=holder.source_id,
-                related=defined_here(context, queue),
+                related=[*defined_here(context, queue), *context.when_related(reach.when)],
             )
             return
-        if is_fifo(context.template, queue) is not True:
-            return
-        yield context.report(
-            context.locate(holder, path),
-            f"dead-letter queue {queue.name} is FIFO, but {service} sends undeliverable events only to a standard "
-            "queue; use a standard queue",
-            resource=holder.source_id,
-            related=defined_here(context, queue),
-        )
+        for (fifo, _), when in together(fifo_cases(context.template, queue), [Candidate(queue, reach.when)]):
+            if fifo:
+                yield context.report(
+                    context.locate(holder, path),
+                    f"dead-letter queue {queue.name}{qualifier(when)} is FIFO, but {service} sends undeliverable "
+                    "events only to a standard queue; use a standard queue",
+                    resource=holder.source_id,
+                    related=[*defined_here(context, queue), *context.when_related(when)],
+                )

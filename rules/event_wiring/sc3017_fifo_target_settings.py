@@ -1,17 +1,16 @@
 from collections.abc import Iterator
-from typing import Any
 
-from samcheck.analysis.values import is_true
-from samcheck.analysis.wiring import is_fifo, target_of
-from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, get_path
-from samcheck.rules.event_wiring._queues import defined_here
+from samcheck.analysis.values import Candidate, flags, qualifier, together
+from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import Entry, defined_here, entries, entry_reaches, fifo_cases, written
 
 
 class FifoTargetSettings(Rule):
     """EventBridge and EventBridge Scheduler send to a FIFO queue only with a message group: a
     target without ``SqsParameters.MessageGroupId`` is rejected. They send no deduplication id
     either, so the queue needs ``ContentBasedDeduplication: true``, or every message is refused
-    and the events go to the dead-letter queue, if any (a warning).
+    and the events go to the dead-letter queue, if any (a warning). A queue, FIFO flag or setting
+    chosen by a parameter's allowed values or a condition is judged for each.
 
     **Anti-pattern**
 
@@ -40,39 +39,44 @@ class FifoTargetSettings(Rule):
     tags = ("eventbridge", "scheduler", "sqs", "wiring")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        template = context.template
         for rule in context.of_type("AWS::Events::Rule"):
-            targets = rule.properties.get("Targets")
-            for index, target in enumerate(targets if isinstance(targets, list) else []):
-                if isinstance(target, dict):
-                    yield from self._judge(context, rule, ("Targets", index), target)
+            for entry in entries(template, rule, ("Targets",)):
+                yield from self._judge(context, rule, entry)
         for schedule in context.of_type("AWS::Scheduler::Schedule"):
-            target = schedule.properties.get("Target")
-            if isinstance(target, dict):
-                yield from self._judge(context, schedule, ("Target",), target)
+            targets = context.branches(schedule, "Target")
+            for node, path, when in zip(targets.nodes, targets.paths, targets.whens, strict=True):
+                yield from self._judge(context, schedule, Entry(schedule, node, path, when, ("Target",)))
 
-    def _judge(
-        self, context: RuleContext, holder: Resource, path: NodePath, target: dict[str, Any]
-    ) -> Iterator[Finding]:
-        queue = target_of(context.template, target.get("Arn"))
-        if queue is None or queue.type != "AWS::SQS::Queue" or is_fifo(context.template, queue) is not True:
-            return
-        if get_path(target, ("SqsParameters", "MessageGroupId")) is None:
-            yield context.report(
-                context.locate(holder, path),
-                f"FIFO queue {queue.name} is a target without SqsParameters.MessageGroupId, which FIFO delivery "
-                "requires; add SqsParameters: {MessageGroupId: …}",
-                resource=holder.source_id,
-                related=defined_here(context, queue),
-            )
-        if queue.resource is not None:
-            dedup = context.property(queue.resource, "ContentBasedDeduplication")
-            refused = dedup.value.known and not any(is_true(value) for value in dedup.candidates)
-            if not dedup.present or refused:
-                yield context.report(
-                    context.locate(holder, path),
-                    f"FIFO queue {queue.name} has no ContentBasedDeduplication, and EventBridge sends no "
-                    "deduplication id: every message is refused; set ContentBasedDeduplication: true on the queue",
-                    resource=holder.source_id,
-                    severity=Severity.WARNING,
-                    related=defined_here(context, queue),
-                )
+    def _judge(self, context: RuleContext, holder: Resource, target: Entry) -> Iterator[Finding]:
+        template = context.template
+        grouped = written(template, holder, (*target.at, "SqsParameters", "MessageGroupId"))
+        for reach in entry_reaches(template, target, ("Arn",)):
+            queue = reach.target
+            if queue.type != "AWS::SQS::Queue":
+                continue
+            fifo = [case for case in fifo_cases(template, queue) if case.value]
+            wired = [Candidate(queue, reach.when)]  # the branch that names this queue
+            for (_, has_group, _), when in together(fifo, grouped, wired):
+                if not has_group:
+                    yield context.report(
+                        context.locate(holder, target.path),
+                        f"FIFO queue {queue.name}{qualifier(when)} is a target without SqsParameters.MessageGroupId, "
+                        "which FIFO delivery requires; add SqsParameters: {MessageGroupId: …}",
+                        resource=holder.source_id,
+                        related=[*defined_here(context, queue), *context.when_related(when)],
+                    )
+            if queue.resource is None:
+                continue
+            deduplication = flags(context.property(queue.resource, "ContentBasedDeduplication", False))
+            for (_, content_based, _), when in together(fifo, deduplication, wired):
+                if not content_based:
+                    yield context.report(
+                        context.locate(holder, target.path),
+                        f"FIFO queue {queue.name}{qualifier(when)} has no ContentBasedDeduplication, and EventBridge "
+                        "sends no deduplication id: every message is refused; set ContentBasedDeduplication: true on "
+                        "the queue",
+                        resource=holder.source_id,
+                        severity=Severity.WARNING,
+                        related=[*defined_here(context, queue), *context.when_related(when)],
+                    )

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import as_number
-from samcheck.analysis.wiring import event_sources
-from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.analysis.values import Candidate, numbers, qualifier, together
+from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import mapping_reads
 
 _UNBOUNDED = -1  # what Lambda stores for "no limit" (and assumes when the property is left out)
 
@@ -13,6 +13,7 @@ class StreamRetriesUnbounded(Rule):
     meanwhile, and an ``OnFailure`` destination only receives the batch at the end. Cap the
     retries (``MaximumRetryAttempts``) or the record age (``MaximumRecordAgeInSeconds``), and let
     Lambda split the batch to find the bad record (``BisectBatchOnFunctionError``).
+    Each value a parameter allows or a condition chooses is judged, and the warning says which.
 
     **Anti-pattern**
 
@@ -49,22 +50,30 @@ class StreamRetriesUnbounded(Rule):
     tags = ("lambda", "kinesis", "dynamodb", "reliability")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        for wiring in event_sources(context.template):
+        for wiring in mapping_reads(context.template):
             if wiring.kind not in ("kinesis", "dynamodb"):
                 continue
-            bounded = False
-            for name in ("MaximumRetryAttempts", "MaximumRecordAgeInSeconds"):
-                setting = context.property(wiring.mapping, name)
-                value = as_number(setting.value.single) if setting.present else _UNBOUNDED
-                # Known only at deploy time, or written down: not this rule's to doubt.
-                bounded = bounded or (setting.present and value is None) or (value is not None and value != _UNBOUNDED)
-            if bounded:
-                continue
-            consumer = wiring.function.source_id if wiring.function else wiring.mapping.source_id
-            yield context.report(
-                context.locate(wiring.mapping),
-                f"{consumer}'s {wiring.kind} stream mapping retries a failing batch until its records expire, and "
-                "its shard waits meanwhile (OnFailure gets the batch only then); set MaximumRetryAttempts (e.g. 3) "
-                "or MaximumRecordAgeInSeconds, and BisectBatchOnFunctionError: true",
-                resource=wiring.mapping.source_id,
-            )
+            retries = _bounds(context, wiring.mapping, "MaximumRetryAttempts")
+            age = _bounds(context, wiring.mapping, "MaximumRecordAgeInSeconds")
+            read = [Candidate(wiring, wiring.when)]  # the branch that reads this stream
+            for (retries_bounded, age_bounded, _), when in together(retries, age, read):
+                if retries_bounded or age_bounded:
+                    continue
+                consumer = wiring.function.source_id if wiring.function else wiring.mapping.source_id
+                yield context.report(
+                    context.locate(wiring.mapping),
+                    f"{consumer}'s {wiring.kind} stream mapping retries a failing batch until its records expire"
+                    f"{qualifier(when)}, and its shard waits meanwhile (OnFailure gets the batch only then); set "
+                    "MaximumRetryAttempts (e.g. 3) or MaximumRecordAgeInSeconds, and BisectBatchOnFunctionError: true",
+                    resource=wiring.mapping.source_id,
+                    related=context.when_related(when),
+                )
+
+
+def _bounds(context: RuleContext, mapping: Resource, name: str) -> list[Candidate]:
+    """Whether a setting bounds the retries, in each way the template may be deployed; one known only
+    at deploy time was written down on purpose: not this rule's to doubt."""
+    setting = context.property(mapping, name, _UNBOUNDED)
+    if not setting.value.known:
+        return [Candidate(True)]
+    return [Candidate(value != _UNBOUNDED, when) for value, when in numbers(setting)]

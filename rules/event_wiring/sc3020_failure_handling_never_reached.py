@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.invocation import ASYNC, POLL, Invoker, invokers
-from samcheck.analysis.wiring import SOURCE_KINDS, event_source, redrive_policy
-from samcheck.rule import Finding, Location, Related, Rule, RuleContext, Severity, referenced
+from samcheck.analysis.wiring import SOURCE_KINDS, EventSource, redrive_policy
+from samcheck.rule import Finding, Location, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rules.event_wiring._queues import functions_named, mapping_reads
 
 
 class FailureHandlingNeverReached(Rule):
@@ -15,7 +16,8 @@ class FailureHandlingNeverReached(Rule):
 
     Whatever else names the function (an output, another function's environment, a policy, a state
     machine, a custom resource) may invoke it asynchronously, so then nothing is reported; a caller
-    outside the template cannot be seen, hence a warning.
+    outside the template cannot be seen, hence a warning. A permission whose principal is one of
+    several a parameter allows counts as waiting or polling only when every one of them does.
 
     **Anti-pattern**
 
@@ -60,8 +62,8 @@ class FailureHandlingNeverReached(Rule):
             on_failure = context.property(config, ("DestinationConfig", "OnFailure"))
             if not on_failure.present:
                 continue
-            for name, _, _ in referenced(config.properties.get("FunctionName"), functions):
-                handling.setdefault(name, []).append(("OnFailure destination", on_failure.location))
+            for function, _ in functions_named(template, config, "FunctionName"):
+                handling.setdefault(function.logical_id, []).append(("OnFailure destination", on_failure.location))
         for name, places in handling.items():
             callers = invokers(template, context.graph, functions[name])
             if not callers or any(caller.mode == ASYNC for caller in callers):
@@ -82,15 +84,21 @@ class FailureHandlingNeverReached(Rule):
                 )
 
 
+def _reads(context: RuleContext, mapping: Resource) -> list[EventSource]:
+    """What a mapping reads, once per source it may read."""
+    return [read for read in mapping_reads(context.template) if read.mapping is mapping]
+
+
 def _describe(context: RuleContext, caller: Invoker) -> str:
     if caller.mode != POLL:
         return caller.what
-    kind = event_source(context.template, caller.resource).kind
+    kinds = {read.kind for read in _reads(context, caller.resource)}
+    kind = kinds.pop() if len(kinds) == 1 else None
     return f"{SOURCE_KINDS[kind]} polling" if kind in SOURCE_KINDS else "an event source mapping"
 
 
 def _instead(context: RuleContext, callers: list[Invoker]) -> str:
-    sources = [event_source(context.template, c.resource) for c in callers if c.mode == POLL]
+    sources = [read for caller in callers if caller.mode == POLL for read in _reads(context, caller.resource)]
     kinds = {source.kind for source in sources}
     queues = [s.source.resource for s in sources if s.kind == "sqs" and s.source and s.source.resource]
     fixes = []
