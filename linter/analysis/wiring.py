@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.values import flags, texts
+from samcheck.analysis.values import Candidate, flags, texts
 from samcheck.cfn.references import referenced
 from samcheck.cfn.resolver import ALWAYS, Branches, When, merge
 from samcheck.findings import NodePath
@@ -26,6 +26,9 @@ _ARN_SERVICES = {
     "events": "AWS::Events::EventBus",
     "s3": "AWS::S3::Bucket",
 }
+FIFO_SUFFIX = ".fifo"
+# A queue's or topic's FIFO flag and the name that must then end in .fifo.
+_FIFO_SETTINGS = {"AWS::SQS::Queue": ("FifoQueue", "QueueName"), "AWS::SNS::Topic": ("FifoTopic", "TopicName")}
 _STREAM_TYPES = {"AWS::Kinesis::Stream": "kinesis", "AWS::DynamoDB::Table": "dynamodb"}
 # Resources whose attributes are whatever another template or a custom handler returns: what they
 # point at has an unknown type (a nested stack's output may name a queue, a topic or anything).
@@ -75,16 +78,6 @@ def reaches_of(template: Template, branches: Branches) -> list[Reach]:
                 key = (target.resource.logical_id if target.resource else None, target.arn, both)
                 found.setdefault(key, Reach(target, path, both))
     return list(found.values())
-
-
-def targets_of(template: Template, branches: Branches) -> list[tuple[Target, NodePath]]:
-    """What a property may point at, one target per ``Fn::If`` branch whose target is known, with
-    where that branch writes it."""
-    targets: dict[tuple[str | None, str | None], tuple[Target, NodePath]] = {}
-    for reach in reaches_of(template, branches):
-        key = (reach.target.resource.logical_id if reach.target.resource else None, reach.target.arn)
-        targets.setdefault(key, (reach.target, reach.path))
-    return list(targets.values())
 
 
 def target_of(template: Template, value: Any) -> Target | None:
@@ -143,26 +136,23 @@ def opaque(resource: Resource) -> bool:
     return resource.type in _OPAQUE_TYPES or resource.type.startswith("Custom::")
 
 
-def is_fifo(template: Template, target: Target) -> bool | None:
-    """Whether a queue or topic is FIFO: from its properties, or from an ARN ending in .fifo;
-    None when that cannot be known, or differs between deployments."""
+def fifo_cases(template: Template, target: Target) -> list[Candidate]:
+    """Whether a queue or topic is FIFO, once per way it may be deployed: from its ``FifoQueue`` or
+    ``FifoTopic`` flag (left out: standard), else from a name ending in .fifo, or from an ARN's
+    name. No candidate where that cannot be known."""
     if target.resource is None:
-        return target.arn.endswith(".fifo") if target.arn else None
-    flag = (
-        "FifoQueue" if target.type == "AWS::SQS::Queue" else "FifoTopic" if target.type == "AWS::SNS::Topic" else None
-    )
-    if flag is None:
-        return None
-    setting = template.property(target.resource, flag)
+        return [Candidate(target.arn.endswith(FIFO_SUFFIX))] if target.arn else []
+    settings = _FIFO_SETTINGS.get(target.resource.type)
+    if settings is None:
+        return []
+    flag, name_key = settings
+    setting = template.property(target.resource, flag, False)
     if setting.present:
-        answers = {case.value for case in flags(setting)}
-        return answers.pop() if len(answers) == 1 and len(setting.value.cases) == len(flags(setting)) else None
-    name = template.property(target.resource, "QueueName" if target.type == "AWS::SQS::Queue" else "TopicName")
+        return flags(setting)
+    name = template.property(target.resource, name_key)
     if not name.present:
-        return False
-    names = texts(name)
-    endings = {case.value.endswith(".fifo") for case in names}
-    return endings.pop() if len(endings) == 1 and len(names) == len(name.value.cases) else None
+        return [Candidate(False)]
+    return [Candidate(case.value.endswith(FIFO_SUFFIX), case.when) for case in texts(name)]
 
 
 def redrive_policy(template: Template, queue: Resource) -> dict[str, Any] | None:
@@ -228,13 +218,6 @@ _KIND_PROPERTIES = {
     "Queues": "mq",
 }
 _ARN_KINDS = {":kafka:": "msk", ":mq:": "mq", ":rds:": "docdb"}
-
-
-def event_source(template: Template, mapping: Resource) -> EventSource:
-    """A mapping's event source when it is the same in every deployment (else function and source
-    are None where they differ)."""
-    sources = mapping_sources(template, mapping)
-    return sources[0] if len(sources) == 1 else EventSource(mapping, _kind(mapping, None), None, None)
 
 
 def mapping_sources(template: Template, mapping: Resource) -> list[EventSource]:

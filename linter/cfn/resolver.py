@@ -190,21 +190,6 @@ class Branches(NamedTuple):
         """Some deployable branch leaves the property out."""
         return bool(self.absent)
 
-    @property
-    def condition(self) -> str | None:
-        """The first undecided condition that splits the property, for messages."""
-        names = sorted({a.name for when in self.whens for a in when if a.kind == "condition"})
-        return names[0] if names else None
-
-    def qualifier_of(self, index: int) -> str:
-        """For messages: " (when condition X is true)" for a node that holds only in some deployments."""
-        return f" ({describe_when(self.whens[index])})" if len(self.nodes) > 1 and self.whens[index] else ""
-
-    @property
-    def qualifier(self) -> str:
-        """For messages: " (in one branch of condition X)" when a condition splits the property."""
-        return f" (in one branch of condition {self.condition})" if self.condition and len(self.nodes) > 1 else ""
-
 
 def _show(item: Any) -> str:
     if isinstance(item, float) and item.is_integer():

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.values import Candidate, When, flags, texts
+from samcheck.analysis.values import Candidate, When
 from samcheck.analysis.wiring import (
     EventSource,
     Reach,
@@ -18,9 +18,7 @@ from samcheck.analysis.wiring import (
 )
 from samcheck.rule import NodePath, Related, Resource, RuleContext, Template
 
-FIFO_SUFFIX = ".fifo"
 # The flag and the name property that make a queue or topic FIFO.
-_FIFO_SETTINGS = {"AWS::SQS::Queue": ("FifoQueue", "QueueName"), "AWS::SNS::Topic": ("FifoTopic", "TopicName")}
 
 
 def defined_here(context: RuleContext, target: Target) -> list[Related]:
@@ -30,25 +28,6 @@ def defined_here(context: RuleContext, target: Target) -> list[Related]:
         return []
     noun = "queue " if target.type == "AWS::SQS::Queue" else ""
     return [Related(f"{noun}{target.name} defined here", context.locate(target.resource).span)]
-
-
-def fifo_cases(template: Template, target: Target) -> list[Candidate]:
-    """Whether a queue or topic is FIFO, once per way it may be deployed: from its ``FifoQueue`` or
-    ``FifoTopic`` flag (left out: standard), else from a name ending in .fifo, or from an ARN's
-    name. No candidate where that cannot be known."""
-    if target.resource is None:
-        return [Candidate(target.arn.endswith(FIFO_SUFFIX))] if target.arn else []
-    settings = _FIFO_SETTINGS.get(target.resource.type)
-    if settings is None:
-        return []
-    flag, name_key = settings
-    setting = template.property(target.resource, flag, False)
-    if setting.present:
-        return flags(setting)
-    name = template.property(target.resource, name_key)
-    if not name.present:
-        return [Candidate(False)]
-    return [Candidate(case.value.endswith(FIFO_SUFFIX), case.when) for case in texts(name)]
 
 
 # Stands for what a deployment leaves out, in a property read for whether it is written.

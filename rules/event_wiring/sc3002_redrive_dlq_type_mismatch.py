@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.values import Candidate, qualifier, together
-from samcheck.analysis.wiring import Target
+from samcheck.analysis.wiring import Target, fifo_cases
 from samcheck.rule import Edit, Finding, Fix, Related, Rule, RuleContext, Severity, Template
-from samcheck.rules.event_wiring._queues import dead_letter_reaches, fifo_cases
+from samcheck.rules.event_wiring._queues import dead_letter_reaches
 
 
 class RedriveDlqTypeMismatch(Rule):

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis.values import Candidate, qualifier, texts, together
-from samcheck.analysis.wiring import Reach, reaches
+from samcheck.analysis.wiring import Reach, fifo_cases, reaches
 from samcheck.rule import (
     SAM_PREFIX,
     Finding,
@@ -15,7 +15,6 @@ from samcheck.rule import (
     Template,
     get_path,
 )
-from samcheck.rules.event_wiring._queues import fifo_cases
 
 _SAM_TYPES = {"SQS": "AWS::SQS::Queue", "SNS": "AWS::SNS::Topic"}
 

@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.values import Candidate, qualifier, texts, together
-from samcheck.analysis.wiring import Target, reaches
+from samcheck.analysis.wiring import Target, fifo_cases, reaches
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import entries, entry_reaches, fifo_cases
+from samcheck.rules.event_wiring._queues import entries, entry_reaches
 
 
 class SnsFifoSubscription(Rule):

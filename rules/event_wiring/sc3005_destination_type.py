@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.values import ALWAYS, Candidate, When, qualifier, together
-from samcheck.analysis.wiring import Reach, reaches
+from samcheck.analysis.wiring import Reach, fifo_cases, reaches
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import fifo_cases, mapping_reads
+from samcheck.rules.event_wiring._queues import mapping_reads
 
 _ASYNC = {
     "AWS::SQS::Queue": "SQS queue",

@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.values import Candidate, numbers, qualifier, together
-from samcheck.analysis.wiring import SOURCE_KINDS
+from samcheck.analysis.wiring import SOURCE_KINDS, fifo_cases
 from samcheck.rule import Edit, Finding, Fix, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import fifo_cases, mapping_reads
+from samcheck.rules.event_wiring._queues import mapping_reads
 
 # The message Lambda's CreateEventSourceMapping returns for an SQS batch above 10 without a window.
 AWS_BATCH_WINDOW_ERROR = (

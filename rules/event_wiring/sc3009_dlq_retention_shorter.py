@@ -2,9 +2,9 @@ from collections.abc import Iterator
 
 from samcheck.analysis.units import duration
 from samcheck.analysis.values import Candidate, numbers, qualifier, together
-from samcheck.analysis.wiring import Target
+from samcheck.analysis.wiring import Target, fifo_cases
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import dead_letter_reaches, fifo_cases
+from samcheck.rules.event_wiring._queues import dead_letter_reaches
 
 
 class DlqRetentionShorter(Rule):

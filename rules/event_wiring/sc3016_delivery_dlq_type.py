@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.values import Candidate, qualifier, together
-from samcheck.analysis.wiring import Reach, reaches
+from samcheck.analysis.wiring import Reach, fifo_cases, reaches
 from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import dead_letter_reaches, defined_here, entries, entry_reaches, fifo_cases
+from samcheck.rules.event_wiring._queues import dead_letter_reaches, defined_here, entries, entry_reaches
 
 _KIND = {True: "FIFO", False: "standard"}
 # The source parameters of a pipe reading a stream, which take a DeadLetterConfig.
