@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.analysis.values import Candidate, as_number, lists
+from samcheck.analysis.values import Candidate, lists
 from samcheck.analysis.wiring import function_behind, reaches
-from samcheck.cfn.resolver import NO_VALUE
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
 
@@ -30,24 +29,6 @@ def entry_indices(template: Template, resource: Resource, path: NodePath) -> ran
     settings at each index through ``template.property`` judges every branch that has it."""
     written = template.branches(resource, path).nodes
     return range(max((len(node) for node in written if isinstance(node, list)), default=0))
-
-
-def values_where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
-    """Every candidate of a property, and None where it is left out (absent, or an ``Fn::If`` branch
-    without it), each with when; none when it is unknown. For properties whose absence matters."""
-    setting = template.property(resource, path, NO_VALUE)
-    return [Candidate(None if case.value is NO_VALUE else case.value, case.when) for case in setting.value.cases]
-
-
-def numbers_where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
-    """The numeric candidates of a property, and None where it is left out, for settings whose
-    default depends on something else; none when unknown."""
-    found = []
-    for case in values_where_set(template, resource, path):
-        number = None if case.value is None else as_number(case.value)
-        if number is not None or case.value is None:
-            found.append(Candidate(number, case.when))
-    return found
 
 
 def api_permissions(template: Template, function: Resource, api: Resource) -> list[Resource]:

@@ -18,10 +18,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.cfn.resolver import ALWAYS, Candidate, Value, When, describe_when, merge
-from samcheck.model.template import Property
+from samcheck.findings import NodePath
+from samcheck.model.template import Property, Resource, Template
 
 __all__ = [
     "ALWAYS",
+    "LEFT_OUT",
     "Candidate",
     "When",
     "as_number",
@@ -35,6 +37,8 @@ __all__ = [
     "qualifier",
     "texts",
     "together",
+    "where_set",
+    "written",
 ]
 
 
@@ -115,6 +119,44 @@ def lists(read: Value | Property) -> list[Candidate]:
 def mappings(read: Value | Property) -> list[Candidate]:
     """The candidates that are mappings."""
     return [case for case in _value(read).cases if isinstance(case.value, dict)]
+
+
+class _LeftOut:
+    """The candidate of a deployment that leaves a property out (``where_set``)."""
+
+    def __repr__(self) -> str:
+        return "left out"
+
+
+LEFT_OUT = _LeftOut()
+
+
+def where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
+    """Every candidate of a property, and ``LEFT_OUT`` for each deployment that leaves it out (not
+    written, or an ``Fn::If`` branch without it), each with when; none when it is unknown. For rules
+    whose finding is about a property's absence in some deployment."""
+    return list(template.property(resource, path, LEFT_OUT).value.cases)
+
+
+def numbers_where_set(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
+    """The numeric candidates of a property, and ``LEFT_OUT`` where it is left out, each with when."""
+    found = []
+    for case in where_set(template, resource, path):
+        number = case.value if case.value is LEFT_OUT else as_number(case.value)
+        if number is not None:
+            found.append(Candidate(number, case.when))
+    return found
+
+
+def written(template: Template, resource: Resource, path: NodePath | str) -> list[Candidate]:
+    """Whether a property is written, once per way the template may be deployed. No candidate where a
+    branch leaves it out but the others cannot be evaluated: which deployment lacks it is not known."""
+    setting = template.property(resource, path, LEFT_OUT)
+    if not setting.present:
+        return [Candidate(False)]
+    if setting.value.known:
+        return [Candidate(case.value is not LEFT_OUT, case.when) for case in setting.value.cases]
+    return [] if template.branches(resource, path).sometimes_absent else [Candidate(True)]
 
 
 def together(*reads: list[Candidate]) -> Iterator[tuple[tuple[Any, ...], When]]:

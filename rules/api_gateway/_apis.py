@@ -3,8 +3,8 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from samcheck.analysis.apis import API_TYPES, api_permissions, entry_indices, numbers_where_set, openapi_operations
-from samcheck.analysis.values import ALWAYS, Candidate, When, texts, together
+from samcheck.analysis.apis import API_TYPES, api_permissions, entry_indices, openapi_operations
+from samcheck.analysis.values import ALWAYS, LEFT_OUT, Candidate, When, numbers_where_set, texts, together
 from samcheck.analysis.wiring import function_behind, reaches
 from samcheck.rule import Location, NodePath, Resource, Template
 
@@ -89,7 +89,8 @@ def _deployed(
             where, edited = template.locate(holder, (*prefix, timeout_key)), holder
         deployed = together(protocols, timeouts, modes, [Candidate(reach, reach.when)], [Candidate(api, when)])
         for (protocol, timeout_ms, streaming, _, _), assumed in deployed:
-            yield Integration(api, function, timeout_ms, where, protocol, edited, streaming, assumed)
+            written_ms = None if timeout_ms is LEFT_OUT else timeout_ms
+            yield Integration(api, function, written_ms, where, protocol, edited, streaming, assumed)
 
 
 def _where(template: Template, api: Resource, function: Resource, path: NodePath) -> tuple[Location, Resource]:

@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.apis import values_where_set
-from samcheck.analysis.values import qualifier, texts, together
+from samcheck.analysis.values import LEFT_OUT, qualifier, texts, together, where_set
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -43,9 +42,9 @@ class WebsocketRouteSelection(Rule):
             websocket = [case for case in texts(context.property(api, "ProtocolType")) if case.value == "WEBSOCKET"]
             if not websocket or any(context.property(api, key).present for key in ("Body", "BodyS3Location")):
                 continue  # an imported OpenAPI definition is another way to declare it
-            selection = values_where_set(context.template, api, "RouteSelectionExpression")
+            selection = where_set(context.template, api, "RouteSelectionExpression")
             for (_, expression), when in together(websocket, selection):
-                if expression is None:
+                if expression is LEFT_OUT:
                     yield context.report(
                         context.locate(api, ("ProtocolType",)),
                         f"WebSocket API {api.source_id} has no RouteSelectionExpression{qualifier(when)}, which "

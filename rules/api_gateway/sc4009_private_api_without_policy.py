@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.apis import endpoint_types, values_where_set
-from samcheck.analysis.values import qualifier, together
+from samcheck.analysis.apis import endpoint_types
+from samcheck.analysis.values import LEFT_OUT, qualifier, together, where_set
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -47,11 +47,11 @@ class PrivateApiWithoutPolicy(Rule):
             private = [case for case in endpoint_types(template, api) if "PRIVATE" in case.value]
             if not private or context.property(api, "BodyS3Location").present:
                 continue  # the policy may be in the uploaded definition
-            # None where a policy is left out (in some branch); one known only once deployed is there.
-            policy = values_where_set(template, api, "Policy")
-            in_body = values_where_set(template, api, ("Body", "x-amazon-apigateway-policy"))
+            # LEFT_OUT where a policy is left out (in some branch); one known only once deployed is there.
+            policy = where_set(template, api, "Policy")
+            in_body = where_set(template, api, ("Body", "x-amazon-apigateway-policy"))
             for (_, written, embedded), when in together(private, policy, in_body):
-                if written is None and embedded is None:
+                if written is LEFT_OUT and embedded is LEFT_OUT:
                     yield context.report(
                         context.locate(api, ("EndpointConfiguration", "Types")),
                         f"PRIVATE API {api.source_id} has no resource policy{qualifier(when)}, so API Gateway refuses "

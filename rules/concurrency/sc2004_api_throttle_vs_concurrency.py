@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.apis import api_permissions, numbers_where_set
-from samcheck.analysis.values import Candidate, When, numbers, qualifier, together
+from samcheck.analysis.apis import api_permissions
+from samcheck.analysis.values import LEFT_OUT, Candidate, When, numbers, numbers_where_set, qualifier, together
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 from samcheck.rules.concurrency._throttles import Throttle, stage_throttles
 
@@ -57,12 +57,12 @@ class ApiThrottleVsConcurrency(Rule):
         """The throttle of ``api`` against one function it invokes, where ``limited`` holds."""
         budget = context.limit("concurrent-executions") - context.limit("unreserved-minimum")
         timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
-        # None where nothing is reserved: the function draws on the account's budget.
+        # LEFT_OUT where nothing is reserved: the function draws on the account's budget.
         reserved = numbers_where_set(context.template, function, "ReservedConcurrentExecutions")
         for (seconds, allowed, _), when in together(numbers(timeout), reserved, [Candidate(api, limited)]):
             ceiling, what = (
                 (allowed, f"ReservedConcurrentExecutions {allowed:g}")
-                if allowed is not None
+                if allowed is not LEFT_OUT
                 else (budget, f"the account's {budget:g} available")
             )
             needed = throttle.value * seconds

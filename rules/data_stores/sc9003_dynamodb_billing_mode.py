@@ -2,13 +2,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis.dynamodb import TABLE_TYPE
-from samcheck.analysis.values import When, as_number, lists, mappings, qualifier, texts, together
+from samcheck.analysis.values import LEFT_OUT, When, as_number, lists, qualifier, texts, together, where_set
 from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
 
 UNITS = ("ReadCapacityUnits", "WriteCapacityUnits")
 # Stands for a ProvisionedThroughput a deployment leaves out (the object itself, not its value, is
 # compared: an empty mapping written out is not this one).
-_LEFT_OUT: dict[str, Any] = {}
 
 
 class DynamodbBillingMode(Rule):
@@ -51,14 +50,16 @@ class DynamodbBillingMode(Rule):
         for table in context.of_type(TABLE_TYPE):
             billing = context.property(table, "BillingMode", "PROVISIONED")
             modes = [case for case in texts(billing) if case.value in ("PROVISIONED", "PAY_PER_REQUEST")]
-            throughput = context.property(table, "ProvisionedThroughput", _LEFT_OUT)
-            for (mode, units), when in together(modes, mappings(throughput)):
+            throughput = where_set(context.template, table, "ProvisionedThroughput")
+            for (mode, units), when in together(
+                modes, [c for c in throughput if c.value is LEFT_OUT or isinstance(c.value, dict)]
+            ):
                 yield from self._judge(context, table, (), "the table", mode, units, billing.present, when)
             indexes = context.property(table, "GlobalSecondaryIndexes", [])
             for (mode, entries), when in together(modes, lists(indexes)):
                 for position, index in enumerate(entries):
                     if isinstance(index, dict):
-                        units = index.get("ProvisionedThroughput", _LEFT_OUT)
+                        units = index.get("ProvisionedThroughput", LEFT_OUT)
                         subject = f"global index {index.get('IndexName', f'#{position}')}"
                         place = ("GlobalSecondaryIndexes", position)
                         yield from self._judge(context, table, place, subject, mode, units, billing.present, when)
@@ -75,7 +76,7 @@ class DynamodbBillingMode(Rule):
         when: When,
     ) -> Iterator[Finding]:
         """One deployment's billing mode against the ProvisionedThroughput of the table or an index."""
-        if mode == "PROVISIONED" and throughput is _LEFT_OUT:
+        if mode == "PROVISIONED" and throughput is LEFT_OUT:
             yield context.report(
                 context.locate(table, base or ("BillingMode",)) if mode_written or base else context.locate(table),
                 f"{subject} has no ProvisionedThroughput, which BillingMode PROVISIONED"

@@ -2,7 +2,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.analysis.values import lists, qualifier, texts, together
+from samcheck.analysis.values import LEFT_OUT, lists, qualifier, texts, together, where_set
 from samcheck.analysis.wiring import dynamodb_stream_readers
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
@@ -14,7 +14,6 @@ IMAGES = {
     "NEW_AND_OLD_IMAGES": frozenset({"NewImage", "OldImage"}),
 }
 # Stands for a StreamSpecification a deployment leaves out (the object itself is compared).
-_LEFT_OUT: dict[str, Any] = {}
 
 
 class DynamodbStreamWiring(Rule):
@@ -56,10 +55,10 @@ class DynamodbStreamWiring(Rule):
             table = found.table.resource
             if table is None:
                 continue
-            stream = context.property(table, "StreamSpecification", _LEFT_OUT)
+            stream = where_set(context.template, table, "StreamSpecification")
             table_here = (Related(f"table {table.source_id}", context.locate(table).span),)
-            for case in stream.value.cases:
-                if case.value is _LEFT_OUT:
+            for case in stream:
+                if case.value is LEFT_OUT:
                     yield context.report(
                         context.locate(found.reader, found.source_path),
                         f"this {found.kind} reads the stream of {table.source_id}, which has no StreamSpecification"

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.values import Candidate, When
+from samcheck.analysis.values import When
 from samcheck.analysis.wiring import (
     EventSource,
     Reach,
@@ -30,10 +30,6 @@ def defined_here(context: RuleContext, target: Target) -> list[Related]:
     return [Related(f"{noun}{target.name} defined here", context.locate(target.resource).span)]
 
 
-# Stands for what a deployment leaves out, in a property read for whether it is written.
-_LEFT_OUT = object()
-
-
 @dataclass(frozen=True)
 class Entry:
     """One entry of a list property (an EventBridge rule's target, a topic's subscription), or one
@@ -44,18 +40,6 @@ class Entry:
     path: NodePath  # where it is written (``Fn::If`` steps included), below the resource's properties
     when: When
     at: NodePath  # the property path that reaches it (a resolved read of ``(*at, ...)`` includes it)
-
-
-def written(template: Template, resource: Resource, path: NodePath) -> list[Candidate]:
-    """Whether a property is written, once per way the template may be deployed (an ``Fn::If`` branch
-    may leave it out). No candidate where a branch leaves it out but the others cannot be evaluated:
-    which deployment lacks it is then not known."""
-    setting = template.property(resource, path, _LEFT_OUT)
-    if not setting.present:
-        return [Candidate(False)]
-    if setting.value.known:
-        return [Candidate(case.value is not _LEFT_OUT, case.when) for case in setting.value.cases]
-    return [] if template.branches(resource, path).sometimes_absent else [Candidate(True)]
 
 
 def entries(template: Template, resource: Resource, path: NodePath) -> list[Entry]:

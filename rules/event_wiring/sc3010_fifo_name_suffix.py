@@ -2,10 +2,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from samcheck.analysis.values import flags, qualifier, texts, together
+from samcheck.analysis.values import flags, qualifier, texts, together, written
 from samcheck.analysis.wiring import FIFO_SUFFIX
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import written
 
 _NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 

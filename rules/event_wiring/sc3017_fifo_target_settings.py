@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import Candidate, flags, qualifier, together
+from samcheck.analysis.values import Candidate, flags, qualifier, together, written
 from samcheck.analysis.wiring import fifo_cases
 from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import Entry, defined_here, entries, entry_reaches, written
+from samcheck.rules.event_wiring._queues import Entry, defined_here, entries, entry_reaches
 
 
 class FifoTargetSettings(Rule):

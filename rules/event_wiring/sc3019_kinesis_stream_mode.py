@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import qualifier, texts, together
+from samcheck.analysis.values import qualifier, texts, together, written
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-from samcheck.rules.event_wiring._queues import written
 
 
 class KinesisStreamMode(Rule):
