@@ -94,8 +94,7 @@ class SqsVisibilityTimeout(Rule):
                     *context.when_related(when),
                 ]
                 fix = None
-                # Only a literal the user wrote (or left out) is replaced: never a parameter or a branch.
-                written = queue.properties.get("VisibilityTimeout")
+                written = queue.properties.get("VisibilityTimeout")  # as written: only a literal is replaced
                 if not queue.origin.generated and not when and (not visibility.present or isinstance(written, int)):
                     path = ("Resources", queue.source_id, "Properties", "VisibilityTimeout")
                     fix = Fix(
