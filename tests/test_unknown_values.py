@@ -8,8 +8,6 @@ that the original did not have.
 
 from __future__ import annotations
 
-import copy
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,79 +15,32 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from samcheck.app import lint_file
-from samcheck.cfn.document import load_document
 from samcheck.config import Settings
-from samcheck.findings import Severity
-from samcheck.registry import all_rules
-from tests.conftest import FIXTURES
-from tests.test_rule_fixtures import fixture_files, read_expectation
+from tests.mutations import (
+    LITERAL_ONLY,
+    TEMPLATES,
+    UNDECIDABLE_CONDITION,
+    UNKNOWN_PARAMETER,
+    NodePath,
+    add_parameter,
+    add_undecidable_condition,
+    is_function,
+    lint_errors,
+    literals,
+    replaced,
+    value_at,
+)
 
-NodePath = tuple[str | int, ...]
 UNKNOWNS: dict[str, Any] = {
-    "parameter": {"Ref": "SamcheckUnknownParameter"},
+    "parameter": {"Ref": UNKNOWN_PARAMETER},
     "import": {"Fn::ImportValue": "samcheck-unknown-export"},
     "nested output": {"Fn::GetAtt": ["SamcheckUnknownStack", "Outputs.Value"]},
 }
-# Values SAM and CloudFormation require to be written out, which no template can leave to deploy
-# time: replacing them makes a template that fails for everyone, not a false error.
-LITERAL_ONLY = {"Type", "Condition", "DependsOn"}
-# The SAM translator is the judge of what it accepts, and it runs with the values CloudFormation would
-# give it (placeholders for parameters): an SC0003 that persists is what a deploy would say too.
-TRANSLATOR = "SC0003"
-# Templates small enough to lint a few hundred times within the suite's time.
-MAX_RESOURCES = 30
-
-
-def _templates() -> list[tuple[str, dict[str, Any], Settings]]:
-    """Fixtures that need no files beside them, as data, with their settings (Region, as-of)."""
-    found = []
-    for path in fixture_files():
-        expectation = read_expectation(path)
-        if expectation.files or expectation.faults or expectation.settings.parameter_overrides:
-            continue
-        data = load_document(path).data
-        resources = data.get("Resources") if isinstance(data, dict) else None
-        if isinstance(data, dict) and isinstance(resources, dict) and len(resources) <= MAX_RESOURCES:
-            found.append((str(path.relative_to(FIXTURES)), data, expectation.settings))
-    return found
-
-
-TEMPLATES = _templates()
-
-
-def _literals(template: dict[str, Any]) -> list[NodePath]:
-    """Paths of the scalars below every resource's Properties (intrinsic function names excluded)."""
-    paths: list[NodePath] = []
-
-    def walk(node: Any, path: NodePath) -> None:
-        if isinstance(node, dict):
-            if len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::")):
-                return  # already a function: its value is whatever it is
-            for key, value in node.items():
-                if key not in LITERAL_ONLY:
-                    walk(value, (*path, key))
-        elif isinstance(node, list):
-            for index, item in enumerate(node):
-                walk(item, (*path, index))
-        elif isinstance(node, (str, int, float)) and not isinstance(node, bool):
-            paths.append(path)
-
-    for logical_id, resource in template["Resources"].items():
-        if isinstance(resource, dict) and isinstance(resource.get("Properties"), dict):
-            walk(resource["Properties"], ("Resources", logical_id, "Properties"))
-    return paths
 
 
 def _replaced(template: dict[str, Any], path: NodePath, kind: str) -> dict[str, Any]:
-    mutated = copy.deepcopy(template)
-    node: Any = mutated
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = copy.deepcopy(UNKNOWNS[kind])
-    mutated.setdefault("Parameters", {})
-    if isinstance(mutated["Parameters"], dict):
-        mutated["Parameters"]["SamcheckUnknownParameter"] = {"Type": "String"}
+    mutated = replaced(template, path, UNKNOWNS[kind])
+    add_parameter(mutated, UNKNOWN_PARAMETER, {"Type": "String"})
     mutated["Resources"]["SamcheckUnknownStack"] = {
         "Type": "AWS::CloudFormation::Stack",
         "Properties": {"TemplateURL": "https://s3.amazonaws.com/bucket/nested.yaml"},
@@ -97,20 +48,13 @@ def _replaced(template: dict[str, Any], path: NodePath, kind: str) -> dict[str, 
     return mutated
 
 
-def _errors(template: dict[str, Any], settings: Settings, folder: Path) -> set[tuple[str, str | None]]:
-    path = folder / "template.json"
-    path.write_text(json.dumps(template), encoding="utf-8")
-    result = lint_file(path, settings, all_rules())
-    return {(f.rule, f.resource) for f in result.findings if f.severity is Severity.ERROR and f.rule != TRANSLATOR}
-
-
 Case = tuple[str, dict[str, Any], Settings, NodePath, str]
 
 
 @st.composite
 def replacements(draw: st.DrawFn) -> Case:
-    name, template, fixture_settings = draw(st.sampled_from([t for t in TEMPLATES if _literals(t[1])]))
-    path = draw(st.sampled_from(_literals(template)))
+    name, template, fixture_settings = draw(st.sampled_from([t for t in TEMPLATES if literals(t[1])]))
+    path = draw(st.sampled_from(literals(template)))
     kind = draw(st.sampled_from(sorted(UNKNOWNS)))
     return name, template, fixture_settings, path, kind
 
@@ -120,8 +64,8 @@ def replacements(draw: st.DrawFn) -> Case:
 @given(case=replacements())
 def test_an_unknown_value_never_creates_an_error(case: Case, tmp_path: Path) -> None:
     name, template, fixture_settings, path, kind = case
-    before = _errors(template, fixture_settings, tmp_path)
-    after = _errors(_replaced(template, path, kind), fixture_settings, tmp_path)
+    before = lint_errors(template, fixture_settings, tmp_path)
+    after = lint_errors(_replaced(template, path, kind), fixture_settings, tmp_path)
     created = after - before
     assert not created, f"{name}: {'.'.join(map(str, path))} as {kind} created {sorted(created, key=str)}"
 
@@ -140,7 +84,7 @@ def _objects(template: dict[str, Any]) -> list[NodePath]:
 
     def walk(node: Any, path: NodePath) -> None:
         if isinstance(node, dict):
-            if len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::")):
+            if is_function(node):
                 return
             if len(path) > 3:
                 paths.append(path)
@@ -167,14 +111,9 @@ def _objects(template: dict[str, Any]) -> list[NodePath]:
 
 def _both_branches(template: dict[str, Any], path: NodePath) -> dict[str, Any]:
     """The node at ``path`` as ``Fn::If`` on a condition known only at deploy time, same value both ways."""
-    mutated = copy.deepcopy(template)
-    node: Any = mutated
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = {"Fn::If": ["SamcheckUnknownCondition", node[path[-1]], copy.deepcopy(node[path[-1]])]}
-    mutated.setdefault("Parameters", {})["SamcheckUnknownParameter"] = {"Type": "String"}
-    conditions = mutated.setdefault("Conditions", {})
-    conditions["SamcheckUnknownCondition"] = {"Fn::Equals": [{"Ref": "SamcheckUnknownParameter"}, "yes"]}
+    value = value_at(template, path)
+    mutated = replaced(template, path, {"Fn::If": [UNDECIDABLE_CONDITION, value, value]})
+    add_undecidable_condition(mutated)
     return mutated
 
 
@@ -192,7 +131,7 @@ def test_an_if_with_the_same_value_both_ways_changes_no_error(case: Case, tmp_pa
     """Rules look into Fn::If objects and lists wherever they read a property: an Fn::If whose two
     branches are the value itself neither creates nor hides an error."""
     name, template, fixture_settings, path, _ = case
-    before = _errors(template, fixture_settings, tmp_path)
-    after = _errors(_both_branches(template, path), fixture_settings, tmp_path)
+    before = lint_errors(template, fixture_settings, tmp_path)
+    after = lint_errors(_both_branches(template, path), fixture_settings, tmp_path)
     where = ".".join(map(str, path))
     assert after == before, f"{name}: {where} in an Fn::If: created {after - before}, hid {before - after}"
