@@ -13,11 +13,17 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 from samcheck.rule import Rule
 from tests.conftest import ROOT
 
-# Where each installed package's source lives (pyproject.toml's package-dir).
-SOURCES = {"samcheck": ROOT / "linter", "samcheck.rules": ROOT / "rules", "samcheck.schemas": ROOT / "schemas"}
+SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+# Where each installed package's source lives: pyproject.toml's package-dir, three roots.
+SOURCES = {package: ROOT / folder for package, folder in SETUPTOOLS["package-dir"].items()}
 PACKS = sorted(path.parent.name for path in (ROOT / "rules").glob("*/__init__.py"))
 
 
@@ -53,6 +59,14 @@ def _imports(name: str, path: Path) -> set[str]:
             continue
         found |= {target for target in targets if target in MODULES and target != name}
     return found
+
+
+def test_the_package_list_names_every_package_folder() -> None:
+    """pyproject.toml lists the packages (setuptools' find cannot rename folders): a package folder
+    left out would be missing from the wheel and from an install's link tree."""
+    assert SOURCES.keys() == {"samcheck", "samcheck.rules", "samcheck.schemas"}
+    folders = {name for name, path in MODULES.items() if path.name == "__init__.py"}
+    assert sorted(SETUPTOOLS["packages"]) == sorted(folders)
 
 
 def test_there_is_no_import_cycle() -> None:
