@@ -30,8 +30,8 @@ from samcheck.limits import Limits
 from samcheck.registry import find_rule
 
 if TYPE_CHECKING:
-    from samcheck.checker import CheckedFile
-    from samcheck.runner import Job
+    from samcheck.check.checker import CheckedFile
+    from samcheck.check.runner import Job
 
 _RULES = {"reserved": "SC2001", "provisioned": "SC2005"}
 

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import click
 
 if TYPE_CHECKING:
-    from samcheck.cache import Cache
-    from samcheck.checker import CheckedFile
+    from samcheck.check.cache import Cache
+    from samcheck.check.checker import CheckedFile
+    from samcheck.check.runner import Job
     from samcheck.config import Settings
     from samcheck.discovery import Discovery
     from samcheck.findings import FileResult
     from samcheck.rule import Rule
-    from samcheck.runner import Job
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "info", "never")
@@ -92,8 +92,8 @@ def _run_stdin(options: Options) -> int:
 
 
 def _run(options: Options, stdin: bytes | None = None) -> int:
+    from samcheck.check.runner import default_jobs, run_jobs
     from samcheck.discovery import Discovery
-    from samcheck.runner import default_jobs, run_jobs
     from samcheck.sam import translator_process
 
     _prepare_outputs(options)
@@ -181,16 +181,16 @@ def _discover(options: Options) -> Discovery:
 
 def _prune_cache(options: Options) -> None:
     if options.cache_dir is not None:
-        from samcheck.cache import Cache
+        from samcheck.check.cache import Cache
 
         Cache(options.cache_dir).prune()
 
 
 def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
     """Each file with its settings (config file, samconfig.toml, command line) and selected rules."""
+    from samcheck.check.runner import Job
     from samcheck.config import ConfigError, ignored_for, load_config_file, parse_parameter_overrides, samconfig_path
     from samcheck.registry import select_rules
-    from samcheck.runner import Job
 
     try:
         overrides = parse_parameter_overrides(options.parameter_overrides) if options.parameter_overrides else None
@@ -299,7 +299,7 @@ def _fix_and_check_again(
     jobs: Sequence[Job], checked: Sequence[CheckedFile], results: list[FileResult], options: Options
 ) -> list[FileResult]:
     """Apply the safe fixes, then check the files that changed again: the report shows what remains."""
-    from samcheck.runner import default_jobs, run_jobs
+    from samcheck.check.runner import default_jobs, run_jobs
 
     changed = _fix(jobs, results, write=True)
     redo = [index for index, job in enumerate(jobs) if job.path.resolve() in changed]
@@ -414,7 +414,7 @@ def lint_file(
 ) -> FileResult:
     """One file (or ``source`` as that file) through every stage but reporting: check it, add its
     account budgets, apply the policy."""
-    from samcheck.runner import Job
+    from samcheck.check.runner import Job
 
     return lint_together([Job(path, settings, tuple(rules), source)], cache)[0]
 
@@ -422,6 +422,6 @@ def lint_file(
 def lint_together(jobs: Sequence[Job], cache: Cache | None = None) -> list[FileResult]:
     """Files checked in this process and judged as one run: with account scope, their budgets add
     up (the language server's buffer with the other templates of its workspace)."""
-    from samcheck.checker import check_file
+    from samcheck.check.checker import check_file
 
     return _judge(jobs, [check_file(job.path, job.settings, job.rules, cache, job.source) for job in jobs])

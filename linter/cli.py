@@ -93,7 +93,7 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
         return None
     if cache_dir:
         return Path(cache_dir)
-    from samcheck.cache import default_cache_dir
+    from samcheck.check.cache import default_cache_dir
 
     return default_cache_dir()
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from samcheck.check.runner import Job, kill_workers
 from samcheck.findings import FileResult, internal_error
-from samcheck.runner import Job, kill_workers
 
 # The translator stops itself after 30 s; a worker that has not answered well after that is stuck.
 ANSWER_SECONDS = 90.0
@@ -33,7 +33,7 @@ def _lint(job: Job, neighbours: tuple[Job, ...]) -> FileResult:
     """The buffer's result; with account scope, judged with the workspace's other templates (read
     from disk, through the cache: only what changed is checked again)."""
     from samcheck.app import lint_together
-    from samcheck.cache import Cache, default_cache_dir
+    from samcheck.check.cache import Cache, default_cache_dir
 
     if not neighbours:
         return lint_together([job])[0]

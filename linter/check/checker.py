@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from samcheck.analysis.concurrency import Share, deployed_templates, provisioned_shares, reserved_shares
-from samcheck.cache import Cache, Entry, sizes_and_mtimes
 from samcheck.cfn.document import Document, parse_document, read_source
-from samcheck.cfnlint_bridge import cfn_lint_findings
+from samcheck.check.cache import Cache, Entry, sizes_and_mtimes
+from samcheck.check.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
 from samcheck.directives import Directive
 from samcheck.findings import (
