@@ -1,7 +1,7 @@
 """One ``samcheck check`` run, top to bottom.
 
 discover the files → settings per file → check each file (``checker``, spread over ``--jobs``)
-→ fix and re-check (``--fix``/``--diff``) → account budgets (``--account-scope``) → policy
+→ fix and re-check (``--fix``/``--diff``) → account budgets (``--account-scope``) → verdict
 (selection, suppressions, severity) → baseline → report → exit code.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage or
@@ -109,7 +109,7 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
         return EXIT_CLEAN
     checked = run_jobs(jobs, workers, options.cache_dir)
     _prune_cache(options)
-    results = _judge(jobs, checked)
+    results = _decide(jobs, checked)
     if options.diff:
         return EXIT_FINDINGS if _fix(jobs, results, write=False) else EXIT_CLEAN
     if options.fix:
@@ -283,14 +283,14 @@ def settings_for(
     return found[folder].merged(command_line)
 
 
-def _judge(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[FileResult]:
-    """Add the account budgets across the run, then apply the policy to every file's findings."""
-    from samcheck.account import add_account_findings
-    from samcheck.policy import apply_policy
+def _decide(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[FileResult]:
+    """Add the account budgets across the run, then give the verdict on every file's findings."""
+    from samcheck.decide.account import add_account_findings
+    from samcheck.decide.verdict import verdict
 
     checked = add_account_findings(jobs, checked)
     return [
-        apply_policy(file.result, file.suppressions, job.settings, job.rules)
+        verdict(file.result, file.suppressions, job.settings, job.rules)
         for job, file in zip(jobs, checked, strict=True)
     ]
 
@@ -308,7 +308,7 @@ def _fix_and_check_again(
     again = dict(
         zip(redo, run_jobs([jobs[i] for i in redo], options.jobs or default_jobs(), options.cache_dir), strict=True)
     )
-    return _judge(jobs, [again.get(index, file) for index, file in enumerate(checked)])
+    return _decide(jobs, [again.get(index, file) for index, file in enumerate(checked)])
 
 
 def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set[Path]:
@@ -350,7 +350,7 @@ def _lint_as(job: Job, text: str) -> FileResult:
 
 
 def _write_baseline(results: Sequence[FileResult], path: Path) -> int:
-    from samcheck.baseline import write_baseline
+    from samcheck.decide.baseline import write_baseline
 
     count = write_baseline(path, results)
     click.echo(f"samcheck: wrote {count} findings to {path}", err=True)
@@ -358,8 +358,8 @@ def _write_baseline(results: Sequence[FileResult], path: Path) -> int:
 
 
 def _apply_baseline(results: Sequence[FileResult], path: Path) -> list[FileResult]:
-    from samcheck.baseline import apply_baseline
     from samcheck.config import ConfigError
+    from samcheck.decide.baseline import apply_baseline
 
     try:
         return apply_baseline(path, results)
@@ -413,7 +413,7 @@ def lint_file(
     path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None, source: bytes | None = None
 ) -> FileResult:
     """One file (or ``source`` as that file) through every stage but reporting: check it, add its
-    account budgets, apply the policy."""
+    account budgets, give the verdict."""
     from samcheck.check.runner import Job
 
     return lint_together([Job(path, settings, tuple(rules), source)], cache)[0]
@@ -424,4 +424,4 @@ def lint_together(jobs: Sequence[Job], cache: Cache | None = None) -> list[FileR
     up (the language server's buffer with the other templates of its workspace)."""
     from samcheck.check.checker import check_file
 
-    return _judge(jobs, [check_file(job.path, job.settings, job.rules, cache, job.source) for job in jobs])
+    return _decide(jobs, [check_file(job.path, job.settings, job.rules, cache, job.source) for job in jobs])

@@ -12,9 +12,9 @@ import sys
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
-from samcheck import selectors
+from samcheck.decide import selectors
+from samcheck.decide.selectors import selected
 from samcheck.rule import Rule
-from samcheck.selectors import selected
 
 ENTRY_POINT_GROUP = "samcheck.rules"
 

@@ -24,13 +24,13 @@ from samcheck.cfn.references import (
 )
 from samcheck.cfn.resolver import Branches, Value
 from samcheck.config import Settings
-from samcheck.directives import Directive, read_directives
+from samcheck.decide.directives import Directive, read_directives
+from samcheck.decide.selectors import unknown_selector
 from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span
 from samcheck.limits import Limits
 from samcheck.model.template import Location, Property, Resource, Template
 from samcheck.sam import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES, SAM_TRANSFORM, declares_sam
 from samcheck.sam.translate import TransformError
-from samcheck.selectors import unknown_selector
 
 if TYPE_CHECKING:
     from samcheck.model.graph import ResourceGraph

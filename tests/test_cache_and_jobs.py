@@ -212,7 +212,7 @@ def test_hits_mark_entries_as_used(tmp_path: Path) -> None:
 
 
 def test_a_filtered_run_does_not_filter_the_next_one(tmp_path: Path) -> None:
-    """The cache keeps findings before any policy: what --ignore drops (here a cfn-lint check, which
+    """The cache keeps findings before any verdict: what --ignore drops (here a cfn-lint check, which
     the rule set in the key does not name) comes back in the next run without it."""
     template = tmp_path / "template.yaml"
     template.write_text("Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: [1]\n")

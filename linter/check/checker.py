@@ -1,8 +1,8 @@
 """Check one file: load → build the model (expand SAM, resolve) → run the rules → findings.
 
-The findings are policy-free (no selection of cfn-lint's checks, no suppression, no severity
-override): that is what the cache keeps, and the policy stage applies once, after the budgets of
-the whole run are added up.
+The findings are undecided (no selection of cfn-lint's checks, no suppression, no severity
+override): that is what the cache keeps, and the decide stage (``samcheck.decide``) gives its
+verdict once, after the budgets of the whole run are added up.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from samcheck.cfn.document import Document, parse_document, read_source
 from samcheck.check.cache import Cache, Entry, sizes_and_mtimes
 from samcheck.check.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
-from samcheck.directives import Directive
+from samcheck.decide.directives import Directive
+from samcheck.decide.verdict import suppressions_of
 from samcheck.findings import (
     FileResult,
     Finding,
@@ -31,7 +32,6 @@ from samcheck.findings import (
 from samcheck.limits import Limits
 from samcheck.model.build import assemble, expand_document
 from samcheck.model.template import Template
-from samcheck.policy import suppressions_of
 from samcheck.registry import all_rules
 from samcheck.rule import Rule, RuleContext
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 
 class CheckedFile(NamedTuple):
-    """One file after the rules ran: policy-free findings and what the later stages need."""
+    """One file after the rules ran: undecided findings and what the later stages need."""
 
     result: FileResult
     suppressions: tuple[Directive, ...]  # the template's Metadata suppressions

@@ -4,8 +4,8 @@ Reserved and provisioned concurrency (SC2001, SC2005) come out of one budget per
 Region, so with ``--account-scope`` samcheck adds up the shares of every template of the run
 (grouped by the region each is linted for) and reports once per account, at the largest share in
 a linted template (or, when all shares sit in nested templates, at the resource that deploys the
-largest), listing the templates and functions. These findings are policy-free like every other:
-the policy stage then applies suppressions and severity overrides to them.
+largest), listing the templates and functions. These findings are undecided like every other:
+the verdict then applies suppressions and severity overrides to them.
 """
 
 from __future__ import annotations
