@@ -115,7 +115,7 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
     if options.fix:
         results = _fix_and_check_again(jobs, checked, results, options)
     if any(output_format == "sarif" for output_format, _ in options.outputs):
-        from samcheck.fixes import with_replacements
+        from samcheck.fix.replacements import with_replacements
 
         results = with_replacements(results, {job.path: job.source for job in jobs if job.source is not None})
     if options.write_baseline:
@@ -314,8 +314,8 @@ def _fix_and_check_again(
 def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set[Path]:
     """Apply (or, with write=False, print as a diff) the safe fixes that bring no new error, to a
     fixpoint; the files that change, resolved."""
-    from samcheck.fixes import read_exactly, unified_diff, write_atomically
-    from samcheck.fixpoint import settle
+    from samcheck.fix.files import read_exactly, unified_diff, write_atomically
+    from samcheck.fix.fixpoint import settle
 
     changed = set()
     for job, result in zip(jobs, results, strict=True):

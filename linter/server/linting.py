@@ -44,7 +44,7 @@ def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
     """The buffer with the fixes of the findings named by fingerprint (all, with None) applied, as
     ``--fix`` applies them: to a fixpoint, each checked, none that brings a new error."""
     from samcheck.app import lint_file
-    from samcheck.fixpoint import settle
+    from samcheck.fix.fixpoint import settle
 
     assert job.source is not None
     text = job.source.decode("utf-8")
