@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from samcheck.app import lint_file
+from samcheck.api import lint_file
 from samcheck.check.cache import Cache
 from samcheck.cli import cli
 from samcheck.config import Settings

@@ -120,7 +120,7 @@ def test_sarif_fixes_read_the_file_a_fixed_number_of_times(tmp_path: Path, monke
     """Each fix's lines were found by making it alone and reading the whole file back: quadratic
     (163 s for SARIF against 1.7 s for JSON at 250 functions). Now the file is read once, every fix
     is made and checked at once, and each fix's lines are the ones its changes touch: the same lines."""
-    from samcheck.app import lint_file
+    from samcheck.api import lint_file
     from samcheck.config import Settings
     from samcheck.fix import edits, replacements
     from samcheck.registry import all_rules

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from samcheck.app import lint_file
+from samcheck.api import lint_file
 from samcheck.cfn.document import load_document
 from samcheck.config import Settings
 from samcheck.findings import Severity

@@ -32,7 +32,7 @@ class Fixed:
 def _lint(job: Job, neighbours: tuple[Job, ...]) -> FileResult:
     """The buffer's result; with account scope, judged with the workspace's other templates (read
     from disk, through the cache: only what changed is checked again)."""
-    from samcheck.app import lint_together
+    from samcheck.api import lint_together
     from samcheck.check.cache import Cache, default_cache_dir
 
     if not neighbours:
@@ -43,7 +43,7 @@ def _lint(job: Job, neighbours: tuple[Job, ...]) -> FileResult:
 def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
     """The buffer with the fixes of the findings named by fingerprint (all, with None) applied, as
     ``--fix`` applies them: to a fixpoint, each checked, none that brings a new error."""
-    from samcheck.app import lint_file
+    from samcheck.api import lint_file
     from samcheck.fix.fixpoint import settle
 
     assert job.source is not None
@@ -76,7 +76,7 @@ class Linter:
         """What ``path`` is checked with, for this text (None: the file on disk); a configuration
         error raises UsageError."""
         if path not in self._jobs:
-            from samcheck.app import Options, job_for
+            from samcheck.api import Options, job_for
 
             self._jobs[path] = job_for(path, Options(paths=(str(path),), config_env=self.config_env, jobs=1))
         source = None if text is None else text.encode("utf-8", "surrogatepass")
@@ -87,7 +87,7 @@ class Linter:
         them there; else none."""
         if not job.settings.account_scope:
             return ()
-        from samcheck.app import UsageError
+        from samcheck.api import UsageError
         from samcheck.discovery import discover
 
         if self._templates is None:
