@@ -155,11 +155,12 @@ def settings_for(
 
 
 def verdicts(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[FileResult]:
-    """Add the account budgets across the run, then give the verdict on every file's findings."""
-    from samcheck.decide.account import add_account_findings
+    """Judge the run-wide rules (the account budgets) over the run, then give the verdict on every
+    file's findings."""
+    from samcheck.decide.run_wide import add_run_wide_findings
     from samcheck.decide.verdict import verdict
 
-    checked = add_account_findings(jobs, checked)
+    checked = add_run_wide_findings(checked)
     return [
         verdict(file.result, file.suppressions, job.settings, job.rules)
         for job, file in zip(jobs, checked, strict=True)
@@ -169,8 +170,8 @@ def verdicts(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[FileRe
 def lint_file(
     path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None, source: bytes | None = None
 ) -> FileResult:
-    """One file (or ``source`` as that file) through every stage but reporting: check it, add its
-    account budgets, give the verdict."""
+    """One file (or ``source`` as that file) through every stage but reporting: check it, judge the
+    run-wide rules, give the verdict."""
     from samcheck.check.runner import Job
 
     return lint_together([Job(path, settings, tuple(rules), source)], cache)[0]

@@ -68,6 +68,11 @@ def all_rules() -> tuple[type[Rule], ...]:
     return _load()[0]
 
 
+def run_wide_rules() -> tuple[type[Rule], ...]:
+    """The rules that collect facts from each file and judge them over the whole run."""
+    return tuple(rule for rule in all_rules() if rule.collect is not Rule.collect)
+
+
 def registry_problems() -> tuple[str, ...]:
     """Packs and rules left out, and why (shown on standard error at the start of a run)."""
     return _load()[1]

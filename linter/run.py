@@ -1,7 +1,7 @@
 """One ``samcheck check`` run, top to bottom.
 
 discover the files → settings per file → check each file (``checker``, spread over ``--jobs``)
-→ fix and re-check (``--fix``/``--diff``) → account budgets (``--account-scope``) → verdict
+→ fix and re-check (``--fix``/``--diff``) → run-wide rules (``--account-scope``) → verdict
 (selection, suppressions, severity) → baseline → report → exit code.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage or
