@@ -27,7 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from samcheck.app import lint_file  # noqa: E402
+from samcheck.api import lint_file  # noqa: E402
 from samcheck.cfn.resolver import Value  # noqa: E402
 from samcheck.registry import find_rule  # noqa: E402
 from tests.test_known_sets import CANDIDATES, MUTATIONS, Outcome, probe, report  # noqa: E402

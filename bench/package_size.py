@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from samcheck.app import lint_file
+from samcheck.api import lint_file
 from samcheck.config import Settings
 from samcheck.registry import select_rules
 

@@ -1,7 +1,7 @@
-"""The ``samcheck`` command line: options parsed into one ``app.Options``; ``app`` runs it.
+"""The ``samcheck`` command line: options parsed into one ``api.Options``; ``run`` runs it.
 
 ``samcheck [OPTIONS] [PATH]...`` lints; ``rules``, ``explain``, ``graph`` and ``limits``
-are subcommands. Exit codes are ``app``'s: 0 nothing at or above the fail level, 1 findings
+are subcommands. Exit codes are ``run``'s: 0 nothing at or above the fail level, 1 findings
 at or above it, 2 usage or configuration error, or no template found.
 """
 
@@ -16,8 +16,8 @@ from typing import Any, NoReturn
 import click
 
 from samcheck import __version__
-from samcheck.app import EXIT_USAGE, FAIL_LEVELS
 from samcheck.reporting import FORMATS
+from samcheck.run import EXIT_USAGE, FAIL_LEVELS
 
 
 class _DefaultToCheck(click.Group):
@@ -93,7 +93,7 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
         return None
     if cache_dir:
         return Path(cache_dir)
-    from samcheck.cache import default_cache_dir
+    from samcheck.check.cache import default_cache_dir
 
     return default_cache_dir()
 
@@ -160,7 +160,8 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
 )
 def check(**given: Any) -> None:
     """Lint templates: files, folders (searched for templates) and globs."""
-    from samcheck.app import Options, run
+    from samcheck.api import Options
+    from samcheck.run import run
 
     if given["apply_fixes"] and given["show_diff"]:
         _fail("--fix writes the fixes and --diff only shows them: choose one")
@@ -305,7 +306,7 @@ def graph(
     PATH and the settings are found as `samcheck check` finds them: template.yaml in the current
     folder by default, the configuration files, samconfig.toml and the same options."""
     from samcheck.analysis.graph import resource_graph
-    from samcheck.app import Options, UsageError, job_for
+    from samcheck.api import Options, UsageError, job_for
     from samcheck.cfn.document import load_document
     from samcheck.discovery import discover
     from samcheck.model.build import build_template
@@ -360,7 +361,7 @@ def vscode_task() -> None:
 @click.option("--region", help="Show the values of this Region where AWS's defaults differ by Region.")
 def list_limits(output_format: str, region: str | None) -> None:
     """List the limits table: names (for [tool.samcheck.limits]), values and sources."""
-    from samcheck.app import UsageError, check_region
+    from samcheck.api import UsageError, check_region
     from samcheck.limits import Limits
 
     if region is not None:

@@ -1,4 +1,4 @@
-"""Data files shipped in the wheel under ``samcheck/schemas``."""
+"""Data files shipped in the wheel as the package ``samcheck.schemas`` (``schemas/``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-# The package is always installed as files (a wheel, or an editable link tree), so the data
-# folder sits beside this module; importlib.resources would cost ~5 ms of start-up for the same.
-SCHEMAS = Path(__file__).parent / "schemas"
+import samcheck.schemas
+
+# Found through their own package, the files are where every install puts them: a wheel, the strict
+# editable link tree, or a plain editable install (whose import hook maps the package to schemas/).
+# The package is always files on disk; importlib.resources would cost ~5 ms of start-up for the same.
+SCHEMAS = Path(samcheck.schemas.__file__).parent
 
 
 @cache

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
-from samcheck import selectors
+from samcheck.decide import selectors
+from samcheck.decide.selectors import selected
 from samcheck.rule import Rule
-from samcheck.selectors import selected
 
 ENTRY_POINT_GROUP = "samcheck.rules"
 
@@ -67,6 +68,11 @@ def all_rules() -> tuple[type[Rule], ...]:
     return _load()[0]
 
 
+def run_wide_rules() -> tuple[type[Rule], ...]:
+    """The rules that collect facts from each file and judge them over the whole run."""
+    return tuple(rule for rule in all_rules() if rule.collect is not Rule.collect)
+
+
 def registry_problems() -> tuple[str, ...]:
     """Packs and rules left out, and why (shown on standard error at the start of a run)."""
     return _load()[1]
@@ -97,7 +103,7 @@ def pack_fingerprints() -> tuple[str, ...]:
         part = f"{entry_point.name}:{entry_point.value}"
         if dist is not None:
             part += f"={_name_and_version(dist.read_text('METADATA') or dist.read_text('PKG-INFO') or '')}"
-        parts.append(f"{part} source={_source_digest(entry_point.module.split('.')[0])}")
+        parts.append(f"{part} source={_source_digest(entry_point.module)}")
     return tuple(parts)
 
 
@@ -111,21 +117,31 @@ def _name_and_version(metadata: str) -> str:
     return f"{headers['Name']} {headers['Version']}"
 
 
-@cache
-def _source_digest(package: str) -> str:
-    """A digest of every Python file of a top-level package: relative path, size and modification
-    time, which any edit changes (reading and hashing the contents took 12-20 ms a process)."""
+def _source_digest(module: str) -> str:
+    """A digest of every Python file of the pack's top-level package and of its loaded packages
+    down to the pack's own, where one lies outside the folders above it (a plain editable install
+    maps ``samcheck.rules`` to ``rules/``, beside ``samcheck``'s ``linter/``): relative path, size and
+    modification time, which any edit changes (reading and hashing the contents took 12-20 ms a
+    process)."""
     import hashlib
     import importlib.util
 
-    spec = importlib.util.find_spec(package)
-    digest = hashlib.sha256()
-    for location in spec.submodule_search_locations or [] if spec else []:
-        files = []
-        for folder, _, names in os.walk(location):
-            for name in names:
-                if name.endswith(".py"):
-                    info = os.stat(os.path.join(folder, name))
-                    files.append(f"{folder[len(location) :]}/{name}\0{info.st_size}\0{info.st_mtime_ns}")
-        digest.update("\n".join(sorted(files)).encode())
-    return digest.hexdigest()[:16]
+    names = module.split(".")
+    spec = importlib.util.find_spec(names[0])
+    folders = list(spec.submodule_search_locations or [] if spec else [])
+    for depth in range(2, len(names) + 1):  # loaded already: the pack was, or it has no rules to cache
+        for location in getattr(sys.modules.get(".".join(names[:depth])), "__path__", []):
+            if not any(os.path.commonpath([location, folder]) == folder for folder in folders):
+                folders.append(location)
+    return hashlib.sha256("\n".join(map(_folder_digest, folders)).encode()).hexdigest()[:16]
+
+
+@cache
+def _folder_digest(location: str) -> str:
+    files = []
+    for folder, _, names in os.walk(location):
+        for name in names:
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                files.append(f"{folder[len(location) :]}/{name}\0{info.st_size}\0{info.st_mtime_ns}")
+    return "\n".join(sorted(files))

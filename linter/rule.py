@@ -8,7 +8,7 @@ then an ``Anti-pattern`` and a ``Best practice`` section, each with a fenced YAM
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,13 +24,13 @@ from samcheck.cfn.references import (
 )
 from samcheck.cfn.resolver import Branches, Value, When
 from samcheck.config import Settings
-from samcheck.directives import Directive, read_directives
+from samcheck.decide.directives import Directive, read_directives
+from samcheck.decide.selectors import unknown_selector
 from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span
 from samcheck.limits import Limits
 from samcheck.model.template import Location, Property, Resource, Template
 from samcheck.sam import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES, SAM_TRANSFORM, declares_sam
 from samcheck.sam.translate import TransformError
-from samcheck.selectors import unknown_selector
 
 if TYPE_CHECKING:
     from samcheck.model.graph import ResourceGraph
@@ -88,6 +88,16 @@ class Rule:
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError
+
+    # A run-wide rule (one account's budgets over every template of a run) overrides both: ``collect``
+    # takes one file's facts when the file is checked (picklable: they cross process boundaries and
+    # are cached with its findings unless the rule reads the disk; None when it has none), and
+    # ``judge`` reports from every file's facts, in the run's order, once all are checked.
+    def collect(self, context: RuleContext) -> object | None:
+        return None
+
+    def judge(self, collected: Sequence[Any]) -> Iterable[Finding]:
+        return ()
 
 
 @dataclass

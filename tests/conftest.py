@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from samcheck.app import lint_file
+from samcheck.api import lint_file
 from samcheck.config import Settings
 from samcheck.findings import FileResult
 from samcheck.registry import all_rules

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from samcheck.app import lint_file
+from samcheck.api import lint_file
 from samcheck.cfn.document import load_document
 from samcheck.config import Settings
 from samcheck.findings import Finding, Severity

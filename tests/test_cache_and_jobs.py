@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from samcheck.app import lint_file
-from samcheck.cache import Cache
+from samcheck.api import lint_file
+from samcheck.check.cache import Cache
 from samcheck.cli import cli
 from samcheck.config import Settings
 from samcheck.registry import all_rules
@@ -169,7 +169,7 @@ def test_translator_child_expands_what_this_process_would(tmp_path: Path) -> Non
 def test_pruning_drops_unused_and_least_recently_used_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from samcheck import cache as cache_module
+    from samcheck.check import cache as cache_module
 
     cache = Cache(tmp_path)
     now = 1_800_000_000.0
@@ -212,7 +212,7 @@ def test_hits_mark_entries_as_used(tmp_path: Path) -> None:
 
 
 def test_a_filtered_run_does_not_filter_the_next_one(tmp_path: Path) -> None:
-    """The cache keeps findings before any policy: what --ignore drops (here a cfn-lint check, which
+    """The cache keeps findings before any verdict: what --ignore drops (here a cfn-lint check, which
     the rule set in the key does not name) comes back in the next run without it."""
     template = tmp_path / "template.yaml"
     template.write_text("Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: [1]\n")
@@ -323,7 +323,7 @@ def test_a_planted_entry_is_never_unpickled(tmp_path: Path) -> None:
 def test_entries_signed_with_another_secret_are_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pickle
 
-    from samcheck import cache as cache_module
+    from samcheck.check import cache as cache_module
 
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=1000))
@@ -342,7 +342,7 @@ def test_entries_signed_with_another_secret_are_misses(tmp_path: Path, monkeypat
 def test_the_secret_file_is_private_and_outside_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import stat
 
-    from samcheck import cache as cache_module
+    from samcheck.check import cache as cache_module
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("SAMCHECK_CACHE_SECRET", raising=False)

@@ -313,7 +313,7 @@ def test_a_rule_that_raises_is_sc0000_whatever_select_says(write_template, monke
 
 
 def test_a_suppression_review_rule_that_raises_is_contained(write_template, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rules about suppression comments run in the policy stage; their failure is SC0000 there too."""
+    """Rules about suppression comments run in the decide stage; their failure is SC0000 there too."""
     from samcheck.rules.core.sc0008_unused_suppression import UnusedSuppression
 
     def fail(self: object, context: object) -> None:

@@ -120,9 +120,9 @@ def test_sarif_fixes_read_the_file_a_fixed_number_of_times(tmp_path: Path, monke
     """Each fix's lines were found by making it alone and reading the whole file back: quadratic
     (163 s for SARIF against 1.7 s for JSON at 250 functions). Now the file is read once, every fix
     is made and checked at once, and each fix's lines are the ones its changes touch: the same lines."""
-    from samcheck import fixes
-    from samcheck.app import lint_file
+    from samcheck.api import lint_file
     from samcheck.config import Settings
+    from samcheck.fix import edits, replacements
     from samcheck.registry import all_rules
 
     pairs = "".join(
@@ -139,23 +139,24 @@ def test_sarif_fixes_read_the_file_a_fixed_number_of_times(tmp_path: Path, monke
     fixable = [finding for finding in result.findings if finding.fix is not None]
     assert len(fixable) == 30
     reads = []
-    parse = fixes.parse_document
-    monkeypatch.setattr(fixes, "parse_document", lambda *args: reads.append(args) or parse(*args))
-    (described,) = fixes.with_replacements([result])
+    parse = edits.parse_document
+    for module in (edits, replacements):
+        monkeypatch.setattr(module, "parse_document", lambda *args: reads.append(args) or parse(*args))
+    (described,) = replacements.with_replacements([result])
     assert len(reads) == 1  # the file; every fix made at once is then checked on the event stream
     monkeypatch.undo()
     before = template.read_text()
     for finding in described.findings:
         if finding.fix is not None:
-            alone = fixes.apply_fixes(template, before, list(finding.fix.edits))
-            assert finding.fix.replacement == fixes.line_replacement(before, alone)
+            alone = edits.apply_fixes(template, before, list(finding.fix.edits))
+            assert finding.fix.replacement == replacements.line_replacement(before, alone)
 
 
 def test_the_check_of_made_fixes_reads_values_at_their_paths(tmp_path: Path) -> None:
     """The check after fixes reads the event stream: a value at the edited path, in YAML and JSON,
     nested in sequences, and a refused edit when the text no longer parses."""
-    from samcheck import fixes
     from samcheck.findings import Edit
+    from samcheck.fix import edits as fixes
 
     yaml_text = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: [{Key: a, Value: b}]\n"
     path = tmp_path / "template.yaml"

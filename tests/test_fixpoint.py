@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from samcheck.findings import Edit, FileResult, Finding, Fix, Severity, Span
-from samcheck.fixpoint import settle
+from samcheck.fix.fixpoint import settle
 
 TEXT = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: orders\n"
 

@@ -1,5 +1,5 @@
-"""The engine's layout keeps its promises: the pipeline's layers import downwards only, rules see
-one API, and the leaf types load nothing else."""
+"""The engine's layout keeps its promises: the packages are the folders, the pipeline's layers
+import downwards only, rules see one API, and the leaf types load nothing else."""
 
 from __future__ import annotations
 
@@ -13,11 +13,17 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 from samcheck.rule import Rule
 from tests.conftest import ROOT
 
-# Where each installed package's source lives (pyproject.toml's package-dir).
-SOURCES = {"samcheck": ROOT / "linter", "samcheck.rules": ROOT / "rules", "samcheck.schemas": ROOT / "schemas"}
+SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+# Where each installed package's source lives: pyproject.toml's package-dir, three roots.
+SOURCES = {package: ROOT / folder for package, folder in SETUPTOOLS["package-dir"].items()}
 PACKS = sorted(path.parent.name for path in (ROOT / "rules").glob("*/__init__.py"))
 
 
@@ -55,6 +61,14 @@ def _imports(name: str, path: Path) -> set[str]:
     return found
 
 
+def test_the_package_list_names_every_package_folder() -> None:
+    """pyproject.toml lists the packages (setuptools' find cannot rename folders): a package folder
+    left out would be missing from the wheel and from an install's link tree."""
+    assert SOURCES.keys() == {"samcheck", "samcheck.rules", "samcheck.schemas"}
+    folders = {name for name, path in MODULES.items() if path.name == "__init__.py"}
+    assert sorted(SETUPTOOLS["packages"]) == sorted(folders)
+
+
 def test_there_is_no_import_cycle() -> None:
     graph = nx.DiGraph()
     for name, path in MODULES.items():
@@ -62,6 +76,69 @@ def test_there_is_no_import_cycle() -> None:
         graph.add_edges_from((name, target) for target in _imports(name, path))
     cycles = list(nx.simple_cycles(graph))
     assert not cycles, "import cycles: " + "; ".join(" → ".join([*cycle, cycle[0]]) for cycle in cycles[:5])
+
+
+# The pipeline's layers, lowest first: a module imports from its own layer and those below, never
+# from one above, anywhere in the module (at the top, in functions, and under TYPE_CHECKING too:
+# none is needed, so a type-only import upwards is no excuse either). The engine's stages (check,
+# decide, fix, reporting, the run, the API, the server) stand on all of them.
+LAYERS = (
+    ("samcheck.cfn",),
+    ("samcheck.sam",),
+    ("samcheck.model",),
+    ("samcheck.analysis",),
+    ("samcheck.rule", "samcheck.rules"),
+)
+# What every layer may read: the findings, settings, limits and data files, the version, and
+# Ctrl-C handling (the SAM translator's child process leaves it to its parent).
+SHARED = {
+    "samcheck",
+    "samcheck.findings",
+    "samcheck.config",
+    "samcheck.limits",
+    "samcheck.datafiles",
+    "samcheck.schemas",
+    "samcheck.interrupts",
+}
+# The rule API hands rules the suppression records (the rules reviewing them, SC0008, SC0009 and
+# SC0015, read them) and says whether a selector names a rule: two leaf modules of the decide stage.
+RULE_API_READS = {"samcheck.decide.directives", "samcheck.decide.selectors"}
+
+
+def _layer(name: str) -> int | None:
+    return next(
+        (index for index, layer in enumerate(LAYERS) for top in layer if name == top or name.startswith(top + ".")),
+        None,
+    )
+
+
+def test_layers_import_only_themselves_and_below() -> None:
+    upwards = []
+    for name, path in MODULES.items():
+        own = _layer(name)
+        if own is None:
+            continue
+        for target in _imports(name, path):
+            layer = _layer(target)
+            allowed = target in SHARED or (layer is not None and layer <= own)
+            if not allowed and not (name == "samcheck.rule" and target in RULE_API_READS):
+                upwards.append(f"{name} -> {target}")
+    assert not upwards, upwards
+
+
+def test_the_shared_modules_read_nothing_above_cfn() -> None:
+    for name in sorted(SHARED & MODULES.keys()):
+        for target in _imports(name, MODULES[name]):
+            assert target in SHARED or _layer(target) == 0, f"{name} -> {target}"
+
+
+def test_reporting_reads_findings_not_templates() -> None:
+    """Reports are made of findings: no format reaches into the template, its expansion or the resolver."""
+    forbidden = ("samcheck.model", "samcheck.analysis", "samcheck.sam", "samcheck.rules", "samcheck.cfn.resolver")
+    for name, path in MODULES.items():
+        if name.startswith("samcheck.reporting"):
+            for target in _imports(name, path):
+                assert not (target == "samcheck.rule" or target.startswith(forbidden)), f"{name} -> {target}"
 
 
 def test_findings_is_a_leaf() -> None:

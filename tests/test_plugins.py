@@ -142,3 +142,82 @@ def test_a_worker_that_dies_loses_only_its_file(tmp_path: Path) -> None:
     for finding in json.loads(result.stdout)["findings"]:
         rules.setdefault(finding["file"], set()).add(finding["rule"])
     assert rules == {"a.yaml": {"SC1001"}, "b.yaml": {"SC0000"}, "c.yaml": {"SC1001"}}
+
+
+RUN_WIDE = """
+from samcheck.rule import Finding, Rule, Severity, Span
+
+
+class QueuesInTheRun(Rule):
+    id = "SC9301"
+    name = "queues-in-the-run"
+    severity = Severity.WARNING
+    summary = "Counts the queues of every template of a run"
+    url = "https://example.com"
+
+    def check(self, context):
+        return iter(())
+
+    def collect(self, context):
+        return context.file, len(list(context.of_type("AWS::SQS::Queue")))
+
+    def judge(self, collected):
+        total = sum(count for _, count in collected)
+        message = f"{total} queues in {len(collected)} templates"
+        yield Finding(self.id, self.name, self.severity, message, collected[0][0], Span.point())
+
+
+class BrokenJudge(Rule):
+    id = "SC9302"
+    name = "broken-judge"
+    severity = Severity.WARNING
+    summary = "Collects, then fails to judge"
+    url = "https://example.com"
+
+    def check(self, context):
+        return iter(())
+
+    def collect(self, context):
+        return 1
+
+    def judge(self, collected):
+        raise RuntimeError("judging failed")
+
+
+RULES = [QueuesInTheRun, BrokenJudge]
+"""
+
+
+def test_a_plugins_run_wide_rule_judges_every_file_across_processes_and_the_cache(tmp_path: Path) -> None:
+    """The engine knows run-wide rules by their collect and judge steps, not by id: a third-party
+    one collects in the worker processes, keeps its facts in the cache, and reports once per run; a
+    judge that raises is that rule's SC0000, in the first file it collected from."""
+    site = tmp_path / "site"
+    (site / "runwidepack").mkdir(parents=True)
+    (site / "runwidepack" / "__init__.py").write_text(RUN_WIDE)
+    info = site / "runwidepack-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: runwidepack\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[samcheck.rules]\nrunwide = runwidepack:RULES\n")
+    queue = "  Q{n}:\n    Type: AWS::SQS::Queue\n    Properties: {{VisibilityTimeout: 60}}\n"
+    (tmp_path / "a.yaml").write_text("Resources:\n" + queue.format(n=1))
+    (tmp_path / "b.yaml").write_text("Resources:\n" + queue.format(n=1) + queue.format(n=2))
+    command = [sys.executable, "-m", "samcheck", "--cache-dir", str(tmp_path / "cache"), "-j", "2"]
+    env = {**os.environ, "PYTHONPATH": str(site), "SAMCHECK_CACHE_SECRET": "s" * 32}
+    reports = []
+    for _ in range(2):  # the second run's facts come from the cache
+        result = subprocess.run(
+            [*command, "--format", "json", "a.yaml", "b.yaml"], capture_output=True, text=True, cwd=tmp_path, env=env
+        )
+        assert "Traceback" not in result.stderr, result.stderr[-1000:]
+        findings = json.loads(result.stdout)["findings"]
+        reports.append(sorted((f["file"], f["rule"], f["message"].split(":")[0]) for f in findings))
+    assert list((tmp_path / "cache").glob("??/*.entry"))
+    assert (
+        reports[0]
+        == reports[1]
+        == [
+            ("a.yaml", "SC0000", "internal error in rule SC9302 broken-judge"),
+            ("a.yaml", "SC9301", "3 queues in 2 templates"),
+        ]
+    )

@@ -101,7 +101,7 @@ def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The translator's time grows with the square of the API events; samcheck stops it."""
-    from samcheck.app import lint_file
+    from samcheck.api import lint_file
     from samcheck.config import Settings
     from samcheck.registry import all_rules
     from samcheck.sam import translate

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from samcheck.app import lint_file
+from samcheck.api import lint_file
 from samcheck.config import Settings, parse_parameter_overrides
 from samcheck.docs import rule_doc
 from samcheck.findings import FileResult, Finding

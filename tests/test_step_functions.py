@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from samcheck.app import lint_file
+from samcheck.api import lint_file
 from samcheck.config import Settings
 from samcheck.registry import select_rules
 

@@ -52,7 +52,7 @@ class SamcheckServer(LanguageServer):
         await self.lint(uri)
 
     async def lint(self, uri: str) -> None:
-        from samcheck.app import UsageError
+        from samcheck.api import UsageError
         from samcheck.discovery import is_template
 
         document = self.workspace.get_text_document(uri)
@@ -233,7 +233,7 @@ async def _code_actions(ls: SamcheckServer, params: types.CodeActionParams) -> l
     only = params.context.only
     if path is None:
         return actions
-    from samcheck.app import UsageError
+    from samcheck.api import UsageError
 
     try:
         job = ls.linter.job(path, document.source)

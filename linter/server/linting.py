@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from samcheck.check.runner import Job, kill_workers
 from samcheck.findings import FileResult, internal_error
-from samcheck.runner import Job, kill_workers
 
 # The translator stops itself after 30 s; a worker that has not answered well after that is stuck.
 ANSWER_SECONDS = 90.0
@@ -32,8 +32,8 @@ class Fixed:
 def _lint(job: Job, neighbours: tuple[Job, ...]) -> FileResult:
     """The buffer's result; with account scope, judged with the workspace's other templates (read
     from disk, through the cache: only what changed is checked again)."""
-    from samcheck.app import lint_together
-    from samcheck.cache import Cache, default_cache_dir
+    from samcheck.api import lint_together
+    from samcheck.check.cache import Cache, default_cache_dir
 
     if not neighbours:
         return lint_together([job])[0]
@@ -43,8 +43,8 @@ def _lint(job: Job, neighbours: tuple[Job, ...]) -> FileResult:
 def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
     """The buffer with the fixes of the findings named by fingerprint (all, with None) applied, as
     ``--fix`` applies them: to a fixpoint, each checked, none that brings a new error."""
-    from samcheck.app import lint_file
-    from samcheck.fixpoint import settle
+    from samcheck.api import lint_file
+    from samcheck.fix.fixpoint import settle
 
     assert job.source is not None
     text = job.source.decode("utf-8")
@@ -76,7 +76,7 @@ class Linter:
         """What ``path`` is checked with, for this text (None: the file on disk); a configuration
         error raises UsageError."""
         if path not in self._jobs:
-            from samcheck.app import Options, job_for
+            from samcheck.api import Options, job_for
 
             self._jobs[path] = job_for(path, Options(paths=(str(path),), config_env=self.config_env, jobs=1))
         source = None if text is None else text.encode("utf-8", "surrogatepass")
@@ -87,7 +87,7 @@ class Linter:
         them there; else none."""
         if not job.settings.account_scope:
             return ()
-        from samcheck.app import UsageError
+        from samcheck.api import UsageError
         from samcheck.discovery import discover
 
         if self._templates is None:

@@ -80,7 +80,7 @@ def diagnostic(finding: Finding, lines_of: dict[str, list[str]]) -> types.Diagno
 
 def whole_text_edit(before: str, after: str) -> types.TextEdit:
     """One edit that turns ``before`` into ``after``: the smallest run of whole lines that differs."""
-    from samcheck.fixes import line_replacement
+    from samcheck.fix.replacements import line_replacement
 
     change = line_replacement(before, after)
     return types.TextEdit(

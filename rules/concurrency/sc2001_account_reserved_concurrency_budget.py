@@ -1,8 +1,8 @@
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from samcheck.analysis.concurrency import reserved_shares
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-from samcheck.rules.concurrency._budget import judge, template_and_nested
+from samcheck.rules.concurrency._budget import Spent, judge_accounts, judge_template, spent, template_and_nested
 
 
 class AccountReservedConcurrencyBudget(Rule):
@@ -45,4 +45,10 @@ class AccountReservedConcurrencyBudget(Rule):
         if context.settings.account_scope:
             return  # added up over all templates of the run instead
         shares = [share for template in template_and_nested(context) for share in reserved_shares(template)]
-        yield from judge(context, shares, "reserved")
+        yield from judge_template(context, shares, "reserved")
+
+    def collect(self, context: RuleContext) -> Spent | None:
+        return spent(context)
+
+    def judge(self, collected: Sequence[Spent]) -> Iterator[Finding]:
+        yield from judge_accounts(self, collected, "reserved")

@@ -1,8 +1,15 @@
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from samcheck.analysis.concurrency import POOL, provisioned_shares, reserved_shares, unreserved_pool
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-from samcheck.rules.concurrency._budget import available, judge, template_and_nested
+from samcheck.rules.concurrency._budget import (
+    Spent,
+    available,
+    judge_accounts,
+    judge_template,
+    spent,
+    template_and_nested,
+)
 
 
 class ProvisionedConcurrencyBudget(Rule):
@@ -54,4 +61,10 @@ class ProvisionedConcurrencyBudget(Rule):
         provisioned = [share for template in templates for share in provisioned_shares(template)]
         if sum(share.amount for share in reserved) > available(context):
             return  # SC2001 reports the reservations alone
-        yield from judge(context, unreserved_pool(reserved, provisioned), POOL)
+        yield from judge_template(context, unreserved_pool(reserved, provisioned), POOL)
+
+    def collect(self, context: RuleContext) -> Spent | None:
+        return spent(context)
+
+    def judge(self, collected: Sequence[Spent]) -> Iterator[Finding]:
+        yield from judge_accounts(self, collected, "provisioned")

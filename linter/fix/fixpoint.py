@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from samcheck.findings import FileResult, Finding, Fix, NodePath, Severity
-from samcheck.fixes import FixError, apply_fixes, merged_edits
+from samcheck.fix.edits import FixError, apply_fixes, merged_edits
 
 MAX_ROUNDS = 3
 

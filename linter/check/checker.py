@@ -1,8 +1,8 @@
 """Check one file: load → build the model (expand SAM, resolve) → run the rules → findings.
 
-The findings are policy-free (no selection of cfn-lint's checks, no suppression, no severity
-override): that is what the cache keeps, and the policy stage applies once, after the budgets of
-the whole run are added up.
+The findings are undecided (no selection of cfn-lint's checks, no suppression, no severity
+override): that is what the cache keeps, and the decide stage (``samcheck.decide``) gives its
+verdict once, after the run-wide rules have judged the facts they collected from every file.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from samcheck.analysis.concurrency import Share, deployed_templates, provisioned_shares, reserved_shares
-from samcheck.cache import Cache, Entry, sizes_and_mtimes
 from samcheck.cfn.document import Document, parse_document, read_source
-from samcheck.cfnlint_bridge import cfn_lint_findings
+from samcheck.check.cache import Cache, Entry, sizes_and_mtimes
+from samcheck.check.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
-from samcheck.directives import Directive
+from samcheck.decide.directives import Directive
+from samcheck.decide.verdict import suppressions_of
 from samcheck.findings import (
     FileResult,
     Finding,
@@ -31,8 +31,7 @@ from samcheck.findings import (
 from samcheck.limits import Limits
 from samcheck.model.build import assemble, expand_document
 from samcheck.model.template import Template
-from samcheck.policy import suppressions_of
-from samcheck.registry import all_rules
+from samcheck.registry import all_rules, run_wide_rules
 from samcheck.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -40,17 +39,24 @@ if TYPE_CHECKING:
 
 
 class CheckedFile(NamedTuple):
-    """One file after the rules ran: policy-free findings and what the later stages need."""
+    """One file after the rules ran: undecided findings and what the later stages need."""
 
     result: FileResult
     suppressions: tuple[Directive, ...]  # the template's Metadata suppressions
-    # --account-scope: this file's (and its nested templates') shares of the account's budgets
-    budgets: dict[str, list[Share]]
+    collected: dict[str, Any]  # by rule id: what the run-wide rules collected from this file
 
 
 def run_rules(
-    document: Document, template: Template | None, rules: Sequence[type[Rule]], limits: Limits, settings: Settings
-) -> list[Finding]:
+    document: Document,
+    template: Template | None,
+    rules: Sequence[type[Rule]],
+    limits: Limits,
+    settings: Settings,
+    collecting: Sequence[type[Rule]] = (),
+) -> tuple[list[Finding], dict[str, Any]]:
+    """The findings of ``rules``, and the facts the run-wide rules of ``collecting`` collect (every
+    registered one, selected here or not: a file's part of an account is spent whatever it reports)."""
+
     @cache
     def graph_factory() -> ResourceGraph:
         from samcheck.analysis.graph import resource_graph
@@ -62,7 +68,9 @@ def run_rules(
     transform_errors = template.expansion.errors if template else []
     known = tuple((rule.id, rule.name) for rule in all_rules())
     findings: list[Finding] = []
-    for rule_class in rules:
+    collected: dict[str, Any] = {}
+    checks, collects = set(rules), set(collecting)
+    for rule_class in dict.fromkeys([*rules, *collecting]):
         if rule_class.needs_template and template is None:
             continue
         rule = rule_class()
@@ -70,16 +78,19 @@ def run_rules(
             rule, document, template, limits, transform_errors, graph_factory, settings.today, [], settings, known
         )
         try:
-            found = list(rule.check(context))
-            for finding in found:
-                _validate(finding, rule)
-            findings.extend(found)
+            if rule_class in checks:
+                found = list(rule.check(context))
+                for finding in found:
+                    validate(finding, rule)
+                findings.extend(found)
+            if rule_class in collects and (facts := rule.collect(context)) is not None:
+                collected[rule.id] = facts
         except Exception as error:  # one broken rule must not lose the other findings
             findings.append(rule_failure(rule.id, rule.name, str(document.path), error))
-    return findings
+    return findings, collected
 
 
-def _validate(finding: object, rule: Rule) -> None:
+def validate(finding: object, rule: Rule) -> None:
     """A finding every report can show: a plugin's malformed one fails its rule (SC0000), not the run."""
     if not isinstance(finding, Finding):
         raise TypeError(f"the rule yielded {type(finding).__name__}, not a Finding (use context.report)")
@@ -109,37 +120,33 @@ def _check_file(
     limits = Limits(dict(settings.limits), settings.effective_region)
     checking = [rule for rule in rules if not rule.reviews_suppressions]
     source = read_source(path) if given is None else given
+    run_wide = run_wide_rules()
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
-        findings = run_rules(source, None, checking, limits, settings)
+        findings, collected = run_rules(source, None, checking, limits, settings, run_wide)
         ran = tuple(rule.id for rule in rules if not rule.needs_template)
-        return CheckedFile(FileResult(path, sorted_findings(findings), [], ran), (), {})
+        return CheckedFile(FileResult(path, sorted_findings(findings), [], ran), (), collected)
     from_template = [rule for rule in checking if not rule.reads_disk]
     from_disk = [rule for rule in checking if rule.reads_disk]
-    key = cache.key(path, source, settings, [rule.id for rule in from_template]) if cache else ""
+    collected_once = [rule for rule in run_wide if not rule.reads_disk]  # cached with the findings
+    cached_ids = [rule.id for rule in dict.fromkeys([*from_template, *collected_once])]
+    key = cache.key(path, source, settings, cached_ids) if cache else ""
     entry = cache.get(key) if cache else None
     if entry is None:
         document = parse_document(path, source)
         expansion = expand_document(document, settings)
         template = assemble(document, expansion, settings)
-        findings = run_rules(document, template, from_template, limits, settings)
+        findings, collected = run_rules(document, template, from_template, limits, settings, collected_once)
         if settings.with_cfn_lint:
             findings += cfn_lint_findings(document, settings.effective_region, findings)
-        entry = Entry(document, expansion, findings, sizes_and_mtimes(expansion.inputs if expansion else []))
+        inputs = sizes_and_mtimes(expansion.inputs if expansion else [])
+        entry = Entry(document, expansion, findings, collected, inputs)
         if cache:
             cache.put(key, entry)
     else:
         template = assemble(entry.document, entry.expansion, settings)
     document = entry.document
-    findings = entry.findings + run_rules(document, template, from_disk, limits, settings)
+    collected_fresh = [rule for rule in run_wide if rule.reads_disk]
+    findings, collected = run_rules(document, template, from_disk, limits, settings, collected_fresh)
     ran = tuple(rule.id for rule in rules if template is not None or not rule.needs_template)
-    budgets = _budgets(template, settings, limits) if settings.account_scope and template else {}
-    result = FileResult(path, sorted_findings(findings), document.lines, ran)
-    return CheckedFile(result, suppressions_of(document), budgets)
-
-
-def _budgets(template: Template, settings: Settings, limits: Limits) -> dict[str, list[Share]]:
-    templates = deployed_templates(template, settings, int(limits["nested-stack-depth-max"]))
-    return {
-        "reserved": [share for t in templates for share in reserved_shares(t)],
-        "provisioned": [share for t in templates for share in provisioned_shares(t)],
-    }
+    result = FileResult(path, sorted_findings(entry.findings + findings), document.lines, ran)
+    return CheckedFile(result, suppressions_of(document), entry.collected | collected)

@@ -4,7 +4,7 @@ The key covers everything a cached result depends on: the file's bytes and path,
 samcheck, the SAM translator and cfn-lint (its runtime data), every installed rule pack (its
 distribution and version, and a digest of its source files, which changes with any edit),
 the region, parameter values, the date runtime rules judge by, limit overrides and the set of
-rules. Findings are kept before any policy (selection, suppression, severity), so what one run
+rules. Findings are kept before any verdict (selection, suppression, severity), so what one run
 filters out never goes missing from the next. Rules that read the disk
 (package sizes) always run again; files the expansion read (a local ``AWS::Include``) are
 recorded with their size and modification time and checked on each hit.
@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from samcheck import __version__
 from samcheck.cfn.document import Document
@@ -34,7 +35,9 @@ from samcheck.config import Settings
 from samcheck.findings import Finding
 from samcheck.sam.expand import Expansion
 
-CACHE_FORMAT = 6  # 2: policy-free findings; 3: URL artifacts; 4: Metadata directives; 5: outside references; 6: signed
+# 2: undecided findings; 3: URL artifacts; 4: Metadata directives; 5: outside references; 6: signed;
+# 7: what run-wide rules collect
+CACHE_FORMAT = 7
 UNUSED_FOR = 30 * 24 * 3600  # seconds after which an entry is deleted
 MAX_BYTES = 100 * 1024 * 1024  # beyond this the least recently used entries go
 PRUNE_EVERY = 24 * 3600  # seconds between two prunings
@@ -47,7 +50,8 @@ _SIGNATURE_BYTES = 32  # HMAC-SHA256, in front of the pickle
 class Entry:
     document: Document
     expansion: Expansion | None
-    findings: list[Finding]  # of the rules that do not read the disk, and cfn-lint's: before any policy
+    findings: list[Finding]  # of the rules that do not read the disk, and cfn-lint's: before any verdict
+    collected: dict[str, Any]  # by rule id: what the run-wide rules that do not read the disk collected
     inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # other files read: (size, mtime)
 
     def still_valid(self) -> bool:

@@ -8,7 +8,7 @@ severity overrides.
 ``Metadata: {samcheck: {ignore: [SC1001, lambda-memory-range]}}`` on a resource silences those
 rules for findings on that resource, including findings on what SAM generates from it and on
 values it inherits from ``Globals``; the same under the template's top-level ``Metadata`` silences
-them for the whole file. Comments are described in ``samcheck.directives``.
+them for the whole file. Comments are described in ``samcheck.decide.directives``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from typing import Any
 from samcheck.cfn.document import Document
 from samcheck.cfn.source_map import SourceMap
 from samcheck.config import Settings
-from samcheck.directives import Directive, read_directives
+from samcheck.decide.directives import Directive, read_directives
+from samcheck.decide.selectors import selected
 from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, NodePath, Severity, rule_failure, sorted_findings
 from samcheck.limits import Limits
 from samcheck.rule import Rule, RuleContext
-from samcheck.selectors import selected
 
 
 def _ignored(metadata: Any) -> list[str]:
@@ -114,7 +114,7 @@ def _severity(finding: Finding, overrides: dict[str, Severity]) -> Finding:
     return finding.with_severity(level) if level else finding
 
 
-def apply_policy(
+def verdict(
     result: FileResult, suppressions: Sequence[Directive], settings: Settings, rules: Sequence[type[Rule]]
 ) -> FileResult:
     """``result`` as the user sees it: ``rules`` are the rules selected for the file; the

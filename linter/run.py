@@ -1,7 +1,7 @@
 """One ``samcheck check`` run, top to bottom.
 
 discover the files → settings per file → check each file (``checker``, spread over ``--jobs``)
-→ fix and re-check (``--fix``/``--diff``) → account budgets (``--account-scope``) → policy
+→ fix and re-check (``--fix``/``--diff``) → run-wide rules (``--account-scope``) → verdict
 (selection, suppressions, severity) → baseline → report → exit code.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage or
@@ -13,58 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 import click
 
+from samcheck.api import Options, UsageError, jobs_for, lint_file, verdicts
+
 if TYPE_CHECKING:
-    from samcheck.cache import Cache
-    from samcheck.checker import CheckedFile
-    from samcheck.config import Settings
+    from samcheck.check.checker import CheckedFile
+    from samcheck.check.runner import Job
     from samcheck.discovery import Discovery
     from samcheck.findings import FileResult
-    from samcheck.rule import Rule
-    from samcheck.runner import Job
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "info", "never")
-
-
-class UsageError(Exception):
-    """The run cannot start as asked: exit code 2."""
-
-
-class Options(NamedTuple):
-    """Everything ``samcheck check`` was asked to do; values left None come from configuration."""
-
-    paths: tuple[str, ...] = ()
-    outputs: tuple[tuple[str, str | None], ...] = (("text", None),)  # (format, file or None: stdout)
-    region: str | None = None
-    parameter_overrides: str | None = None  # SAM CLI syntax
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] | None = None
-    fail_level: str | None = None
-    as_of: date | None = None
-    config_file: Path | None = None  # use only this configuration file
-    config_env: str = "default"  # the samconfig.toml environment
-    account_scope: bool | None = None
-    with_cfn_lint: bool | None = None
-    fix: bool = False
-    diff: bool = False
-    baseline: Path | None = None
-    write_baseline: Path | None = None
-    jobs: int = 0  # 0: all cores
-    cache_dir: Path | None = None  # None: no cache
-    color: bool = False  # colour for a text report to standard output
-    quiet: bool = False
-    stdin_filename: str | None = None  # with PATH "-": the name standard input stands for
-    exit_zero: bool = False  # findings never fail the run
-    show_settings: bool = False  # print each file's settings and where they come from; lint nothing
-    exclude: tuple[str, ...] = ()  # --exclude globs, added to the configuration's
-    statistics: bool = False  # the text report counts findings per rule
 
 
 def run(options: Options) -> int:
@@ -92,8 +56,8 @@ def _run_stdin(options: Options) -> int:
 
 
 def _run(options: Options, stdin: bytes | None = None) -> int:
+    from samcheck.check.runner import default_jobs, run_jobs
     from samcheck.discovery import Discovery
-    from samcheck.runner import default_jobs, run_jobs
     from samcheck.sam import translator_process
 
     _prepare_outputs(options)
@@ -101,7 +65,7 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
     workers = min(options.jobs or default_jobs(), len(discovery.files))
     if workers == 1 and stdin is None:  # checking here: let a child import the SAM translator meanwhile
         translator_process.start_for(discovery.files)
-    jobs = _jobs(discovery.files, options)  # the rest of samcheck loads only now, while that child imports
+    jobs = jobs_for(discovery.files, options)  # the rest of samcheck loads only now, while that child imports
     if stdin is not None:
         jobs = [replace(job, source=stdin) for job in jobs]
     if options.show_settings:
@@ -109,13 +73,13 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
         return EXIT_CLEAN
     checked = run_jobs(jobs, workers, options.cache_dir)
     _prune_cache(options)
-    results = _judge(jobs, checked)
+    results = verdicts(jobs, checked)
     if options.diff:
         return EXIT_FINDINGS if _fix(jobs, results, write=False) else EXIT_CLEAN
     if options.fix:
         results = _fix_and_check_again(jobs, checked, results, options)
     if any(output_format == "sarif" for output_format, _ in options.outputs):
-        from samcheck.fixes import with_replacements
+        from samcheck.fix.replacements import with_replacements
 
         results = with_replacements(results, {job.path: job.source for job in jobs if job.source is not None})
     if options.write_baseline:
@@ -181,125 +145,16 @@ def _discover(options: Options) -> Discovery:
 
 def _prune_cache(options: Options) -> None:
     if options.cache_dir is not None:
-        from samcheck.cache import Cache
+        from samcheck.check.cache import Cache
 
         Cache(options.cache_dir).prune()
-
-
-def _jobs(files: Sequence[Path], options: Options) -> list[Job]:
-    """Each file with its settings (config file, samconfig.toml, command line) and selected rules."""
-    from samcheck.config import ConfigError, ignored_for, load_config_file, parse_parameter_overrides, samconfig_path
-    from samcheck.registry import select_rules
-    from samcheck.runner import Job
-
-    try:
-        overrides = parse_parameter_overrides(options.parameter_overrides) if options.parameter_overrides else None
-        command_line: dict[str, Any] = {
-            "region": options.region,
-            "fail_level": options.fail_level,
-            "select": options.select,
-            "ignore": options.ignore,
-            "parameter_overrides": overrides,
-            "as_of": options.as_of,
-            "with_cfn_lint": options.with_cfn_lint,
-            "account_scope": options.account_scope,
-        }
-        config_file = load_config_file(options.config_file) if options.config_file else None
-        found: dict[Path, Settings] = {}
-        jobs = []
-        for path in files:
-            settings = settings_for(path, config_file, command_line, found, options.config_env)
-            skipped = ignored_for(path, settings)
-            if skipped:
-                settings = replace(settings, ignore=settings.ignore + skipped)
-            jobs.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
-    except (ConfigError, KeyError) as error:
-        raise UsageError(str(error).strip("'\"")) from None
-    from samcheck.registry import registry_problems
-
-    for problem in registry_problems():
-        click.echo(f"samcheck: warning: {problem}", err=True)
-    for settings in {job.settings for job in jobs}:
-        _check_settings(settings)
-    if options.config_env != "default" and not any(samconfig_path(path.parent) for path in files):
-        raise UsageError(
-            f"--config-env {options.config_env}: no samconfig.toml (or .yaml) beside the templates to read it from"
-        )
-    return jobs
-
-
-def _check_settings(settings: Settings) -> None:
-    """What a run would otherwise get silently wrong: a selector that names no rule, a Region
-    that does not exist (both would pass as "All checks passed")."""
-    from samcheck.registry import unknown_selector
-
-    origin = f"{settings.source}: " if settings.source else ""
-    for option, selectors in (
-        ("select", settings.select),
-        ("ignore", settings.ignore),
-        ("severity", tuple(key for key, _ in settings.severity)),
-    ):
-        for selector in selectors:
-            problem = unknown_selector(selector)
-            if problem:
-                raise UsageError(f"{origin}{option}: {problem}")
-    check_region(settings.effective_region, settings.region_source)
-
-
-def check_region(region: str, source: str) -> None:
-    """A usage error for a Region name AWS does not have (it would silently pick no Region's limits)."""
-    import re
-
-    from samcheck.analysis.botocore_data import regions
-
-    known, patterns = regions()
-    if region in known or any(re.fullmatch(pattern, region) for pattern in patterns):
-        return
-    raise UsageError(f"unknown Region '{region}' (from {source}); Regions are lower case, one of: {', '.join(known)}")
-
-
-def job_for(path: Path, options: Options) -> Job:
-    """The settings and rules ``check`` would lint ``path`` with (for ``graph`` and the language
-    server): found and checked the same way."""
-    (job,) = _jobs([path], options)
-    return job
-
-
-def settings_for(
-    path: Path,
-    config_file: Settings | None,
-    command_line: dict[str, Any],
-    found: dict[Path, Settings],
-    config_env: str = "default",
-) -> Settings:
-    """The file's settings: --config or the nearest config file (looked up once per folder), then
-    samconfig.toml beside the template (as sam deploy reads it), then the command line."""
-    from samcheck.config import discover_settings, samconfig_settings
-
-    folder = path.parent.absolute()
-    if folder not in found:
-        base = config_file if config_file is not None else discover_settings(folder)
-        found[folder] = base.merged(samconfig_settings(folder, config_env))
-    return found[folder].merged(command_line)
-
-
-def _judge(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[FileResult]:
-    """Add the account budgets across the run, then apply the policy to every file's findings."""
-    from samcheck.account import add_account_findings
-    from samcheck.policy import apply_policy
-
-    checked = add_account_findings(jobs, checked)
-    return [
-        apply_policy(file.result, file.suppressions, job.settings, job.rules)
-        for job, file in zip(jobs, checked, strict=True)
-    ]
 
 
 def _fix_and_check_again(
     jobs: Sequence[Job], checked: Sequence[CheckedFile], results: list[FileResult], options: Options
 ) -> list[FileResult]:
     """Apply the safe fixes, then check the files that changed again: the report shows what remains."""
-    from samcheck.runner import default_jobs, run_jobs
+    from samcheck.check.runner import default_jobs, run_jobs
 
     changed = _fix(jobs, results, write=True)
     redo = [index for index, job in enumerate(jobs) if job.path.resolve() in changed]
@@ -308,14 +163,14 @@ def _fix_and_check_again(
     again = dict(
         zip(redo, run_jobs([jobs[i] for i in redo], options.jobs or default_jobs(), options.cache_dir), strict=True)
     )
-    return _judge(jobs, [again.get(index, file) for index, file in enumerate(checked)])
+    return verdicts(jobs, [again.get(index, file) for index, file in enumerate(checked)])
 
 
 def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set[Path]:
     """Apply (or, with write=False, print as a diff) the safe fixes that bring no new error, to a
     fixpoint; the files that change, resolved."""
-    from samcheck.fixes import read_exactly, unified_diff, write_atomically
-    from samcheck.fixpoint import settle
+    from samcheck.fix.files import read_exactly, unified_diff, write_atomically
+    from samcheck.fix.fixpoint import settle
 
     changed = set()
     for job, result in zip(jobs, results, strict=True):
@@ -350,7 +205,7 @@ def _lint_as(job: Job, text: str) -> FileResult:
 
 
 def _write_baseline(results: Sequence[FileResult], path: Path) -> int:
-    from samcheck.baseline import write_baseline
+    from samcheck.decide.baseline import write_baseline
 
     count = write_baseline(path, results)
     click.echo(f"samcheck: wrote {count} findings to {path}", err=True)
@@ -358,8 +213,8 @@ def _write_baseline(results: Sequence[FileResult], path: Path) -> int:
 
 
 def _apply_baseline(results: Sequence[FileResult], path: Path) -> list[FileResult]:
-    from samcheck.baseline import apply_baseline
     from samcheck.config import ConfigError
+    from samcheck.decide.baseline import apply_baseline
 
     try:
         return apply_baseline(path, results)
@@ -407,21 +262,3 @@ def _terminal_width() -> int | None:
     import sys
 
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-
-
-def lint_file(
-    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None, source: bytes | None = None
-) -> FileResult:
-    """One file (or ``source`` as that file) through every stage but reporting: check it, add its
-    account budgets, apply the policy."""
-    from samcheck.runner import Job
-
-    return lint_together([Job(path, settings, tuple(rules), source)], cache)[0]
-
-
-def lint_together(jobs: Sequence[Job], cache: Cache | None = None) -> list[FileResult]:
-    """Files checked in this process and judged as one run: with account scope, their budgets add
-    up (the language server's buffer with the other templates of its workspace)."""
-    from samcheck.checker import check_file
-
-    return _judge(jobs, [check_file(job.path, job.settings, job.rules, cache, job.source) for job in jobs])

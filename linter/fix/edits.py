@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from itertools import accumulate, pairwise
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from samcheck.cfn.document import Document, get_path, parse_document
-from samcheck.findings import Edit, FileResult, Finding, Fix, LineReplacement, NodePath
+from samcheck.findings import Edit, Fix, NodePath
 
 
 class FixError(Exception):
@@ -49,7 +49,7 @@ def _scalar(value: Any, json_style: bool, quote: str = "") -> str:
 
 
 @dataclass(frozen=True)
-class _Change:
+class Change:
     """Text ``new`` in place of ``text[start:end]`` (an insertion when start == end)."""
 
     start: int
@@ -57,7 +57,7 @@ class _Change:
     new: str
 
 
-class _Lines:
+class Lines:
     """A text's lines (as the parser counts them) with the offset each starts at, made once per text."""
 
     def __init__(self, text: str) -> None:
@@ -73,7 +73,7 @@ class _Lines:
         return max(1, bisect_right(self.starts, offset))
 
 
-def _change(text: str, lines: _Lines, document: Document, edit: Edit) -> _Change:
+def plan(text: str, lines: Lines, document: Document, edit: Edit) -> Change:
     """The change of the text that makes ``edit``, planned on one reading of it."""
     json_style = document.path.suffix.lower() == ".json" or text.lstrip().startswith("{")  # also *.template
     source_map = document.source_map
@@ -85,7 +85,7 @@ def _change(text: str, lines: _Lines, document: Document, edit: Edit) -> _Change
         start = lines.offset(value_span.line, value_span.column)
         end = lines.offset(value_span.end_line, value_span.end_column)
         quote = text[start] if text[start : start + 1] in ("'", '"') else ""
-        return _Change(start, end, _scalar(edit.value, json_style, quote))
+        return Change(start, end, _scalar(edit.value, json_style, quote))
     # insert: find the deepest existing mapping on the way
     for depth in range(len(edit.path) - 1, -1, -1):
         parent = edit.path[:depth]
@@ -102,7 +102,7 @@ def _change(text: str, lines: _Lines, document: Document, edit: Edit) -> _Change
         opening = lines.offset(parent_span.line, parent_span.column)
         key = json.dumps(rest[0]) if json_style else str(rest[0])
         entry = f"{key}: {_flow_value(rest[1:], edit.value, json_style)}" + (", " if node else "")
-        return _Change(opening + 1, opening + 1, entry)
+        return Change(opening + 1, opening + 1, entry)
     if not node:
         raise FixError("cannot insert into an empty block mapping")
     children = [(*parent, key) for key in node]
@@ -117,9 +117,9 @@ def _change(text: str, lines: _Lines, document: Document, edit: Edit) -> _Change
     position = lines.starts[min(insert_after, len(lines.lines))]
     block = _block(rest, edit.value, indent, step).replace("\n", lines.newline)
     if position == 0 or text[position - 1] == "\n":
-        return _Change(position, position, block)
+        return Change(position, position, block)
     # After a last line without a line break: the file keeps ending without one.
-    return _Change(position, position, lines.newline + block.removesuffix(lines.newline))
+    return Change(position, position, lines.newline + block.removesuffix(lines.newline))
 
 
 def _indent_step(lines: list[str], line: int, column: int) -> int:
@@ -162,30 +162,30 @@ def apply_fixes(path: Path, text: str, edits: list[Edit], document: Document | N
 
 
 def _apply_pass(text: str, document: Document, edits: list[Edit]) -> tuple[str, list[Edit]]:
-    lines = _Lines(text)
+    lines = Lines(text)
     planned = sorted(
         (
-            (_change(text, lines, document, edit), index, edit)
+            (plan(text, lines, document, edit), index, edit)
             for index, edit in enumerate(edits)
-            if _needed(document, edit)
+            if needed(document, edit)
         ),
         key=lambda item: (item[0].start, item[0].end, item[1]),
     )
-    made: list[_Change] = []
+    made: list[Change] = []
     later: list[Edit] = []
     for change, _, edit in planned:
         if made and change.start <= made[-1].end:
             later.append(edit)
         else:
             made.append(change)
-    return _changed(text, made), later
+    return changed(text, made), later
 
 
-def _needed(document: Document, edit: Edit) -> bool:
+def needed(document: Document, edit: Edit) -> bool:
     return bool(get_path(document.data, edit.path) != edit.value)  # else already so (two findings, one fix)
 
 
-def _changed(text: str, changes: list[_Change]) -> str:
+def changed(text: str, changes: list[Change]) -> str:
     """The text with changes made (sorted, none touching another)."""
     pieces, done = [], 0
     for change in changes:
@@ -273,123 +273,3 @@ def merged_edits(fixes: list[Fix]) -> list[Edit]:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def read_exactly(path: Path) -> str:
-    """A template's text with its line breaks as they are (CRLF stays CRLF)."""
-    return path.read_bytes().decode("utf-8")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step (a temporary file renamed over it), keeping its mode. A symlink
-    is followed: its target is what gets fixed, and the link stays a link. A file its owner made
-    read-only is refused (OSError), and no temporary file is ever left behind."""
-    import os
-    import tempfile
-
-    target = path.resolve()
-    info = target.stat()
-    if not os.access(target, os.W_OK) or not info.st_mode & 0o200:
-        raise PermissionError(f"{path} is read-only")
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".samcheck.tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, info.st_mode & 0o7777)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):  # failed (or interrupted) before the rename
-            os.unlink(temporary)
-
-
-def unified_diff(path: Path, before: str, after: str) -> str:
-    """A diff ``git apply`` and ``patch -p1`` take: ``a/``/``b/`` headers with the path relative to the
-    current folder (as written when it is outside it), and the marker for a last line without a
-    line break."""
-    import difflib
-    import os
-
-    name = path.as_posix() if not path.is_absolute() else Path(os.path.relpath(path)).as_posix()
-    if name.startswith("../") or Path(name).is_absolute():
-        name = path.as_posix().lstrip("/")
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def line_replacement(before: str, after: str) -> LineReplacement:
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    head = 0
-    while head < min(len(old), len(new)) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    return LineReplacement(head + 1, len(old) - tail + 1, "".join(new[head : len(new) - tail]))
-
-
-def with_replacements(results: Sequence[FileResult], sources: Mapping[Path, bytes] | None = None) -> list[FileResult]:
-    """The results with each fix's line replacement filled in (what SARIF reports as a fix); a fix
-    that cannot be made safely, or whose file cannot be read, keeps none. ``sources`` holds the text
-    of files that were not checked from disk (standard input).
-
-    Linear in the findings: the file is read once, every fix is checked at once (all of them made
-    together), and each fix's lines come from its own changes, planned on that one reading. Only
-    when the fixes together fail is each checked alone."""
-    described = []
-    for result in results:
-        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
-        if not fixes:
-            described.append(result)
-            continue
-        given = (sources or {}).get(result.path)
-        try:
-            before = read_exactly(result.path) if given is None else given.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            described.append(result)
-            continue
-        document: Document | None = parse_document(result.path, before.encode())
-        try:
-            apply_fixes(result.path, before, merged_edits(fixes), document)
-        except FixError:
-            document = None  # some fix is unsafe: check each alone
-        lines = _Lines(before)
-        findings = [_described(finding, before, lines, document) for finding in result.findings]
-        described.append(FileResult(result.path, findings, result.lines, result.rules))
-    return described
-
-
-def _described(finding: Finding, before: str, lines: _Lines, checked: Document | None) -> Finding:
-    if finding.fix is None:
-        return finding
-    edits = list(finding.fix.edits)
-    try:
-        if checked is not None:
-            replacement = _local_replacement(before, lines, checked, edits)
-        else:
-            replacement = line_replacement(before, apply_fixes(Path(finding.file), before, edits))
-    except FixError:
-        return finding
-    return replace(finding, fix=replace(finding.fix, replacement=replacement))
-
-
-def _local_replacement(before: str, lines: _Lines, document: Document, edits: list[Edit]) -> LineReplacement:
-    """The lines one fix replaces, from the lines its changes touch (never the whole file)."""
-    changes = sorted(
-        (_change(before, lines, document, edit) for edit in edits if _needed(document, edit)),
-        key=lambda change: (change.start, change.end),
-    )
-    if any(later.start <= earlier.end for earlier, later in pairwise(changes)):
-        return line_replacement(before, apply_fixes(document.path, before, edits))
-    if not changes:
-        return line_replacement(before, before)
-    first = lines.line_at(changes[0].start)
-    last = lines.line_at(changes[-1].end)
-    window_start = lines.starts[first - 1]
-    window_end = lines.starts[min(last, len(lines.lines))]
-    shifted = [replace(c, start=c.start - window_start, end=c.end - window_start) for c in changes]
-    old = before[window_start:window_end]
-    local = line_replacement(old, _changed(old, shifted))
-    offset = first - 1
-    return LineReplacement(local.start + offset, local.end + offset, local.text)

@@ -6,7 +6,7 @@ whose related location (a Globals key, the other resource) is there; ``ignore-fi
 whole file. A resource's Metadata entry silences findings on that resource (and what SAM generates
 from it); the template's top-level Metadata the whole file. ``until=YYYY-MM-DD`` makes a comment
 stop working after that day. What became of each suppression (used, expired, judgeable) is
-recorded by the policy stage for the rules that review suppressions (SC0008, SC0009).
+recorded by the verdict (``samcheck.decide.verdict``) for the rules that review suppressions (SC0008, SC0009).
 """
 
 from __future__ import annotations

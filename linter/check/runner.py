@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the checker is imported when the first file is checked, not at start-up
     from concurrent.futures import ProcessPoolExecutor
 
-    from samcheck.checker import CheckedFile
+    from samcheck.check.checker import CheckedFile
     from samcheck.config import Settings
     from samcheck.rule import Rule
 
@@ -35,8 +35,8 @@ def default_jobs() -> int:
 
 
 def _run(job: Job, cache_dir: Path | None) -> CheckedFile:
-    from samcheck.cache import Cache
-    from samcheck.checker import check_file
+    from samcheck.check.cache import Cache
+    from samcheck.check.checker import check_file
 
     return check_file(job.path, job.settings, job.rules, Cache(cache_dir) if cache_dir else None, job.source)
 
@@ -153,7 +153,7 @@ def _isolated(job: Job, cache_dir: Path | None, context: Any) -> CheckedFile:
         with _pool(1, context) as pool:
             return pool.submit(_run, job, cache_dir).result()
     except (BrokenProcessPool, OSError):
-        from samcheck.checker import CheckedFile
+        from samcheck.check.checker import CheckedFile
         from samcheck.findings import FileResult, internal_error
 
         message = "samcheck's worker process died while checking this file (a crash, or killed); please report it"
