@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.values import as_number
-from samcheck.cfn.references import referenced
+from samcheck.analysis.wiring import function_behind, reaches
 from samcheck.findings import Span
 
 if TYPE_CHECKING:
@@ -89,13 +89,11 @@ def reserved_shares(deployed: DeployedTemplate) -> list[Share]:
 
 def provisioned_shares(deployed: DeployedTemplate) -> list[Share]:
     template = deployed.template
-    functions = {f.logical_id: f for f in template.of_type("AWS::Lambda::Function")}
     shares = []
     for holder in template.of_type("AWS::Lambda::Alias", "AWS::Lambda::Version"):
         largest = _largest(template, holder, ("ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions"))
-        targets = [
-            functions[name].source_id for name, _, _ in referenced(holder.properties.get("FunctionName"), functions)
-        ]
+        behind = (function_behind(template, reach.target) for reach in reaches(template, holder, "FunctionName"))
+        targets = [function.source_id for function in behind if function is not None]
         if largest and largest[0] > 0:
             function = targets[0] if targets else holder.source_id
             shares.append(Share(template.file, function, largest[0], largest[2], largest[1], deployed.deployed_at))
@@ -159,7 +157,7 @@ def _passed_parameters(template: Template, passed: Any) -> tuple[tuple[str, str]
 
     known = []
     for name, node in passed.items() if isinstance(passed, dict) else ():
-        value = template.resolver.resolve(node).single
+        value = template.resolver.resolve(node).single  # one value: an override is one; else the nested defaults
         if isinstance(value, (str, int, float)):
             known.append((str(name), parameter_text(value)))
     return tuple(known)
