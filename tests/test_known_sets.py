@@ -79,16 +79,8 @@ KNOWN_SET = "SamcheckKnownSet"
 # while a rule listed here no longer loses one, so the list only shrinks.
 KNOWN_DROPS: dict[str, str] = {
     "SC0012": "drops known sets: looks for a dynamic reference only in a literal Location.ApplicationId",
-    "SC3002": "drops known sets: analysis/wiring.is_fifo is None when FIFO differs by deployment; redrive_policy raw",
-    "SC3003": "drops known sets: analysis/wiring.is_fifo is None when FIFO differs between deployments",
-    "SC3004": "drops known sets: analysis/wiring.is_fifo is None when FIFO differs; Value.single for Protocol",
-    "SC3006": "drops known sets: uses Value.single for BatchSize and MaximumBatchingWindowInSeconds",
-    "SC3007": "drops known sets: uses Value.single for each event source mapping setting",
+    "SC3002": "drops known sets: analysis/wiring.redrive_policy reads RedrivePolicy as written",
     "SC3008": "drops known sets: analysis/wiring.redrive_policy reads RedrivePolicy as written",
-    "SC3010": "drops known sets: uses Value.single for QueueName/TopicName",
-    "SC3016": "drops known sets: analysis/wiring.is_fifo is None when FIFO differs between deployments",
-    "SC3017": "drops known sets: analysis/wiring.is_fifo, and target_of, are None for one of several",
-    "SC3019": "drops known sets: uses Value.single for StreamModeDetails.StreamMode",
     "SC6001": "drops known sets: analysis/statemachines._substitution uses Value.single; Fn::If stays unknown",
     "SC6002": "drops known sets: analysis/statemachines._cloudformation uses Value.single for DefinitionString",
     "SC6008": "drops known sets: analysis/statemachines takes a Ref or an undecided Fn::If for an unknown value",
@@ -100,9 +92,6 @@ KNOWN_DROPS: dict[str, str] = {
     "SC8004": "drops known sets: analysis/arns._ref uses Value.single, so a trust policy's Action is unknown",
     "SC8005": "drops known sets: analysis/arns._ref uses Value.single (a Task's FunctionName, a policy's Action)",
     "SC8009": "drops known sets: analysis/arns._ref uses Value.single, so a key policy's Action is unknown",
-    "SC9002": "drops known sets: analysis/dynamodb._known uses Value.single for the key schema and definitions",
-    "SC9003": "drops known sets: uses Value.single for BillingMode, GlobalSecondaryIndexes and the throughput",
-    "SC9004": "drops known sets: uses Value.single for StreamViewType and the reader's Filters",
 }
 # Rules that keep an error which holds for one candidate only, without saying which (no parameter or
 # condition named in the message or a related location). The exhaustive run keeps this list shrinking too.
@@ -110,9 +99,8 @@ KNOWN_UNNAMED: dict[str, str] = {
     "SC1013": "does not say which: SAM resolves EventInvokeConfig's Ref with the first candidate (model/build)",
     "SC2001": "does not say which: analysis/concurrency._largest names a parameter, not an Fn::If condition",
     "SC2005": "does not say which: analysis/concurrency._largest names a parameter, not an Fn::If condition",
-    "SC3006": "does not say which: a FIFO source among the EventSourceArn candidates is not named",
-    "SC3010": "does not say which: FifoQueue/FifoTopic counts as true when any candidate is",
     "SC4014": "does not say which: _stage_makers matches a maker's StageName without its assumptions",
+    "SC9002": "does not say which: a key schema error does not carry the KeyType candidate it holds for",
 }
 
 
