@@ -6,7 +6,7 @@ from samcheck.analysis.arns import network_interface, spellings, stream_spelling
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
 from samcheck.analysis.iam import Access, Policies, Request, execution_role, refused, role_policies
 from samcheck.analysis.iam_actions import misspelled
-from samcheck.analysis.statemachines import State, state_machines, task_function, walk_states
+from samcheck.analysis.statemachines import State, state_machines, task_functions, walk_states
 from samcheck.analysis.wiring import EventSource, Target, event_sources, target_of
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path
 
@@ -215,15 +215,13 @@ def _state_machine_roles(context: RuleContext) -> Iterator[Finding]:
         policies = role_policies(template, role)
         invoked: dict[str, tuple[Resource, State]] = {}
         for state in walk_states(machine.definition):
-            found = task_function(template, machine, state)
-            if found is None:
-                continue
-            function, written = found
-            reference = symbolic(template, written)
-            name = symbolic(template, function.properties.get("FunctionName"))
-            # a qualified ARN (an alias, a version) is not judged: the grant it needs differs
-            if reference in spellings(template, function) or (reference is not None and reference == name):
-                invoked.setdefault(function.logical_id, (function, state))
+            for task in task_functions(template, machine, state):
+                function = task.function
+                reference = symbolic(template, task.written)
+                name = symbolic(template, function.properties.get("FunctionName"))
+                # a qualified ARN (an alias, a version) is not judged: the grant it needs differs
+                if reference in spellings(template, function) or (reference is not None and reference == name):
+                    invoked.setdefault(function.logical_id, (function, state))
         for function, state in invoked.values():
             in_file = None if machine.file == context.file else machine.file
             where = Related(f"Task state {state.name}", machine.span(state.path), in_file)
