@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.iam import LambdaPermission, lambda_permissions, permits
-from samcheck.analysis.values import qualifier, texts
+from samcheck.analysis.values import Candidate, qualifier, texts, together
 from samcheck.analysis.wiring import reaches
-from samcheck.cfn.resolver import merge
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
 # What a public function URL's resource policy must allow everyone (Principal "*").
@@ -59,7 +58,7 @@ class FunctionUrlPermissions(Rule):
         template = context.template
         for url in context.of_type("AWS::Lambda::Url"):
             auth = context.property(url, "AuthType")
-            public = [case.when for case in texts(auth) if case.value == "NONE"]
+            public = [case for case in texts(auth) if case.value == "NONE"]
             if not public or context.property(url, "Qualifier").present:
                 continue  # a qualified URL's permission names the alias; which one is not followed
             for reach in reaches(template, url, "TargetFunctionArn"):
@@ -68,7 +67,7 @@ class FunctionUrlPermissions(Rule):
                 if target is None or permissions is None:
                     continue
                 missing = _missing(permissions)
-                whens = {both for public_when in public if (both := merge(reach.when, public_when)) is not None}
+                whens = {when for _, when in together([Candidate(target, reach.when)], public)}
                 for when in sorted(whens, key=sorted) if missing else []:
                     yield context.report(
                         auth.location,

@@ -4,12 +4,11 @@ from dataclasses import dataclass
 
 from samcheck.analysis.arns import network_interface, spellings, stream_spellings, symbolic, symbolic_property
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
-from samcheck.analysis.iam import Access, Policies, Request, execution_roles, refused, role_policies
+from samcheck.analysis.iam import Access, Request, execution_roles, refused, role_policies
 from samcheck.analysis.iam_actions import misspelled
 from samcheck.analysis.statemachines import State, state_machines, task_functions, walk_states
-from samcheck.analysis.values import ALWAYS, When, lists, qualifier
+from samcheck.analysis.values import ALWAYS, Candidate, When, lists, qualifier, together
 from samcheck.analysis.wiring import EventSource, Target, event_sources, function_behind, reaches, target_of
-from samcheck.cfn.resolver import merge
 from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
 
 # What a mapping's role must be allowed on its source, by kind.
@@ -96,14 +95,12 @@ class ExecutionRoleGrants(Rule):
                 if function is not None:
                     configs[function.logical_id].append((config, reach.when))
         for function in context.of_type("AWS::Lambda::Function"):
-            roles = execution_roles(template, function)
+            roles = _roles(context, function, "Role")
             if not roles:
                 continue
-            needs = list(_needs(context, function, mappings[function.logical_id], configs[function.logical_id]))
-            for role, role_when in roles:
-                policies = role_policies(template, role)
-                for need in needs:
-                    yield from _judge(context, function, role, role_when, policies, need)
+            needs = _needs(context, function, mappings[function.logical_id], configs[function.logical_id])
+            for (role, need), when in together(roles, [Candidate(need, need.when) for need in needs]):
+                yield from _judge(context, function, role, need, when)
         yield from _state_machine_roles(context)
         yield from _delivery_roles(context)
 
@@ -175,10 +172,10 @@ def _sends(
 ) -> Iterator[tuple[Target, When]]:
     """What a destination property may name, of these types: one per ``Fn::If`` branch, with when
     (merged with the deployments ``when`` names)."""
-    for reach in reaches(context.template, holder, path):
-        both = merge(when, reach.when)
-        if reach.target.type in types and both is not None:
-            yield reach.target, both
+    sent = [Candidate(reach.target, reach.when) for reach in reaches(context.template, holder, path)]
+    for (target, _), both in together(sent, [Candidate(holder, when)]):
+        if target.type in types:
+            yield target, both
 
 
 def _targets(context: RuleContext, target: Target, stream: bool = False) -> tuple[str, ...]:
@@ -190,19 +187,24 @@ def _targets(context: RuleContext, target: Target, stream: bool = False) -> tupl
     return spellings(context.template, target.resource)
 
 
+def _roles(context: RuleContext, holder: Resource, property_name: str) -> list[Candidate]:
+    """The roles of the template a function or state machine runs as, each with when."""
+    return [Candidate(role, when) for role, when in execution_roles(context.template, holder, property_name)]
+
+
 def _judge(
     context: RuleContext,
     holder: Resource,
     role: Resource,
-    role_when: When,
-    policies: Policies,
     need: _Need,
+    when: When,
     relation: str = "the execution role of",
 ) -> Iterator[Finding]:
+    """``when``: the deployments where the holder runs as the role and has the need."""
     template = context.template
-    when = merge(role_when, need.when)
-    if not need.targets or when is None:
+    if not need.targets:
         return
+    policies = role_policies(template, role)
     verdicts = refused(template, policies, (Request(action, need.targets) for action in need.actions))
     if not verdicts:
         return
@@ -232,7 +234,7 @@ def _state_machine_roles(context: RuleContext) -> Iterator[Finding]:
     """A state machine's role must let it invoke the functions its Task states name."""
     template = context.template
     for machine in state_machines(template):
-        roles = execution_roles(template, machine.resource, "RoleArn")
+        roles = _roles(context, machine.resource, "RoleArn")
         if not roles:
             continue
         invoked: dict[tuple[str, When], tuple[Resource, State]] = {}
@@ -251,9 +253,8 @@ def _state_machine_roles(context: RuleContext) -> Iterator[Finding]:
             why = f"the Task state {state.name} of {machine.resource.source_id}"
             targets = spellings(template, function)
             need = _Need(("lambda:InvokeFunction",), targets, function.source_id, why, fails, where, when)
-            for role, role_when in roles:
-                policies = role_policies(template, role)
-                yield from _judge(context, machine.resource, role, role_when, policies, need, relation="the role of")
+            for (role, _), both in together(roles, [Candidate(need, need.when)]):
+                yield from _judge(context, machine.resource, role, need, both, relation="the role of")
 
 
 def _delivery_roles(context: RuleContext) -> Iterator[Finding]:

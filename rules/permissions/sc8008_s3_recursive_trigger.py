@@ -3,9 +3,8 @@ from collections.abc import Iterator
 from samcheck.analysis.arns import mentions, spellings, symbolic_property, token
 from samcheck.analysis.delivery import deliveries
 from samcheck.analysis.iam import Request, execution_roles, granting, role_policies
-from samcheck.analysis.values import qualifier, texts
+from samcheck.analysis.values import Candidate, qualifier, texts, together
 from samcheck.analysis.wiring import function_behind
-from samcheck.cfn.resolver import merge
 from samcheck.rule import Finding, Location, NodePath, Related, Resource, Rule, RuleContext, Severity, Span, get_path
 
 PUT = "s3:PutObject"
@@ -68,7 +67,7 @@ class S3RecursiveTrigger(Rule):
             if function is None:
                 continue
             created = [
-                event.when
+                event
                 for event in texts(context.property(bucket, (*configuration, "Event")))
                 if event.value.startswith("s3:ObjectCreated")
             ]
@@ -80,7 +79,7 @@ class S3RecursiveTrigger(Rule):
                 if not named:
                     continue
                 statement = named[0]
-                whens = {both for event_when in created if (both := merge(event_when, role_when)) is not None}
+                whens = {when for _, when in together(created, [Candidate(role, role_when)])}
                 for when in sorted(whens, key=sorted):
                     yield context.report(
                         _where(context, bucket, function, delivery.path),

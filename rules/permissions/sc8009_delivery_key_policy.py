@@ -3,9 +3,8 @@ from collections.abc import Iterator
 from samcheck.analysis.arns import spellings, symbolic
 from samcheck.analysis.delivery import Delivery, principal_deliveries
 from samcheck.analysis.iam import Request, policy_document, refused
-from samcheck.analysis.values import When, qualifier
+from samcheck.analysis.values import Candidate, When, qualifier, together
 from samcheck.analysis.wiring import target_of
-from samcheck.cfn.resolver import merge
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
 # What a service needs of the key that encrypts the queue or topic it sends to.
@@ -54,10 +53,8 @@ class DeliveryKeyPolicy(Rule):
         template = context.template
         for delivery, target in principal_deliveries(template, _MANAGED_KEYS):
             branches = context.branches(target, "KmsMasterKeyId")
-            for written, key_when in zip(branches.nodes, branches.whens, strict=True):
-                when = merge(delivery.when, key_when)
-                if when is None:
-                    continue
+            keys = [Candidate((node, when), when) for node, when in zip(branches.nodes, branches.whens, strict=True)]
+            for ((written, key_when), _), when in together(keys, [Candidate(delivery, delivery.when)]):
                 text = symbolic(template, written)
                 managed = _MANAGED_KEYS[target.type]
                 if text is not None and (text == managed or text.endswith(f":{managed}")):
