@@ -129,8 +129,7 @@ def _bucket(template: Template, bucket: Resource) -> list[Delivery]:
         ("QueueConfigurations", "Queue"),
         ("TopicConfigurations", "Topic"),
     ):
-        # as written: the entries, each read below
-        configurations = get_path(bucket.properties, ("NotificationConfiguration", list_name))
+        configurations = get_path(bucket.properties, ("NotificationConfiguration", list_name))  # as written: entries
         for index in range(len(configurations) if isinstance(configurations, list) else 0):
             path = ("NotificationConfiguration", list_name, index, key)
             for delivery in _delivery(template, bucket, path, "s3.amazonaws.com", bucket, DEPLOY_FAILS):

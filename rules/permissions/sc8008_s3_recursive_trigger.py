@@ -103,9 +103,8 @@ def _where(context: RuleContext, bucket: Resource, function: Resource, path: Nod
     source = context.template.source_resources.get(function.origin.resource, {})
     events = get_path(source, ("Properties", "Events"))  # as written: the SAM event a user edits
     for name, event in events.items() if isinstance(events, dict) else ():
-        if get_path(event, ("Type",)) == "S3" and get_path(event, ("Properties", "Bucket")) == {
-            "Ref": bucket.logical_id
-        }:
+        bucket_written = get_path(event, ("Properties", "Bucket"))  # as written: the event that names the bucket
+        if get_path(event, ("Type",)) == "S3" and bucket_written == {"Ref": bucket.logical_id}:
             _, span = context.document.source_map.nearest(
                 ("Resources", function.origin.resource, "Properties", "Events", name)
             )
