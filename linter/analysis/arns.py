@@ -17,8 +17,10 @@ from enum import Enum
 from typing import Any
 
 from samcheck.analysis.wiring import opaque
+from samcheck.cfn.document import get_path
 from samcheck.cfn.references import SubVariable, intrinsic_name, substitute
 from samcheck.cfn.resolver import partition_for
+from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
 
 _OPEN, _CLOSE = "\u27e6", "\u27e7"
@@ -69,12 +71,19 @@ def symbolic(template: Template, node: Any) -> str | None:
     return None
 
 
+def symbolic_property(template: Template, resource: Resource, path: NodePath | str) -> str | None:
+    """A property of a resource as a symbolic string; None where it cannot be written so."""
+    node = get_path(resource.properties, (path,) if isinstance(path, str) else path)  # as written: refs as tokens
+    return symbolic(template, node)
+
+
 def _ref(template: Template, name: str) -> str | None:
     if name in _PSEUDO_TOKENS:
         return token(name)
     if name in template.resources:
         return None if opaque(template.resources[name]) else token(f"{name}.Ref")
-    value = template.resolver.resolve({"Ref": name}).single  # the Region, partition, a parameter
+    # The Region, the partition, a parameter.
+    value = template.resolver.resolve({"Ref": name}).single  # one value: a spelling is one text; several: unknown
     return value if isinstance(value, str) else None
 
 
@@ -137,7 +146,7 @@ def spellings(template: Template, resource: Resource) -> tuple[str, ...]:
     found = [spelling.format(**fill) for spelling in _SPELLINGS.get(resource.type, ())]
     if resource.type in _NAME_PROPERTIES:
         name_property, pattern = _NAME_PROPERTIES[resource.type]
-        name = symbolic(template, resource.properties.get(name_property))
+        name = symbolic_property(template, resource, name_property)
         if name is not None:
             found.append(pattern.format(n=name, **fill))
     return tuple(found)

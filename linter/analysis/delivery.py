@@ -16,8 +16,9 @@ from typing import Any
 
 from samcheck.analysis import per_template
 from samcheck.analysis.apis import openapi_operations
-from samcheck.analysis.arns import spellings, symbolic, tokens
+from samcheck.analysis.arns import spellings, symbolic, symbolic_property, tokens
 from samcheck.analysis.iam import Access, Request, decide, role_policies
+from samcheck.analysis.values import ALWAYS, When, candidates, qualifier
 from samcheck.analysis.wiring import Target, target_of
 from samcheck.cfn.document import get_path
 from samcheck.findings import NodePath
@@ -42,7 +43,7 @@ class Delivery:
     holder: Resource  # the resource that says where events go
     path: NodePath  # where it names the target (below Properties)
     service: str  # the service principal, "s3.amazonaws.com"
-    what: str  # the source, for messages: "S3 bucket Uploads"
+    what: str  # the source, for messages: "S3 bucket Uploads" (and when it delivers there, if not always)
     source: Resource  # what aws:SourceArn names (the bucket, topic, rule, API, target group)
     source_spellings: tuple[str, ...]  # its symbolic ARNs; empty: any ARN that names it counts
     target: Target
@@ -50,6 +51,7 @@ class Delivery:
     invoked: str | None = None  # how the function is named (symbolic), qualifier included
     ordered: bool = False  # the holder is validated at creation: the permission must exist first
     role: Any = None  # the RoleArn the service delivers with instead of its own principal, as written
+    when: When = ALWAYS  # the deployments that deliver there (an Fn::If branch of the target)
 
     @property
     def action(self) -> str:
@@ -86,37 +88,36 @@ def _deliveries(template: Template) -> list[Delivery]:
     for bucket in template.of_type("AWS::S3::Bucket"):
         found += _bucket(template, bucket)
     for subscription in template.of_type("AWS::SNS::Subscription"):
-        topic = target_of(template, subscription.properties.get("TopicArn"))
+        topic = target_of(template, subscription.properties.get("TopicArn"))  # as written: one topic, else unknown
         if topic is not None and topic.resource is not None:
-            found += _subscription(template, subscription, (), topic.resource, subscription.properties)
+            found += _subscription(template, subscription, (), topic.resource)
     for topic_resource in template.of_type("AWS::SNS::Topic"):
-        inline = topic_resource.properties.get("Subscription")
-        for index, entry in enumerate(inline if isinstance(inline, list) else []):
-            found += _subscription(template, topic_resource, ("Subscription", index), topic_resource, entry)
+        inline = topic_resource.properties.get("Subscription")  # as written: the entries, each read below
+        for index in range(len(inline) if isinstance(inline, list) else 0):
+            found += _subscription(template, topic_resource, ("Subscription", index), topic_resource)
     for rule in template.of_type("AWS::Events::Rule"):
-        targets = rule.properties.get("Targets")
+        targets = rule.properties.get("Targets")  # as written: the entries, each read below
         for index, entry in enumerate(targets if isinstance(targets, list) else []):
             path = ("Targets", index, "Arn")
             service = "events.amazonaws.com"
-            for delivery in _delivery(template, rule, path, get_path(entry, ("Arn",)), service, rule, DROPPED):
-                role = get_path(entry, ("RoleArn",))  # EventBridge then calls with the role's grants
+            for delivery in _delivery(template, rule, path, service, rule, DROPPED):
+                role = get_path(entry, ("RoleArn",))  # as written: EventBridge then calls with the role's grants
                 found.append(replace(delivery, role=role) if role is not None else delivery)
     for schedule in template.of_type("AWS::Scheduler::Schedule"):
-        target_path: NodePath = ("Target", "Arn")
         service, without = "scheduler.amazonaws.com", "every invocation fails"
-        role = get_path(schedule.properties, ("Target", "RoleArn"))
-        arn = get_path(schedule.properties, target_path)
-        for delivery in _delivery(template, schedule, target_path, arn, service, schedule, without):
+        role = get_path(schedule.properties, ("Target", "RoleArn"))  # as written: the role, read by role_access
+        for delivery in _delivery(template, schedule, ("Target", "Arn"), service, schedule, without):
             found.append(replace(delivery, role=role))  # Scheduler always calls with the role
     found += _apis(template)
     for group in template.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
-        if template.property(group, "TargetType").value.single != "lambda":
-            continue
-        targets = group.properties.get("Targets")
-        for index, entry in enumerate(targets if isinstance(targets, list) else []):
+        kinds = candidates(template.property(group, "TargetType"))
+        if not kinds or any(kind.value != "lambda" for kind in kinds):
+            continue  # a Lambda target group in every deployment, else not judged
+        targets = group.properties.get("Targets")  # as written: the entries, each read below
+        for index in range(len(targets) if isinstance(targets, list) else 0):
             path = ("Targets", index, "Id")
             service = "elasticloadbalancing.amazonaws.com"
-            for delivery in _delivery(template, group, path, get_path(entry, ("Id",)), service, group, DEPLOY_FAILS):
+            for delivery in _delivery(template, group, path, service, group, DEPLOY_FAILS):
                 found.append(replace(delivery, ordered=True))
     return [delivery for delivery in found if delivery.target.type in ACTIONS]
 
@@ -128,33 +129,40 @@ def _bucket(template: Template, bucket: Resource) -> list[Delivery]:
         ("QueueConfigurations", "Queue"),
         ("TopicConfigurations", "Topic"),
     ):
-        configurations = get_path(bucket.properties, ("NotificationConfiguration", list_name))
-        for index, configuration in enumerate(configurations if isinstance(configurations, list) else []):
+        configurations = get_path(bucket.properties, ("NotificationConfiguration", list_name))  # as written: entries
+        for index in range(len(configurations) if isinstance(configurations, list) else 0):
             path = ("NotificationConfiguration", list_name, index, key)
-            value = get_path(configuration, (key,))
-            for delivery in _delivery(template, bucket, path, value, "s3.amazonaws.com", bucket, DEPLOY_FAILS):
+            for delivery in _delivery(template, bucket, path, "s3.amazonaws.com", bucket, DEPLOY_FAILS):
                 found.append(replace(delivery, ordered=True))
     return found
 
 
-def _subscription(template: Template, holder: Resource, base: NodePath, topic: Resource, entry: Any) -> list[Delivery]:
-    if not isinstance(entry, dict):
-        return []
-    protocol = symbolic(template, entry.get("Protocol"))
-    if protocol not in ("lambda", "sqs"):
-        return []
-    return _delivery(template, holder, (*base, "Endpoint"), entry.get("Endpoint"), "sns.amazonaws.com", topic, DROPPED)
+def _subscription(template: Template, holder: Resource, base: NodePath, topic: Resource) -> list[Delivery]:
+    protocols = candidates(template.property(holder, (*base, "Protocol")))
+    if not protocols or any(protocol.value not in ("lambda", "sqs") for protocol in protocols):
+        return []  # delivered to a function or queue in every deployment, else not judged
+    return _delivery(template, holder, (*base, "Endpoint"), "sns.amazonaws.com", topic, DROPPED)
 
 
 def _delivery(
-    template: Template, holder: Resource, path: NodePath, value: Any, service: str, source: Resource, without: str
+    template: Template, holder: Resource, path: NodePath, service: str, source: Resource, without: str
 ) -> list[Delivery]:
-    target = target_of(template, value) if value is not None else None
-    if target is None or target.resource is None:
-        return []
-    what = f"{_NOUNS.get(source.type, source.type)} {source.source_id}"
-    invoked = symbolic(template, value)
-    return [Delivery(holder, path, service, what, source, spellings(template, source), target, without, invoked)]
+    """What a holder delivers to at ``path``: one delivery per ``Fn::If`` branch naming a resource of
+    the template, with when."""
+    found = []
+    branches = template.branches(holder, path)
+    for node, when in zip(branches.nodes, branches.whens, strict=True):
+        target = target_of(template, node)
+        if target is None or target.resource is None:
+            continue
+        what = f"{_NOUNS.get(source.type, source.type)} {source.source_id}{qualifier(when)}"
+        invoked = symbolic(template, node)
+        found.append(
+            Delivery(
+                holder, path, service, what, source, spellings(template, source), target, without, invoked, when=when
+            )
+        )
+    return found
 
 
 _FUNCTION_IN_URI = re.compile(r"/functions/(.+)/invocations")
@@ -185,11 +193,11 @@ def _apis(template: Template) -> list[Delivery]:
         found += _api_delivery(template, api, api, (*path, "uri"), uri)
     for resource_type, api_key, uri_path, credentials_path in _API_INVOKERS:
         for holder in template.of_type(resource_type):
-            if get_path(holder.properties, credentials_path) is not None:
-                continue  # API Gateway calls the function with that role, not its own principal
-            named = target_of(template, holder.properties.get(api_key))
+            if template.property(holder, credentials_path).present:
+                continue  # API Gateway calls the function with that role (in some deployment), not its own principal
+            named = target_of(template, holder.properties.get(api_key))  # as written: one API, else unknown
             if named is not None and named.resource is not None:
-                uri = symbolic(template, get_path(holder.properties, uri_path))
+                uri = symbolic_property(template, holder, uri_path)
                 found += _api_delivery(template, holder, named.resource, uri_path, uri)
     return found
 

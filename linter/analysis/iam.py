@@ -23,7 +23,20 @@ from enum import Enum
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.arns import ACCOUNT, Match, has_tokens, mentions, names, split_token, symbolic, token
+from samcheck.analysis.arns import (
+    ACCOUNT,
+    Match,
+    has_tokens,
+    mentions,
+    names,
+    split_token,
+    symbolic,
+    symbolic_property,
+    token,
+)
+from samcheck.analysis.values import When
+from samcheck.analysis.wiring import reaches
+from samcheck.cfn.document import get_path
 from samcheck.cfn.references import intrinsic_name
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
@@ -80,8 +93,15 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def policy_document(template: Template, holder: Resource, path: NodePath) -> Policies:
+    """The statements of the policy document a resource writes at ``path``."""
+    return read_document(template, get_path(holder.properties, path), holder, path)  # as written: a policy language
+
+
 def read_document(template: Template, document: Any, holder: Resource, path: NodePath) -> Policies:
-    """The statements of a policy document (a mapping, or JSON text); unreadable parts are named."""
+    """The statements of a policy document (a mapping, or JSON text); unreadable parts are named. A
+    document, statement or value that differs between deployments (an ``Fn::If`` whose condition is
+    decided only at deploy time) is not read: unknown, never judged."""
     found = Policies()
     document = template.resolver.settle(document)
     if isinstance(document, str):
@@ -147,12 +167,21 @@ def _resources(template: Template, value: Any) -> tuple[str | None, ...] | None:
 # -- identity policies -------------------------------------------------------------------------
 
 
+def execution_roles(template: Template, holder: Resource, property_name: str = "Role") -> list[tuple[Resource, When]]:
+    """The roles of the template a function (``Role``) or state machine (``RoleArn``) runs as: one
+    per ``Fn::If`` branch that names one, with when it does."""
+    return [
+        (reach.target.resource, reach.when)
+        for reach in reaches(template, holder, property_name)
+        if reach.target.resource is not None and reach.target.resource.type == "AWS::IAM::Role"
+    ]
+
+
 def execution_role(template: Template, holder: Resource, property_name: str = "Role") -> Resource | None:
-    """The role of the template a function (``Role``) or state machine (``RoleArn``) runs as."""
-    written = symbolic(template, holder.properties.get(property_name))
-    named = split_token(written) if written is not None else None
-    role = template.resources.get(named[0]) if named is not None and named[1:] == ("Arn", "") else None
-    return role if role is not None and role.type == "AWS::IAM::Role" else None
+    """The role of the template a function or state machine runs as in every deployment; None when
+    it differs between deployments or is not one of the template."""
+    roles = execution_roles(template, holder, property_name)
+    return roles[0][0] if len(roles) == 1 and not roles[0][1] else None
 
 
 def role_policies(template: Template, role: Resource) -> Policies:
@@ -164,23 +193,27 @@ def role_policies(template: Template, role: Resource) -> Policies:
 def _role_policies(template: Template, logical_id: str) -> Policies:
     role = template.resources[logical_id]
     found = Policies()
-    inline = template.resolver.settle(role.properties.get("Policies"))
+    inline = template.resolver.settle(role.properties.get("Policies"))  # as written: documents in a policy language
     for index, policy in enumerate(inline if isinstance(inline, list) else []):
         document = policy.get("PolicyDocument") if isinstance(policy, dict) else None
         found.extend(read_document(template, document, role, ("Policies", index, "PolicyDocument")))
     if inline is not None and not isinstance(inline, list):
         found.unreadable.append(f"the Policies of {role.source_id} are not a literal list")
-    managed = template.resolver.settle(role.properties.get("ManagedPolicyArns"))
+    managed = template.resolver.settle(role.properties.get("ManagedPolicyArns"))  # as written: ARNs as spellings
     for arn in _listed(managed) if managed is not None else []:
         found.extend(_managed(template, symbolic(template, arn), role))
-    for policy in _attached(template).get(token(f"{role.logical_id}.Ref"), []):
-        found.extend(read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",)))
+    attached = _attached(template)
+    for policy in attached.get(token(f"{role.logical_id}.Ref"), []):
+        found.extend(policy_document(template, policy, ("PolicyDocument",)))
+    for policy in attached.get(None, []):
+        found.unreadable.append(f"{policy.source_id} attaches to a role known only at deploy time")
     return found
 
 
 @per_template
 def _attached(template: Template) -> dict[str | None, list[Resource]]:
-    """Policy resources by the role they attach to (as written: a role's Ref token, or a name)."""
+    """Policy resources by the role they attach to (a role's Ref token, or a name; None: a role
+    known only at deploy time, which may be any)."""
     found: dict[str | None, list[Resource]] = {}
     for policy_type, key in (
         ("AWS::IAM::Policy", "Roles"),
@@ -188,7 +221,8 @@ def _attached(template: Template) -> dict[str | None, list[Resource]]:
         ("AWS::IAM::RolePolicy", "RoleName"),
     ):
         for policy in template.of_type(policy_type):
-            for name in _listed(policy.properties.get(key) or []):
+            written = template.resolver.settle(policy.properties.get(key))  # as written: names as spellings
+            for name in _listed(written) if written is not None else []:
                 found.setdefault(symbolic(template, name), []).append(policy)
     return found
 
@@ -199,7 +233,7 @@ def _managed(template: Template, arn: str | None, role: Resource) -> Policies:
     named = split_token(arn)
     policy = template.resources.get(named[0]) if named is not None and named[1:] == ("Ref", "") else None
     if policy is not None and policy.type == "AWS::IAM::ManagedPolicy":
-        return read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",))
+        return policy_document(template, policy, ("PolicyDocument",))
     if _MANAGED_POLICY_PREFIX in arn:
         from samcheck.datafiles import load_json
 
@@ -227,11 +261,10 @@ def resource_policies(template: Template, target: Resource) -> Policies:
     own = {token(f"{target.logical_id}.Ref"), token(f"{target.logical_id}.Arn")}
     for policy_type, key in _RESOURCE_POLICIES.get(target.type, ()):
         for policy in template.of_type(policy_type):
-            named = [symbolic(template, item) for item in _listed(policy.properties.get(key))]
+            written = template.resolver.settle(policy.properties.get(key))  # as written: names as spellings
+            named = [symbolic(template, item) for item in _listed(written)]
             if own & set(named):
-                found.extend(
-                    read_document(template, policy.properties.get("PolicyDocument"), policy, ("PolicyDocument",))
-                )
+                found.extend(policy_document(template, policy, ("PolicyDocument",)))
             elif None in named:
                 found.unreadable.append(f"{policy.source_id} applies to a {key} known only at deploy time")
     return found
@@ -385,27 +418,27 @@ def lambda_permissions(
         return None
     found: list[LambdaPermission] = []
     for permission in template.of_type("AWS::Lambda::Permission"):
-        function = symbolic(template, permission.properties.get("FunctionName"))
+        function = symbolic_property(template, permission, "FunctionName")
         if function is None:
             return None
         identity = function_identity(template, function)
-        if identity is None and mentions(function, wanted[0]):
-            return None
+        if identity is None and (mentions(function, wanted[0]) or not has_tokens(function)):
+            return None  # a name that may be this function's
         if wanted[1] is not None and identity == (wanted[0], None):
             return None  # the function's own policy while an alias is invoked: not judged
         if identity != wanted:
             continue
-        source = permission.properties.get("SourceArn")
-        source_arn = symbolic(template, source) if source is not None else None
-        action = _literal(symbolic(template, permission.properties.get("Action")))
+        source_written = template.property(permission, "SourceArn").present
+        source_arn = symbolic_property(template, permission, "SourceArn")
+        action = _literal(symbolic_property(template, permission, "Action"))
         found.append(
             LambdaPermission(
                 permission,
                 action.lower() if action is not None else None,
-                _literal(symbolic(template, permission.properties.get("Principal"))),
+                _literal(symbolic_property(template, permission, "Principal")),
                 source_arn,
-                source is None or source_arn is not None,
-                symbolic(template, permission.properties.get("FunctionUrlAuthType")),
+                not source_written or source_arn is not None,
+                symbolic_property(template, permission, "FunctionUrlAuthType"),
             )
         )
     return found
@@ -441,10 +474,22 @@ def function_identity(template: Template, text: str) -> tuple[str, str | None] |
         resource = template.resources.get(inner[0])
         identity = _identity_of(template, resource) if resource is not None and inner[1:] == ("Ref", "") else None
         return (identity[0], qualifier) if identity is not None and identity[1] is None else None
+    function = _named_function(template, name)
+    if function is None:
+        return None
+    return (function, qualifier) if function else ((f"name {name}", qualifier) if not has_tokens(name) else None)
+
+
+def _named_function(template: Template, name: str) -> str | None:
+    """The function of the template whose FunctionName is written as ``name``; "" for none; None
+    when it cannot be told (a FunctionName known only at deploy time, or one of several)."""
     for function in template.of_type("AWS::Lambda::Function"):
-        if symbolic(template, function.properties.get("FunctionName")) == name:
-            return function.logical_id, qualifier
-    return (f"name {name}", qualifier) if not has_tokens(name) else None
+        written = symbolic_property(template, function, "FunctionName")
+        if written == name:
+            return function.logical_id
+        if written is None and template.property(function, "FunctionName").present:
+            return None
+    return ""
 
 
 def _identity_of(template: Template, resource: Resource) -> tuple[str, str | None] | None:
@@ -452,13 +497,13 @@ def _identity_of(template: Template, resource: Resource) -> tuple[str, str | Non
         return resource.logical_id, None
     if resource.type not in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
         return None
-    function = symbolic(template, resource.properties.get("FunctionName"))
+    function = symbolic_property(template, resource, "FunctionName")
     base = function_identity(template, function) if function is not None else None
     if base is None or base[1] is not None:
         return None
     if resource.type == "AWS::Lambda::Version":
         return base[0], f"version {resource.logical_id}"
-    name = _literal(symbolic(template, resource.properties.get("Name")))
+    name = _literal(symbolic_property(template, resource, "Name"))
     return (base[0], name) if name is not None else None
 
 

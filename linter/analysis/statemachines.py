@@ -8,8 +8,10 @@ read.
 Substitutions are applied the way the service applies them: ``DefinitionSubstitutions`` replace
 ``${name}`` in the text before it is parsed (so ``Seconds: ${Wait}`` in a definition file is a
 number), ``Fn::Sub`` variables in a ``DefinitionString`` likewise. A value that stays unknown (a
-resource's ARN, a parameter without a default) or an intrinsic function in an inline definition is
-*any value*: ``StateMachine.is_unknown`` says where, and no rule reports a type there.
+resource's ARN, a parameter without a default, a value that is one of several: the definition is
+one text) or an intrinsic function in an inline definition is *any value*: ``StateMachine.is_unknown``
+says where, and no rule reports a type there. The machine's type, and the function a Task invokes,
+are read per candidate, each with when it holds.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.wiring import target_of
+from samcheck.analysis.values import Candidate, When, texts
+from samcheck.analysis.wiring import function_behind, reaches_of
 from samcheck.cfn.document import Document, get_path, parse_document, read_source
 from samcheck.cfn.references import SubVariable, intrinsic_name, single_variable, sub_variables, substitute
+from samcheck.cfn.resolver import Branches, merge
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 from samcheck.model.template import Resource, Template
@@ -37,7 +41,7 @@ _BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
 class StateMachine:
     resource: Resource  # the expanded AWS::StepFunctions::StateMachine
     definition: dict[str, Any]
-    express: bool
+    types: tuple[Candidate, ...]  # STANDARD or EXPRESS, each with when; none when known only at deploy time
     file: str  # the file that holds the definition
     substitutions: dict[str, Any]  # DefinitionSubstitutions, as written
     size: int  # bytes of the definition as JSON, after substitutions
@@ -48,6 +52,11 @@ class StateMachine:
     _line_offset: int | None = None  # JSON text in the template: template line of the JSON's line 1 - 1
     _fallback: Span = field(default_factory=Span.point)
     _text: str | None = field(repr=False, default=None)  # JSON text whose positions are read on demand
+
+    @property
+    def express(self) -> list[Candidate]:
+        """The type's candidates that are EXPRESS (empty: it never is, or its type is unknown)."""
+        return [kind for kind in self.types if kind.value == "EXPRESS"]
 
     def is_unknown(self, path: NodePath) -> bool:
         """Whether the value at ``path`` (or what holds it) is known only at deploy time: an
@@ -78,10 +87,16 @@ class StateMachine:
         return Span(line, span.column, line, span.column)
 
 
-def _settings(template: Template, resource: Resource, properties: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    substitutions = template.resolver.settle(properties.get("DefinitionSubstitutions"))
-    express = template.property(resource, "StateMachineType").value.single == "EXPRESS"
-    return (substitutions if isinstance(substitutions, dict) else {}), express
+# DefinitionSubstitutions as written, and the machine's types.
+_Settings = tuple[dict[str, Any], tuple[Candidate, ...]]
+
+
+def _settings(template: Template, resource: Resource, written: dict[str, Any]) -> _Settings:
+    """``written``: the properties as written (substitutions replace text in the definition, as the
+    service does, their intrinsics kept for what a Task invokes)."""
+    substitutions = template.resolver.settle(written.get("DefinitionSubstitutions"))
+    types = tuple(texts(template.property(resource, "StateMachineType", "STANDARD")))
+    return (substitutions if isinstance(substitutions, dict) else {}), types
 
 
 def _from_document(
@@ -89,18 +104,18 @@ def _from_document(
     definition: Any,
     document: Document,
     base: NodePath,
-    settings: tuple[dict[str, Any], bool],
+    settings: _Settings,
     uncertain: frozenset[NodePath] = frozenset(),
 ) -> StateMachine | None:
     """A definition that stands as YAML/JSON in a document (the template or a DefinitionUri file);
     ``uncertain`` are more paths whose value counts as unknown."""
     if not isinstance(definition, dict):
         return None
-    substitutions, express = settings
+    substitutions, types = settings
     return StateMachine(
         resource,
         definition,
-        express,
+        types,
         str(document.path),
         substitutions,
         _size(definition),
@@ -111,12 +126,12 @@ def _from_document(
 
 
 def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
-    properties = template.source_resources.get(resource.source_id, {}).get("Properties")
-    properties = properties if isinstance(properties, dict) else {}
-    settings = _settings(template, resource, properties)
-    if isinstance(properties.get("Definition"), dict):
+    source = template.source_resources.get(resource.source_id, {}).get("Properties")
+    written = source if isinstance(source, dict) else {}  # as written: the definition, at its positions
+    settings = _settings(template, resource, written)
+    if isinstance(written.get("Definition"), dict):
         base: NodePath = ("Resources", resource.source_id, "Properties", "Definition")
-        return _inline(template, resource, properties["Definition"], base, settings)
+        return _inline(template, resource, written["Definition"], base, settings)
     local = template.expansion.local_artifacts.get(resource.source_id)
     if local is not None:
         path = template.document.path.parent / local
@@ -142,7 +157,7 @@ def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -
 
 
 def _inline(
-    template: Template, resource: Resource, written: Any, base: NodePath, settings: tuple[dict[str, Any], bool]
+    template: Template, resource: Resource, written: Any, base: NodePath, settings: _Settings
 ) -> StateMachine | None:
     """A definition written in the template: Fn::If settled, then substituted as the service does."""
     settled = template.resolver.settle(written)
@@ -171,19 +186,19 @@ def _is_unknown_value(node: Any) -> bool:
 
 
 def _cloudformation(template: Template, resource: Resource) -> StateMachine | None:
-    properties = resource.properties
-    settings = _settings(template, resource, properties)
-    substitutions, express = settings
+    written = resource.properties  # as written: the definition, at its positions, its ${} and intrinsics kept
+    settings = _settings(template, resource, written)
+    substitutions, types = settings
     base: NodePath = ("Resources", resource.source_id, "Properties")
-    if isinstance(properties.get("Definition"), dict):
-        return _inline(template, resource, properties["Definition"], (*base, "Definition"), settings)
-    raw = properties.get("DefinitionString")
+    if isinstance(written.get("Definition"), dict):
+        return _inline(template, resource, written["Definition"], (*base, "Definition"), settings)
+    raw = written.get("DefinitionString")
     text, variables = raw, {}
     if isinstance(raw, dict) and "Fn::Sub" in raw:
         sub = raw["Fn::Sub"]
         text, variables = (sub[0], sub[1]) if isinstance(sub, list) and len(sub) == 2 else (sub, {})
     elif isinstance(raw, dict):
-        text = template.resolver.resolve(raw).single  # Fn::Join and friends, when known
+        text = template.resolver.resolve(raw).single  # one value: one text is parsed; several are not read
     if not isinstance(text, str) or not isinstance(variables, dict):
         return None
     if isinstance(raw, dict) and "Fn::Sub" in raw:
@@ -214,7 +229,7 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
     return StateMachine(
         resource,
         definition,
-        express,
+        types,
         template.file,
         {**variables, **substitutions},
         len(substituted.encode("utf-8", "surrogatepass")),
@@ -235,11 +250,12 @@ def _substitution(
     ``Fn::Sub`` also reads parameters and pseudo parameters by name; DefinitionSubstitutions only
     its own keys."""
     if variable.name in variables:
-        value = template.resolver.resolve(variables[variable.name]).single
+        node = variables[variable.name]
     elif variable.attribute is None and not definition_substitutions:
-        value = template.resolver.resolve({"Ref": variable.name}).single
+        node = {"Ref": variable.name}
     else:
-        value = None
+        return None
+    value = template.resolver.resolve(node).single  # one value: several stay ${name}, any value to rules
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value) if isinstance(value, (str, int, float)) else None
@@ -338,18 +354,21 @@ def predefined_errors() -> frozenset[str]:
 INVOKE = "arn:aws:states:::lambda:invoke"
 
 
-def invoked_function(template: Template, machine: StateMachine, state: State) -> Resource | None:
-    """The function of this template a Task invokes: named by an ARN, a function name, a
-    ``${}`` substitution or an intrinsic (``!GetAtt Fn.Arn`` in an inline definition)."""
-    found = task_function(template, machine, state)
-    return found[0] if found is not None else None
+@dataclass(frozen=True)
+class TaskFunction:
+    """A function of this template a Task state invokes, in the deployments ``when`` names."""
+
+    function: Resource
+    written: Any  # the reference as the template writes it: the substitution's value, the intrinsic, or the text
+    when: When
 
 
-def task_function(template: Template, machine: StateMachine, state: State) -> tuple[Resource, Any] | None:
-    """(the function of this template a Task invokes, the reference as the template writes it: the
-    substitution's value, the intrinsic, or the text)."""
+def task_functions(template: Template, machine: StateMachine, state: State) -> list[TaskFunction]:
+    """The functions of this template a Task invokes, named by an ARN, a function name, a ``${}``
+    substitution or an intrinsic (``!GetAtt Fn.Arn`` in an inline definition): one per ``Fn::If``
+    branch and per known candidate of a name, each with when it is the one invoked."""
     if state.body.get("Type") != "Task":
-        return None
+        return []
     resource = state.body.get("Resource")
     if isinstance(resource, str) and resource.startswith(INVOKE):
         reference = get_path(state.body, ("Parameters", "FunctionName")) or get_path(
@@ -358,10 +377,18 @@ def task_function(template: Template, machine: StateMachine, state: State) -> tu
     elif isinstance(resource, dict) or (isinstance(resource, str) and (":lambda:" in resource or "${" in resource)):
         reference = resource
     else:
-        return None
-    written = _written(machine, reference)
-    function = _function(template, written)
-    return (function, written) if function is not None else None
+        return []
+    found: list[TaskFunction] = []
+    branches = template.resolver.branches(_written(machine, reference), ())
+    for node, path, when in zip(branches.nodes, branches.paths, branches.whens, strict=True):
+        functions = [
+            (function, reach.when)
+            for reach in reaches_of(template, Branches((node,), (path,), (when,)))
+            if (function := function_behind(template, reach.target)) is not None
+        ]
+        for function, function_when in functions or _named(template, node, when):
+            found.append(TaskFunction(function, node, function_when))
+    return found
 
 
 def _written(machine: StateMachine, reference: Any) -> Any:
@@ -372,22 +399,16 @@ def _written(machine: StateMachine, reference: Any) -> Any:
     return reference
 
 
-def _function(template: Template, reference: Any) -> Resource | None:
-    if isinstance(reference, dict):  # an intrinsic
-        return _lambda(template, reference)
-    if not isinstance(reference, str):
-        return None
-    name = reference.split(":")[6] if reference.startswith("arn:") and len(reference.split(":")) > 6 else reference
-    for function in template.of_type("AWS::Lambda::Function"):
-        if template.property(function, "FunctionName").value.single == name:
-            return function
-    return None
-
-
-def _lambda(template: Template, value: Any) -> Resource | None:
-    target = target_of(template, value)
-    if target is None or target.resource is None:
-        return None
-    if target.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
-        target = target_of(template, target.resource.properties.get("FunctionName"))
-    return target.resource if target and target.resource and target.type == "AWS::Lambda::Function" else None
+def _named(template: Template, reference: Any, when: When) -> list[tuple[Resource, When]]:
+    """The functions of this template whose FunctionName is the name (or in the ARN) a reference
+    gives, with when the two agree."""
+    found = []
+    for text in texts(template.resolver.resolve(reference)):
+        parts = text.value.split(":")
+        name = parts[6] if text.value.startswith("arn:") and len(parts) > 6 else text.value
+        for function in template.of_type("AWS::Lambda::Function"):
+            for candidate in texts(template.property(function, "FunctionName")):
+                agreed = merge(when, text.when, candidate.when)
+                if candidate.value == name and agreed is not None:
+                    found.append((function, agreed))
+    return found

@@ -10,14 +10,15 @@ SOURCE_MISMATCH = "source"
 
 
 class InvokePermissionMissing(Rule):
-    """A service that invokes a function needs the function's permission: S3 bucket notifications,
-    SNS ``lambda`` subscriptions, EventBridge rule targets, API Gateway integrations and
-    authorizers, and load balancer target groups call ``lambda:InvokeFunction`` as their service
-    principal, and only an ``AWS::Lambda::Permission`` lets them. Without one, S3 and load balancers
-    fail the deploy, API Gateway answers every call with 500, and SNS and EventBridge drop events
-    without an error. A permission whose ``SourceArn`` names another bucket, topic, rule or API
-    lets that one instead. S3 and load balancers check the permission when they are created, so
-    they must be created after it (``DependsOn``). SAM events make these permissions themselves.
+    """A service that invokes a function needs the function's permission: S3 bucket notifications, SNS
+    ``lambda`` subscriptions, EventBridge rule targets, API Gateway integrations and authorizers,
+    and load balancer target groups call ``lambda:InvokeFunction`` as their service principal, and
+    only an ``AWS::Lambda::Permission`` lets them. Without one, S3 and load balancers fail the
+    deploy, API Gateway answers every call with 500, and SNS and EventBridge drop events without an
+    error. A permission whose ``SourceArn`` names another bucket, topic, rule or API lets that one
+    instead. S3 and load balancers check the permission when they are created, so they must be
+    created after it (``DependsOn``). SAM events make these permissions themselves. A target chosen
+    by an ``Fn::If`` (or a parameter's allowed values) is judged per branch; the finding says when.
 
     **Anti-pattern**
 
@@ -82,7 +83,8 @@ class InvokePermissionMissing(Rule):
                         Related(
                             f"{delivery.what} invokes {target.source_id} here",
                             context.locate(delivery.holder, delivery.path).span,
-                        )
+                        ),
+                        *context.when_related(delivery.when),
                     ],
                 )
                 continue
@@ -93,7 +95,10 @@ class InvokePermissionMissing(Rule):
                 f"{arn_of(delivery.target)}, Action: lambda:InvokeFunction, Principal: {delivery.service} and "
                 f"SourceArn: {delivery.source_arn}",
                 resource=delivery.holder.source_id,
-                related=[Related(f"function {target.source_id}", context.locate(target).span)],
+                related=[
+                    Related(f"function {target.source_id}", context.locate(target).span),
+                    *context.when_related(delivery.when),
+                ],
             )
 
 
@@ -133,5 +138,8 @@ def _order(context: RuleContext, delivery: Delivery, covering: list[LambdaPermis
         f"{delivery.without} ({delivery.service} checks it at creation); add DependsOn: {permission.logical_id} "
         f"to {delivery.holder.source_id}",
         resource=delivery.holder.source_id,
-        related=[Related(f"permission {permission.source_id}", context.locate(permission).span)],
+        related=[
+            Related(f"permission {permission.source_id}", context.locate(permission).span),
+            *context.when_related(delivery.when),
+        ],
     )

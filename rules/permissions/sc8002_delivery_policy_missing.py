@@ -12,12 +12,13 @@ _POLICY_TYPES = {"AWS::SQS::Queue": "AWS::SQS::QueuePolicy", "AWS::SNS::Topic": 
 class DeliveryPolicyMissing(Rule):
     """A service that sends to a queue or topic needs the queue's or topic's policy to let it: SNS
     subscriptions of a queue, S3 notifications to a queue or topic, and EventBridge rule targets
-    that are queues or topics call ``sqs:SendMessage`` or ``sns:Publish`` as their service
-    principal (``sns.amazonaws.com``, ``s3.amazonaws.com``, ``events.amazonaws.com``), and only an
+    that are queues or topics call ``sqs:SendMessage`` or ``sns:Publish`` as their service principal
+    (``sns.amazonaws.com``, ``s3.amazonaws.com``, ``events.amazonaws.com``), and only an
     ``AWS::SQS::QueuePolicy`` or ``AWS::SNS::TopicPolicy`` lets them. Without one, S3 fails the
-    deploy ("Unable to validate the following destination configurations") and SNS and
-    EventBridge drop every message without an error. A policy whose ``aws:SourceArn`` condition
-    names another topic, bucket or rule lets that one only.
+    deploy ("Unable to validate the following destination configurations") and SNS and EventBridge
+    drop every message without an error. A policy whose ``aws:SourceArn`` condition names another
+    topic, bucket or rule lets that one only. A target chosen by an ``Fn::If`` (or a parameter's
+    allowed values) is judged per branch; the finding says when.
 
     **Anti-pattern**
 
@@ -78,5 +79,8 @@ class DeliveryPolicyMissing(Rule):
                 context.locate(delivery.holder, delivery.path),
                 f"{delivery.what} sends to {target.source_id}, but {problem}, so {delivery.without}; {fix}",
                 resource=delivery.holder.source_id,
-                related=[Related(f"{target.source_id} defined here", context.locate(target).span)],
+                related=[
+                    Related(f"{target.source_id} defined here", context.locate(target).span),
+                    *context.when_related(delivery.when),
+                ],
             )

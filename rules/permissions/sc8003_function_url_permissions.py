@@ -1,7 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.iam import lambda_permissions, permits
-from samcheck.analysis.wiring import target_of
+from samcheck.analysis.iam import LambdaPermission, lambda_permissions, permits
+from samcheck.analysis.values import Candidate, qualifier, texts, together
+from samcheck.analysis.wiring import reaches
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 
 # What a public function URL's resource policy must allow everyone (Principal "*").
@@ -13,7 +14,8 @@ class FunctionUrlPermissions(Rule):
     so: a permission for ``Principal: "*"`` with ``lambda:InvokeFunctionUrl`` (and
     ``FunctionUrlAuthType: NONE``) and, for URLs created since October 2025, a second one with
     ``lambda:InvokeFunction``. Without them every request is answered 403 Forbidden. SAM's
-    ``FunctionUrlConfig`` adds both.
+    ``FunctionUrlConfig`` adds both. Every ``AuthType`` a parameter allows and every function an
+    ``Fn::If`` may point the URL at is judged; the finding says when.
 
     **Anti-pattern**
 
@@ -56,32 +58,43 @@ class FunctionUrlPermissions(Rule):
         template = context.template
         for url in context.of_type("AWS::Lambda::Url"):
             auth = context.property(url, "AuthType")
-            target = target_of(template, url.properties.get("TargetFunctionArn"))
-            if auth.value.single != "NONE" or target is None or target.resource is None:
-                continue
-            if context.property(url, "Qualifier").present:
-                continue  # the permission then names the alias; which one is not followed
-            permissions = lambda_permissions(template, target.resource)
-            if permissions is None:
-                continue
-            missing = []
-            for action in _NEEDED:
-                verdicts = [permits(permission, action, "*") for permission in permissions]
-                public = [
-                    permission
-                    for permission, verdict in zip(permissions, verdicts, strict=True)
-                    if verdict and permission.principal == "*"
-                ]
-                if action == "lambda:InvokeFunctionUrl":
-                    public = [permission for permission in public if permission.url_auth_type in ("NONE", None)]
-                if not public and None not in verdicts:
-                    missing.append(action)
-            if missing:
-                yield context.report(
-                    auth.location,
-                    f'this function URL is public (AuthType NONE), but no permission lets Principal "*" call '
-                    f"{' and '.join(missing)} on {target.resource.source_id}, so every request gets 403 Forbidden; "
-                    "add an AWS::Lambda::Permission for each (InvokeFunctionUrl with FunctionUrlAuthType: NONE)",
-                    resource=url.source_id,
-                    related=[Related(f"function {target.resource.source_id}", context.locate(target.resource).span)],
-                )
+            public = [case for case in texts(auth) if case.value == "NONE"]
+            if not public or context.property(url, "Qualifier").present:
+                continue  # a qualified URL's permission names the alias; which one is not followed
+            for reach in reaches(template, url, "TargetFunctionArn"):
+                target = reach.target.resource
+                permissions = lambda_permissions(template, target) if target is not None else None
+                if target is None or permissions is None:
+                    continue
+                missing = _missing(permissions)
+                whens = {when for _, when in together([Candidate(target, reach.when)], public)}
+                for when in sorted(whens, key=sorted) if missing else []:
+                    yield context.report(
+                        auth.location,
+                        f"this function URL is public (AuthType NONE){qualifier(when)}, but no permission lets "
+                        f'Principal "*" call {" and ".join(missing)} on {target.source_id}, so every request gets '
+                        "403 Forbidden; add an AWS::Lambda::Permission for each (InvokeFunctionUrl with "
+                        "FunctionUrlAuthType: NONE)",
+                        resource=url.source_id,
+                        related=[
+                            Related(f"function {target.source_id}", context.locate(target).span),
+                            *context.when_related(when),
+                        ],
+                    )
+
+
+def _missing(permissions: list[LambdaPermission]) -> list[str]:
+    """The actions no permission certainly lets everyone call (none where one may)."""
+    missing = []
+    for action in _NEEDED:
+        verdicts = [permits(permission, action, "*") for permission in permissions]
+        public = [
+            permission
+            for permission, verdict in zip(permissions, verdicts, strict=True)
+            if verdict and permission.principal == "*"
+        ]
+        if action == "lambda:InvokeFunctionUrl":
+            public = [permission for permission in public if permission.url_auth_type in ("NONE", None)]
+        if not public and None not in verdicts:
+            missing.append(action)
+    return missing

@@ -2,9 +2,10 @@ from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings
 from samcheck.analysis.edge import edge_associations
-from samcheck.analysis.iam import Access, Request, decide, read_document
-from samcheck.analysis.wiring import target_of
-from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.iam import Access, Request, decide, policy_document
+from samcheck.analysis.values import When, qualifier
+from samcheck.analysis.wiring import reaches
+from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
 
 # Who assumes a role, named by which property, and what fails when it cannot.
 _ASSUMERS: list[tuple[str, NodePath, str, str]] = [
@@ -23,7 +24,8 @@ class ExecutionRoleTrust(Rule):
     ``scheduler.amazonaws.com`` or ``pipes.amazonaws.com`` call ``sts:AssumeRole``. Otherwise the
     function or state machine fails to create ("The role defined for the function cannot be
     assumed by Lambda"), and schedules fail every invocation. A trust condition samcheck cannot
-    judge leaves the role alone.
+    judge (or a trust policy that is an ``Fn::If`` of two) leaves the role alone; a holder whose role
+    is chosen by an ``Fn::If`` has each role judged, and the finding says when.
 
     **Anti-pattern**
 
@@ -58,32 +60,41 @@ class ExecutionRoleTrust(Rule):
         edge_functions = _edge_functions(context)
         for resource_type, path, service, fails in _ASSUMERS:
             for holder in context.of_type(resource_type):
-                role = target_of(template, get_path(holder.properties, path))
-                if role is None or role.resource is None or role.resource.type != "AWS::IAM::Role":
-                    continue
-                needs = [(service, fails)]
-                if holder.logical_id in edge_functions:
-                    needs.append((EDGE, "it cannot be replicated to CloudFront's edge locations"))
-                for needed, failure in needs:
-                    yield from self._trust(context, holder, path, role.resource, needed, failure)
+                for reach in reaches(template, holder, path):
+                    role = reach.target.resource
+                    if role is None or role.type != "AWS::IAM::Role":
+                        continue
+                    needs = [(service, fails)]
+                    if holder.logical_id in edge_functions:
+                        needs.append((EDGE, "it cannot be replicated to CloudFront's edge locations"))
+                    for needed, failure in needs:
+                        yield from self._trust(context, holder, path, role, reach.when, needed, failure)
 
     def _trust(
-        self, context: RuleContext, holder: Resource, path: NodePath, role: Resource, service: str, fails: str
+        self,
+        context: RuleContext,
+        holder: Resource,
+        path: NodePath,
+        role: Resource,
+        when: When,
+        service: str,
+        fails: str,
     ) -> Iterator[Finding]:
         template = context.template
-        trust = read_document(
-            template, role.properties.get("AssumeRolePolicyDocument"), role, ("AssumeRolePolicyDocument",)
-        )
+        trust = policy_document(template, role, ("AssumeRolePolicyDocument",))
         access = decide(template, trust, Request("sts:AssumeRole", spellings(template, role), service))
         if access not in (Access.NOT_GRANTED, Access.DENIED):
             return
         yield context.report(
             context.locate(role, ("AssumeRolePolicyDocument",)),
-            f"{holder.source_id} runs as {role.source_id}, but the role's trust policy does not let {service} call "
-            f"sts:AssumeRole, so {fails}; add a statement allowing sts:AssumeRole to Principal "
+            f"{holder.source_id} runs as {role.source_id}{qualifier(when)}, but the role's trust policy does not let "
+            f"{service} call sts:AssumeRole, so {fails}; add a statement allowing sts:AssumeRole to Principal "
             f"{{Service: {service}}}",
             resource=role.source_id,
-            related=[Related(f"{holder.source_id} names the role here", context.locate(holder, path).span)],
+            related=[
+                Related(f"{holder.source_id} names the role here", context.locate(holder, path).span),
+                *context.when_related(when),
+            ],
         )
 
 

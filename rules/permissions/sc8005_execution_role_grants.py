@@ -2,13 +2,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from samcheck.analysis.arns import network_interface, spellings, stream_spellings, symbolic
+from samcheck.analysis.arns import network_interface, spellings, stream_spellings, symbolic, symbolic_property
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
-from samcheck.analysis.iam import Access, Policies, Request, execution_role, refused, role_policies
+from samcheck.analysis.iam import Access, Request, execution_roles, refused, role_policies
 from samcheck.analysis.iam_actions import misspelled
-from samcheck.analysis.statemachines import State, state_machines, task_function, walk_states
-from samcheck.analysis.wiring import EventSource, Target, event_sources, target_of
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path
+from samcheck.analysis.statemachines import State, state_machines, task_functions, walk_states
+from samcheck.analysis.values import ALWAYS, Candidate, When, lists, qualifier, together
+from samcheck.analysis.wiring import EventSource, Target, event_sources, function_behind, reaches, target_of
+from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
 
 # What a mapping's role must be allowed on its source, by kind.
 _POLLING = {
@@ -18,7 +19,8 @@ _POLLING = {
 }
 _SOURCE_TYPES = frozenset({"AWS::SQS::Queue", "AWS::Kinesis::Stream", "AWS::DynamoDB::Table"})
 _VPC = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface")
-_SENDS_TO = frozenset({"AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Lambda::Function"})
+_QUEUES_AND_TOPICS = frozenset({"AWS::SQS::Queue", "AWS::SNS::Topic"})
+_SENDS_TO = _QUEUES_AND_TOPICS | {"AWS::Lambda::Function"}
 MAPPING_FAILS = "the event source mapping fails to create"
 FUNCTION_FAILS = "the function fails to create"
 
@@ -31,6 +33,7 @@ class _Need:
     why: str  # "its sqs event source"
     fails: str
     related: Related  # what needs it
+    when: When = ALWAYS  # the deployments that need it
 
 
 class ExecutionRoleGrants(Rule):
@@ -45,8 +48,11 @@ class ExecutionRoleGrants(Rule):
     Lambda checks them when the mapping, the function or the invoke configuration is created, which
     then fails. EventBridge targets delivered with a ``RoleArn``, and EventBridge Scheduler schedules
     (always called with their role), need that role to allow the invoke or send.
-    Policies samcheck cannot read (a managed policy it has no copy of, a parameter) leave the role
-    alone; SAM's generated roles get these grants from the events and settings.
+    Policies samcheck cannot read (a managed policy it has no copy of, a parameter, a document that
+    is an ``Fn::If`` of two, a policy attached to a role chosen at deploy time) leave the role alone;
+    SAM's generated roles get these grants from the events and settings. A role, subnets, source or
+    destination chosen by an ``Fn::If`` or a parameter's allowed values is judged for each choice,
+    and the finding says which.
 
     **Anti-pattern**
 
@@ -82,25 +88,25 @@ class ExecutionRoleGrants(Rule):
         for wiring in event_sources(template):
             if wiring.function is not None:
                 mappings[wiring.function.logical_id].append(wiring)
-        configs: dict[str, list[Resource]] = defaultdict(list)
+        configs: dict[str, list[tuple[Resource, When]]] = defaultdict(list)
         for config in context.of_type("AWS::Lambda::EventInvokeConfig"):
-            named = target_of(template, config.properties.get("FunctionName"))
-            if named is not None and named.resource is not None:
-                configs[named.resource.logical_id].append(config)
+            for reach in reaches(template, config, "FunctionName"):
+                function = function_behind(template, reach.target)
+                if function is not None:
+                    configs[function.logical_id].append((config, reach.when))
         for function in context.of_type("AWS::Lambda::Function"):
-            role = execution_role(template, function)
-            if role is None:
+            roles = _roles(context, function, "Role")
+            if not roles:
                 continue
-            policies = role_policies(template, role)
             needs = _needs(context, function, mappings[function.logical_id], configs[function.logical_id])
-            for need in needs:
-                yield from _judge(context, function, role, policies, need)
+            for (role, need), when in together(roles, [Candidate(need, need.when) for need in needs]):
+                yield from _judge(context, function, role, need, when)
         yield from _state_machine_roles(context)
         yield from _delivery_roles(context)
 
 
 def _needs(
-    context: RuleContext, function: Resource, mappings: list[EventSource], configs: list[Resource]
+    context: RuleContext, function: Resource, mappings: list[EventSource], configs: list[tuple[Resource, When]]
 ) -> Iterator[_Need]:
     template = context.template
     for wiring in mappings:
@@ -111,53 +117,65 @@ def _needs(
             continue  # a stream consumer, or a source known by its ARN only
         where = Related(f"its {wiring.kind} event source ({function.source_id})", context.locate(wiring.mapping).span)
         targets = _targets(context, source, stream=wiring.kind == "dynamodb")
-        yield _Need(
-            _POLLING[wiring.kind], targets, source.name, f"its {wiring.kind} event source", MAPPING_FAILS, where
-        )
-        destination = target_of(
-            template, get_path(wiring.mapping.properties, ("DestinationConfig", "OnFailure", "Destination"))
-        )
-        if destination is not None and destination.type in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
-            why = "the OnFailure destination of its event source mapping"
+        why = f"its {wiring.kind} event source"
+        yield _Need(_POLLING[wiring.kind], targets, source.name, why, MAPPING_FAILS, where, wiring.when)
+        path = ("DestinationConfig", "OnFailure", "Destination")
+        why = "the OnFailure destination of its event source mapping"
+        for destination, when in _sends(context, wiring.mapping, path, wiring.when, _QUEUES_AND_TOPICS):
             yield _Need(
-                (ACTIONS[destination.type],),
+                (ACTIONS[destination.type or ""],),
                 _targets(context, destination),
                 destination.name,
                 why,
                 MAPPING_FAILS,
                 where,
+                when,
             )
-    subnets = context.property(function, ("VpcConfig", "SubnetIds")).value.single
-    if isinstance(subnets, list) and subnets:
+    subnets = lists(context.property(function, ("VpcConfig", "SubnetIds")))
+    in_vpc = [case.when for case in subnets if case.value]
+    if in_vpc:
         eni = network_interface(template)
         where = Related(f"its VpcConfig ({function.source_id})", context.locate(function, ("VpcConfig",)).span)
-        yield _Need(_VPC, (eni,), "its ENIs", "its VpcConfig", FUNCTION_FAILS, where)
-    dead_letter = target_of(template, get_path(function.properties, ("DeadLetterConfig", "TargetArn")))
-    if dead_letter is not None and dead_letter.type in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
+        for when in [ALWAYS] if len(in_vpc) == len(subnets) else in_vpc:  # subnets in every deployment: once
+            yield _Need(_VPC, (eni,), "its ENIs", "its VpcConfig", FUNCTION_FAILS, where, when)
+    for dead_letter, when in _sends(context, function, ("DeadLetterConfig", "TargetArn"), ALWAYS, _QUEUES_AND_TOPICS):
         where = Related(
             f"its dead-letter queue ({function.source_id})", context.locate(function, ("DeadLetterConfig",)).span
         )
-        actions = (ACTIONS[dead_letter.type],)
+        actions = (ACTIONS[dead_letter.type or ""],)
         yield _Need(
-            actions, _targets(context, dead_letter), dead_letter.name, "its dead-letter queue", FUNCTION_FAILS, where
+            actions,
+            _targets(context, dead_letter),
+            dead_letter.name,
+            "its dead-letter queue",
+            FUNCTION_FAILS,
+            where,
+            when,
         )
     yield from _destinations(context, configs)
 
 
-def _destinations(context: RuleContext, configs: list[Resource]) -> Iterator[_Need]:
-    template = context.template
-    for config in configs:
+def _destinations(context: RuleContext, configs: list[tuple[Resource, When]]) -> Iterator[_Need]:
+    for config, config_when in configs:
         for outcome in ("OnFailure", "OnSuccess"):
             path = ("DestinationConfig", outcome, "Destination")
-            destination = target_of(template, get_path(config.properties, path))
-            if destination is None or destination.type not in _SENDS_TO:
-                continue
-            actions = (ACTIONS[destination.type],)
-            where = Related(f"its {outcome} destination", context.locate(config, path).span)
-            fails = "the EventInvokeConfig fails to create"
-            yield _Need(
-                actions, _targets(context, destination), destination.name, f"its {outcome} destination", fails, where
-            )
+            for destination, when in _sends(context, config, path, config_when, _SENDS_TO):
+                actions = (ACTIONS[destination.type or ""],)
+                where = Related(f"its {outcome} destination", context.locate(config, path).span)
+                fails = "the EventInvokeConfig fails to create"
+                why = f"its {outcome} destination"
+                yield _Need(actions, _targets(context, destination), destination.name, why, fails, where, when)
+
+
+def _sends(
+    context: RuleContext, holder: Resource, path: NodePath, when: When, types: frozenset[str]
+) -> Iterator[tuple[Target, When]]:
+    """What a destination property may name, of these types: one per ``Fn::If`` branch, with when
+    (merged with the deployments ``when`` names)."""
+    sent = [Candidate(reach.target, reach.when) for reach in reaches(context.template, holder, path)]
+    for (target, _), both in together(sent, [Candidate(holder, when)]):
+        if target.type in types:
+            yield target, both
 
 
 def _targets(context: RuleContext, target: Target, stream: bool = False) -> tuple[str, ...]:
@@ -169,17 +187,24 @@ def _targets(context: RuleContext, target: Target, stream: bool = False) -> tupl
     return spellings(context.template, target.resource)
 
 
+def _roles(context: RuleContext, holder: Resource, property_name: str) -> list[Candidate]:
+    """The roles of the template a function or state machine runs as, each with when."""
+    return [Candidate(role, when) for role, when in execution_roles(context.template, holder, property_name)]
+
+
 def _judge(
     context: RuleContext,
     holder: Resource,
     role: Resource,
-    policies: Policies,
     need: _Need,
+    when: When,
     relation: str = "the execution role of",
 ) -> Iterator[Finding]:
+    """``when``: the deployments where the holder runs as the role and has the need."""
     template = context.template
     if not need.targets:
         return
+    policies = role_policies(template, role)
     verdicts = refused(template, policies, (Request(action, need.targets) for action in need.actions))
     if not verdicts:
         return
@@ -199,9 +224,9 @@ def _judge(
     yield context.report(
         context.locate(role, ("Policies",)),
         f"{role.source_id}, {relation} {holder.source_id}, {how} on {need.what}, which {need.why} "
-        f"needs, so {need.fails}; {fix}",
+        f"needs{qualifier(when)}, so {need.fails}; {fix}",
         resource=holder.source_id,
-        related=[need.related],
+        related=[need.related, *context.when_related(when)],
     )
 
 
@@ -209,30 +234,27 @@ def _state_machine_roles(context: RuleContext) -> Iterator[Finding]:
     """A state machine's role must let it invoke the functions its Task states name."""
     template = context.template
     for machine in state_machines(template):
-        role = execution_role(template, machine.resource, "RoleArn")
-        if role is None:
+        roles = _roles(context, machine.resource, "RoleArn")
+        if not roles:
             continue
-        policies = role_policies(template, role)
-        invoked: dict[str, tuple[Resource, State]] = {}
+        invoked: dict[tuple[str, When], tuple[Resource, State]] = {}
         for state in walk_states(machine.definition):
-            found = task_function(template, machine, state)
-            if found is None:
-                continue
-            function, written = found
-            reference = symbolic(template, written)
-            name = symbolic(template, function.properties.get("FunctionName"))
-            # a qualified ARN (an alias, a version) is not judged: the grant it needs differs
-            if reference in spellings(template, function) or (reference is not None and reference == name):
-                invoked.setdefault(function.logical_id, (function, state))
-        for function, state in invoked.values():
+            for task in task_functions(template, machine, state):
+                function = task.function
+                reference = symbolic(template, task.written)
+                name = symbolic_property(template, function, "FunctionName")
+                # a qualified ARN (an alias, a version) is not judged: the grant it needs differs
+                if reference in spellings(template, function) or (reference is not None and reference == name):
+                    invoked.setdefault((function.logical_id, task.when), (function, state))
+        for (_, when), (function, state) in invoked.items():
             in_file = None if machine.file == context.file else machine.file
             where = Related(f"Task state {state.name}", machine.span(state.path), in_file)
             fails = "the Task fails at run time (States.TaskFailed: AccessDenied)"
             why = f"the Task state {state.name} of {machine.resource.source_id}"
-            need = _Need(
-                ("lambda:InvokeFunction",), spellings(template, function), function.source_id, why, fails, where
-            )
-            yield from _judge(context, machine.resource, role, policies, need, relation="the role of")
+            targets = spellings(template, function)
+            need = _Need(("lambda:InvokeFunction",), targets, function.source_id, why, fails, where, when)
+            for (role, _), both in together(roles, [Candidate(need, need.when)]):
+                yield from _judge(context, machine.resource, role, need, both, relation="the role of")
 
 
 def _delivery_roles(context: RuleContext) -> Iterator[Finding]:

@@ -50,7 +50,7 @@ class PolicyTemplateArgument(Rule):
             properties = resource.get("Properties")
             if resource.get("Type") not in _SAM_TYPES or not isinstance(properties, dict):
                 continue
-            policies = context.settle(properties.get("Policies"))
+            policies = context.settle(properties.get("Policies"))  # as written: !Ref or !GetAtt is what is judged
             for index, policy in enumerate(policies if isinstance(policies, list) else [policies]):
                 if not isinstance(policy, dict) or len(policy) != 1:
                     continue

@@ -39,16 +39,16 @@ class CognitoAuthorizerArn(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for logical_id, resource in context.template.source_resources.items():
-            authorizers = get_path(resource, ("Properties", "Auth", "Authorizers"))
+            authorizers = get_path(resource, ("Properties", "Auth", "Authorizers"))  # as written: !Ref is judged
             if resource.get("Type") != "AWS::Serverless::Api" or not isinstance(authorizers, dict):
                 continue
             for name, authorizer in context.settle(authorizers).items():
                 where: NodePath = ("Resources", logical_id, "Properties", "Auth", "Authorizers", name, "UserPoolArn")
-                for index, value in _pools(context, get_path(authorizer, ("UserPoolArn",))):
+                for index, value in _pools(context, get_path(authorizer, ("UserPoolArn",))):  # as written: !Ref
                     _, span = context.document.source_map.nearest(where if index is None else (*where, index))
                     yield self._report(context, span, "UserPoolArn", value, logical_id)
         for authorizer in context.of_type("AWS::ApiGateway::Authorizer"):
-            for index, value in _pools(context, authorizer.properties.get("ProviderARNs")):
+            for index, value in _pools(context, authorizer.properties.get("ProviderARNs")):  # as written: !Ref
                 path: NodePath = ("ProviderARNs",) if index is None else ("ProviderARNs", index)
                 location = context.locate(authorizer, path)
                 yield self._report(context, location, "ProviderARNs", value, authorizer.source_id)

@@ -2,7 +2,8 @@ from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings, symbolic
 from samcheck.analysis.delivery import Delivery, principal_deliveries
-from samcheck.analysis.iam import Request, read_document, refused
+from samcheck.analysis.iam import Request, policy_document, refused
+from samcheck.analysis.values import Candidate, When, qualifier, together
 from samcheck.analysis.wiring import target_of
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
@@ -14,12 +15,13 @@ DROPPED = "every message is dropped without an error"
 
 
 class DeliveryKeyPolicy(Rule):
-    """A queue or topic encrypted with KMS takes messages from SNS, S3 or EventBridge only if the
-    key lets that service principal call ``kms:GenerateDataKey`` and ``kms:Decrypt``. The AWS managed
-    keys (``alias/aws/sqs``, ``alias/aws/sns``) never do, and their policies cannot be changed; a
+    """A queue or topic encrypted with KMS takes messages from SNS, S3 or EventBridge only if the key lets
+    that service principal call ``kms:GenerateDataKey`` and ``kms:Decrypt``. The AWS managed keys
+    (``alias/aws/sqs``, ``alias/aws/sns``) never do, and their policies cannot be changed; a
     customer managed key of the template must say so in its ``KeyPolicy``. Otherwise every message
     is dropped without an error. Keys from outside the template, and conditions samcheck cannot
-    judge, are left alone.
+    judge, are left alone. A target or key chosen by an ``Fn::If`` is judged per branch; the finding
+    says when.
 
     **Anti-pattern**
 
@@ -50,31 +52,33 @@ class DeliveryKeyPolicy(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for delivery, target in principal_deliveries(template, _MANAGED_KEYS):
-            written = target.properties.get("KmsMasterKeyId")
-            if written is None:
-                continue
-            text = symbolic(template, written)
-            managed = _MANAGED_KEYS[target.type]
-            if text is not None and (text == managed or text.endswith(f":{managed}")):
-                yield context.report(
-                    context.locate(target, ("KmsMasterKeyId",)),
-                    f"{target.source_id} is encrypted with the AWS managed key {managed}, which {delivery.service} "
-                    f"cannot use and whose policy cannot change, but {delivery.what} sends to it, so {DROPPED}; "
-                    f"use a customer managed key whose policy allows {delivery.service} "
-                    f"{' and '.join(_KEY_ACTIONS)}",
-                    resource=target.source_id,
-                    related=[_sender(context, delivery)],
-                )
-                continue
-            key = _key(context, written)
-            if key is not None:
-                yield from self._key_policy(context, delivery, target, key)
+            branches = context.branches(target, "KmsMasterKeyId")
+            keys = [Candidate((node, when), when) for node, when in zip(branches.nodes, branches.whens, strict=True)]
+            for ((written, key_when), _), when in together(keys, [Candidate(delivery, delivery.when)]):
+                text = symbolic(template, written)
+                managed = _MANAGED_KEYS[target.type]
+                if text is not None and (text == managed or text.endswith(f":{managed}")):
+                    yield context.report(
+                        context.locate(target, ("KmsMasterKeyId",)),
+                        f"{target.source_id} is encrypted with the AWS managed key {managed}{qualifier(key_when)}, "
+                        f"which {delivery.service} cannot use and whose policy cannot change, but {delivery.what} "
+                        f"sends to it, so {DROPPED}; use a customer managed key whose policy allows "
+                        f"{delivery.service} {' and '.join(_KEY_ACTIONS)}",
+                        resource=target.source_id,
+                        related=[_sender(context, delivery), *context.when_related(when)],
+                    )
+                    continue
+                key = _key(context, written)
+                if key is not None:
+                    yield from self._key_policy(context, delivery, target, key, (key_when, when))
 
     def _key_policy(
-        self, context: RuleContext, delivery: Delivery, target: Resource, key: Resource
+        self, context: RuleContext, delivery: Delivery, target: Resource, key: Resource, whens: tuple[When, When]
     ) -> Iterator[Finding]:
+        """``whens``: when the target is encrypted with the key, and when also the delivery is made."""
         template = context.template
-        policy = read_document(template, key.properties.get("KeyPolicy"), key, ("KeyPolicy",))
+        key_when, when = whens
+        policy = policy_document(template, key, ("KeyPolicy",))
         source = delivery.source_spellings or None
         requests = (Request(action, spellings(template, key), delivery.service, source) for action in _KEY_ACTIONS)
         missing = list(refused(template, policy, requests) or ())
@@ -82,11 +86,11 @@ class DeliveryKeyPolicy(Rule):
             return
         yield context.report(
             context.locate(key, ("KeyPolicy",)),
-            f"{target.source_id} is encrypted with {key.source_id}, whose key policy does not let "
+            f"{target.source_id} is encrypted with {key.source_id}{qualifier(key_when)}, whose key policy does not let "
             f"{delivery.service} call {' and '.join(missing)}, but {delivery.what} sends to it, so {DROPPED}; add "
             f"a statement allowing Principal {{Service: {delivery.service}}} {' and '.join(_KEY_ACTIONS)}",
             resource=key.source_id,
-            related=[_sender(context, delivery)],
+            related=[_sender(context, delivery), *context.when_related(when)],
         )
 
 
@@ -95,7 +99,7 @@ def _key(context: RuleContext, written: object) -> Resource | None:
     named = target_of(context.template, written)
     resource = named.resource if named is not None else None
     if resource is not None and resource.type == "AWS::KMS::Alias":
-        named = target_of(context.template, resource.properties.get("TargetKeyId"))
+        named = target_of(context.template, resource.properties.get("TargetKeyId"))  # as written: one key, else unknown
         resource = named.resource if named is not None else None
     return resource if resource is not None and resource.type == "AWS::KMS::Key" else None
 

@@ -1,13 +1,16 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.statemachines import state_machines, walk_states
+from samcheck.analysis.values import qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
+from samcheck.rules.step_functions._asl import when_related
 
 
 class ExpressUnsupportedIntegration(Rule):
     """EXPRESS workflows only support request-response integrations: ``.sync`` (run a job and wait)
     and ``.waitForTaskToken`` (callback) tasks, activities and Distributed Map are STANDARD-only, and
-    creating the state machine fails.
+    creating the state machine fails. A type that is one of several (a parameter's allowed values, an
+    ``Fn::If``) is judged for each: the finding says when the machine is EXPRESS.
 
     **Anti-pattern**
 
@@ -38,7 +41,8 @@ class ExpressUnsupportedIntegration(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):
-            if not machine.express:
+            express = machine.express
+            if not express:
                 continue
             for state in walk_states(machine.definition):
                 resource = state.body.get("Resource")
@@ -51,11 +55,14 @@ class ExpressUnsupportedIntegration(Rule):
                     problem = "an activity"
                 elif get_path(state.body, ("ItemProcessor", "ProcessorConfig", "Mode")) == "DISTRIBUTED":
                     problem = "a Distributed Map"
-                if problem:
+                if not problem:
+                    continue
+                for kind in express:
                     yield context.report(
                         machine.span((*state.path, "Resource") if "Resource" in state.body else state.path),
-                        f"{state.name} uses {problem}, which EXPRESS workflows do not support; "
+                        f"{state.name} uses {problem}, which EXPRESS workflows do not support{qualifier(kind.when)}; "
                         "make the state machine STANDARD or use a request-response integration",
                         resource=machine.resource.source_id,
                         file=machine.file,
+                        related=when_related(context, kind.when),
                     )

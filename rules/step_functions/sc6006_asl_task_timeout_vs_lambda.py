@@ -1,37 +1,40 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.statemachines import invoked_function, state_machines, walk_states
-from samcheck.analysis.values import as_number
+from samcheck.analysis.statemachines import state_machines, task_functions, walk_states
+from samcheck.analysis.values import Candidate, as_number, numbers, qualifier, together
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.rules.step_functions._asl import when_related
 
 _TIMEOUT_FIELDS = ("TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath")
 
 
 class AslTaskTimeoutVsLambda(Rule):
     """A task that invokes a function of this template with a ``TimeoutSeconds`` shorter than the
-    function's ``Timeout`` fails the state while the function runs on (and its retries start a second
-    copy). A ``.waitForTaskToken`` task with neither ``TimeoutSeconds`` nor ``HeartbeatSeconds`` (or
-    their ``…Path`` forms) waits for a token that may never come, up to a year; a top-level
-    ``TimeoutSeconds`` on the machine bounds the wait, so it is not reported then. Functions are
-    found however the task names them: ``!GetAtt Fn.Arn`` in an inline definition, ``${Fn.Arn}`` in
-    an ``Fn::Sub`` definition, a ``DefinitionSubstitutions`` entry, a function name or ARN.
+        function's ``Timeout`` fails the state while the function runs on (and its retries start a second
+        copy). A ``.waitForTaskToken`` task with neither ``TimeoutSeconds`` nor ``HeartbeatSeconds`` (or
+        their ``…Path`` forms) waits for a token that may never come, up to a year; a top-level
+        ``TimeoutSeconds`` on the machine bounds the wait, so it is not reported then. Functions are
+        found however the task names them: ``!GetAtt Fn.Arn`` in an inline definition, ``${Fn.Arn}`` in
+        an ``Fn::Sub`` definition, a ``DefinitionSubstitutions`` entry, a function name or ARN. Every
+    function a Task may invoke (each ``Fn::If`` branch) and every ``Timeout`` a function may have (a
+    parameter's allowed values) is judged; the finding says when it holds.
 
-    **Anti-pattern**
+        **Anti-pattern**
 
-    ```yaml
-    Charge:
-      Type: Task
-      Resource: arn:aws:states:::lambda:invoke
-      Parameters: {FunctionName: "${ChargeFunctionArn}"}
-      TimeoutSeconds: 10     # ChargeFunction has Timeout: 60
-      End: true
-    ```
+        ```yaml
+        Charge:
+          Type: Task
+          Resource: arn:aws:states:::lambda:invoke
+          Parameters: {FunctionName: "${ChargeFunctionArn}"}
+          TimeoutSeconds: 10     # ChargeFunction has Timeout: 60
+          End: true
+        ```
 
-    **Best practice**
+        **Best practice**
 
-    ```yaml
-      TimeoutSeconds: 70
-    ```
+        ```yaml
+          TimeoutSeconds: 70
+        ```
     """
 
     id = "SC6006"
@@ -57,20 +60,26 @@ class AslTaskTimeoutVsLambda(Rule):
                         resource=machine.resource.source_id,
                         file=machine.file,
                     )
-                function = invoked_function(template, machine, state)
                 state_timeout = as_number(body.get("TimeoutSeconds"))
-                if function is None or state_timeout is None:
+                if state_timeout is None:
                     continue
-                timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
-                seconds = as_number(timeout.value.single)
-                if seconds is not None and state_timeout < seconds:
-                    yield context.report(
-                        machine.span((*state.path, "TimeoutSeconds")),
-                        f"{state.name} times out after {state_timeout:g} s, but {function.source_id} may run "
-                        f"{seconds:g} s; raise TimeoutSeconds to at least {seconds:g} or shorten the function",
-                        resource=machine.resource.source_id,
-                        file=machine.file,
-                        related=[
-                            Related(f"{function.source_id} Timeout {seconds:g} s", timeout.location.span, context.file)
-                        ],
-                    )
+                for task in task_functions(template, machine, state):
+                    function = task.function
+                    timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
+                    for (seconds, _), when in together(numbers(timeout), [Candidate(task, task.when)]):
+                        if state_timeout >= seconds:
+                            continue
+                        yield context.report(
+                            machine.span((*state.path, "TimeoutSeconds")),
+                            f"{state.name} times out after {state_timeout:g} s, but {function.source_id} may run "
+                            f"{seconds:g} s{qualifier(when)}; raise TimeoutSeconds to at least {seconds:g} or "
+                            "shorten the function",
+                            resource=machine.resource.source_id,
+                            file=machine.file,
+                            related=[
+                                Related(
+                                    f"{function.source_id} Timeout {seconds:g} s", timeout.location.span, context.file
+                                ),
+                                *when_related(context, when),
+                            ],
+                        )

@@ -2,14 +2,16 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 
 from samcheck.analysis.statemachines import state_machines, walk_states
-from samcheck.analysis.values import as_number
+from samcheck.analysis.values import ALWAYS, Candidate, When, as_number, qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rules.step_functions._asl import when_related
 
 
 class AslDurationLimits(Rule):
     """An EXPRESS workflow runs at most 5 minutes and a STANDARD one at most a year: a Wait state (its
     ``Seconds``, or a fixed ``Timestamp`` further away than that) or a ``TimeoutSeconds`` longer than
-    that can never be reached; the execution is stopped first.
+    that can never be reached; the execution is stopped first. A type that is one of several is
+    judged for each (the finding says when); one known only at deploy time against a year.
 
     **Anti-pattern**
 
@@ -36,9 +38,13 @@ class AslDurationLimits(Rule):
     tags = ("stepfunctions", "limit")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        limits = {
+            "EXPRESS": context.limit("sfn-express-duration-max"),
+            "STANDARD": context.limit("sfn-standard-duration-max"),
+        }
         for machine in state_machines(context.template):
-            limit = context.limit("sfn-express-duration-max" if machine.express else "sfn-standard-duration-max")
-            kind = "EXPRESS" if machine.express else "STANDARD"
+            # A type known only at deploy time: the STANDARD limit holds whatever it is.
+            kinds = [kind for kind in machine.types if kind.value in limits] or [Candidate("STANDARD")]
             places = [((), machine.definition)] + [(s.path, s.body) for s in walk_states(machine.definition)]
             for path, body in places:
                 checks = [("TimeoutSeconds", as_number(body.get("TimeoutSeconds")))]
@@ -46,14 +52,27 @@ class AslDurationLimits(Rule):
                     checks.append(("Seconds", as_number(body.get("Seconds"))))
                     checks.append(("Timestamp", _seconds_until(body.get("Timestamp"), context)))
                 for field, seconds in checks:
-                    if seconds is not None and seconds > limit:
+                    if seconds is None:
+                        continue
+                    for kind, when in _exceeded(kinds, limits, seconds):
                         yield context.report(
                             machine.span((*path, field)),
-                            f"{field} means {seconds:,.0f} s, longer than a {kind} workflow may run ({limit:,.0f} s); "
-                            "shorten it" + ("" if not machine.express else " or make the workflow STANDARD"),
+                            f"{field} means {seconds:,.0f} s, longer than a {kind} workflow may run "
+                            f"({limits[kind]:,.0f} s){qualifier(when)}; shorten it"
+                            + (" or make the workflow STANDARD" if kind == "EXPRESS" else ""),
                             resource=machine.resource.source_id,
                             file=machine.file,
+                            related=when_related(context, when),
                         )
+
+
+def _exceeded(kinds: list[Candidate], limits: dict[str, float], seconds: float) -> list[tuple[str, When]]:
+    """The types whose limit a duration exceeds, with when; once, for every deployment, when it
+    exceeds them all (named by the longest limit)."""
+    over = [kind for kind in kinds if seconds > limits[kind.value]]
+    if over and len(over) == len(kinds):
+        return [(max((kind.value for kind in over), key=limits.__getitem__), ALWAYS)]
+    return [(kind.value, kind.when) for kind in over]
 
 
 def _seconds_until(timestamp: object, context: RuleContext) -> float | None:

@@ -1,15 +1,17 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.statemachines import invoked_function, state_machines, walk_states
+from samcheck.analysis.statemachines import state_machines, task_functions, walk_states
 from samcheck.analysis.units import megabytes
-from samcheck.analysis.values import as_number
+from samcheck.analysis.values import Candidate, as_number, numbers, qualifier, together
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.rules.step_functions._asl import when_related
 
 
 class AslDefinitionSize(Rule):
     """A state machine definition (after substitutions) may be at most 1 MB. And a Map state whose
     ``MaxConcurrency`` is above the reserved concurrency of the function its iterations invoke gets
-    throttled (warning).
+    throttled (warning), judged for every function the iterations may invoke and every reserved
+    concurrency it may have.
 
     **Anti-pattern**
 
@@ -61,21 +63,29 @@ class AslDefinitionSize(Rule):
                 if state.body.get("Type") != "Map" or not concurrency:
                     continue
                 inner = [s for s in states if s.path[: len(state.path)] == state.path and s is not state]
-                called_functions = {f.logical_id: f for s in inner if (f := invoked_function(template, machine, s))}
-                for called in called_functions.values():
-                    reserved = context.property(called, "ReservedConcurrentExecutions")
-                    allowed = as_number(reserved.value.single)
-                    if allowed is not None and concurrency > allowed:
+                called = {
+                    (task.function.logical_id, task.when): task
+                    for s in inner
+                    for task in task_functions(template, machine, s)
+                }
+                for task in called.values():
+                    function = task.function
+                    reserved = context.property(function, "ReservedConcurrentExecutions")
+                    for (allowed, _), when in together(numbers(reserved), [Candidate(task, task.when)]):
+                        if concurrency <= allowed:
+                            continue
                         yield context.report(
                             machine.span((*state.path, "MaxConcurrency")),
-                            f"{state.name} runs up to {concurrency:g} iterations at once, but {called.source_id} "
-                            f"reserves {allowed:g}; the rest are throttled. Set MaxConcurrency to {allowed:g} or less",
+                            f"{state.name} runs up to {concurrency:g} iterations at once, but {function.source_id} "
+                            f"reserves {allowed:g}{qualifier(when)}; the rest are throttled. Set MaxConcurrency to "
+                            f"{allowed:g} or less",
                             resource=machine.resource.source_id,
                             file=machine.file,
                             severity=Severity.WARNING,
                             related=[
                                 Related(
-                                    f"{called.source_id} reserves {allowed:g}", reserved.location.span, template.file
-                                )
+                                    f"{function.source_id} reserves {allowed:g}", reserved.location.span, template.file
+                                ),
+                                *when_related(context, when),
                             ],
                         )

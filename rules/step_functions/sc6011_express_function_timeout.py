@@ -1,14 +1,17 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.statemachines import invoked_function, state_machines, walk_states
-from samcheck.analysis.values import as_number
+from samcheck.analysis.statemachines import state_machines, task_functions, walk_states
+from samcheck.analysis.values import Candidate, numbers, qualifier, together
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.rules.step_functions._asl import when_related
 
 
 class ExpressFunctionTimeout(Rule):
     """An EXPRESS workflow ends after 5 minutes, whatever its states are doing: a task that invokes
     a function of this template whose ``Timeout`` is longer fails the execution while the function
-    runs on (and is billed). Shorten the function, or run the workflow as STANDARD.
+    runs on (and is billed). Shorten the function, or run the workflow as STANDARD. The machine's type,
+    the function a Task invokes and its ``Timeout`` are judged together for every deployment they
+    may have (a parameter's allowed values, an ``Fn::If``); the finding says which.
 
     **Anti-pattern**
 
@@ -48,24 +51,28 @@ class ExpressFunctionTimeout(Rule):
         template = context.template
         limit = context.limit("sfn-express-duration-max")
         for machine in state_machines(template):
-            if not machine.express:
+            express = machine.express
+            if not express:
                 continue
             for state in walk_states(machine.definition):
-                function = invoked_function(template, machine, state)
-                if function is None:
-                    continue
-                timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
-                seconds = as_number(timeout.value.single)
-                if seconds is None or seconds <= limit:
-                    continue
-                yield context.report(
-                    machine.span(state.path),
-                    f"{state.name} invokes {function.source_id}, which may run {seconds:g} s, but an EXPRESS workflow "
-                    f"ends after {limit:g} s; lower the function's Timeout to {limit:g} s or run the workflow as "
-                    "STANDARD",
-                    resource=machine.resource.source_id,
-                    file=machine.file,
-                    related=[
-                        Related(f"{function.source_id} Timeout {seconds:g} s", timeout.location.span, context.file)
-                    ],
-                )
+                for task in task_functions(template, machine, state):
+                    function = task.function
+                    timeout = context.property(function, "Timeout", context.limit("lambda-timeout-default"))
+                    invoked = [Candidate(task, task.when)]
+                    for (seconds, _, _), when in together(numbers(timeout), express, invoked):
+                        if seconds <= limit:
+                            continue
+                        yield context.report(
+                            machine.span(state.path),
+                            f"{state.name} invokes {function.source_id}, which may run {seconds:g} s, but an EXPRESS "
+                            f"workflow ends after {limit:g} s{qualifier(when)}; lower the function's Timeout to "
+                            f"{limit:g} s or run the workflow as STANDARD",
+                            resource=machine.resource.source_id,
+                            file=machine.file,
+                            related=[
+                                Related(
+                                    f"{function.source_id} Timeout {seconds:g} s", timeout.location.span, context.file
+                                ),
+                                *when_related(context, when),
+                            ],
+                        )
