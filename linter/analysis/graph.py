@@ -25,7 +25,7 @@ from __future__ import annotations
 from samcheck.analysis import per_template
 from samcheck.analysis.delivery import deliveries
 from samcheck.analysis.iam import Policies, read_document
-from samcheck.analysis.statemachines import invoked_function, state_machines, walk_states
+from samcheck.analysis.statemachines import state_machines, task_functions, walk_states
 from samcheck.analysis.wiring import event_sources, function_behind, reaches, redrive_policy, target_of
 from samcheck.cfn.document import get_path
 from samcheck.cfn.references import referenced
@@ -76,11 +76,10 @@ def resource_graph(template: Template) -> ResourceGraph:
         if dead is not None and dead.resource is not None:
             graph.link(queue.logical_id, dead.resource.logical_id, "redrive", queue.logical_id, ("RedrivePolicy",))
     for machine in state_machines(template):
+        holder = machine.resource.logical_id
         for state in walk_states(machine.definition):
-            function = invoked_function(template, machine, state)
-            if function is not None:
-                holder = machine.resource.logical_id
-                graph.link(holder, function.logical_id, "invokes", holder, ("Definition", *state.path))
+            for task in task_functions(template, machine, state):
+                graph.link(holder, task.function.logical_id, "invokes", holder, ("Definition", *state.path))
     return graph
 
 

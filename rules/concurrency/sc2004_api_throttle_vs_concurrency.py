@@ -73,7 +73,8 @@ class ApiThrottleVsConcurrency(Rule):
                 context.locate(permissions[0]) if permissions else context.locate(function),
                 f"{throttle.value:g} requests/s x {seconds:g} s Timeout of {function.source_id} = {needed:,.0f} "
                 f"concurrent executions > {what}{qualifier(when)}; lower the throttle to {ceiling / seconds:g} "
-                "requests/s or " + ("reserve more" if allowed is not LEFT_OUT else "raise the account's concurrency quota"),
+                "requests/s or "
+                + ("reserve more" if allowed is not LEFT_OUT else "raise the account's concurrency quota"),
                 resource=function.source_id,
                 related=[
                     Related(f"throttle of {throttle.holder.source_id}", throttle.location.span),
