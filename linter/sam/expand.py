@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from samcheck.cfn.references import referenced
 from samcheck.sam import SAM_PREFIX, declares_sam
 from samcheck.sam.placeholders import placeholders, restore
 from samcheck.sam.prepare import prepare
@@ -74,7 +75,7 @@ def expand(
         if expanded is not None or None in failed:
             break
         retry = copy.deepcopy(retry)
-        for logical_id in failed:
+        for logical_id in failed | _apis_fed_by(retry["Resources"], failed):
             retry["Resources"].pop(logical_id, None)
         found: list[TransformError] = []
         expanded = translate(retry, parameter_values, region, found)
@@ -102,6 +103,28 @@ def expand(
         transformed=True,
         inputs=inputs,
     )
+
+
+# SAM events that add a path to the API their RestApiId/ApiId names.
+_API_EVENTS = {"Api": "RestApiId", "HttpApi": "ApiId"}
+
+
+def _apis_fed_by(resources: dict[str, Any], dropped: set[str | None]) -> set[str]:
+    """The SAM APIs of the template that a dropped resource's events add paths to: without them the
+    API would be judged without its methods (and the resource policy SAM writes onto them), so it
+    is dropped too rather than judged as something no deploy makes."""
+    fed = set()
+    for logical_id in dropped:
+        resource = resources.get(logical_id) if logical_id else None
+        properties = resource.get("Properties") if isinstance(resource, dict) else None
+        events = properties.get("Events") if isinstance(properties, dict) else None
+        for event in events.values() if isinstance(events, dict) else ():
+            if not isinstance(event, dict) or event.get("Type") not in _API_EVENTS:
+                continue
+            event_properties = event.get("Properties")
+            named = event_properties.get(_API_EVENTS[event["Type"]]) if isinstance(event_properties, dict) else None
+            fed |= {name for name, _, _ in referenced(named, resources)}
+    return fed
 
 
 def _unexpanded(template: dict[str, Any], sam_skipped: bool = False) -> Expansion:
