@@ -170,7 +170,7 @@ def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set
     """Apply (or, with write=False, print as a diff) the safe fixes that bring no new error, to a
     fixpoint; the files that change, resolved."""
     from samcheck.fix.files import read_exactly, unified_diff, write_atomically
-    from samcheck.fix.fixpoint import settle
+    from samcheck.fix.fixpoint import fix_until_stable
 
     changed = set()
     for job, result in zip(jobs, results, strict=True):
@@ -181,20 +181,20 @@ def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set
         except (OSError, UnicodeDecodeError) as error:
             click.echo(f"samcheck: not fixing {result.path}: {error}", err=True)
             continue
-        settled = settle(result.path, before, result, partial(_lint_as, job))
-        for reason in settled.refused:
+        stable = fix_until_stable(result.path, before, result, partial(_lint_as, job))
+        for reason in stable.refused:
             click.echo(f"samcheck: {result.path}: {reason}", err=True)
-        if settled.text == before:
+        if stable.text == before:
             continue
         if write:
             try:
-                write_atomically(result.path, settled.text)
+                write_atomically(result.path, stable.text)
             except OSError as error:  # read-only file or folder, full disk: this file only
                 click.echo(f"samcheck: not fixing {result.path}: {error.strerror or error}", err=True)
                 continue
-            click.echo(f"samcheck: fixed {settled.applied} finding(s) in {result.path}", err=True)
+            click.echo(f"samcheck: fixed {stable.applied} finding(s) in {result.path}", err=True)
         else:
-            click.echo(unified_diff(result.path, before, settled.text), nl=False)
+            click.echo(unified_diff(result.path, before, stable.text), nl=False)
         changed.add(result.path.resolve())
     return changed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from samcheck.findings import Edit, FileResult, Finding, Fix, Severity, Span
-from samcheck.fix.fixpoint import settle
+from samcheck.fix.fixpoint import fix_until_stable
 
 TEXT = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: orders\n"
 
@@ -27,9 +27,9 @@ def test_fixes_that_set_one_place_differently_are_both_refused(tmp_path: Path) -
     def lint(_: str) -> FileResult:
         raise AssertionError("nothing is applied, so nothing is linted")
 
-    settled = settle(path, TEXT, result, lint)
-    assert settled.text == TEXT and settled.applied == 0
-    assert settled.refused == [
+    stable = fix_until_stable(path, TEXT, result, lint)
+    assert stable.text == TEXT and stable.applied == 0
+    assert stable.refused == [
         "name it orders.fifo: not applied, it sets Resources.Queue.Properties.QueueName otherwise than "
         "'name it orders-dlq' (neither is)",
         "name it orders-dlq: not applied, it sets Resources.Queue.Properties.QueueName otherwise than "

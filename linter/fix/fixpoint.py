@@ -22,13 +22,15 @@ MAX_ROUNDS = 3
 Lint = Callable[[str], FileResult]  # a candidate text of the file, linted as that file
 
 
-class Settled(NamedTuple):
+class Stable(NamedTuple):
     text: str  # the file's text with every fix that holds
     applied: int  # how many fixes that is
     refused: list[str]  # why the others were not applied, for the user
 
 
-def settle(path: Path, before: str, result: FileResult, lint: Lint, only: frozenset[str] | None = None) -> Settled:
+def fix_until_stable(
+    path: Path, before: str, result: FileResult, lint: Lint, only: frozenset[str] | None = None
+) -> Stable:
     """The text of ``path`` (now ``before``, reported as ``result``) with its safe fixes applied:
     every one, or those of the findings whose fingerprints are in ``only`` (an editor's quick fix)."""
     text, applied = before, 0
@@ -65,7 +67,7 @@ def settle(path: Path, before: str, result: FileResult, lint: Lint, only: frozen
             text, result, applied, progressed = candidate, candidate_result, applied + 1, True
         if not progressed:
             break
-    return Settled(text, applied, list(refused.values()))
+    return Stable(text, applied, list(refused.values()))
 
 
 def _conflicts(fixes: list[Fix]) -> list[tuple[Fix, Fix, NodePath]]:

@@ -44,7 +44,7 @@ def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
     """The buffer with the fixes of the findings named by fingerprint (all, with None) applied, as
     ``--fix`` applies them: to a fixpoint, each checked, none that brings a new error."""
     from samcheck.api import lint_file
-    from samcheck.fix.fixpoint import settle
+    from samcheck.fix.fixpoint import fix_until_stable
 
     assert job.source is not None
     text = job.source.decode("utf-8")
@@ -53,8 +53,8 @@ def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
     def lint(candidate: str) -> FileResult:
         return lint_file(job.path, job.settings, job.rules, source=candidate.encode("utf-8"))
 
-    settled = settle(job.path, text, result, lint, fingerprints)
-    return Fixed(settled.text, settled.refused)
+    stable = fix_until_stable(job.path, text, result, lint, fingerprints)
+    return Fixed(stable.text, stable.refused)
 
 
 class Linter:
