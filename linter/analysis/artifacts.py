@@ -14,7 +14,7 @@ from samcheck.analysis import per_template
 from samcheck.analysis.packaging import PackageSize, measure
 from samcheck.cfn.document import get_path
 from samcheck.model.template import Location, Resource, Template
-from samcheck.sam import SAM_PREFIX
+from samcheck.sam import ARTIFACT_PROPERTIES, NESTED_STACK_TEMPLATE, SAM_PREFIX
 
 _CODE_PROPERTY = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
 
@@ -72,11 +72,7 @@ def measured_artifact(template: Template, resource: Resource) -> tuple[LocalArti
 
 # Where each resource SAM generates from an artifact property keeps the uploaded artifact.
 _ARTIFACT_PROPERTY = {
-    "AWS::Lambda::Function": "Code",
-    "AWS::Lambda::LayerVersion": "Content",
-    "AWS::StepFunctions::StateMachine": "DefinitionS3Location",
-    "AWS::ApiGateway::RestApi": "BodyS3Location",
-    "AWS::ApiGatewayV2::Api": "BodyS3Location",
+    a.generated_type: a.generated_property for a in ARTIFACT_PROPERTIES if a.generated_type and a.generated_property
 }
 
 
@@ -120,7 +116,7 @@ def outside_references(template: Template) -> list[LocalReference]:
     folder = template.document.path.parent
     found = list(template.expansion.outside_references)
     found += [
-        (logical_id, "TemplateURL", url)
+        (logical_id, _STACK_PROPERTY, url)
         for logical_id, url in _local_template_urls(template)
         if not inside_project(folder / url, folder)
     ]
@@ -128,12 +124,8 @@ def outside_references(template: Template) -> list[LocalReference]:
 
 
 # SAM resources whose local file is a definition or a template, by the property naming it.
-_LOCAL_FILE_PROPERTY = {
-    "AWS::Serverless::StateMachine": "DefinitionUri",
-    "AWS::Serverless::Api": "DefinitionUri",
-    "AWS::Serverless::HttpApi": "DefinitionUri",
-    "AWS::Serverless::Application": "Location",
-}
+_LOCAL_FILE_PROPERTY = {a.sam_type: a.sam_property for a in ARTIFACT_PROPERTIES if a.kind != "package"}
+_STACK_TYPE, _STACK_PROPERTY = NESTED_STACK_TEMPLATE
 
 
 def missing_local_files(template: Template) -> list[LocalReference]:
@@ -149,7 +141,7 @@ def missing_local_files(template: Template) -> list[LocalReference]:
         if (name := _LOCAL_FILE_PROPERTY.get(str(resource.get("Type")))) is not None and logical_id in local
     ]
     written += [
-        (logical_id, "TemplateURL", url)
+        (logical_id, _STACK_PROPERTY, url)
         for logical_id, url in _local_template_urls(template)
         if "${" not in url and inside_project(folder / url, folder)
     ]
@@ -161,8 +153,8 @@ def _local_template_urls(template: Template) -> list[tuple[str, str]]:
     ``aws cloudformation package``)."""
     found = []
     for logical_id, resource in template.source_resources.items():
-        url = get_path(resource, ("Properties", "TemplateURL"))  # as written: the packager takes only a literal path
-        if resource.get("Type") == "AWS::CloudFormation::Stack" and isinstance(url, str) and "://" not in url:
+        url = get_path(resource, ("Properties", _STACK_PROPERTY))  # as written: the packager takes only a literal path
+        if resource.get("Type") == _STACK_TYPE and isinstance(url, str) and "://" not in url:
             found.append((logical_id, url))
     return found
 

@@ -20,6 +20,7 @@ from samcheck.analysis import per_template
 from samcheck.analysis.values import as_number
 from samcheck.analysis.wiring import function_behind, reaches
 from samcheck.findings import Span
+from samcheck.sam import ARTIFACT_PROPERTIES, NESTED_STACK_TEMPLATE
 
 if TYPE_CHECKING:
     from samcheck.config import Settings
@@ -112,7 +113,9 @@ def unreserved_pool(reserved: list[Share], provisioned: list[Share]) -> list[Sha
     return [*reserved, *drawing] if drawing else []
 
 
-_NESTED_LOCATION = {"AWS::Serverless::Application": "Location", "AWS::CloudFormation::Stack": "TemplateURL"}
+_NESTED_LOCATION = dict(
+    [*((a.sam_type, a.sam_property) for a in ARTIFACT_PROPERTIES if a.kind == "template"), NESTED_STACK_TEMPLATE]
+)
 
 
 def _nested_templates(

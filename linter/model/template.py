@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 from samcheck.cfn.document import Document, get_path
 from samcheck.cfn.resolver import NO_VALUE, UNKNOWN, Branches, Candidate, Resolver, Value, When, known
 from samcheck.findings import NodePath, Related, Span
-from samcheck.sam import SAM_PREFIX
+from samcheck.sam import ARTIFACT_PROPERTIES, SAM_PREFIX
 from samcheck.sam.expand import Expansion
 from samcheck.sam.provenance import Origin
 
@@ -24,7 +24,6 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
     ("AWS::Serverless::Function", "AWS::Lambda::Function"): {
         ("TracingConfig", "Mode"): ("Tracing",),
         ("Code", "ZipFile"): ("InlineCode",),
-        ("Code",): ("CodeUri",),
         ("DeadLetterConfig",): ("DeadLetterQueue",),
     },
     ("AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"): {(): ("EventInvokeConfig",)},
@@ -48,18 +47,8 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
         ("Target", "RetryPolicy"): ("RetryPolicy",),
     },
     ("AWS::Serverless::Function", "AWS::Lambda::Url"): {(): ("FunctionUrlConfig",)},
-    ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"): {("Content",): ("ContentUri",)},
-    ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"): {
-        ("DefinitionS3Location",): ("DefinitionUri",),
-    },
-    ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"): {
-        ("BodyS3Location",): ("DefinitionUri",),
-        ("Body",): ("DefinitionBody",),
-    },
-    ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"): {
-        ("BodyS3Location",): ("DefinitionUri",),
-        ("Body",): ("DefinitionBody",),
-    },
+    ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"): {("Body",): ("DefinitionBody",)},
+    ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"): {("Body",): ("DefinitionBody",)},
     ("AWS::Serverless::Function", "AWS::CodeDeploy::Application"): {(): ("DeploymentPreference",)},
     ("AWS::Serverless::Function", "AWS::CodeDeploy::DeploymentGroup"): {(): ("DeploymentPreference",)},
     ("AWS::Serverless::Api", "AWS::ApiGateway::DomainName"): {
@@ -79,6 +68,17 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
     ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::ApiMapping"): {(): ("Domain",)},
     ("AWS::Serverless::HttpApi", "AWS::Route53::RecordSetGroup"): {(): ("Domain", "Route53")},
 }
+
+
+def _artifact_renames() -> None:
+    """Where SAM keeps an uploaded artifact is edited at the property that names the file."""
+    for artifact in ARTIFACT_PROPERTIES:
+        if artifact.generated_type and artifact.generated_property:
+            renames = _SAM_RENAMES.setdefault((artifact.sam_type, artifact.generated_type), {})
+            renames[(artifact.generated_property,)] = (artifact.sam_property,)
+
+
+_artifact_renames()
 # The property of a SAM event that becomes the event source mapping's EventSourceArn.
 _EVENT_SOURCE_PROPERTY = {"Kinesis": "Stream", "DynamoDB": "Stream", "SQS": "Queue", "MQ": "Broker"}
 _GLOBALS_SECTIONS = {

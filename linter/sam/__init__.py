@@ -8,7 +8,7 @@ every error back to the source resource, event and property; ``expand`` puts the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 SAM_PREFIX = "AWS::Serverless::"
@@ -24,6 +24,42 @@ SAM_TEMPLATE_WIDE_NAMES = (
     "ApiGatewayDomainName",
     "RecordSetGroup",
 )
+
+
+class ArtifactProperty(NamedTuple):
+    """A SAM property that may name a local file, which ``sam build``/``sam package`` upload, and
+    where the resource SAM generates from it keeps the uploaded artifact."""
+
+    sam_type: str
+    sam_property: str
+    generated_type: str | None  # None: the resource is not expanded (a nested application)
+    generated_property: str | None
+    kind: str  # "package" (measured, never parsed), "definition" or "template" (read and checked)
+
+
+# The one table of artifact properties: prepare, the artifact analyses, positions and the nested
+# templates all read it.
+ARTIFACT_PROPERTIES = (
+    ArtifactProperty("AWS::Serverless::Function", "CodeUri", "AWS::Lambda::Function", "Code", "package"),
+    ArtifactProperty("AWS::Serverless::LayerVersion", "ContentUri", "AWS::Lambda::LayerVersion", "Content", "package"),
+    ArtifactProperty(
+        "AWS::Serverless::StateMachine",
+        "DefinitionUri",
+        "AWS::StepFunctions::StateMachine",
+        "DefinitionS3Location",
+        "definition",
+    ),
+    ArtifactProperty(
+        "AWS::Serverless::Api", "DefinitionUri", "AWS::ApiGateway::RestApi", "BodyS3Location", "definition"
+    ),
+    ArtifactProperty(
+        "AWS::Serverless::HttpApi", "DefinitionUri", "AWS::ApiGatewayV2::Api", "BodyS3Location", "definition"
+    ),
+    ArtifactProperty("AWS::Serverless::Application", "Location", None, None, "template"),
+)
+ARTIFACTS_BY_SAM_TYPE = {artifact.sam_type: artifact for artifact in ARTIFACT_PROPERTIES}
+# A plain CloudFormation nested stack names its template as aws cloudformation package takes it.
+NESTED_STACK_TEMPLATE = ("AWS::CloudFormation::Stack", "TemplateURL")
 
 
 def declares_sam(template: dict[str, Any]) -> bool:

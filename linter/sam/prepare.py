@@ -16,21 +16,10 @@ from typing import Any
 from samcheck.cfn.document import load_document
 from samcheck.cfn.local import inside_project
 from samcheck.cfn.resolver import ACCOUNT_ID_PLACEHOLDER
-from samcheck.sam import SAM_PREFIX
+from samcheck.sam import ARTIFACTS_BY_SAM_TYPE, SAM_PREFIX
 from samcheck.sam.provenance import ORIGIN_MARKER
 
 _PLACEHOLDER_BUCKET = "samcheck-local-artifact"
-# Properties that may name a local path, which `sam build`/`sam package` would upload.
-LOCAL_ARTIFACT_PROPERTIES = {
-    "AWS::Serverless::Function": "CodeUri",
-    "AWS::Serverless::LayerVersion": "ContentUri",
-    "AWS::Serverless::StateMachine": "DefinitionUri",
-    "AWS::Serverless::Api": "DefinitionUri",
-    "AWS::Serverless::HttpApi": "DefinitionUri",
-    "AWS::Serverless::Application": "Location",
-}
-# Artifacts samcheck measures (sizes) but never parses: they may lie outside the project.
-_MEASURED_ONLY = frozenset({"AWS::Serverless::Function", "AWS::Serverless::LayerVersion"})
 _PLACEHOLDER_DEFINITIONS: dict[str, dict[str, Any]] = {
     "AWS::Serverless::Api": {"swagger": "2.0", "info": {"title": "samcheck", "version": "1.0"}, "paths": {}},
     "AWS::Serverless::HttpApi": {
@@ -85,10 +74,11 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
             prepared.outside.append((logical_id, "AWS::Include Location", location))
         if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals):
             prepared.built_images.append(logical_id)
-        name = LOCAL_ARTIFACT_PROPERTIES.get(resource_type)
-        value = properties.get(name) if name else None
-        if name is None:
+        artifact = ARTIFACTS_BY_SAM_TYPE.get(resource_type)
+        if artifact is None:
             continue
+        name = artifact.sam_property
+        value = properties.get(name)
         if resource_type == "AWS::Serverless::Application":
             if isinstance(value, dict):  # a SAR application: the translator would call SAR
                 properties[name] = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/{logical_id}.yaml"
@@ -103,7 +93,8 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         elif isinstance(value, str) and not value.startswith("s3://"):
             # Code and layer folders are only measured; a definition is parsed and quoted in reports.
-            if resource_type in _MEASURED_ONLY or inside_project(folder / value, folder):
+            # A package is measured, never parsed: it may lie outside the project.
+            if artifact.kind == "package" or inside_project(folder / value, folder):
                 local[logical_id] = value
             else:
                 prepared.outside.append((logical_id, name, value))
