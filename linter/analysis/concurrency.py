@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from samcheck.analysis import per_template
-from samcheck.analysis.values import as_number
+from samcheck.analysis.values import numbers
 from samcheck.analysis.wiring import function_behind, reaches
+from samcheck.cfn.resolver import describe_when
 from samcheck.findings import Span
 from samcheck.sam import ARTIFACT_PROPERTIES, NESTED_STACK_TEMPLATE
 
 if TYPE_CHECKING:
     from samcheck.config import Settings
-    from samcheck.model.template import Template
+    from samcheck.model.template import Resource, Template
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Share:
     function: str  # logical ID in its source template
     amount: float
     span: Span
-    parameter: str | None = None  # the parameter whose largest allowed value this is
+    # When the largest of several candidates is deployed ("when parameter R is 400"); "" when one.
+    largest_when: str = ""
     # In a nested template: where the linted template deploys it (its Application or Stack),
     # the place to report a budget at when the linted template has no share of its own.
     deployed_at: Span | None = field(default=None, compare=False)
@@ -59,13 +61,16 @@ def position_in(share: Share, file: str) -> Span:
     return share.span if same_file(share.file, file) else share.deployed_at or Span.point()
 
 
-def _largest(template: Template, resource: object, path: tuple[str, ...]) -> tuple[float, str | None, Span] | None:
-    prop = template.property(resource, path)  # type: ignore[arg-type]
-    numbers = [n for n in (as_number(c) for c in prop.candidates) if n is not None]
-    if not numbers:
+def _largest(template: Template, resource: Resource, path: tuple[str, ...]) -> tuple[float, str, Span] | None:
+    """The largest candidate of a setting (a budget must hold in every deployment), with when it is
+    deployed where the setting has several."""
+    prop = template.property(resource, path)
+    candidates = numbers(prop)
+    if not candidates:
         return None
-    parameter = prop.value.parameter if len(prop.candidates) > 1 else None
-    return max(numbers), parameter, prop.location.span
+    largest = max(candidates, key=lambda case: case.value)
+    several = len({case.value for case in candidates}) > 1
+    return largest.value, describe_when(largest.when) if several else "", prop.location.span
 
 
 class DeployedTemplate(NamedTuple):
@@ -178,8 +183,7 @@ def budget_arithmetic(shares: list[Share], limit_text: str) -> str:
     parts = " + ".join(f"{share.amount:g}" for share in ordered)
     total = sum(share.amount for share in ordered)
     names = ", ".join(
-        f"{share.function} {share.amount:g}"
-        + (f" (largest allowed by parameter {share.parameter})" if share.parameter else "")
+        f"{share.function} {share.amount:g}" + (f" (the largest, {share.largest_when})" if share.largest_when else "")
         for share in ordered
     )
     return f"{parts} = {total:g} {limit_text} ({names})"

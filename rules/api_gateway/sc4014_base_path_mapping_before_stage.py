@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from samcheck.analysis.values import Candidate, When, qualifier, texts, together
 from samcheck.analysis.wiring import reaches
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rule import Finding, Property, Related, Resource, Rule, RuleContext, Severity
 
 
 class BasePathMappingBeforeStage(Rule):
@@ -49,23 +49,34 @@ class BasePathMappingBeforeStage(Rule):
             stage = context.property(mapping, "Stage")
             apis = _rest_apis(context, mapping)
             before = context.graph.created_before(mapping.logical_id)
-            for (name, api), when in together(texts(stage), apis):
-                makers = _stage_makers(context, api, name, when)
-                if not makers or any(maker.logical_id in before for maker in makers):
+            for (name, api), named_when in together(texts(stage), apis):
+                found = _stage_makers(context, api, name, named_when)
+                if any(maker.logical_id in before for maker, _ in found):
                     continue
-                first = makers[0]
-                fix = f"write Stage: !Ref {first.source_id}, or add" if first.type.endswith("::Stage") else "add"
-                yield context.report(
-                    stage.location,
-                    f"stage {name} comes from {', '.join(m.source_id for m in makers)}{qualifier(when)}, which "
-                    "nothing makes CloudFormation create before this mapping: it may fail with 'Invalid stage "
-                    f"identifier'; {fix} {first.source_id} to its DependsOn",
-                    resource=mapping.source_id,
-                    related=[
-                        *(Related(f"stage made by {m.source_id}", context.locate(m).span) for m in makers),
-                        *context.when_related(when),
-                    ],
-                )
+                # One finding per deployment the makers create the stage in (a maker's own StageName
+                # may be one of a known set).
+                by_when: dict[When, list[Resource]] = {}
+                for maker, when in found:
+                    by_when.setdefault(when, []).append(maker)
+                for when, makers in by_when.items():
+                    yield self._report(context, mapping, stage, name, makers, when)
+
+    def _report(
+        self, context: RuleContext, mapping: Resource, stage: Property, name: str, makers: list[Resource], when: When
+    ) -> Finding:
+        first = makers[0]
+        fix = f"write Stage: !Ref {first.source_id}, or add" if first.type.endswith("::Stage") else "add"
+        return context.report(
+            stage.location,
+            f"stage {name} comes from {', '.join(m.source_id for m in makers)}{qualifier(when)}, which "
+            "nothing makes CloudFormation create before this mapping: it may fail with 'Invalid stage "
+            f"identifier'; {fix} {first.source_id} to its DependsOn",
+            resource=mapping.source_id,
+            related=[
+                *(Related(f"stage made by {m.source_id}", context.locate(m).span) for m in makers),
+                *context.when_related(when),
+            ],
+        )
 
 
 def _rest_apis(context: RuleContext, holder: Resource) -> list[Candidate]:
@@ -77,13 +88,12 @@ def _rest_apis(context: RuleContext, holder: Resource) -> list[Candidate]:
     ]
 
 
-def _stage_makers(context: RuleContext, api: Resource, name: str, when: When) -> list[Resource]:
+def _stage_makers(context: RuleContext, api: Resource, name: str, when: When) -> list[tuple[Resource, When]]:
     """The resources of this template that create stage ``name`` of ``api`` in a deployment ``when``
-    holds in."""
+    holds in, each with the assumptions under which it does."""
     makers = []
     for maker in context.of_type("AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment"):
         named = texts(context.property(maker, "StageName"))
         made = together(_rest_apis(context, maker), named, [Candidate(api, when)])
-        if any(of is api and stage == name for (of, stage, _), _ in made):
-            makers.append(maker)
+        makers += [(maker, assumed) for (of, stage, _), assumed in made if of is api and stage == name]
     return makers
