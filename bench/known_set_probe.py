@@ -8,7 +8,7 @@ says how, and what counts): per rule, how many mutations lost one of its errors,
 one that holds for one candidate without naming the parameter or condition, with examples
 (fixture:path). Then, for each such rule, where ``Value.single`` was asked about a value of several
 candidates (and answered None) when the rule ran alone on those mutations: the likely places to port.
-The pytest run of the same is tests/test_known_sets.py::test_every_literal_keeps_its_errors_and_the_allow_lists_only_shrink.
+The pytest run of the same is the exhaustive test of tests/test_known_sets.py.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ The rules that fail either property today are allowed by rule id in KNOWN_DROPS 
 The sampled tests (80 literals per mutation) give a small failing example; the exhaustive test tries
 every literal of every fixture both ways (about a minute on 2 cores, in the suite as a slow test) and
 also fails when a rule of the allow-lists no longer fails, so the lists only shrink;
-``.venv/bin/python bench/known_set_probe.py`` prints the same as a report per rule, with where each rule asks Value.single of several candidates.
+``.venv/bin/python bench/known_set_probe.py`` prints the same as a report per rule, with where each
+rule asks Value.single of several candidates.
 """
 
 from __future__ import annotations
