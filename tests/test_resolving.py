@@ -228,3 +228,24 @@ def test_settling_keeps_what_deploys_and_copies_nothing_else() -> None:
         }
     )
     assert settled == {"Eu": "other", "Open": {"Fn::If": ["HasVpc", 1, 2]}, "Same": [1], "List": [3]}
+
+
+def test_a_document_is_read_once_per_deployment_with_its_choices_written_in() -> None:
+    """Languages inside templates (policies) read a document as written: each variant fixes every
+    known-set choice, and says when it is deployed; references and literals ${!x} stay as written."""
+    r = resolver()
+    document = {
+        "Action": {"Ref": "Env"},
+        "Resource": {"Fn::Sub": "arn:${Env}:${!Literal}:${Other.Arn}"},
+        "Deny": {"Fn::If": ["HasVpc", "yes", {"Ref": "AWS::NoValue"}]},
+    }
+    variants = {tuple(sorted(map(str, when))): node for node, when in r.variants(document)}
+    assert variants[("condition HasVpc is true", "parameter Env is prod")] == {
+        "Action": "prod",
+        "Resource": {"Fn::Sub": "arn:prod:${!Literal}:${Other.Arn}"},
+        "Deny": "yes",
+    }
+    assert variants[("condition HasVpc is false", "parameter Env is dev")]["Deny"] == {"Ref": "AWS::NoValue"}
+    assert len(variants) == 4
+    # Nothing to choose: the document itself, always.
+    assert r.variants({"Action": "sqs:SendMessage"}) == [({"Action": "sqs:SendMessage"}, frozenset())]

@@ -17,8 +17,8 @@ from typing import Any
 from samcheck.analysis import per_template
 from samcheck.analysis.apis import openapi_operations
 from samcheck.analysis.arns import spellings, symbolic, symbolic_property, tokens
-from samcheck.analysis.iam import Access, Request, decide, role_policies
-from samcheck.analysis.values import ALWAYS, When, candidates, qualifier
+from samcheck.analysis.iam import Access, Request, decide, deployments, role_policies
+from samcheck.analysis.values import ALWAYS, When, candidates, merge, qualifier
 from samcheck.analysis.wiring import Target, target_of
 from samcheck.cfn.document import get_path
 from samcheck.findings import NodePath
@@ -138,22 +138,32 @@ def _bucket(template: Template, bucket: Resource) -> list[Delivery]:
 
 
 def _subscription(template: Template, holder: Resource, base: NodePath, topic: Resource) -> list[Delivery]:
-    protocols = candidates(template.property(holder, (*base, "Protocol")))
-    if not protocols or any(protocol.value not in ("lambda", "sqs") for protocol in protocols):
-        return []  # delivered to a function or queue in every deployment, else not judged
-    return _delivery(template, holder, (*base, "Endpoint"), "sns.amazonaws.com", topic, DROPPED)
+    found = []
+    for protocol in candidates(template.property(holder, (*base, "Protocol"))):
+        if protocol.value in ("lambda", "sqs"):  # the deployments that deliver to a function or queue
+            found += _delivery(
+                template, holder, (*base, "Endpoint"), "sns.amazonaws.com", topic, DROPPED, protocol.when
+            )
+    return found
 
 
 def _delivery(
-    template: Template, holder: Resource, path: NodePath, service: str, source: Resource, without: str
+    template: Template,
+    holder: Resource,
+    path: NodePath,
+    service: str,
+    source: Resource,
+    without: str,
+    assumed: When = ALWAYS,
 ) -> list[Delivery]:
     """What a holder delivers to at ``path``: one delivery per ``Fn::If`` branch naming a resource of
-    the template, with when."""
+    the template, with when (within the deployments ``assumed`` names)."""
     found = []
     branches = template.branches(holder, path)
-    for node, when in zip(branches.nodes, branches.whens, strict=True):
+    for node, branch_when in zip(branches.nodes, branches.whens, strict=True):
         target = target_of(template, node)
-        if target is None or target.resource is None:
+        when = merge(branch_when, assumed)
+        if target is None or target.resource is None or when is None:
             continue
         what = f"{_NOUNS.get(source.type, source.type)} {source.source_id}{qualifier(when)}"
         invoked = symbolic(template, node)
@@ -220,16 +230,18 @@ def _api_delivery(
     return [Delivery(holder, path, service, what, api, (), target, CALLS_FAIL, invoked.group(1) if invoked else None)]
 
 
-def role_access(template: Template, delivery: Delivery) -> Access | None:
-    """For a delivery made with a role: whether the role's policies let it (UNKNOWN for a role
-    outside the template); None when the service calls as its own principal."""
+def role_access(template: Template, delivery: Delivery) -> list[tuple[Access, When]] | None:
+    """For a delivery made with a role: whether the role's policies let it, in each way they may be
+    deployed (UNKNOWN for a role outside the template); None when the service calls as its own principal."""
     if delivery.role is None:
         return None
     role = target_of(template, delivery.role)
     if role is None or role.resource is None or role.resource.type != "AWS::IAM::Role":
-        return Access.UNKNOWN
+        return [(Access.UNKNOWN, ALWAYS)]
     target = delivery.target.resource
     targets = spellings(template, target) if target is not None else ()
     if delivery.invoked is not None and delivery.invoked not in targets:
         targets = (*targets, delivery.invoked)
-    return decide(template, role_policies(template, role.resource), Request(delivery.action, targets))
+    policies = role_policies(template, role.resource)
+    request = Request(delivery.action, targets)
+    return [(decide(template, policies, request, way), way) for way in deployments(policies)]

@@ -18,7 +18,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -34,10 +34,11 @@ from samcheck.analysis.arns import (
     symbolic_property,
     token,
 )
-from samcheck.analysis.values import When
+from samcheck.analysis.values import ALWAYS, When
 from samcheck.analysis.wiring import reaches
 from samcheck.cfn.document import get_path
 from samcheck.cfn.references import intrinsic_name
+from samcheck.cfn.resolver import Assumption, merge
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
 
@@ -66,16 +67,21 @@ class Statement:
     condition: dict[str, Any] | None
     holder: Resource  # the resource that writes it
     path: NodePath  # where, below the holder's Properties
+    when: When = ALWAYS  # the deployments whose document has this statement (a known set fixed in it)
 
 
 @dataclass
 class Policies:
     statements: list[Statement] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)  # why some policy that may apply is not read
+    # Why some policy that may apply is not read, and in which deployments.
+    unreadable: list[tuple[str, When]] = field(default_factory=list)
+    # The deployments the documents were read in, where a known set made them differ.
+    variants: list[When] = field(default_factory=list)
 
     def extend(self, other: Policies) -> None:
         self.statements += other.statements
         self.unreadable += other.unreadable
+        self.variants += other.variants
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,18 @@ def policy_document(template: Template, holder: Resource, path: NodePath) -> Pol
 
 def read_document(template: Template, document: Any, holder: Resource, path: NodePath) -> Policies:
     """The statements of a policy document (a mapping, or JSON text); unreadable parts are named. A
-    document, statement or value that differs between deployments (an ``Fn::If`` whose condition is
-    decided only at deploy time) is not read: unknown, never judged."""
+    document that holds a known set (a parameter's allowed values, an undecided ``Fn::If``) is read
+    once per way it may be deployed, each statement with when it is there (``deployments`` and
+    ``decide`` judge each way); what stays unknown is not read, never judged."""
+    found = Policies()
+    for variant, when in template.resolver.variants(document):
+        found.extend(_read_one(template, variant, holder, path, when))
+        if when:
+            found.variants.append(when)
+    return found
+
+
+def _read_one(template: Template, document: Any, holder: Resource, path: NodePath, when: When) -> Policies:
     found = Policies()
     document = template.resolver.settle(document)
     if isinstance(document, str):
@@ -110,16 +126,16 @@ def read_document(template: Template, document: Any, holder: Resource, path: Nod
         except ValueError:
             document = None
     if not isinstance(document, dict) or intrinsic_name(document) is not None:
-        found.unreadable.append(f"the policy at {holder.source_id} is not a literal document")
+        found.unreadable.append((f"the policy at {holder.source_id} is not a literal document", when))
         return found
     statements = document.get("Statement")
     for index, statement in enumerate(_listed(statements) if statements is not None else []):
         where: NodePath = (*path, "Statement", index) if isinstance(statements, list) else (*path, "Statement")
         read = _statement(template, statement, holder, where)
         if read is None:
-            found.unreadable.append(f"a statement of the policy at {holder.source_id} cannot be read")
+            found.unreadable.append((f"a statement of the policy at {holder.source_id} cannot be read", when))
         else:
-            found.statements.append(read)
+            found.statements.append(replace(read, when=when))
     return found
 
 
@@ -198,7 +214,7 @@ def _role_policies(template: Template, logical_id: str) -> Policies:
         document = policy.get("PolicyDocument") if isinstance(policy, dict) else None
         found.extend(read_document(template, document, role, ("Policies", index, "PolicyDocument")))
     if inline is not None and not isinstance(inline, list):
-        found.unreadable.append(f"the Policies of {role.source_id} are not a literal list")
+        found.unreadable.append((f"the Policies of {role.source_id} are not a literal list", ALWAYS))
     managed = template.resolver.settle(role.properties.get("ManagedPolicyArns"))  # as written: ARNs as spellings
     for arn in _listed(managed) if managed is not None else []:
         found.extend(_managed(template, symbolic(template, arn), role))
@@ -206,7 +222,7 @@ def _role_policies(template: Template, logical_id: str) -> Policies:
     for policy in attached.get(token(f"{role.logical_id}.Ref"), []):
         found.extend(policy_document(template, policy, ("PolicyDocument",)))
     for policy in attached.get(None, []):
-        found.unreadable.append(f"{policy.source_id} attaches to a role known only at deploy time")
+        found.unreadable.append((f"{policy.source_id} attaches to a role known only at deploy time", ALWAYS))
     return found
 
 
@@ -229,7 +245,7 @@ def _attached(template: Template) -> dict[str | None, list[Resource]]:
 
 def _managed(template: Template, arn: str | None, role: Resource) -> Policies:
     if arn is None:
-        return Policies(unreadable=[f"a managed policy of {role.source_id} is known only at deploy time"])
+        return Policies(unreadable=[(f"a managed policy of {role.source_id} is known only at deploy time", ALWAYS)])
     named = split_token(arn)
     policy = template.resources.get(named[0]) if named is not None and named[1:] == ("Ref", "") else None
     if policy is not None and policy.type == "AWS::IAM::ManagedPolicy":
@@ -241,7 +257,7 @@ def _managed(template: Template, arn: str | None, role: Resource) -> Policies:
         entry = load_json("aws-managed-policies.json")["policies"].get(name)
         if entry is not None:
             return read_document(template, entry["document"], role, ("ManagedPolicyArns",))
-    return Policies(unreadable=[f"managed policy {arn} of {role.source_id} is not one samcheck has read"])
+    return Policies(unreadable=[(f"managed policy {arn} of {role.source_id} is not one samcheck has read", ALWAYS)])
 
 
 # -- resource policies -------------------------------------------------------------------------
@@ -266,20 +282,44 @@ def resource_policies(template: Template, target: Resource) -> Policies:
             if own & set(named):
                 found.extend(policy_document(template, policy, ("PolicyDocument",)))
             elif None in named:
-                found.unreadable.append(f"{policy.source_id} applies to a {key} known only at deploy time")
+                found.unreadable.append((f"{policy.source_id} applies to a {key} known only at deploy time", ALWAYS))
     return found
 
 
 # -- deciding ----------------------------------------------------------------------------------
 
 
-def decide(template: Template, policies: Policies, request: Request) -> Access:
-    """Whether the statements allow the request (see the module docstring for the answers)."""
+def deployments(*read: Policies) -> list[When]:
+    """The ways the template may be deployed that these policies differ in: every combination of the
+    choices their documents were read under (one, always, when none was)."""
+    return _combinations(variant for policies in read for variant in policies.variants)
+
+
+def _combinations(whens: Iterable[When]) -> list[When]:
+    """Every full choice of the parameters and conditions these assumptions name (ALWAYS alone: none)."""
+    domains: dict[tuple[str, str], set[str]] = {}
+    for when in whens:
+        for assumption in when:
+            domains.setdefault((assumption.kind, assumption.name), set()).add(assumption.shown)
+    ways: list[When] = [ALWAYS]
+    for (kind, name), values in sorted(domains.items()):
+        ways = [way | {Assumption(kind, name, value)} for way in ways for value in sorted(values)]
+    return ways
+
+
+def decide(template: Template, policies: Policies, request: Request, when: When = ALWAYS) -> Access:
+    """Whether the statements allow the request (see the module docstring for the answers), in the
+    deployments ``when`` names: a statement read under other choices is left out, one whose choices
+    ``when`` does not fix may or may not apply."""
     allowed = maybe_allowed = maybe_denied = False
     for statement in policies.statements:
+        if merge(statement.when, when) is None:
+            continue  # another deployment's statement
         certain = _applies(template, statement, request)
         if certain is False:
             continue
+        if certain and not statement.when <= when:
+            certain = None
         if statement.effect == "Deny":
             if certain:
                 return Access.DENIED
@@ -290,15 +330,17 @@ def decide(template: Template, policies: Policies, request: Request) -> Access:
             maybe_allowed = True
     if allowed:
         return Access.UNKNOWN if maybe_denied else Access.ALLOWED
-    if maybe_allowed or policies.unreadable:
+    if maybe_allowed or any(merge(where, when) is not None for _, where in policies.unreadable):
         return Access.UNKNOWN
     return Access.NOT_GRANTED
 
 
-def refused(template: Template, policies: Policies, requests: Iterable[Request]) -> dict[str, Access] | None:
-    """Action → NOT_GRANTED or DENIED for each request the policies do not allow; None when any
-    answer is unknown (then nothing may be said)."""
-    answers = {request.action: decide(template, policies, request) for request in requests}
+def refused(
+    template: Template, policies: Policies, requests: Iterable[Request], when: When = ALWAYS
+) -> dict[str, Access] | None:
+    """Action → NOT_GRANTED or DENIED for each request the policies do not allow in the deployments
+    ``when`` names; None when any answer is unknown (then nothing may be said)."""
+    answers = {request.action: decide(template, policies, request, when) for request in requests}
     if Access.UNKNOWN in answers.values():
         return None
     return {action: access for action, access in answers.items() if access is not Access.ALLOWED}
@@ -404,6 +446,7 @@ class LambdaPermission:
     source_arn: str | None  # symbolic; None when absent or unknown (see source_known)
     source_known: bool
     url_auth_type: str | None
+    when: When = ALWAYS  # the deployments this reading of the permission holds in
 
 
 def lambda_permissions(
@@ -418,30 +461,53 @@ def lambda_permissions(
         return None
     found: list[LambdaPermission] = []
     for permission in template.of_type("AWS::Lambda::Permission"):
-        function = symbolic_property(template, permission, "FunctionName")
-        if function is None:
-            return None
-        identity = function_identity(template, function)
-        if identity is None and (mentions(function, wanted[0]) or not has_tokens(function)):
-            return None  # a name that may be this function's
-        if wanted[1] is not None and identity == (wanted[0], None):
-            return None  # the function's own policy while an alias is invoked: not judged
-        if identity != wanted:
-            continue
-        source_written = template.property(permission, "SourceArn").present
-        source_arn = symbolic_property(template, permission, "SourceArn")
-        action = _literal(symbolic_property(template, permission, "Action"))
-        found.append(
-            LambdaPermission(
-                permission,
-                action.lower() if action is not None else None,
-                _literal(symbolic_property(template, permission, "Principal")),
-                source_arn,
-                not source_written or source_arn is not None,
-                symbolic_property(template, permission, "FunctionUrlAuthType"),
-            )
-        )
+        # A permission with a known set (an allowed value, an undecided Fn::If) is read per deployment.
+        for written, when in template.resolver.variants(permission.properties):  # as written: spellings
+            read = _lambda_permission(template, permission, template.resolver.settle(written), when, wanted)
+            if read is None:
+                return None
+            found += read
     return found
+
+
+def _lambda_permission(
+    template: Template, permission: Resource, written: dict[str, Any], when: When, wanted: tuple[str, str | None]
+) -> list[LambdaPermission] | None:
+    """One deployment's reading of a permission: itself, none when it is about another function, None
+    when that cannot be told."""
+    function = symbolic(template, written.get("FunctionName"))
+    if function is None:
+        return None
+    identity = function_identity(template, function)
+    if identity is None and (mentions(function, wanted[0]) or not has_tokens(function)):
+        return None  # a name that may be this function's
+    if wanted[1] is not None and identity == (wanted[0], None):
+        return None  # the function's own policy while an alias is invoked: not judged
+    if identity != wanted:
+        return []
+    source_arn = symbolic(template, written.get("SourceArn"))
+    action = _literal(symbolic(template, written.get("Action")))
+    return [
+        LambdaPermission(
+            permission,
+            action.lower() if action is not None else None,
+            _literal(symbolic(template, written.get("Principal"))),
+            source_arn,
+            written.get("SourceArn") is None or source_arn is not None,
+            symbolic(template, written.get("FunctionUrlAuthType")),
+            when,
+        )
+    ]
+
+
+def permission_deployments(permissions: Iterable[LambdaPermission]) -> list[When]:
+    """The ways the template may be deployed that these permissions differ in."""
+    return _combinations(permission.when for permission in permissions)
+
+
+def in_deployment(permissions: Iterable[LambdaPermission], way: When) -> list[LambdaPermission]:
+    """The permissions deployed ``way`` (a full choice of what they differ in)."""
+    return [permission for permission in permissions if merge(permission.when, way) is not None]
 
 
 _QUALIFIER = re.compile(r":[^:]+")

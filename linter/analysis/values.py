@@ -32,6 +32,7 @@ __all__ = [
     "is_true",
     "lists",
     "mappings",
+    "merge",
     "numbers",
     "outside",
     "qualifier",

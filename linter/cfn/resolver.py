@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 # Beyond this many combinations of multi-valued parameters a value counts as unresolved.
 MAX_CANDIDATES = 64
+# Beyond this many ways to deploy a document (a policy, a definition) it is read once, as written.
+MAX_VARIANTS = 16
 ACCOUNT_ID_PLACEHOLDER = "123456789012"
 STACK_NAME_PLACEHOLDER = "samcheck-stack"
 
@@ -313,6 +315,93 @@ class Resolver:
             return [item for item in items if item != _NO_VALUE_REF]
         return node
 
+    def variants(self, node: Any) -> list[tuple[Any, When]]:
+        """``node`` as written once per way the template may be deployed, with every choice of a known
+        set fixed in it: a ``Ref`` to a parameter with several allowed values replaced by one of them
+        (also inside ``Fn::Sub``), each undecided ``Fn::If`` by one branch; with when each is deployed.
+        For readers of languages inside templates (policies, definitions), which read a document as
+        written: each variant is one document. The node itself (always) when it holds no such choice,
+        or when the choices are more than MAX_VARIANTS (what varies then stays unknown to the reader)."""
+        domains: dict[tuple[str, str], set[str]] = {}
+        try:
+            self._choices(node, domains)
+        except (UnresolvedError, RecursionError):
+            return [(node, ALWAYS)]
+        if not domains:
+            return [(node, ALWAYS)]
+        keys = sorted(domains)
+        count = 1
+        for key in keys:
+            count *= len(domains[key])
+        if count > MAX_VARIANTS:
+            return [(node, ALWAYS)]
+        found = []
+        for shown in _cartesian([sorted(domains[key]) for key in keys]):
+            when = frozenset(Assumption(kind, name, value) for (kind, name), value in zip(keys, shown, strict=True))
+            found.append((self._fixed(node, when), when))
+        return found
+
+    def _choices(self, node: Any, domains: dict[tuple[str, str], set[str]]) -> None:
+        """The parameters with several allowed values and the undecided conditions ``node`` depends on."""
+        if isinstance(node, list):
+            for item in node:
+                self._choices(item, domains)
+            return
+        if not isinstance(node, dict):
+            return
+        if len(node) == 1:
+            ((key, argument),) = node.items()
+            if key == "Ref" and isinstance(argument, str):
+                self._parameter_choice(argument, domains)
+                return
+            if key == "Fn::Sub":
+                text = argument[0] if isinstance(argument, list) and argument else argument
+                bound = argument[1] if isinstance(argument, list) and len(argument) == 2 else {}
+                for variable in sub_variables(text) if isinstance(text, str) else ():
+                    if not variable.literal and not (isinstance(bound, dict) and variable.name in bound):
+                        self._parameter_choice(variable.name, domains)
+                self._choices(bound, domains)
+                return
+            if key == "Fn::If" and isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str):
+                for _, when in self.condition_cases(argument[0]):
+                    for assumption in when:
+                        if assumption.kind == "parameter":
+                            self._parameter_choice(assumption.name, domains)
+                        else:
+                            domains[("condition", assumption.name)] = {"true", "false"}
+                self._choices(argument[1:], domains)
+                return
+        for value in node.values():
+            self._choices(value, domains)
+
+    def _parameter_choice(self, name: str, domains: dict[tuple[str, str], set[str]]) -> None:
+        values = self.parameter_values(name) if self.is_parameter(name) else ()
+        if len(values) > 1:
+            domains[("parameter", name)] = {_shown(value) for value in values}
+
+    def _fixed(self, node: Any, when: When) -> Any:
+        """``node`` with the choices ``when`` makes written in."""
+        chosen = {assumption.name: assumption.shown for assumption in when if assumption.kind == "parameter"}
+        if isinstance(node, list):
+            return [self._fixed(item, when) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1:
+            ((key, argument),) = node.items()
+            if key == "Ref" and isinstance(argument, str) and argument in chosen:
+                return next(v for v in self.parameter_values(argument) if _shown(v) == chosen[argument])
+            if key == "Fn::Sub" and isinstance(argument, (str, list)):
+                text = argument[0] if isinstance(argument, list) and argument else argument
+                bound = argument[1] if isinstance(argument, list) and len(argument) == 2 else {}
+                if isinstance(text, str):
+                    text = _written_in(text, chosen, bound if isinstance(bound, dict) else {})
+                return {"Fn::Sub": [text, self._fixed(bound, when)] if isinstance(argument, list) else text}
+            if key == "Fn::If" and isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str):
+                truths = {truth for truth, case in self.condition_cases(argument[0]) if merge(case, when) is not None}
+                if len(truths) == 1:
+                    return self._fixed(argument[1] if truths.pop() else argument[2], when)
+        return {key: self._fixed(value, when) for key, value in node.items()}
+
     def _walk(self, node: Any, path: NodePath) -> list[_Leaf]:
         """The raw nodes at ``path`` with where each is written and when, one per way the template
         may be deployed (NO_VALUE: absent there)."""
@@ -565,6 +654,24 @@ class Resolver:
                     cases = _truths(combined)
                 return cases
         raise UnresolvedError("condition")
+
+
+def _cartesian(domains: list[list[str]]) -> list[tuple[str, ...]]:
+    combos: list[tuple[str, ...]] = [()]
+    for domain in domains:
+        combos = [(*combo, value) for combo in combos for value in domain]
+    return combos
+
+
+def _written_in(text: str, chosen: dict[str, str], bound: dict[str, Any]) -> str:
+    """A ``Fn::Sub`` text with the chosen parameters' values written in (other variables, literals
+    ``${!Name}`` and bound names kept as written)."""
+    parts, last = [], 0
+    for variable in sub_variables(text):
+        keep = variable.literal or variable.name in bound or variable.name not in chosen
+        parts += [text[last : variable.start], text[variable.start : variable.end] if keep else chosen[variable.name]]
+        last = variable.end
+    return "".join([*parts, text[last:]])
 
 
 def _truths(cases: list[tuple[bool, When]]) -> list[tuple[bool, When]]:

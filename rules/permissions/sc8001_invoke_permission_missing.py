@@ -2,8 +2,9 @@ from collections.abc import Iterator
 
 from samcheck.analysis.arns import Match, names, tokens
 from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, principal_deliveries
-from samcheck.analysis.iam import LambdaPermission, lambda_permissions, permits
-from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.analysis.iam import LambdaPermission, in_deployment, lambda_permissions, permission_deployments, permits
+from samcheck.analysis.values import When, merge, qualifier
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 from samcheck.rules.permissions._hints import arn_of
 
 SOURCE_MISMATCH = "source"
@@ -63,43 +64,59 @@ class InvokePermissionMissing(Rule):
             permissions = lambda_permissions(template, target, delivery.invoked)
             if permissions is None:
                 continue  # a permission names a function known only at deploy time
-            verdicts = [(permission, _covers(context, permission, delivery)) for permission in permissions]
-            covering = [permission for permission, verdict in verdicts if verdict is True]
-            if covering:
-                yield from _order(context, delivery, covering)
-                continue
-            if any(verdict is None for _, verdict in verdicts):
-                continue
-            mismatched = [permission for permission, verdict in verdicts if verdict == SOURCE_MISMATCH]
-            if mismatched:
-                permission = mismatched[0]
-                yield context.report(
-                    context.locate(permission.resource, ("SourceArn",)),
-                    f"{permission.resource.source_id} lets {delivery.service} invoke {target.source_id} only for "
-                    f"another source, but {delivery.what} invokes it, so {delivery.without}; set SourceArn to "
-                    f"{delivery.source_arn} (or add a permission for it)",
-                    resource=permission.resource.source_id,
-                    related=[
-                        Related(
-                            f"{delivery.what} invokes {target.source_id} here",
-                            context.locate(delivery.holder, delivery.path).span,
-                        ),
-                        *context.when_related(delivery.when),
-                    ],
-                )
-                continue
+            # Permissions with a known set are judged in each deployment they differ in.
+            for way in permission_deployments(permissions):
+                when = merge(delivery.when, way)
+                if when is not None:
+                    yield from self._judge(context, delivery, target, in_deployment(permissions, way), way, when)
+
+    def _judge(
+        self,
+        context: RuleContext,
+        delivery: Delivery,
+        target: Resource,
+        permissions: list[LambdaPermission],
+        way: When,
+        when: When,
+    ) -> Iterator[Finding]:
+        """One deployment's permissions (``way``) against the delivery (``when``: both together)."""
+        verdicts = [(permission, _covers(context, permission, delivery)) for permission in permissions]
+        covering = [permission for permission, verdict in verdicts if verdict is True]
+        if covering:
+            yield from _order(context, delivery, covering)
+            return
+        if any(verdict is None for _, verdict in verdicts):
+            return
+        mismatched = [permission for permission, verdict in verdicts if verdict == SOURCE_MISMATCH]
+        if mismatched:
+            permission = mismatched[0]
             yield context.report(
-                context.locate(delivery.holder, delivery.path),
-                f"{delivery.what} invokes {target.source_id}, but no AWS::Lambda::Permission lets {delivery.service} "
-                f"call lambda:InvokeFunction on it, so {delivery.without}; add a Permission with FunctionName: "
-                f"{arn_of(delivery.target)}, Action: lambda:InvokeFunction, Principal: {delivery.service} and "
-                f"SourceArn: {delivery.source_arn}",
-                resource=delivery.holder.source_id,
+                context.locate(permission.resource, ("SourceArn",)),
+                f"{permission.resource.source_id} lets {delivery.service} invoke {target.source_id} only for "
+                f"another source{qualifier(way)}, but {delivery.what} invokes it, so {delivery.without}; set "
+                f"SourceArn to {delivery.source_arn} (or add a permission for it)",
+                resource=permission.resource.source_id,
                 related=[
-                    Related(f"function {target.source_id}", context.locate(target).span),
-                    *context.when_related(delivery.when),
+                    Related(
+                        f"{delivery.what} invokes {target.source_id} here",
+                        context.locate(delivery.holder, delivery.path).span,
+                    ),
+                    *context.when_related(when),
                 ],
             )
+            return
+        yield context.report(
+            context.locate(delivery.holder, delivery.path),
+            f"{delivery.what} invokes {target.source_id}, but no AWS::Lambda::Permission lets {delivery.service} "
+            f"call lambda:InvokeFunction on it{qualifier(way)}, so {delivery.without}; add a Permission with "
+            f"FunctionName: {arn_of(delivery.target)}, Action: lambda:InvokeFunction, Principal: "
+            f"{delivery.service} and SourceArn: {delivery.source_arn}",
+            resource=delivery.holder.source_id,
+            related=[
+                Related(f"function {target.source_id}", context.locate(target).span),
+                *context.when_related(when),
+            ],
+        )
 
 
 def _covers(context: RuleContext, permission: LambdaPermission, delivery: Delivery) -> bool | str | None:

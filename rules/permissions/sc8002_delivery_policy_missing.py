@@ -2,7 +2,8 @@ from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings
 from samcheck.analysis.delivery import principal_deliveries
-from samcheck.analysis.iam import Access, Request, decide, resource_policies
+from samcheck.analysis.iam import Access, Request, decide, deployments, resource_policies
+from samcheck.analysis.values import merge, qualifier
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.permissions._hints import arn_of
 
@@ -62,25 +63,29 @@ class DeliveryPolicyMissing(Rule):
             request = Request(
                 delivery.action, spellings(template, target), delivery.service, delivery.source_spellings or None
             )
-            access = decide(template, resource_policies(template, target), request)
-            if access not in (Access.NOT_GRANTED, Access.DENIED):
-                continue
-            if access is Access.DENIED:
-                problem = f"{target.source_id}'s policy denies {delivery.action} to {delivery.service}"
-                fix = "narrow the Deny so that it leaves this source out"
-            else:
-                problem = f"{target.source_id}'s policy does not let {delivery.service} call {delivery.action}"
-                fix = (
-                    f"add an {_POLICY_TYPES[target.type]} allowing Principal {{Service: {delivery.service}}} Action "
-                    f"{delivery.action} on {arn_of(delivery.target)} with Condition ArnEquals aws:SourceArn: "
-                    f"{delivery.source_arn}"
+            policies = resource_policies(template, target)
+            for way in deployments(policies):  # a policy with a known set is judged in each deployment
+                when = merge(delivery.when, way)
+                access = decide(template, policies, request, way) if when is not None else Access.UNKNOWN
+                if when is None or access not in (Access.NOT_GRANTED, Access.DENIED):
+                    continue
+                if access is Access.DENIED:
+                    problem = f"{target.source_id}'s policy denies {delivery.action} to {delivery.service}"
+                    fix = "narrow the Deny so that it leaves this source out"
+                else:
+                    problem = f"{target.source_id}'s policy does not let {delivery.service} call {delivery.action}"
+                    fix = (
+                        f"add an {_POLICY_TYPES[target.type]} allowing Principal {{Service: {delivery.service}}} "
+                        f"Action {delivery.action} on {arn_of(delivery.target)} with Condition ArnEquals "
+                        f"aws:SourceArn: {delivery.source_arn}"
+                    )
+                yield context.report(
+                    context.locate(delivery.holder, delivery.path),
+                    f"{delivery.what} sends to {target.source_id}, but {problem}{qualifier(way)}, so "
+                    f"{delivery.without}; {fix}",
+                    resource=delivery.holder.source_id,
+                    related=[
+                        Related(f"{target.source_id} defined here", context.locate(target).span),
+                        *context.when_related(when),
+                    ],
                 )
-            yield context.report(
-                context.locate(delivery.holder, delivery.path),
-                f"{delivery.what} sends to {target.source_id}, but {problem}, so {delivery.without}; {fix}",
-                resource=delivery.holder.source_id,
-                related=[
-                    Related(f"{target.source_id} defined here", context.locate(target).span),
-                    *context.when_related(delivery.when),
-                ],
-            )

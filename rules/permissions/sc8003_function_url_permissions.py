@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.iam import LambdaPermission, lambda_permissions, permits
+from samcheck.analysis.iam import LambdaPermission, in_deployment, lambda_permissions, permission_deployments, permits
 from samcheck.analysis.values import Candidate, qualifier, texts, together
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
@@ -66,9 +66,15 @@ class FunctionUrlPermissions(Rule):
                 permissions = lambda_permissions(template, target) if target is not None else None
                 if target is None or permissions is None:
                     continue
-                missing = _missing(permissions)
-                whens = {when for _, when in together([Candidate(target, reach.when)], public)}
-                for when in sorted(whens, key=sorted) if missing else []:
+                # Permissions with a known set are judged in each deployment they differ in.
+                judged = [
+                    (missing, way)
+                    for way in permission_deployments(permissions)
+                    if (missing := _missing(in_deployment(permissions, way)))
+                ]
+                cases = together([Candidate(target, reach.when)], public, [Candidate(m, w) for m, w in judged])
+                findings = {when: missing for (_, _, missing), when in cases}
+                for when, missing in sorted(findings.items(), key=lambda item: sorted(item[0])):
                     yield context.report(
                         auth.location,
                         f"this function URL is public (AuthType NONE){qualifier(when)}, but no permission lets "

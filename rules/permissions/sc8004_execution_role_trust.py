@@ -2,8 +2,8 @@ from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings
 from samcheck.analysis.edge import edge_associations
-from samcheck.analysis.iam import Access, Request, decide, policy_document
-from samcheck.analysis.values import When, qualifier
+from samcheck.analysis.iam import Access, Request, decide, deployments, policy_document
+from samcheck.analysis.values import When, merge, qualifier
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
 
@@ -82,20 +82,22 @@ class ExecutionRoleTrust(Rule):
     ) -> Iterator[Finding]:
         template = context.template
         trust = policy_document(template, role, ("AssumeRolePolicyDocument",))
-        access = decide(template, trust, Request("sts:AssumeRole", spellings(template, role), service))
-        if access not in (Access.NOT_GRANTED, Access.DENIED):
-            return
-        yield context.report(
-            context.locate(role, ("AssumeRolePolicyDocument",)),
-            f"{holder.source_id} runs as {role.source_id}{qualifier(when)}, but the role's trust policy does not let "
-            f"{service} call sts:AssumeRole, so {fails}; add a statement allowing sts:AssumeRole to Principal "
-            f"{{Service: {service}}}",
-            resource=role.source_id,
-            related=[
-                Related(f"{holder.source_id} names the role here", context.locate(holder, path).span),
-                *context.when_related(when),
-            ],
-        )
+        request = Request("sts:AssumeRole", spellings(template, role), service)
+        for way in deployments(trust):  # a trust policy with a known set is judged in each deployment
+            both = merge(when, way)
+            if both is None or decide(template, trust, request, way) not in (Access.NOT_GRANTED, Access.DENIED):
+                continue
+            yield context.report(
+                context.locate(role, ("AssumeRolePolicyDocument",)),
+                f"{holder.source_id} runs as {role.source_id}{qualifier(both)}, but the role's trust policy does "
+                f"not let {service} call sts:AssumeRole, so {fails}; add a statement allowing sts:AssumeRole to "
+                f"Principal {{Service: {service}}}",
+                resource=role.source_id,
+                related=[
+                    Related(f"{holder.source_id} names the role here", context.locate(holder, path).span),
+                    *context.when_related(both),
+                ],
+            )
 
 
 def _edge_functions(context: RuleContext) -> set[str]:

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from samcheck.analysis.arns import network_interface, spellings, stream_spellings, symbolic, symbolic_property
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
-from samcheck.analysis.iam import Access, Request, execution_roles, refused, role_policies
+from samcheck.analysis.iam import Access, Policies, Request, deployments, execution_roles, refused, role_policies
 from samcheck.analysis.iam_actions import misspelled
 from samcheck.analysis.statemachines import State, state_machines, task_functions, walk_states
-from samcheck.analysis.values import ALWAYS, Candidate, When, lists, qualifier, together
+from samcheck.analysis.values import ALWAYS, Candidate, When, lists, merge, qualifier, together
 from samcheck.analysis.wiring import EventSource, Target, event_sources, function_behind, reaches, target_of
 from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
 
@@ -205,7 +205,25 @@ def _judge(
     if not need.targets:
         return
     policies = role_policies(template, role)
-    verdicts = refused(template, policies, (Request(action, need.targets) for action in need.actions))
+    for way in deployments(policies):  # policies with a known set are judged in each deployment
+        both = merge(when, way)
+        if both is not None:
+            yield from _report(context, holder, role, need, both, relation, policies, way)
+
+
+def _report(
+    context: RuleContext,
+    holder: Resource,
+    role: Resource,
+    need: _Need,
+    when: When,
+    relation: str,
+    policies: Policies,
+    way: When,
+) -> Iterator[Finding]:
+    """The finding when the role's policies, as deployed ``way``, do not grant the need."""
+    requests = (Request(action, need.targets) for action in need.actions)
+    verdicts = refused(context.template, policies, requests, way)
     if not verdicts:
         return
     missing = list(verdicts)
@@ -261,15 +279,21 @@ def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
     """EventBridge targets delivered with a role: the role must allow the send."""
     template = context.template
     for delivery in deliveries(template):
-        access = role_access(template, delivery)
         role = target_of(template, delivery.role) if delivery.role is not None else None
-        if access not in (Access.NOT_GRANTED, Access.DENIED) or role is None or role.resource is None:
+        if role is None or role.resource is None:
             continue
-        yield context.report(
-            context.locate(role.resource, ("Policies",)),
-            f"{delivery.what} delivers to {delivery.target.name} with role {role.resource.source_id}, which does "
-            f"not allow {delivery.action} on it, so {delivery.without}; allow {delivery.action} on "
-            f"{delivery.target.name} in the role's policies",
-            resource=role.resource.source_id,
-            related=[Related("the target names the role here", context.locate(delivery.holder, delivery.path).span)],
-        )
+        for access, way in role_access(template, delivery) or ():
+            when = merge(delivery.when, way)
+            if when is None or access not in (Access.NOT_GRANTED, Access.DENIED):
+                continue
+            yield context.report(
+                context.locate(role.resource, ("Policies",)),
+                f"{delivery.what} delivers to {delivery.target.name} with role {role.resource.source_id}, which "
+                f"does not allow {delivery.action} on it{qualifier(way)}, so {delivery.without}; allow "
+                f"{delivery.action} on {delivery.target.name} in the role's policies",
+                resource=role.resource.source_id,
+                related=[
+                    Related("the target names the role here", context.locate(delivery.holder, delivery.path).span),
+                    *context.when_related(when),
+                ],
+            )

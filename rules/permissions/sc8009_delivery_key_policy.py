@@ -2,8 +2,8 @@ from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings, symbolic
 from samcheck.analysis.delivery import Delivery, principal_deliveries
-from samcheck.analysis.iam import Request, policy_document, refused
-from samcheck.analysis.values import Candidate, When, qualifier, together
+from samcheck.analysis.iam import Request, deployments, policy_document, refused
+from samcheck.analysis.values import Candidate, When, merge, qualifier, together
 from samcheck.analysis.wiring import target_of
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
@@ -80,18 +80,23 @@ class DeliveryKeyPolicy(Rule):
         key_when, when = whens
         policy = policy_document(template, key, ("KeyPolicy",))
         source = delivery.source_spellings or None
-        requests = (Request(action, spellings(template, key), delivery.service, source) for action in _KEY_ACTIONS)
-        missing = list(refused(template, policy, requests) or ())
-        if not missing:
-            return
-        yield context.report(
-            context.locate(key, ("KeyPolicy",)),
-            f"{target.source_id} is encrypted with {key.source_id}{qualifier(key_when)}, whose key policy does not let "
-            f"{delivery.service} call {' and '.join(missing)}, but {delivery.what} sends to it, so {DROPPED}; add "
-            f"a statement allowing Principal {{Service: {delivery.service}}} {' and '.join(_KEY_ACTIONS)}",
-            resource=key.source_id,
-            related=[_sender(context, delivery), *context.when_related(when)],
-        )
+        for way in deployments(policy):  # a key policy with a known set is judged in each deployment
+            deployed = merge(when, way)
+            if deployed is None:
+                continue
+            requests = (Request(action, spellings(template, key), delivery.service, source) for action in _KEY_ACTIONS)
+            missing = list(refused(template, policy, requests, way) or ())
+            if not missing:
+                continue
+            yield context.report(
+                context.locate(key, ("KeyPolicy",)),
+                f"{target.source_id} is encrypted with {key.source_id}{qualifier(key_when)}, whose key policy does not "
+                f"let {delivery.service} call {' and '.join(missing)}{qualifier(way)}, but {delivery.what} sends to "
+                f"it, so {DROPPED}; add a statement allowing Principal {{Service: {delivery.service}}} "
+                f"{' and '.join(_KEY_ACTIONS)}",
+                resource=key.source_id,
+                related=[_sender(context, delivery), *context.when_related(deployed)],
+            )
 
 
 def _key(context: RuleContext, written: object) -> Resource | None:
