@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 _EASY_PATH = re.compile(r"\.single\b|\.properties\b(?!\s*:)")
 _JUSTIFIED = re.compile(r"#\s*(one value|as written):\s*\S")
 # The most justified uses allowed; lower it when one goes away, never raise it without a reason.
-MOST = 31
+MOST = 32
 
 
 def _uses() -> list[tuple[str, int, str]]:
