@@ -19,7 +19,7 @@ from samcheck.analysis.iam import (
     Request,
     Statement,
     decide,
-    execution_role,
+    execution_roles,
     resource_policies,
     role_policies,
 )
@@ -79,8 +79,7 @@ def role_template(tmp_path: Path) -> Callable[..., Template]:
 
 
 def _access(template: Template, action: str, queue: str = "Jobs") -> Access:
-    role = execution_role(template, template.resources["Fn"])
-    assert role is not None
+    ((role, _),) = execution_roles(template, template.resources["Fn"])
     request = Request(action, spellings(template, template.resources[queue]))
     return decide(template, role_policies(template, role), request)
 

@@ -24,13 +24,6 @@ def endpoint_types(template: Template, resource: Resource) -> list[Candidate]:
     return [Candidate(frozenset(map(str, case.value)), case.when) for case in lists(setting) if case.value]
 
 
-def entry_indices(template: Template, resource: Resource, path: NodePath) -> range:
-    """The indices a list property may have entries at, in any ``Fn::If`` branch: reading an entry's
-    settings at each index through ``template.property`` judges every branch that has it."""
-    written = template.branches(resource, path).nodes
-    return range(max((len(node) for node in written if isinstance(node, list)), default=0))
-
-
 def api_permissions(template: Template, function: Resource, api: Resource) -> list[Resource]:
     """The ``AWS::Lambda::Permission`` resources that let an API invoke a function (in some branch)."""
     return [

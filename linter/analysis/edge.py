@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from samcheck.analysis.apis import entry_indices
-from samcheck.analysis.values import ALWAYS, Candidate, When, texts, together
+from samcheck.analysis.values import ALWAYS, Candidate, When, entry_indices, texts, together
 from samcheck.analysis.wiring import function_behind, reaches_of
 from samcheck.cfn.references import referenced, sub_variables
 from samcheck.cfn.resolver import Branches

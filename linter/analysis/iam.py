@@ -193,13 +193,6 @@ def execution_roles(template: Template, holder: Resource, property_name: str = "
     ]
 
 
-def execution_role(template: Template, holder: Resource, property_name: str = "Role") -> Resource | None:
-    """The role of the template a function or state machine runs as in every deployment; None when
-    it differs between deployments or is not one of the template."""
-    roles = execution_roles(template, holder, property_name)
-    return roles[0][0] if len(roles) == 1 and not roles[0][1] else None
-
-
 def role_policies(template: Template, role: Resource) -> Policies:
     """Every identity policy attached to a role of the template."""
     return _role_policies(template, role.logical_id)

@@ -28,6 +28,7 @@ __all__ = [
     "When",
     "as_number",
     "candidates",
+    "entry_indices",
     "flags",
     "is_true",
     "lists",
@@ -158,6 +159,13 @@ def written(template: Template, resource: Resource, path: NodePath | str) -> lis
     if setting.value.known:
         return [Candidate(case.value is not LEFT_OUT, case.when) for case in setting.value.cases]
     return [] if template.branches(resource, path).sometimes_absent else [Candidate(True)]
+
+
+def entry_indices(template: Template, resource: Resource, path: NodePath) -> range:
+    """The indices a list property may have entries at, in any ``Fn::If`` branch: reading an entry's
+    settings at each index through ``template.property`` judges every branch that has it."""
+    written = template.branches(resource, path).nodes
+    return range(max((len(node) for node in written if isinstance(node, list)), default=0))
 
 
 def together(*reads: list[Candidate]) -> Iterator[tuple[tuple[Any, ...], When]]:

@@ -301,7 +301,8 @@ class Template:
         for kind, name, says in named:
             path = ("Parameters", name, "AllowedValues") if kind == "parameter" else ("Conditions", name)
             _, span = source_map.nearest(path)
-            related.append(Related(f"{kind} {name} {says} here", span))
+            # In the template, also for a finding in another file (a DefinitionUri state machine).
+            related.append(Related(f"{kind} {name} {says} here", span, self.file))
         return tuple(related)
 
     def globals_related(self, resource: Resource, path: NodePath) -> tuple[Related, ...]:

@@ -3,8 +3,17 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from samcheck.analysis.apis import API_TYPES, api_permissions, entry_indices, openapi_operations
-from samcheck.analysis.values import ALWAYS, LEFT_OUT, Candidate, When, numbers_where_set, texts, together
+from samcheck.analysis.apis import API_TYPES, api_permissions, openapi_operations
+from samcheck.analysis.values import (
+    ALWAYS,
+    LEFT_OUT,
+    Candidate,
+    When,
+    entry_indices,
+    numbers_where_set,
+    texts,
+    together,
+)
 from samcheck.analysis.wiring import function_behind, reaches
 from samcheck.rule import Location, NodePath, Resource, Template
 

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from samcheck.analysis.apis import entry_indices
-from samcheck.analysis.values import ALWAYS, Candidate, When, flags, qualifier, together
+from samcheck.analysis.values import ALWAYS, Candidate, When, entry_indices, flags, qualifier, together
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import Finding, Location, Rule, RuleContext, Severity, get_path
 

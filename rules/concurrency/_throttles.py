@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from samcheck.analysis.apis import entry_indices
-from samcheck.analysis.values import ALWAYS, Candidate, When, numbers, texts, together
+from samcheck.analysis.values import ALWAYS, Candidate, When, entry_indices, numbers, texts, together
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import Location, NodePath, Resource, Template
 

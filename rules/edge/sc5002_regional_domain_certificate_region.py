@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.apis import entry_indices
-from samcheck.analysis.values import qualifier
+from samcheck.analysis.values import entry_indices, qualifier
 from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
 from samcheck.rules.edge._edge import certificate_related, misplaced_certificates
 

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.apis import entry_indices
 from samcheck.analysis.edge import cache_behaviors
-from samcheck.analysis.values import qualifier, texts
+from samcheck.analysis.values import entry_indices, qualifier, texts
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 _VIEWER_EVENTS = ("viewer-request", "viewer-response")

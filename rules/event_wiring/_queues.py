@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.values import When
+from samcheck.analysis.values import When, entry_indices
 from samcheck.analysis.wiring import (
     EventSource,
     Reach,
@@ -45,10 +45,8 @@ class Entry:
 def entries(template: Template, resource: Resource, path: NodePath) -> list[Entry]:
     """The entries of a list property in every deployable branch: the list's own ``Fn::If`` and each
     entry's (an entry one branch leaves out is not there under that branch)."""
-    lists = template.branches(resource, path).nodes
-    longest = max((len(listed) for listed in lists if isinstance(listed, list)), default=0)
     found = []
-    for index in range(longest):
+    for index in entry_indices(template, resource, path):
         items = template.branches(resource, (*path, index))
         for node, where, when in zip(items.nodes, items.paths, items.whens, strict=True):
             found.append(Entry(resource, node, where, when, (*path, index)))

@@ -3,7 +3,6 @@ from collections.abc import Iterator
 from samcheck.analysis.statemachines import state_machines, walk_states
 from samcheck.analysis.values import qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
-from samcheck.rules.step_functions._asl import when_related
 
 
 class ExpressUnsupportedIntegration(Rule):
@@ -64,5 +63,5 @@ class ExpressUnsupportedIntegration(Rule):
                         "make the state machine STANDARD or use a request-response integration",
                         resource=machine.resource.source_id,
                         file=machine.file,
-                        related=when_related(context, kind.when),
+                        related=context.when_related(kind.when),
                     )

@@ -3,7 +3,6 @@ from collections.abc import Iterator
 from samcheck.analysis.statemachines import state_machines, task_functions, walk_states
 from samcheck.analysis.values import Candidate, as_number, numbers, qualifier, together
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.step_functions._asl import when_related
 
 _TIMEOUT_FIELDS = ("TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath")
 
@@ -80,6 +79,6 @@ class AslTaskTimeoutVsLambda(Rule):
                                 Related(
                                     f"{function.source_id} Timeout {seconds:g} s", timeout.location.span, context.file
                                 ),
-                                *when_related(context, when),
+                                *context.when_related(when),
                             ],
                         )

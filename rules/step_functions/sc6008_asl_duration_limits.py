@@ -4,7 +4,6 @@ from datetime import datetime, timezone
 from samcheck.analysis.statemachines import state_machines, walk_states
 from samcheck.analysis.values import ALWAYS, Candidate, When, as_number, qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-from samcheck.rules.step_functions._asl import when_related
 
 
 class AslDurationLimits(Rule):
@@ -62,7 +61,7 @@ class AslDurationLimits(Rule):
                             + (" or make the workflow STANDARD" if kind == "EXPRESS" else ""),
                             resource=machine.resource.source_id,
                             file=machine.file,
-                            related=when_related(context, when),
+                            related=context.when_related(when),
                         )
 
 

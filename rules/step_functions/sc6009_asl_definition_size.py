@@ -4,7 +4,6 @@ from samcheck.analysis.statemachines import state_machines, task_functions, walk
 from samcheck.analysis.units import megabytes
 from samcheck.analysis.values import Candidate, as_number, numbers, qualifier, together
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
-from samcheck.rules.step_functions._asl import when_related
 
 
 class AslDefinitionSize(Rule):
@@ -86,6 +85,6 @@ class AslDefinitionSize(Rule):
                                 Related(
                                     f"{function.source_id} reserves {allowed:g}", reserved.location.span, template.file
                                 ),
-                                *when_related(context, when),
+                                *context.when_related(when),
                             ],
                         )
