@@ -1,0 +1,114 @@
+"""What every crasher case shares: a throw-away home and project, and samcheck run as a real process.
+
+A case is a script ``bench/crashers/<area>_<name>.py`` that plays one attack or hostile input
+against the installed samcheck and exits 0 when samcheck stays safe, 1 (with what went wrong on
+standard error) when it does not. ``tests/test_crashers.py`` runs every case; each runs by hand too:
+``python bench/crashers/cache_prune_foreign_folders.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SECONDS = 120  # far beyond any case; a hang is reported as a failure, never waited out
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """A temporary folder with a home of its own (config, cache, fake credentials) and a project."""
+
+    root: Path
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def project(self) -> Path:
+        return self.root / "project"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("SAMCHECK_", "AWS_", "XDG_")) and key not in {"HOME", "GITHUB_ACTIONS"}
+        }
+        environment |= {
+            "HOME": str(self.home),
+            "XDG_CONFIG_HOME": str(self.home / ".config"),
+            "XDG_CACHE_HOME": str(self.home / ".cache"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        return environment | extra
+
+    def samcheck(
+        self, *arguments: str, cwd: Path | None = None, stdin: bytes | None = None, seconds: float = SECONDS, **env: str
+    ) -> Result:
+        """Run ``python -m samcheck`` with this sandbox's home; a run past ``seconds`` is killed and
+        reported as hung (exit code None)."""
+        command = [sys.executable, "-m", "samcheck", *arguments]
+        try:
+            done = subprocess.run(
+                command,
+                cwd=cwd or self.project,
+                env=self.env(**env),
+                input=stdin,
+                capture_output=True,
+                timeout=seconds,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as expired:
+            return Result(None, expired.stdout or b"", expired.stderr or b"")
+        return Result(done.returncode, done.stdout, done.stderr)
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int | None  # None: killed after hanging
+    stdout: bytes
+    stderr: bytes
+
+    @property
+    def out(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def err(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
+    def describe(self) -> str:
+        status = "hung" if self.returncode is None else f"exit {self.returncode}"
+        return f"{status}\n--- stdout\n{self.out[-3000:]}\n--- stderr\n{self.err[-3000:]}"
+
+
+@contextmanager
+def sandbox() -> Iterator[Sandbox]:
+    with tempfile.TemporaryDirectory(prefix="samcheck-crasher-") as folder:
+        box = Sandbox(Path(folder))
+        box.home.mkdir()
+        box.project.mkdir()
+        (box.project / ".git").mkdir()  # the project is a repository, as in CI
+        yield box
+
+
+class UnsafeError(Exception):
+    """samcheck did what a hostile input wanted."""
+
+
+def case(check: Callable[[Sandbox], None]) -> None:
+    """Run a case's check in a fresh sandbox: exit 0 when it passes, 1 with the reason when it raises
+    UnsafeError (or anything else)."""
+    try:
+        with sandbox() as box:
+            check(box)
+    except UnsafeError as problem:
+        print(f"UNSAFE: {problem}", file=sys.stderr)
+        raise SystemExit(1) from None
+    raise SystemExit(0)
