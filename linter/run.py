@@ -61,6 +61,7 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
     from samcheck.sam import translator_process
 
     _prepare_outputs(options)
+    options = _claim_cache(options)
     discovery = _discover(options) if stdin is None else Discovery([Path(options.paths[0])])
     workers = min(options.jobs or default_jobs(), len(discovery.files))
     if workers == 1 and stdin is None:  # checking here: let a child import the SAM translator meanwhile
@@ -124,6 +125,19 @@ def _prepare_outputs(options: Options) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def _claim_cache(options: Options) -> Options:
+    """The options with the cache folder made ready, or None when it cannot be (only speed is lost);
+    a folder holding anything but samcheck's cache is a usage error: it is never written or pruned."""
+    if options.cache_dir is None:
+        return options
+    from samcheck.check.cache import CacheFolderError, claimed_folder
+
+    try:
+        return options._replace(cache_dir=claimed_folder(options.cache_dir))
+    except CacheFolderError as error:
+        raise UsageError(str(error)) from None
 
 
 def _discover(options: Options) -> Discovery:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from samcheck.api import lint_file
-from samcheck.check.cache import Cache
+from samcheck.check.cache import Cache, claimed_folder
 from samcheck.cli import cli
 from samcheck.config import Settings
 from samcheck.registry import all_rules
@@ -28,13 +28,19 @@ Resources:
 """
 
 
+def new_cache(folder: Path) -> Cache:
+    claimed = claimed_folder(folder)
+    assert claimed is not None
+    return Cache(claimed)
+
+
 def findings(path: Path, cache: Cache | None) -> list[tuple[str, int, str]]:
     result = lint_file(path, Settings(), all_rules(), cache)
     return [(f.rule, f.span.line, f.message) for f in result.findings]
 
 
 def test_hits_return_what_a_fresh_run_returns(tmp_path: Path) -> None:
-    cache = Cache(tmp_path / "cache")
+    cache = new_cache(tmp_path / "cache")
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=1000))
     fresh = findings(template, None)
@@ -46,7 +52,7 @@ def test_hits_return_what_a_fresh_run_returns(tmp_path: Path) -> None:
 
 
 def test_disk_rules_are_never_served_from_the_cache(tmp_path: Path) -> None:
-    cache = Cache(tmp_path / "cache")
+    cache = new_cache(tmp_path / "cache")
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=30))
     assert "SC7005" in {rule for rule, _, _ in findings(template, cache)}
@@ -55,7 +61,7 @@ def test_disk_rules_are_never_served_from_the_cache(tmp_path: Path) -> None:
 
 
 def test_included_files_invalidate_entries(tmp_path: Path) -> None:
-    cache = Cache(tmp_path / "cache")
+    cache = new_cache(tmp_path / "cache")
     (tmp_path / "api.yaml").write_text("swagger: '2.0'\ninfo: {title: a, version: '1'}\npaths: {}\n")
     template = tmp_path / "template.yaml"
     template.write_text(
@@ -72,7 +78,7 @@ def test_included_files_invalidate_entries(tmp_path: Path) -> None:
 
 
 def test_corrupt_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
-    cache = Cache(tmp_path / "cache")
+    cache = new_cache(tmp_path / "cache")
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=1000))
     expected = findings(template, cache)
@@ -87,7 +93,13 @@ def test_unwritable_cache_costs_only_speed(tmp_path: Path) -> None:
     blocker.write_text("")
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=1000))
-    assert findings(template, Cache(blocker / "cache")) == findings(template, None)
+    assert claimed_folder(blocker / "cache") is None
+
+    def run(*cache: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, [*cache, "--format", "json", "-j", "1", str(template)])
+        return result.exit_code, result.stdout
+
+    assert run("--cache-dir", str(blocker / "cache")) == run("--no-cache")
 
 
 def test_parallel_output_is_identical_and_ordered(tmp_path: Path) -> None:
@@ -171,28 +183,28 @@ def test_pruning_drops_unused_and_least_recently_used_entries(tmp_path: Path, mo
 
     from samcheck.check import cache as cache_module
 
-    cache = Cache(tmp_path)
+    cache = new_cache(tmp_path)
     now = 1_800_000_000.0
     day = 24 * 3600
 
-    def entry(name: str, age_days: float, size: int) -> Path:
-        path = tmp_path / name[:2] / name[2:]
+    def entry(shard: str, suffix: str, age_days: float, size: int) -> Path:
+        path = tmp_path / shard / f"{'0' * 62}{suffix}"
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(b"x" * size)
         os.utime(path, (now - age_days * day, now - age_days * day))
         return path
 
-    fresh = entry("aa0.entry", 1, 40)
-    older = entry("ab1.entry", 5, 40)
-    entry("ac2.entry", 20, 40)  # within 30 days, but the least recently used
-    entry("ad3.entry", 31, 10)  # unused for 31 days
-    entry("ae4.tmp", 2, 10)  # a write that crashed two days ago
-    writing_now = entry("af5.tmp", 0.01, 10)
+    fresh = entry("aa", ".entry", 1, 40)
+    older = entry("ab", ".entry", 5, 40)
+    entry("ac", ".entry", 20, 40)  # within 30 days, but the least recently used
+    entry("ad", ".entry", 31, 10)  # unused for 31 days
+    entry("ae", ".0123456789abcdef.tmp", 2, 10)  # a write that crashed two days ago
+    writing_now = entry("af", ".0123456789abcdef.tmp", 0.01, 10)
     monkeypatch.setattr(cache_module, "MAX_BYTES", 100)
     assert cache.prune(now) == 3
     assert set(tmp_path.glob("??/*")) == {fresh, older, writing_now}
     # Not again within a day; then the 40-day entry goes, and the temporary file nobody finished.
-    entry("ag6.entry", 40, 1)
+    entry("b0", ".entry", 40, 1)
     assert cache.prune(now + day / 2) == 0
     assert cache.prune(now + day + 1) == 2
     assert set(tmp_path.glob("??/*")) == {fresh, older}
@@ -201,7 +213,7 @@ def test_pruning_drops_unused_and_least_recently_used_entries(tmp_path: Path, mo
 def test_hits_mark_entries_as_used(tmp_path: Path) -> None:
     import os
 
-    cache = Cache(tmp_path / "cache")
+    cache = new_cache(tmp_path / "cache")
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=3))
     findings(template, cache)
@@ -301,7 +313,7 @@ def test_a_planted_entry_is_never_unpickled(tmp_path: Path) -> None:
     import os
     import pickle
 
-    cache = Cache(tmp_path / "cache")
+    cache = new_cache(tmp_path / "cache")
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=1000))
     expected = findings(template, cache)
@@ -327,13 +339,13 @@ def test_entries_signed_with_another_secret_are_misses(tmp_path: Path, monkeypat
 
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=1000))
-    expected = findings(template, Cache(tmp_path / "cache"))
+    expected = findings(template, new_cache(tmp_path / "cache"))
     unpickled: list[bytes] = []
     monkeypatch.setattr(pickle, "loads", lambda data: unpickled.append(data))
     monkeypatch.setenv("SAMCHECK_CACHE_SECRET", "another machine's secret")
     cache_module._secret.cache_clear()
     try:
-        assert findings(template, Cache(tmp_path / "cache")) == expected
+        assert findings(template, new_cache(tmp_path / "cache")) == expected
         assert unpickled == []
     finally:
         cache_module._secret.cache_clear()
@@ -350,7 +362,7 @@ def test_the_secret_file_is_private_and_outside_the_cache(tmp_path: Path, monkey
     try:
         template = tmp_path / "template.yaml"
         template.write_text(TEMPLATE.format(timeout=1000))
-        findings(template, Cache(tmp_path / "cache"))
+        findings(template, new_cache(tmp_path / "cache"))
         secret = cache_module.secret_file()
         assert secret.is_relative_to(tmp_path / "config") and not secret.is_relative_to(tmp_path / "cache")
         assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and len(secret.read_text()) == 64
@@ -376,16 +388,16 @@ def test_a_cache_folder_that_refuses_writes_costs_only_speed(
 
     failure = OSError(errno.EROFS if fault == "read-only" else errno.ENOSPC, fault)
 
-    def refuse(*_: object) -> None:
+    def refuse(*_: object, **__: object) -> None:
         raise failure
 
     monkeypatch.setattr(os, "replace", refuse)
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.format(timeout=1000))
-    cache = Cache(tmp_path / "cache")
+    cache = new_cache(tmp_path / "cache")
     assert findings(template, cache) == findings(template, None)
     assert findings(template, cache) == findings(template, None)
-    assert [path.name for path in (tmp_path / "cache").rglob("*") if path.is_file()] == []
+    assert [path.name for path in (tmp_path / "cache").rglob("*") if path.is_file()] == ["CACHEDIR.TAG"]
 
 
 @pytest.mark.slow

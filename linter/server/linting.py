@@ -13,6 +13,7 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,27 @@ def _lint(job: Job, neighbours: tuple[Job, ...]) -> FileResult:
     """The buffer's result; with account scope, judged with the workspace's other templates (read
     from disk, through the cache: only what changed is checked again)."""
     from samcheck.api import lint_together
-    from samcheck.check.cache import Cache, default_cache_dir
+    from samcheck.check.cache import Cache
 
     if not neighbours:
         return lint_together([job])[0]
-    return lint_together([job, *neighbours], Cache(default_cache_dir()))[0]
+    folder = _cache_folder()
+    return lint_together([job, *neighbours], Cache(folder) if folder else None)[0]
+
+
+@cache
+def _cache_folder() -> Path | None:
+    """The cache folder, claimed once per worker; a folder that is not samcheck's is said once on
+    standard error (the editor's log) and the checks run without cache."""
+    import sys
+
+    from samcheck.check.cache import CacheFolderError, claimed_folder, default_cache_dir
+
+    try:
+        return claimed_folder(default_cache_dir())
+    except CacheFolderError as error:
+        print(f"samcheck: {error}", file=sys.stderr)
+        return None
 
 
 def _fix(job: Job, fingerprints: frozenset[str] | None) -> Fixed:
