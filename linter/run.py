@@ -5,7 +5,8 @@ discover the files → settings per file → check each file (``checker``, sprea
 (selection, suppressions, severity) → baseline → report → exit code.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage or
-configuration error, a PATH that does not exist, no template found, or a report not written;
+configuration error, a PATH that does not exist, a cache folder samcheck did not make, no
+template found, or a report not written;
 130 and 143 when stopped by Ctrl-C or SIGTERM (``interrupts``).
 """
 
