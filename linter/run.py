@@ -95,8 +95,10 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
 
 
 def _settings_report(jobs: Sequence[Job], options: Options) -> str:
-    """What each file would be linted with, and where it comes from (``--show-settings``)."""
+    """What each file would be linted with, and where it comes from (``--show-settings``); paths and
+    parameter values come from the repository, so every line is made visible."""
     from samcheck.config import samconfig_path
+    from samcheck.reporting.visible import visible
 
     lines = [f"cache: {options.cache_dir or 'off'}", f"samconfig environment: {options.config_env}"]
     for job in jobs:
@@ -114,7 +116,7 @@ def _settings_report(jobs: Sequence[Job], options: Options) -> str:
             f"  limits: {', '.join(f'{k}={v:g}' for k, v in settings.limits) or 'the table'}",
             f"  account scope: {settings.account_scope}; cfn-lint: {settings.with_cfn_lint}",
         ]
-    return "\n".join(lines) + "\n"
+    return "".join(f"{visible(line)}\n" for line in lines)
 
 
 def _prepare_outputs(options: Options) -> None:

@@ -1,5 +1,11 @@
 """``--format github``: GitHub Actions workflow commands, shown as annotations on the diff (paths
-relative to the repository root, as GitHub resolves them)."""
+relative to the repository root, as GitHub resolves them).
+
+Each finding is one ``::error``/``::warning``/``::notice`` line; its file and message come from the
+repository, so they are made ``visible`` (no line break, no control or bidi character, no command
+marker) and then escaped as the runner unescapes them (actions/runner ``ActionCommand.cs``): no
+value can end the command or start another one.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import TYPE_CHECKING
 from samcheck.findings import Severity
 from samcheck.reporting.flat import message_with_context
 from samcheck.reporting.paths import repository_path
+from samcheck.reporting.visible import visible
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -35,7 +42,7 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             properties = ",".join(
                 f"{key}={escape_property(str(value))}"
                 for key, value in (
-                    ("file", repository_path(finding.file) or finding.file),
+                    ("file", visible(repository_path(finding.file) or finding.file)),
                     ("line", span.line),
                     ("col", span.column),
                     ("endLine", span.end_line),

@@ -1,4 +1,5 @@
-"""``--format json``, documented by ``schemas/findings.schema.json``."""
+"""``--format json``, documented by ``schemas/findings.schema.json``; printed to a CI log, it obeys
+nothing (``inert_json``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from samcheck import __version__
 from samcheck.findings import Finding, Summary
+from samcheck.reporting.visible import inert_json
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -53,4 +55,4 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             "fixable": summary.fixable,
         },
     }
-    return json.dumps(document, indent=2)
+    return inert_json(json.dumps(document, indent=2))

@@ -1,7 +1,8 @@
 """``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
 Validated in the tests against the official OASIS schema shipped in ``schemas/``. Fixes appear as
-SARIF ``fixes`` when the fix stage has computed their line replacements.
+SARIF ``fixes`` when the fix stage has computed their line replacements. Printed to a CI log, it
+obeys nothing (``inert_json``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import quote
 from samcheck import __version__
 from samcheck.findings import Finding, Severity, Span
 from samcheck.reporting.paths import repository_path, source_root
+from samcheck.reporting.visible import inert_json
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -143,4 +145,4 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2)
+    return inert_json(json.dumps(log, indent=2))

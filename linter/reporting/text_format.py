@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from samcheck.findings import Finding, Severity, Summary
+from samcheck.reporting.visible import visible
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -18,9 +19,6 @@ if TYPE_CHECKING:
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _SGR = {"bold": "1", "dim": "2", "underline": "4", "red": "31", "yellow": "33", "cyan": "36"}
-# Control characters a template may carry into a message or source line would act on the
-# terminal (ESC starts an escape sequence); tabs are expanded before this applies.
-_CONTROL = {code: None for code in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
 
 
 def _plural(count: int, word: str) -> str:
@@ -42,15 +40,16 @@ def _finding(paint: _Painter, finding: Finding, file: str, lines: list[str], wid
     severity = paint(f"{finding.severity.label:<7}", _STYLE[finding.severity])
     tag = f"  [{finding.rule} {finding.name}]" + (" [*]" if finding.fix else "")
     elsewhere = finding.file != file  # in a file the template reads (a DefinitionUri definition)
-    position = f"{_clean(finding.file)}:{span.line}:{span.column}" if elsewhere else f"{span.line}:{span.column}"
+    position = f"{visible(finding.file)}:{span.line}:{span.column}" if elsewhere else f"{span.line}:{span.column}"
     if width:  # a terminal: the message wraps under itself, not under the position
         import textwrap
 
         indent = " " * (2 + len(position) + 2 + 8)
         unbroken = tag.strip().replace(" ", "\u00a0")  # the rule tag stays on one line
-        text = f"{_clean(finding.message)}  {unbroken}"
+        text = f"{visible(finding.message)}  {unbroken}"
+        # A line the wrap opens with a word of the message is made visible again: "::" may open it now.
         wrapped = [
-            line.replace("\u00a0", " ")
+            visible(line.replace("\u00a0", " "))
             for line in textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent)
         ]
         first = wrapped[0][len(indent) :] if wrapped else ""
@@ -58,19 +57,18 @@ def _finding(paint: _Painter, finding: Finding, file: str, lines: list[str], wid
         yield from wrapped[1:]
     else:
         rule = paint(f"  [{finding.rule} {finding.name}]", "dim") + (paint(" [*]", "bold") if finding.fix else "")
-        yield f"  {paint(position, 'bold')}  {severity} {_clean(finding.message)}{rule}"
+        yield f"  {paint(position, 'bold')}  {severity} {visible(finding.message)}{rule}"
     if 0 < span.line <= len(lines) and not elsewhere:  # the source line is known for the template only
-        source = _clean(lines[span.line - 1].expandtabs(1))
+        line = lines[span.line - 1].expandtabs(1)
+        source = visible(line)
+        # The caret sits under the span as shown: an escape before or in it widens the line.
+        start = len(visible(line[: max(0, span.column - 1)]))
+        end = len(visible(line[: max(0, span.end_column - 1)])) if span.end_line == span.line else start + 1
         yield paint(f"      {source}", "dim")
-        width = max(1, min(span.end_column, len(source) + 1) - span.column) if span.end_line == span.line else 1
-        yield paint(" " * (5 + span.column) + "^" * width, _STYLE[finding.severity])
+        yield paint(" " * (6 + start) + "^" * max(1, min(end, len(source)) - start), _STYLE[finding.severity])
     for related in finding.related:
         where = f"{related.file}:" if related.file and related.file != finding.file else ""
-        yield paint(_clean(f"      ↳ {where}{related.span.line}:{related.span.column} {related.message}"), "dim")
-
-
-def _clean(text: str) -> str:
-    return text.translate(_CONTROL)
+        yield paint(visible(f"      ↳ {where}{related.span.line}:{related.span.column} {related.message}"), "dim")
 
 
 def _statistics(paint: _Painter, results: Sequence[FileResult]) -> list[str]:
@@ -94,7 +92,7 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     for result in results if not options.statistics else ():
         if not result.findings:
             continue
-        lines.append(paint(_clean(str(result.path)), "bold underline"))
+        lines.append(paint(visible(str(result.path)), "bold underline"))
         for finding in result.findings:
             lines.extend(_finding(paint, finding, str(result.path), result.lines, options.width))
         lines.append("")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from samcheck.reporting.flat import message_with_context
+from samcheck.reporting.visible import visible
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -40,7 +41,7 @@ PROBLEM_MATCHER: dict[str, Any] = {
 
 def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     lines = [
-        f"{f.file}:{f.span.line}:{f.span.column}:{f.span.end_line}:{f.span.end_column}: {f.severity.label}: "
+        f"{visible(f.file)}:{f.span.line}:{f.span.column}:{f.span.end_line}:{f.span.end_column}: {f.severity.label}: "
         f"{message_with_context(f)} [{f.rule} {f.name}]"
         for result in results
         for f in result.findings
