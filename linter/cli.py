@@ -85,7 +85,7 @@ def _colors(choice: str, no_color: bool) -> bool:
         return False
     if choice == "always" or os.environ.get("FORCE_COLOR"):
         return True
-    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+    return not os.environ.get("NO_COLOR") and sys.stdout is not None and sys.stdout.isatty()
 
 
 def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
@@ -414,11 +414,13 @@ def main() -> None:
     """
     from samcheck.cfn.document import RECURSION_LIMIT
     from samcheck.interrupts import Stopped, handle_stops
+    from samcheck.output import hold_standard_descriptors
     from samcheck.sam import translator_process
 
     # Every stage walks templates recursively (the reader, the resolver, the translator's deep
     # copies); the reader admits MAX_DEPTH levels, so the stages must be able to follow them.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    hold_standard_descriptors()
     handle_stops()
     translator_process.enable()
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate, or a terminal that is not UTF-8
@@ -439,6 +441,9 @@ def main() -> None:
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(status)  # a profiler or coverage is watching: let it write its results at exit
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # reader went away (`| head`), or stream closed
-            stream.flush()
+        # Reports are flushed as they are written (one that could not be said so): a reader gone
+        # (`| head`), a full disk or a stream closed (None when samcheck started without it) changes nothing now.
+        with contextlib.suppress(OSError, ValueError):
+            if stream is not None:
+                stream.flush()
     os._exit(status or 0)

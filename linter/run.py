@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import click
 
 from samcheck.api import Options, UsageError, jobs_for, lint_file, verdicts
+from samcheck.output import ReportWriteError, write_report
 
 if TYPE_CHECKING:
     from samcheck.check.checker import CheckedFile
@@ -40,6 +41,9 @@ def run(options: Options) -> int:
         return _run(options)
     except UsageError as error:
         click.echo(f"samcheck: error: {error}", err=True)
+        return EXIT_USAGE
+    except ReportWriteError as error:
+        click.echo(f"samcheck: cannot write the report: {error}", err=True)
         return EXIT_USAGE
 
 
@@ -71,7 +75,7 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
     if stdin is not None:
         jobs = [replace(job, source=stdin) for job in jobs]
     if options.show_settings:
-        click.echo(_settings_report(jobs, options), nl=False)
+        write_report(_settings_report(jobs, options), None)
         return EXIT_CLEAN
     checked = run_jobs(jobs, workers, options.cache_dir)
     _prune_cache(options)
@@ -88,7 +92,8 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
         return _write_baseline(results, options.write_baseline)
     if options.baseline:
         results = _apply_baseline(results, options.baseline)
-    if not _report(results, options) or discovery.missing:
+    _report(results, options)
+    if discovery.missing:
         return EXIT_USAGE
     failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
     return EXIT_FINDINGS if failed and not options.exit_zero else EXIT_CLEAN
@@ -127,7 +132,7 @@ def _prepare_outputs(options: Options) -> None:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+            raise ReportWriteError(f"{target}: {error.strerror or error}") from None
 
 
 def _claim_cache(options: Options) -> Options:
@@ -211,7 +216,7 @@ def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set
                 continue
             click.echo(f"samcheck: fixed {stable.applied} finding(s) in {result.path}", err=True)
         else:
-            click.echo(unified_diff(result.path, before, stable.text), nl=False)
+            write_report(unified_diff(result.path, before, stable.text), None)
         changed.add(result.path.resolve())
     return changed
 
@@ -248,29 +253,22 @@ def _fails(result: FileResult, fail_level: str) -> bool:
     return any(finding.severity >= threshold for finding in result.findings)
 
 
-def _report(results: Sequence[FileResult], options: Options) -> bool:
-    """Write every report; False when one could not be written (said on standard error, after the
-    others are written)."""
+def _report(results: Sequence[FileResult], options: Options) -> None:
+    """Write every report; one that cannot be written keeps none of the others from being written,
+    and the run fails after them (ReportWriteError, naming each)."""
     from samcheck.reporting import ReportOptions, render
 
-    written = True
+    failures = []
     for output_format, target in options.outputs:
         color = output_format == "text" and target is None and options.color
         width = _terminal_width() if output_format == "text" and target is None else None
         report_options = ReportOptions(color=color, quiet=options.quiet, statistics=options.statistics, width=width)
-        report = render(output_format, results, report_options)
-        if target is not None:
-            try:
-                # What UTF-8 cannot hold (a lone surrogate from a template) is written as a \\u escape.
-                with open(target, "w", encoding="utf-8", errors="backslashreplace") as stream:
-                    stream.write(report if report.endswith("\n") else report + "\n")
-            except OSError as error:
-                click.echo(f"samcheck: error: cannot write {target}: {error.strerror or error}", err=True)
-                written = False
-        else:
-            # click drops ANSI codes on a stream that is not a terminal unless told the colour is wanted.
-            click.echo(report, nl=not report.endswith("\n"), color=color or None)
-    return written
+        try:
+            write_report(render(output_format, results, report_options), target, color)
+        except ReportWriteError as failure:
+            failures.append(str(failure))
+    if failures:
+        raise ReportWriteError("; ".join(failures))
 
 
 def _terminal_width() -> int | None:
@@ -278,4 +276,4 @@ def _terminal_width() -> int | None:
     import shutil
     import sys
 
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    return shutil.get_terminal_size().columns if sys.stdout is not None and sys.stdout.isatty() else None

@@ -264,8 +264,11 @@ def test_profilers_still_get_their_results(tmp_path: Path) -> None:
     assert profile.stat().st_size > 0
 
 
-def test_main_survives_a_reader_that_went_away(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`samcheck ... | head -1`: flushing into a closed pipe is no reason for a traceback."""
+def test_main_survives_a_reader_that_went_away(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`samcheck ... | head -1`: flushing into a closed pipe is no reason for a traceback; the report
+    was not written, which is exit 2 and one line."""
 
     class ClosedPipe(io.StringIO):
         def flush(self) -> None:
@@ -282,7 +285,8 @@ def test_main_survives_a_reader_that_went_away(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(os, "_exit", record_exit)
     with pytest.raises(ExitedError) as exited:
         main()
-    assert exited.value.args == (1,)
+    assert exited.value.args == (2,)
+    assert capsys.readouterr().err == "samcheck: cannot write the report: standard output: Broken pipe\n"
 
 
 def test_a_rule_that_raises_is_sc0000_whatever_select_says(write_template, monkeypatch: pytest.MonkeyPatch) -> None:

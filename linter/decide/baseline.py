@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samcheck.config import ConfigError
+from samcheck.output import write_report
 
 if TYPE_CHECKING:
     from samcheck.findings import FileResult
@@ -29,6 +30,7 @@ def _key(file: str, baseline: Path) -> str:
 
 
 def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
+    """Record every finding in ``path``; how many (ReportWriteError when the file cannot be written)."""
     entries = [
         {
             "file": _key(f.file, path),
@@ -41,7 +43,7 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
         for f in result.findings
     ]
     document = {"version": BASELINE_VERSION, "tool": "samcheck", "findings": entries}
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
+    write_report(json.dumps(document, indent=2), path)
     return len(entries)
 
 
