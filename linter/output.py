@@ -3,7 +3,9 @@
 A report that cannot be written (a full disk, a closed standard output, a reader gone from a pipe,
 a folder that refuses the file) is ``ReportWriteError``, which the run turns into one line on
 standard error and exit code 2: never a traceback, and never the exit code of a report that was
-made.
+made. So is a report file whose way goes through a symbolic link lying in the repository samcheck
+runs in: the repository may be a stranger's, and its link could point at any file the user can
+write (``results.sarif -> ~/.bashrc``).
 """
 
 from __future__ import annotations
@@ -26,12 +28,29 @@ def write_report(text: str, target: str | Path | None, color: bool = False) -> N
     if target is None:
         _to_standard_output(text, color)
         return
+    refuse_repository_links(Path(target))
     try:
         # What UTF-8 cannot hold (a lone surrogate from a template) is written as a \\u escape.
         with open(target, "w", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(text if text.endswith("\n") else text + "\n")
     except OSError as error:
         raise ReportWriteError(f"{target}: {error.strerror or error}") from None
+
+
+def refuse_repository_links(target: Path) -> None:
+    """ReportWriteError when the way to ``target``, followed as the system follows it, goes through a
+    symbolic link that lies in the repository (a link above it, or outside it, is the user's)."""
+    from samcheck.reporting.paths import source_root
+
+    root = source_root()
+    folder = Path(target.absolute().anchor)
+    for part in target.absolute().parts[1:]:
+        path = folder / part
+        if path.is_symlink() and (folder == root or root in folder.parents):
+            raise ReportWriteError(
+                f"{target}: {path} is a symbolic link in the repository; no report is written through one"
+            )
+        folder = Path(os.path.realpath(path))  # where the system is now: a link above the repository followed
 
 
 def _to_standard_output(text: str, color: bool) -> None:

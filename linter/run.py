@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import click
 
 from samcheck.api import Options, UsageError, jobs_for, lint_file, verdicts
-from samcheck.output import ReportWriteError, write_report
+from samcheck.output import ReportWriteError, refuse_repository_links, write_report
 
 if TYPE_CHECKING:
     from samcheck.check.checker import CheckedFile
@@ -129,6 +129,7 @@ def _prepare_outputs(options: Options) -> None:
     the whole run."""
     targets = [Path(target) for _, target in options.outputs if target is not None]
     for target in [*targets, *([options.write_baseline] if options.write_baseline else [])]:
+        refuse_repository_links(target)  # before a folder is made through one
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
