@@ -60,15 +60,19 @@ def _finding(paint: _Painter, finding: Finding, file: str, lines: list[str], wid
         yield f"  {paint(position, 'bold')}  {severity} {visible(finding.message)}{rule}"
     if 0 < span.line <= len(lines) and not elsewhere:  # the source line is known for the template only
         line = lines[span.line - 1].expandtabs(1)
-        source = visible(line)
-        # The caret sits under the span as shown: an escape before or in it widens the line.
-        start = len(visible(line[: max(0, span.column - 1)]))
-        end = len(visible(line[: max(0, span.end_column - 1)])) if span.end_line == span.line else start + 1
-        yield paint(f"      {source}", "dim")
-        yield paint(" " * (6 + start) + "^" * max(1, min(end, len(source)) - start), _STYLE[finding.severity])
+        start = _shown_column(line, span.column)
+        end = _shown_column(line, min(span.end_column, len(line) + 1)) if span.end_line == span.line else start + 1
+        yield paint(f"      {visible(line)}", "dim")
+        yield paint(" " * (6 + start) + "^" * max(1, end - start), _STYLE[finding.severity])
     for related in finding.related:
         where = f"{related.file}:" if related.file and related.file != finding.file else ""
         yield paint(visible(f"      ↳ {where}{related.span.line}:{related.span.column} {related.message}"), "dim")
+
+
+def _shown_column(line: str, column: int) -> int:
+    """Where the 1-based ``column`` of ``line`` is once the line is shown ``visible`` (0-based): an
+    escape before it moves it right; a column past the line's end stays as far past it."""
+    return len(visible(line[: max(0, column - 1)])) + max(0, column - 1 - len(line))
 
 
 def _statistics(paint: _Painter, results: Sequence[FileResult]) -> list[str]:
