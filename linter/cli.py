@@ -307,7 +307,7 @@ def graph(
     folder by default, the configuration files, samconfig.toml and the same options."""
     from samcheck.analysis.graph import resource_graph
     from samcheck.api import Options, UsageError, job_for
-    from samcheck.cfn.document import load_document
+    from samcheck.cfn.document import load_template
     from samcheck.discovery import discover
     from samcheck.model.build import build_template
 
@@ -325,7 +325,7 @@ def graph(
         settings = job_for(files[0], options).settings
     except UsageError as error:
         _fail(str(error))
-    document = load_document(files[0])
+    document = load_template(files[0])
     template = build_template(document, settings)
     if template is None:
         _fail(f"{files[0]}: {document.problems[0].message}")

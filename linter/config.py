@@ -158,9 +158,11 @@ def ignored_for(path: Path, settings: Settings) -> tuple[str, ...]:
     """The rules ``per-file-ignores`` skips for ``path`` (globs relative to the configuration's folder)."""
     from fnmatch import fnmatch
 
+    from samcheck.cfn.local import real
+
     base = settings.source.parent if settings.source else Path.cwd()
     try:
-        relative = path.resolve().relative_to(base.resolve()).as_posix()
+        relative = real(path).relative_to(real(base)).as_posix()
     except ValueError:
         relative = path.as_posix()
     return tuple(

@@ -4,6 +4,10 @@ Files are taken as given. Folders are walked (never following symlinks, so a lin
 cannot trap the walk) for ``template.yaml``/``template.yml``/``template.json``,
 ``*.template.*``, ``*.template`` and .NET's ``serverless.template``, and any YAML or JSON whose
 top level has ``Resources`` with AWS types; what ``exclude`` globs match is left out of the walk.
+A link that cannot be followed (a loop, a missing target) is still a file to lint: its report says
+why it cannot be read. Telling a template by its content needs a read, so a link leading outside
+the project (``samcheck.cfn.local``) is taken only when named like a template (and then reported,
+never read).
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ from __future__ import annotations
 import glob
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
+
+from samcheck.cfn.local import read_named, real
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
 # Names that are templates whatever their content (AWS Toolkit and .NET use "*.template").
@@ -57,13 +62,9 @@ def _excluded(path: Path, patterns: tuple[str, ...], base: Path, folder: Path) -
 
 
 def _looks_like_template(path: Path) -> bool:
-    """A cheap sniff of the first 64 KiB. Only a regular file is opened: a named pipe would block
-    the read forever, a device never end it."""
+    """A cheap sniff of the first 64 KiB, of a regular file inside the project only."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return False
-        with path.open("rb") as stream:
-            head = stream.read(_SNIFF_BYTES)
+        head = read_named(path, _SNIFF_BYTES)
     except OSError:
         return False
     return looks_like_template(head)
@@ -80,6 +81,12 @@ def is_template(path: Path, head: bytes) -> bool:
     return path.suffix.lower() in (*TEMPLATE_SUFFIXES, *TEMPLATE_NAME_SUFFIXES) and (
         _is_named_template(path) or looks_like_template(head)
     )
+
+
+def _is_file(path: Path) -> bool:
+    """Whether there is a file to lint: anything but a folder, a link included even when it cannot
+    be followed."""
+    return not path.is_dir() and (path.is_symlink() or path.exists())
 
 
 def _walk(folder: Path, excluded: tuple[str, ...], base: Path) -> list[Path]:
@@ -110,13 +117,13 @@ def discover(
     excluded = (tuple(SKIPPED_FOLDERS) if exclude is None else exclude) + extend_exclude
     if not arguments:
         # Named as if given on the command line: reports read the same with or without a PATH.
-        defaults = [Path(name) if cwd is None else base / name for name in DEFAULT_NAMES if (base / name).is_file()]
+        defaults = [Path(name) if cwd is None else base / name for name in DEFAULT_NAMES if _is_file(base / name)]
         result.files = defaults[:1]
         return result
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
-        key = path.resolve()  # one file reached through links or globs is linted once
+        key = real(path)  # one file reached through links or globs is linted once
         if key not in seen:
             seen.add(key)
             result.files.append(path)
@@ -126,7 +133,7 @@ def discover(
         if path.is_dir():
             for found in _walk(path, excluded, base):
                 add(found)
-        elif path.exists():
+        elif _is_file(path):
             add(path)
         elif glob.has_magic(argument):
             matches = sorted(glob.glob(argument, recursive=True))

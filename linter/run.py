@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import click
 
 from samcheck.api import Options, UsageError, jobs_for, lint_file, verdicts
+from samcheck.cfn.local import real
 from samcheck.output import ReportWriteError, refuse_repository_links, write_report
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def _fix_and_check_again(
     from samcheck.check.runner import default_jobs, run_jobs
 
     changed = _fix(jobs, results, write=True)
-    redo = [index for index, job in enumerate(jobs) if job.path.resolve() in changed]
+    redo = [index for index, job in enumerate(jobs) if real(job.path) in changed]
     if not redo:
         return results
     again = dict(
@@ -218,7 +219,7 @@ def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set
             click.echo(f"samcheck: fixed {stable.applied} finding(s) in {result.path}", err=True)
         else:
             write_report(unified_diff(result.path, before, stable.text), None)
-        changed.add(result.path.resolve())
+        changed.add(real(result.path))
     return changed
 
 

@@ -128,7 +128,7 @@ def _nested_templates(
 ) -> list[DeployedTemplate]:
     """The local templates ``parent`` deploys as nested applications or stacks, recursively."""
     from samcheck.cfn.document import load_document
-    from samcheck.cfn.local import inside_project
+    from samcheck.cfn.local import inside_project, real
     from samcheck.model.build import build_template
 
     if depth <= 0:
@@ -143,7 +143,7 @@ def _nested_templates(
         location = properties.get(name) if name else None
         if not isinstance(location, str) or location.startswith(("s3://", "https://", "http://")):
             continue
-        path = (folder / location).resolve()
+        path = real(folder / location)
         if path in seen or not path.is_file() or not inside_project(path, folder):
             continue  # a template outside the project is not read (SC0016 says so)
         seen.add(path)

@@ -9,19 +9,20 @@ Nothing is constructed from tags but those, so no arbitrary objects can appear.
 from __future__ import annotations
 
 import math
-import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from samcheck.cfn.local import NotRegularFileError, OutsideProjectError, read_named, read_regular
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 
 # Aliases let a tiny file describe an exponential tree ("billion laughs"). A 1 MB template
 # (CloudFormation's limit) has far fewer nodes; past this the file is refused as a parse error.
 MAX_NODES = 1_000_000
-# CloudFormation takes at most a 1 MB template body; a file ten times that is refused unread, which
-# bounds parse time and memory for hostile input.
+# CloudFormation takes at most a 1 MB template body; a file ten times that is refused once that much
+# is read, which bounds parse time and memory for hostile input.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # Deeper collections than any template has; far deeper ones crash the C composer (a segfault at
 # ~27,000 levels) or exhaust recursion later. The event stream is measured before composing.
@@ -45,7 +46,7 @@ LOGICAL_ID_SECTIONS = ("Resources", "Parameters", "Outputs", "Conditions", "Mapp
 class LoadProblem:
     """Something wrong with the file itself, turned into a finding by an SC000x rule."""
 
-    kind: str  # "parse-error" | "duplicate-key" | "unknown-tag" | "non-string-key"
+    kind: str  # "parse-error" | "duplicate-key" | "unknown-tag" | "non-string-key" | "outside-project"
     message: str
     span: Span
     related: tuple[tuple[str, Span], ...] = ()
@@ -257,22 +258,42 @@ def _decode(raw: bytes) -> str:
 
 
 def read_source(path: Path) -> bytes | Document:
-    """The file's bytes, or a document holding the reason it cannot be read."""
+    """The bytes of a file a template names (inside its project: the caller checked), or a document
+    holding the reason it cannot be read."""
+    return _read(path, read_regular)
+
+
+def read_template(path: Path) -> bytes | Document:
+    """The bytes of a template named to be linted, as ``read_source`` reads them, unless a link leads
+    it outside its project: then it is not opened, and SC0016 says so."""
+    return _read(path, read_named)
+
+
+def _read(path: Path, reader: Callable[[Path, int], bytes]) -> bytes | Document:
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a pipe would block the read forever, a device never end
-            return _parse_error(path, "", "not a regular file, so not a template", Span.point())
-        if info.st_size > MAX_FILE_BYTES:
-            message = f"file is larger than {MAX_FILE_BYTES:,} bytes, far beyond a deployable template (1 MB)"
-            return _parse_error(path, "", message, Span.point())
-        return path.read_bytes()
+        raw = reader(path, MAX_FILE_BYTES + 1)
+    except OutsideProjectError as error:
+        return Document(path, "", None, SourceMap(), [LoadProblem("outside-project", str(error), Span.point())])
+    except NotRegularFileError:  # a pipe would block the read forever, a device never end it
+        return _parse_error(path, "", "not a regular file, so not a template", Span.point())
     except OSError as error:
         return _parse_error(path, "", f"cannot read file: {error.strerror or error}", Span.point())
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"file is larger than {MAX_FILE_BYTES:,} bytes, far beyond a deployable template (1 MB)"
+        return _parse_error(path, "", message, Span.point())
+    return raw
 
 
 def load_document(path: Path) -> Document:
-    """Read and parse one template file. Never raises for bad content: problems are recorded."""
+    """Read and parse a file a template names (inside its project). Never raises for bad content:
+    problems are recorded."""
     raw = read_source(path)
+    return raw if isinstance(raw, Document) else parse_document(path, raw)
+
+
+def load_template(path: Path) -> Document:
+    """Read and parse a template named to be linted, as ``read_template`` reads it."""
+    raw = read_template(path)
     return raw if isinstance(raw, Document) else parse_document(path, raw)
 
 

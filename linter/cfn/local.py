@@ -1,43 +1,125 @@
-"""Which local files a template may make samcheck read: those inside its project.
+"""Which local files samcheck may read for a template, and how it opens them.
 
-A template names other files it includes (``AWS::Include`` locations, ``DefinitionUri``, nested
-templates). samcheck parses them and quotes their contents, so such a reference may not lead
-outside the project: the repository the template is in (the nearest folder above it with ``.git``),
-else the working directory when the template is inside it, else the template's own folder.
-``SAMCHECK_PROJECT_ROOT`` names the root. (Code folders are only measured, wherever they are.)
+samcheck lints repositories from strangers (CI on a fork's pull request, pre-commit, editors):
+every file in one, links and folders included, may be hostile; the command line, the environment
+and the user's own configuration are not. So a file is opened only once its path, links followed,
+is known to lie inside the project, and only when it is a regular file: a pipe would block the read
+forever, a device never end it, and opening some does something.
+
+The project of a template is the repository it is in (the nearest folder above it with ``.git``),
+else the template's own folder. A folder that holds the home folder (``/``, ``$HOME`` and any folder
+between them) is never a project, not even as a repository (of dotfiles): every secret of the user
+would be inside it. Then the project is the template's own folder, and when that folder too holds
+the home folder, there is none: only the template itself is read. ``SAMCHECK_PROJECT_ROOT`` names
+the root instead.
+
+Inside the project only are read or measured: what a template names (``AWS::Include`` locations,
+``DefinitionUri``, nested templates, code folders; SC0016 reports the others), and the template
+itself when it is a link or lies in a linked folder of a repository.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 PROJECT_ROOT_VARIABLE = "SAMCHECK_PROJECT_ROOT"
 
 
+class NotRegularFileError(OSError):
+    """A pipe, device, socket or folder where a file was expected: never opened."""
+
+
+class OutsideProjectError(OSError):
+    """A link on the way to a file leads outside the project: the file is never opened."""
+
+
+def real(path: Path) -> Path:
+    """``path`` with every link followed. Never raises: a loop or a missing target ends the
+    following there (``Path.resolve`` raises RuntimeError on a loop before Python 3.13)."""
+    return Path(os.path.realpath(path))
+
+
+def within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or below it (both real)."""
+    return path == folder or folder in path.parents
+
+
+def _holds_home(folder: Path) -> bool:
+    """Whether a real folder is ``/``, the home folder or a folder between them."""
+    home = os.path.expanduser("~")
+    return folder == Path(folder.anchor) or (home != "~" and within(real(Path(home)), folder))
+
+
 def repository_root(folder: Path) -> Path | None:
-    """The nearest folder at or above ``folder`` that holds ``.git`` (found without running git)."""
-    here = folder.resolve()
+    """The nearest folder at or above ``folder`` (links followed) that holds ``.git`` (found without
+    running git)."""
+    here = real(folder)
     return next((candidate for candidate in (here, *here.parents) if (candidate / ".git").exists()), None)
 
 
-def project_root(folder: Path) -> Path:
-    """The project of a template in ``folder``."""
+def _repository(folder: Path) -> Path | None:
+    """The project root a real folder is in by ``SAMCHECK_PROJECT_ROOT`` or a repository; None when
+    only the folder's own tree can be the project."""
     configured = os.environ.get(PROJECT_ROOT_VARIABLE)
     if configured:
-        return Path(configured).resolve()
-    here = folder.resolve()
-    repository = repository_root(here)
-    if repository is not None:
-        return repository
-    working = Path.cwd().resolve()
-    return working if here == working or working in here.parents else here
+        return real(Path(configured))
+    repository = repository_root(folder)
+    return None if repository is None or _holds_home(repository) else repository
+
+
+def project_root(folder: Path) -> Path | None:
+    """The project of a template in ``folder``; None when it has none (only the template is read)."""
+    here = real(folder)
+    return _repository(here) or (None if _holds_home(here) else here)
 
 
 def inside_project(path: Path, folder: Path) -> bool:
     """Whether ``path`` (links followed) lies inside the project of a template in ``folder``."""
-    try:
-        path.resolve().relative_to(project_root(folder))
-    except ValueError:
-        return False
-    return True
+    root = project_root(folder)
+    return root is not None and within(real(path), root)
+
+
+def link_out_of_project(path: Path) -> Path | None:
+    """The link by which a file named to be linted (a template as given or found) leaves the project,
+    or None when none does.
+
+    The file itself, when a link, must lead into the project of its folder (with no project, the
+    file is no link). A linked folder on the way must lead into the repository it lies in: there a
+    stranger may have put it, while the user's own links (outside any repository: ``~/code ->
+    /mnt/code``) are followed.
+    """
+    absolute = path.absolute()
+    above = len(absolute.parts) - len(path.parts)  # the working directory's, when path is relative
+    for end in range(2, len(absolute.parts)):
+        folder = Path(*absolute.parts[:end])
+        if folder.is_symlink():
+            holder = real(folder.parent)
+            repository = _repository(holder)
+            if repository is not None and within(holder, repository) and not within(real(folder), repository):
+                return Path(*path.parts[: end - above]) if end > above else folder
+    if not absolute.is_symlink():
+        return None
+    root = project_root(absolute.parent)
+    return None if root is not None and within(real(absolute), root) else path
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; NotRegularFileError, unopened, for anything else.
+    The open neither waits (for a pipe swapped in since) nor takes a terminal."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFileError(f"{path} is not a regular file")
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise NotRegularFileError(f"{path} is not a regular file")
+        return stream.read(limit)
+
+
+def read_named(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file named to be linted: OutsideProjectError when a link leads
+    it outside the project (``link_out_of_project``), as ``read_regular`` otherwise."""
+    link = link_out_of_project(path)
+    if link is not None:
+        raise OutsideProjectError(f"{link} is a link that leads outside the project")
+    return read_regular(path, limit)

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from samcheck.cfn.document import Document, parse_document, read_source
+from samcheck.cfn.document import Document, parse_document, read_template
 from samcheck.check.cache import Cache, Entry, sizes_and_mtimes
 from samcheck.check.cfnlint_bridge import cfn_lint_findings
 from samcheck.config import Settings
@@ -119,7 +119,7 @@ def _check_file(
 ) -> CheckedFile:
     limits = Limits(dict(settings.limits), settings.effective_region)
     checking = [rule for rule in rules if not rule.reviews_suppressions]
-    source = read_source(path) if given is None else given
+    source = read_template(path) if given is None else given
     run_wide = run_wide_rules()
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
         findings, collected = run_rules(source, None, checking, limits, settings, run_wide)

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from samcheck.cfn.local import real
 from samcheck.config import ConfigError
 from samcheck.output import write_report
 
@@ -26,7 +27,7 @@ BASELINE_VERSION = 1
 
 
 def _key(file: str, baseline: Path) -> str:
-    return Path(os.path.relpath(Path(file).resolve(), baseline.resolve().parent)).as_posix()
+    return Path(os.path.relpath(real(Path(file)), real(baseline).parent)).as_posix()
 
 
 def write_baseline(path: Path, results: Sequence[FileResult]) -> int:

@@ -23,7 +23,9 @@ def source_root() -> Path:
 @cache  # one resolve (a syscall per folder) per file, not per finding
 def repository_path(file: str) -> str | None:
     """``file`` relative to the repository root, with ``/``; None when it lies outside it."""
+    from samcheck.cfn.local import real
+
     try:
-        return Path(file).resolve().relative_to(source_root()).as_posix()
+        return real(Path(file)).relative_to(source_root()).as_posix()
     except ValueError:
         return None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from samcheck import __version__
+from samcheck.cfn.local import real
 from samcheck.findings import Finding, Severity, Span
 from samcheck.reporting.paths import repository_path, source_root
 from samcheck.reporting.visible import inert_json
@@ -35,7 +36,7 @@ def _artifact(file: str) -> dict[str, str]:
     file lies outside it."""
     relative = repository_path(file)
     if relative is None:
-        return {"uri": Path(file).resolve().as_uri()}
+        return {"uri": real(Path(file)).as_uri()}
     return {"uri": quote(relative), "uriBaseId": SOURCE_ROOT}
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import signal
-import stat
 import struct
 import sys
 from collections.abc import Callable, Sequence
@@ -127,11 +126,10 @@ def _serve(requests: int, answers: int, parent: int) -> NoReturn:
 def _declares_sam(path: Path) -> bool:
     """A cheap look at the bytes (samcheck.sam.declares_sam needs the parsed template, which comes
     later: importing and parsing first would spend the head start)."""
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return False  # a named pipe would block the read forever
-        with path.open("rb") as stream:
-            return b"AWS::Serverless-2016-10-31" in stream.read(_SNIFF_BYTES)
+    from samcheck.cfn.local import read_named
+
+    try:  # never a file outside the project, nor a pipe (its read would block forever)
+        return b"AWS::Serverless-2016-10-31" in read_named(path, _SNIFF_BYTES)
     except OSError:
         return False
 

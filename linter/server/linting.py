@@ -105,13 +105,14 @@ class Linter:
         if not job.settings.account_scope:
             return ()
         from samcheck.api import UsageError
+        from samcheck.cfn.local import real
         from samcheck.discovery import discover
 
         if self._templates is None:
             self._templates = discover([str(folder) for folder in folders]).files if folders else []
         jobs = []
         for path in self._templates:
-            if path.resolve() == job.path.resolve():
+            if real(path) == real(job.path):
                 continue
             try:
                 jobs.append(self.job(path, None))
