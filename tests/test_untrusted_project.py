@@ -1,6 +1,6 @@
 """What a template's project is when the repository is a stranger's (issue 29): never ``/`` nor the
-home folder, never the working directory. The attacks played as real processes are in
-``bench/crashers/project_*.py``."""
+home folder, never the working directory; a code folder is measured once however it is spelled.
+The attacks played as real processes are in ``bench/crashers/project_*.py``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from samcheck.analysis import artifacts
 from samcheck.cfn.local import PROJECT_ROOT_VARIABLE, inside_project, project_root
+from tests.conftest import lint
 
 
 @pytest.fixture
@@ -45,3 +47,27 @@ def test_a_repository_inside_the_home_is_the_project(home: Path) -> None:
     (home / "app" / ".git").mkdir()
     (home / "app" / "infra").mkdir()
     assert project_root(home / "app" / "infra") == (home / "app").resolve()
+
+
+def test_a_code_folder_is_measured_once_however_it_is_spelled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
+    spellings = ["src", "./src", "src/", "src/.", "src/../src", str(tmp_path / "src")]
+    functions = "".join(
+        f"  F{index}:\n    Type: AWS::Serverless::Function\n"
+        f"    Properties: {{Runtime: python3.13, Handler: app.handler, CodeUri: '{uri}'}}\n"
+        for index, uri in enumerate(spellings)
+    )
+    template = tmp_path / "template.yaml"
+    template.write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n" + functions)
+    measured: list[Path] = []
+    measure = artifacts.measure
+
+    def counting(path: Path, boundary: Path) -> object:
+        measured.append(path)
+        return measure(path, boundary)
+
+    monkeypatch.setattr(artifacts, "measure", counting)
+    result = lint(template)
+    assert measured == [(tmp_path / "src").resolve()]
+    assert not {finding.rule for finding in result.findings} & {"SC0016", "SC7005", "SC0000"}

@@ -13,6 +13,8 @@ from pathlib import Path
 from samcheck.analysis import per_template
 from samcheck.analysis.packaging import PackageSize, measure
 from samcheck.cfn.document import get_path
+from samcheck.cfn.local import inside_project, project_root, real, within
+from samcheck.findings import NodePath
 from samcheck.model.template import Location, Resource, Template
 from samcheck.sam import ARTIFACT_PROPERTIES, NESTED_STACK_TEMPLATE, SAM_PREFIX
 
@@ -30,9 +32,10 @@ class LocalArtifact:
 
 
 @per_template
-def package_size(template: Template, path: Path) -> PackageSize | None:
-    """A local package's size, measured once per template (functions share code and layers)."""
-    return measure(path, template.document.path.parent.resolve())
+def package_size(template: Template, path: Path, project: Path) -> PackageSize | None:
+    """The size of a local package inside the project, measured once per template however it is
+    spelled (functions share code and layers): both paths are real."""
+    return measure(path, project)
 
 
 def local_artifact(template: Template, resource: Resource) -> LocalArtifact | None:
@@ -47,15 +50,19 @@ def local_artifact(template: Template, resource: Resource) -> LocalArtifact | No
     if declared is None:
         return None
     folder = template.document.path.parent
-    built = folder / ".aws-sam" / "build" / resource.source_id
-    path = built if built.exists() else folder / declared
+    project = project_root(folder)
+    built = real(folder / ".aws-sam" / "build" / resource.source_id)
+    # sam build's output, unless a link leads it out of the project (a repository may hold one)
+    path = built if built.exists() and project and within(built, project) else real(folder / declared)
+    if project is None or not within(path, project):
+        return None  # a path as written outside the project is SC0016's: neither measured nor looked at
     metadata_path = ("Resources", resource.source_id, "Metadata", "BuildMethod")
     build_method = get_path(template.source, metadata_path)  # as written: sam build reads Metadata unresolved
     return LocalArtifact(
         resource,
         declared,
         template.locate(resource, (property_name,)),
-        package_size(template, path.absolute()),
+        package_size(template, path, project),
         built=path == built,
         measurable=build_method is None or path == built,
     )
@@ -103,22 +110,22 @@ def built_image(template: Template, resource: Resource) -> bool:
 class LocalReference:
     """A local file a template names: where, by which property, as written."""
 
-    resource: str  # logical ID in the source template
+    resource: str | None  # logical ID in the source template; None for Globals
     property: str  # CodeUri, DefinitionUri, AWS::Include Location, TemplateURL…
     path: str  # as written
     location: Location
+    code: bool  # names code (measured, never parsed) rather than a file samcheck reads
 
 
 def outside_references(template: Template) -> list[LocalReference]:
-    """Local files a template names outside its project (see ``samcheck.cfn.local``): not read."""
-    from samcheck.cfn.local import inside_project
-
+    """Local files and code a template names outside its project (see ``samcheck.cfn.local``):
+    neither read nor measured."""
     folder = template.document.path.parent
-    found = list(template.expansion.outside_references)
+    found: list[tuple[NodePath, str, str]] = [*template.expansion.outside_references]
     found += [
-        (logical_id, _STACK_PROPERTY, url)
-        for logical_id, url in _local_template_urls(template)
-        if not inside_project(folder / url, folder)
+        (("Resources", logical_id, "Properties", name), name, path)
+        for logical_id, name, path in _packaged_paths(template, _PACKAGED_PROPERTY)
+        if not inside_project(folder / path, folder)
     ]
     return [_reference(template, *written) for written in found]
 
@@ -126,13 +133,16 @@ def outside_references(template: Template) -> list[LocalReference]:
 # SAM resources whose local file is a definition or a template, by the property naming it.
 _LOCAL_FILE_PROPERTY = {a.sam_type: a.sam_property for a in ARTIFACT_PROPERTIES if a.kind != "package"}
 _STACK_TYPE, _STACK_PROPERTY = NESTED_STACK_TEMPLATE
+# Plain CloudFormation properties that name a local path, as ``aws cloudformation package`` takes it.
+_PACKAGED_PROPERTY = {**_CODE_PROPERTY, _STACK_TYPE: _STACK_PROPERTY}
+_CODE_PROPERTIES = frozenset(
+    [*(a.sam_property for a in ARTIFACT_PROPERTIES if a.kind == "package"), *_CODE_PROPERTY.values()]
+)
 
 
 def missing_local_files(template: Template) -> list[LocalReference]:
     """Definitions and nested templates named by a local path that does not exist (inside the
     project; one outside it is never looked at, see ``outside_references``)."""
-    from samcheck.cfn.local import inside_project
-
     folder = template.document.path.parent
     local = template.expansion.local_artifacts  # SAM's, inside the project only
     written = [
@@ -141,25 +151,31 @@ def missing_local_files(template: Template) -> list[LocalReference]:
         if (name := _LOCAL_FILE_PROPERTY.get(str(resource.get("Type")))) is not None and logical_id in local
     ]
     written += [
-        (logical_id, _STACK_PROPERTY, url)
-        for logical_id, url in _local_template_urls(template)
+        (logical_id, name, url)
+        for logical_id, name, url in _packaged_paths(template, {_STACK_TYPE: _STACK_PROPERTY})
         if "${" not in url and inside_project(folder / url, folder)
     ]
-    return [_reference(template, *found) for found in written if not (folder / found[2]).exists()]
+    return [
+        _reference(template, ("Resources", logical_id, "Properties", name), name, path)
+        for logical_id, name, path in written
+        if not (folder / path).exists()
+    ]
 
 
-def _local_template_urls(template: Template) -> list[tuple[str, str]]:
-    """(logical ID, path) of each nested stack whose TemplateURL is a local path (before
-    ``aws cloudformation package``)."""
+def _packaged_paths(template: Template, properties: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(logical ID, property, path) of each plain resource whose property of ``properties`` (by type)
+    is a local path (before ``aws cloudformation package``)."""
     found = []
     for logical_id, resource in template.source_resources.items():
-        url = get_path(resource, ("Properties", _STACK_PROPERTY))  # as written: the packager takes only a literal path
-        if resource.get("Type") == _STACK_TYPE and isinstance(url, str) and "://" not in url:
-            found.append((logical_id, url))
+        name = properties.get(str(resource.get("Type")))
+        path = get_path(resource, ("Properties", name)) if name else None  # as written: literal paths only
+        if name and isinstance(path, str) and "://" not in path:
+            found.append((logical_id, name, path))
     return found
 
 
-def _reference(template: Template, logical_id: str, name: str, path: str) -> LocalReference:
-    """A local reference located at the property that names it."""
-    span = template.document.source_map.nearest(("Resources", logical_id, "Properties", name))[1]
-    return LocalReference(logical_id, name, path, Location(span, ("Resources", logical_id)))
+def _reference(template: Template, at: NodePath, name: str, path: str) -> LocalReference:
+    """A local reference located at the property that names it (``at``, or its nearest ancestor)."""
+    span = template.document.source_map.nearest(at)[1]
+    resource = str(at[1]) if at[0] == "Resources" else None
+    return LocalReference(resource, name, path, Location(span, at[:2]), name in _CODE_PROPERTIES)

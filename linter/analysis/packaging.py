@@ -1,9 +1,10 @@
 """Measure local deployment packages on disk: what ``sam build``/``sam package`` would upload.
 
 Sizes come from ``stat``, never from reading files, so a 1 GB tree is measured in well under a
-second. Symlinks are followed only while they stay inside the template's folder tree (and each
-real folder is visited once, so a link loop ends). A ``.zip``/``.jar`` is read from its central
-directory. The compressed size of a folder is estimated from a sample of its files.
+second. Only a package inside the project is measured (``samcheck.cfn.local``: a repository's
+``CodeUri`` may name ``~/.aws`` or ``/``), and links in it are followed only while they stay inside
+the project (each real folder is visited once, so a link loop ends). A ``.zip``/``.jar`` is read
+from its central directory. The compressed size of a folder is estimated from a sample of its files.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from samcheck.cfn.local import read_regular, real, within
 
 # What `sam build` leaves out of a package.
 EXCLUDED_FOLDERS = frozenset({".aws-sam", "__pycache__", ".git"})
@@ -38,14 +41,6 @@ class PackageSize:
     complete: bool = True  # False when the walk stopped at MAX_FILES
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-    except ValueError:
-        return False
-    return True
-
-
 def _walk(folder: Path, boundary: Path) -> tuple[list[tuple[Path, int]], bool]:
     """(file, size) of every regular file below ``folder``; False if the walk was cut short."""
     files: list[tuple[Path, int]] = []
@@ -56,10 +51,10 @@ def _walk(folder: Path, boundary: Path) -> tuple[list[tuple[Path, int]], bool]:
         if time.monotonic() > deadline:
             return files, False
         current = stack.pop()
-        real = current.resolve()
-        if real in seen or not _inside(real, boundary):
+        folder = real(current)
+        if folder in seen or not within(folder, boundary):
             continue
-        seen.add(real)
+        seen.add(folder)
         try:
             entries = list(os.scandir(current))
         except OSError:
@@ -71,8 +66,8 @@ def _walk(folder: Path, boundary: Path) -> tuple[list[tuple[Path, int]], bool]:
                         stack.append(Path(entry.path))
                     continue
                 if entry.is_symlink():
-                    target = Path(entry.path).resolve()
-                    if not _inside(target, boundary):
+                    target = real(Path(entry.path))
+                    if not within(target, boundary):
                         continue
                     if target.is_dir():
                         stack.append(Path(entry.path))
@@ -101,8 +96,7 @@ def _estimate_zipped(files: list[tuple[Path, int]], unzipped: int) -> int:
     estimate = sampled_bytes = 0.0
     for path, size in largest + spread:
         try:
-            with path.open("rb") as stream:
-                chunk = stream.read(min(size, _SAMPLE_BYTES))
+            chunk = read_regular(path, min(size, _SAMPLE_BYTES))
         except OSError:
             continue
         ratio = len(zlib.compress(chunk, 6)) / len(chunk) if chunk else 1.0
@@ -114,13 +108,14 @@ def _estimate_zipped(files: list[tuple[Path, int]], unzipped: int) -> int:
 
 
 def measure(path: Path, boundary: Path) -> PackageSize | None:
-    """The size of a local package (folder, archive or single file); None when it does not exist."""
+    """The size of a local package (folder, archive or single file) inside the project ``boundary``
+    (both real); None when it does not exist."""
     try:
         info = path.stat()
     except OSError:
         return None
     if stat.S_ISDIR(info.st_mode):
-        files, complete = _walk(path, boundary if _inside(path.resolve(), boundary) else path.resolve())
+        files, complete = _walk(path, boundary)
         unzipped = sum(size for _, size in files)
         return PackageSize(path, unzipped, len(files), _estimate_zipped(files, unzipped), True, complete)
     if not stat.S_ISREG(info.st_mode):

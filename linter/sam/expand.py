@@ -11,7 +11,7 @@ from typing import Any
 from samcheck.cfn.references import referenced
 from samcheck.sam import SAM_PREFIX, declares_sam
 from samcheck.sam.placeholders import placeholders, restore
-from samcheck.sam.prepare import prepare
+from samcheck.sam.prepare import Outside, prepare
 from samcheck.sam.provenance import Origin, attribute, origins
 from samcheck.sam.translate import TransformError, translate
 
@@ -28,8 +28,8 @@ class Expansion:
     url_artifacts: dict[str, str] = field(default_factory=dict)
     # image functions without ImageUri: sam build must build them (from Metadata.Dockerfile)
     built_images: list[str] = field(default_factory=list)
-    # (logical ID, property, path) of local references outside the project, which are not read
-    outside_references: list[tuple[str, str, str]] = field(default_factory=list)
+    # local references outside the project, which are not read
+    outside_references: list[Outside] = field(default_factory=list)
     transformed: bool = False
     inputs: list[str] = field(default_factory=list)  # other files read (local AWS::Include)
 
@@ -83,10 +83,11 @@ def expand(
     if expanded is None:
         result = _unexpanded(template, sam_skipped=True)
         result.errors = errors
-        result.local_artifacts, result.url_artifacts, result.built_images = (
+        result.local_artifacts, result.url_artifacts, result.built_images, result.outside_references = (
             preparation.local,
             preparation.urls,
             preparation.built_images,
+            preparation.outside,  # not read whether or not the transform succeeds
         )
         result.inputs = inputs
         return result

@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.cfn.document import load_document
 from samcheck.cfn.local import inside_project
 from samcheck.cfn.resolver import ACCOUNT_ID_PLACEHOLDER
+from samcheck.findings import NodePath
 from samcheck.sam import ARTIFACTS_BY_SAM_TYPE, SAM_PREFIX
 from samcheck.sam.provenance import ORIGIN_MARKER
 
@@ -30,6 +31,14 @@ _PLACEHOLDER_DEFINITIONS: dict[str, dict[str, Any]] = {
 }
 
 
+class Outside(NamedTuple):
+    """A local path the template names outside its project: never read, nor measured."""
+
+    at: NodePath  # where it is written: ("Resources", id, "Properties", name) or ("Globals", "Function", "CodeUri")
+    property: str
+    path: str  # as written
+
+
 @dataclass
 class Prepared:
     """What preparing the template found, by logical ID of the SAM resource."""
@@ -37,8 +46,7 @@ class Prepared:
     local: dict[str, str] = field(default_factory=dict)  # artifact paths relative to the template
     urls: dict[str, str] = field(default_factory=dict)  # artifact URIs that are neither local nor s3://
     built_images: list[str] = field(default_factory=list)  # image functions given no ImageUri
-    # (logical ID, property, path) of local references outside the project: not read
-    outside: list[tuple[str, str, str]] = field(default_factory=list)
+    outside: list[Outside] = field(default_factory=list)
 
 
 def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepared:
@@ -54,6 +62,13 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
     function_globals = globals_section.get("Function") if isinstance(globals_section, dict) else None
     function_globals = function_globals if isinstance(function_globals, dict) else {}
     global_code_uri = function_globals.get("CodeUri")
+    global_outside = (
+        isinstance(global_code_uri, str)
+        and "://" not in global_code_uri
+        and not inside_project(folder / global_code_uri, folder)
+    )
+    if global_outside:  # said once, where it is written, however many functions take it
+        prepared.outside.append(Outside(("Globals", "Function", "CodeUri"), "CodeUri", str(global_code_uri)))
     for logical_id, resource in template["Resources"].items():
         if not isinstance(resource, dict):
             continue
@@ -70,8 +85,9 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
         properties = resource["Properties"]
         if not isinstance(properties, dict):
             continue
+        where = ("Resources", logical_id, "Properties")
         for location in _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs):
-            prepared.outside.append((logical_id, "AWS::Include Location", location))
+            prepared.outside.append(Outside((*where, "AWS::Include Location"), "AWS::Include Location", location))
         if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals):
             prepared.built_images.append(logical_id)
         artifact = ARTIFACTS_BY_SAM_TYPE.get(resource_type)
@@ -86,22 +102,24 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
                 if inside_project(folder / value, folder):
                     local[logical_id] = value
                 else:
-                    prepared.outside.append((logical_id, name, value))
+                    prepared.outside.append(Outside((*where, name), name, value))
                 properties[name] = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/{logical_id}.yaml"
         elif isinstance(value, str) and "://" in value and not value.startswith("s3://"):
             prepared.urls[logical_id] = value  # neither sam build nor the transform takes it
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         elif isinstance(value, str) and not value.startswith("s3://"):
-            # Code and layer folders are only measured; a definition is parsed and quoted in reports.
-            # A package is measured, never parsed: it may lie outside the project.
-            if artifact.kind == "package" or inside_project(folder / value, folder):
+            # A definition is parsed and quoted in reports; code is measured, which lists its folders
+            # and reads samples of its files. Code outside is a finding (SC0016, a warning) rather
+            # than silence: a size limit left unchecked should be known, and in a repository the
+            # layout is rare and easily widened (SAMCHECK_PROJECT_ROOT).
+            if inside_project(folder / value, folder):
                 local[logical_id] = value
             else:
-                prepared.outside.append((logical_id, name, value))
+                prepared.outside.append(Outside((*where, name), name, value))
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         elif value is None and resource_type == "AWS::Serverless::Function" and isinstance(global_code_uri, str):
-            if global_code_uri.startswith("s3://"):
-                continue  # already uploaded: nothing local to measure
+            if global_code_uri.startswith("s3://") or global_outside:
+                continue  # already uploaded, or outside the project: nothing local to measure
             if "://" in global_code_uri:
                 prepared.urls[logical_id] = global_code_uri
             else:

@@ -6,11 +6,11 @@ from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 class ReferenceOutsideProject(Rule):
     """A local path a template names (``CodeUri``, ``DefinitionUri``, ``ContentUri``, an application's
-    ``Location``, an ``AWS::Include`` location, a nested stack's ``TemplateURL``) that leads outside
-    the project: the repository the template is in (the nearest folder with ``.git``), else the
-    template's folder; never ``/`` or the home folder. samcheck does not read it, so nothing from a
-    file outside the project is ever quoted in a report, and the checks that would need it are not
-    made. Set
+    ``Location``, an ``AWS::Include`` location, a nested stack's ``TemplateURL``, a function's or
+    layer's ``Code``/``Content``) that leads outside the project: the repository the template is in
+    (the nearest folder with ``.git``), else the template's folder; never ``/`` or the home folder.
+    samcheck does not read it (nor measure a code folder there), so nothing from a file outside the
+    project is ever quoted in a report, and the checks that would need it are not made. Set
     ``SAMCHECK_PROJECT_ROOT`` to a wider folder when the layout is meant.
 
     A template that is itself a link leading outside the project (or lies in a linked folder of the
@@ -48,9 +48,14 @@ class ReferenceOutsideProject(Rule):
                     severity=Severity.ERROR,
                 )
         for reference in outside_references(context.template) if context.expanded is not None else ():
+            unread, what = (
+                ("measure it (nor check its size)", "code")
+                if reference.code
+                else ("read it (nor check what it holds)", "file")
+            )
             yield context.report(
                 reference.location,
-                f"{reference.property} {reference.path} leads outside the project, so samcheck does not read it "
-                "(nor check what it holds); keep the file inside the project, or set SAMCHECK_PROJECT_ROOT",
+                f"{reference.property} {reference.path} leads outside the project, so samcheck does not {unread}; "
+                f"keep the {what} inside the project, or set SAMCHECK_PROJECT_ROOT",
                 resource=reference.resource,
             )
