@@ -3,9 +3,10 @@ those that bring no new error.
 
 A fix is judged by linting the text it leaves, as the template (so that relative paths still
 resolve): one that makes an error appear that was not there before is not applied, and the
-user is told which error it would bring. Fixes that fixed something can reveal findings with fixes
-of their own, so the rounds repeat until nothing changes (at most ``MAX_ROUNDS``), and a second
-``--fix`` finds nothing to do.
+user is told which error it would bring. An error is known by its fingerprint (as baselines know
+it), the identity that survives edits elsewhere in the file: an error that only moved is not new.
+Fixes that fixed something can reveal findings with fixes of their own, so the rounds repeat until
+nothing changes (at most ``MAX_ROUNDS``), and a second ``--fix`` finds nothing to do.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def fix_until_stable(
         if not fixes:
             break
         candidate, candidate_result = _attempt(path, text, fixes, lint)
-        if candidate is not None and candidate_result is not None and not _errors(candidate_result) - baseline:
+        if candidate is not None and candidate_result is not None and not _new_errors(candidate_result, baseline):
             text, result, applied = candidate, candidate_result, applied + len(fixes)
             continue
         progressed = False
@@ -60,7 +61,7 @@ def fix_until_stable(
             candidate, candidate_result = _attempt(path, text, [fix], lint)
             if candidate is None or candidate_result is None:
                 continue
-            new = _errors(candidate_result) - baseline
+            new = _new_errors(candidate_result, baseline)
             if new:
                 refused.setdefault(fix.description, f"{fix.description}: not applied, it would bring {_describe(new)}")
                 continue
@@ -97,15 +98,20 @@ def _attempt(path: Path, text: str, fixes: list[Fix], lint: Lint) -> tuple[str |
     return candidate, lint(candidate)
 
 
-def _errors(result: FileResult) -> set[tuple[str, str | None, str]]:
-    return {_key(finding) for finding in result.findings if finding.severity is Severity.ERROR}
+def _errors(result: FileResult) -> set[str]:
+    return {finding.fingerprint for finding in result.findings if finding.severity is Severity.ERROR}
 
 
-def _key(finding: Finding) -> tuple[str, str | None, str]:
-    return finding.rule, finding.resource, finding.message
+def _new_errors(result: FileResult, baseline: set[str]) -> dict[str, Finding]:
+    """The errors of ``result`` not in ``baseline``, by fingerprint."""
+    return {
+        finding.fingerprint: finding
+        for finding in result.findings
+        if finding.severity is Severity.ERROR and finding.fingerprint not in baseline
+    }
 
 
-def _describe(new: set[tuple[str, str | None, str]]) -> str:
-    shown = sorted(new)[:2]
+def _describe(new: dict[str, Finding]) -> str:
+    shown = sorted(new.values(), key=lambda finding: (finding.rule, finding.message))[:2]
     more = f" and {len(new) - 2} more" if len(new) > 2 else ""
-    return "; ".join(f"{rule} {message}" for rule, _, message in shown) + more
+    return "; ".join(f"{finding.rule} {finding.message}" for finding in shown) + more

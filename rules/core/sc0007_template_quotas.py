@@ -1,7 +1,7 @@
 import json
 from collections.abc import Iterator
 
-from samcheck.rule import Finding, Rule, RuleContext, Severity, Span
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, Span
 
 
 class TemplateQuotas(Rule):
@@ -68,6 +68,8 @@ class TemplateQuotas(Rule):
         yield from self._body_size(context)
 
     def _body_size(self, context: RuleContext) -> Iterator[Finding]:
+        # The sizes are related notes, not the message: every edit anywhere changes them, and the
+        # message is the finding's identity (baselines, and --fix judging whether an error is new).
         expansion = context.template.expansion
         body = len(json.dumps(expansion.template, separators=(",", ":"), default=str).encode())
         limit = context.limit("cfn-template-body-max")
@@ -75,15 +77,17 @@ class TemplateQuotas(Rule):
         if body > limit:
             yield context.report(
                 top,
-                f"the expanded template is {body:,} bytes > {limit:,.0f} bytes allowed; "
+                f"the expanded template is larger than the {limit:,.0f} bytes allowed; "
                 "split it into nested stacks or shorten inline code and definitions",
+                related=[Related(f"the expanded template: {body:,} bytes", top)],
             )
         source_bytes = len(context.document.text.encode())
         direct = context.limit("cfn-template-body-direct-max")
         if source_bytes > direct:
             yield context.report(
                 top,
-                f"the template is {source_bytes:,} bytes > {direct:,.0f} bytes allowed in a direct "
-                "CreateStack call; deploy it through S3 (sam deploy does, with --s3-bucket or --resolve-s3)",
+                f"the template is larger than the {direct:,.0f} bytes allowed in a direct CreateStack call; "
+                "deploy it through S3 (sam deploy does, with --s3-bucket or --resolve-s3)",
                 severity=Severity.INFO,
+                related=[Related(f"the template: {source_bytes:,} bytes", top)],
             )
