@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.cfn.document import Document, get_path, parse_document
+from samcheck.cfn.references import intrinsic_name
 from samcheck.findings import Edit, Fix, NodePath
 
 
@@ -93,9 +94,12 @@ def plan(text: str, lines: Lines, document: Document, edit: Edit) -> Change:
             break
     else:
         raise FixError("no mapping to insert into")
+    node = get_path(document.data, parent)
+    function = intrinsic_name(node)
+    if function is not None:  # a key beside Fn::If would be a broken function, not a set value
+        raise FixError(f"{'.'.join(map(str, parent))} is {function}, not a mapping of its own keys")
     rest = edit.path[depth:]
     parent_span = source_map.values[parent]
-    node = get_path(document.data, parent)
     first_line = lines.lines[parent_span.line - 1] if parent_span.line <= len(lines.lines) else ""
     flow = json_style or first_line[parent_span.column - 1 : parent_span.column] == "{"
     if flow:  # right after the "{": {key: value, ...}
@@ -106,11 +110,13 @@ def plan(text: str, lines: Lines, document: Document, edit: Edit) -> Change:
     if not node:
         raise FixError("cannot insert into an empty block mapping")
     children = [(*parent, key) for key in node]
-    first_key = min((source_map.keys[c] for c in children if c in source_map.keys), key=lambda s: (s.line, s.column))
+    keys = [source_map.keys[c] for c in children if c in source_map.keys]
+    values = [source_map.values[c] for c in children if c in source_map.values]
+    if not keys or not values:  # made by a tag (!Condition): no written key to line up with
+        raise FixError(f"{'.'.join(map(str, parent))} has no keys written in the text")
+    first_key = min(keys, key=lambda s: (s.line, s.column))
     # After the last child's value: a block value ends at column 1 of the line that follows it.
-    last = max(
-        (source_map.values[c] for c in children if c in source_map.values), key=lambda s: (s.end_line, s.end_column)
-    )
+    last = max(values, key=lambda s: (s.end_line, s.end_column))
     insert_after = last.end_line - 1 if last.end_column == 1 else last.end_line
     indent = " " * (first_key.column - 1)
     step = " " * max(2, _indent_step(lines.lines, first_key.line, first_key.column))

@@ -34,25 +34,29 @@ def with_replacements(results: Sequence[FileResult], sources: Mapping[Path, byte
     when the fixes together fail is each checked alone."""
     described = []
     for result in results:
-        fixes = [finding.fix for finding in result.findings if finding.fix is not None]
-        if not fixes:
+        if not any(finding.fix is not None for finding in result.findings):
             described.append(result)
             continue
         given = (sources or {}).get(result.path)
         try:
             before = read_exactly(result.path) if given is None else given.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            findings = _findings_with_replacements(result, before)
+        except Exception:  # unreadable, or the fix engine's own bug on odd input: this file shows no fixes
             described.append(result)
             continue
-        document: Document | None = parse_document(result.path, before.encode())
-        try:
-            apply_fixes(result.path, before, merged_edits(fixes), document)
-        except FixError:
-            document = None  # some fix is unsafe: check each alone
-        lines = Lines(before)
-        findings = [_described(finding, before, lines, document) for finding in result.findings]
         described.append(FileResult(result.path, findings, result.lines, result.rules))
     return described
+
+
+def _findings_with_replacements(result: FileResult, before: str) -> list[Finding]:
+    fixes = [finding.fix for finding in result.findings if finding.fix is not None]
+    document: Document | None = parse_document(result.path, before.encode())
+    try:
+        apply_fixes(result.path, before, merged_edits(fixes), document)
+    except FixError:
+        document = None  # some fix is unsafe: check each alone
+    lines = Lines(before)
+    return [_described(finding, before, lines, document) for finding in result.findings]
 
 
 def _described(finding: Finding, before: str, lines: Lines, checked: Document | None) -> Finding:
