@@ -192,8 +192,9 @@ def _fix_and_check_again(
 
 def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set[Path]:
     """Apply (or, with write=False, print as a diff) the safe fixes that bring no new error, to a
-    fixpoint; the files that change, resolved."""
-    from samcheck.fix.files import read_exactly, unified_diff, write_atomically
+    fixpoint; the files that change, resolved. A file that cannot be fixed is said on standard
+    error and left as it is; the others are still fixed."""
+    from samcheck.fix.files import fix_target, read_exactly, unified_diff, write_atomically
     from samcheck.fix.fixpoint import fix_until_stable
 
     changed = set()
@@ -201,26 +202,36 @@ def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set
         if not any(finding.fix is not None for finding in result.findings):
             continue
         try:
-            before = read_exactly(result.path)
-        except (OSError, UnicodeDecodeError) as error:
-            click.echo(f"samcheck: not fixing {result.path}: {error}", err=True)
+            target = fix_target(result.path)
+            before = read_exactly(target)
+            stable = fix_until_stable(result.path, before, result, partial(_lint_as, job))
+        except Exception as error:  # unreadable, outside the project, or the fix engine's bug: this file only
+            click.echo(f"samcheck: not fixing {result.path}: {_why_not(error)}", err=True)
             continue
-        stable = fix_until_stable(result.path, before, result, partial(_lint_as, job))
         for reason in stable.refused:
             click.echo(f"samcheck: {result.path}: {reason}", err=True)
         if stable.text == before:
             continue
         if write:
             try:
-                write_atomically(result.path, stable.text)
-            except OSError as error:  # read-only file or folder, full disk: this file only
-                click.echo(f"samcheck: not fixing {result.path}: {error.strerror or error}", err=True)
+                write_atomically(target, stable.text, before)
+            except OSError as error:  # read-only, changed meanwhile, full disk: this file only
+                click.echo(f"samcheck: not fixing {result.path}: {_why_not(error)}", err=True)
                 continue
             click.echo(f"samcheck: fixed {stable.applied} finding(s) in {result.path}", err=True)
         else:
             write_report(unified_diff(result.path, before, stable.text), None)
-        changed.add(real(result.path))
+        changed.add(target)
     return changed
+
+
+def _why_not(error: Exception) -> str:
+    """Why a file is not fixed, for the user: the system's reason, else samcheck's own failure."""
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    if isinstance(error, UnicodeDecodeError):
+        return f"not UTF-8 (byte {error.start})"
+    return f"{type(error).__name__}: {error}; please report it"
 
 
 def _lint_as(job: Job, text: str) -> FileResult:

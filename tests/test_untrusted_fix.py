@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+import samcheck.fix.edits
 from samcheck.api import lint_file
+from samcheck.cli import cli
 from samcheck.config import Settings
 from samcheck.findings import FileResult
 from samcheck.fix.files import read_exactly
@@ -15,6 +20,59 @@ from samcheck.fix.fixpoint import fix_until_stable
 from samcheck.registry import all_rules
 
 FUNCTIONS = 1000
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 20
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://bucket/fn.zip
+      Handler: app.handler
+      Runtime: python3.13
+      Timeout: 30
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+"""
+
+
+@pytest.mark.parametrize("mode", ["--fix", "--diff", "--format=sarif"])
+def test_a_failure_of_the_fix_engine_on_one_file_spares_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """A bug of the fix engine on one odd template loses that file's fixes (said, for --fix and
+    --diff), never the run: the other file is still fixed, diffed or given its SARIF fix."""
+    odd = TEMPLATE + "# the engine fails on this one\n"
+    broken, plain = tmp_path / "broken.yaml", tmp_path / "plain.yaml"
+    broken.write_text(odd)
+    plain.write_text(TEMPLATE)
+    planned = samcheck.fix.edits.plan
+
+    def plan(text: str, *arguments: Any) -> samcheck.fix.edits.Change:
+        if text.endswith("the engine fails on this one\n"):
+            raise RuntimeError("a bug")
+        return planned(text, *arguments)
+
+    monkeypatch.setattr(samcheck.fix.edits, "plan", plan)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--no-cache", "-j", "1", mode, "broken.yaml", "plain.yaml"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert broken.read_text() == odd
+    if mode == "--format=sarif":
+        fixed = [r for r in json.loads(result.stdout)["runs"][0]["results"] if "fixes" in r]
+        assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in fixed] == ["plain.yaml"]
+        return
+    assert "samcheck: not fixing broken.yaml: RuntimeError: a bug; please report it" in result.stderr
+    if mode == "--fix":
+        assert "VisibilityTimeout: 180" in plain.read_text()
+    else:
+        assert "+++ b/plain.yaml" in result.stdout and "broken.yaml" not in result.stdout
 
 
 def many_functions(count: int) -> str:

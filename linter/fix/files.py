@@ -1,5 +1,6 @@
 """A template's text as ``--fix`` and ``--diff`` read and write it: exactly (line breaks kept),
-replaced in one step, or shown as a diff ``git apply`` takes."""
+replaced in one step inside its project and only if it still holds what was read, or shown as a
+diff ``git apply`` takes."""
 
 from __future__ import annotations
 
@@ -11,22 +12,38 @@ def read_exactly(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step (a temporary file renamed over it), keeping its mode. A symlink
-    is followed: its target is what gets fixed, and the link stays a link. A file its owner made
-    read-only is refused (OSError), and no temporary file is ever left behind."""
+def fix_target(path: Path) -> Path:
+    """The file ``--fix`` rewrites for ``path``: itself, or a symlink's target when that is inside
+    the project (the repository's files are not trusted: a link may point at the user's files).
+    A target outside is refused (PermissionError)."""
+    from samcheck.cfn.local import inside_project, project_root, real
+
+    target = real(path)
+    if not inside_project(path, path.parent):
+        raise PermissionError(f"it links to {target}, outside the project {project_root(path.parent)}")
+    return target
+
+
+def write_atomically(target: Path, text: str, read: str) -> None:
+    """Replace ``target`` (a ``fix_target``) with ``text`` in one step, a temporary file renamed over
+    it, keeping its mode, if it still holds ``read``: an edit saved while samcheck was fixing is
+    kept and the fix refused (OSError "changed while fixing"). The bytes are compared just before
+    the rename, so an edit saved in the microseconds between the two is still lost: no file system
+    offers replace-if-unchanged. A file its owner made read-only is refused (OSError), and no
+    temporary file is ever left behind."""
     import os
     import tempfile
 
-    target = path.resolve()
     info = target.stat()
     if not os.access(target, os.W_OK) or not info.st_mode & 0o200:
-        raise PermissionError(f"{path} is read-only")
+        raise PermissionError(f"{target} is read-only")
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".samcheck.tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.chmod(temporary, info.st_mode & 0o7777)
+        if target.read_bytes() != read.encode("utf-8"):
+            raise OSError("it changed while fixing, so it is left as saved; run --fix again")
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):  # failed (or interrupted) before the rename

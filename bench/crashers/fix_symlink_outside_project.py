@@ -1,0 +1,63 @@
+"""Attack: a repository's ``template.yaml`` is a symlink to a file outside the project (standing for
+``~/.bashrc`` or a CI runner's configuration) whose text has a fixable finding, so that ``--fix``
+rewrites the file at the far end of the link.
+
+Promise: ``--fix`` writes only inside the project. The file outside stays byte for byte and the
+link stays a link; samcheck says in one line that it did not fix it, and the finding stays (exit 1).
+In the same run, a symlink whose target is inside the project is fixed (the target rewritten, the
+link kept), and so is a plain file.
+"""
+
+from __future__ import annotations
+
+from _harness import Sandbox, UnsafeError, case
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 20
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://bucket/fn.zip
+      Handler: app.handler
+      Runtime: python3.13
+      Timeout: 30
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+"""
+FIXED = "VisibilityTimeout: 180"
+
+
+def check(box: Sandbox) -> None:
+    victim = box.home / "victim.yaml"
+    victim.write_text(TEMPLATE)
+    (box.project / "template.yaml").symlink_to(victim)
+    real = box.project / "stacks" / "real.yaml"
+    real.parent.mkdir()
+    real.write_text(TEMPLATE)
+    (box.project / "inside.yaml").symlink_to(real)
+    (box.project / "plain.yaml").write_text(TEMPLATE)
+
+    result = box.samcheck("--no-cache", "--fix", "template.yaml", "inside.yaml", "plain.yaml")
+    if result.returncode is None or "Traceback" in result.err:
+        raise UnsafeError(f"--fix crashed or hung:\n{result.describe()}")
+    if victim.read_text() != TEMPLATE:
+        raise UnsafeError(f"--fix rewrote a file outside the project through a symlink:\n{result.describe()}")
+    if not (box.project / "template.yaml").is_symlink() or not (box.project / "inside.yaml").is_symlink():
+        raise UnsafeError("--fix replaced a symlink with a file")
+    refusals = [line for line in result.err.splitlines() if "template.yaml" in line and "outside the project" in line]
+    if len(refusals) != 1 or result.returncode != 1:
+        raise UnsafeError(f"the refused fix is not said in one line with exit 1:\n{result.describe()}")
+    if FIXED not in real.read_text() or FIXED not in (box.project / "plain.yaml").read_text():
+        raise UnsafeError(f"files inside the project were not fixed:\n{result.describe()}")
+
+
+if __name__ == "__main__":
+    case(check)
