@@ -66,7 +66,8 @@ def test_a_failure_of_the_fix_engine_on_one_file_spares_the_others(
     assert broken.read_text() == odd
     if mode == "--format=sarif":
         fixed = [r for r in json.loads(result.stdout)["runs"][0]["results"] if "fixes" in r]
-        assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in fixed] == ["plain.yaml"]
+        uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in fixed]
+        assert len(uris) == 1 and uris[0].endswith("plain.yaml"), uris
         return
     assert "samcheck: not fixing broken.yaml: RuntimeError: a bug; please report it" in result.stderr
     if mode == "--fix":
