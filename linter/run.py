@@ -206,23 +206,31 @@ def _fix(jobs: Sequence[Job], results: Sequence[FileResult], write: bool) -> set
             before = read_exactly(target)
             stable = fix_until_stable(result.path, before, result, partial(_lint_as, job))
         except Exception as error:  # unreadable, outside the project, or the fix engine's bug: this file only
-            click.echo(f"samcheck: not fixing {result.path}: {_why_not(error)}", err=True)
+            _say(f"samcheck: not fixing {result.path}: {_why_not(error)}")
             continue
         for reason in stable.refused:
-            click.echo(f"samcheck: {result.path}: {reason}", err=True)
+            _say(f"samcheck: {result.path}: {reason}")
         if stable.text == before:
             continue
         if write:
             try:
                 write_atomically(target, stable.text, before)
             except OSError as error:  # read-only, changed meanwhile, full disk: this file only
-                click.echo(f"samcheck: not fixing {result.path}: {_why_not(error)}", err=True)
+                _say(f"samcheck: not fixing {result.path}: {_why_not(error)}")
                 continue
-            click.echo(f"samcheck: fixed {stable.applied} finding(s) in {result.path}", err=True)
+            _say(f"samcheck: fixed {stable.applied} finding(s) in {result.path}")
         else:
             write_report(unified_diff(result.path, before, stable.text), None)
         changed.add(target)
     return changed
+
+
+def _say(line: str) -> None:
+    """A line about fixing a file, on standard error: its paths and messages come from the
+    repository, so they are shown, never obeyed (``visible``)."""
+    from samcheck.reporting.visible import visible
+
+    click.echo(visible(line), err=True)
 
 
 def _why_not(error: Exception) -> str:

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +126,19 @@ def test_fixes_of_a_template_over_the_body_quota_are_checked_together(tmp_path: 
     stable = fix_until_stable(path, read_exactly(path), result, lint)
     assert stable.refused == [] and stable.applied == FUNCTIONS
     assert len(linted) == 1 and stable.text.count("VisibilityTimeout: 360") == FUNCTIONS
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_diff_of_a_file_with_an_odd_name_applies_with_git(tmp_path: Path) -> None:
+    """A name with a line break (a CI log would obey the line it starts) and a non-ASCII letter is
+    quoted in the headers as git quotes it: ``git apply`` takes the diff."""
+    name = "x\n::warning::é.yaml"
+    (tmp_path / name).write_text(TEMPLATE)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    diff = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", "--diff", name], cwd=tmp_path, capture_output=True
+    )
+    assert diff.returncode == 1 and b'--- "a/x\\n::warning::\\303\\251.yaml"' in diff.stdout, diff.stdout + diff.stderr
+    applied = subprocess.run(["git", "apply", "-"], cwd=tmp_path, input=diff.stdout, capture_output=True)
+    assert applied.returncode == 0, applied.stderr
+    assert (tmp_path / name).read_text() == TEMPLATE.replace("VisibilityTimeout: 20", "VisibilityTimeout: 180")

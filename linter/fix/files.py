@@ -52,8 +52,8 @@ def write_atomically(target: Path, text: str, read: str) -> None:
 
 def unified_diff(path: Path, before: str, after: str) -> str:
     """A diff ``git apply`` and ``patch -p1`` take: ``a/``/``b/`` headers with the path relative to the
-    current folder (as written when it is outside it), and the marker for a last line without a
-    line break."""
+    current folder (as written when it is outside it), quoted as git quotes it, and the marker for
+    a last line without a line break."""
     import difflib
     import os
 
@@ -61,6 +61,26 @@ def unified_diff(path: Path, before: str, after: str) -> str:
     if name.startswith("../") or Path(name).is_absolute():
         name = path.as_posix().lstrip("/")
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        _git_quoted(f"a/{name}"),
+        _git_quoted(f"b/{name}"),
     )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+_GIT_ESCAPES = {0x07: "a", 0x08: "b", 0x09: "t", 0x0A: "n", 0x0B: "v", 0x0C: "f", 0x0D: "r", 0x22: '"', 0x5C: "\\"}
+
+
+def _git_quoted(name: str) -> str:
+    """A path as git writes it in a diff header: as it is, or in double quotes with C escapes when it
+    holds a control character, a quote, a backslash or a non-ASCII character. A repository's file
+    name with a line break would otherwise start a line of its own (a CI log obeys ``::command::``)."""
+    raw = name.encode("utf-8", "surrogateescape")
+    if all(0x20 <= byte < 0x7F and byte not in _GIT_ESCAPES for byte in raw):
+        return name
+    quoted = "".join(
+        f"\\{_GIT_ESCAPES[byte]}" if byte in _GIT_ESCAPES else chr(byte) if 0x20 <= byte < 0x7F else f"\\{byte:03o}"
+        for byte in raw
+    )
+    return f'"{quoted}"'
