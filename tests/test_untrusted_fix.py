@@ -18,7 +18,7 @@ from samcheck.api import lint_file
 from samcheck.cli import cli
 from samcheck.config import Settings
 from samcheck.findings import FileResult
-from samcheck.fix.files import read_exactly
+from samcheck.fix.files import fix_target, read_exactly
 from samcheck.fix.fixpoint import fix_until_stable
 from samcheck.registry import all_rules
 
@@ -142,3 +142,18 @@ def test_a_diff_of_a_file_with_an_odd_name_applies_with_git(tmp_path: Path) -> N
     applied = subprocess.run(["git", "apply", "-"], cwd=tmp_path, input=diff.stdout, capture_output=True)
     assert applied.returncode == 0, applied.stderr
     assert (tmp_path / name).read_text() == TEMPLATE.replace("VisibilityTimeout: 20", "VisibilityTimeout: 180")
+
+
+def test_fix_targets_a_link_only_inside_the_project(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "home"
+    (project / ".git").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "victim.yaml").write_text(TEMPLATE)
+    (project / "stacks").mkdir()
+    (project / "stacks" / "real.yaml").write_text(TEMPLATE)
+    (project / "out.yaml").symlink_to(outside / "victim.yaml")
+    (project / "in.yaml").symlink_to(project / "stacks" / "real.yaml")
+    with pytest.raises(PermissionError, match=r"out\.yaml is a link that leads outside the project"):
+        fix_target(project / "out.yaml")
+    assert fix_target(project / "in.yaml") == (project / "stacks" / "real.yaml").resolve()
+    assert fix_target(project / "stacks" / "real.yaml") == (project / "stacks" / "real.yaml").resolve()

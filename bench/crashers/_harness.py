@@ -83,6 +83,11 @@ class Result:
     def err(self) -> str:
         return self.stderr.decode("utf-8", "replace")
 
+    @property
+    def all_lines(self) -> list[str]:
+        """Standard output's lines, then standard error's."""
+        return [*self.out.splitlines(), *self.err.splitlines()]
+
     def describe(self) -> str:
         status = "hung" if self.returncode is None else f"exit {self.returncode}"
         return f"{status}\n--- stdout\n{self.out[-3000:]}\n--- stderr\n{self.err[-3000:]}"

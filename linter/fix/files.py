@@ -15,13 +15,13 @@ def read_exactly(path: Path) -> str:
 def fix_target(path: Path) -> Path:
     """The file ``--fix`` rewrites for ``path``: itself, or a symlink's target when that is inside
     the project (the repository's files are not trusted: a link may point at the user's files).
-    A target outside is refused (PermissionError)."""
-    from samcheck.cfn.local import inside_project, project_root, real
+    A link leading outside is refused (PermissionError)."""
+    from samcheck.cfn.local import link_out_of_project, real
 
-    target = real(path)
-    if not inside_project(path, path.parent):
-        raise PermissionError(f"it links to {target}, outside the project {project_root(path.parent)}")
-    return target
+    link = link_out_of_project(path)
+    if link is not None:
+        raise PermissionError(f"{link} is a link that leads outside the project, to {real(link)}")
+    return real(path)
 
 
 def write_atomically(target: Path, text: str, read: str) -> None:
