@@ -90,6 +90,11 @@ def jobs_for(files: Sequence[Path], options: Options) -> list[Job]:
 
     for problem in registry_problems():
         click.echo(f"samcheck: warning: {problem}", err=True)
+    if any(job.settings.with_cfn_lint for job in jobs):
+        from samcheck.check.cfnlint_bridge import cfn_lint_notices
+
+        for notice in cfn_lint_notices():
+            click.echo(f"samcheck: warning: {notice}", err=True)
     for settings in {job.settings for job in jobs}:
         _check_settings(settings)
     if options.config_env != "default" and not any(samconfig_path(path.parent) for path in files):

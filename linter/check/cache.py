@@ -257,6 +257,7 @@ class Cache:
         import hashlib
 
         from samcheck.cfn.local import project_root
+        from samcheck.check.cfnlint_bridge import cfn_lint_settings
 
         digest = hashlib.sha256()
         for part in (
@@ -266,7 +267,7 @@ class Cache:
             repr(sorted(settings.parameter_overrides)),
             settings.today.isoformat(),
             repr(sorted(settings.limits)),
-            f"cfn-lint={settings.with_cfn_lint}",
+            f"cfn-lint={settings.with_cfn_lint and cfn_lint_settings().options}",  # and its .cfnlintrc
             f"account-scope={settings.account_scope}",
             f"project={project_root(path.parent)}",  # which local files may be read
             ",".join(sorted(rule_ids)),
