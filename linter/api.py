@@ -60,6 +60,7 @@ class Options(NamedTuple):
 def jobs_for(files: Sequence[Path], options: Options) -> list[Job]:
     """Each file with its settings (config file, samconfig.toml, command line) and selected rules."""
     from samcheck.check.runner import Job
+    from samcheck.check.sandbox import plugin_seconds
     from samcheck.config import ConfigError, ignored_for, load_config_file, parse_parameter_overrides, samconfig_path
     from samcheck.registry import select_rules
 
@@ -75,6 +76,7 @@ def jobs_for(files: Sequence[Path], options: Options) -> list[Job]:
             "with_cfn_lint": options.with_cfn_lint,
             "account_scope": options.account_scope,
         }
+        plugin_seconds()  # a bad SAMCHECK_PLUGIN_SECONDS is a usage error before any file, not one per file
         config_file = load_config_file(options.config_file) if options.config_file else None
         found: dict[Path, Settings] = {}
         jobs = []

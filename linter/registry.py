@@ -1,22 +1,28 @@
 """Rule discovery through the ``samcheck.rules`` entry-point group, and rule selectors.
 
 Each entry point names a list of rule classes; built-in packs register the same way a
-third-party pack would.
+third-party pack would. A pack from another distribution than samcheck's is a plugin: its rules
+run contained (``samcheck.check.sandbox``), and printing while it loads is not shown.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
+from typing import NamedTuple
 
 from samcheck.decide import selectors
 from samcheck.decide.selectors import selected
 from samcheck.rule import Rule
 
 ENTRY_POINT_GROUP = "samcheck.rules"
+_DISTRIBUTION = "samcheck"  # its packs are samcheck's own code
 
 
 # What a rule must look like to be run: ids and slugs end up in reports, selectors and schemas.
@@ -30,15 +36,24 @@ def _packs() -> tuple[EntryPoint, ...]:
     return tuple(sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda point: point.name))
 
 
+class _Loaded(NamedTuple):
+    rules: tuple[type[Rule], ...]
+    problems: tuple[str, ...]
+    plugins: dict[str, str]  # rule id -> its pack's name, for the rules of third-party packs
+
+
 @cache
-def _load() -> tuple[tuple[type[Rule], ...], tuple[str, ...]]:
+def _load() -> _Loaded:
     """Every pack's rules, and why any pack or rule was left out: one broken plugin never stops
     the others (its problem is told to the user instead)."""
     found: dict[str, type[Rule]] = {}
     problems: list[str] = []
+    plugins: dict[str, str] = {}
     for entry_point in _packs():
+        plugin = entry_point.dist is None or entry_point.dist.name != _DISTRIBUTION
         try:
-            rules = list(entry_point.load())
+            with _quiet() if plugin else contextlib.nullcontext():
+                rules = list(entry_point.load())
         except Exception as error:  # a plugin's own bug or a missing dependency
             problems.append(f"rule pack {entry_point.name} could not be loaded ({type(error).__name__}: {error})")
             continue
@@ -46,9 +61,20 @@ def _load() -> tuple[tuple[type[Rule], ...], tuple[str, ...]]:
             problem = _invalid(rule, found)
             if problem:
                 problems.append(f"rule pack {entry_point.name}: {problem}; it is not run")
-            else:
-                found[rule.id] = rule
-    return tuple(sorted(found.values(), key=lambda rule: rule.id)), tuple(problems)
+                continue
+            found[rule.id] = rule
+            if plugin:
+                plugins[rule.id] = entry_point.name
+    return _Loaded(tuple(sorted(found.values(), key=lambda rule: rule.id)), tuple(problems), plugins)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """A plugin importing: what it prints must not land in a report on standard output."""
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        yield
 
 
 def _invalid(rule: object, found: dict[str, type[Rule]]) -> str | None:
@@ -65,7 +91,12 @@ def _invalid(rule: object, found: dict[str, type[Rule]]) -> str | None:
 
 
 def all_rules() -> tuple[type[Rule], ...]:
-    return _load()[0]
+    return _load().rules
+
+
+def plugin_pack(rule: type[Rule]) -> str | None:
+    """The name of the third-party pack ``rule`` comes from; None for samcheck's own rules."""
+    return _load().plugins.get(rule.id)
 
 
 def run_wide_rules() -> tuple[type[Rule], ...]:
@@ -75,7 +106,7 @@ def run_wide_rules() -> tuple[type[Rule], ...]:
 
 def registry_problems() -> tuple[str, ...]:
     """Packs and rules left out, and why (shown on standard error at the start of a run)."""
-    return _load()[1]
+    return _load().problems
 
 
 def unknown_selector(selector: str) -> str | None:

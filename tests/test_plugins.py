@@ -1,5 +1,6 @@
 """Third-party rule packs: a broken pack, a rule with an id outside SCnnnn, or a rule that yields
-something that is not a finding never stops the run or hides the other findings."""
+something that is not a finding never stops the run or hides the other findings. (Packs that loop,
+print or end their process are played in ``bench/crashers/code_plugin_*.py``.)"""
 
 from __future__ import annotations
 
@@ -90,41 +91,31 @@ def test_broken_and_odd_plugins_are_reported_and_the_rest_runs(tmp_path: Path) -
     assert not any(rule in ("ACME1", "SC9101") for rule, _ in findings)
 
 
+# Stands for a crash in C code in samcheck's own checking (a third-party pack that dies is
+# contained in a child of its own): the worker process dies on one file.
 KILLER = """
 import os
 import signal
 
-from samcheck.rule import Rule, Severity
+import samcheck.check.checker
+
+checking = samcheck.check.checker.check_file
 
 
-class Killer(Rule):
-    # Stands for a crash in C code: the process dies on one file.
-
-    id = "SC9201"
-    name = "process-killer"
-    severity = Severity.ERROR
-    summary = "Kills its process on a marked template"
-    url = "https://example.com"
-    needs_template = False
-
-    def check(self, context):
-        if "KILLME" in context.document.text:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return iter(())
+def check_file(path, *args, **kwargs):
+    if "KILLME" in path.read_text():
+        os.kill(os.getpid(), signal.SIGKILL)
+    return checking(path, *args, **kwargs)
 
 
-RULES = [Killer]
+samcheck.check.checker.check_file = check_file
 """
 
 
 def test_a_worker_that_dies_loses_only_its_file(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    (site / "killerpack").mkdir(parents=True)
-    (site / "killerpack" / "__init__.py").write_text(KILLER)
-    info = site / "killerpack-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: killerpack\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text("[samcheck.rules]\nkiller = killerpack:RULES\n")
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(KILLER)
     bad_timeout = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Timeout: 1200}\n"
     for name in ("a.yaml", "c.yaml"):
         (tmp_path / name).write_text(bad_timeout)

@@ -1,19 +1,24 @@
-"""Issue 29, the code slice: no file of the repository being linted makes samcheck run code.
+"""Issue 29, the code slice: no file of the repository being linted makes samcheck run code, and
+no rule pack someone else wrote stops the run.
 
 cfn-lint gets an explicit configuration: a repository's ``.cfnlintrc`` may choose checks, never
-load rules; the user's own ``~/.cfnlintrc`` may. (Rule packs that loop, print or exit, and a worker
-pool that cannot start, are played as real processes in ``bench/crashers/code_*.py``.)
+load rules; the user's own ``~/.cfnlintrc`` may. A third-party pack's calls run contained
+(``samcheck.check.sandbox``): here the container itself; packs that loop, print or exit, and a
+worker pool that cannot start, are played as real processes in ``bench/crashers/code_*.py``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from samcheck.check import cfnlint_bridge
+from samcheck.check.sandbox import run_contained
 from samcheck.cli import cli
 
 TEMPLATE = """\
@@ -115,3 +120,37 @@ def test_a_bad_option_from_the_users_cfnlintrc_is_a_finding_not_an_exit(folders:
     (home / ".cfnlintrc").write_text("override_spec: missing.json\n")
     code, rules, _ = _lint()
     assert code == 0 and rules == {"CFN-E0000"}  # a warning: cfn-lint did not run
+
+
+def _prints() -> int:
+    print("to standard output")
+    return 1
+
+
+def _exits() -> int:
+    sys.exit(3)
+
+
+def _raises() -> int:
+    raise ValueError("a bug")
+
+
+def _unpicklable() -> object:
+    return lambda: None
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "without fork"])
+def test_a_contained_call_returns_its_value_or_why_not(fork: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not fork:
+        monkeypatch.delattr(os, "fork")
+    assert run_contained(lambda: ["value"], 5).value == ["value"]
+    printed = run_contained(_prints, 5)
+    assert printed.value is None and printed.failure.startswith("wrote 19 bytes to standard output")
+    exited = run_contained(_exits, 5)
+    assert exited.value is None
+    assert exited.failure == ("ended the process (exit code 3)" if fork else "tried to end the process (sys.exit(3))")
+
+
+def test_a_contained_call_that_raises_or_returns_what_cannot_be_sent_is_said() -> None:
+    assert run_contained(_raises, 5).failure == "failed (ValueError: a bug)"
+    assert run_contained(_unpicklable, 5).failure.startswith("returned what cannot be sent between processes")

@@ -45,13 +45,38 @@ class PluginRule(Rule):
 RULES = [PluginRule]
 """
 
+JUDGE = """
 
-def install_plugin(box: Sandbox, name: str, body: str) -> dict[str, str]:
-    """Install pack ``name`` whose one rule runs ``body`` (indented 8 spaces) before reporting; the
-    environment that makes samcheck see it."""
+class PluginRunWideRule(Rule):
+    id = "SC9402"
+    name = "hostile-plugin-run-wide-rule"
+    severity = Severity.WARNING
+    summary = "A plugin run-wide rule that misbehaves when it judges"
+    url = "https://example.com"
+    needs_template = False
+
+    def check(self, context):
+        return iter(())
+
+    def collect(self, context):
+        return context.file
+
+    def judge(self, collected):
+{body}
+        return iter(())
+
+
+RULES.append(PluginRunWideRule)
+"""
+
+
+def install_plugin(box: Sandbox, name: str, body: str, judge: str | None = None) -> dict[str, str]:
+    """Install pack ``name`` whose rule runs ``body`` (indented 8 spaces) before reporting, and with
+    ``judge``, a run-wide rule that runs it when it judges; the environment that makes samcheck see it."""
     site = box.root / "site"
     (site / name).mkdir(parents=True)
-    (site / name / "__init__.py").write_text(RULE.format(body=body))
+    source = RULE.format(body=body) + (JUDGE.format(body=judge) if judge else "")
+    (site / name / "__init__.py").write_text(source)
     info = site / f"{name}-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")

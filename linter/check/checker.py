@@ -8,13 +8,14 @@ verdict once, after the run-wide rules have judged the facts they collected from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from samcheck.cfn.document import Document, parse_document, read_template
 from samcheck.check.cache import Cache, Entry, sizes_and_mtimes
 from samcheck.check.cfnlint_bridge import cfn_lint_findings
+from samcheck.check.sandbox import Outcome, plugin_seconds, run_contained
 from samcheck.config import Settings
 from samcheck.decide.directives import Directive
 from samcheck.decide.verdict import suppressions_of
@@ -31,7 +32,7 @@ from samcheck.findings import (
 from samcheck.limits import Limits
 from samcheck.model.build import assemble, expand_document
 from samcheck.model.template import Template
-from samcheck.registry import all_rules, run_wide_rules
+from samcheck.registry import all_rules, plugin_pack, run_wide_rules
 from samcheck.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -46,6 +47,12 @@ class CheckedFile(NamedTuple):
     collected: dict[str, Any]  # by rule id: what the run-wide rules collected from this file
 
 
+class RuleRun(NamedTuple):
+    findings: list[Finding]
+    collected: dict[str, Any]  # by rule id: the facts the run-wide rules collected
+    settled: bool  # False when a plugin was stopped for time: the result depends on the machine's load
+
+
 def run_rules(
     document: Document,
     template: Template | None,
@@ -53,9 +60,10 @@ def run_rules(
     limits: Limits,
     settings: Settings,
     collecting: Sequence[type[Rule]] = (),
-) -> tuple[list[Finding], dict[str, Any]]:
+) -> RuleRun:
     """The findings of ``rules``, and the facts the run-wide rules of ``collecting`` collect (every
-    registered one, selected here or not: a file's part of an account is spent whatever it reports)."""
+    registered one, selected here or not: a file's part of an account is spent whatever it reports).
+    samcheck's own rules run here; each third-party pack's run contained (``sandbox``), after them."""
 
     @cache
     def graph_factory() -> ResourceGraph:
@@ -67,27 +75,51 @@ def run_rules(
 
     transform_errors = template.expansion.errors if template else []
     known = tuple((rule.id, rule.name) for rule in all_rules())
-    findings: list[Finding] = []
-    collected: dict[str, Any] = {}
     checks, collects = set(rules), set(collecting)
-    for rule_class in dict.fromkeys([*rules, *collecting]):
-        if rule_class.needs_template and template is None:
-            continue
-        rule = rule_class()
-        context = RuleContext(
-            rule, document, template, limits, transform_errors, graph_factory, settings.today, [], settings, known
-        )
-        try:
-            if rule_class in checks:
-                found = list(rule.check(context))
-                for finding in found:
-                    validate(finding, rule)
-                findings.extend(found)
-            if rule_class in collects and (facts := rule.collect(context)) is not None:
-                collected[rule.id] = facts
-        except Exception as error:  # one broken rule must not lose the other findings
-            findings.append(rule_failure(rule.id, rule.name, str(document.path), error))
-    return findings, collected
+
+    def run(group: Sequence[type[Rule]]) -> tuple[list[Finding], dict[str, Any]]:
+        findings: list[Finding] = []
+        collected: dict[str, Any] = {}
+        for rule_class in group:
+            rule = rule_class()
+            context = RuleContext(
+                rule, document, template, limits, transform_errors, graph_factory, settings.today, [], settings, known
+            )
+            try:
+                if rule_class in checks:
+                    found = list(rule.check(context))
+                    for finding in found:
+                        validate(finding, rule)
+                    findings.extend(found)
+                if rule_class in collects and (facts := rule.collect(context)) is not None:
+                    collected[rule.id] = facts
+            except Exception as error:  # one broken rule must not lose the other findings
+                findings.append(rule_failure(rule.id, rule.name, str(document.path), error))
+        return findings, collected
+
+    runnable = [
+        rule for rule in dict.fromkeys([*rules, *collecting]) if template is not None or not rule.needs_template
+    ]
+    packs: dict[str, list[type[Rule]]] = {}
+    for rule in runnable:
+        packs.setdefault(plugin_pack(rule) or "", []).append(rule)
+    findings, collected = run(packs.pop("", []))  # first: a plugin's child inherits the graph they built
+    settled = True
+    for pack, group in packs.items():
+        outcome = run_contained(partial(run, group), plugin_seconds())
+        if outcome.value is None:
+            findings.append(plugin_failure(pack, outcome, str(document.path)))
+            settled = settled and not outcome.timed_out
+        else:
+            findings += outcome.value[0]
+            collected |= outcome.value[1]
+    return RuleRun(findings, collected, settled)
+
+
+def plugin_failure(pack: str, outcome: Outcome[Any], file: str, doing: str = "checking this file") -> Finding:
+    """The SC0000 of a third-party pack whose contained call failed."""
+    lost = "its findings on this file are lost" if doing == "checking this file" else "its findings are lost"
+    return internal_error(file, f"rule pack {pack} {outcome.failure} while {doing}; {lost}, please report it")
 
 
 def validate(finding: object, rule: Rule) -> None:
@@ -122,7 +154,7 @@ def _check_file(
     source = read_template(path) if given is None else given
     run_wide = run_wide_rules()
     if isinstance(source, Document):  # unreadable: only the rules about the file itself apply
-        findings, collected = run_rules(source, None, checking, limits, settings, run_wide)
+        findings, collected, _ = run_rules(source, None, checking, limits, settings, run_wide)
         ran = tuple(rule.id for rule in rules if not rule.needs_template)
         return CheckedFile(FileResult(path, sorted_findings(findings), [], ran), (), collected)
     from_template = [rule for rule in checking if not rule.reads_disk]
@@ -135,18 +167,18 @@ def _check_file(
         document = parse_document(path, source)
         expansion = expand_document(document, settings)
         template = assemble(document, expansion, settings)
-        findings, collected = run_rules(document, template, from_template, limits, settings, collected_once)
+        findings, collected, settled = run_rules(document, template, from_template, limits, settings, collected_once)
         if settings.with_cfn_lint:
             findings += cfn_lint_findings(document, settings.effective_region, findings)
         inputs = sizes_and_mtimes(expansion.inputs if expansion else [])
         entry = Entry(document, expansion, findings, collected, inputs)
-        if cache:
+        if cache and settled:
             cache.put(key, entry)
     else:
         template = assemble(entry.document, entry.expansion, settings)
     document = entry.document
     collected_fresh = [rule for rule in run_wide if rule.reads_disk]
-    findings, collected = run_rules(document, template, from_disk, limits, settings, collected_fresh)
+    findings, collected, _ = run_rules(document, template, from_disk, limits, settings, collected_fresh)
     ran = tuple(rule.id for rule in rules if template is not None or not rule.needs_template)
     result = FileResult(path, sorted_findings(entry.findings + findings), document.lines, ran)
     return CheckedFile(result, suppressions_of(document), entry.collected | collected)

@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from samcheck.check.checker import validate
+from samcheck.check.checker import plugin_failure, validate
+from samcheck.check.sandbox import plugin_seconds, run_contained
 from samcheck.findings import Finding, rule_failure, sorted_findings
-from samcheck.registry import find_rule
+from samcheck.registry import find_rule, plugin_pack
+from samcheck.rule import Rule
 
 if TYPE_CHECKING:
     from samcheck.check.checker import CheckedFile
@@ -34,15 +37,13 @@ def add_run_wide_findings(checked: Sequence[CheckedFile]) -> list[CheckedFile]:
     for rule_id, facts in collected.items():
         rule_class = find_rule(rule_id)
         assert rule_class is not None, f"{rule_id} collected facts but is not registered"
-        rule = rule_class()
-        try:
-            found = list(rule.judge([each for _, each in facts]))
-            for finding in found:
-                validate(finding, rule)
-                if finding.file not in files:
-                    raise ValueError(f"the rule reported in {finding.file}, which this run does not lint")
-        except Exception as error:  # a broken run-wide rule fails itself (SC0000), not the run
-            found = [rule_failure(rule.id, rule.name, facts[0][0], error)]
+        pack = plugin_pack(rule_class)
+        if pack is None:
+            found = _judge(rule_class(), facts, files)
+        else:  # a third-party pack's judge runs contained, as its checks did
+            outcome = run_contained(partial(_judge, rule_class(), facts, files), plugin_seconds())
+            failure = plugin_failure(pack, outcome, facts[0][0], f"judging {rule_id} over the run")
+            found = [failure] if outcome.value is None else outcome.value
         for finding in found:
             extra[finding.file].append(finding)
     if not extra:
@@ -53,3 +54,17 @@ def add_run_wide_findings(checked: Sequence[CheckedFile]) -> list[CheckedFile]:
         else file
         for file in checked
     ]
+
+
+def _judge(rule: Rule, facts: Sequence[tuple[str, Any]], files: set[str]) -> list[Finding]:
+    """The rule's findings over every file's facts; a broken run-wide rule fails itself (SC0000),
+    in the first file it collected from, not the run."""
+    try:
+        found = list(rule.judge([each for _, each in facts]))
+        for finding in found:
+            validate(finding, rule)
+            if finding.file not in files:
+                raise ValueError(f"the rule reported in {finding.file}, which this run does not lint")
+    except Exception as error:
+        return [rule_failure(rule.id, rule.name, facts[0][0], error)]
+    return found
