@@ -1,4 +1,9 @@
-"""Check many files, spread over processes, with results in the order the files were given."""
+"""Check many files, spread over processes, with results in the order the files were given.
+
+A pool whose workers do not answer a first call within ``START_SECONDS`` (a memory or process
+limit leaves no room for its threads or workers; its futures would never end) is given up, and the
+files are checked in this process. A worker that dies once the pool has started costs one file.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,10 @@ if TYPE_CHECKING:  # the checker is imported when the first file is checked, not
     from samcheck.check.checker import CheckedFile
     from samcheck.config import Settings
     from samcheck.rule import Rule
+
+
+# Forked workers answer in milliseconds, spawned ones (no fork) in about a second.
+START_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -100,11 +109,15 @@ def _run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None, progres
     chunk = max(1, len(jobs) // (workers * 8))
     try:
         with _pool(workers, context) as pool:
+            if not _starts(pool):
+                raise _NotStartedError
             checked = []
             for result in pool.map(_run, jobs, repeat(cache_dir), chunksize=chunk):
                 checked.append(result)
                 progress.step()
             return checked
+    except _NotStartedError:
+        return _each(jobs, cache_dir, progress)
     except (BrokenProcessPool, OSError):
         # A worker died (out of memory, killed, a crash in C): which file did it is unknown, so each
         # is checked again in a process of its own; only the file that kills it again is lost.
@@ -116,25 +129,44 @@ def _run_jobs(jobs: Sequence[Job], workers: int, cache_dir: Path | None, progres
         return checked
 
 
+class _NotStartedError(Exception):
+    """The pool's workers did not answer a first call."""
+
+
 @contextmanager
 def _pool(workers: int, context: Any) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers leave Ctrl-C and SIGTERM to this process and die with it; when
-    this process is stopped, they are killed at once instead of finishing their files."""
+    this process is stopped, or the pool did not start, they are killed at once instead of
+    finishing their files (or being waited for)."""
     from concurrent.futures import ProcessPoolExecutor
 
     from samcheck.interrupts import Stopped, child_started
 
     pool = ProcessPoolExecutor(workers, context, initializer=child_started, initargs=(os.getpid(),))
-    stopped = False
+    abandoned = False
     try:
         yield pool
-    except Stopped:
-        stopped = True
+    except (Stopped, _NotStartedError):
+        abandoned = True
         kill_workers(pool)
         raise
     finally:
         with contextlib.suppress(RuntimeError):  # stopped before the pool had started its thread
-            pool.shutdown(wait=not stopped, cancel_futures=True)
+            pool.shutdown(wait=not abandoned, cancel_futures=True)
+
+
+def _starts(pool: ProcessPoolExecutor) -> bool:
+    """Whether the pool's workers answer a first call within START_SECONDS: its threads and
+    workers start only now, and where they cannot (no memory or processes left) a call may fail or
+    never end."""
+    from concurrent.futures import TimeoutError as NoAnswerError
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        pool.submit(os.getpid).result(timeout=START_SECONDS)
+    except (BrokenProcessPool, NoAnswerError, OSError, MemoryError, RuntimeError):
+        return False
+    return True
 
 
 def kill_workers(pool: ProcessPoolExecutor) -> None:
@@ -149,12 +181,16 @@ def _isolated(job: Job, cache_dir: Path | None, context: Any) -> CheckedFile:
     finding instead of taking the run down."""
     from concurrent.futures.process import BrokenProcessPool
 
+    from samcheck.check.checker import CheckedFile
+    from samcheck.findings import FileResult, internal_error
+
     try:
         with _pool(1, context) as pool:
+            if not _starts(pool):
+                raise _NotStartedError
             return pool.submit(_run, job, cache_dir).result()
+    except _NotStartedError:
+        message = "samcheck could not start a process to check this file in (out of memory or processes?)"
     except (BrokenProcessPool, OSError):
-        from samcheck.check.checker import CheckedFile
-        from samcheck.findings import FileResult, internal_error
-
         message = "samcheck's worker process died while checking this file (a crash, or killed); please report it"
-        return CheckedFile(FileResult(job.path, [internal_error(str(job.path), message)], [], ()), (), {})
+    return CheckedFile(FileResult(job.path, [internal_error(str(job.path), message)], [], ()), (), {})
