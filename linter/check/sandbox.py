@@ -25,8 +25,8 @@ from typing import Generic, NoReturn, TypeVar
 
 from samcheck.config import ConfigError
 
-# Per file and pack. Rules take milliseconds per template (all of samcheck's together take 1.5 s
-# on one of 5,000 functions); a budget far beyond that never stops a slow but working pack.
+# Per file and pack. Rules take milliseconds on a template (samcheck's own together, under 4 s on
+# one of 5,000 functions: bench/many_functions.py); a budget far beyond that stops no working pack.
 PLUGIN_SECONDS = 10.0
 PLUGIN_SECONDS_VARIABLE = "SAMCHECK_PLUGIN_SECONDS"
 _CHUNK = 1 << 16
@@ -76,7 +76,8 @@ def run_contained(work: Callable[[], Value], seconds: float) -> Outcome[Value]:
         return _in_process(work)
     _reap_ended()
     for stream in (sys.stdout, sys.stderr):  # the child must not inherit and write out their buffers
-        stream.flush()
+        if stream is not None:
+            stream.flush()
     result_read, result_write = os.pipe()
     out_read, out_write = os.pipe()
     err_read, err_write = os.pipe()
