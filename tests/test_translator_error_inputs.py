@@ -70,7 +70,7 @@ def test_the_transform_is_declared_after_a_yaml_directive_and_not_twice() -> Non
 
 @pytest.mark.parametrize("declared", [False, True], ids=["as-written", "with-transform"])
 @pytest.mark.parametrize("path", INPUTS, ids=_name)
-def test_an_input_ends_in_findings_at_its_lines_never_an_internal_error(
+def test_an_input_is_linted_without_an_internal_error_and_its_findings_point_into_it(
     path: Path, declared: bool, tmp_path: Path
 ) -> None:
     if declared:
@@ -81,7 +81,11 @@ def test_an_input_ends_in_findings_at_its_lines_never_an_internal_error(
     lines = max(1, len(path.read_text(encoding="utf-8").splitlines()))
     assert [finding.message for finding in result.findings if finding.rule == INTERNAL_ERROR] == []
     for finding in result.findings:
-        assert 1 <= finding.span.line <= finding.span.end_line <= lines + 1, finding
+        spans = [finding.span, *(related.span for related in finding.related if related.file is None)]
+        # a span's end is exclusive: at most the start of the line after the last
+        assert all(1 <= span.line <= lines and (span.end_line, span.end_column) <= (lines + 1, 1) for span in spans), (
+            finding
+        )
 
 
 # The transformed folder takes about 20 s: every template goes through the translator.
