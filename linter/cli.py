@@ -414,7 +414,7 @@ def main() -> None:
     """
     from samcheck.cfn.document import RECURSION_LIMIT
     from samcheck.interrupts import Stopped, handle_stops
-    from samcheck.output import hold_standard_descriptors
+    from samcheck.output import discard_standard_output, hold_standard_descriptors
     from samcheck.sam import translator_process
 
     # Every stage walks templates recursively (the reader, the resolver, the translator's deep
@@ -434,6 +434,10 @@ def main() -> None:
     except Stopped as stop:  # Ctrl-C or SIGTERM: the workers are gone, no file is half written
         print(f"samcheck: stopped by {stop}", file=sys.stderr)
         status = stop.exit_code
+    except OSError as error:  # what a command other than a lint (rules, explain…) prints, not written
+        discard_standard_output()
+        print(f"samcheck: cannot write the report: standard output: {error.strerror or error}", file=sys.stderr)
+        status = 2
     translator_process.stop()
     if isinstance(status, str):  # sys.exit("message"): print it and fail, as Python would
         print(status, file=sys.stderr)

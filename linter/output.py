@@ -60,11 +60,11 @@ def _to_standard_output(text: str, color: bool) -> None:
         # click drops ANSI codes on a stream that is not a terminal unless told the colour is wanted.
         click.echo(text, nl=not text.endswith("\n"), color=color or None)
     except OSError as error:  # a full disk, or the reader gone (BrokenPipeError)
-        _discard_standard_output()
+        discard_standard_output()
         raise ReportWriteError(f"standard output: {error.strerror or error}") from None
 
 
-def _discard_standard_output() -> None:
+def discard_standard_output() -> None:
     """Point standard output at the null device: what is still buffered for it would fail again when
     it is flushed at exit, as a second error or Python's "Exception ignored" message."""
     null = os.open(os.devnull, os.O_WRONLY)

@@ -1,5 +1,6 @@
 """Attack: the report cannot be written: standard output is a full disk (``> /dev/full``), and so
-are ``--write-baseline``, ``--format FORMAT=FILE`` and the ``--show-settings`` listing.
+are ``--write-baseline``, ``--format FORMAT=FILE``, the ``--show-settings`` listing and what the
+other commands print (``rules``, ``explain``, ``limits``).
 
 Promise: a report samcheck cannot write is one line on standard error, ``samcheck: cannot write the
 report: <where>: <reason>``, and exit 2 (never 0 or 1, which would say the report was made, and never
@@ -47,6 +48,9 @@ def check(box: Sandbox) -> None:
             _expect_one_line(f"--format {output_format} {template} > /dev/full", code, err)
     code, err = _to_full_disk(box, "--no-cache", "--show-settings", "finding.yaml")
     _expect_one_line("--show-settings > /dev/full", code, err)
+    for command in (("rules",), ("explain", "SC3001"), ("limits",)):
+        code, err = _to_full_disk(box, *command)
+        _expect_one_line(f"samcheck {' '.join(command)} > /dev/full", code, err)
     for arguments in (("--write-baseline", "/dev/full"), ("--format", "sarif=/dev/full"), ("-o", "/dev/full")):
         done = box.samcheck("--no-cache", *arguments, "finding.yaml")
         _expect_one_line(" ".join(arguments), done.returncode or 0, done.err)
