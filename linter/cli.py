@@ -309,6 +309,7 @@ def graph(
     from samcheck.api import Options, UsageError, job_for
     from samcheck.cfn.document import load_template
     from samcheck.discovery import discover
+    from samcheck.graph_format import render_graph
     from samcheck.model.build import build_template
 
     files = [Path(path)] if path else discover([]).files
@@ -329,7 +330,7 @@ def graph(
     template = build_template(document, settings)
     if template is None:
         _fail(f"{files[0]}: {document.problems[0].message}")
-    click.echo(resource_graph(template).render(output_format))
+    click.echo(render_graph(resource_graph(template), output_format))
 
 
 @cli.command("server")

@@ -192,3 +192,22 @@ def test_the_language_server_keeps_the_real_message() -> None:
     (finding,) = result.findings
     sent = diagnostic(finding, {HOSTILE_FILE: result.lines})
     assert sent.message == finding.message  # JSON-RPC carries it escaped; the editor shows it as text
+
+
+@pytest.mark.parametrize("output_format", ["mermaid", "dot", "json"])
+def test_graph_shows_hostile_logical_ids_as_one_label_each(tmp_path: Path, output_format: str) -> None:
+    hostile = 'A\\n::error::owned\\u202e\\"x'
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        f'Resources:\n  "{hostile}":\n    Type: AWS::SQS::Queue\n  B:\n    Type: AWS::SQS::Queue\n'
+        f'    Properties:\n      RedrivePolicy: {{deadLetterTargetArn: !GetAtt "{hostile}.Arn", maxReceiveCount: 3}}\n'
+    )
+    result = CliRunner().invoke(cli, ["graph", str(template), "--format", output_format])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert not any(line.lstrip().startswith("::") or "\u202e" in line for line in lines), result.output
+    if output_format == "json":
+        assert {node["id"] for node in json.loads(result.output)["nodes"]} == {'A\n::error::owned\u202e"x', "B"}
+    else:  # the node, its label and both edges: each on a line of its own, the quote kept inside the label
+        assert sum("owned" in line for line in lines) == (3 if output_format == "dot" else 1), result.output
+        assert '"x' not in result.output.replace('\\"x', "").replace("#quot;x", ""), result.output

@@ -11,7 +11,6 @@ finds the link's own settings.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -94,27 +93,3 @@ class ResourceGraph:
         for dependency in depends_on if isinstance(depends_on, list) else [depends_on]:
             if isinstance(dependency, str) and dependency in names:
                 self.link(resource.logical_id, dependency, "depends_on", resource.logical_id, ("DependsOn",))
-
-    # -- output -----------------------------------------------------------------------
-
-    def render(self, output_format: str) -> str:
-        edges = sorted((source, target, data["kind"]) for source, target, data in self.graph.edges(data=True))
-        nodes = sorted(self.graph.nodes(data=True))
-        if output_format == "json":
-            return json.dumps(
-                {
-                    "nodes": [{"id": n, "type": d["type"], "origin": d["origin"]} for n, d in nodes],
-                    "edges": [{"source": s, "target": t, "kind": k} for s, t, k in dict.fromkeys(edges)],
-                },
-                indent=2,
-            )
-        if output_format == "dot":
-            lines = ["digraph samcheck {", "  rankdir=LR;"]
-            lines += [f'  "{n}" [label="{n}\\n{d["type"]}"];' for n, d in nodes]
-            lines += [f'  "{s}" -> "{t}" [label="{k}"];' for s, t, k in dict.fromkeys(edges)]
-            return "\n".join([*lines, "}"])
-        ids = {name: f"n{index}" for index, (name, _) in enumerate(nodes)}
-        lines = ["flowchart LR"]
-        lines += [f'  {ids[n]}["{n}<br/>{d["type"]}"]' for n, d in nodes]
-        lines += [f"  {ids[s]} -->|{k}| {ids[t]}" for s, t, k in dict.fromkeys(edges)]
-        return "\n".join(lines)
