@@ -13,7 +13,7 @@ from samcheck.check.cache import Cache, claimed_folder
 from samcheck.cli import cli
 from samcheck.config import Settings
 from samcheck.registry import all_rules
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, needs_corpus
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -401,6 +401,7 @@ def test_a_cache_folder_that_refuses_writes_costs_only_speed(
 
 
 @pytest.mark.slow
+@needs_corpus
 def test_two_runs_sharing_one_cache_agree_with_a_serial_run_without_cache(tmp_path: Path) -> None:
     import subprocess
     import sys

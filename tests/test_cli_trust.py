@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs_corpus
+
 TEMPLATE = """\
 Parameters:
   Stage: {Type: String, AllowedValues: [dev, prod], Default: dev}
@@ -296,6 +298,7 @@ def test_samconfig_yaml_is_read_like_samconfig_toml(template: Path) -> None:
 
 
 @pytest.mark.slow
+@needs_corpus
 def test_a_long_run_on_a_terminal_shows_progress_on_standard_error(tmp_path: Path) -> None:
     """On a terminal a run longer than a second counts templates on standard error, then clears
     the line; piped, it says nothing."""
@@ -304,8 +307,6 @@ def test_a_long_run_on_a_terminal_shows_progress_on_standard_error(tmp_path: Pat
 
     from tests.conftest import CORPUS
 
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not present beside the repository")
     primary, secondary = pty.openpty()
     command = [
         sys.executable,

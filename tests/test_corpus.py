@@ -14,11 +14,11 @@ import pytest
 from samcheck.cfn.document import load_document
 from samcheck.datafiles import load_json
 from samcheck.discovery import discover
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present beside the repository"),
+    needs_corpus,
 ]
 
 

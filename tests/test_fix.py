@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from samcheck.cli import cli
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, needs_corpus
 
 FIX_KEYS = (
     "VisibilityTimeout",
@@ -79,7 +79,7 @@ def test_fix_every_fixture(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+@needs_corpus
 def test_fix_a_copy_of_the_corpus(tmp_path: Path) -> None:
     document = lint_json(CORPUS)
     files = sorted({f for f, _ in fixable(document)})

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from samcheck.cfn.document import load_document
 from samcheck.cli import cli
 from samcheck.datafiles import load_json
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, needs_corpus
 
 pytestmark = pytest.mark.slow
 CORPUS_SAMPLE = sorted(CORPUS.glob("*/template.yaml"))[::25] if CORPUS.is_dir() else []
@@ -200,7 +200,7 @@ def check_mutant(path: Path) -> None:
     assert path.read_bytes() == once, "a second --fix changed the file"
 
 
-@pytest.mark.skipif(not CORPUS_SAMPLE, reason="shared corpus not present")
+@needs_corpus
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_corpus_templates_never_crash(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, SQS_CONSUMER
+from tests.conftest import CORPUS, SQS_CONSUMER, needs_corpus
 
 pytestmark = [
     pytest.mark.slow,
@@ -66,6 +66,7 @@ def _gone(workers: list[int]) -> bool:
     return not _alive(workers)
 
 
+@needs_corpus
 @pytest.mark.parametrize(
     ("signum", "to_group", "code"),
     [(signal.SIGINT, True, 130), (signal.SIGINT, False, 130), (signal.SIGTERM, False, 143)],
@@ -80,6 +81,7 @@ def test_a_stopped_run_exits_at_once_and_its_workers_go(signum: int, to_group: b
     assert _gone(workers)
 
 
+@needs_corpus
 def test_workers_die_with_a_killed_samcheck() -> None:
     process, workers = _start(["-j", "2", str(CORPUS)])
     process.kill()

@@ -14,7 +14,7 @@ from samcheck.config import Settings
 from samcheck.discovery import discover
 from samcheck.model.build import build_template
 from samcheck.sam import SAM_PREFIX
-from tests.conftest import CORPUS, lint
+from tests.conftest import CORPUS, lint, needs_corpus
 
 FUNCTION = {"CodeUri": "s3://bucket/fn.zip", "Handler": "app.handler", "Runtime": "python3.13"}
 SUPPORT: dict[str, Any] = {
@@ -230,7 +230,7 @@ CORPUS_TEMPLATES = sorted(discover([str(CORPUS)]).files) if CORPUS.is_dir() else
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CORPUS_TEMPLATES, reason="shared corpus not present beside the repository")
+@needs_corpus
 def test_every_corpus_resource_has_a_source_origin() -> None:
     untraced = {}
     for path in CORPUS_TEMPLATES:
