@@ -83,23 +83,20 @@ def parse_parameter_overrides(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """A configuration file's bytes, bounded like a template's. One in a repository may be a
-    stranger's: when it is a link leading out of the project it is not opened (its target could be
-    any file of the user's, and messages quote what they read); the user's own files outside any
-    repository are read wherever their links lead."""
+def read_bytes(path: Path) -> bytes:
+    """A configuration (or baseline) file's bytes, bounded like a template's and read as
+    ``read_project_file`` reads; ConfigError when it cannot be."""
     from samcheck.cfn.document import MAX_FILE_BYTES
-    from samcheck.cfn.local import OutsideProjectError, read_named, read_regular, repository_root
+    from samcheck.cfn.local import OutsideProjectError, read_project_file
 
-    reader = read_named if repository_root(path.parent) is not None else read_regular
     try:
-        raw = reader(path, MAX_FILE_BYTES + 1)
+        raw = read_project_file(path, MAX_FILE_BYTES + 1)
     except OutsideProjectError:
         raise ConfigError(f"{path}: a link that leads outside the project; samcheck does not read it") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ConfigError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes, far beyond a configuration file")
+        raise ConfigError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes, far beyond a file samcheck reads")
     return raw
 
 
@@ -109,7 +106,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     else:  # pragma: no cover
         import tomli as tomllib
     try:
-        document: dict[str, Any] = tomllib.loads(_read_bytes(path).decode("utf-8"))
+        document: dict[str, Any] = tomllib.loads(read_bytes(path).decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     return document
@@ -123,7 +120,7 @@ def _read_pyproject(path: Path) -> dict[str, Any] | None:
 def _read_yaml(path: Path) -> dict[str, Any]:
     from samcheck.cfn.document import parse_document
 
-    document = parse_document(path, _read_bytes(path))
+    document = parse_document(path, read_bytes(path))
     if document.data is None:
         raise ConfigError(f"{path}: {document.problems[0].message}")
     return document.data

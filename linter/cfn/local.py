@@ -116,6 +116,16 @@ def read_regular(path: Path, limit: int) -> bytes:
         return stream.read(limit)
 
 
+def read_project_file(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file samcheck reads beside the templates (a configuration, a
+    baseline). One in a repository may be a stranger's: when a link leads it out of the project it
+    is not opened (OutsideProjectError), since its target could be any file of the user's and
+    messages quote what they read; the user's own files outside any repository are read wherever
+    their links lead. Only regular files are opened."""
+    reader = read_named if repository_root(path.parent) is not None else read_regular
+    return reader(path, limit)
+
+
 def read_named(path: Path, limit: int) -> bytes:
     """At most ``limit`` bytes of a file named to be linted: OutsideProjectError when a link leads
     it outside the project (``link_out_of_project``), as ``read_regular`` otherwise."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samcheck.cfn.local import real
-from samcheck.config import ConfigError
+from samcheck.config import ConfigError, read_bytes
 from samcheck.output import write_report
 
 if TYPE_CHECKING:
@@ -50,8 +50,9 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
 
 def apply_baseline(path: Path, results: Sequence[FileResult]) -> list[FileResult]:
     """The results without the findings the baseline already knows."""
+    raw = read_bytes(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(raw.decode("utf-8"))
         known = Counter((entry["file"], entry["fingerprint"]) for entry in document["findings"])
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ConfigError(f"{path}: not a samcheck baseline ({error})") from None
