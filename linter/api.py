@@ -98,7 +98,7 @@ def jobs_for(files: Sequence[Path], options: Options) -> list[Job]:
         for notice in cfn_lint_notices():
             click.echo(f"samcheck: warning: {notice}", err=True)
     for settings in {job.settings for job in jobs}:
-        _check_settings(settings)
+        _check_settings(settings, command_line)
     if options.config_env != "default" and not any(samconfig_path(path.parent) for path in files):
         raise UsageError(
             f"--config-env {options.config_env}: no samconfig.toml (or .yaml) beside the templates to read it from"
@@ -106,21 +106,30 @@ def jobs_for(files: Sequence[Path], options: Options) -> list[Job]:
     return jobs
 
 
-def _check_settings(settings: Settings) -> None:
-    """What a run would otherwise get silently wrong: a selector that names no rule, a Region
-    that does not exist (both would pass as "All checks passed")."""
+def _check_settings(settings: Settings, command_line: dict[str, Any]) -> None:
+    """What a run would otherwise get silently wrong: a selector that names no rule, a cfn-lint
+    rule selected while cfn-lint is off, a Region that does not exist (each would pass as "All
+    checks passed")."""
+    from samcheck.decide.selectors import names_cfn_lint
     from samcheck.registry import unknown_selector
 
-    origin = f"{settings.source}: " if settings.source else ""
     for option, selectors in (
         ("select", settings.select),
         ("ignore", settings.ignore),
         ("severity", tuple(key for key, _ in settings.severity)),
     ):
         for selector in selectors:
+            from_command_line = selector in (command_line.get(option) or ())
+            where = f"--{option}" if from_command_line else f"{settings.source or 'the configuration'}: {option}"
             problem = unknown_selector(selector)
             if problem:
-                raise UsageError(f"{origin}{option}: {problem}")
+                raise UsageError(f"{where}: {problem}")
+            # Ignoring or re-grading a rule that does not run changes nothing; selecting one checks nothing.
+            if option == "select" and names_cfn_lint(selector) and not settings.with_cfn_lint:
+                raise UsageError(
+                    f"{where}: {selector} is a cfn-lint rule and cfn-lint is off; add --with-cfn-lint "
+                    "(or cfn-lint = true in the configuration)"
+                )
     check_region(settings.effective_region, settings.region_source)
 
 

@@ -110,8 +110,11 @@ def registry_problems() -> tuple[str, ...]:
 
 
 def unknown_selector(selector: str) -> str | None:
-    """Why a selector names no registered rule (with the nearest names), or None when it names some."""
-    return selectors.unknown_selector(selector, ((rule.id, rule.name) for rule in all_rules()))
+    """Why a selector names no registered rule nor cfn-lint's (with the nearest names), or None when
+    it names some."""
+    from samcheck.check.cfnlint_rules import cfn_lint_rules
+
+    return selectors.unknown_selector(selector, ((rule.id, rule.name) for rule in all_rules()), cfn_lint_rules)
 
 
 def select_rules(select: list[str], ignore: list[str]) -> list[type[Rule]]:

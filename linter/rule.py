@@ -171,11 +171,13 @@ class RuleContext:
         return self.template.when_related(when)
 
     def unknown_selector(self, selector: str) -> str | None:
-        """Why a rule selector (an id, id prefix or slug) names no registered rule; None if it names
-        some, or when the registered rules are not known here."""
+        """Why a rule selector (an id, id prefix or slug) names no registered rule nor cfn-lint's;
+        None if it names some, or when the registered rules are not known here."""
+        from samcheck.check.cfnlint_rules import cfn_lint_rules
+
         if not self.known_rules:
             return None
-        return unknown_selector(selector, self.known_rules)
+        return unknown_selector(selector, self.known_rules, cfn_lint_rules)
 
     def settle(self, node: Any) -> Any:
         """A node as written, with each ``Fn::If`` that can be decided here replaced by its branch."""

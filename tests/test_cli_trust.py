@@ -65,6 +65,36 @@ def test_unknown_selectors_in_configuration_are_usage_errors(template: Path) -> 
     assert samcheck(str(template)).returncode == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (("--with-cfn-lint", "--select", "CFN-E9999"), "'CFN-E9999' names no rule (did you mean CFN-E"),
+        (("--ignore", "CFN-W99"), "'CFN-W99' names no rule"),
+        (("--with-cfn-lint", "--select", "cfn-no-such-check"), "cfn-lint --list-rules"),
+        (("--select", "CFN-E3012"), "--select: CFN-E3012 is a cfn-lint rule and cfn-lint is off; add --with-cfn-lint"),
+    ],
+)
+def test_cfn_lint_selectors_are_checked_against_its_rules(template: Path, args: tuple[str, ...], hint: str) -> None:
+    result = samcheck(*args, str(template))
+    assert result.returncode == 2 and hint in result.stderr, result.stderr
+
+
+def test_cfn_lint_selectors_that_name_its_rules_run(template: Path) -> None:
+    for selector in ("CFN-E3012", "CFN-W", "cfn-lint-failed", "CFN-E3012,SC0014"):
+        result = samcheck("--with-cfn-lint", "--select", selector, str(template))
+        assert result.returncode == 0, (selector, result.stderr)
+    assert samcheck("--ignore", "CFN-W", str(template)).returncode == 0
+
+
+def test_a_cfn_lint_selector_in_configuration_without_cfn_lint_names_the_file(template: Path) -> None:
+    (template.parent / ".samcheck.yaml").write_text("select: [SC1, CFN-E3012]\n")
+    result = samcheck(str(template))
+    assert result.returncode == 2, result.stderr
+    assert ".samcheck.yaml: select: CFN-E3012 is a cfn-lint rule and cfn-lint is off" in result.stderr
+    assert "cfn-lint = true" in result.stderr
+    assert samcheck("--with-cfn-lint", str(template)).returncode == 0
+
+
 @pytest.mark.parametrize("region", ["xx-nowhere-9", "EU-WEST-1"])
 def test_unknown_regions_are_usage_errors_that_list_the_known_ones(template: Path, region: str) -> None:
     result = samcheck("--region", region, str(template))
