@@ -3,7 +3,8 @@
 
 A comment silences findings on its own line, on the next line when the comment stands alone, or
 whose related location (a Globals key, the other resource) is there; ``ignore-file[...]`` the
-whole file. A resource's Metadata entry silences findings on that resource (and what SAM generates
+whole file. Every directive on a line counts: a second ``# samcheck:`` ends the first one's reason.
+A resource's Metadata entry silences findings on that resource (and what SAM generates
 from it); the template's top-level Metadata the whole file. ``until=YYYY-MM-DD`` makes a comment
 stop working after that day. What became of each suppression (used, expired, judgeable) is
 recorded by the verdict (``samcheck.decide.verdict``) for the rules that review suppressions (SC0008, SC0009).
@@ -18,9 +19,10 @@ from datetime import date
 
 from samcheck.findings import Finding, Span
 
-_DIRECTIVE = re.compile(r"(?:^|\s)#\s*samcheck:\s*(ignore|ignore-file)\[([^\]]*)\]\s*(.*)$")
-# Anything that starts like a directive: what the pattern above does not read is reported (SC0015).
-_ATTEMPT = re.compile(r"(?:^|\s)#\s*samcheck\s*:\s*(.*)$", re.IGNORECASE)
+# Anything that starts like a directive, each one on a line up to the next: every one counts, and
+# what _DIRECTIVE does not read is reported (SC0015).
+_START = re.compile(r"(?:^|(?<=\s))#\s*samcheck\s*:", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"#\s*samcheck:\s*(ignore|ignore-file)\[([^\]]*)\]\s*(.*)$")
 _UNTIL = re.compile(r"\buntil=(\S*)")
 
 
@@ -55,48 +57,54 @@ class Directive:
 def read_directives(lines: Sequence[str]) -> list[Directive]:
     directives = []
     for number, line in enumerate(lines, start=1):
-        match = _DIRECTIVE.search(line)
-        if not match:
-            attempt = _ATTEMPT.search(line)
-            if attempt:
-                column = attempt.start() + (1 if attempt.group(0)[0].isspace() else 0) + 1
-                word = (attempt.group(1).split() or [""])[0]
-                problem = (
-                    f"`# samcheck: {word}` needs the rules in brackets, so it suppresses nothing; write "
-                    f"`# samcheck: {word}[SC1001]`"
-                    if word.lower().startswith("ignore")
-                    else f"'{word}' is not a samcheck directive; write `# samcheck: ignore[SC1001]` (one line) "
-                    "or `ignore-file[SC1001]` (the whole file)"
-                )
-                span = Span(number, column, number, len(line) + 1)
-                directives.append(Directive(span, [], False, False, None, "", problems=(problem,)))
+        openings = list(_START.finditer(line))
+        if not openings:
             continue
-        kind, selectors, rest = match.groups()
-        until = _UNTIL.search(rest)
-        until_date, problems = None, []
-        if until:
-            try:
-                until_date = date.fromisoformat(until.group(1)) if len(until.group(1)) == 10 else None
-            except ValueError:
-                until_date = None
-            if until_date is None:
-                problems.append(
-                    f"until={until.group(1)} is not a date (YYYY-MM-DD), so this comment suppresses nothing; "
-                    "write e.g. until=2027-03-31"
-                )
-        names = [s.strip() for s in selectors.split(",") if s.strip()]
-        if not names:
-            problems.append(f"{kind}[] names no rule, so it suppresses nothing; name the rules, e.g. {kind}[SC1001]")
-        column = match.start() + (1 if match.group(0)[0].isspace() else 0) + 1
-        directives.append(
-            Directive(
-                Span(number, column, number, len(line) + 1),
-                names if not problems else [],
-                kind == "ignore-file",
-                line[: match.start()].strip() == "",
-                until_date,
-                _UNTIL.sub("", rest).strip(),
-                problems=tuple(problems),
-            )
-        )
+        alone = line[: openings[0].start()].strip() == ""
+        for opening, end in zip(openings, [o.start() for o in openings[1:]] + [len(line)], strict=True):
+            start = opening.start()
+            text = line[start:end] if end == len(line) else line[start:end].rstrip()
+            span = Span(number, start + 1, number, start + len(text) + 1)
+            directives.append(_directive(text, opening.end() - start, span, alone))
     return directives
+
+
+def _directive(text: str, opening: int, span: Span, alone: bool) -> Directive:
+    """One directive: ``text`` from its ``#`` to the next directive or the end of the line, whose
+    first ``opening`` characters are ``# samcheck:``."""
+    match = _DIRECTIVE.match(text)
+    if not match:
+        word = (text[opening:].split() or [""])[0]
+        problem = (
+            f"`# samcheck: {word}` needs the rules in brackets, so it suppresses nothing; write "
+            f"`# samcheck: {word}[SC1001]`"
+            if word.lower().startswith("ignore")
+            else f"'{word}' is not a samcheck directive; write `# samcheck: ignore[SC1001]` (one line) "
+            "or `ignore-file[SC1001]` (the whole file)"
+        )
+        return Directive(span, [], False, False, None, "", problems=(problem,))
+    kind, selectors, rest = match.groups()
+    until = _UNTIL.search(rest)
+    until_date, problems = None, []
+    if until:
+        try:
+            until_date = date.fromisoformat(until.group(1)) if len(until.group(1)) == 10 else None
+        except ValueError:
+            until_date = None
+        if until_date is None:
+            problems.append(
+                f"until={until.group(1)} is not a date (YYYY-MM-DD), so this comment suppresses nothing; "
+                "write e.g. until=2027-03-31"
+            )
+    names = [s.strip() for s in selectors.split(",") if s.strip()]
+    if not names:
+        problems.append(f"{kind}[] names no rule, so it suppresses nothing; name the rules, e.g. {kind}[SC1001]")
+    return Directive(
+        span,
+        names if not problems else [],
+        kind == "ignore-file",
+        alone,
+        until_date,
+        _UNTIL.sub("", rest).strip(),
+        problems=tuple(problems),
+    )
