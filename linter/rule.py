@@ -119,6 +119,8 @@ class RuleContext:
     directives: list[Directive] = field(default_factory=list)  # suppression comments, once applied
     settings: Settings = field(default_factory=Settings)  # region, parameters, scope
     known_rules: tuple[tuple[str, str], ...] = ()  # (id, slug) of every registered rule
+    # cfn-lint's (id, slug), listed on first use (it is slow); None when they cannot be listed.
+    cfn_lint_rules: Callable[[], Iterable[tuple[str, str]] | None] = lambda: None
 
     @property
     def file(self) -> str:
@@ -173,11 +175,9 @@ class RuleContext:
     def unknown_selector(self, selector: str) -> str | None:
         """Why a rule selector (an id, id prefix or slug) names no registered rule nor cfn-lint's;
         None if it names some, or when the registered rules are not known here."""
-        from samcheck.check.cfnlint_rules import cfn_lint_rules
-
         if not self.known_rules:
             return None
-        return unknown_selector(selector, self.known_rules, cfn_lint_rules)
+        return unknown_selector(selector, self.known_rules, self.cfn_lint_rules)
 
     def settle(self, node: Any) -> Any:
         """A node as written, with each ``Fn::If`` that can be decided here replaced by its branch."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from samcheck.cfn.document import Document, parse_document, read_template
 from samcheck.check.cache import Cache, Entry, sizes_and_mtimes
 from samcheck.check.cfnlint_bridge import cfn_lint_findings
+from samcheck.check.cfnlint_rules import cfn_lint_rules
 from samcheck.check.sandbox import Outcome, plugin_seconds, run_contained
 from samcheck.config import Settings
 from samcheck.decide.directives import Directive
@@ -83,7 +84,17 @@ def run_rules(
         for rule_class in group:
             rule = rule_class()
             context = RuleContext(
-                rule, document, template, limits, transform_errors, graph_factory, settings.today, [], settings, known
+                rule,
+                document,
+                template,
+                limits,
+                transform_errors,
+                graph_factory,
+                settings.today,
+                [],
+                settings,
+                known,
+                cfn_lint_rules,
             )
             try:
                 if rule_class in checks:
