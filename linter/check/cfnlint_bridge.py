@@ -43,7 +43,7 @@ class CfnLintSettings:
     notices: tuple[str, ...]
 
 
-def _slug(text: str) -> str:
+def rule_slug(text: str) -> str:
     return "cfn-" + (_SLUG.sub("-", text.lower()).strip("-") or "check")
 
 
@@ -65,7 +65,7 @@ def cfn_lint_findings(document: Document, region: str, existing: list[Finding]) 
         findings.append(
             Finding(
                 f"CFN-{rule_id}",
-                _slug(str(match.rule.shortdesc)),
+                rule_slug(str(match.rule.shortdesc)),
                 _SEVERITY[rule_id[0]],
                 f"{match.message} (cfn-lint {rule_id})",
                 str(document.path),

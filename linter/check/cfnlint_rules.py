@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from functools import cache
 
-from samcheck.check.cfnlint_bridge import _slug, cfn_lint_settings
+from samcheck.check.cfnlint_bridge import cfn_lint_settings, rule_slug
 
 # The bridge's own finding when cfn-lint fails on a file (its id is cfn-lint's parse error's).
 _BRIDGE_RULES = (("CFN-E0000", "cfn-lint-failed"),)
@@ -27,4 +27,4 @@ def cfn_lint_rules() -> tuple[tuple[str, str], ...] | None:
         rules = Runner(config).rules.values()
     except (Exception, SystemExit):  # a broken append_rules module fails the same way when linting
         return None
-    return _BRIDGE_RULES + tuple((f"CFN-{rule.id}", _slug(str(rule.shortdesc))) for rule in rules)
+    return _BRIDGE_RULES + tuple((f"CFN-{rule.id}", rule_slug(str(rule.shortdesc))) for rule in rules)
