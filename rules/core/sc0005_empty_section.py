@@ -6,7 +6,8 @@ from samcheck.rule import Finding, Rule, RuleContext, Severity
 class EmptySection(Rule):
     """A ``Resources``, ``Parameters`` or ``Outputs`` section that is present but null, empty,
     or not a mapping. CloudFormation requires at least one resource; an empty ``Parameters:`` or
-    ``Outputs:`` is a leftover that CloudFormation rejects as a null value.
+    ``Outputs:`` is a leftover that CloudFormation rejects as a null value. An empty mapping
+    (``Outputs: {}``) is a valid empty section, as generators write it, and passes.
 
     **Anti-pattern**
 
@@ -40,14 +41,14 @@ class EmptySection(Rule):
                 continue
             _, span = context.document.source_map.nearest((section,))
             value = source[section]
-            if value and not isinstance(value, dict):
+            if value is not None and not isinstance(value, dict):
                 yield context.report(
                     span,
                     f"{section} must be a mapping of logical IDs, not a {type(value).__name__}; fix its layout",
                 )
             elif not value and section == "Resources":
                 yield context.report(span, "Resources is empty; a template needs at least one resource")
-            elif not value:
+            elif value is None:
                 yield context.report(
                     span,
                     f"{section} is present but empty; remove the '{section}:' line",
