@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.statemachines import predefined_errors, state_machines, walk_states
+from samcheck.analysis.statemachines import StateMachine, predefined_errors, state_machines, walk_states
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 PREFIX = "States."
@@ -10,7 +10,9 @@ class AslUnknownStatesError(Rule):
     """Error names that begin with ``States.`` are Step Functions' own, and only the ones it
     defines are ever raised; no task may raise another. A retrier or catcher naming
     ``States.Permission`` or ``States.TaskFailedId`` never matches, so the error it was written for
-    fails the execution (or falls through to a later ``States.ALL``).
+    fails the execution (or falls through to a later ``States.ALL``). A ``Fail`` state of the same
+    machine raises its ``Error``, whatever it is named, so that name is caught; one whose error is
+    computed at run time (``ErrorPath``, a JSONata expression) may raise any, and nothing is reported.
 
     **Anti-pattern**
 
@@ -39,8 +41,11 @@ class AslUnknownStatesError(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         import difflib
 
-        known = predefined_errors()
         for machine in state_machines(context.template):
+            raised = _raised_by_fail_states(machine)
+            if raised is None:
+                continue
+            known = predefined_errors() | raised
             for state in walk_states(machine.definition):
                 for field in ("Retry", "Catch"):
                     handlers = state.body.get(field)
@@ -61,3 +66,18 @@ class AslUnknownStatesError(Rule):
                                 resource=machine.resource.source_id,
                                 file=machine.file,
                             )
+
+
+def _raised_by_fail_states(machine: StateMachine) -> frozenset[str] | None:
+    """The error names the machine's Fail states raise; None when one is known only at run time."""
+    raised = set()
+    for state in walk_states(machine.definition):
+        if state.body.get("Type") != "Fail":
+            continue
+        error = state.body.get("Error")
+        jsonata = isinstance(error, str) and error.startswith("{%")  # an expression, computed at run time
+        if "ErrorPath" in state.body or jsonata or machine.is_unknown((*state.path, "Error")):
+            return None
+        if isinstance(error, str):
+            raised.add(error)
+    return frozenset(raised)
