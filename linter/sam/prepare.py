@@ -45,7 +45,7 @@ class Prepared:
 
     local: dict[str, str] = field(default_factory=dict)  # artifact paths relative to the template
     urls: dict[str, str] = field(default_factory=dict)  # artifact URIs that are neither local nor s3://
-    built_images: list[str] = field(default_factory=list)  # image functions given no ImageUri
+    built_images: list[str] = field(default_factory=list)  # image functions sam build fills ImageUri in
     outside: list[Outside] = field(default_factory=list)
 
 
@@ -88,7 +88,8 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
         where = ("Resources", logical_id, "Properties")
         for location in _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs):
             prepared.outside.append(Outside((*where, "AWS::Include Location"), "AWS::Include Location", location))
-        if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals):
+        built = metadata if isinstance(metadata, dict) else {}
+        if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals, built):
             prepared.built_images.append(logical_id)
         artifact = ARTIFACTS_BY_SAM_TYPE.get(resource_type)
         if artifact is None:
@@ -129,12 +130,17 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
     return prepared
 
 
-def _fill_build_defaults(properties: dict[str, Any], function_globals: dict[str, Any]) -> bool:
+def _fill_build_defaults(
+    properties: dict[str, Any], function_globals: dict[str, Any], metadata: dict[str, Any]
+) -> bool:
     """What ``sam build`` supplies: code from the template's folder for a zip function without
-    CodeUri, and the image URI of an image function it builds (True when it had to be filled in)."""
+    CodeUri, and the image URI of an image function it builds (True when it had to be filled in):
+    one without ImageUri, or with an empty one and the Metadata sam build builds it from."""
     package_type = properties.get("PackageType", function_globals.get("PackageType", "Zip"))
     if package_type == "Image":
-        if "ImageUri" not in properties and "ImageUri" not in function_globals:
+        image_uri = properties.get("ImageUri", function_globals.get("ImageUri"))
+        from_metadata = image_uri == "" and ("Dockerfile" in metadata or "DockerContext" in metadata)
+        if image_uri is None or from_metadata:
             properties["ImageUri"] = f"{ACCOUNT_ID_PLACEHOLDER}.dkr.ecr.us-east-1.amazonaws.com/samcheck:latest"
             return True
     elif not any(key in properties for key in ("CodeUri", "InlineCode")) and "CodeUri" not in function_globals:
