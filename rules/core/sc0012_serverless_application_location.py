@@ -15,8 +15,8 @@ class ServerlessApplicationLocation(Rule):
     with ``ApplicationId`` and ``SemanticVersion``) is checked as the SAM translator checks it before
     it calls the repository: both keys present, each a string (``SemanticVersion: 1.0`` is a number
     to YAML), no ``{{resolve:ssm:…}}`` in ``ApplicationId``, and no intrinsic function but a ``Ref``
-    to a parameter, an ``Fn::FindInMap`` or an ``Fn::Sub`` of parameters (the translator resolves
-    nothing else, and ``sam deploy`` fails). Whether the application and version exist and are
+    to a parameter, an ``Fn::FindInMap`` of three arguments or an ``Fn::Sub`` of parameters (the
+    translator resolves nothing else, and ``sam deploy`` fails). Whether the application and version exist and are
     shared with the account needs the network: samcheck says so once, as info, and never guesses.
 
     **Anti-pattern**
@@ -86,6 +86,13 @@ def _problem(key: str, value: Any, parameters: set[str]) -> str | None:
         return f"Location has no {key}; the SAM translator requires ApplicationId and SemanticVersion"
     if isinstance(value, dict):
         function = next(iter(value)) if len(value) == 1 else None
+        arguments = value.get("Fn::FindInMap")
+        if function == "Fn::FindInMap" and not (isinstance(arguments, list) and len(arguments) == 3):
+            count = f"{len(arguments)} arguments" if isinstance(arguments, list) else "a single value"
+            return (
+                f"Location.{key} gives Fn::FindInMap {count}; it takes exactly three (map name, top-level key, "
+                "second-level key), and the SAM translator rejects any other"
+            )
         if function not in _RESOLVED_BY_SAM or not _resolvable(function, value[function], parameters):
             return (
                 f"Location.{key} uses {function or 'an object'}, which the SAM translator cannot resolve (it "
