@@ -1,9 +1,13 @@
 """Turn command-line PATH arguments into the template files to lint.
 
 Files are taken as given. Folders are walked (never following symlinks, so a link loop
-cannot trap the walk) for ``template.yaml``/``template.yml``/``template.json``,
-``*.template.*``, ``*.template`` and .NET's ``serverless.template``, and any YAML or JSON whose
-top level has ``Resources`` with AWS types; what ``exclude`` globs match is left out of the walk.
+cannot trap the walk) for ``template.yaml``/``.yml``, ``*.template.yaml``/``.yml``, ``*.template``
+and .NET's ``serverless.template``, and any YAML or JSON whose top level looks like a template:
+``AWSTemplateFormatVersion``, ``Transform``, or ``Resources`` with AWS types. A JSON file is judged
+by its top level whatever its name (``dotnet new`` keeps its configuration in
+``.template.config/template.json``). The top level of a YAML document is at the indent of its first
+key, so a nested ``Resources`` (the Serverless Framework's ``resources:``) is not taken for one;
+what ``exclude`` globs match is left out of the walk.
 A link that cannot be followed (a loop, a missing target) is still a file to lint: its report says
 why it cannot be read. Telling a template by its content needs a read, so a link leading outside
 the project (``samcheck.cfn.local``) is taken only when named like a template (and then reported,
@@ -13,6 +17,7 @@ never read).
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -29,8 +34,15 @@ DEFAULT_NAMES = ("template.yaml", "template.yml", "template.json")
 SKIPPED_FOLDERS = frozenset(
     {".git", ".aws-sam", "node_modules", ".venv", "venv", "__pycache__", ".tox", "cdk.out", ".serverless"}
 )
-_SNIFF_BYTES = 64 * 1024
-_TOP_LEVEL_RESOURCES = re.compile(rb'^(Resources\s*:|\s*\{?\s*"Resources"\s*:)', re.MULTILINE)
+# CloudFormation takes a template of at most 1 MB: its top level is in that much, however large
+# the sections before Resources.
+_SNIFF_BYTES = 1024 * 1024
+_TEMPLATE_KEYS = (b"AWSTemplateFormatVersion", b"Transform", b"Resources")
+# The first key of a YAML document: its indent is the top level's (blank, comment, directive and
+# document marker lines are skipped).
+_FIRST_YAML_KEY = re.compile(rb"^( *)[^\s#%-]", re.MULTILINE)
+# In JSON that does not parse, levels cannot be told apart: any key counts.
+_JSON_KEY = re.compile(rb'"(AWSTemplateFormatVersion|Transform|Resources)"\s*:')
 
 
 @dataclass
@@ -40,8 +52,9 @@ class Discovery:
 
 
 def _is_named_template(path: Path) -> bool:
+    """A name that makes a template whatever the content; never a JSON file's (see above)."""
     name = path.name.lower()
-    return (
+    return not name.endswith(".json") and (
         name in DEFAULT_NAMES
         or (".template." in name and name.endswith(TEMPLATE_SUFFIXES))
         or name.endswith(TEMPLATE_NAME_SUFFIXES)
@@ -62,7 +75,7 @@ def _excluded(path: Path, patterns: tuple[str, ...], base: Path, folder: Path) -
 
 
 def _looks_like_template(path: Path) -> bool:
-    """A cheap sniff of the first 64 KiB, of a regular file inside the project only."""
+    """A sniff of the first MiB, of a regular file inside the project only."""
     try:
         head = read_named(path, _SNIFF_BYTES)
     except OSError:
@@ -71,9 +84,32 @@ def _looks_like_template(path: Path) -> bool:
 
 
 def looks_like_template(head: bytes) -> bool:
-    """A top-level Resources key and an AWS type: what folder walks (and the language server, for
-    a buffer) take for a template."""
-    return bool(_TOP_LEVEL_RESOURCES.search(head[:_SNIFF_BYTES])) and b"AWS::" in head[:_SNIFF_BYTES]
+    """A top level with AWSTemplateFormatVersion, Transform, or Resources and an AWS type: what
+    folder walks (and the language server, for a buffer) take for a template."""
+    head = head[:_SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")
+    keys = _json_top_level_keys(head) if head.lstrip().startswith(b"{") else _yaml_top_level_keys(head)
+    return bool(keys - {b"Resources"}) or (b"Resources" in keys and b"AWS::" in head)
+
+
+def _yaml_top_level_keys(head: bytes) -> set[bytes]:
+    """The template keys at the indent of the document's first key."""
+    first = _FIRST_YAML_KEY.search(head)
+    if first is None:
+        return set()
+    names = b"|".join(_TEMPLATE_KEYS)
+    top_level = re.compile(rb"^" + first.group(1) + rb"[\"']?(" + names + rb")[\"']?\s*:", re.MULTILINE)
+    return {match.group(1) for match in top_level.finditer(head)}
+
+
+def _json_top_level_keys(head: bytes) -> set[bytes]:
+    """The template keys of a JSON object; any such key, at any level, when it does not parse (a
+    template with a syntax error is still one, for SC0001 to report)."""
+    try:
+        data = json.loads(head)
+    except ValueError:
+        return {match.group(1) for match in _JSON_KEY.finditer(head)}
+    keys = data.keys() if isinstance(data, dict) else ()
+    return {key.encode() for key in keys if key.encode() in _TEMPLATE_KEYS}
 
 
 def is_template(path: Path, head: bytes) -> bool:

@@ -1,0 +1,59 @@
+"""Which files a folder walk lints: templates by their top level, whatever their name or size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_cli import BAD_TIMEOUT, GOOD, run
+
+# What `dotnet new` reads: every .NET Lambda blueprint carries one, beside the real template.
+DOTNET_TEMPLATE_CONFIG = {
+    "$schema": "http://json.schemastore.org/template",
+    "author": "AWS",
+    "classifications": ["AWS", "Lambda", "Serverless"],
+    "name": "Lambda ASP.NET Core Web API",
+    "identity": "AWS.Lambda.Serverless.AspNetCoreWebAPI.CSharp",
+    "shortName": "serverless.AspNetCoreWebAPI",
+    "tags": {"language": "C#", "type": "project"},
+    "sourceName": "BlueprintBaseName.1",
+    "symbols": {"profile": {"type": "parameter", "description": "The AWS credentials profile"}},
+}
+
+
+def lint_folder(folder: Path) -> tuple[int, list[str], list[str], int]:
+    """Exit code, the files with findings (relative to ``folder``), the rules that fired, and how
+    many files were linted."""
+    code, out, _ = run("--no-cache", "--format", "json", str(folder))
+    document = json.loads(out)
+    files = sorted({Path(f["file"]).relative_to(folder).as_posix() for f in document["findings"]})
+    return code, files, sorted(f["rule"] for f in document["findings"]), document["summary"]["files"]
+
+
+def test_a_json_file_named_template_is_linted_only_when_its_top_level_is_a_template(tmp_path: Path) -> None:
+    (tmp_path / "template.json").write_text(json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}))
+    (tmp_path / ".template.config").mkdir()
+    (tmp_path / ".template.config" / "template.json").write_text(json.dumps(DOTNET_TEMPLATE_CONFIG))
+    (tmp_path / "broken").mkdir()  # a template that does not parse is still one: SC0001 says why
+    (tmp_path / "broken" / "template.json").write_text('{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}')
+    code, files, rules, linted = lint_folder(tmp_path)
+    assert (code, files, rules, linted) == (1, ["broken/template.json"], ["SC0001"], 2)
+
+
+def test_a_template_whose_resources_start_after_64_kib_is_found(tmp_path: Path) -> None:
+    notes = "".join(f"    - release note {index:05d} of the orders service\n" for index in range(2000))
+    text = BAD_TIMEOUT.replace("Resources:\n", f"Metadata:\n  Notes:\n{notes}Resources:\n")
+    assert text.index("Resources:") > 64 * 1024
+    (tmp_path / "stack.yaml").write_text(text)
+    # SC0007: so large a template is deployed through S3 (an info)
+    assert lint_folder(tmp_path) == (1, ["stack.yaml"], ["SC0007", "SC1001"], 1)
+
+
+def test_an_indented_top_level_is_a_template_and_a_nested_resources_section_is_not(tmp_path: Path) -> None:
+    (tmp_path / "stack.yaml").write_text("".join(f"  {line}\n" for line in BAD_TIMEOUT.splitlines()))
+    # The Serverless Framework's resources section holds CloudFormation, but the file is no template.
+    (tmp_path / "serverless.yml").write_text(
+        "service: orders\nresources:\n  Resources:\n    Queue:\n      Type: AWS::SQS::Queue\n"
+    )
+    (tmp_path / "good.yaml").write_text(GOOD)
+    assert lint_folder(tmp_path) == (1, ["stack.yaml"], ["SC1001"], 2)
