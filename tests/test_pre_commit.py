@@ -32,6 +32,8 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_templates(tmp_path: Path)
     (project / "dotnet").mkdir()
     (project / "dotnet" / "serverless.template").write_text(BAD)  # .NET's name for a template
     (project / "notes.yaml").write_text("not: a template\n")
+    (project / ".template.config").mkdir()  # dotnet new's configuration: no template
+    (project / ".template.config" / "template.json").write_text('{"name": "blueprint", "symbols": {}}')
     git(project, "init", "-q")
     git(project, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
     env = {
@@ -44,7 +46,7 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_templates(tmp_path: Path)
         command = [str(PRE_COMMIT), "try-repo", str(ROOT), "samcheck", "--verbose", "--files", *files]
         return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
-    good = try_repo("good/template.yaml", "notes.yaml")
+    good = try_repo("good/template.yaml", "notes.yaml", ".template.config/template.json")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "samcheck" in good.stdout and "Passed" in good.stdout
     bad = try_repo("good/template.yaml", "bad/template.yaml")
