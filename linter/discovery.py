@@ -106,7 +106,7 @@ def _json_top_level_keys(head: bytes) -> set[bytes]:
     template with a syntax error is still one, for SC0001 to report)."""
     try:
         data = json.loads(head)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
         return {match.group(1) for match in _JSON_KEY.finditer(head)}
     keys = data.keys() if isinstance(data, dict) else ()
     return {key.encode() for key in keys if key.encode() in _TEMPLATE_KEYS}
