@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samcheck.cfn.document import MAX_NODES, load_document, parse_document
+from samcheck.cfn.document import MAX_ALIAS_NODES, load_document, parse_document
 from samcheck.findings import Span
 
 
@@ -101,7 +101,7 @@ def test_alias_bomb_is_refused_quickly() -> None:
         lines.append(f"a{level}: &a{level} [{', '.join([previous] * 10)}]")
     document = parse("\n".join(lines) + "\n")
     assert document.data is None
-    assert f"{MAX_NODES:,}" in document.problems[0].message
+    assert f"{MAX_ALIAS_NODES:,}" in document.problems[0].message
 
 
 def test_recursive_alias_and_deep_nesting_are_parse_errors() -> None:

@@ -9,6 +9,7 @@ standard error) when it does not. ``tests/test_crashers.py`` runs every case; ea
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -101,6 +102,18 @@ def sandbox() -> Iterator[Sandbox]:
         box.project.mkdir()
         (box.project / ".git").mkdir()  # the project is a repository, as in CI
         yield box
+
+
+def cap_memory(megabytes: int) -> None:
+    """Give every samcheck run that follows at most this much address space: a case whose input
+    makes memory grow without bound then fails at the cap, not after taking the machine's memory."""
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def peak_megabytes() -> int:
+    """The largest peak resident memory of the samcheck runs so far (Linux counts it in KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 
 
 class UnsafeError(Exception):

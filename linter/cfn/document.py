@@ -18,14 +18,22 @@ from samcheck.cfn.local import NotRegularFileError, OutsideProjectError, read_na
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 
-# Aliases let a tiny file describe an exponential tree ("billion laughs"). A 1 MB template
-# (CloudFormation's limit) has far fewer nodes; past this the file is refused as a parse error.
+# A template's nodes, aliases expanded: a 1 MB template (CloudFormation's limit) has about 200,000.
+# Past this the file is refused as a parse error before anything is built.
 MAX_NODES = 1_000_000
+# Aliases let a few bytes stand for a big tree ("billion laughs"); they may add this many nodes, what a
+# 500 KB template holds (a template that reuses a 100-node block a thousand times stays far below).
+MAX_ALIAS_NODES = 100_000
+# Each node's position is kept under its path from the root, so reading costs the nodes' depths added
+# up, not their number: 800 KB of lists nested 990 deep are 400,000 nodes 500 deep on average, 200
+# million steps and 2 GB. Templates have half a step per byte at most (500,000 for 1 MB).
+MAX_PATH_STEPS = 10_000_000
 # CloudFormation takes at most a 1 MB template body; a file ten times that is refused once that much
 # is read, which bounds parse time and memory for hostile input.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # Deeper collections than any template has; far deeper ones crash the C composer (a segfault at
-# ~27,000 levels) or exhaust recursion later. The event stream is measured before composing.
+# ~27,000 levels) or exhaust recursion later. The event stream is measured before composing, and
+# the tree once aliases are expanded.
 MAX_DEPTH = 1000
 RECURSION_LIMIT = 20 * MAX_DEPTH  # enough Python frames for every stage to walk MAX_DEPTH levels
 
@@ -84,49 +92,65 @@ def get_path(data: Any, path: NodePath) -> Any:
     return data
 
 
-class _TooLargeError(Exception):
-    pass
+class _RefusedError(Exception):
+    """The text is past one of the bounds, or an alias contains itself: why, and where."""
+
+    def __init__(self, message: str, span: Span) -> None:
+        super().__init__(message)
+        self.span = span
 
 
-class _RecursiveAliasError(Exception):
-    pass
+_TOO_DEEP = f"collections nest more than {MAX_DEPTH:,} levels deep, far beyond any template"
+_TOO_MANY_STEPS = (
+    f"nodes nest deep so often that their depths add up to more than {MAX_PATH_STEPS:,}, far beyond any template"
+)
 
 
-def _may_expand_beyond(text: str) -> bool:
-    """Whether the tree could have more than MAX_NODES nodes: only through aliases (which need an
-    anchor, ``&``), or in a text long enough to spell that many nodes (two characters each at least)."""
-    return "&" in text or len(text) > 2 * MAX_NODES
+def _check_aliases(root: Any) -> None:
+    """Raise _RefusedError for a tree that, once its aliases are expanded, nests deeper than
+    MAX_DEPTH, has more than MAX_NODES nodes or more than MAX_ALIAS_NODES of them through aliases,
+    or holds a node that contains itself; without expanding anything.
 
-
-def _expanded_size(root: Any) -> int:
-    """How many nodes the tree has once aliases are expanded, without expanding them.
-
-    Sizes are memoised per node object, so a shared (aliased) node is counted in one step
-    however often it is used; a node that contains itself is an error.
+    Sizes and heights are memoised per node object, so a shared (aliased) node is measured in one
+    step however often it is used; each reuse adds its size to the nodes aliases add.
     """
-    sizes: dict[int, int] = {}
+    measured: dict[int, tuple[int, int]] = {}  # per node: its expanded size and collection height
     in_progress: set[int] = set()
+    added = 0
 
-    def size(node: Any) -> int:
+    def measure(node: Any, level: int) -> tuple[int, int]:
+        """``level``: how many collections hold the node."""
+        nonlocal added
         key = id(node)
-        if key in sizes:
-            return sizes[key]
+        if key in measured:
+            size, height = measured[key]
+            added += size
+            if level + height > MAX_DEPTH:
+                raise _RefusedError(f"{_TOO_DEEP}, through the aliases of this node", _start(node))
+            if added > MAX_ALIAS_NODES:
+                message = f"aliases add more than {MAX_ALIAS_NODES:,} nodes to the template, through this node"
+                raise _RefusedError(f"{message} (a YAML alias bomb?)", _start(node))
+            return size, height
         if key in in_progress:
-            raise _RecursiveAliasError
+            raise _RefusedError("an alias refers to a node that contains it", _start(node))
+        if node.id == "scalar":
+            measured[key] = (1, 0)
+            return 1, 0
+        if level >= MAX_DEPTH:
+            raise _RefusedError(_TOO_DEEP, _start(node))
         in_progress.add(key)
-        if node.id == "mapping":
-            total = 1 + sum(size(k) + size(v) for k, v in node.value)
-        elif node.id == "sequence":
-            total = 1 + sum(size(item) for item in node.value)
-        else:
-            total = 1
+        children = [child for pair in node.value for child in pair] if node.id == "mapping" else node.value
+        size, height = 1, 0
+        for child in children:
+            child_size, child_height = measure(child, level + 1)
+            size, height = size + child_size, max(height, child_height)
         in_progress.discard(key)
-        sizes[key] = total
-        if total > MAX_NODES:
-            raise _TooLargeError
-        return total
+        measured[key] = (size, height + 1)
+        if size > MAX_NODES:
+            raise _RefusedError(f"template expands to more than {MAX_NODES:,} nodes (a YAML alias bomb?)", _start(node))
+        return measured[key]
 
-    return size(root)
+    measure(root, 0)
 
 
 class _Builder:
@@ -135,8 +159,15 @@ class _Builder:
     def __init__(self) -> None:
         self.source_map = SourceMap()
         self.problems: list[LoadProblem] = []
+        self.steps = 0  # the lengths of the paths positions are kept under, added up
+
+    def _count(self, node: Any, path: NodePath) -> None:
+        self.steps += len(path)
+        if self.steps > MAX_PATH_STEPS:
+            raise _RefusedError(_TOO_MANY_STEPS, _start(node))
 
     def build(self, node: Any, path: NodePath) -> Any:
+        self._count(node, path)
         self.source_map.values[path] = _span(node)
         tag: str = node.tag or ""  # computed by ruamel on each access: read once per node
         if tag.startswith("!"):
@@ -166,6 +197,7 @@ class _Builder:
                         child,
                     )
                 )
+            self._count(key_node, child)
             self.source_map.keys[child] = _span(key_node)
             if len(child) == 2 and child[0] in LOGICAL_ID_SECTIONS and _is_typed_scalar(key_node):
                 self.problems.append(LoadProblem("non-string-key", key, _span(key_node), (), child))
@@ -197,6 +229,11 @@ def _span(node: Any) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+def _start(node: Any) -> Span:
+    """Where a node or event starts: a bound is passed there (its span may be the whole file)."""
+    return Span.point(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
 def _key(node: Any) -> str:
     if node.id != "scalar":
         # CloudFormation keys are strings; a complex key is kept readable, not constructed.
@@ -222,15 +259,17 @@ def _scalar(node: Any, tag: str) -> Any:
 
 
 def _int(text: str) -> int | str:
+    """The integer, or the text when it is none: also when no float can hold it (a 5,000-digit hex
+    number), which no setting is and which rules could neither compare as a float nor print
+    (Python prints no integer of more than 4,300 digits, and reads no such decimal one)."""
     cleaned = text.replace("_", "")
+    base = {"0x": 16, "0o": 8}.get(cleaned.lower().lstrip("+-")[:2], 10)
     try:
-        if cleaned.lower().startswith(("0x", "-0x", "+0x")):
-            return int(cleaned, 16)
-        if cleaned.lower().startswith(("0o", "-0o", "+0o")):
-            return int(cleaned, 8)
-        return int(cleaned)
-    except ValueError:
+        number = int(cleaned, base)
+        float(number)
+    except (ValueError, OverflowError):
         return text
+    return number
 
 
 def _float(text: str) -> float | str:
@@ -278,10 +317,7 @@ def _read(path: Path, reader: Callable[[Path, int], bytes]) -> bytes | Document:
         return _parse_error(path, "", "not a regular file, so not a template", Span.point())
     except OSError as error:
         return _parse_error(path, "", f"cannot read file: {error.strerror or error}", Span.point())
-    if len(raw) > MAX_FILE_BYTES:
-        message = f"file is larger than {MAX_FILE_BYTES:,} bytes, far beyond a deployable template (1 MB)"
-        return _parse_error(path, "", message, Span.point())
-    return raw
+    return _too_large(path) if len(raw) > MAX_FILE_BYTES else raw
 
 
 def load_document(path: Path) -> Document:
@@ -297,7 +333,16 @@ def load_template(path: Path) -> Document:
     return raw if isinstance(raw, Document) else parse_document(path, raw)
 
 
+def _too_large(path: Path) -> Document:
+    message = f"file is larger than {MAX_FILE_BYTES:,} bytes, far beyond a deployable template (1 MB)"
+    return _parse_error(path, "", message, Span.point())
+
+
 def parse_document(path: Path, raw: bytes) -> Document:
+    """Parse a template's bytes, whatever gave them (a file, standard input, an editor's buffer, a
+    fix's candidate): each has the file's bounds. Never raises for bad content."""
+    if len(raw) > MAX_FILE_BYTES:
+        return _too_large(path)
     if b"\x00" in raw:
         return _parse_error(path, "", "file is binary (contains NUL bytes), not a template", Span.point())
     try:
@@ -308,32 +353,40 @@ def parse_document(path: Path, raw: bytes) -> Document:
     return _parse_text(path, text)
 
 
-class _TooDeepError(Exception):
-    pass
+def _check_events(text: str) -> None:
+    """Raise _RefusedError for a text past MAX_DEPTH, MAX_NODES or MAX_PATH_STEPS as written (keys
+    are nodes too), measured on libyaml's event stream, which keeps its own stack, unlike the
+    composer, and builds no node (composing 10 MB of ``[a,a,…`` took 100 s and 1.8 GB).
 
-
-def _check_depth(text: str) -> None:
-    """Raise _TooDeepError for collections nested deeper than MAX_DEPTH, measured on libyaml's
-    event stream (which keeps its own stack, unlike the composer). Most texts cannot nest that
-    deep, and are not parsed twice: a block collection nested in another starts at least one
-    column further right every two levels (a sequence may sit at its key's column), so block
+    Most texts pass neither of the first two and are not parsed twice (the builder counts their
+    steps): a node takes a character at least; a block collection nested in another starts at least
+    one column further right every two levels (a sequence may sit at its key's column), so block
     nesting is bounded by twice the longest line, and each flow collection needs its own bracket."""
     longest_line = max(map(len, text.splitlines()), default=0)
-    if 2 * (longest_line + 1) + text.count("[") + text.count("{") <= MAX_DEPTH:
+    if len(text) < MAX_NODES and 2 * (longest_line + 1) + text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    depth = 0
+    depth = nodes = steps = 0  # steps: each node's depth (the collections that hold it), added up
     try:
         for event in YAML(typ="safe").parse(text):
             name = type(event).__name__
+            if name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+                continue
+            if name not in ("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent"):
+                continue
+            nodes, steps = nodes + 1, steps + depth
             if name in ("MappingStartEvent", "SequenceStartEvent"):
                 depth += 1
-                if depth > MAX_DEPTH:
-                    raise _TooDeepError
-            elif name in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
+            if depth > MAX_DEPTH:
+                raise _RefusedError(_TOO_DEEP, _start(event))
+            if nodes > MAX_NODES:
+                message = f"template has more than {MAX_NODES:,} nodes, far beyond any template (1 MB holds 200,000)"
+                raise _RefusedError(message, _start(event))
+            if steps > MAX_PATH_STEPS:
+                raise _RefusedError(_TOO_MANY_STEPS, _start(event))
     except YAMLError:
         return  # a syntax error: the composer reports it where it is
 
@@ -359,10 +412,10 @@ def _parse_text(path: Path, text: str) -> Document:
 
     builder = _Builder()
     try:
-        _check_depth(text)
+        _check_events(text)
         root = _compose(text)
-        if root is not None and _may_expand_beyond(text):
-            _expanded_size(root)
+        if root is not None and "&" in text:  # an anchor: aliases may make the tree another than written
+            _check_aliases(root)
         data = builder.build(root, ()) if root is not None else None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -371,14 +424,8 @@ def _parse_text(path: Path, text: str) -> Document:
         return _parse_error(path, text, f"syntax error: {problem or error}", span)
     except YAMLError as error:
         return _parse_error(path, text, f"syntax error: {error}", Span.point())
-    except _TooDeepError:
-        message = f"collections nest more than {MAX_DEPTH:,} levels deep, far beyond any template"
-        return _parse_error(path, text, message, Span.point())
-    except _TooLargeError:
-        message = f"template expands to more than {MAX_NODES:,} nodes (YAML alias bomb?)"
-        return _parse_error(path, text, message, Span.point())
-    except _RecursiveAliasError:
-        return _parse_error(path, text, "an alias refers to a node that contains it", Span.point())
+    except _RefusedError as refused:
+        return _parse_error(path, text, str(refused), refused.span)
     except RecursionError:
         return _parse_error(path, text, "template nests too deeply to be read", Span.point())
     if not isinstance(data, dict):

@@ -1,0 +1,61 @@
+"""Issue 29, bounds: every input source has the file's bound, and what a template may amplify (aliases,
+nesting, text built by intrinsic functions) is bounded, each a finding or an unknown value, never
+memory exhaustion. The cases that need a real process are ``bench/crashers/bounds_*.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from samcheck.cfn.document import MAX_FILE_BYTES, MAX_PATH_STEPS, parse_document
+from samcheck.findings import Span
+
+
+def parse(text: str) -> tuple[str, Span]:
+    """The one problem reading ``text`` gives: its message and where."""
+    document = parse_document(Path("template.yaml"), text.encode())
+    assert document.data is None
+    (problem,) = document.problems
+    return problem.message, problem.span
+
+
+def test_every_source_has_the_file_bound() -> None:
+    # parse_document reads what standard input, an editor or a fix gives, not only files
+    message, span = parse("Resources: {}\n" + "#" * MAX_FILE_BYTES)
+    assert f"larger than {MAX_FILE_BYTES:,} bytes" in message and span == Span.point()
+
+
+def test_nodes_nested_deep_many_times_are_refused_where_the_bound_is_passed() -> None:
+    item = "[" * 900 + "]" * 900
+    message, span = parse("Resources:\n  Deep: [" + ", ".join([item] * 30) + "]\n")
+    assert f"add up to more than {MAX_PATH_STEPS:,}" in message
+    assert span.line == 2 and span.column > 9 * 1800  # the item that passes it, not the top of the file
+
+
+def test_the_same_bound_holds_where_the_text_is_not_measured_before_composing() -> None:
+    # Lines short and brackets few enough that nesting cannot pass MAX_DEPTH: the reader counts the
+    # steps as it builds (200 levels of keys, then flow lists of a hundred items to a line).
+    depth = 200
+    keys = "".join(f"{' ' * level}l{level}:\n" for level in range(depth))
+    line = ",".join(["a"] * 99) + ","
+    text = "Resources:\n " + keys.replace("\n", "\n ", depth - 1) + " " * (depth + 1) + "["
+    text += ("\n" + " " * (depth + 2)).join([line] * 800) + "a]\n"
+    assert len(text) < 1_000_000 and max(map(len, text.splitlines())) < 450
+    message, span = parse(text)
+    assert f"add up to more than {MAX_PATH_STEPS:,}" in message and span.line > depth + 400
+
+
+def test_aliases_may_add_a_bounded_number_of_nodes_and_no_depth() -> None:
+    lines = ["a0: &a0 [" + ", ".join(["x"] * 100) + "]"]
+    lines += [f"a{level}: &a{level} [*a{level - 1}, *a{level - 1}]" for level in range(1, 12)]
+    message, span = parse("\n".join(lines) + "\n")
+    assert "aliases add more than 100,000 nodes" in message and span.line > 2
+    lines = ["d0: &d0 " + "[" * 400 + "x" + "]" * 400]
+    lines += [f"d{level}: &d{level} " + "[" * 400 + f"*d{level - 1}" + "]" * 400 for level in range(1, 3)]
+    message, span = parse("\n".join(lines) + "\n")
+    assert "nest more than 1,000 levels deep" in message and "aliases" in message and span.line == 2
+
+
+def test_huge_integers_stay_text() -> None:
+    document = parse_document(Path("t.yaml"), b"A: 0x" + b"f" * 5000 + b"\nB: " + b"9" * 4000 + b"\nC: 0x1f\n")
+    assert document.data is not None
+    assert document.data["A"] == "0x" + "f" * 5000 and document.data["B"] == "9" * 4000 and document.data["C"] == 31
