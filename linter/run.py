@@ -58,7 +58,11 @@ def _run_stdin(options: Options) -> int:
     shown = Path(options.stdin_filename or "template.yaml")
     if not shown.parent.is_dir():
         raise UsageError(f"--stdin-filename {shown}: no folder {shown.parent}")
-    return _run(options._replace(paths=(str(shown),)), stdin=sys.stdin.buffer.read())
+    from samcheck.cfn.document import MAX_FILE_BYTES
+
+    # A byte past the files' bound is enough for the reader to refuse it; the rest is never read.
+    source = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    return _run(options._replace(paths=(str(shown),)), stdin=source)
 
 
 def _run(options: Options, stdin: bytes | None = None) -> int:

@@ -4,10 +4,37 @@ memory exhaustion. The cases that need a real process are ``bench/crashers/bound
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from samcheck.cfn.document import MAX_FILE_BYTES, MAX_PATH_STEPS, parse_document
 from samcheck.findings import Span
+from tests.test_server import _open
+
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "samcheck", "server"],
+    server_env={**os.environ, "SAMCHECK_CACHE_DIR": str(Path(tempfile.mkdtemp(prefix="samcheck-bounds-")))},
+)
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            workspace_folders=[types.WorkspaceFolder(tmp_path.as_uri(), "project")],
+        )
+    )
+    lsp_client.workspace_folder = tmp_path  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
 
 
 def parse(text: str) -> tuple[str, Span]:
@@ -59,3 +86,14 @@ def test_huge_integers_stay_text() -> None:
     document = parse_document(Path("t.yaml"), b"A: 0x" + b"f" * 5000 + b"\nB: " + b"9" * 4000 + b"\nC: 0x1f\n")
     assert document.data is not None
     assert document.data["A"] == "0x" + "f" * 5000 and document.data["B"] == "9" * 4000 and document.data["C"] == 31
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_an_editor_buffer_has_the_file_bound(client: LanguageClient) -> None:
+    path = client.workspace_folder / "template.yaml"  # type: ignore[attr-defined]
+    text = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n" + "#" * MAX_FILE_BYTES + "\n"
+    diagnostics = await _open(client, path, text)
+    assert [str(diagnostic.code) for diagnostic in diagnostics] == ["SC0001"]
+    assert f"larger than {MAX_FILE_BYTES:,} bytes" in diagnostics[0].message
+    assert diagnostics[0].severity == types.DiagnosticSeverity.Error
