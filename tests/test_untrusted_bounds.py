@@ -15,6 +15,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from samcheck.cfn.document import MAX_FILE_BYTES, MAX_PATH_STEPS, parse_document
+from samcheck.cfn.resolver import Resolver
 from samcheck.findings import Span
 from tests.test_server import _open
 
@@ -80,6 +81,23 @@ def test_aliases_may_add_a_bounded_number_of_nodes_and_no_depth() -> None:
     lines += [f"d{level}: &d{level} " + "[" * 400 + f"*d{level - 1}" + "]" * 400 for level in range(1, 3)]
     message, span = parse("\n".join(lines) + "\n")
     assert "nest more than 1,000 levels deep" in message and "aliases" in message and span.line == 2
+
+
+def test_text_built_by_intrinsics_is_bounded_and_then_unknown() -> None:
+    items = ["a"] * 400
+    join = {"Fn::Join": [{"Fn::Join": [{"Fn::Join": ["xxxxxxxx", items]}, items]}, items]}
+    sub = {
+        "Fn::Sub": ["${a}" * 400, {"a": {"Fn::Sub": ["${b}" * 400, {"b": {"Fn::Sub": ["${c}" * 400, {"c": "xx"}]}}]}}]
+    }
+    base64: object = "x" * 1000
+    for _ in range(60):
+        base64 = {"Fn::Base64": base64}
+    split = {"Fn::Split": [",", {"Fn::Join": [",", {"Fn::Split": ["-", {"Fn::Join": ["-", ["a"] * 600_000]}]}]}]}
+    for node, function in ((join, "Fn::Join"), (sub, "Fn::Sub"), (base64, "Fn::Base64"), (split, "Fn::Split")):
+        resolver = Resolver({}, {}, "us-east-1")
+        value = resolver.resolve(node)
+        assert not value.known and value.unknown_because.startswith(f"{function} builds more text"), function
+        assert resolver.resolve({"Fn::Join": ["-", ["a", "b"]]}).single == "a-b"  # what fits is still computed
 
 
 def test_huge_integers_stay_text() -> None:

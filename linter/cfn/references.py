@@ -50,15 +50,24 @@ def sub_variables(text: str) -> list[SubVariable]:
     return variables
 
 
-def substitute(text: str, value_of: Callable[[SubVariable], str | None]) -> str:
+class TooLongError(ValueError):
+    """A substitution's result would be longer than its caller takes."""
+
+
+def substitute(text: str, value_of: Callable[[SubVariable], str | None], longest: int | None = None) -> str:
     """The text with each variable replaced by ``value_of(variable)``; a variable it gives no value
-    (None) stays as written, and a literal ``${!Name}`` becomes ``${Name}``."""
+    (None) stays as written, and a literal ``${!Name}`` becomes ``${Name}``. A result longer than
+    ``longest`` characters raises TooLongError before it is built: one long value used many times
+    makes a short text a huge one."""
     parts, last = [], 0
     for variable in sub_variables(text):
         value = "${" + variable.name + "}" if variable.literal else value_of(variable)
         parts += [text[last : variable.start], text[variable.start : variable.end] if value is None else value]
         last = variable.end
-    return "".join([*parts, text[last:]])
+    parts.append(text[last:])
+    if longest is not None and sum(map(len, parts)) > longest:
+        raise TooLongError(f"the substituted text is longer than {longest:,} characters")
+    return "".join(parts)
 
 
 def intrinsic_name(node: Any) -> str | None:
