@@ -54,7 +54,8 @@ def symbolic(template: Template, node: Any) -> str | None:
         return _ref(template, argument)
     if name == "Fn::GetAtt":
         parts = argument.split(".", 1) if isinstance(argument, str) else argument
-        if isinstance(parts, list) and len(parts) == 2 and parts[0] in template.resources:
+        # A malformed one ([[Fn, Arn], Arn]) names no resource.
+        if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[0], str) and parts[0] in template.resources:
             if opaque(template.resources[parts[0]]):
                 return None  # a nested stack's output or a custom resource's attribute: anything
             attribute = symbolic(template, parts[1])

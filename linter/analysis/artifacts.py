@@ -7,6 +7,7 @@ package under ``.aws-sam/build/<LogicalId>`` is what gets deployed, so that is m
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def local_artifact(template: Template, resource: Resource) -> LocalArtifact | No
     project = project_root(folder)
     built = real(folder / ".aws-sam" / "build" / resource.source_id)
     # sam build's output, unless a link leads it out of the project (a repository may hold one)
-    path = built if built.exists() and project and within(built, project) else real(folder / declared)
+    path = built if os.path.exists(built) and project and within(built, project) else real(folder / declared)
     if project is None or not within(path, project):
         return None  # a path as written outside the project is SC0016's: neither measured nor looked at
     metadata_path = ("Resources", resource.source_id, "Metadata", "BuildMethod")
@@ -158,7 +159,7 @@ def missing_local_files(template: Template) -> list[LocalReference]:
     return [
         _reference(template, ("Resources", logical_id, "Properties", name), name, path)
         for logical_id, name, path in written
-        if not (folder / path).exists()
+        if not os.path.exists(folder / path)  # False, unlike Path's test, for a name too long to be a file's
     ]
 
 

@@ -144,7 +144,8 @@ def _nested_templates(
         if not isinstance(location, str) or location.startswith(("s3://", "https://", "http://")):
             continue
         path = real(folder / location)
-        if path in seen or not path.is_file() or not inside_project(path, folder):
+        # os.path's test, unlike Path's, is False for a name too long to be a file's (Python 3.11)
+        if path in seen or not os.path.isfile(path) or not inside_project(path, folder):
             continue  # a template outside the project is not read (SC0016 says so)
         seen.add(path)
         given = replace(settings, parameter_overrides=_passed_parameters(template, properties.get("Parameters")))

@@ -112,7 +112,7 @@ def measure(path: Path, boundary: Path) -> PackageSize | None:
     (both real); None when it does not exist."""
     try:
         info = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name no file can have (a NUL), as a template may write
         return None
     if stat.S_ISDIR(info.st_mode):
         files, complete = _walk(path, boundary)

@@ -112,8 +112,8 @@ def value_kind(template: Template, value: Any) -> tuple[str, str | None] | None:
     if name == "Fn::GetAtt":
         argument = value["Fn::GetAtt"]
         parts = argument.split(".", 1) if isinstance(argument, str) else argument
-        if isinstance(parts, list) and len(parts) == 2 and parts[1] == "Arn" and parts[0] in template.resources:
-            return ARN, parts[0]
+        if isinstance(parts, list) and len(parts) == 2 and parts[1] == "Arn" and isinstance(parts[0], str):
+            return (ARN, parts[0]) if parts[0] in template.resources else None
         return None
     if name == "Ref" and isinstance(value["Ref"], str):
         resource = template.source_resources.get(value["Ref"])

@@ -317,6 +317,8 @@ def _read(path: Path, reader: Callable[[Path, int], bytes]) -> bytes | Document:
         return _parse_error(path, "", "not a regular file, so not a template", Span.point())
     except OSError as error:
         return _parse_error(path, "", f"cannot read file: {error.strerror or error}", Span.point())
+    except ValueError:  # a name no file can have (a NUL, a lone surrogate), as a template may write
+        return _parse_error(path, "", "cannot read file: no file has such a name", Span.point())
     return _too_large(path) if len(raw) > MAX_FILE_BYTES else raw
 
 

@@ -37,8 +37,12 @@ class OutsideProjectError(OSError):
 
 def real(path: Path) -> Path:
     """``path`` with every link followed. Never raises: a loop or a missing target ends the
-    following there (``Path.resolve`` raises RuntimeError on a loop before Python 3.13)."""
-    return Path(os.path.realpath(path))
+    following there (``Path.resolve`` raises RuntimeError on a loop before Python 3.13), and a name
+    no file can have (a NUL, a lone surrogate, as a template may write) is only made absolute."""
+    try:
+        return Path(os.path.realpath(path))
+    except ValueError:
+        return Path(os.path.abspath(path))
 
 
 def within(path: Path, folder: Path) -> bool:

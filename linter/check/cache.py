@@ -92,7 +92,7 @@ class Entry:
 def _size_and_mtime(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name no file can have (a NUL), as a template may write
         return None
     return info.st_size, info.st_mtime_ns
 

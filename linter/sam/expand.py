@@ -120,10 +120,11 @@ def _apis_fed_by(resources: dict[str, Any], dropped: set[str | None]) -> set[str
         properties = resource.get("Properties") if isinstance(resource, dict) else None
         events = properties.get("Events") if isinstance(properties, dict) else None
         for event in events.values() if isinstance(events, dict) else ():
-            if not isinstance(event, dict) or event.get("Type") not in _API_EVENTS:
+            kind = event.get("Type") if isinstance(event, dict) else None
+            if not isinstance(kind, str) or kind not in _API_EVENTS:
                 continue
             event_properties = event.get("Properties")
-            named = event_properties.get(_API_EVENTS[event["Type"]]) if isinstance(event_properties, dict) else None
+            named = event_properties.get(_API_EVENTS[kind]) if isinstance(event_properties, dict) else None
             fed |= {name for name, _, _ in referenced(named, resources)}
     return fed
 

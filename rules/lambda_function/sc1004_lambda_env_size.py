@@ -97,23 +97,28 @@ def _size(context: RuleContext, variables: dict[str, Any]) -> tuple[int, bool]:
     total, exact = 0, True
     for key, value in variables.items():
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            total += len(key.encode()) + len(str(value).encode())
+            total += _bytes(key) + _bytes(str(value))
             continue
         exact = False
         resolved = context.resolve(value)
         shown = texts(resolved)
         if shown and len(shown) == len(resolved.cases):
-            total += len(key.encode()) + min(len(case.value.encode()) for case in shown)
+            total += _bytes(key) + min(_bytes(case.value) for case in shown)
         elif intrinsic_name(value) != "Fn::If":
-            total += len(key.encode()) + _literal_length(value)
+            total += _bytes(key) + _literal_length(value)
     return total, exact
 
 
 def _literal_length(value: Any) -> int:
     """The bytes of a value's literal text that will surely be in the result."""
     if isinstance(value, str):
-        return len(value.encode())
+        return _bytes(value)
     if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
         text = value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"]
-        return len(substitute(text, lambda variable: "").encode()) if isinstance(text, str) else 0
+        return _bytes(substitute(text, lambda variable: "")) if isinstance(text, str) else 0
     return 0
+
+
+def _bytes(text: str) -> int:
+    """Its UTF-8 length; a lone surrogate (a JSON escape such as \\ud800) counts its three bytes."""
+    return len(text.encode("utf-8", "surrogatepass"))
