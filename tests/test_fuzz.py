@@ -3,9 +3,10 @@
 Mutations are structure-aware (keys deleted, duplicated and swapped; scalars replaced by other
 types, huge or non-finite numbers; malformed intrinsics; swapped resource types; random ``Events``
 and ``Globals``) and byte-level (truncation, tabs, invalid UTF-8, a BOM, CRLF, NUL). Each mutant is
-linted once with every report format at once, then fixed twice: no traceback, every report valid,
-exit 0 or 1, bounded time, and the second --fix changes nothing. Inputs that once crashed are kept
-in ``fixtures/fuzz/`` and run the same way.
+linted once with every report format at once, diffed, then fixed twice: no traceback, every report
+valid, exit 0 or 1, bounded time, --diff writes nothing and the second --fix changes nothing.
+Inputs that once crashed or exhausted memory (hostile templates past the reader's and the
+resolver's bounds, malformed values) are kept in ``fixtures/fuzz/`` and run the same way.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ ODD_VALUES: list[Any] = [
     {"Fn::If": ["C"]}, {"Fn::If": "C"}, {"Fn::Sub": [1]}, {"Fn::Sub": ["${A}", "vars"]}, {"Fn::Join": [","]},
     {"Fn::FindInMap": ["M"]}, {"Fn::Select": ["x", []]}, {"Fn::Split": None}, {"Fn::ImportValue": {}},
     {"Fn::Transform": {"Name": "AWS::Include"}}, {"Condition": []}, {"Fn::Nope": 1}, {"Ref": "AWS::NoValue"},
+    {"Fn::GetAtt": [["Fn", "Arn"], "Arn"]}, {"Fn::GetAtt": [{"a": 1}, "Arn"]}, {"Fn::Select": [1e300, ["a"]]},
+    {"Fn::Join": ["", [{"Fn::Join": ["x" * 50, ["a"] * 50]}] * 50]}, "a" * 300, "src\x00", 16**300,
 ]  # fmt: skip
 
 
@@ -183,7 +186,7 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def check_mutant(path: Path) -> None:
-    """Every report at once, then --fix twice."""
+    """Every report at once, --diff, then --fix twice."""
     formats = [f"--format={name}={path.parent / file}" for name, file in REPORTS.items()]
     _, stdout = _run("--format", "json", *formats, str(path))
     document = json.loads(stdout)
@@ -194,6 +197,9 @@ def check_mutant(path: Path) -> None:
     ElementTree.parse(path.parent / REPORTS["junit"])
     internal = [finding for finding in document["findings"] if finding["rule"] == "SC0000"]
     assert not internal, internal
+    before = path.read_bytes()
+    _run("--diff", str(path))
+    assert path.read_bytes() == before, "--diff changed the file"
     _run("--fix", str(path))
     once = path.read_bytes()
     _run("--fix", str(path))

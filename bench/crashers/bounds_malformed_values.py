@@ -1,7 +1,8 @@
 """Attack: values no deployable template has, where the rules and the reader expect another shape:
 ``!GetAtt [[Fn, Arn], Arn]`` (a list where a name goes) in a policy and a policy template, an event
 whose ``Type`` is a mapping, integers too large for a float (a 5,000-digit hex ``Timeout``, a
-4,000-digit ``MemorySize``; Python also refuses to print an integer of more than 4,300 digits), file
+4,000-digit ``MemorySize``; Python also refuses to print an integer of more than 4,300 digits, and to
+read a decimal one, so a 5,000-digit decimal ``Timeout`` stayed text and is kept here as such), file
 names no file can have (a 300-character one, one with a NUL, a lone surrogate) in ``CodeUri``,
 ``DefinitionUri``, a nested stack and an ``AWS::Include``. Each was an internal error (SC0000) that
 lost a rule's findings or the whole file's.
@@ -37,12 +38,6 @@ TEMPLATES = {
             - Effect: Allow
               Action: elasticfilesystem:ClientMount
               Resource: !GetAtt [[Worker, Arn], Arn]
-""",
-    "getatt-policy-template": HEAD
-    + """\
-      Policies:
-        - SQSPollerPolicy:
-            QueueName: !GetAtt [Jobs, [QueueName]]
 """,
     "event-type-mapping": HEAD
     + """\
