@@ -5,8 +5,8 @@ deeper, made a template 5,000 levels deep that the 1,000-level bound (measured o
 saw: it was read, in 470 MB, and passed as clean.
 
 Promise: aliases may add at most 100,000 nodes to a template and never nest it deeper than the
-1,000-level bound; beyond either, the file is an SC0001 finding, in little time and memory, with
-nothing cached.
+1,000-level bound; beyond either, the file is an SC0001 finding, in little time and memory, and
+the cache keeps only that finding.
 """
 
 from __future__ import annotations
