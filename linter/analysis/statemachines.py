@@ -11,7 +11,8 @@ number), ``Fn::Sub`` variables in a ``DefinitionString`` likewise. A value that 
 resource's ARN, a parameter without a default, a value that is one of several: the definition is
 one text) or an intrinsic function in an inline definition is *any value*: ``StateMachine.is_unknown``
 says where, and no rule reports a type there. The machine's type, and the function a Task invokes,
-are read per candidate, each with when it holds.
+are read per candidate, each with when it holds. Substitution may write a long value many times: a
+definition it would make longer than a template may be (MAX_FILE_BYTES) is not read.
 """
 
 from __future__ import annotations
@@ -26,8 +27,15 @@ from typing import Any
 from samcheck.analysis import per_template
 from samcheck.analysis.values import Candidate, When, texts
 from samcheck.analysis.wiring import function_behind, reaches_of
-from samcheck.cfn.document import Document, get_path, parse_document, read_source
-from samcheck.cfn.references import SubVariable, intrinsic_name, single_variable, sub_variables, substitute
+from samcheck.cfn.document import MAX_FILE_BYTES, Document, get_path, parse_document, read_source
+from samcheck.cfn.references import (
+    SubVariable,
+    TooLongError,
+    intrinsic_name,
+    single_variable,
+    sub_variables,
+    substitute,
+)
 from samcheck.cfn.resolver import Branches, merge
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
@@ -140,20 +148,34 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
             return None  # missing or unreadable: SC7005 and friends say so
         text = raw.decode("utf-8", errors="replace")
         value_of = partial(_substitution, template, settings[0], definition_substitutions=True)
-        document = parse_document(path, substitute(text, value_of).encode("utf-8", "backslashreplace"))
+        try:
+            substituted = substitute(text, value_of, longest=MAX_FILE_BYTES)
+        except TooLongError:
+            return None
+        document = parse_document(path, substituted.encode("utf-8", "backslashreplace"))
         return _from_document(resource, document.data, document, (), settings)
     return None
 
 
 def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -> Any:
-    """An inline definition with its known DefinitionSubstitutions applied to every text in it."""
-    if isinstance(node, dict):
-        return {key: _substituted(template, value, substitutions) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_substituted(template, item, substitutions) for item in node]
-    if isinstance(node, str) and "${" in node:
-        return substitute(node, partial(_substitution, template, substitutions, definition_substitutions=True))
-    return node
+    """An inline definition with its known DefinitionSubstitutions applied to every text in it;
+    TooLongError when the texts they write add up to more than MAX_FILE_BYTES."""
+    value_of = partial(_substitution, template, substitutions, definition_substitutions=True)
+    left = MAX_FILE_BYTES
+
+    def applied(node: Any) -> Any:
+        nonlocal left
+        if isinstance(node, dict):
+            return {key: applied(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [applied(item) for item in node]
+        if isinstance(node, str) and "${" in node:
+            text = substitute(node, value_of, longest=left)
+            left -= len(text)
+            return text
+        return node
+
+    return applied(node)
 
 
 def _inline(
@@ -161,7 +183,10 @@ def _inline(
 ) -> StateMachine | None:
     """A definition written in the template: Fn::If settled, then substituted as the service does."""
     settled = template.resolver.settle(written)
-    definition = _substituted(template, settled, settings[0])
+    try:
+        definition = _substituted(template, settled, settings[0])
+    except TooLongError:
+        return None
     return _from_document(resource, definition, template.document, base, settings, _retyped(settled, settings[0]))
 
 
@@ -207,14 +232,14 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
             if not variable.literal:
                 variables = {variable.name: {"Fn::Sub": "${" + variable.name + "}"}, **variables}
     # CloudFormation's Fn::Sub first, then the service's DefinitionSubstitutions, both on the text.
-    substituted = substitute(text, partial(_substitution, template, variables))
-    if substitutions:
-        value_of = partial(_substitution, template, substitutions, definition_substitutions=True)
-        substituted = substitute(substituted, value_of)
     try:
+        substituted = substitute(text, partial(_substitution, template, variables), longest=MAX_FILE_BYTES)
+        if substitutions:
+            value_of = partial(_substitution, template, substitutions, definition_substitutions=True)
+            substituted = substitute(substituted, value_of, longest=MAX_FILE_BYTES)
         definition = json.loads(substituted)
-    except ValueError:
-        return None  # unknown ${} values left in it, or not JSON: nothing to judge
+    except ValueError:  # TooLongError too
+        return None  # unknown ${} values left in it, not JSON, or longer than a template: nothing to judge
     if not isinstance(definition, dict):
         return None
     value_path = (*base, "DefinitionString") + (("Fn::Sub",) if isinstance(raw, dict) and "Fn::Sub" in raw else ())
