@@ -99,6 +99,7 @@ def jobs_for(files: Sequence[Path], options: Options) -> list[Job]:
             click.echo(f"samcheck: warning: {notice}", err=True)
     for settings in {job.settings for job in jobs}:
         _check_settings(settings, command_line)
+    _warn_shadowed({job.settings for job in jobs})
     if options.config_env != "default" and not any(samconfig_path(path.parent) for path in files):
         raise UsageError(
             f"--config-env {options.config_env}: no samconfig.toml (or .yaml) beside the templates to read it from"
@@ -117,6 +118,7 @@ def _check_settings(settings: Settings, command_line: dict[str, Any]) -> None:
         ("select", settings.select),
         ("ignore", settings.ignore),
         ("severity", tuple(key for key, _ in settings.severity)),
+        ("per-file-ignores", tuple(selector for _, listed in settings.per_file_ignores for selector in listed)),
     ):
         for selector in selectors:
             from_command_line = selector in (command_line.get(option) or ())
@@ -131,6 +133,19 @@ def _check_settings(settings: Settings, command_line: dict[str, Any]) -> None:
                     "(or cfn-lint = true in the configuration)"
                 )
     check_region(settings.effective_region, settings.region_source)
+
+
+def _warn_shadowed(all_settings: set[Settings]) -> None:
+    """Name the configuration files a folder's first one hides: a second file's settings would
+    otherwise be ignored without a word."""
+    from samcheck.config import CONFIG_NAMES
+
+    for source, shadowed in sorted({(str(s.source), s.shadowed) for s in all_settings if s.shadowed}):
+        click.echo(
+            f"samcheck: warning: {source} is read and {', '.join(map(str, shadowed))} beside it is not: "
+            f"one configuration file per folder, the first of {', '.join(CONFIG_NAMES)}",
+            err=True,
+        )
 
 
 def check_region(region: str, source: str) -> None:

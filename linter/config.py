@@ -1,18 +1,22 @@
 """Settings: defaults, then the nearest configuration file, then the command line.
 
-Configuration lives in ``[tool.samcheck]`` of ``pyproject.toml`` or in ``.samcheck.yaml``,
-found from the template's folder upward (in one folder, ``.samcheck.yaml`` wins). Keys
-are validated against ``schemas/config.schema.json``.
+Configuration lives in ``.samcheck.yaml``, ``.samcheck.yml``, ``.samcheck.toml`` or
+``[tool.samcheck]`` of ``pyproject.toml``, found from the template's folder upward; in one folder
+the first of these is read (as ruff reads ``.ruff.toml`` before ``pyproject.toml``) and the others
+are named in a warning. A file's extension decides how it is read. Every value is validated
+(``schemas/config.schema.json``, then what a schema cannot say: calendar dates, finite limits).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import shlex
 import sys
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,8 @@ class Settings:
     exclude: tuple[str, ...] | None = None  # globs not to lint in folders (None: the default folders)
     extend_exclude: tuple[str, ...] = ()  # more globs not to lint
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule selectors)
+    force_exclude: bool = False  # excludes apply to files named on the command line too
+    shadowed: tuple[Path, ...] = ()  # configuration files beside ``source`` that are not read
 
     @property
     def today(self) -> date:
@@ -126,6 +132,28 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return document.data
 
 
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(_read_bytes(path).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path}: the top level must be an object of settings, not {type(document).__name__}")
+    return document
+
+
+def _toml_dates_as_text(value: Any) -> Any:
+    """TOML's own dates and times as the ISO text YAML and JSON give: validated (and reported)
+    the same way, never as a Python repr."""
+    if isinstance(value, (date, time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _toml_dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_toml_dates_as_text(item) for item in value]
+    return value
+
+
 def _validate(path: Path, raw: dict[str, Any]) -> None:
     import jsonschema
 
@@ -139,16 +167,27 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
     unknown = sorted(set(raw.get("limits", {})) - set(Limits.names()))
     if unknown:
         raise ConfigError(f"{path}: limits: unknown limit {', '.join(unknown)} (see `samcheck limits`)")
+    for name, value in raw.get("limits", {}).items():
+        if not math.isfinite(value):  # NaN would compare false everywhere: the rule silently off
+            raise ConfigError(f"{path}: limits.{name}: {value} is not a number; give a finite value")
     problems = Limits(raw.get("limits", {})).problems()
     if problems:
         raise ConfigError(f"{path}: {problems[0]}")
+    if "as-of" in raw:
+        try:
+            date.fromisoformat(raw["as-of"])
+        except ValueError as error:
+            raise ConfigError(f"{path}: as-of: '{raw['as-of']}' is not a date: {error}") from None
 
 
 def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
     _validate(path, raw)
     overrides = raw.get("parameter-overrides", {})
     if isinstance(overrides, str):
-        parameter_overrides = parse_parameter_overrides(overrides)
+        try:
+            parameter_overrides = parse_parameter_overrides(overrides)
+        except ConfigError as error:
+            raise ConfigError(f"{path}: parameter-overrides: {error}") from None
     else:
         parameter_overrides = tuple((key, parameter_text(value)) for key, value in overrides.items())
     return Settings(
@@ -165,6 +204,7 @@ def settings_from_mapping(path: Path, raw: dict[str, Any]) -> Settings:
         source=path,
         exclude=tuple(raw["exclude"]) if "exclude" in raw else None,
         extend_exclude=tuple(raw.get("extend-exclude", ())),
+        force_exclude=bool(raw.get("force-exclude", False)),
         per_file_ignores=tuple(
             (pattern, selector_list(selectors)) for pattern, selectors in raw.get("per-file-ignores", {}).items()
         ),
@@ -204,28 +244,46 @@ def parameter_text(value: Any) -> str:
 
 
 def load_config_file(path: Path) -> Settings:
+    """A configuration file, read as its extension says: pyproject.toml's ``[tool.samcheck]``, the
+    top level of any other TOML, YAML or JSON file."""
+    suffix = path.suffix.lower()
     if path.name == "pyproject.toml":
         raw = _read_pyproject(path)
         if raw is None:
             raise ConfigError(f"{path}: no [tool.samcheck] section")
-    else:
+    elif suffix == ".toml":
+        raw = _read_toml(path)
+    elif suffix in (".yaml", ".yml"):
         raw = _read_yaml(path)
-    return settings_from_mapping(path, raw)
+    elif suffix == ".json":
+        raw = _read_json(path)
+    else:
+        raise ConfigError(
+            f"{path}: a configuration file is .toml, .yaml, .yml or .json; its extension says how to read it"
+        )
+    return settings_from_mapping(path, _toml_dates_as_text(raw))
 
 
-# The files samcheck reads its configuration from (pyproject.toml only with [tool.samcheck]).
-CONFIG_NAMES = (".samcheck.yaml", "pyproject.toml")
+# The files samcheck reads its configuration from, in the order one folder's are tried
+# (pyproject.toml only with [tool.samcheck]).
+CONFIG_NAMES = (".samcheck.yaml", ".samcheck.yml", ".samcheck.toml", "pyproject.toml")
+
+
+def _config_files(directory: Path) -> list[Path]:
+    """The configuration files of one folder, in ``CONFIG_NAMES`` order."""
+    return [
+        path
+        for path in (directory / name for name in CONFIG_NAMES)
+        if path.is_file() and (path.name != "pyproject.toml" or _read_pyproject(path) is not None)
+    ]
 
 
 def discover_settings(folder: Path) -> Settings:
     """Settings from the nearest configuration file at or above ``folder``."""
     for directory in (folder, *folder.parents):
-        candidate = directory / CONFIG_NAMES[0]
-        if candidate.is_file():
-            return load_config_file(candidate)
-        pyproject = directory / CONFIG_NAMES[1]
-        if pyproject.is_file() and _read_pyproject(pyproject) is not None:
-            return load_config_file(pyproject)
+        files = _config_files(directory)
+        if files:
+            return replace(load_config_file(files[0]), shadowed=tuple(files[1:]))
     return Settings()
 
 
