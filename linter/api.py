@@ -54,6 +54,7 @@ class Options(NamedTuple):
     exit_zero: bool = False  # findings never fail the run
     show_settings: bool = False  # print each file's settings and where they come from; lint nothing
     exclude: tuple[str, ...] = ()  # --exclude globs, added to the configuration's
+    force_exclude: bool | None = None  # excludes apply to files named on the command line too
     statistics: bool = False  # the text report counts findings per rule
 
 

@@ -148,6 +148,12 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
     "--exclude", "exclude", multiple=True, metavar="GLOB", help="Leave matching files and folders out of folder walks."
 )
 @click.option(
+    "--force-exclude",
+    is_flag=True,
+    default=None,
+    help="Apply the excludes to files named on the command line too (as pre-commit names them).",
+)
+@click.option(
     "--show-settings", is_flag=True, help="Print each file's settings and where they come from; lint nothing."
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run (2 still means misuse).")
@@ -190,6 +196,7 @@ def check(**given: Any) -> None:
         stdin_filename=given["stdin_filename"],
         show_settings=given["show_settings"],
         exclude=tuple(given["exclude"]),
+        force_exclude=given["force_exclude"],
         statistics=given["statistics"],
     )
     sys.exit(run(options))

@@ -134,7 +134,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(_read_bytes(path).decode("utf-8"))
+        document = json.loads(read_bytes(path).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     if not isinstance(document, dict):

@@ -7,7 +7,8 @@ and .NET's ``serverless.template``, and any YAML or JSON whose top level looks l
 by its top level whatever its name (``dotnet new`` keeps its configuration in
 ``.template.config/template.json``). The top level of a YAML document is at the indent of its first
 key, so a nested ``Resources`` (the Serverless Framework's ``resources:``) is not taken for one;
-what ``exclude`` globs match is left out of the walk.
+what ``exclude`` globs match is left out of the walk,
+and with ``force_exclude`` left out of the files named too (pre-commit names every staged file).
 A link that cannot be followed (a loop, a missing target) is still a file to lint: its report says
 why it cannot be read. Telling a template by its content needs a read, so a link leading outside
 the project (``samcheck.cfn.local``) is taken only when named like a template (and then reported,
@@ -49,6 +50,7 @@ _JSON_KEY = re.compile(rb'"(AWSTemplateFormatVersion|Transform|Resources)"\s*:')
 class Discovery:
     files: list[Path] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    excluded: list[Path] = field(default_factory=list)  # files named but excluded (force_exclude)
 
 
 def _is_named_template(path: Path) -> bool:
@@ -72,6 +74,14 @@ def _excluded(path: Path, patterns: tuple[str, ...], base: Path, folder: Path) -
         relative = path.as_posix()
     candidates = [relative, *path.relative_to(folder).parts]
     return any(fnmatch(candidate, pattern.rstrip("/")) for candidate in candidates for pattern in patterns)
+
+
+def _named_excluded(path: Path, patterns: tuple[str, ...], base: Path) -> bool:
+    """Whether a glob names a file given on the command line, by its path from ``base`` or a folder
+    on that path (``node_modules`` excludes ``node_modules/pkg/template.yaml``), as in a walk of ``base``."""
+    absolute = Path(os.path.abspath(path))
+    folder = base.absolute() if absolute.is_relative_to(base.absolute()) else absolute.parent
+    return _excluded(absolute, patterns, base, folder)
 
 
 def _looks_like_template(path: Path) -> bool:
@@ -144,10 +154,11 @@ def discover(
     cwd: Path | None = None,
     exclude: tuple[str, ...] | None = None,
     extend_exclude: tuple[str, ...] = (),
+    force_exclude: bool = False,
 ) -> Discovery:
     """The templates PATH arguments name. ``exclude`` globs replace the default folders left out of
     a walk (build output, dependencies); ``extend_exclude`` adds to them. A file named on the
-    command line is linted whatever they say."""
+    command line is linted whatever they say, unless ``force_exclude``."""
     result = Discovery()
     base = cwd or Path.cwd()
     excluded = (tuple(SKIPPED_FOLDERS) if exclude is None else exclude) + extend_exclude
@@ -159,6 +170,9 @@ def discover(
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
+        if force_exclude and _named_excluded(path, excluded, base):
+            result.excluded.append(path)
+            return
         key = real(path)  # one file reached through links or globs is linted once
         if key not in seen:
             seen.add(key)

@@ -73,6 +73,8 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
     _prepare_outputs(options)
     options = _claim_cache(options)
     discovery = _discover(options) if stdin is None else Discovery([Path(options.paths[0])])
+    if not discovery.files:
+        return EXIT_CLEAN
     workers = min(options.jobs or default_jobs(), len(discovery.files))
     if workers == 1 and stdin is None:  # checking here: let a child import the SAM translator meanwhile
         translator_process.start_for(discovery.files)
@@ -162,9 +164,14 @@ def _discover(options: Options) -> Discovery:
         here = load_config_file(options.config_file) if options.config_file else discover_settings(Path.cwd())
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    discovery = discover(list(options.paths), None, here.exclude, here.extend_exclude + options.exclude)
+    force_exclude = here.force_exclude if options.force_exclude is None else options.force_exclude
+    discovery = discover(list(options.paths), None, here.exclude, here.extend_exclude + options.exclude, force_exclude)
     for missing in discovery.missing:
         click.echo(f"samcheck: error: no such file, folder or match: {missing}", err=True)
+    if discovery.excluded and not discovery.files and not discovery.missing:
+        # pre-commit naming only excluded files: nothing to lint is the user's choice, not an error
+        click.echo(f"samcheck: nothing to lint: the {len(discovery.excluded)} file(s) named are excluded", err=True)
+        return discovery
     if not discovery.files:
         looked = "" if options.paths else " (looked for template.yaml, template.yml, template.json)"
         raise UsageError(f"no template found{looked}")

@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from samcheck.cli import cli
+from tests.conftest import ROOT
 
 BAD_TIMEOUT = """\
 Resources:
@@ -134,3 +136,25 @@ def test_two_config_files_in_one_folder_the_first_is_read_and_the_other_named(pr
         "not: one configuration file per folder, the first of .samcheck.yaml, .samcheck.yml, .samcheck.toml, "
         "pyproject.toml"
     ) in err
+
+
+def test_force_exclude_applies_excludes_to_files_named_on_the_command_line(project: Path) -> None:
+    (project / "legacy").mkdir()
+    (project / "legacy" / "template.yaml").write_text(BAD_TIMEOUT)
+    (project / "node_modules" / "pkg").mkdir(parents=True)
+    (project / "node_modules" / "pkg" / "template.yaml").write_text(BAD_TIMEOUT)
+    (project / "template.yaml").write_text(BAD_TIMEOUT.replace("5000", "30"))
+    named = ("template.yaml", "legacy/template.yaml", "node_modules/pkg/template.yaml")
+    (project / ".samcheck.yaml").write_text("extend-exclude: [legacy]\n")
+    code, out, _ = run(*named)
+    assert code == 1 and "legacy/template.yaml" in out  # named files are linted whatever the excludes say
+    assert run("--force-exclude", *named)[0] == 0  # the default excludes (node_modules) apply too
+    code, _, err = run("--force-exclude", "legacy/template.yaml")
+    assert code == 0 and "samcheck: nothing to lint: the 1 file(s) named are excluded" in err
+    (project / ".samcheck.yaml").write_text("extend-exclude: [legacy]\nforce-exclude: true\n")
+    assert run(*named)[0] == 0
+
+
+def test_the_pre_commit_hook_applies_the_excludes() -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert "--force-exclude" in hook["args"]
