@@ -170,12 +170,17 @@ async def test_account_scope_adds_up_the_workspace_templates(client: LanguageCli
 
 
 @pytest.mark.asyncio
-async def test_a_changed_configuration_file_relints_open_templates(client: LanguageClient) -> None:
+@pytest.mark.parametrize(
+    ("name", "text"), [(".samcheck.yaml", "ignore: [SC3001]\n"), (".samcheck.toml", 'ignore = ["SC3001"]\n')]
+)
+async def test_a_changed_configuration_file_relints_open_templates(
+    client: LanguageClient, name: str, text: str
+) -> None:
     folder: Path = client.workspace_folder  # type: ignore[attr-defined]
     path = folder / "template.yaml"
     assert "SC3001" in _by_code(await _open(client, path, TEMPLATE))
-    config = folder / ".samcheck.yaml"
-    config.write_text("ignore: [SC3001]\n")
+    config = folder / name
+    config.write_text(text)
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams([types.FileEvent(config.as_uri(), types.FileChangeType.Created)])
     )

@@ -19,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from samcheck import __version__
+from samcheck.config import CONFIG_NAMES, SAMCONFIG_NAMES
 from samcheck.findings import Finding
 from samcheck.server.linting import Linter
 from samcheck.server.protocol import SOURCE, diagnostic, path_of, span_range, uri_of, whole_text_edit
@@ -26,7 +27,7 @@ from samcheck.server.protocol import SOURCE, diagnostic, path_of, span_range, ur
 DEBOUNCE_SECONDS = 0.3
 EXPLAIN_COMMAND = "samcheck.explain"
 FIX_ALL = types.CodeActionKind.SourceFixAll + ".samcheck"
-_CONFIG_FILES = ("**/.samcheck.yaml", "**/pyproject.toml", "**/samconfig.toml", "**/samconfig.yaml", "**/samconfig.yml")
+_CONFIG_FILES = tuple(f"**/{name}" for name in (*CONFIG_NAMES, *SAMCONFIG_NAMES))
 
 
 class SamcheckServer(LanguageServer):
@@ -213,8 +214,6 @@ def build() -> SamcheckServer:
 
 
 def _is_config(path: Path) -> bool:
-    from samcheck.config import CONFIG_NAMES, SAMCONFIG_NAMES
-
     return path.name in (*CONFIG_NAMES, *SAMCONFIG_NAMES)
 
 
