@@ -169,7 +169,7 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
         raise ConfigError(f"{path}: limits: unknown limit {', '.join(unknown)} (see `samcheck limits`)")
     for name, value in raw.get("limits", {}).items():
         if not math.isfinite(value):  # NaN would compare false everywhere: the rule silently off
-            raise ConfigError(f"{path}: limits.{name}: {value} is not a number; give a finite value")
+            raise ConfigError(f"{path}: limits.{name}: {value} is not a finite number")
     problems = Limits(raw.get("limits", {})).problems()
     if problems:
         raise ConfigError(f"{path}: {problems[0]}")

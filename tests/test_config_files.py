@@ -73,8 +73,8 @@ def test_a_toml_date_is_a_date(project: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (".nan", "limits.lambda-timeout-max: nan is not a number"),
-        (".inf", "limits.lambda-timeout-max: inf is not a number"),
+        (".nan", "limits.lambda-timeout-max: nan is not a finite number"),
+        (".inf", "limits.lambda-timeout-max: inf is not a finite number"),
         ("-1", "limits.lambda-timeout-max: -1 is less than the minimum of 0"),
     ],
 )
