@@ -785,10 +785,11 @@ def _bound_text(bound: dict[str, Any], variable: SubVariable) -> str:
 
 
 def _shown(value: Any) -> str:
-    """A parameter value as text, for an assumption ("a,b" for a list parameter)."""
+    """A parameter value as text, for an assumption ("a,b" for a list parameter; "" for the empty
+    text, which would otherwise read as nothing in "when parameter P is ")."""
     if isinstance(value, list):
         return ",".join(map(_text, value))
-    return _text(value)
+    return _text(value) or '""'
 
 
 def _text(value: Any) -> str:

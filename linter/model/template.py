@@ -24,6 +24,7 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
     ("AWS::Serverless::Function", "AWS::Lambda::Function"): {
         ("TracingConfig", "Mode"): ("Tracing",),
         ("Code", "ZipFile"): ("InlineCode",),
+        ("Code", "ImageUri"): ("ImageUri",),
         ("DeadLetterConfig",): ("DeadLetterQueue",),
     },
     ("AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"): {(): ("EventInvokeConfig",)},

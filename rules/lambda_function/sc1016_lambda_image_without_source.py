@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.artifacts import built_image
+from samcheck.analysis.values import qualifier, texts
 from samcheck.rule import Finding, Rule, RuleContext, Severity, get_path
 
 
@@ -42,16 +43,29 @@ class LambdaImageWithoutSource(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         for function in context.of_type("AWS::Lambda::Function"):
-            if not built_image(template, function):
-                continue
             path = ("Resources", function.source_id, "Metadata")
             metadata = get_path(template.source, path)  # as written: sam build reads Metadata unresolved
             if isinstance(metadata, dict) and "Dockerfile" in metadata:
                 continue
-            yield context.report(
-                context.locate(function, ("PackageType",)),
-                f"{function.source_id} is an image function with neither ImageUri nor Metadata.Dockerfile, so "
-                "there is no image to deploy; set ImageUri, or add Metadata with Dockerfile and DockerContext "
-                "for sam build",
-                resource=function.source_id,
-            )
+            if built_image(template, function):
+                yield context.report(
+                    context.locate(function, ("PackageType",)),
+                    f"{function.source_id} is an image function with neither ImageUri nor Metadata.Dockerfile, so "
+                    "there is no image to deploy; set ImageUri, or add Metadata with Dockerfile and DockerContext "
+                    "for sam build",
+                    resource=function.source_id,
+                )
+                continue
+            # An ImageUri that is empty in some deployments only (a parameter, an Fn::If branch): sam
+            # build fills a written "" from a Dockerfile, never a value chosen at deploy time.
+            image = context.property(function, ("Code", "ImageUri"))
+            for case in texts(image):
+                if case.value == "":
+                    yield context.report(
+                        context.locate(function, ("Code", "ImageUri")),
+                        f"{function.source_id} is an image function whose ImageUri is empty{qualifier(case.when)}, "
+                        "and it has no Metadata.Dockerfile for sam build, so there is no image to deploy; "
+                        "give ImageUri an image URI in every deployment",
+                        resource=function.source_id,
+                        related=context.when_related(case.when),
+                    )
