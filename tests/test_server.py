@@ -185,3 +185,9 @@ async def test_a_changed_configuration_file_relints_open_templates(
         types.DidChangeWatchedFilesParams([types.FileEvent(config.as_uri(), types.FileChangeType.Created)])
     )
     assert "SC3001" not in _by_code(await _next_diagnostics(client, path.as_uri()))
+
+
+@pytest.mark.asyncio
+async def test_the_explain_command_returns_the_rule_page(client: LanguageClient) -> None:
+    page = await client.workspace_execute_command_async(types.ExecuteCommandParams("samcheck.explain", ["SC3001"]))
+    assert isinstance(page, str) and "SC3001" in page and "**Anti-pattern**" in page

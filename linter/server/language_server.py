@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -199,11 +198,12 @@ def build() -> SamcheckServer:
         return await _code_actions(ls, params)
 
     @ls.command(EXPLAIN_COMMAND)
-    def explain(ls: SamcheckServer, arguments: list[Any]) -> str | None:
+    def explain(ls: SamcheckServer, rule_id: str) -> str | None:
+        # pygls hands each of the command's arguments to a parameter of its own
         from samcheck.docs import rule_markdown
         from samcheck.registry import find_rule
 
-        rule = find_rule(str(arguments[0])) if arguments else None
+        rule = find_rule(rule_id)
         if rule is None:
             return None
         page = rule_markdown(rule)
