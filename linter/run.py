@@ -60,8 +60,13 @@ def _run_stdin(options: Options) -> int:
         raise UsageError(f"--stdin-filename {shown}: no folder {shown.parent}")
     from samcheck.cfn.document import MAX_FILE_BYTES
 
+    if sys.stdin is None:  # Python's way of saying samcheck was started with it closed (<&-)
+        raise UsageError("standard input is closed: there is no template to read from it")
     # A byte past the files' bound is enough for the reader to refuse it; the rest is never read.
-    source = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    try:
+        source = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise UsageError(f"cannot read standard input: {error.strerror or error}") from None
     return _run(options._replace(paths=(str(shown),)), stdin=source)
 
 

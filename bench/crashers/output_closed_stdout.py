@@ -2,7 +2,8 @@
 pipe whose other end is closed, as ``| head`` leaves it).
 
 Promise: samcheck says once on standard error that it cannot write the report and exits 2; no
-traceback, and no "Exception ignored ... BrokenPipeError" from Python at exit.
+traceback, and no "Exception ignored ... BrokenPipeError" from Python at exit. Standard input closed
+(``samcheck - <&-``) is one line and exit 2 too.
 """
 
 from __future__ import annotations
@@ -48,6 +49,19 @@ def check(box: Sandbox) -> None:
         finally:
             os.close(writer)
         _expect_one_line(f"--format {output_format} to a pipe nobody reads", code, err)
+    done = subprocess.run(
+        [sys.executable, "-m", "samcheck", "--no-cache", "-"],
+        cwd=box.project,
+        env=box.env(),
+        stdin=None,
+        capture_output=True,
+        preexec_fn=lambda: os.close(0),
+        timeout=120,
+        check=False,
+    )
+    lines = done.stderr.decode("utf-8", "replace").splitlines()
+    if done.returncode != 2 or len(lines) != 1 or "standard input is closed" not in lines[0]:
+        raise UnsafeError(f"samcheck - <&-: expected exit 2 and one line, got exit {done.returncode}:\n{lines}")
 
 
 if __name__ == "__main__":
