@@ -17,7 +17,31 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
+# A queue and its consumer with a fixable finding (SC3001: VisibilityTimeout 20 s below the
+# function's Timeout 30 s; the fix raises it to 180 s): what the --fix cases rewrite.
+FIXABLE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 20
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://bucket/fn.zip
+      Handler: app.handler
+      Runtime: python3.13
+      Timeout: 30
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+"""
+FIXED = "VisibilityTimeout: 180"
 SECONDS = 120  # far beyond any case; a hang is reported as a failure, never waited out
 
 
@@ -50,24 +74,39 @@ class Sandbox:
         return environment | extra
 
     def samcheck(
-        self, *arguments: str, cwd: Path | None = None, stdin: bytes | None = None, seconds: float = SECONDS, **env: str
+        self,
+        *arguments: str,
+        cwd: Path | None = None,
+        stdin: bytes | None = None,
+        stdout: int | IO[bytes] | None = None,
+        closed: tuple[int, ...] = (),
+        seconds: float = SECONDS,
+        **env: str,
     ) -> Result:
         """Run ``python -m samcheck`` with this sandbox's home; a run past ``seconds`` is killed and
-        reported as hung (exit code None)."""
+        reported as hung (exit code None). Standard output is captured unless ``stdout`` names where
+        it goes (a full disk, a pipe nobody reads); the descriptors in ``closed`` start closed."""
         command = [sys.executable, "-m", "samcheck", *arguments]
+
+        def close() -> None:
+            for descriptor in closed:
+                os.close(descriptor)
+
         try:
             done = subprocess.run(
                 command,
                 cwd=cwd or self.project,
                 env=self.env(**env),
                 input=stdin,
-                capture_output=True,
+                stdout=subprocess.PIPE if stdout is None else stdout,
+                stderr=subprocess.PIPE,
+                preexec_fn=close if closed else None,
                 timeout=seconds,
                 check=False,
             )
         except subprocess.TimeoutExpired as expired:
             return Result(None, expired.stdout or b"", expired.stderr or b"")
-        return Result(done.returncode, done.stdout, done.stderr)
+        return Result(done.returncode, done.stdout or b"", done.stderr)
 
 
 @dataclass(frozen=True)
@@ -92,6 +131,14 @@ class Result:
     def describe(self) -> str:
         status = "hung" if self.returncode is None else f"exit {self.returncode}"
         return f"{status}\n--- stdout\n{self.out[-3000:]}\n--- stderr\n{self.err[-3000:]}"
+
+
+def expect_one_line(what: str, result: Result, opening: str = "samcheck: cannot write the report: ") -> None:
+    """Exit 2 and one line on standard error that starts with ``opening``: how samcheck says it
+    cannot do what it was asked (no traceback, no second message)."""
+    lines = result.err.splitlines()
+    if result.returncode != 2 or len(lines) != 1 or not lines[0].startswith(opening):
+        raise UnsafeError(f"{what}: expected exit 2 and one line on standard error, got:\n{result.describe()}")
 
 
 @contextmanager

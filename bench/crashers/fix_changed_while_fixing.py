@@ -11,29 +11,9 @@ the first candidate lint saves the file first, as an editor would.
 
 from __future__ import annotations
 
-from _harness import Sandbox, UnsafeError, case
+from _harness import FIXABLE, FIXED, Sandbox, UnsafeError, case
 
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Jobs:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 20
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/fn.zip
-      Handler: app.handler
-      Runtime: python3.13
-      Timeout: 30
-      Events:
-        FromJobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Jobs.Arn
-"""
-SAVED = TEMPLATE.replace("Timeout: 30", "Timeout: 40  # saved while samcheck was fixing")
+SAVED = FIXABLE.replace("Timeout: 30", "Timeout: 40  # saved while samcheck was fixing")
 
 HOOK = '''\
 """Save the file named by EDITED_DURING_FIX just before --fix lints its first candidate text."""
@@ -61,8 +41,8 @@ def check(box: Sandbox) -> None:
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(HOOK)
     edited, other = box.project / "template.yaml", box.project / "other.yaml"
-    edited.write_text(TEMPLATE)
-    other.write_text(TEMPLATE)
+    edited.write_text(FIXABLE)
+    other.write_text(FIXABLE)
 
     result = box.samcheck(
         "--no-cache",
@@ -81,7 +61,7 @@ def check(box: Sandbox) -> None:
         raise UnsafeError(f"--fix replaced a file saved while it was fixing it:\n{result.describe()}")
     if not any("template.yaml" in line and "changed while fixing" in line for line in result.err.splitlines()):
         raise UnsafeError(f"the user is not told the file changed while fixing:\n{result.describe()}")
-    if "VisibilityTimeout: 180" not in other.read_text() or result.returncode != 1:
+    if FIXED not in other.read_text() or result.returncode != 1:
         raise UnsafeError(f"the other file was not fixed, or the finding left is not exit 1:\n{result.describe()}")
 
 

@@ -12,29 +12,9 @@ from __future__ import annotations
 
 import json
 
-from _harness import Sandbox, UnsafeError, case
+from _harness import FIXABLE, FIXED, Sandbox, UnsafeError, case
 
-PLAIN = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Jobs:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 20
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/fn.zip
-      Handler: app.handler
-      Runtime: python3.13
-      Timeout: 30
-      Events:
-        FromJobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Jobs.Arn
-"""
-CONDITIONAL = PLAIN.replace(
+CONDITIONAL = FIXABLE.replace(
     "Resources:\n", "Conditions:\n  IsProd: !Equals [!Ref AWS::Region, us-east-1]\nResources:\n"
 ).replace(
     "    Properties:\n      VisibilityTimeout: 20\n",
@@ -48,7 +28,7 @@ def check(box: Sandbox) -> None:
 
     def write() -> None:
         conditional.write_text(CONDITIONAL)
-        plain.write_text(PLAIN)
+        plain.write_text(FIXABLE)
 
     write()
     sarif = box.samcheck("--format", "sarif", *files)
@@ -69,7 +49,7 @@ def check(box: Sandbox) -> None:
     fix = box.samcheck("--fix", *files)
     if fix.returncode != 1 or "Traceback" in fix.err:
         raise UnsafeError(f"--fix crashed:\n{fix.describe()}")
-    if conditional.read_text() != CONDITIONAL or "VisibilityTimeout: 180" not in plain.read_text():
+    if conditional.read_text() != CONDITIONAL or FIXED not in plain.read_text():
         raise UnsafeError(f"--fix changed the conditional file or did not fix the other:\n{fix.describe()}")
     if "conditional.yaml" not in fix.out:
         raise UnsafeError(f"--fix did not report the file it could not fix:\n{fix.describe()}")

@@ -10,38 +10,18 @@ line opens with ``::``, and no control character reaches the output from a name.
 
 from __future__ import annotations
 
-from _harness import Sandbox, UnsafeError, case
+from _harness import FIXABLE, Sandbox, UnsafeError, case
 
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Jobs:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 20
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/fn.zip
-      Handler: app.handler
-      Runtime: python3.13
-      Timeout: 30
-      Events:
-        FromJobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Jobs.Arn
-"""
 NAMES = ("x\n::warning::pwned.yaml", "bell\x07\x1b[31mred.yaml")
 
 
 def check(box: Sandbox) -> None:
     outside = box.home / "linked\n::error::outside.yaml"
-    outside.write_text(TEMPLATE)
+    outside.write_text(FIXABLE)
     (box.project / "link.yaml").symlink_to(outside)
     for mode in ("--fix", "--diff"):
         for name in NAMES:
-            (box.project / name).write_text(TEMPLATE)
+            (box.project / name).write_text(FIXABLE)
         result = box.samcheck("--no-cache", mode, *NAMES, "link.yaml")
         if result.returncode not in (0, 1) or "Traceback" in result.err:
             raise UnsafeError(f"{mode} crashed:\n{result.describe()}")

@@ -10,45 +10,23 @@ is fixed (the target rewritten, the link kept), and so is a plain file.
 
 from __future__ import annotations
 
-from _harness import Sandbox, UnsafeError, case
-
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Jobs:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 20
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/fn.zip
-      Handler: app.handler
-      Runtime: python3.13
-      Timeout: 30
-      Events:
-        FromJobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Jobs.Arn
-"""
-FIXED = "VisibilityTimeout: 180"
+from _harness import FIXABLE, FIXED, Sandbox, UnsafeError, case
 
 
 def check(box: Sandbox) -> None:
     victim = box.home / "victim.yaml"
-    victim.write_text(TEMPLATE)
+    victim.write_text(FIXABLE)
     (box.project / "template.yaml").symlink_to(victim)
     real = box.project / "stacks" / "real.yaml"
     real.parent.mkdir()
-    real.write_text(TEMPLATE)
+    real.write_text(FIXABLE)
     (box.project / "inside.yaml").symlink_to(real)
-    (box.project / "plain.yaml").write_text(TEMPLATE)
+    (box.project / "plain.yaml").write_text(FIXABLE)
 
     result = box.samcheck("--no-cache", "--fix", "template.yaml", "inside.yaml", "plain.yaml")
     if result.returncode is None or "Traceback" in result.err:
         raise UnsafeError(f"--fix crashed or hung:\n{result.describe()}")
-    if victim.read_text() != TEMPLATE:
+    if victim.read_text() != FIXABLE:
         raise UnsafeError(f"--fix rewrote a file outside the project through a symlink:\n{result.describe()}")
     if not (box.project / "template.yaml").is_symlink() or not (box.project / "inside.yaml").is_symlink():
         raise UnsafeError("--fix replaced a symlink with a file")
