@@ -13,6 +13,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ class Sandbox:
         reported as hung (exit code None). Standard output is captured unless ``stdout`` names where
         it goes (a full disk, a pipe nobody reads); the descriptors in ``closed`` start closed."""
         command = [sys.executable, "-m", "samcheck", *arguments]
+        started = time.monotonic()
 
         def close() -> None:
             for descriptor in closed:
@@ -105,8 +107,8 @@ class Sandbox:
                 check=False,
             )
         except subprocess.TimeoutExpired as expired:
-            return Result(None, expired.stdout or b"", expired.stderr or b"")
-        return Result(done.returncode, done.stdout or b"", done.stderr)
+            return Result(None, expired.stdout or b"", expired.stderr or b"", time.monotonic() - started)
+        return Result(done.returncode, done.stdout or b"", done.stderr, time.monotonic() - started)
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Result:
     returncode: int | None  # None: killed after hanging
     stdout: bytes
     stderr: bytes
+    seconds: float  # wall time of the run
 
     @property
     def out(self) -> str:

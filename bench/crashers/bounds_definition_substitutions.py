@@ -10,7 +10,6 @@ read: no memory exhaustion, and the template's other findings are reported.
 from __future__ import annotations
 
 import json
-import time
 
 from _harness import Sandbox, UnsafeError, cap_memory, case, peak_megabytes
 
@@ -49,9 +48,8 @@ Resources:
 def check(box: Sandbox) -> None:
     (box.project / "template.yaml").write_text(TEMPLATE)
     (box.project / "definition.json").write_text(json.dumps({**STATES, "Comment": "${X}" * 100_000}))
-    started = time.monotonic()
     result = box.samcheck("template.yaml", "--format", "json")
-    seconds, peak = time.monotonic() - started, peak_megabytes()
+    seconds, peak = result.seconds, peak_megabytes()
     said = f"{seconds:.1f} s, {peak} MB at most"
     # MemorySize 20000 is out of range (SC1002): the run reports it whatever the definitions are.
     if result.returncode != 1 or "SC1002" not in result.out or "SC0000" in result.out:

@@ -7,8 +7,6 @@ Promise: resolving a value takes time linear in its size.
 
 from __future__ import annotations
 
-import time
-
 from _harness import Sandbox, UnsafeError, case
 
 TEMPLATE = """\
@@ -27,9 +25,8 @@ Resources:
 
 def check(box: Sandbox) -> None:
     (box.project / "template.yaml").write_text(TEMPLATE.format(layers=",".join(["a"] * 300_000)))
-    started = time.monotonic()
     result = box.samcheck("template.yaml", "--format", "json")
-    seconds = time.monotonic() - started
+    seconds = result.seconds
     # More than 5 layers (SC1003): the list is read, and judged.
     if result.returncode != 1 or "SC1003" not in result.out or "SC0000" in result.out:
         raise UnsafeError(f"{seconds:.1f} s; expected SC1003 and no internal error (exit 1):\n{result.describe()}")
