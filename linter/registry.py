@@ -12,7 +12,6 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import NamedTuple
@@ -68,7 +67,7 @@ def _load() -> _Loaded:
     return _Loaded(tuple(sorted(found.values(), key=lambda rule: rule.id)), tuple(problems), plugins)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _quiet() -> Iterator[None]:
     """A plugin importing: what it prints must not land in a report on standard output."""
     import io
