@@ -9,6 +9,9 @@ by its top level whatever its name (``dotnet new`` keeps its configuration in
 key, so a nested ``Resources`` (the Serverless Framework's ``resources:``) is not taken for one;
 what ``exclude`` globs match is left out of the walk,
 and with ``force_exclude`` left out of the files named too (pre-commit names every staged file).
+A state machine definition or OpenAPI document named on the command line (pre-commit names the
+staged ``.asl.json``) is checked through the templates of its project that read it, by path from
+their folder; alone it is not a template.
 A link that cannot be followed (a loop, a missing target) is still a file to lint: its report says
 why it cannot be read. Telling a template by its content needs a read, so a link leading outside
 the project (``samcheck.cfn.local``) is taken only when named like a template (and then reported,
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from samcheck.cfn.local import read_named, real
+from samcheck.cfn.local import read_named, real, repository_root, within
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
 # Names that are templates whatever their content (AWS Toolkit and .NET use "*.template").
@@ -42,8 +45,8 @@ _TEMPLATE_KEYS = (b"AWSTemplateFormatVersion", b"Transform", b"Resources")
 # The first key of a YAML document: its indent is the top level's (blank, comment, directive and
 # document marker lines are skipped).
 _FIRST_YAML_KEY = re.compile(rb"^( *)[^\s#%-]", re.MULTILINE)
-# In JSON that does not parse, levels cannot be told apart: any key counts.
-_JSON_KEY = re.compile(rb'"(AWSTemplateFormatVersion|Transform|Resources)"\s*:')
+# Top-level keys of the documents templates read from files: Amazon States Language, OpenAPI.
+_DEFINITION_KEYS = (b"StartAt", b"States", b"openapi", b"swagger")
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Discovery:
     files: list[Path] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     excluded: list[Path] = field(default_factory=list)  # files named but excluded (force_exclude)
+    unread: list[Path] = field(default_factory=list)  # definitions named that no template reads
 
 
 def _is_named_template(path: Path) -> bool:
@@ -97,29 +101,46 @@ def looks_like_template(head: bytes) -> bool:
     """A top level with AWSTemplateFormatVersion, Transform, or Resources and an AWS type: what
     folder walks (and the language server, for a buffer) take for a template."""
     head = head[:_SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")
-    keys = _json_top_level_keys(head) if head.lstrip().startswith(b"{") else _yaml_top_level_keys(head)
+    keys = _top_level_keys(head, _TEMPLATE_KEYS)
     return bool(keys - {b"Resources"}) or (b"Resources" in keys and b"AWS::" in head)
 
 
-def _yaml_top_level_keys(head: bytes) -> set[bytes]:
-    """The template keys at the indent of the document's first key."""
+def _is_definition(path: Path) -> bool:
+    """Whether a file's top level is a state machine definition's or an OpenAPI document's."""
+    try:
+        head = read_named(path, _SNIFF_BYTES).removeprefix(b"\xef\xbb\xbf")
+    except OSError:
+        return False
+    keys = _top_level_keys(head, _DEFINITION_KEYS)
+    return {b"StartAt", b"States"} <= keys or bool(keys & {b"openapi", b"swagger"})
+
+
+def _top_level_keys(head: bytes, names: tuple[bytes, ...]) -> set[bytes]:
+    if head.lstrip().startswith(b"{"):
+        return _json_top_level_keys(head, names)
+    return _yaml_top_level_keys(head, names)
+
+
+def _yaml_top_level_keys(head: bytes, names: tuple[bytes, ...]) -> set[bytes]:
+    """The keys among ``names`` at the indent of the document's first key."""
     first = _FIRST_YAML_KEY.search(head)
     if first is None:
         return set()
-    names = b"|".join(_TEMPLATE_KEYS)
-    top_level = re.compile(rb"^" + first.group(1) + rb"[\"']?(" + names + rb")[\"']?\s*:", re.MULTILINE)
+    alternatives = b"|".join(names)
+    top_level = re.compile(rb"^" + first.group(1) + rb"[\"']?(" + alternatives + rb")[\"']?\s*:", re.MULTILINE)
     return {match.group(1) for match in top_level.finditer(head)}
 
 
-def _json_top_level_keys(head: bytes) -> set[bytes]:
-    """The template keys of a JSON object; any such key, at any level, when it does not parse (a
-    template with a syntax error is still one, for SC0001 to report)."""
+def _json_top_level_keys(head: bytes, names: tuple[bytes, ...]) -> set[bytes]:
+    """The keys among ``names`` of a JSON object; any such key, at any level, when it does not
+    parse (a template with a syntax error is still one, for SC0001 to report)."""
     try:
         data = json.loads(head)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
-        return {match.group(1) for match in _JSON_KEY.finditer(head)}
+        alternatives = b"|".join(names)
+        return {match.group(1) for match in re.finditer(rb'"(' + alternatives + rb')"\s*:', head)}
     keys = data.keys() if isinstance(data, dict) else ()
-    return {key.encode() for key in keys if key.encode() in _TEMPLATE_KEYS}
+    return {key.encode() for key in keys if key.encode() in names}
 
 
 def is_template(path: Path, head: bytes) -> bool:
@@ -149,6 +170,28 @@ def _walk(folder: Path, excluded: tuple[str, ...], base: Path) -> list[Path]:
     return found
 
 
+def _readers(definition: Path, excluded: tuple[str, ...], base: Path) -> list[Path]:
+    """The templates of the definition's project (its repository, else the working directory it
+    is in) that name it by a path from their folder."""
+    folder = real(definition.parent)
+    here = real(base)
+    project = repository_root(folder) or (here if within(folder, here) else folder)
+    target = real(definition)
+    name = re.escape(definition.name.encode())
+    mention = re.compile(rb"[\w./\\-]*" + name)  # the path as written, unquoted
+    readers = []
+    for template in _walk(project, excluded, base):
+        try:
+            text = read_named(template, _SNIFF_BYTES)
+        except OSError:
+            continue
+        written = (match.group().decode(errors="replace") for match in mention.finditer(text))
+        if any(real(template.parent / path) == target for path in written):
+            # named from the working directory, as the definition was
+            readers.append(Path(os.path.relpath(template, here)) if within(template, here) else template)
+    return readers
+
+
 def discover(
     arguments: list[str],
     cwd: Path | None = None,
@@ -172,6 +215,13 @@ def discover(
     def add(path: Path) -> None:
         if force_exclude and _named_excluded(path, excluded, base):
             result.excluded.append(path)
+            return
+        if not _is_named_template(path) and _is_definition(path):
+            readers = _readers(path, excluded, base)
+            if not readers:
+                result.unread.append(path)
+            for reader in readers:
+                add(reader)
             return
         key = real(path)  # one file reached through links or globs is linted once
         if key not in seen:

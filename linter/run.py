@@ -173,9 +173,12 @@ def _discover(options: Options) -> Discovery:
     discovery = discover(list(options.paths), None, here.exclude, here.extend_exclude + options.exclude, force_exclude)
     for missing in discovery.missing:
         click.echo(f"samcheck: error: no such file, folder or match: {missing}", err=True)
-    if discovery.excluded and not discovery.files and not discovery.missing:
-        # pre-commit naming only excluded files: nothing to lint is the user's choice, not an error
-        click.echo(f"samcheck: nothing to lint: the {len(discovery.excluded)} file(s) named are excluded", err=True)
+    for definition in discovery.unread:
+        click.echo(f"samcheck: no template of the project reads {definition}: lint the template that will", err=True)
+    if (discovery.excluded or discovery.unread) and not discovery.files and not discovery.missing:
+        # pre-commit naming only excluded files or definitions: nothing to lint is no error
+        if discovery.excluded:
+            click.echo(f"samcheck: nothing to lint: the {len(discovery.excluded)} file(s) named are excluded", err=True)
         return discovery
     if not discovery.files:
         looked = "" if options.paths else " (looked for template.yaml, template.yml, template.json)"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.test_cli import BAD_TIMEOUT, GOOD, run
 
 # What `dotnet new` reads: every .NET Lambda blueprint carries one, beside the real template.
@@ -57,3 +59,36 @@ def test_an_indented_top_level_is_a_template_and_a_nested_resources_section_is_n
     )
     (tmp_path / "good.yaml").write_text(GOOD)
     assert lint_folder(tmp_path) == (1, ["stack.yaml"], ["SC1001"], 2)
+
+
+MACHINE_TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: statemachine/order.asl.json
+      Policies: []
+"""
+
+
+def test_a_definition_named_on_the_command_line_is_checked_through_the_templates_that_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pre-commit names only the staged definition: alone it is no template (no SC0014 on StartAt)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "template.yaml").write_text(MACHINE_TEMPLATE)
+    (tmp_path / "other").mkdir()  # names a file of the same name in another folder: not a reader
+    (tmp_path / "other" / "template.yaml").write_text(MACHINE_TEMPLATE.replace("statemachine/", "../elsewhere/"))
+    (tmp_path / "statemachine").mkdir()
+    broken = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}
+    (tmp_path / "statemachine" / "order.asl.json").write_text(json.dumps(broken))
+    (tmp_path / "statemachine" / "unused.asl.json").write_text(json.dumps(broken))
+    monkeypatch.chdir(tmp_path / "statemachine")
+    code, out, _ = run("--no-cache", "--format", "json", "order.asl.json")
+    document = json.loads(out)
+    assert code == 1 and document["summary"]["files"] == 1
+    assert [(Path(f["file"]).name, f["rule"]) for f in document["findings"]] == [("order.asl.json", "SC6001")]
+    code, out, err = run("--no-cache", "unused.asl.json")
+    assert (code, out) == (0, "")
+    assert err == "samcheck: no template of the project reads unused.asl.json: lint the template that will\n"

@@ -15,6 +15,16 @@ from tests.conftest import ROOT
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 GOOD = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
 BAD = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 1000\n"
+MACHINE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: statemachine/order.asl.json
+      Policies: []
+"""
+BROKEN_DEFINITION = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}'
 
 
 def git(folder: Path, *args: str) -> None:
@@ -34,6 +44,9 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_templates(tmp_path: Path)
     (project / "notes.yaml").write_text("not: a template\n")
     (project / ".template.config").mkdir()  # dotnet new's configuration: no template
     (project / ".template.config" / "template.json").write_text('{"name": "blueprint", "symbols": {}}')
+    (project / "machine" / "statemachine").mkdir(parents=True)
+    (project / "machine" / "template.yaml").write_text(MACHINE)
+    (project / "machine" / "statemachine" / "order.asl.json").write_text(BROKEN_DEFINITION)
     git(project, "init", "-q")
     git(project, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
     env = {
@@ -54,3 +67,7 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_templates(tmp_path: Path)
     assert "Failed" in bad.stdout and "SC1001" in bad.stdout and "bad/template.yaml" in bad.stdout
     dotnet = try_repo("dotnet/serverless.template")
     assert dotnet.returncode == 1 and "dotnet/serverless.template" in dotnet.stdout, dotnet.stdout
+    # a commit of only a state machine definition checks the template that reads it
+    definition = try_repo("machine/statemachine/order.asl.json")
+    assert definition.returncode == 1, definition.stdout + definition.stderr
+    assert "SC6001" in definition.stdout and "order.asl.json" in definition.stdout
