@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from samcheck.cfn.local import read_named, real, repository_root, within
+from samcheck.cfn.local import project_root, read_named, real, within
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
 # Names that are templates whatever their content (AWS Toolkit and .NET use "*.template").
@@ -172,10 +172,12 @@ def _walk(folder: Path, excluded: tuple[str, ...], base: Path) -> list[Path]:
 
 def _readers(definition: Path, excluded: tuple[str, ...], base: Path) -> list[Path]:
     """The templates of the definition's project (its repository, else the working directory it
-    is in) that name it by a path from their folder."""
+    is in, never the home folder) that name it by a path from their folder."""
     folder = real(definition.parent)
     here = real(base)
-    project = repository_root(folder) or (here if within(folder, here) else folder)
+    project = project_root(folder) or folder
+    if project == folder and within(folder, here) and project_root(here) == here:
+        project = here  # no repository: templates usually sit above their definitions' folder
     target = real(definition)
     name = re.escape(definition.name.encode())
     mention = re.compile(rb"[\w./\\-]*" + name)  # the path as written, unquoted
