@@ -9,8 +9,9 @@ class BasePathMappingBeforeStage(Rule):
     """A ``BasePathMapping`` that names its stage by a literal (``Stage: prod``) does not make
     CloudFormation wait for that stage: when the stage comes from a ``Stage`` or ``Deployment`` of
     the same template, the mapping may be created first and fails ("Invalid stage identifier
-    specified"). Refer to the stage (``Stage: !Ref ProdStage``) or add ``DependsOn``. (SAM orders its
-    own domains and mappings.)
+    specified"). Refer to the stage (``Stage: !Ref ProdStage``; for the stage of an
+    ``AWS::Serverless::Api``, ``Stage: !Ref MyApi.Stage``) or add ``DependsOn``. (SAM orders its own
+    domains and mappings.)
 
     **Anti-pattern**
 
@@ -65,12 +66,18 @@ class BasePathMappingBeforeStage(Rule):
         self, context: RuleContext, mapping: Resource, stage: Property, name: str, makers: list[Resource], when: When
     ) -> Finding:
         first = makers[0]
-        fix = f"write Stage: !Ref {first.source_id}, or add" if first.type.endswith("::Stage") else "add"
+        if first.origin.generated:
+            # SAM's stage: `!Ref Api` gives the API's id, `Api.Stage` the stage SAM generates
+            fix = f"write Stage: !Ref {first.source_id}.Stage, or add {first.logical_id} to its DependsOn"
+        elif first.type.endswith("::Stage"):
+            fix = f"write Stage: !Ref {first.source_id}, or add {first.source_id} to its DependsOn"
+        else:
+            fix = f"add {first.source_id} to its DependsOn"
         return context.report(
             stage.location,
             f"stage {name} comes from {', '.join(m.source_id for m in makers)}{qualifier(when)}, which "
-            "nothing makes CloudFormation create before this mapping: it may fail with 'Invalid stage "
-            f"identifier'; {fix} {first.source_id} to its DependsOn",
+            f"nothing makes CloudFormation create before this mapping: it may fail with 'Invalid stage "
+            f"identifier'; {fix}",
             resource=mapping.source_id,
             related=[
                 *(Related(f"stage made by {m.source_id}", context.locate(m).span) for m in makers),
