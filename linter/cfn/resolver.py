@@ -472,6 +472,12 @@ class Resolver:
         self._parameter_cache[name] = values
         return values
 
+    def parameter_type(self, name: str) -> str | None:
+        """A parameter's declared ``Type`` (``String`` when left out); None for no parameter."""
+        parameters = self._template.get("Parameters")
+        definition = parameters.get(name) if isinstance(parameters, dict) else None
+        return str(definition.get("Type", "String")) if isinstance(definition, dict) else None
+
     def is_parameter(self, name: str) -> bool:
         parameters = self._template.get("Parameters")
         return isinstance(parameters, dict) and name in parameters

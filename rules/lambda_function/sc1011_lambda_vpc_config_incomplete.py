@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
+from samcheck.analysis.lists import list_counts
 from samcheck.analysis.values import qualifier, together
 from samcheck.rule import Finding, Rule, RuleContext, Severity
-from samcheck.rules.lambda_function._lists import list_counts
 
 
 class LambdaVpcConfigIncomplete(Rule):

@@ -6,8 +6,9 @@ from samcheck.analysis.arns import network_interface, spellings, stream_spelling
 from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
 from samcheck.analysis.iam import Access, Policies, Request, deployments, execution_roles, refused, role_policies
 from samcheck.analysis.iam_actions import misspelled
+from samcheck.analysis.lists import list_counts
 from samcheck.analysis.statemachines import State, state_machines, task_functions, walk_states
-from samcheck.analysis.values import ALWAYS, Candidate, When, lists, merge, qualifier, together
+from samcheck.analysis.values import ALWAYS, Candidate, When, merge, qualifier, together
 from samcheck.analysis.wiring import EventSource, Target, event_sources, function_behind, reaches, target_of
 from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
 
@@ -131,8 +132,8 @@ def _needs(
                 where,
                 when,
             )
-    subnets = lists(context.property(function, ("VpcConfig", "SubnetIds")))
-    in_vpc = [case.when for case in subnets if case.value]
+    subnets = list_counts(context, function, ("VpcConfig", "SubnetIds"))
+    in_vpc = [case.when for case in subnets if case.value.surely]
     if in_vpc:
         eni = network_interface(template)
         where = Related(f"its VpcConfig ({function.source_id})", context.locate(function, ("VpcConfig",)).span)

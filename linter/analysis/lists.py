@@ -1,5 +1,6 @@
 """How many items a list property holds, in each way the template may be deployed."""
 
+import math
 from typing import Any, NamedTuple
 
 from samcheck.analysis.values import Candidate, lists, mappings, together
@@ -8,17 +9,20 @@ from samcheck.rule import NodePath, Resource, RuleContext, When
 
 class Count(NamedTuple):
     """The items of a list in one deployment: those surely there, and all that may be (an item
-    written as an ``Fn::If`` with an ``AWS::NoValue`` branch may be left out)."""
+    written as an ``Fn::If`` with an ``AWS::NoValue`` branch may be left out; a list parameter of
+    AWS ids holds any number, at least one)."""
 
     surely: int
-    possibly: int
+    possibly: float
 
 
 def list_counts(context: RuleContext, resource: Resource, path: NodePath) -> list[Candidate]:
     """A ``Count`` for each way a list property may be deployed, with when: a written list counts
     its items even when their values are unknown (layer ARNs, subnet IDs); a list parameter or
     ``Fn::Split`` counts each known candidate; a branch of the object around it that leaves the
-    list out counts 0. Where the list is known only at deploy time there is no candidate."""
+    list out counts 0. A parameter of an AWS-specific list type (``List<AWS::EC2::Subnet::Id>``),
+    whose value is known only at deploy time, holds at least one id: CloudFormation refuses an
+    empty one. Where the list is known only at deploy time otherwise there is no candidate."""
     *around, key = path
     parents = context.branches(resource, tuple(around))
     found = []
@@ -45,11 +49,22 @@ def _counts(context: RuleContext, node: Any, when: When) -> list[Candidate]:
         if isinstance(leaf, list):
             found.append(Candidate(Count(sum(1 for item in leaf if _always_there(context, item)), len(leaf)), both))
         else:
-            found += [
+            counted = [
                 Candidate(Count(len(items), len(items)), known)
                 for (items, _), known in together(lists(context.resolve(leaf)), [Candidate(leaf, both)])
             ]
+            if not counted and _names_aws_id_list(context, leaf):
+                counted = [Candidate(Count(1, math.inf), both)]
+            found += counted
     return found
+
+
+def _names_aws_id_list(context: RuleContext, node: Any) -> bool:
+    """Whether a node is a ``Ref`` to a parameter of an AWS-specific list type, whose value
+    CloudFormation checks names existing ids (so never none)."""
+    name = node.get("Ref") if isinstance(node, dict) and len(node) == 1 else None
+    kind = context.template.resolver.parameter_type(name) if isinstance(name, str) else None
+    return kind is not None and kind.startswith("List<AWS::")
 
 
 def _always_there(context: RuleContext, item: Any) -> bool:
