@@ -18,7 +18,7 @@ from samcheck.analysis import per_template
 from samcheck.analysis.apis import openapi_operations
 from samcheck.analysis.arns import spellings, symbolic, symbolic_property, tokens
 from samcheck.analysis.iam import Access, Request, decide, deployments, role_policies
-from samcheck.analysis.values import ALWAYS, When, candidates, merge, qualifier
+from samcheck.analysis.values import ALWAYS, When, candidates, merge, qualifier, texts, together
 from samcheck.analysis.wiring import Target, target_of
 from samcheck.cfn.document import get_path
 from samcheck.findings import NodePath
@@ -227,7 +227,54 @@ def _api_delivery(
     invoked = _FUNCTION_IN_URI.search(uri)
     service = "apigateway.amazonaws.com"
     target = Target.of(functions[0])
-    return [Delivery(holder, path, service, what, api, (), target, CALLS_FAIL, invoked.group(1) if invoked else None)]
+    if invoked is None:
+        return [Delivery(holder, path, service, what, api, (), target, CALLS_FAIL)]
+    return [
+        Delivery(
+            holder, path, service, f"{what}{stage}{qualifier(when)}", api, (), target, CALLS_FAIL, named, when=when
+        )
+        for named, stage, when in _with_stage_variables(template, api, invoked.group(1))
+    ]
+
+
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
+# Resources that make a stage of an API, with the API property and where its stage variables are.
+_STAGES: list[tuple[str, str, NodePath]] = [
+    ("AWS::ApiGateway::Stage", "RestApiId", ("Variables",)),
+    ("AWS::ApiGateway::Deployment", "RestApiId", ("StageDescription", "Variables")),
+    ("AWS::ApiGatewayV2::Stage", "ApiId", ("StageVariables",)),
+]
+
+
+def _with_stage_variables(template: Template, api: Resource, invoked: str) -> list[tuple[str, str, When]]:
+    """How an integration names its function in each stage of the API: a ``${stageVariables.x}``
+    in it (an alias chosen per stage) takes each stage's value, with " (stage prod)" for messages;
+    none when a stage's value is unknown here (a parameter) or no stage of the template sets it."""
+    used = set(_STAGE_VARIABLE.findall(invoked))
+    if not used:
+        return [(invoked, "", ALWAYS)]
+    found = []
+    for stage_type, api_key, variables_path in _STAGES:
+        for stage in template.of_type(stage_type):
+            named = target_of(template, stage.properties.get(api_key))  # as written: one API, else unknown
+            if named is None or named.resource is None or named.resource.logical_id != api.logical_id:
+                continue
+            read = {name: template.property(stage, (*variables_path, name)) for name in used}
+            if not all(variable.present for variable in read.values()):
+                continue  # a stage without the variable cannot call the function at all
+            values = {name: texts(variable) for name, variable in read.items()}
+            if any(not cases for cases in values.values()):
+                return []  # a stage whose variable is known only at deploy time: what it invokes is not known
+            for chosen, when in together(*values.values()):
+                by_name = dict(zip(values, chosen, strict=True))
+                filled = _STAGE_VARIABLE.sub(lambda match: by_name[match.group(1)], invoked)
+                found.append((filled, f" (stage {_stage_name(template, stage)})", when))
+    return found
+
+
+def _stage_name(template: Template, stage: Resource) -> str:
+    names = texts(template.property(stage, "StageName"))
+    return names[0].value if len(names) == 1 else stage.source_id
 
 
 def role_access(template: Template, delivery: Delivery) -> list[tuple[Access, When]] | None:

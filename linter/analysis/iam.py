@@ -474,8 +474,10 @@ def _lambda_permission(
     identity = function_identity(template, function)
     if identity is None and (mentions(function, wanted[0]) or not has_tokens(function)):
         return None  # a name that may be this function's
-    if wanted[1] is not None and identity == (wanted[0], None):
-        return None  # the function's own policy while an alias is invoked: not judged
+    if wanted[1] is not None and has_tokens(wanted[1]) and identity is not None and identity[0] == wanted[0]:
+        return None  # a qualifier known only at deploy time: which policy applies is unknown
+    # Lambda keeps a policy per alias and version: the function's own does not let a caller invoke
+    # an alias ("If you use a qualifier, the invoker must use the full ARN of that version or alias").
     if identity != wanted:
         return []
     source_arn = symbolic(template, written.get("SourceArn"))

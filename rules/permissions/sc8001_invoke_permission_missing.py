@@ -1,8 +1,16 @@
 from collections.abc import Iterator
+from dataclasses import replace
 
 from samcheck.analysis.arns import Match, names, tokens
 from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, principal_deliveries
-from samcheck.analysis.iam import LambdaPermission, in_deployment, lambda_permissions, permission_deployments, permits
+from samcheck.analysis.iam import (
+    LambdaPermission,
+    function_identity,
+    in_deployment,
+    lambda_permissions,
+    permission_deployments,
+    permits,
+)
 from samcheck.analysis.values import When, merge, qualifier
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 from samcheck.rules.permissions._hints import arn_of
@@ -18,7 +26,10 @@ class InvokePermissionMissing(Rule):
     deploy, API Gateway answers every call with 500, and SNS and EventBridge drop events without an
     error. A permission whose ``SourceArn`` names another bucket, topic, rule or API lets that one
     instead. S3 and load balancers check the permission when they are created, so they must be
-    created after it (``DependsOn``). SAM events make these permissions themselves. A target chosen
+    created after it (``DependsOn``). Lambda keeps a policy per alias: a caller that invokes an alias
+    (``${Fn.Arn}:live``, or an API integration's ``${stageVariables.alias}``, judged for each stage's
+    value) needs a permission on the alias, and the function's own does not do. SAM events make
+    these permissions themselves. A target chosen
     by an ``Fn::If`` (or a parameter's allowed values) is judged per branch; the finding says when.
 
     **Anti-pattern**
@@ -105,11 +116,28 @@ class InvokePermissionMissing(Rule):
                 ],
             )
             return
+        invoked, function_name = _invoked(context, delivery, target)
+        unqualified = _on_function_only(context, delivery, target, way) if invoked != target.source_id else None
+        if unqualified is not None:
+            yield context.report(
+                context.locate(unqualified.resource, ("FunctionName",)),
+                f"{unqualified.resource.source_id} lets {delivery.service} invoke {target.source_id} itself, but "
+                f"{delivery.what} invokes {invoked}, whose permissions are its own{qualifier(way)}, so "
+                f"{delivery.without}; write FunctionName: {function_name} (or add a permission for the alias)",
+                resource=unqualified.resource.source_id,
+                related=[
+                    Related(
+                        f"{delivery.what} invokes {invoked} here", context.locate(delivery.holder, delivery.path).span
+                    ),
+                    *context.when_related(when),
+                ],
+            )
+            return
         yield context.report(
             context.locate(delivery.holder, delivery.path),
-            f"{delivery.what} invokes {target.source_id}, but no AWS::Lambda::Permission lets {delivery.service} "
+            f"{delivery.what} invokes {invoked}, but no AWS::Lambda::Permission lets {delivery.service} "
             f"call lambda:InvokeFunction on it{qualifier(way)}, so {delivery.without}; add a Permission with "
-            f"FunctionName: {arn_of(delivery.target)}, Action: lambda:InvokeFunction, Principal: "
+            f"FunctionName: {function_name}, Action: lambda:InvokeFunction, Principal: "
             f"{delivery.service} and SourceArn: {delivery.source_arn}",
             resource=delivery.holder.source_id,
             related=[
@@ -117,6 +145,26 @@ class InvokePermissionMissing(Rule):
                 *context.when_related(when),
             ],
         )
+
+
+def _invoked(context: RuleContext, delivery: Delivery, target: Resource) -> tuple[str, str]:
+    """What the delivery invokes and the FunctionName that names it: an alias the caller names by a
+    qualifier (``${Fn.Arn}:live``, a stage variable's value) needs its own permission."""
+    identity = function_identity(context.template, delivery.invoked) if delivery.invoked else None
+    if identity is None or identity[1] is None or target.type != "AWS::Lambda::Function":
+        return target.source_id, arn_of(delivery.target)
+    alias = identity[1]
+    return f"{target.source_id} alias {alias}", f"!Sub ${{{target.logical_id}.Arn}}:{alias}"
+
+
+def _on_function_only(context: RuleContext, delivery: Delivery, target: Resource, way: When) -> LambdaPermission | None:
+    """A permission of this deployment that would let the delivery invoke the function itself, while
+    it invokes an alias: the permission to edit."""
+    unqualified = replace(delivery, invoked=None)
+    for permission in in_deployment(lambda_permissions(context.template, target) or [], way):
+        if _covers(context, permission, unqualified) is True:
+            return permission
+    return None
 
 
 def _covers(context: RuleContext, permission: LambdaPermission, delivery: Delivery) -> bool | str | None:
