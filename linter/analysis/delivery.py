@@ -266,10 +266,13 @@ def _with_stage_variables(template: Template, api: Resource, invoked: str) -> li
             if any(not cases for cases in values.values()):
                 return []  # a stage whose variable is known only at deploy time: what it invokes is not known
             for chosen, when in together(*values.values()):
-                by_name = dict(zip(values, chosen, strict=True))
-                filled = _STAGE_VARIABLE.sub(lambda match: by_name[match.group(1)], invoked)
+                filled = _fill_stage_variables(invoked, dict(zip(values, chosen, strict=True)))
                 found.append((filled, f" (stage {_stage_name(template, stage)})", when))
     return found
+
+
+def _fill_stage_variables(text: str, values: dict[str, str]) -> str:
+    return _STAGE_VARIABLE.sub(lambda match: values[match.group(1)], text)
 
 
 def _stage_name(template: Template, stage: Resource) -> str:

@@ -339,6 +339,22 @@ def refused(
     return {action: access for action, access in answers.items() if access is not Access.ALLOWED}
 
 
+def statement_to_edit(template: Template, policies: Policies, request: Request, when: When) -> Statement | None:
+    """The statement a refused request is fixed in, in the deployments ``when`` names: the Deny that
+    refuses it, else an Allow for the same service principal that does not cover it (another
+    action, resource or source); None when no statement is about it."""
+    deployed = [statement for statement in policies.statements if merge(statement.when, when) is not None]
+    for statement in deployed:
+        if statement.effect == "Deny" and _applies(template, statement, request) is True:
+            return statement
+    if request.service is None:
+        return None
+    for statement in deployed:
+        if statement.effect == "Allow" and _principal(template, statement.principal, request.service) is True:
+            return statement
+    return None
+
+
 def granting(template: Template, policies: Policies, request: Request) -> list[Statement]:
     """The statements that certainly allow the request."""
     return [s for s in policies.statements if s.effect == "Allow" and _applies(template, s, request) is True]
