@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,130 @@ def test_included_files_invalidate_entries(tmp_path: Path) -> None:
     assert len(key_files) == 1
     assert findings(template, cache) == []
     assert len(list((tmp_path / "cache").rglob("*.entry"))) == 1  # rewritten in place
+
+
+STATE_MACHINE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: statemachine/sm.asl.json
+      Policies: []
+"""
+ASL_FINE = '{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}\n'
+ASL_BROKEN = '{"StartAt": "Nope", "States": {"Done": {"Type": "Succeed"}}}\n'  # same size as ASL_FINE
+
+
+def warm_run(template: Path) -> set[tuple[str, str, int]]:
+    """(rule, file, line) of each finding of a CLI run with a cache beside the template."""
+    cache = ["--cache-dir", str(template.parent / "cache"), "--format", "json", "-j", "1"]
+    result = CliRunner().invoke(cli, [*cache, str(template)])
+    assert result.exit_code in (0, 1), result.output
+    found = json.loads(result.stdout)["findings"]
+    return {(f["rule"], Path(f["file"]).name, f["line"]) for f in found}
+
+
+def rewrite_keeping_size_and_mtime(path: Path, text: str) -> None:
+    """An edit that size and modification time cannot see (both within the same tick)."""
+    before = path.stat()
+    assert len(text.encode()) == before.st_size
+    path.write_text(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_an_edited_state_machine_definition_is_checked_again(tmp_path: Path) -> None:
+    (tmp_path / "statemachine").mkdir()
+    definition = tmp_path / "statemachine" / "sm.asl.json"
+    definition.write_text(ASL_FINE)
+    template = tmp_path / "template.yaml"
+    template.write_text(STATE_MACHINE)
+    assert warm_run(template) == set()
+    definition.write_text(ASL_BROKEN)
+    assert warm_run(template) == {("SC6001", "sm.asl.json", 1)}
+    rewrite_keeping_size_and_mtime(definition, ASL_FINE)
+    assert warm_run(template) == set()
+
+
+def test_a_state_machine_definition_that_appears_later_is_checked(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(STATE_MACHINE)
+    assert {rule for rule, _, _ in warm_run(template)} == {"SC7005"}  # the definition is missing
+    (tmp_path / "statemachine").mkdir()
+    (tmp_path / "statemachine" / "sm.asl.json").write_text(ASL_BROKEN)
+    assert warm_run(template) == {("SC6001", "sm.asl.json", 1)}
+
+
+def test_a_definition_that_a_link_now_leads_elsewhere_is_checked_again(tmp_path: Path) -> None:
+    (tmp_path / "definitions").mkdir()
+    (tmp_path / "definitions" / "fine.json").write_text(ASL_FINE)
+    (tmp_path / "definitions" / "broken.json").write_text(ASL_BROKEN)
+    (tmp_path / "statemachine").symlink_to("definitions")
+    (tmp_path / "definitions" / "sm.asl.json").symlink_to("fine.json")
+    template = tmp_path / "template.yaml"
+    template.write_text(STATE_MACHINE)
+    assert warm_run(template) == set()
+    (tmp_path / "definitions" / "sm.asl.json").unlink()
+    (tmp_path / "definitions" / "sm.asl.json").symlink_to("broken.json")
+    assert {rule for rule, _, _ in warm_run(template)} == {"SC6001"}
+
+
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:f"
+INCLUDED_API = """\
+swagger: '2.0'
+info: {{title: a, version: '1'}}
+paths:
+  /items:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: {method}
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations
+"""
+
+
+def test_an_included_api_body_edited_within_one_tick_is_checked_again(tmp_path: Path) -> None:
+    body = tmp_path / "api.yaml"
+    body.write_text(INCLUDED_API.format(method="'GET'", arn=FUNCTION_ARN))
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n"
+        "    Properties:\n      StageName: prod\n      DefinitionBody:\n        Fn::Transform:\n"
+        "          Name: AWS::Include\n          Parameters: {Location: api.yaml}\n"
+    )
+    assert {rule for rule, _, _ in warm_run(template)} == {"SC4007"}
+    rewrite_keeping_size_and_mtime(body, INCLUDED_API.format(method="POST ", arn=FUNCTION_ARN))
+    assert warm_run(template) == set()
+
+
+NESTED = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      ReservedConcurrentExecutions: {reserved}
+"""
+
+
+def test_an_edited_nested_template_is_read_again(tmp_path: Path) -> None:
+    """Nested templates are read by the budget rules, which read the disk and always run again."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "src").mkdir()
+    nested = tmp_path / "nested" / "child.yaml"
+    nested.write_text(NESTED.format(reserved=500))
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        NESTED.format(reserved=300)
+        + "  Child:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: nested/child.yaml\n"
+    )
+    assert warm_run(template) == set()
+    rewrite_keeping_size_and_mtime(nested, NESTED.format(reserved=700))
+    assert {rule for rule, _, _ in warm_run(template)} == {"SC2001"}
 
 
 def test_corrupt_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:

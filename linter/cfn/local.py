@@ -16,12 +16,22 @@ the root instead.
 Inside the project only are read or measured: what a template names (``AWS::Include`` locations,
 ``DefinitionUri``, nested templates, code folders; SC0016 reports the others), and the template
 itself when it is a link or lies in a linked folder of a repository.
+
+Every file a template names is read through ``read_regular``, which notes each read in the
+``Reads`` being recorded (``recording``): the path, where its links led and a digest of what was
+read, or why nothing could be (a missing file too). The cache keeps a result with its reads and
+serves it only while each path reads the same.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT_VARIABLE = "SAMCHECK_PROJECT_ROOT"
@@ -109,9 +119,80 @@ def link_out_of_project(path: Path) -> Path | None:
     return None if root is not None and within(real(absolute), root) else path
 
 
+@dataclass
+class Reads:
+    """The files read while it was recorded: by (path, bytes asked for), where the path's links led
+    and a digest of what was read or the name of the error that stopped the read."""
+
+    files: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+
+    def note(self, path: Path, limit: int, outcome: bytes | Exception) -> None:
+        self.files.setdefault((str(path), limit), (str(real(path)), _digest(outcome)))
+
+    def add(self, other: Reads) -> None:
+        for read, seen in other.files.items():
+            self.files.setdefault(read, seen)
+
+    def unchanged(self) -> bool:
+        """Whether every path still reads the same. One whose links lead elsewhere now is not read
+        again: it may lead out of the project."""
+        for (name, limit), (where, digest) in self.files.items():
+            path = Path(name)
+            if str(real(path)) != where:
+                return False
+            try:
+                outcome: bytes | Exception = _read_regular(path, limit)
+            except (OSError, ValueError) as error:
+                outcome = error
+            if _digest(outcome) != digest:
+                return False
+        return True
+
+
+def _digest(outcome: bytes | Exception) -> str:
+    if isinstance(outcome, Exception):
+        return type(outcome).__name__
+    return hashlib.sha256(outcome).hexdigest()
+
+
+_recorded: ContextVar[Reads | None] = ContextVar("samcheck_reads", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[Reads]:
+    """Note every ``read_regular`` in this context (and no outer recording) in the Reads yielded."""
+    reads = Reads()
+    token = _recorded.set(reads)
+    try:
+        yield reads
+    finally:
+        _recorded.reset(token)
+
+
+def note_reads(reads: Reads) -> None:
+    """Add what was read elsewhere (in a forked child) to the Reads being recorded, if any."""
+    outer = _recorded.get()
+    if outer is not None:
+        outer.add(reads)
+
+
 def read_regular(path: Path, limit: int) -> bytes:
     """At most ``limit`` bytes of a regular file; NotRegularFileError, unopened, for anything else.
-    The open neither waits (for a pipe swapped in since) nor takes a terminal."""
+    The open neither waits (for a pipe swapped in since) nor takes a terminal. Noted in the
+    ``Reads`` being recorded, if any, whether it succeeds or not."""
+    reads = _recorded.get()
+    if reads is None:
+        return _read_regular(path, limit)
+    try:
+        raw = _read_regular(path, limit)
+    except (OSError, ValueError) as error:  # ValueError: a name no file can have
+        reads.note(path, limit, error)
+        raise
+    reads.note(path, limit, raw)
+    return raw
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
     if not stat.S_ISREG(os.stat(path).st_mode):
         raise NotRegularFileError(f"{path} is not a regular file")
     with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as stream:

@@ -6,8 +6,13 @@ distribution and version, and a digest of its source files, which changes with a
 the region, parameter values, the date runtime rules judge by, limit overrides and the set of
 rules. Findings are kept before any verdict (selection, suppression, severity), so what one run
 filters out never goes missing from the next. Rules that read the disk
-(package sizes) always run again; files the expansion read (a local ``AWS::Include``) are
-recorded with their size and modification time and checked on each hit.
+(package sizes, nested templates' budgets) always run again. Every other file a result was
+computed from (an ``AWS::Include``, a state machine's ``DefinitionUri``, whatever a rule reads
+through ``samcheck.cfn.local``) is recorded as it is read, with where its links led and a digest of
+its bytes, or why it could not be read (a file missing then is recorded too): a hit holds only
+while each reads the same, so an edit within one modification-time tick, a file that appears and a
+link that now leads elsewhere all make it a miss. A digest costs one read of each such file (at
+most MAX_FILE_BYTES, as when it was first read) on each hit.
 
 The cache folder may be reachable by others (a CI cache restored from a fork's run) and may be
 pointed into a repository, so samcheck trusts nothing in it. It keeps the cache only in a folder
@@ -34,20 +39,21 @@ import re
 import stat
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from samcheck import __version__
 from samcheck.cfn.document import Document
+from samcheck.cfn.local import Reads
 from samcheck.config import Settings
 from samcheck.findings import Finding
 from samcheck.sam.expand import Expansion
 
 # 2: undecided findings; 3: URL artifacts; 4: Metadata directives; 5: outside references; 6: signed;
-# 7: what run-wide rules collect; 8: signed with the key, in a tagged folder
-CACHE_FORMAT = 8
+# 7: what run-wide rules collect; 8: signed with the key, in a tagged folder; 9: every file read, by digest
+CACHE_FORMAT = 9
 UNUSED_FOR = 30 * 24 * 3600  # seconds after which an entry is deleted
 MAX_BYTES = 100 * 1024 * 1024  # beyond this the least recently used entries go
 PRUNE_EVERY = 24 * 3600  # seconds between two prunings
@@ -83,22 +89,7 @@ class Entry:
     expansion: Expansion | None
     findings: list[Finding]  # of the rules that do not read the disk, and cfn-lint's: before any verdict
     collected: dict[str, Any]  # by rule id: what the run-wide rules that do not read the disk collected
-    inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # other files read: (size, mtime)
-
-    def still_valid(self) -> bool:
-        return all(_size_and_mtime(Path(path)) == seen for path, seen in self.inputs.items())
-
-
-def _size_and_mtime(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except (OSError, ValueError):  # ValueError: a name no file can have (a NUL), as a template may write
-        return None
-    return info.st_size, info.st_mtime_ns
-
-
-def sizes_and_mtimes(paths: list[str]) -> dict[str, tuple[int, int]]:
-    return {path: seen for path in paths if (seen := _size_and_mtime(Path(path))) is not None}
+    reads: Reads  # every file besides the template the rest was computed from
 
 
 @cache
@@ -321,7 +312,7 @@ class Cache:
             entry = pickle.loads(payload)
         except Exception:  # signed by us but unreadable (a samcheck of another format): rewritten below
             return None
-        return entry if isinstance(entry, Entry) and entry.still_valid() else None
+        return entry if isinstance(entry, Entry) and entry.reads.unchanged() else None
 
     def put(self, key: str, entry: Entry) -> None:
         import pickle

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from samcheck.cfn.document import Document, parse_document, read_template
-from samcheck.check.cache import Cache, Entry, sizes_and_mtimes
+from samcheck.cfn.local import Reads, note_reads, recording
+from samcheck.check.cache import Cache, Entry
 from samcheck.check.cfnlint_bridge import cfn_lint_findings
 from samcheck.check.cfnlint_rules import cfn_lint_rules
 from samcheck.check.sandbox import Outcome, plugin_seconds, run_contained
@@ -108,6 +109,11 @@ def run_rules(
                 findings.append(rule_failure(rule.id, rule.name, str(document.path), error))
         return findings, collected
 
+    def run_recorded(group: Sequence[type[Rule]]) -> tuple[list[Finding], dict[str, Any], Reads]:
+        """``run`` in a forked child, which sends back what it read: its recording stays there."""
+        with recording() as reads:
+            return (*run(group), reads)
+
     runnable = [
         rule for rule in dict.fromkeys([*rules, *collecting]) if template is not None or not rule.needs_template
     ]
@@ -117,13 +123,14 @@ def run_rules(
     findings, collected = run(packs.pop("", []))  # first: a plugin's child inherits the graph they built
     settled = True
     for pack, group in packs.items():
-        outcome = run_contained(partial(run, group), plugin_seconds())
+        outcome = run_contained(partial(run_recorded, group), plugin_seconds())
         if outcome.value is None:
             findings.append(plugin_failure(pack, outcome, str(document.path)))
             settled = settled and not outcome.timed_out
         else:
             findings += outcome.value[0]
             collected |= outcome.value[1]
+            note_reads(outcome.value[2])
     return RuleRun(findings, collected, settled)
 
 
@@ -175,14 +182,16 @@ def _check_file(
     key = cache.key(path, source, settings, cached_ids) if cache else ""
     entry = cache.get(key) if cache else None
     if entry is None:
-        document = parse_document(path, source)
-        expansion = expand_document(document, settings)
-        template = assemble(document, expansion, settings)
-        findings, collected, settled = run_rules(document, template, from_template, limits, settings, collected_once)
-        if settings.with_cfn_lint:
-            findings += cfn_lint_findings(document, settings.effective_region, findings)
-        inputs = sizes_and_mtimes(expansion.inputs if expansion else [])
-        entry = Entry(document, expansion, findings, collected, inputs)
+        with recording() as reads:
+            document = parse_document(path, source)
+            expansion = expand_document(document, settings)
+            template = assemble(document, expansion, settings)
+            findings, collected, settled = run_rules(
+                document, template, from_template, limits, settings, collected_once
+            )
+            if settings.with_cfn_lint:
+                findings += cfn_lint_findings(document, settings.effective_region, findings)
+        entry = Entry(document, expansion, findings, collected, reads)
         if cache and settled:
             cache.put(key, entry)
     else:

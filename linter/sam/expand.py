@@ -31,7 +31,6 @@ class Expansion:
     # local references outside the project, which are not read
     outside_references: list[Outside] = field(default_factory=list)
     transformed: bool = False
-    inputs: list[str] = field(default_factory=list)  # other files read (local AWS::Include)
 
 
 # Each round drops the resources the translator named; a resource that refers to a dropped one
@@ -55,8 +54,7 @@ def expand(
     if not isinstance(resources, dict) or not declares_sam(template) or not resources:
         return _unexpanded(template)
     prepared = copy.deepcopy(template)
-    inputs: list[str] = []
-    preparation = prepare(prepared, folder, inputs)
+    preparation = prepare(prepared, folder)
     errors: list[TransformError] = []
     expanded = translate(prepared, parameter_values, region, errors)
     if expanded is None and unknown_parameters and not any(error.gave_up for error in errors):
@@ -89,7 +87,6 @@ def expand(
             preparation.built_images,
             preparation.outside,  # not read whether or not the transform succeeds
         )
-        result.inputs = inputs
         return result
     traced = origins(template, expanded)
     return Expansion(
@@ -102,7 +99,6 @@ def expand(
         built_images=preparation.built_images,
         outside_references=preparation.outside,
         transformed=True,
-        inputs=inputs,
     )
 
 

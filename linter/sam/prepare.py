@@ -49,7 +49,7 @@ class Prepared:
     outside: list[Outside] = field(default_factory=list)
 
 
-def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepared:
+def prepare(template: dict[str, Any], folder: Path) -> Prepared:
     """Make the template what the translator sees after ``sam build`` and ``sam package``.
 
     Tags each SAM resource with its logical ID, swaps local artifact paths for S3
@@ -86,7 +86,7 @@ def prepare(template: dict[str, Any], folder: Path, inputs: list[str]) -> Prepar
         if not isinstance(properties, dict):
             continue
         where = ("Resources", logical_id, "Properties")
-        for location in _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), inputs):
+        for location in _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type)):
             prepared.outside.append(Outside((*where, "AWS::Include Location"), "AWS::Include Location", location))
         built = metadata if isinstance(metadata, dict) else {}
         if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals, built):
@@ -149,7 +149,7 @@ def _fill_build_defaults(
     return False
 
 
-def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None, inputs: list[str]) -> list[str]:
+def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None) -> list[str]:
     """Replace ``Fn::Transform: AWS::Include`` of a local file by the file's content; the locations
     outside the project, which are not read, are returned.
 
@@ -171,7 +171,6 @@ def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None
                 if not location.startswith("s3://") and not inside_project(folder / location, folder):
                     outside.append(location)
                 elif not location.startswith("s3://"):
-                    inputs.append(str(folder / location))
                     included = load_document(folder / location).data
                 if included is None and key == "DefinitionBody":
                     included = copy.deepcopy(placeholder)
