@@ -144,6 +144,22 @@ def test_a_definition_that_a_link_now_leads_elsewhere_is_checked_again(tmp_path:
     assert {rule for rule, _, _ in warm_run(template)} == {"SC6001"}
 
 
+def test_a_definition_whose_link_now_stays_in_the_project_is_read(tmp_path: Path) -> None:
+    """Where a path's links lead is part of what a result depends on, read or not."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    for folder in (project / ".git", project / "definitions", elsewhere):
+        folder.mkdir(parents=True)
+    (project / "definitions" / "sm.asl.json").write_text(ASL_BROKEN)
+    (elsewhere / "sm.asl.json").write_text(ASL_BROKEN)
+    (project / "statemachine").symlink_to(elsewhere)
+    template = project / "template.yaml"
+    template.write_text(STATE_MACHINE)
+    assert {rule for rule, _, _ in warm_run(template)} == {"SC0016"}  # outside: never read
+    (project / "statemachine").unlink()
+    (project / "statemachine").symlink_to("definitions")
+    assert {rule for rule, _, _ in warm_run(template)} == {"SC6001"}
+
+
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:f"
 INCLUDED_API = """\
 swagger: '2.0'

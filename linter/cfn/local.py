@@ -19,8 +19,9 @@ itself when it is a link or lies in a linked folder of a repository.
 
 Every file a template names is read through ``read_regular``, which notes each read in the
 ``Reads`` being recorded (``recording``): the path, where its links led and a digest of what was
-read, or why nothing could be (a missing file too). The cache keeps a result with its reads and
-serves it only while each path reads the same.
+read, or why nothing could be (a missing file too); ``inside_project`` notes where each path it
+judges leads. The cache keeps a result with its reads and serves it only while each path leads
+and reads the same.
 """
 
 from __future__ import annotations
@@ -90,9 +91,14 @@ def project_root(folder: Path) -> Path | None:
 
 
 def inside_project(path: Path, folder: Path) -> bool:
-    """Whether ``path`` (links followed) lies inside the project of a template in ``folder``."""
+    """Whether ``path`` (links followed) lies inside the project of a template in ``folder``; where
+    it leads is noted in the ``Reads`` being recorded, if any."""
     root = project_root(folder)
-    return root is not None and within(real(path), root)
+    where = real(path)
+    reads = _recorded.get()
+    if reads is not None:
+        reads.note_place(path, where)
+    return root is not None and within(where, root)
 
 
 def link_out_of_project(path: Path) -> Path | None:
@@ -121,21 +127,30 @@ def link_out_of_project(path: Path) -> Path | None:
 
 @dataclass
 class Reads:
-    """The files read while it was recorded: by (path, bytes asked for), where the path's links led
-    and a digest of what was read or the name of the error that stopped the read."""
+    """What was learnt from the disk while it was recorded: the files read, by (path, bytes asked
+    for), with where the path's links led and a digest of what was read or the name of the error
+    that stopped the read; and where each path judged in or out of the project led."""
 
     files: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
 
-    def note(self, path: Path, limit: int, outcome: bytes | Exception) -> None:
+    def note_read(self, path: Path, limit: int, outcome: bytes | Exception) -> None:
         self.files.setdefault((str(path), limit), (str(real(path)), _digest(outcome)))
+
+    def note_place(self, path: Path, where: Path) -> None:
+        self.places.setdefault(str(path), str(where))
 
     def add(self, other: Reads) -> None:
         for read, seen in other.files.items():
             self.files.setdefault(read, seen)
+        for name, where in other.places.items():
+            self.places.setdefault(name, where)
 
     def unchanged(self) -> bool:
-        """Whether every path still reads the same. One whose links lead elsewhere now is not read
-        again: it may lead out of the project."""
+        """Whether every path still leads and reads the same. One whose links lead elsewhere now is
+        not read again: it may lead out of the project."""
+        if any(str(real(Path(name))) != where for name, where in self.places.items()):
+            return False
         for (name, limit), (where, digest) in self.files.items():
             path = Path(name)
             if str(real(path)) != where:
@@ -160,7 +175,8 @@ _recorded: ContextVar[Reads | None] = ContextVar("samcheck_reads", default=None)
 
 @contextlib.contextmanager
 def recording() -> Iterator[Reads]:
-    """Note every ``read_regular`` in this context (and no outer recording) in the Reads yielded."""
+    """Note every ``read_regular`` and ``inside_project`` in this context in the Reads yielded (and
+    not in an outer recording: ``note_reads`` adds them there)."""
     reads = Reads()
     token = _recorded.set(reads)
     try:
@@ -186,9 +202,9 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         raw = _read_regular(path, limit)
     except (OSError, ValueError) as error:  # ValueError: a name no file can have
-        reads.note(path, limit, error)
+        reads.note_read(path, limit, error)
         raise
-    reads.note(path, limit, raw)
+    reads.note_read(path, limit, raw)
     return raw
 
 
