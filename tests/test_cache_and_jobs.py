@@ -448,6 +448,60 @@ def test_changed_rule_packs_invalidate_cached_findings(tmp_path: Path, editable:
     assert messages() == ["second"]
 
 
+STATES_RULE = """\
+from samcheck.analysis.statemachines import state_machines
+from samcheck.rule import Rule, Severity, Span
+
+
+class States(Rule):
+    \"\"\"Names the states of each state machine.\"\"\"
+
+    id = "SC9902"
+    name = "states"
+    severity = Severity.WARNING
+    summary = "states"
+    url = "https://example.com"
+
+    def check(self, context):
+        for machine in state_machines(context.template):
+            yield context.report(Span.point(), ",".join(sorted(machine.definition["States"])))
+
+
+RULES = [States]
+"""
+
+
+def test_files_a_rule_pack_reads_in_its_child_invalidate_entries(tmp_path: Path) -> None:
+    """A third-party pack runs in a forked child: what it reads there counts as read."""
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    (site / "statespack").mkdir(parents=True)
+    (site / "statespack" / "__init__.py").write_text(STATES_RULE)
+    (site / "statespack-1.0.dist-info").mkdir()
+    (site / "statespack-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: statespack\nVersion: 1.0\n"
+    )
+    (site / "statespack-1.0.dist-info" / "entry_points.txt").write_text("[samcheck.rules]\nstates = statespack:RULES\n")
+    (tmp_path / "statemachine").mkdir()
+    definition = tmp_path / "statemachine" / "sm.asl.json"
+    definition.write_text(ASL_FINE)
+    template = tmp_path / "template.yaml"
+    template.write_text(STATE_MACHINE)
+    command = [sys.executable, "-m", "samcheck", "--cache-dir", str(tmp_path / "cache"), "--format", "json"]
+    command += ["--select", "SC9902", str(template)]  # samcheck's own rules do not read the definition first
+
+    def messages() -> list[str]:
+        environment = {**os.environ, "PYTHONPATH": str(site)}
+        result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+        return [f["message"] for f in json.loads(result.stdout)["findings"]]
+
+    assert messages() == ["Done"]
+    definition.write_text('{"StartAt": "Last", "States": {"Last": {"Type": "Succeed"}}}\n')
+    assert messages() == ["Last"]
+
+
 def test_a_planted_entry_is_never_unpickled(tmp_path: Path) -> None:
     """Anyone who can write the cache folder (a CI cache shared between jobs) could plant a pickle
     that runs code; entries are signed with a secret kept elsewhere, so it is ignored and rewritten."""
