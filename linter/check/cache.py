@@ -5,14 +5,15 @@ samcheck, the SAM translator and cfn-lint (its runtime data), every installed ru
 distribution and version, and a digest of its source files, which changes with any edit),
 the region, parameter values, the date runtime rules judge by, limit overrides and the set of
 rules. Findings are kept before any verdict (selection, suppression, severity), so what one run
-filters out never goes missing from the next. Rules that read the disk
-(package sizes, nested templates' budgets) always run again. Every other file a result was
-computed from (an ``AWS::Include``, a state machine's ``DefinitionUri``, whatever a rule reads
-through ``samcheck.cfn.local``) is recorded as it is read, with where its links led and a digest of
-its bytes, or why it could not be read (a file missing then is recorded too): a hit holds only
-while each reads the same, so an edit within one modification-time tick, a file that appears and a
-link that now leads elsewhere all make it a miss. A digest costs one read of each such file (at
-most MAX_FILE_BYTES, as when it was first read) on each hit.
+filters out never goes missing from the next. Rules that read the disk (package sizes, nested
+templates' budgets) always run again. Every other file a result was computed from (an
+``AWS::Include``, a state machine's ``DefinitionUri``, whatever a rule reads through
+``samcheck.cfn.local``) is recorded as it is read (``Reads``), with where its links led and a digest
+of its bytes, or why it could not be read (a file missing then is recorded too), and so is where
+each path judged in or out of the project leads: a hit holds only while each leads and reads the
+same, so an edit within one modification-time tick, a file that appears and a link that now leads
+elsewhere all make it a miss. A digest costs one read of each such file (at most MAX_FILE_BYTES,
+as when it was first read) on each hit.
 
 The cache folder may be reachable by others (a CI cache restored from a fork's run) and may be
 pointed into a repository, so samcheck trusts nothing in it. It keeps the cache only in a folder
