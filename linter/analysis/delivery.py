@@ -18,8 +18,8 @@ from samcheck.analysis import per_template
 from samcheck.analysis.apis import openapi_operations
 from samcheck.analysis.arns import spellings, symbolic, symbolic_property, tokens
 from samcheck.analysis.iam import Access, Request, decide, deployments, role_policies
-from samcheck.analysis.values import ALWAYS, When, candidates, merge, qualifier, texts, together
-from samcheck.analysis.wiring import Target, target_of
+from samcheck.analysis.values import ALWAYS, Candidate, When, candidates, merge, qualifier, texts, together
+from samcheck.analysis.wiring import Target, reaches, target_of
 from samcheck.cfn.document import get_path
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
@@ -256,8 +256,8 @@ def _with_stage_variables(template: Template, api: Resource, invoked: str) -> li
     found = []
     for stage_type, api_key, variables_path in _STAGES:
         for stage in template.of_type(stage_type):
-            named = target_of(template, stage.properties.get(api_key))  # as written: one API, else unknown
-            if named is None or named.resource is None or named.resource.logical_id != api.logical_id:
+            of_api = [reach.when for reach in reaches(template, stage, api_key) if reach.target.resource is api]
+            if not of_api:
                 continue
             read = {name: template.property(stage, (*variables_path, name)) for name in used}
             if not all(variable.present for variable in read.values()):
@@ -265,7 +265,7 @@ def _with_stage_variables(template: Template, api: Resource, invoked: str) -> li
             values = {name: texts(variable) for name, variable in read.items()}
             if any(not cases for cases in values.values()):
                 return []  # a stage whose variable is known only at deploy time: what it invokes is not known
-            for chosen, when in together(*values.values()):
+            for (*chosen, _), when in together(*values.values(), [Candidate(api, way) for way in of_api]):
                 filled = _fill_stage_variables(invoked, dict(zip(values, chosen, strict=True)))
                 found.append((filled, f" (stage {_stage_name(template, stage)})", when))
     return found
