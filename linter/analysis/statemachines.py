@@ -10,21 +10,26 @@ Substitutions are applied the way the service applies them: ``DefinitionSubstitu
 number), ``Fn::Sub`` variables in a ``DefinitionString`` likewise. A value that stays unknown (a
 resource's ARN, a parameter without a default, a value that is one of several: the definition is
 one text) or an intrinsic function in an inline definition is *any value*: ``StateMachine.is_unknown``
-says where, and no rule reports a type there. The machine's type, and the function a Task invokes,
-are read per candidate, each with when it holds. Substitution may write a long value many times: a
-definition it would make longer than a template may be (MAX_FILE_BYTES) is not read.
+says where, and no rule reports a type there. A definition that does not parse (JSON text, as
+``analysis.embedded.parse_json`` reads it, or a file) is an ``UnparsedDefinition``, each branch of an
+``Fn::If`` judged; one that may parse once its unknown values are in is not read. The machine's
+type, and the function a Task invokes, are read per candidate, each with when it holds.
+Substitution may write a long value many times: a definition it would make longer than a template
+may be (MAX_FILE_BYTES) is not read.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from samcheck.analysis import per_template
+from samcheck.analysis.embedded import Unparsed, parse_json
 from samcheck.analysis.values import Candidate, When, texts
 from samcheck.analysis.wiring import function_behind, reaches_of
 from samcheck.cfn.document import MAX_FILE_BYTES, Document, get_path, parse_document, read_source
@@ -36,10 +41,10 @@ from samcheck.cfn.references import (
     sub_variables,
     substitute,
 )
-from samcheck.cfn.resolver import Branches, merge
+from samcheck.cfn.resolver import ALWAYS, Branches, Value, merge
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
-from samcheck.model.template import Resource, Template
+from samcheck.model.template import Location, Resource, Template
 from samcheck.sam import SAM_PREFIX
 
 _BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
@@ -95,6 +100,18 @@ class StateMachine:
         return Span(line, span.column, line, span.column)
 
 
+@dataclass(frozen=True)
+class UnparsedDefinition:
+    """A definition that does not parse, in the deployments ``when`` names."""
+
+    resource: Resource
+    property: str  # DefinitionString or DefinitionUri
+    location: Location  # where the user edits it: the property, or the line of the error in a block
+    problem: Unparsed
+    when: When = ALWAYS
+    file: str | None = None  # the definition file, for DefinitionUri
+
+
 # DefinitionSubstitutions as written, and the machine's types.
 _Settings = tuple[dict[str, Any], tuple[Candidate, ...]]
 
@@ -133,7 +150,7 @@ def _from_document(
     )
 
 
-def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
+def _sam_source(template: Template, resource: Resource) -> StateMachine | UnparsedDefinition | None:
     source = template.source_resources.get(resource.source_id, {}).get("Properties")
     written = source if isinstance(source, dict) else {}  # as written: the definition, at its positions
     settings = _settings(template, resource, written)
@@ -153,8 +170,26 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | None:
         except TooLongError:
             return None
         document = parse_document(path, substituted.encode("utf-8", "backslashreplace"))
+        if document.data is None:
+            return _unparsed_file(template, resource, document, str(path))
         return _from_document(resource, document.data, document, (), settings)
     return None
+
+
+def _unparsed_file(template: Template, resource: Resource, document: Document, file: str) -> UnparsedDefinition | None:
+    """A definition file with a syntax error, unless a ``${}`` left in it comes first: an unknown
+    value may be what the parser stumbled on (``"Seconds": ${Wait}`` is no YAML until substituted)."""
+    syntax = [problem for problem in document.problems if problem.message.startswith("syntax error")]
+    if not syntax:
+        return None  # binary, too large, not a mapping: not what a parser says of a text
+    span = syntax[0].span
+    left = sub_variables(document.text)
+    if left and document.text.count("\n", 0, left[0].start) + 1 <= span.line:
+        return None
+    at = ("Resources", resource.source_id, "Properties", "DefinitionUri")
+    location = Location(template.document.source_map.nearest(at)[1], at)
+    reason = syntax[0].message.removeprefix("syntax error: ")
+    return UnparsedDefinition(resource, "DefinitionUri", location, Unparsed(reason, span.line, span.column), file=file)
 
 
 def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -> Any:
@@ -210,23 +245,32 @@ def _is_unknown_value(node: Any) -> bool:
     return isinstance(node, str) and "${" in node and any(not v.literal for v in sub_variables(node))
 
 
-def _cloudformation(template: Template, resource: Resource) -> StateMachine | None:
+def _cloudformation(template: Template, resource: Resource) -> Iterator[StateMachine | UnparsedDefinition]:
     written = resource.properties  # as written: the definition, at its positions, its ${} and intrinsics kept
     settings = _settings(template, resource, written)
     substitutions, types = settings
     base: NodePath = ("Resources", resource.source_id, "Properties")
     if isinstance(written.get("Definition"), dict):
-        return _inline(template, resource, written["Definition"], (*base, "Definition"), settings)
+        machine = _inline(template, resource, written["Definition"], (*base, "Definition"), settings)
+        yield from [machine] if machine is not None else []
+        return
     raw = written.get("DefinitionString")
+    sub = isinstance(raw, dict) and "Fn::Sub" in raw
+    argument = raw.get("Fn::Sub") if isinstance(raw, dict) else None
     text, variables = raw, {}
-    if isinstance(raw, dict) and "Fn::Sub" in raw:
-        sub = raw["Fn::Sub"]
-        text, variables = (sub[0], sub[1]) if isinstance(sub, list) and len(sub) == 2 else (sub, {})
+    if isinstance(argument, list) and len(argument) == 2:
+        text, variables = argument
+    elif sub:
+        text = argument
     elif isinstance(raw, dict):
-        text = template.resolver.resolve(raw).single  # one value: one text is parsed; several are not read
+        value = template.resolver.resolve(raw)
+        text = value.single  # one value: one text is parsed; several are judged each, not read
+        if text is None:
+            yield from _unparsed_candidates(template, resource, value)
+            return
     if not isinstance(text, str) or not isinstance(variables, dict):
-        return None
-    if isinstance(raw, dict) and "Fn::Sub" in raw:
+        return
+    if sub:
         # ${Fn} and ${Fn.Arn} name template resources: kept as references, for what a Task invokes.
         for variable in sub_variables(text):
             if not variable.literal:
@@ -237,13 +281,10 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
         if substitutions:
             value_of = partial(_substitution, template, substitutions, definition_substitutions=True)
             substituted = substitute(substituted, value_of, longest=MAX_FILE_BYTES)
-        definition = json.loads(substituted)
-    except ValueError:  # TooLongError too
-        return None  # unknown ${} values left in it, not JSON, or longer than a template: nothing to judge
-    if not isinstance(definition, dict):
-        return None
-    value_path = (*base, "DefinitionString") + (("Fn::Sub",) if isinstance(raw, dict) and "Fn::Sub" in raw else ())
-    if isinstance(raw, dict) and "Fn::Sub" in raw and isinstance(raw["Fn::Sub"], list):
+    except TooLongError:
+        return  # longer than a template: nothing to judge
+    value_path = (*base, "DefinitionString") + (("Fn::Sub",) if sub else ())
+    if sub and isinstance(argument, list):
         value_path = (*value_path, 0)
     value_span = (
         template.document.source_map.values.get(value_path) or template.locate(resource, ("DefinitionString",)).span
@@ -251,9 +292,16 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
     # A block scalar (| or >, after any tag) starts on the line after its indicator.
     block = bool(_BLOCK_INDICATOR.search(template.document.lines[value_span.line - 1]))
     offset = value_span.line if block else value_span.line - 1
-    return StateMachine(
+    outcome = parse_json(substituted)
+    if isinstance(outcome, Unparsed):
+        # In a block, the error's own place; elsewhere the text's lines are not the template's.
+        span = _in_block(template, offset, outcome) if block else value_span
+        yield UnparsedDefinition(resource, "DefinitionString", Location(span, value_path), outcome)
+    if outcome is None or isinstance(outcome, Unparsed) or not isinstance(outcome.value, dict):
+        return  # unknown ${} values left in it, or no definition: nothing to judge
+    yield StateMachine(
         resource,
-        definition,
+        outcome.value,
         types,
         template.file,
         {**variables, **substitutions},
@@ -265,6 +313,23 @@ def _cloudformation(template: Template, resource: Resource) -> StateMachine | No
         value_span,
         substituted,
     )
+
+
+def _in_block(template: Template, offset: int, problem: Unparsed) -> Span:
+    """Where a parse error in a block scalar (whose first line is ``offset + 1``) is in the template."""
+    lines = template.document.lines
+    first = lines[offset] if offset < len(lines) else ""
+    indent = len(first) - len(first.lstrip(" "))
+    return Span.point(problem.line + offset, problem.column + indent)
+
+
+def _unparsed_candidates(template: Template, resource: Resource, value: Value) -> Iterator[UnparsedDefinition]:
+    """The candidate texts of a DefinitionString that is one of several (an ``Fn::If``) that do not parse."""
+    location = template.locate(resource, ("DefinitionString",))
+    for candidate in texts(value):
+        outcome = parse_json(candidate.value)
+        if isinstance(outcome, Unparsed):
+            yield UnparsedDefinition(resource, "DefinitionString", location, outcome, candidate.when)
 
 
 def _substitution(
@@ -290,18 +355,27 @@ def _size(definition: dict[str, Any]) -> int:
     return len(json.dumps(definition, separators=(",", ":"), default=str).encode("utf-8", "surrogatepass"))
 
 
-@per_template
 def state_machines(template: Template) -> list[StateMachine]:
     """The template's state machines whose definitions can be read; read once per template."""
-    machines = []
+    return [machine for machine in _definitions(template) if isinstance(machine, StateMachine)]
+
+
+def unparsed_definitions(template: Template) -> list[UnparsedDefinition]:
+    """The template's state machine definitions that do not parse (see ``_definitions``)."""
+    return [definition for definition in _definitions(template) if isinstance(definition, UnparsedDefinition)]
+
+
+@per_template
+def _definitions(template: Template) -> list[StateMachine | UnparsedDefinition]:
+    """Every definition the template's state machines have, read once per template: a machine, or
+    why it does not parse."""
+    found: list[StateMachine | UnparsedDefinition] = []
     for resource in template.of_type("AWS::StepFunctions::StateMachine"):
         if resource.origin.source_type.startswith(SAM_PREFIX):
-            machine = _sam_source(template, resource)
+            found += [read] if (read := _sam_source(template, resource)) is not None else []
         else:
-            machine = _cloudformation(template, resource)
-        if machine is not None:
-            machines.append(machine)
-    return machines
+            found += _cloudformation(template, resource)
+    return found
 
 
 @dataclass(frozen=True)

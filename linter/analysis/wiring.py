@@ -7,11 +7,11 @@ is FIFO, and what kind of source an event source mapping reads.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from samcheck.analysis import per_template
+from samcheck.analysis.embedded import Parsed, parse_json
 from samcheck.analysis.values import Candidate, flags, texts
 from samcheck.cfn.references import referenced
 from samcheck.cfn.resolver import ALWAYS, Branches, When, merge
@@ -159,10 +159,8 @@ def redrive_policy(template: Template, queue: Resource) -> dict[str, Any] | None
     """A queue's RedrivePolicy as a mapping (it may be written as a JSON string)."""
     policy = queue.properties.get("RedrivePolicy")  # as written: its target is a reference resolving would lose
     if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return None
+        parsed = parse_json(policy)
+        policy = parsed.value if isinstance(parsed, Parsed) else None
     return policy if isinstance(policy, dict) else None
 
 

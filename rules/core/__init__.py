@@ -18,6 +18,7 @@ from samcheck.rules.core.sc0013_parameter_override_invalid import ParameterOverr
 from samcheck.rules.core.sc0014_template_sections import TemplateSections
 from samcheck.rules.core.sc0015_invalid_suppression import InvalidSuppression
 from samcheck.rules.core.sc0016_reference_outside_project import ReferenceOutsideProject
+from samcheck.rules.core.sc0017_embedded_document_parse_error import EmbeddedDocumentParseError
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -37,4 +38,5 @@ RULES: list[type[Rule]] = [
     TemplateSections,
     InvalidSuppression,
     ReferenceOutsideProject,
+    EmbeddedDocumentParseError,
 ]

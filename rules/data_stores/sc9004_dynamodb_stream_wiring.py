@@ -2,6 +2,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from samcheck.analysis.embedded import Parsed, parse_json
 from samcheck.analysis.values import LEFT_OUT, lists, qualifier, texts, together, where_set
 from samcheck.analysis.wiring import dynamodb_stream_readers
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
@@ -90,12 +91,8 @@ class DynamodbStreamWiring(Rule):
 def _images_required(pattern: Any) -> frozenset[str]:
     """The images a filter pattern (JSON text) needs to match: those it names under "dynamodb",
     unless it also accepts their absence ("exists": false). Unreadable patterns need nothing."""
-    if not isinstance(pattern, str):
-        return frozenset()
-    try:
-        parsed = json.loads(pattern)
-    except ValueError:
-        return frozenset()
+    read = parse_json(pattern) if isinstance(pattern, str) else None  # SC0017 says why when it does not parse
+    parsed: Any = read.value if isinstance(read, Parsed) else None
     record = parsed.get("dynamodb") if isinstance(parsed, dict) else None
     if not isinstance(record, dict) or "$or" in parsed or "$or" in record:
         return frozenset()

@@ -1,0 +1,170 @@
+"""Documents a template writes as JSON text: whether they parse, and why not.
+
+CloudFormation hands some properties to a service as text that must be JSON: a state machine's
+``DefinitionString``, a policy document given as a string, an ``EventPattern``, a ``FilterPolicy``,
+a Lambda filter's ``Pattern``. ``parse_json`` is the one parser of such text (the state machine
+readers use it too); ``json_texts`` finds the texts of the other properties, once per way the
+template may be deployed.
+
+A ``${}`` left in the text (a value known only at deploy time) stands for any value: inside a
+JSON string it is text, outside one a number-like token. The text is judged with those tokens in;
+an error at or after a token outside quotes may be the token's doing (``{${Members}}``), so it is
+not known, never reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from samcheck.analysis import per_template
+from samcheck.cfn.references import intrinsic_name, sub_variables
+from samcheck.cfn.resolver import When
+from samcheck.findings import NodePath
+from samcheck.model.template import Resource, Template
+
+# Properties whose text CloudFormation passes on as JSON, wherever a resource has them.
+_JSON_PROPERTIES: tuple[NodePath, ...] = (
+    ("PolicyDocument",),
+    ("AssumeRolePolicyDocument",),
+    ("EventPattern",),
+    ("FilterPolicy",),
+)
+_LISTED_JSON_PROPERTIES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("Policies",), "PolicyDocument"),
+    (("FilterCriteria", "Filters"), "Pattern"),
+)
+# JSON's own punctuation and blanks: text from a parse error up to one of these is a token of its own.
+_TOKEN_ENDS = frozenset(',:{}[]" \t\r\n')
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """Text that does not parse: the parser's reason, at a line and column of the text (from 1)."""
+
+    reason: str
+    line: int
+    column: int
+    hint: str = ""  # what the mistake likely is, for messages
+
+    def __str__(self) -> str:
+        return f"{self.reason} at line {self.line} column {self.column}{self.hint}"
+
+
+def parse_json(text: str) -> Parsed | Unparsed | None:
+    """The JSON value of ``text``, why it does not parse, or None when that is not known because of
+    a ``${}`` left in it. Control characters in strings are let through, as lenient services do."""
+    try:
+        return Parsed(json.loads(text, strict=False))
+    except json.JSONDecodeError as error:
+        failure = error
+    except (ValueError, RecursionError):  # nested past Python's stack: whether it parses is not known
+        return None
+    neutral = _neutral(text)
+    if neutral is None:
+        return None
+    tokens, first_outside = neutral
+    if "${" in text:
+        try:
+            json.loads(tokens, strict=False)
+            return None  # it parses with any value in place: whether the real values do is not known
+        except json.JSONDecodeError as error:
+            failure = error
+        except (ValueError, RecursionError):
+            return None
+    if first_outside is not None and not _TOKEN_ENDS & set(tokens[failure.pos : first_outside]):
+        return None
+    return Unparsed(failure.msg, failure.lineno, failure.colno, _hint(failure))
+
+
+def _neutral(text: str) -> tuple[str, int | None] | None:
+    """``text`` with each ``${}`` replaced by a token of its length (text inside a JSON string, a
+    number outside one) and where the first outside one starts; None when a ``${}`` spans quotes."""
+    if "${" not in text:
+        return text, None
+    starts = {variable.start: variable.end for variable in sub_variables(text)}
+    parts: list[str] = []
+    first_outside = None
+    in_string = escaped = False
+    index = 0
+    while index < len(text):
+        character = text[index]
+        end = starts.get(index)
+        if end is not None and not escaped:
+            if '"' in text[index:end] or "\\" in text[index:end]:
+                return None
+            if not in_string and first_outside is None:
+                first_outside = index
+            parts.append("_" * (end - index) if in_string else "0".ljust(end - index))
+            index = end
+            continue
+        if escaped:
+            escaped = False
+        elif in_string and character == "\\":
+            escaped = True
+        elif character == '"':
+            in_string = not in_string
+        parts.append(character)
+        index += 1
+    return "".join(parts), first_outside
+
+
+def _hint(error: json.JSONDecodeError) -> str:
+    """ " (trailing comma?)" when a comma closes a list or object."""
+    trailing = error.doc[: error.pos].rstrip().endswith(",") and error.doc[error.pos : error.pos + 1] in ("}", "]")
+    return " (trailing comma?)" if trailing else ""
+
+
+@dataclass(frozen=True)
+class JsonText:
+    """A property's JSON text in one way the template may be deployed (``when``), and how it parses."""
+
+    resource: Resource
+    path: NodePath  # of the property, in the resource as the template expands it
+    outcome: Parsed | Unparsed | None
+    when: When
+
+
+@per_template
+def json_texts(template: Template) -> list[JsonText]:
+    """The JSON texts of every resource's policy documents, event patterns and filters."""
+    found = []
+    for resource in template.resources.values():
+        for path, node in _json_properties(resource.properties):
+            for variant, when in template.resolver.variants(node):
+                text = _text(template.resolver.settle(variant))
+                if text is not None and text.strip():  # a blank text is taken for none, by some services
+                    found.append(JsonText(resource, path, parse_json(text), when))
+    return found
+
+
+def _json_properties(properties: dict[str, Any]) -> Iterator[tuple[NodePath, Any]]:
+    for path in _JSON_PROPERTIES:
+        if path[0] in properties:
+            yield path, properties[path[0]]
+    for (first, *rest), key in _LISTED_JSON_PROPERTIES:
+        items: Any = properties.get(first)
+        for step in rest:
+            items = items.get(step) if isinstance(items, dict) else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and key in item:
+                yield (first, *rest, index, key), item[key]
+
+
+def _text(node: Any) -> str | None:
+    """The JSON text a settled value writes: a text, or the text of an ``Fn::Sub`` (its ``${}``
+    any value); None for a mapping or what only the deployment knows."""
+    if isinstance(node, str):
+        return node
+    if intrinsic_name(node) == "Fn::Sub":
+        argument = node["Fn::Sub"]
+        text = argument[0] if isinstance(argument, list) and argument else argument
+        return text if isinstance(text, str) else None
+    return None
