@@ -9,13 +9,13 @@ template may be deployed.
 A ``${}`` left in the text (a value known only at deploy time) stands for any value: inside a
 JSON string it is text, outside one a number-like token. The text is judged with those tokens in;
 an error at or after a token outside quotes may be the token's doing (``{${Members}}``), so it is
-not known, never reported.
+not known, never reported, unless the token names a parameter of type Number: a number it is.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,16 +58,17 @@ class Unparsed:
         return f"{self.reason} at line {self.line} column {self.column}{self.hint}"
 
 
-def parse_json(text: str) -> Parsed | Unparsed | None:
+def parse_json(text: str, numbers: Collection[str] = ()) -> Parsed | Unparsed | None:
     """The JSON value of ``text``, why it does not parse, or None when that is not known because of
-    a ``${}`` left in it. Control characters in strings are let through, as lenient services do."""
+    a ``${}`` left in it (``numbers``: names whose value is a number). Control characters in strings
+    are let through, as lenient services do."""
     try:
         return Parsed(json.loads(text, strict=False))
     except json.JSONDecodeError as error:
         failure = error
     except (ValueError, RecursionError):  # nested past Python's stack: whether it parses is not known
         return None
-    neutral = _neutral(text)
+    neutral = _neutral(text, numbers)
     if neutral is None:
         return None
     tokens, first_outside = neutral
@@ -84,23 +85,24 @@ def parse_json(text: str) -> Parsed | Unparsed | None:
     return Unparsed(failure.msg, failure.lineno, failure.colno, _hint(failure))
 
 
-def _neutral(text: str) -> tuple[str, int | None] | None:
+def _neutral(text: str, numbers: Collection[str]) -> tuple[str, int | None] | None:
     """``text`` with each ``${}`` replaced by a token of its length (text inside a JSON string, a
     number outside one) and where the first outside one starts; None when a ``${}`` spans quotes."""
     if "${" not in text:
         return text, None
-    starts = {variable.start: variable.end for variable in sub_variables(text)}
+    variables = {variable.start: variable for variable in sub_variables(text)}
     parts: list[str] = []
     first_outside = None
     in_string = escaped = False
     index = 0
     while index < len(text):
         character = text[index]
-        end = starts.get(index)
-        if end is not None and not escaped:
+        variable = variables.get(index)
+        if variable is not None and not escaped:
+            end = variable.end
             if '"' in text[index:end] or "\\" in text[index:end]:
                 return None
-            if not in_string and first_outside is None:
+            if not in_string and first_outside is None and variable.name not in numbers:
                 first_outside = index
             parts.append("_" * (end - index) if in_string else "0".ljust(end - index))
             index = end
@@ -139,9 +141,9 @@ def json_texts(template: Template) -> list[JsonText]:
     for resource in template.resources.values():
         for path, node in _json_properties(resource.properties):
             for variant, when in template.resolver.variants(node):
-                text = _text(template.resolver.settle(variant))
+                text, numbers = _text(template, template.resolver.settle(variant))
                 if text is not None and text.strip():  # a blank text is taken for none, by some services
-                    found.append(JsonText(resource, path, parse_json(text), when))
+                    found.append(JsonText(resource, path, parse_json(text, numbers), when))
     return found
 
 
@@ -158,13 +160,25 @@ def _json_properties(properties: dict[str, Any]) -> Iterator[tuple[NodePath, Any
                 yield (first, *rest, index, key), item[key]
 
 
-def _text(node: Any) -> str | None:
+def _text(template: Template, node: Any) -> tuple[str | None, frozenset[str]]:
     """The JSON text a settled value writes: a text, or the text of an ``Fn::Sub`` (its ``${}``
-    any value); None for a mapping or what only the deployment knows."""
+    any value), with the names in it that are numbers; None for a mapping or what only the
+    deployment knows."""
     if isinstance(node, str):
-        return node
+        return node, frozenset()
     if intrinsic_name(node) == "Fn::Sub":
         argument = node["Fn::Sub"]
-        text = argument[0] if isinstance(argument, list) and argument else argument
-        return text if isinstance(text, str) else None
-    return None
+        text, variables = argument if isinstance(argument, list) and len(argument) == 2 else (argument, {})
+        named = variables.keys() if isinstance(variables, dict) else set()
+        return (text if isinstance(text, str) else None), number_parameters(template) - named
+    return None, frozenset()
+
+
+def number_parameters(template: Template) -> frozenset[str]:
+    """The template's parameters of type Number: whatever value one is given, ``${}`` writes a number."""
+    parameters = template.source.get("Parameters")
+    return frozenset(
+        name
+        for name, parameter in (parameters.items() if isinstance(parameters, dict) else ())
+        if isinstance(parameter, dict) and parameter.get("Type") == "Number"
+    )

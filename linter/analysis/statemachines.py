@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.embedded import Unparsed, parse_json
+from samcheck.analysis.embedded import Unparsed, number_parameters, parse_json
 from samcheck.analysis.values import Candidate, When, texts
 from samcheck.analysis.wiring import function_behind, reaches_of
 from samcheck.cfn.document import MAX_FILE_BYTES, Document, get_path, parse_document, read_source
@@ -270,6 +270,7 @@ def _cloudformation(template: Template, resource: Resource) -> Iterator[StateMac
             return
     if not isinstance(text, str) or not isinstance(variables, dict):
         return
+    written_variables = variables
     if sub:
         # ${Fn} and ${Fn.Arn} name template resources: kept as references, for what a Task invokes.
         for variable in sub_variables(text):
@@ -292,7 +293,9 @@ def _cloudformation(template: Template, resource: Resource) -> Iterator[StateMac
     # A block scalar (| or >, after any tag) starts on the line after its indicator.
     block = bool(_BLOCK_INDICATOR.search(template.document.lines[value_span.line - 1]))
     offset = value_span.line if block else value_span.line - 1
-    outcome = parse_json(substituted)
+    # A Number parameter Fn::Sub writes is a number, unless the Sub or DefinitionSubstitutions name it too.
+    numbers = number_parameters(template) - written_variables.keys() - substitutions.keys() if sub else frozenset()
+    outcome = parse_json(substituted, numbers)
     if isinstance(outcome, Unparsed):
         # In a block, the error's own place; elsewhere the text's lines are not the template's.
         span = _in_block(template, offset, outcome) if block else value_span

@@ -54,7 +54,7 @@ class EmbeddedDocumentParseError(Rule):
             else:
                 name = Path(definition.file).name
                 what = f"{definition.property} file {name} is not valid JSON or YAML"
-                where = f"{definition.problem} of {name}"
+                where = f"{definition.problem} of the file"
                 span = Span.point(definition.problem.line, definition.problem.column)
                 related = (Related("the parse error", span, definition.file), *related)
             yield context.report(
