@@ -107,3 +107,18 @@ def test_an_event_pattern_string_that_does_not_parse_is_an_error(write_template)
     )
     (found,) = sc0017(write_template(text))
     assert found[0] == 5 and "EventPattern" in found[1]
+
+
+def test_an_api_definition_file_that_does_not_parse_is_reported_at_definition_uri(write_template, tmp_path) -> None:
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.0.1\npaths:\n  /orders: {get: {responses: {}}\n")
+    (tmp_path / "valid.yaml").write_text("openapi: 3.0.1\ninfo:\n  title: ${Name}\npaths: {}\n")
+    path = write_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: v1\n"
+        "      DefinitionUri: openapi.yaml\n"
+        "  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      DefinitionUri: valid.yaml\n"
+    )
+    result = lint(path)
+    (finding,) = [f for f in result.findings if f.rule == "SC0017"]
+    assert finding.span.line == 7 and finding.resource == "Api" and "openapi.yaml" in finding.message
+    assert [related.file for related in finding.related] == [str(tmp_path / "openapi.yaml")]

@@ -4,7 +4,9 @@ CloudFormation hands some properties to a service as text that must be JSON: a s
 ``DefinitionString``, a policy document given as a string, an ``EventPattern``, a ``FilterPolicy``,
 a Lambda filter's ``Pattern``. ``parse_json`` is the one parser of such text (the state machine
 readers use it too); ``json_texts`` finds the texts of the other properties, once per way the
-template may be deployed.
+template may be deployed. A local file a SAM API names as its ``DefinitionUri`` is read as YAML
+(and JSON), like a state machine's (``analysis.statemachines``): ``unparsed_file`` says why one
+does not parse.
 
 A ``${}`` left in the text (a value known only at deploy time) stands for any value: inside a
 JSON string it is text, outside one a number-like token. The text is judged with those tokens in;
@@ -20,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from samcheck.analysis import per_template
+from samcheck.cfn.document import Document, load_document
 from samcheck.cfn.references import intrinsic_name, sub_variables
-from samcheck.cfn.resolver import When
+from samcheck.cfn.resolver import ALWAYS, When
 from samcheck.findings import NodePath
-from samcheck.model.template import Resource, Template
+from samcheck.model.template import Location, Resource, Template
 
 # Properties whose text CloudFormation passes on as JSON, wherever a resource has them.
 _JSON_PROPERTIES: tuple[NodePath, ...] = (
@@ -182,3 +185,53 @@ def number_parameters(template: Template) -> frozenset[str]:
         for name, parameter in (parameters.items() if isinstance(parameters, dict) else ())
         if isinstance(parameter, dict) and parameter.get("Type") == "Number"
     )
+
+
+@dataclass(frozen=True)
+class UnparsedDocument:
+    """A definition (text, or a local file) that does not parse, in the deployments ``when`` names."""
+
+    resource: str  # logical ID, as written
+    property: str  # DefinitionString, DefinitionUri
+    location: Location  # where the user edits it: the property, or the line of the error in a block
+    problem: Unparsed
+    service: str  # the service that reads it: Step Functions, API Gateway
+    when: When = ALWAYS
+    file: str | None = None  # the local file, for DefinitionUri
+
+
+def unparsed_file(
+    template: Template, resource: str, property: str, document: Document, service: str
+) -> UnparsedDocument | None:
+    """A local file's syntax error, unless a ``${}`` left in it comes first: a value known only at
+    deploy time may be what the parser stumbled on (``"Seconds": ${Wait}`` is no YAML until
+    substituted). Not for an unreadable, binary or huge file: other rules say so, or it is no text."""
+    syntax = [problem for problem in document.problems if problem.message.startswith("syntax error")]
+    if not syntax:
+        return None
+    span = syntax[0].span
+    left = sub_variables(document.text)
+    if left and document.text.count("\n", 0, left[0].start) + 1 <= span.line:
+        return None
+    at = ("Resources", resource, "Properties", property)
+    location = Location(template.document.source_map.nearest(at)[1], at)
+    problem = Unparsed(syntax[0].message.removeprefix("syntax error: "), span.line, span.column)
+    return UnparsedDocument(resource, property, location, problem, service, file=str(document.path))
+
+
+# SAM APIs whose DefinitionUri is a local OpenAPI file, which API Gateway reads as YAML or JSON.
+_API_TYPES = ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+
+
+@per_template
+def unparsed_api_definitions(template: Template) -> list[UnparsedDocument]:
+    """The local OpenAPI files of the template's SAM APIs that do not parse (inside the project only:
+    ``expansion.local_artifacts`` holds no other)."""
+    found = []
+    folder = template.document.path.parent
+    for logical_id, local in template.expansion.local_artifacts.items():
+        if template.source_resources.get(logical_id, {}).get("Type") in _API_TYPES:
+            document = load_document(folder / local)
+            unparsed = unparsed_file(template, logical_id, "DefinitionUri", document, "API Gateway")
+            found += [unparsed] if unparsed is not None else []
+    return found

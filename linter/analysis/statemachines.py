@@ -11,7 +11,7 @@ number), ``Fn::Sub`` variables in a ``DefinitionString`` likewise. A value that 
 resource's ARN, a parameter without a default, a value that is one of several: the definition is
 one text) or an intrinsic function in an inline definition is *any value*: ``StateMachine.is_unknown``
 says where, and no rule reports a type there. A definition that does not parse (JSON text, as
-``analysis.embedded.parse_json`` reads it, or a file) is an ``UnparsedDefinition``, each branch of an
+``analysis.embedded.parse_json`` reads it, or a file) is an ``UnparsedDocument``, each branch of an
 ``Fn::If`` judged; one that may parse once its unknown values are in is not read. The machine's
 type, and the function a Task invokes, are read per candidate, each with when it holds.
 Substitution may write a long value many times: a definition it would make longer than a template
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.embedded import Unparsed, number_parameters, parse_json
+from samcheck.analysis.embedded import Unparsed, UnparsedDocument, number_parameters, parse_json, unparsed_file
 from samcheck.analysis.values import Candidate, When, texts
 from samcheck.analysis.wiring import function_behind, reaches_of
 from samcheck.cfn.document import MAX_FILE_BYTES, Document, get_path, parse_document, read_source
@@ -41,7 +41,7 @@ from samcheck.cfn.references import (
     sub_variables,
     substitute,
 )
-from samcheck.cfn.resolver import ALWAYS, Branches, Value, merge
+from samcheck.cfn.resolver import Branches, Value, merge
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 from samcheck.model.template import Location, Resource, Template
@@ -100,18 +100,6 @@ class StateMachine:
         return Span(line, span.column, line, span.column)
 
 
-@dataclass(frozen=True)
-class UnparsedDefinition:
-    """A definition that does not parse, in the deployments ``when`` names."""
-
-    resource: Resource
-    property: str  # DefinitionString or DefinitionUri
-    location: Location  # where the user edits it: the property, or the line of the error in a block
-    problem: Unparsed
-    when: When = ALWAYS
-    file: str | None = None  # the definition file, for DefinitionUri
-
-
 # DefinitionSubstitutions as written, and the machine's types.
 _Settings = tuple[dict[str, Any], tuple[Candidate, ...]]
 
@@ -150,7 +138,7 @@ def _from_document(
     )
 
 
-def _sam_source(template: Template, resource: Resource) -> StateMachine | UnparsedDefinition | None:
+def _sam_source(template: Template, resource: Resource) -> StateMachine | UnparsedDocument | None:
     source = template.source_resources.get(resource.source_id, {}).get("Properties")
     written = source if isinstance(source, dict) else {}  # as written: the definition, at its positions
     settings = _settings(template, resource, written)
@@ -171,25 +159,9 @@ def _sam_source(template: Template, resource: Resource) -> StateMachine | Unpars
             return None
         document = parse_document(path, substituted.encode("utf-8", "backslashreplace"))
         if document.data is None:
-            return _unparsed_file(template, resource, document, str(path))
+            return unparsed_file(template, resource.source_id, "DefinitionUri", document, "Step Functions")
         return _from_document(resource, document.data, document, (), settings)
     return None
-
-
-def _unparsed_file(template: Template, resource: Resource, document: Document, file: str) -> UnparsedDefinition | None:
-    """A definition file with a syntax error, unless a ``${}`` left in it comes first: an unknown
-    value may be what the parser stumbled on (``"Seconds": ${Wait}`` is no YAML until substituted)."""
-    syntax = [problem for problem in document.problems if problem.message.startswith("syntax error")]
-    if not syntax:
-        return None  # binary, too large, not a mapping: not what a parser says of a text
-    span = syntax[0].span
-    left = sub_variables(document.text)
-    if left and document.text.count("\n", 0, left[0].start) + 1 <= span.line:
-        return None
-    at = ("Resources", resource.source_id, "Properties", "DefinitionUri")
-    location = Location(template.document.source_map.nearest(at)[1], at)
-    reason = syntax[0].message.removeprefix("syntax error: ")
-    return UnparsedDefinition(resource, "DefinitionUri", location, Unparsed(reason, span.line, span.column), file=file)
 
 
 def _substituted(template: Template, node: Any, substitutions: dict[str, Any]) -> Any:
@@ -245,7 +217,7 @@ def _is_unknown_value(node: Any) -> bool:
     return isinstance(node, str) and "${" in node and any(not v.literal for v in sub_variables(node))
 
 
-def _cloudformation(template: Template, resource: Resource) -> Iterator[StateMachine | UnparsedDefinition]:
+def _cloudformation(template: Template, resource: Resource) -> Iterator[StateMachine | UnparsedDocument]:
     written = resource.properties  # as written: the definition, at its positions, its ${} and intrinsics kept
     settings = _settings(template, resource, written)
     substitutions, types = settings
@@ -299,7 +271,8 @@ def _cloudformation(template: Template, resource: Resource) -> Iterator[StateMac
     if isinstance(outcome, Unparsed):
         # In a block, the error's own place; elsewhere the text's lines are not the template's.
         span = _in_block(template, offset, outcome) if block else value_span
-        yield UnparsedDefinition(resource, "DefinitionString", Location(span, value_path), outcome)
+        location = Location(span, value_path)
+        yield UnparsedDocument(resource.source_id, "DefinitionString", location, outcome, "Step Functions")
     if outcome is None or isinstance(outcome, Unparsed) or not isinstance(outcome.value, dict):
         return  # unknown ${} values left in it, or no definition: nothing to judge
     yield StateMachine(
@@ -326,13 +299,15 @@ def _in_block(template: Template, offset: int, problem: Unparsed) -> Span:
     return Span.point(problem.line + offset, problem.column + indent)
 
 
-def _unparsed_candidates(template: Template, resource: Resource, value: Value) -> Iterator[UnparsedDefinition]:
+def _unparsed_candidates(template: Template, resource: Resource, value: Value) -> Iterator[UnparsedDocument]:
     """The candidate texts of a DefinitionString that is one of several (an ``Fn::If``) that do not parse."""
     location = template.locate(resource, ("DefinitionString",))
     for candidate in texts(value):
         outcome = parse_json(candidate.value)
         if isinstance(outcome, Unparsed):
-            yield UnparsedDefinition(resource, "DefinitionString", location, outcome, candidate.when)
+            yield UnparsedDocument(
+                resource.source_id, "DefinitionString", location, outcome, "Step Functions", candidate.when
+            )
 
 
 def _substitution(
@@ -363,16 +338,16 @@ def state_machines(template: Template) -> list[StateMachine]:
     return [machine for machine in _definitions(template) if isinstance(machine, StateMachine)]
 
 
-def unparsed_definitions(template: Template) -> list[UnparsedDefinition]:
+def unparsed_definitions(template: Template) -> list[UnparsedDocument]:
     """The template's state machine definitions that do not parse (see ``_definitions``)."""
-    return [definition for definition in _definitions(template) if isinstance(definition, UnparsedDefinition)]
+    return [definition for definition in _definitions(template) if isinstance(definition, UnparsedDocument)]
 
 
 @per_template
-def _definitions(template: Template) -> list[StateMachine | UnparsedDefinition]:
+def _definitions(template: Template) -> list[StateMachine | UnparsedDocument]:
     """Every definition the template's state machines have, read once per template: a machine, or
     why it does not parse."""
-    found: list[StateMachine | UnparsedDefinition] = []
+    found: list[StateMachine | UnparsedDocument] = []
     for resource in template.of_type("AWS::StepFunctions::StateMachine"):
         if resource.origin.source_type.startswith(SAM_PREFIX):
             found += [read] if (read := _sam_source(template, resource)) is not None else []

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from pathlib import Path
 
-from samcheck.analysis.embedded import Unparsed, json_texts
+from samcheck.analysis.embedded import Unparsed, json_texts, unparsed_api_definitions
 from samcheck.analysis.statemachines import unparsed_definitions
 from samcheck.analysis.values import qualifier
 from samcheck.findings import Related, Span
@@ -10,7 +10,8 @@ from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 class EmbeddedDocumentParseError(Rule):
     """A document the template holds as text, or names as a local file, that does not parse: a state
-    machine's ``DefinitionString`` (also inside ``!Sub``) or ``DefinitionUri`` file, a policy document
+    machine's ``DefinitionString`` (also inside ``!Sub``) or ``DefinitionUri`` file, a SAM API's
+    ``DefinitionUri`` OpenAPI file, a policy document
     given as a string (``PolicyDocument``, ``AssumeRolePolicyDocument``), an ``EventPattern``, a
     ``FilterPolicy``, a Lambda filter's ``Pattern``. The service rejects it when the stack deploys, and
     no other check can read it. A value known only at deploy time (a ``${}`` left in a ``!Sub``) is
@@ -46,7 +47,7 @@ class EmbeddedDocumentParseError(Rule):
     tags = ("template",)
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        for definition in unparsed_definitions(context.template):
+        for definition in [*unparsed_definitions(context.template), *unparsed_api_definitions(context.template)]:
             related = context.when_related(definition.when)
             if definition.file is None:
                 what = f"{definition.property} is not valid JSON"
@@ -59,9 +60,9 @@ class EmbeddedDocumentParseError(Rule):
                 related = (Related("the parse error", span, definition.file), *related)
             yield context.report(
                 definition.location,
-                f"{what}{qualifier(definition.when)}: {where}, so Step Functions rejects it and no state is "
-                "checked; fix the definition",
-                resource=definition.resource.source_id,
+                f"{what}{qualifier(definition.when)}: {where}, so {definition.service} rejects it and nothing "
+                "in it is checked; fix the definition",
+                resource=definition.resource,
                 related=related,
             )
         for text in json_texts(context.template):
