@@ -4,8 +4,7 @@ from pathlib import Path
 from samcheck.analysis.embedded import Unparsed, json_texts, unparsed_api_definitions
 from samcheck.analysis.statemachines import unparsed_definitions
 from samcheck.analysis.values import qualifier
-from samcheck.findings import Related, Span
-from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, Span
 
 
 class EmbeddedDocumentParseError(Rule):
