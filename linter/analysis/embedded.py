@@ -24,7 +24,7 @@ from typing import Any
 from samcheck.analysis import per_template
 from samcheck.cfn.document import Document, load_document
 from samcheck.cfn.references import intrinsic_name, sub_variables
-from samcheck.cfn.resolver import ALWAYS, When
+from samcheck.cfn.resolver import ALWAYS, When, merge
 from samcheck.findings import NodePath
 from samcheck.model.template import Location, Resource, Template
 
@@ -142,25 +142,26 @@ def json_texts(template: Template) -> list[JsonText]:
     """The JSON texts of every resource's policy documents, event patterns and filters."""
     found = []
     for resource in template.resources.values():
-        for path, node in _json_properties(resource.properties):
-            for variant, when in template.resolver.variants(node):
+        for path, node, written_when in _json_properties(template, resource):
+            for variant, variant_when in template.resolver.variants(node):
+                when = merge(written_when, variant_when)
                 text, numbers = _text(template, template.resolver.settle(variant))
-                if text is not None and text.strip():  # a blank text is taken for none, by some services
+                if when is not None and text is not None and text.strip():  # blank: taken for none, by some
                     found.append(JsonText(resource, path, parse_json(text, numbers), when))
     return found
 
 
-def _json_properties(properties: dict[str, Any]) -> Iterator[tuple[NodePath, Any]]:
+def _json_properties(template: Template, resource: Resource) -> Iterator[tuple[NodePath, Any, When]]:
+    """Each JSON property as written, once per ``Fn::If`` branch that may be deployed."""
     for path in _JSON_PROPERTIES:
-        if path[0] in properties:
-            yield path, properties[path[0]]
-    for (first, *rest), key in _LISTED_JSON_PROPERTIES:
-        items: Any = properties.get(first)
-        for step in rest:
-            items = items.get(step) if isinstance(items, dict) else None
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            if isinstance(item, dict) and key in item:
-                yield (first, *rest, index, key), item[key]
+        branches = template.branches(resource, path)
+        yield from ((path, node, when) for node, when in zip(branches.nodes, branches.whens, strict=True))
+    for holder, key in _LISTED_JSON_PROPERTIES:
+        branches = template.branches(resource, holder)
+        for items, when in zip(branches.nodes, branches.whens, strict=True):
+            for index, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict) and key in item:
+                    yield (*holder, index, key), item[key], when
 
 
 def _text(template: Template, node: Any) -> tuple[str | None, frozenset[str]]:
