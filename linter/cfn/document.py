@@ -38,11 +38,14 @@ MAX_DEPTH = 1000
 RECURSION_LIMIT = 20 * MAX_DEPTH  # enough Python frames for every stage to walk MAX_DEPTH levels
 
 _SHORT_FORMS = {"Ref": "Ref", "Condition": "Condition"}
-# The short forms CloudFormation knows; any other tag is for a pre-processor (Rain's !Rain::Module…).
+# The short forms CloudFormation knows, the Rules section's own functions included (its documentation
+# writes them as tags: !EachMemberIn, !ValueOfAll…); any other tag is for a pre-processor (Rain's
+# !Rain::Module…).
 _CLOUDFORMATION_TAGS = frozenset(
     {
         "Ref", "Condition", "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
         "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "Length", "ToJsonString",
+        "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll",
     }
 )  # fmt: skip
 _YAML_TAG = "tag:yaml.org,2002:"
