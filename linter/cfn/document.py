@@ -49,6 +49,7 @@ _CLOUDFORMATION_TAGS = frozenset(
     }
 )  # fmt: skip
 _YAML_TAG = "tag:yaml.org,2002:"
+_LANGUAGE_EXTENSIONS_LOOP = "Fn::ForEach::"  # a key CloudFormation's own LanguageExtensions transform reads
 # Sections whose keys are logical IDs (names other parts of the template refer to).
 LOGICAL_ID_SECTIONS = ("Resources", "Parameters", "Outputs", "Conditions", "Mappings")
 
@@ -81,6 +82,19 @@ class Document:
         """Tags CloudFormation does not know: the file is the input of a pre-processor (Rain…),
         whose output, not this file, is what gets deployed."""
         return [problem for problem in self.problems if problem.kind == "unknown-tag"]
+
+
+def preprocessor_tag(node: Any) -> str | None:
+    """The tag (``!Rain::S3``) when ``node`` is what a tag CloudFormation does not know was read as:
+    its value is whatever the pre-processor writes there, so it is unknown here, and its argument is
+    the pre-processor's input, never a value of the template."""
+    if not (isinstance(node, dict) and len(node) == 1):
+        return None
+    key = next(iter(node))
+    if not isinstance(key, str) or not key.startswith("Fn::") or key.startswith(_LANGUAGE_EXTENSIONS_LOOP):
+        return None
+    function = key.removeprefix("Fn::")
+    return None if function in _CLOUDFORMATION_TAGS else f"!{function}"
 
 
 def get_path(data: Any, path: NodePath) -> Any:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from samcheck.cfn.document import preprocessor_tag
 from samcheck.cfn.references import SubVariable, TooLongError, intrinsic_name, sub_variables, substitute
 
 if TYPE_CHECKING:
@@ -759,6 +760,9 @@ def _unknown_function(key: str, argument: Any) -> str:
         return "Fn::ImportValue reads another stack's export at deploy time"
     if key == "Ref":
         return f"Ref {argument} is known only once deployed"
+    tag = preprocessor_tag({key: argument})
+    if tag is not None:
+        return f"{tag} is filled in by a pre-processor such as Rain"
     return f"{key} is not evaluated by samcheck"
 
 

@@ -1,9 +1,10 @@
 """What ``sam build`` and ``sam package`` leave behind, so that the translator can run offline.
 
 Each SAM resource is tagged with its logical ID (for provenance), local artifact paths are swapped
-for S3 placeholders (and remembered: rules measure and read those files), what ``sam build`` fills
-in is filled in, and local ``AWS::Include`` files are inlined as CloudFormation does before the
-transform.
+for S3 placeholders (and remembered: rules measure and read those files), as are the artifacts a
+pre-processor's tag names (``CodeUri: !Rain::S3 src``: it uploads them, nothing is read here),
+what ``sam build`` fills in is filled in, and local ``AWS::Include`` files are inlined as
+CloudFormation does before the transform.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from samcheck.cfn.document import load_document
+from samcheck.cfn.document import load_document, preprocessor_tag
 from samcheck.cfn.local import inside_project
 from samcheck.cfn.resolver import ACCOUNT_ID_PLACEHOLDER
 from samcheck.findings import NodePath
@@ -105,6 +106,8 @@ def prepare(template: dict[str, Any], folder: Path) -> Prepared:
                 else:
                     prepared.outside.append(Outside((*where, name), name, value))
                 properties[name] = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/{logical_id}.yaml"
+        elif preprocessor_tag(value) is not None:
+            properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"  # the pre-processor uploads it
         elif isinstance(value, str) and "://" in value and not value.startswith("s3://"):
             prepared.urls[logical_id] = value  # neither sam build nor the transform takes it
             properties[name] = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
@@ -125,7 +128,8 @@ def prepare(template: dict[str, Any], folder: Path) -> Prepared:
                 prepared.urls[logical_id] = global_code_uri
             else:
                 local[logical_id] = global_code_uri
-    if isinstance(global_code_uri, str) and not global_code_uri.startswith("s3://"):
+    tagged_global = preprocessor_tag(global_code_uri) is not None
+    if tagged_global or (isinstance(global_code_uri, str) and not global_code_uri.startswith("s3://")):
         function_globals["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/globals"
     return prepared
 

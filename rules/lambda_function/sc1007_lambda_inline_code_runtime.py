@@ -45,9 +45,10 @@ class LambdaInlineCodeRuntime(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for function in context.of_type("AWS::Lambda::Function"):
-            code = context.property(function, ("Code", "ZipFile"))
-            if not code.present:
+            # Written, not merely possible: a Code a pre-processor fills in (!Rain::S3) may hold anything.
+            if not context.branches(function, ("Code", "ZipFile")).nodes:
                 continue
+            code = context.property(function, ("Code", "ZipFile"))
             runtime = context.property(function, "Runtime")
             unsupported = [r for r in runtime.candidates if isinstance(r, str) and not r.startswith(INLINE_RUNTIMES)]
             if unsupported:
