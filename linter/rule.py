@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from samcheck.cfn.document import LOGICAL_ID_SECTIONS, Document, get_path
+from samcheck.cfn.document import LOGICAL_ID_SECTIONS, Document, get_path, preprocessor_tag
 from samcheck.cfn.references import (
     SubVariable,
     intrinsic_name,
@@ -62,6 +62,7 @@ __all__ = [
     "declares_sam",
     "get_path",
     "intrinsic_name",
+    "preprocessor_tag",
     "read_directives",
     "referenced",
     "single_variable",

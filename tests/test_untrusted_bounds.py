@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from samcheck.cfn.document import MAX_FILE_BYTES, MAX_PATH_STEPS, parse_document
+from samcheck.cfn.renderer import unquoted_value
 from samcheck.cfn.resolver import Resolver
 from samcheck.findings import Span
 from tests.test_server import _open
@@ -104,6 +106,15 @@ def test_huge_integers_stay_text() -> None:
     document = parse_document(Path("t.yaml"), b"A: 0x" + b"f" * 5000 + b"\nB: " + b"9" * 4000 + b"\nC: 0x1f\n")
     assert document.data is not None
     assert document.data["A"] == "0x" + "f" * 5000 and document.data["B"] == "9" * 4000 and document.data["C"] == 31
+
+
+def test_a_line_is_searched_for_a_renderers_placeholder_once() -> None:
+    """Each key that is a mapping is where a {{ var }} value may be: 100,000 of them on the one line of
+    a 2 MB minified file are one read of that line, not 100,000 reads of the whole text."""
+    text = '{"Metadata": {"a": 1, ' + '{"k": [1]}: 1, ' * 100_000 + '"b": "{{ x }}"}}'
+    started = time.monotonic()
+    assert unquoted_value(text, [1] * 100_000) is None
+    assert time.monotonic() - started < 1
 
 
 @pytest.mark.slow

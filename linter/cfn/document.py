@@ -3,7 +3,10 @@
 The translator and the rules want plain ``dict``/``list``/scalars, so positions are kept
 apart in a :class:`SourceMap`. CloudFormation short-form tags become their long form
 (``!Ref X`` → ``{"Ref": "X"}``, ``!GetAtt A.B`` → ``{"Fn::GetAtt": ["A", "B"]}``).
-Nothing is constructed from tags but those, so no arbitrary objects can appear.
+Nothing is constructed from tags but those, so no arbitrary objects can appear; a tag CloudFormation
+does not know (a pre-processor's) is read the same way and stands for an unknown value
+(``preprocessor_tag``). A file a text renderer turns into a template (``{{ cookiecutter.x }}``,
+``{% if %}``) is not read at all (``samcheck.cfn.renderer``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from samcheck.cfn.local import NotRegularFileError, OutsideProjectError, read_named, read_regular
+from samcheck.cfn.renderer import Placeholder, placeholder, unquoted_value
 from samcheck.cfn.source_map import SourceMap
 from samcheck.findings import NodePath, Span
 
@@ -49,6 +53,8 @@ _CLOUDFORMATION_TAGS = frozenset(
     }
 )  # fmt: skip
 _YAML_TAG = "tag:yaml.org,2002:"
+# Top-level sections a pre-processor reads and removes: Rain's holds constants (``Rain: Constants:``).
+_PREPROCESSOR_SECTIONS = ("Rain",)
 _LANGUAGE_EXTENSIONS_LOOP = "Fn::ForEach::"  # a key CloudFormation's own LanguageExtensions transform reads
 # Sections whose keys are logical IDs (names other parts of the template refer to).
 LOGICAL_ID_SECTIONS = ("Resources", "Parameters", "Outputs", "Conditions", "Mappings")
@@ -58,7 +64,8 @@ LOGICAL_ID_SECTIONS = ("Resources", "Parameters", "Outputs", "Conditions", "Mapp
 class LoadProblem:
     """Something wrong with the file itself, turned into a finding by an SC000x rule."""
 
-    kind: str  # "parse-error" | "duplicate-key" | "unknown-tag" | "non-string-key" | "outside-project"
+    # "parse-error" | "duplicate-key" | "unknown-tag" | "non-string-key" | "outside-project" | "renderer-input"
+    kind: str
     message: str
     span: Span
     related: tuple[tuple[str, Span], ...] = ()
@@ -82,6 +89,11 @@ class Document:
         """Tags CloudFormation does not know: the file is the input of a pre-processor (Rain…),
         whose output, not this file, is what gets deployed."""
         return [problem for problem in self.problems if problem.kind == "unknown-tag"]
+
+    @property
+    def preprocessor_sections(self) -> list[str]:
+        """Top-level sections of a pre-processor (Rain's constants), which its output no longer has."""
+        return [name for name in _PREPROCESSOR_SECTIONS if isinstance(self.data, dict) and name in self.data]
 
 
 def preprocessor_tag(node: Any) -> str | None:
@@ -177,6 +189,7 @@ class _Builder:
         self.source_map = SourceMap()
         self.problems: list[LoadProblem] = []
         self.steps = 0  # the lengths of the paths positions are kept under, added up
+        self.collection_keys: list[int] = []  # the lines of keys that are mappings or lists ({{ var }})
 
     def _count(self, node: Any, path: NodePath) -> None:
         self.steps += len(path)
@@ -202,6 +215,8 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _key(key_node)
+            if key_node.id != "scalar":
+                self.collection_keys.append(key_node.start_mark.line + 1)
             child = (*path, key)
             if key in result:
                 first = self.source_map.keys[child]
@@ -426,9 +441,19 @@ def _compose(text: str) -> Any:
         return YAML(typ="safe", pure=True).compose(text)
 
 
+def _renderer_input(path: Path, text: str, sign: Placeholder) -> Document:
+    """A file a renderer turns into a template: not read as one (SC0010 says so)."""
+    span = Span(sign.line, sign.column, sign.line, sign.column + len(sign.text))
+    problem = LoadProblem("renderer-input", f"'{sign.text}' is {sign.renderer} syntax", span)
+    return Document(path, text, None, SourceMap(), [problem])
+
+
 def _parse_text(path: Path, text: str) -> Document:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    sign = placeholder(text)
+    if sign is not None:
+        return _renderer_input(path, text, sign)
     builder = _Builder()
     try:
         _check_events(text)
@@ -440,6 +465,10 @@ def _parse_text(path: Path, text: str) -> Document:
         mark = error.problem_mark or error.context_mark
         span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point()
         problem = " ".join(part for part in (error.context, error.problem) if part)
+        # A {{ var }} value stops the reader on its line or the next.
+        sign = unquoted_value(text, (span.line - 1, span.line))
+        if sign is not None:
+            return _renderer_input(path, text, sign)
         return _parse_error(path, text, f"syntax error: {problem or error}", span)
     except YAMLError as error:
         return _parse_error(path, text, f"syntax error: {error}", Span.point())
@@ -447,6 +476,9 @@ def _parse_text(path: Path, text: str) -> Document:
         return _parse_error(path, text, str(refused), refused.span)
     except RecursionError:
         return _parse_error(path, text, "template nests too deeply to be read", Span.point())
+    sign = unquoted_value(text, builder.collection_keys)  # YAML reads a {{ var }} value as a mapping key
+    if sign is not None:
+        return _renderer_input(path, text, sign)
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         message = f"top level of a template must be a mapping, but the file is {kind}"

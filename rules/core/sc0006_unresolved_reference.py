@@ -9,6 +9,7 @@ from samcheck.rule import (
     Rule,
     RuleContext,
     Severity,
+    preprocessor_tag,
     sub_variables,
 )
 
@@ -24,6 +25,9 @@ PSEUDO_PARAMETERS = frozenset(
         "AWS::URLSuffix",
     }
 )
+
+# The sections whose entries a Ref, GetAtt or Sub variable may name.
+_NAMED_SECTIONS = ("Resources", "Parameters")
 
 
 class UnresolvedReference(Rule):
@@ -68,8 +72,13 @@ class UnresolvedReference(Rule):
         transform = source.get("Transform")
         if "AWS::LanguageExtensions" in (transform if isinstance(transform, list) else [transform]):
             return  # Fn::ForEach introduces names that only exist inside its loop
-        if context.document.preprocessor_tags:
-            return  # a pre-processor (Rain modules) defines names this file does not show (SC0010)
+        tagged = [problem.path for problem in context.document.preprocessor_tags]
+        if any(len(path) < 2 or (len(path) == 2 and path[0] in _NAMED_SECTIONS) for path in tagged):
+            return  # a pre-processor writes a section, resource or parameter: any name may be defined (SC0010)
+        # A module (Type: !Rain::Module) becomes resources named after it: SiteBucket for Site.
+        modules = tuple(str(path[1]) for path in tagged if path[0] == "Resources" and path[2:] == ("Type",))
+        # Rain writes the constants of its own section into Sub texts (${Rain::Prefix}).
+        rain_input = bool(tagged or context.document.preprocessor_sections)
         resources = template.source_resources
         parameters = _mapping(source.get("Parameters"))
         sam_resources = {
@@ -84,6 +93,8 @@ class UnresolvedReference(Rule):
 
         def known(name: str) -> bool:
             if name in defined or name.split(".", 1)[0] in sam_resources:  # SAM's Fn.Alias, Api.Stage
+                return True
+            if name.startswith(modules) or (rain_input and name.startswith("Rain::")):
                 return True
             # ...and so is what SAM names for the whole template (ServerlessRestApi, ...).
             return bool(unexpanded) and (
@@ -114,8 +125,8 @@ def _references(node: Any, path: NodePath) -> Iterator[tuple[str, str, NodePath]
         for index, item in enumerate(node):
             yield from _references(item, (*path, index))
         return
-    if not isinstance(node, dict):
-        return
+    if not isinstance(node, dict) or preprocessor_tag(node) is not None:
+        return  # the pre-processor's input: what it refers to is the pre-processor's business
     if len(node) == 1:
         ((key, argument),) = node.items()
         if key == "Ref" and isinstance(argument, str):

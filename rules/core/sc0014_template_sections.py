@@ -57,7 +57,7 @@ class TemplateSections(Rule):
         if data is None:
             return  # not readable: SC0001 says why
         for key in data:
-            if key in SECTIONS:
+            if key in SECTIONS or key in document.preprocessor_sections:  # Rain's: SC0010 says so
                 continue
             near = difflib.get_close_matches(key, SECTIONS, 1, 0.6)
             hint = f"did you mean {near[0]}?" if near else f"the sections are {', '.join(SECTIONS)}"
