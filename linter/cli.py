@@ -205,7 +205,7 @@ def check(**given: Any) -> None:
 @cli.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
-    """List every rule with its id, slug, severity and summary."""
+    """List every rule with its id, slug, severity and summary (a table on a terminal, else a line each)."""
     from samcheck.registry import all_rules
 
     rules = all_rules()
@@ -224,6 +224,12 @@ def list_rules(output_format: str) -> None:
             for r in rules
         ]
         click.echo(json.dumps(rows, indent=2))
+        return
+    if sys.stdout is None or not sys.stdout.isatty():  # piped (grep, a file): whole ids and slugs, never a table cut to a width
+        width = max(len(rule.name) for rule in rules)
+        for rule in rules:
+            fix = "fix" if rule.fixable else "   "
+            click.echo(f"{rule.id:<7} {rule.name:<{width}} {rule.severity.label:<7} {fix} {rule.summary}")
         return
     from rich.console import Console
     from rich.table import Table
