@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -19,12 +20,17 @@ from samcheck import __version__
 from samcheck.reporting import FORMATS
 from samcheck.run import EXIT_USAGE, FAIL_LEVELS
 
+if TYPE_CHECKING:
+    from samcheck.rule import Rule
+
 
 class _DefaultToCheck(click.Group):
     """``samcheck PATH`` means ``samcheck check PATH``; subcommand names win."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            if args:
+                self._refuse_a_mistyped_command(args[0])
             args = ["check", *args]
         elif args[0] != "check" and Path(args[0]).exists():
             # Never silently: the command runs, and the user learns how to lint the path instead.
@@ -35,6 +41,17 @@ class _DefaultToCheck(click.Group):
             )
         return super().parse_args(ctx, args)
 
+    def _refuse_a_mistyped_command(self, word: str) -> None:
+        """A bare word that is no path here but close to a command name (`rule`, `lnt`) is a typo,
+        not a template: one line naming the command, rather than "no such file"."""
+        if word.startswith("-") or any(mark in word for mark in "/\\.*?[") or Path(word).exists():
+            return
+        # "lint" is what other linters call checking (ruff check, cfn-lint): a likely guess.
+        spellings = {**{name: name for name in self.commands}, "lint": "check"}
+        close = _closest(word, spellings)
+        if close:
+            _fail(f"no command or file '{word}'; did you mean `samcheck {spellings[close[0]]}`?")
+
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="samcheck")
@@ -43,6 +60,13 @@ def cli() -> None:
 
     Run `samcheck [OPTIONS] [PATH]...` (the `check` command) to lint.
     """
+
+
+def _closest(word: str, names: Iterable[str]) -> list[str]:
+    """The names a mistyped ``word`` most likely meant, closest first (at most three)."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(names), n=3, cutoff=0.6)
 
 
 def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -225,7 +249,7 @@ def list_rules(output_format: str) -> None:
         ]
         click.echo(json.dumps(rows, indent=2))
         return
-    if sys.stdout is None or not sys.stdout.isatty():  # piped (grep, a file): whole ids and slugs, never a table cut to a width
+    if sys.stdout is None or not sys.stdout.isatty():  # piped: whole ids and slugs, never cut to a width
         width = max(len(rule.name) for rule in rules)
         for rule in rules:
             fix = "fix" if rule.fixable else "   "
@@ -249,12 +273,14 @@ def explain(rule: str) -> None:
     import shutil
 
     from samcheck.docs import reflowed, rule_doc
-    from samcheck.registry import find_rule
+    from samcheck.registry import all_rules, find_rule
 
     width = min(100, shutil.get_terminal_size((100, 24)).columns)
     found = find_rule(rule)
     if found is None:
-        _fail(f"unknown rule '{rule}' (see `samcheck rules`)")
+        close = _rules_meant(rule, all_rules())
+        guess = f"; did you mean {', '.join(close[:-1])}{' or ' if close[:-1] else ''}{close[-1]}?" if close else ""
+        _fail(f"unknown rule '{rule}'{guess} (see `samcheck rules`)")
     doc = rule_doc(found)
     parts = [
         f"{found.id} {found.name} ({found.severity.label})",
@@ -276,6 +302,19 @@ def explain(rule: str) -> None:
         reflowed(_UNKNOWN_VALUES, width),
     ]
     click.echo("\n".join(parts))
+
+
+def _rules_meant(key: str, rules: Sequence[type[Rule]]) -> list[str]:
+    """The ids or slugs a mistyped rule name most likely meant (at most three): a short id read
+    as family and number (SC101 is SC1001), the slugs holding the word, then the closest spellings."""
+    import re
+
+    ids, names = [rule.id for rule in rules], [rule.name for rule in rules]
+    short = re.fullmatch(r"SC(\d)(\d{1,2})", key.upper())
+    padded = [f"SC{short[1]}{int(short[2]):03d}"] if short else []
+    holding = [name for name in names if len(key) >= 4 and key.lower() in name]
+    spelled = _closest(key.upper(), ids) if key[:2].upper() == "SC" else _closest(key.lower(), names)
+    return [name for name in dict.fromkeys([*padded, *holding, *spelled]) if name in ids or name in names][:3]
 
 
 # What every rule does with a value it cannot know, said once for all of them.

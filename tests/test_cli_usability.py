@@ -31,7 +31,9 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def samcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "samcheck", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "samcheck", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_rules_piped_is_one_whole_line_per_rule(tmp_path: Path) -> None:
@@ -52,7 +54,9 @@ def test_rules_piped_is_one_whole_line_per_rule(tmp_path: Path) -> None:
         (("explain", "sqs-visibilty"), "did you mean sqs-visibility-timeout"),
     ],
 )
-def test_a_mistyped_name_gets_one_line_with_the_closest_names(tmp_path: Path, args: tuple[str, ...], suggestion: str) -> None:
+def test_a_mistyped_name_gets_one_line_with_the_closest_names(
+    tmp_path: Path, args: tuple[str, ...], suggestion: str
+) -> None:
     result = samcheck(*args, cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and suggestion in result.stderr
@@ -147,7 +151,7 @@ def test_graph_labels_say_what_each_resource_is_and_what_links_them() -> None:
 def test_graph_labels_escape_what_dot_and_mermaid_would_read(tmp_path: Path) -> None:
     template = tmp_path / "template.json"
     hostile = 'Q"<b>#quot;'
-    template.write_text(json.dumps({"Resources": {hostile: {"Type": "Custom::X\"y"}}}))
+    template.write_text(json.dumps({"Resources": {hostile: {"Type": 'Custom::X"y'}}}))
     mermaid = run("graph", str(template))[1]
     assert '["Q#quot;#lt;b#gt;#35;quot; (Custom::X#quot;y)"]' in mermaid
     dot = run("graph", "--format", "dot", str(template))[1]
