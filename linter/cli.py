@@ -81,13 +81,14 @@ def _fail(message: str) -> NoReturn:
 
 
 def _outputs(formats: tuple[str, ...], output: str | None) -> tuple[tuple[str, str | None], ...]:
-    """(format, file or None for standard output) for each --format NAME[=FILE]."""
+    """(format, file or None for standard output) for each --format NAME[=FILE]; FILE ``-`` is
+    standard output (a file named so is ``./-``)."""
     outputs: list[tuple[str, str | None]] = []
     for value in formats or ("text",):
         name, _, target = value.partition("=")
         if name not in FORMATS:
             _fail(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
-        outputs.append((name, target or None))
+        outputs.append((name, None if target in ("", "-") else target))
     if output is not None:
         first = next((i for i, (_, target) in enumerate(outputs) if target is None), None)
         if first is None:

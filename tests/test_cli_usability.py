@@ -101,13 +101,14 @@ def test_the_summary_counts_what_the_baseline_hid_and_its_stale_entries(tmp_path
     assert "baseline" not in out
 
 
-def test_dash_is_standard_output_in_format(tmp_path: Path) -> None:
+def test_dash_is_standard_output_in_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     template = tmp_path / "template.yaml"
     template.write_text(BAD)
     report = tmp_path / "report.txt"
     code, out, _ = run("--format", "sarif=-", "--format", f"text={report}", str(template))
     assert code == 1 and json.loads(out)["version"] == "2.1.0" and "SC1001" in report.read_text()
-    assert not (Path.cwd() / "-").exists()
+    assert not (tmp_path / "-").exists()
     code, out, err = run("--format", "sarif=-", "--format", "json", str(template))
     assert code == 2 and out == "" and "would both write to standard output" in err
 
