@@ -145,6 +145,26 @@ class Summary:
         return cls(len(results), counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO], fixable)
 
 
+@dataclass(frozen=True)
+class RuleCount:
+    rule: str
+    name: str
+    count: int
+    fixable: int  # of them, with a safe fix (--fix)
+
+
+def rule_counts(results: Sequence[FileResult]) -> list[RuleCount]:
+    """The findings counted per rule (``--statistics``), most first, then by rule id."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for result in results:
+        for finding in result.findings:
+            entry = counts.setdefault((finding.rule, finding.name), [0, 0])
+            entry[0] += 1
+            entry[1] += finding.fix is not None
+    ordered = sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
+    return [RuleCount(rule, name, count, fixable) for (rule, name), (count, fixable) in ordered]
+
+
 def sorted_findings(findings: Sequence[Finding]) -> list[Finding]:
     """Findings in report order, each once."""
     return sorted(set(findings), key=lambda finding: finding.sort_key)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from samcheck import __version__
-from samcheck.findings import Finding, Summary
+from samcheck.findings import Finding, Summary, rule_counts
 from samcheck.reporting.visible import inert_json
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     summary = Summary.of(results)
-    document = {
+    document: dict[str, Any] = {
         "version": "1",
         "tool": {"name": "samcheck", "version": __version__},
         "findings": [finding_to_dict(f) for result in results for f in result.findings],
@@ -55,4 +56,6 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             "fixable": summary.fixable,
         },
     }
+    if options.statistics:  # beside the findings, which a program filters itself
+        document["statistics"] = [asdict(entry) for entry in rule_counts(results)]
     return inert_json(json.dumps(document, indent=2))

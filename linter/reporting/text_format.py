@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from samcheck.findings import Finding, Severity, Summary
+from samcheck.findings import Finding, Severity, Summary, rule_counts
 from samcheck.reporting.visible import visible
 
 if TYPE_CHECKING:
@@ -77,16 +77,12 @@ def _shown_column(line: str, column: int) -> int:
 
 def _statistics(paint: _Painter, results: Sequence[FileResult]) -> list[str]:
     """One line per rule, most findings first: count, id, slug, how many --fix can fix."""
-    counts: dict[tuple[str, str], list[int]] = {}
-    for result in results:
-        for finding in result.findings:
-            entry = counts.setdefault((finding.rule, finding.name), [0, 0])
-            entry[0] += 1
-            entry[1] += finding.fix is not None
-    width = len(str(max((count for count, _ in counts.values()), default=0)))
+    counts = rule_counts(results)
+    width = len(str(max((entry.count for entry in counts), default=0)))
     return [
-        f"{count:>{width}}  {paint(rule, 'bold')}  {name}" + (f"  ({fixable} fixable with --fix)" if fixable else "")
-        for (rule, name), (count, fixable) in sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
+        f"{entry.count:>{width}}  {paint(entry.rule, 'bold')}  {entry.name}"
+        + (f"  ({entry.fixable} fixable with --fix)" if entry.fixable else "")
+        for entry in counts
     ]
 
 
