@@ -27,6 +27,7 @@ from samcheck.output import ReportWriteError, refuse_repository_links, write_rep
 if TYPE_CHECKING:
     from samcheck.check.checker import CheckedFile
     from samcheck.check.runner import Job
+    from samcheck.decide.baseline import Baselined
     from samcheck.discovery import Discovery
     from samcheck.findings import FileResult
 
@@ -102,9 +103,10 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
         results = with_replacements(results, {job.path: job.source for job in jobs if job.source is not None})
     if options.write_baseline:
         return _write_baseline(results, options.write_baseline)
-    if options.baseline:
-        results = _apply_baseline(results, options.baseline)
-    _report(results, options)
+    baselined = _apply_baseline(results, options.baseline) if options.baseline else None
+    if baselined is not None:
+        results = baselined.results
+    _report(results, options, baselined)
     if discovery.missing:
         return EXIT_USAGE
     failed = any(_fails(result, job.settings.fail_level) for job, result in zip(jobs, results, strict=True))
@@ -274,7 +276,7 @@ def _write_baseline(results: Sequence[FileResult], path: Path) -> int:
     return EXIT_CLEAN
 
 
-def _apply_baseline(results: Sequence[FileResult], path: Path) -> list[FileResult]:
+def _apply_baseline(results: Sequence[FileResult], path: Path) -> Baselined:
     from samcheck.config import ConfigError
     from samcheck.decide.baseline import apply_baseline
 
@@ -293,7 +295,7 @@ def _fails(result: FileResult, fail_level: str) -> bool:
     return any(finding.severity >= threshold for finding in result.findings)
 
 
-def _report(results: Sequence[FileResult], options: Options) -> None:
+def _report(results: Sequence[FileResult], options: Options, baselined: Baselined | None) -> None:
     """Write every report; one that cannot be written keeps none of the others from being written,
     and the run fails after them (ReportWriteError, naming each)."""
     from samcheck.reporting import ReportOptions, render
@@ -302,7 +304,13 @@ def _report(results: Sequence[FileResult], options: Options) -> None:
     for output_format, target in options.outputs:
         color = output_format == "text" and target is None and options.color
         width = _terminal_width() if output_format == "text" and target is None else None
-        report_options = ReportOptions(color=color, quiet=options.quiet, statistics=options.statistics, width=width)
+        report_options = ReportOptions(
+            color=color,
+            quiet=options.quiet,
+            statistics=options.statistics,
+            width=width,
+            baseline=(baselined.hidden, baselined.stale) if baselined is not None else None,
+        )
         try:
             write_report(render(output_format, results, report_options), target, color)
         except ReportWriteError as failure:

@@ -91,12 +91,11 @@ def test_the_summary_counts_what_the_baseline_hid_and_its_stale_entries(tmp_path
     other = dict(document["findings"][0], file="elsewhere/template.yaml")  # a file not linted now: not stale
     baseline.write_text(json.dumps(dict(document, findings=[*document["findings"], gone, other])))
     code, out, _ = run("--baseline", str(baseline), str(template))
-    assert code == 0 and out.splitlines()[-1] == (
-        "All checks passed (1 file). The baseline hid 1 finding; 1 of its entries matches nothing now (stale)."
-    )
+    counts = "The baseline hid 1 finding; 1 of its entries matches nothing now (stale: --write-baseline drops them)."
+    assert code == 0 and out.splitlines()[-1] == f"All checks passed (1 file). {counts}"
     template.write_text(BAD.replace("Queue:\n", "Queue:\n    Properties: {VisibilityTimeout: 99999}\n", 1))
     code, out, _ = run("--baseline", str(baseline), str(template))
-    assert out.splitlines()[-1].endswith("The baseline hid 1 finding; 1 of its entries matches nothing now (stale).")
+    assert code == 1 and out.splitlines()[-1].startswith("Found 1 problem") and out.splitlines()[-1].endswith(counts)
     code, out, _ = run(str(template))
     assert "baseline" not in out
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from samcheck.cfn.local import real
 from samcheck.config import ConfigError, read_bytes
@@ -48,8 +48,15 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
     return len(entries)
 
 
-def apply_baseline(path: Path, results: Sequence[FileResult]) -> list[FileResult]:
-    """The results without the findings the baseline already knows."""
+class Baselined(NamedTuple):
+    results: list[FileResult]  # without the findings the baseline knows
+    hidden: int  # findings it knew
+    stale: int  # its entries for the files linted that match no finding now (fixed since)
+
+
+def apply_baseline(path: Path, results: Sequence[FileResult]) -> Baselined:
+    """The results without the findings the baseline already knows, and how many it hid; an entry
+    for a file not linted now (a run over part of the project) is not counted stale."""
     raw = read_bytes(path)
     try:
         document = json.loads(raw.decode("utf-8"))
@@ -66,4 +73,8 @@ def apply_baseline(path: Path, results: Sequence[FileResult]) -> list[FileResult
             else:
                 kept.append(finding)
         filtered.append(replace(result, findings=kept))
-    return filtered
+    linted = {_key(str(result.path), path) for result in results}
+    linted |= {_key(finding.file, path) for result in results for finding in result.findings}
+    hidden = sum(len(result.findings) for result in results) - sum(len(result.findings) for result in filtered)
+    stale = sum(count for (file, _), count in known.items() if file in linted)
+    return Baselined(filtered, hidden, stale)

@@ -27,6 +27,7 @@ class ReportOptions(NamedTuple):
     quiet: bool = False  # findings only, no summary line
     statistics: bool = False  # text: a count per rule instead of the findings
     width: int | None = None  # text: wrap messages to this many columns (a terminal's), with a hanging indent
+    baseline: tuple[int, int] | None = None  # text: with --baseline, the findings it hid and its stale entries
 
 
 def render(output_format: str, results: Sequence[FileResult], options: ReportOptions) -> str:

@@ -86,6 +86,15 @@ def _statistics(paint: _Painter, results: Sequence[FileResult]) -> list[str]:
     ]
 
 
+def _baseline_counts(hidden: int, stale: int) -> str:
+    """What --baseline did, after the summary: a stale entry (fixed since) would hide a new finding."""
+    said = f" The baseline hid {_plural(hidden, 'finding')}"
+    if not stale:
+        return said + "."
+    matches = "matches" if stale == 1 else "match"
+    return said + f"; {stale} of its entries {matches} nothing now (stale: --write-baseline drops them)."
+
+
 def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     paint = _Painter(options.color)
     lines: list[str] = _statistics(paint, results) if options.statistics else []
@@ -106,4 +115,6 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
             lines.append(f"Found {_plural(total, 'problem')} ({counts}) in {_plural(summary.files, 'file')}.{fixable}")
         else:
             lines.append(f"All checks passed ({_plural(summary.files, 'file')}).")
+        if options.baseline is not None:
+            lines[-1] += _baseline_counts(*options.baseline)
     return "".join(f"{line}\n" for line in lines)
