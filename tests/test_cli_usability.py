@@ -122,7 +122,7 @@ def test_a_utf16_or_utf32_template_is_one_clear_error(tmp_path: Path, encoding: 
     template.write_bytes((bom + QUEUE).encode(encoding))
     code, out, _ = run(str(template))
     assert code == 1 and out.count("SC0001") == 1
-    assert f"the file is {name} (byte-order mark); CloudFormation reads UTF-8 templates - save it as UTF-8" in out
+    assert f"the file is {name} (byte-order mark); a template must be UTF-8 - save it as UTF-8" in out
 
 
 def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:

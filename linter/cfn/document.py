@@ -328,6 +328,16 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-32 or UTF-16 when ``raw`` opens with that encoding's byte-order mark (as Windows editors
+    save "Unicode"); UTF-32's little-endian mark opens with UTF-16's, so it is asked first."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    return None
+
+
 def read_source(path: Path) -> bytes | Document:
     """The bytes of a file a template names (inside its project: the caller checked), or a document
     holding the reason it cannot be read."""
@@ -377,6 +387,10 @@ def parse_document(path: Path, raw: bytes) -> Document:
     fix's candidate): each has the file's bounds. Never raises for bad content."""
     if len(raw) > MAX_FILE_BYTES:
         return _too_large(path)
+    encoding = _wide_encoding(raw)
+    if encoding:  # before the NUL bytes: every other byte of an English UTF-16 text is one
+        message = f"the file is {encoding} (byte-order mark); a template must be UTF-8 - save it as UTF-8"
+        return _parse_error(path, "", message, Span.point())
     if b"\x00" in raw:
         return _parse_error(path, "", "file is binary (contains NUL bytes), not a template", Span.point())
     try:
