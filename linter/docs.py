@@ -51,9 +51,10 @@ def _code(section: str) -> str | None:
 
 
 def reflowed(text: str, width: int) -> str:
-    """Docstring prose for a terminal: ``code`` shown as `code`, each paragraph wrapped to ``width``."""
+    """Docstring prose for a terminal: ``code`` shown as `code`, **bold** as plain words, each
+    paragraph wrapped to ``width``."""
     import textwrap
 
-    plain = text.replace("``", "`")
+    plain = text.replace("``", "`").replace("**", "")
     paragraphs = [" ".join(part.split()) for part in plain.split("\n\n")]
     return "\n\n".join(textwrap.fill(paragraph, width) for paragraph in paragraphs if paragraph)
