@@ -1,16 +1,41 @@
 """``samcheck graph``: the resource graph as Mermaid (renders in GitHub markdown), DOT or JSON.
 
+Mermaid and DOT are for people: each resource is labelled with its logical id and a short name of
+its type (``OrdersQueue (SQS queue)``), each arrow with what connects the two (``Ref``, ``GetAtt``,
+``event``…; one arrow for all of them). JSON keeps the full type and one edge per kind, for programs.
+
 Logical ids and types come from the template, which may be a stranger's: in Mermaid and DOT they are
 shown (``visible``: control characters and line breaks escaped, so neither a terminal nor a CI log
-obeys them) and quoted so that each stays one label; JSON's encoder escapes them itself.
+obeys them) and escaped so that each stays one label (DOT's quotes and backslashes; Mermaid's
+quotes, angle brackets and the ``#`` that opens its entity codes); JSON's encoder escapes them itself.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from samcheck.model.graph import ResourceGraph
 from samcheck.reporting.visible import inert_json, visible
+
+# What an edge kind says on an arrow: the intrinsic function, or the connection in a word.
+_EDGE_LABELS = {
+    "ref": "Ref",
+    "getatt": "GetAtt",
+    "sub": "Sub",
+    "depends_on": "DependsOn",
+    "event_source": "event",
+    "dead_letter": "dead-letter queue",
+    "resource_policy": "resource policy",
+}
+
+# Services whose type prefix is not the name people know them by.
+_SERVICES = {
+    "Events": "EventBridge",
+    "ApiGateway": "API Gateway",
+    "ApiGatewayV2": "API Gateway v2",
+    "Serverless": "SAM",
+}
 
 
 def render_graph(graph: ResourceGraph, output_format: str) -> str:
@@ -23,16 +48,30 @@ def render_graph(graph: ResourceGraph, output_format: str) -> str:
             "edges": [{"source": s, "target": t, "kind": k} for s, t, k in unique_edges],
         }
         return inert_json(json.dumps(document, indent=2))
+    arrows: dict[tuple[str, str], list[str]] = {}
+    for source, target, kind in unique_edges:
+        arrows.setdefault((source, target), []).append(_EDGE_LABELS.get(kind, kind.replace("_", " ")))
+    labels = {name: f"{name} ({_short_type(data['type'])})" for name, data in nodes}
     if output_format == "dot":
         lines = ["digraph samcheck {", "  rankdir=LR;"]
-        lines += [f'  "{_dot(n)}" [label="{_dot(n)}\\n{_dot(d["type"])}"];' for n, d in nodes]
-        lines += [f'  "{_dot(s)}" -> "{_dot(t)}" [label="{k}"];' for s, t, k in unique_edges]
+        lines += [f'  "{_dot(n)}" [label="{_dot(labels[n])}"];' for n, _ in nodes]
+        lines += [f'  "{_dot(s)}" -> "{_dot(t)}" [label="{", ".join(k)}"];' for (s, t), k in arrows.items()]
         return "\n".join([*lines, "}"])
     ids = {name: f"n{index}" for index, (name, _) in enumerate(nodes)}
     lines = ["flowchart LR"]
-    lines += [f'  {ids[n]}["{_mermaid(n)}<br/>{_mermaid(d["type"])}"]' for n, d in nodes]
-    lines += [f"  {ids[s]} -->|{k}| {ids[t]}" for s, t, k in unique_edges]
+    lines += [f'  {ids[n]}["{_mermaid(labels[n])}"]' for n, _ in nodes]
+    lines += [f"  {ids[s]} -->|{', '.join(k)}| {ids[t]}" for (s, t), k in arrows.items()]
     return "\n".join(lines)
+
+
+def _short_type(resource_type: str) -> str:
+    """``AWS::SQS::Queue`` as "SQS queue", ``AWS::Lambda::EventSourceMapping`` as "Lambda event
+    source mapping"; a type of another shape (``Custom::X``, a module) as written."""
+    match = re.fullmatch(r"AWS::(\w+)::(\w+)", resource_type)
+    if match is None:
+        return resource_type
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", match[2])
+    return " ".join([_SERVICES.get(match[1], match[1]), *(word if word.isupper() else word.lower() for word in words)])
 
 
 def _dot(name: str) -> str:
@@ -40,4 +79,5 @@ def _dot(name: str) -> str:
 
 
 def _mermaid(name: str) -> str:
-    return visible(name).replace('"', "#quot;")
+    escaped = visible(name).replace("#", "#35;")  # first: the codes below open with it
+    return escaped.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
