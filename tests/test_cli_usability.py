@@ -156,3 +156,18 @@ def test_graph_labels_escape_what_dot_and_mermaid_would_read(tmp_path: Path) -> 
     assert '["Q#quot;#lt;b#gt;#35;quot; (Custom::X#quot;y)"]' in mermaid
     dot = run("graph", "--format", "dot", str(template))[1]
     assert '[label="Q\\"<b>#quot; (Custom::X\\"y)"]' in dot
+
+
+def test_sarif_names_the_project_page_pyproject_names(tmp_path: Path) -> None:
+    if sys.version_info < (3, 11):  # pragma: no cover
+        import tomli as tomllib
+    else:
+        import tomllib
+    homepage = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["urls"]
+    template = tmp_path / "template.yaml"
+    template.write_text(BAD)
+    log = json.loads(run("--format", "sarif", str(template))[1])
+    jsonschema.Draft4Validator(load_json("sarif-schema-2.1.0.json")).validate(log)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == homepage["Homepage"]
+    assert all(rule["helpUri"].startswith("https://") for rule in driver["rules"])

@@ -120,6 +120,19 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _information_uri() -> dict[str, str]:
+    """The project's page, as pyproject.toml's [project.urls] names it (the installed metadata);
+    none when samcheck runs without its metadata (from a bare source folder)."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("samcheck").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return {}
+    pages = dict(url.split(", ", 1) for url in urls if ", " in url)
+    return {"informationUri": pages["Homepage"]} if "Homepage" in pages else {}
+
+
 def render(results: Sequence[FileResult], options: ReportOptions) -> str:
     from samcheck.registry import all_rules
 
@@ -136,7 +149,7 @@ def render(results: Sequence[FileResult], options: ReportOptions) -> str:
                     "driver": {
                         "name": "samcheck",
                         "version": __version__,
-                        "informationUri": "https://github.com/samcheck/samcheck",
+                        **_information_uri(),
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },
