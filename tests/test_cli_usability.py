@@ -98,6 +98,8 @@ def test_the_summary_counts_what_the_baseline_hid_and_its_stale_entries(tmp_path
     assert code == 1 and out.splitlines()[-1].startswith("Found 1 problem") and out.splitlines()[-1].endswith(counts)
     code, out, _ = run(str(template))
     assert "baseline" not in out
+    code, out, _ = run("--baseline", str(baseline), "--select", "SC0", str(template))  # SC1001 did not run
+    assert out.splitlines()[-1] == "All checks passed (1 file). The baseline hid 0 findings."
 
 
 def test_dash_is_standard_output_in_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

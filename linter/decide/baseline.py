@@ -56,11 +56,13 @@ class Baselined(NamedTuple):
 
 def apply_baseline(path: Path, results: Sequence[FileResult]) -> Baselined:
     """The results without the findings the baseline already knows, and how many it hid; an entry
-    for a file not linted now (a run over part of the project) is not counted stale."""
+    is counted stale only when its rule ran on its file now (not for a file or rule left out of this
+    run by its paths or --select)."""
     raw = read_bytes(path)
     try:
         document = json.loads(raw.decode("utf-8"))
         known = Counter((entry["file"], entry["fingerprint"]) for entry in document["findings"])
+        rule_of = {(entry["file"], entry["fingerprint"]): entry.get("rule") for entry in document["findings"]}
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ConfigError(f"{path}: not a samcheck baseline ({error})") from None
     filtered = []
@@ -73,8 +75,10 @@ def apply_baseline(path: Path, results: Sequence[FileResult]) -> Baselined:
             else:
                 kept.append(finding)
         filtered.append(replace(result, findings=kept))
-    linted = {_key(str(result.path), path) for result in results}
-    linted |= {_key(finding.file, path) for result in results for finding in result.findings}
+    ran: dict[str, set[str]] = {}  # the rules that ran, per file linted
+    for result in results:
+        for file in {str(result.path), *(finding.file for finding in result.findings)}:
+            ran.setdefault(_key(file, path), set()).update(result.rules)
     hidden = sum(len(result.findings) for result in results) - sum(len(result.findings) for result in filtered)
-    stale = sum(count for (file, _), count in known.items() if file in linted)
+    stale = sum(count for key, count in known.items() if rule_of[key] in ran.get(key[0], ()))
     return Baselined(filtered, hidden, stale)
