@@ -108,3 +108,19 @@ def test_samconfig_parameters_and_region(tmp_path: Path) -> None:
     assert rules(lint("--config-env", "prod", str(template))[1]) == []  # us-east-1
     assert rules(lint("--parameter-overrides", "T=30", str(template))[1]) == []  # the command line wins
     assert rules(lint("--region", "us-west-2", str(template))[1]) == []
+
+
+def test_a_comment_on_the_line_that_starts_a_block_scalar_covers_the_scalar(tmp_path: Path) -> None:
+    """Inside a block scalar (a state machine's JSON) a comment would be part of the text: the
+    comment goes on the key line that starts it, and covers the findings inside it."""
+    source = Path(__file__).parent.parent / "fixtures" / "rules" / "SC6001" / "definition-string-sub.yaml"
+    text = source.read_text()
+    path = tmp_path / "template.yaml"
+    path.write_text(text)
+    assert rules(lint(str(path))[1]) == ["SC6001"]  # line 12, inside `DefinitionString: !Sub |`
+    path.write_text(text.replace("DefinitionString: !Sub |", "DefinitionString: !Sub |  # samcheck: ignore[SC6001]"))
+    assert rules(lint(str(path))[1]) == []
+    # only the block the line starts: the comment on the next key does not reach back into it
+    after = text.replace("DefinitionSubstitutions: {}", "DefinitionSubstitutions: {}  # samcheck: ignore[SC6001]")
+    path.write_text(after)
+    assert rules(lint(str(path))[1]) == ["SC0008", "SC6001"]

@@ -3,7 +3,9 @@
 
 A comment silences findings on its own line, on the next line when the comment stands alone, or
 whose related location (a Globals key, the other resource) is there; ``ignore-file[...]`` the
-whole file. Every directive on a line counts: a second ``# samcheck:`` ends the first one's reason.
+whole file. Inside a block scalar (``DefinitionString: !Sub |`` and its JSON) a comment would be
+text, so a comment on the line that starts the scalar also covers the lines of the scalar.
+Every directive on a line counts: a second ``# samcheck:`` ends the first one's reason.
 A resource's Metadata entry silences findings on that resource (and what SAM generates
 from it); the template's top-level Metadata the whole file. ``until=YYYY-MM-DD`` makes a comment
 stop working after that day. What became of each suppression (used, expired, judgeable) is
@@ -24,6 +26,10 @@ from samcheck.findings import Finding, Span
 _START = re.compile(r"(?:^|(?<=\s))#\s*samcheck\s*:", re.IGNORECASE)
 _DIRECTIVE = re.compile(r"#\s*samcheck:\s*(ignore|ignore-file)\[([^\]]*)\]\s*(.*)$")
 _UNTIL = re.compile(r"\buntil=(\S*)")
+# A line that starts a block scalar: a key or a sequence dash, maybe a tag, then `|` or `>` with its
+# chomping and indentation indicators, and nothing after but a comment. Its text is indented deeper
+# than ``lead`` (the key's column, or the dash's).
+_BLOCK_START = re.compile(r"^(?P<lead>\s*(?:-\s+)*)(?:[^\s#-][^#]*?:|-)\s+(?:![^\s#]*\s+)?[|>][1-9+-]{0,2}\s*(?:#.*)?$")
 
 
 @dataclass
@@ -44,6 +50,8 @@ class Directive:
     problems: tuple[str, ...] = ()
     # A resource's Metadata entry: it covers the findings on that resource, wherever they are.
     resource: str | None = None
+    # The lines of the block scalar the comment's line starts, which a comment cannot be on.
+    scalar: range = range(0)
 
     def covers(self, finding: Finding) -> bool:
         if self.file_wide:
@@ -51,11 +59,35 @@ class Directive:
         if self.resource is not None:
             return finding.resource == self.resource
         lines = {finding.span.line} | {r.span.line for r in finding.related if r.file in (None, finding.file)}
-        return self.span.line in lines or (self.alone and self.span.line + 1 in lines)
+        return (
+            self.span.line in lines
+            or (self.alone and self.span.line + 1 in lines)
+            or any(line in self.scalar for line in lines)
+        )
+
+
+def block_scalars(lines: Sequence[str]) -> dict[int, range]:
+    """The block scalars of a YAML text: the line that starts each (1-based) -> the lines of its text.
+    The text is every line after it up to the first one, not blank, indented no deeper than it."""
+    found: dict[int, range] = {}
+    start = depth = 0
+    last = 0  # the last line of the open scalar's text that is not blank
+    for number, line in enumerate(lines, start=1):
+        stripped = line.lstrip()
+        if start and stripped and len(line) - len(stripped) <= depth:
+            found[start], start = range(start + 1, last + 1), 0
+        if start:
+            last = number if stripped else last
+        elif opening := _BLOCK_START.match(line):
+            start, depth, last = number, len(opening["lead"]), number
+    if start:
+        found[start] = range(start + 1, last + 1)
+    return found
 
 
 def read_directives(lines: Sequence[str]) -> list[Directive]:
     directives = []
+    scalars = block_scalars(lines)
     for number, line in enumerate(lines, start=1):
         openings = list(_START.finditer(line))
         if not openings:
@@ -65,7 +97,9 @@ def read_directives(lines: Sequence[str]) -> list[Directive]:
             start = opening.start()
             text = line[start:end] if end == len(line) else line[start:end].rstrip()
             span = Span(number, start + 1, number, start + len(text) + 1)
-            directives.append(_directive(text, opening.end() - start, span, alone))
+            directive = _directive(text, opening.end() - start, span, alone)
+            directive.scalar = scalars.get(number, range(0))
+            directives.append(directive)
     return directives
 
 
