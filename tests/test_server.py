@@ -191,3 +191,198 @@ async def test_a_changed_configuration_file_relints_open_templates(
 async def test_the_explain_command_returns_the_rule_page(client: LanguageClient) -> None:
     page = await client.workspace_execute_command_async(types.ExecuteCommandParams("samcheck.explain", ["SC3001"]))
     assert isinstance(page, str) and "SC3001" in page and "**Anti-pattern**" in page
+
+
+# -- files the template pulls in ----------------------------------------------------------
+
+MACHINE = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n"
+MACHINE += "    Properties:\n      Type: EXPRESS\n      DefinitionUri: machine.asl.json\n"
+
+
+async def _published(client: LanguageClient, uri: str, seconds: float = 30) -> list[types.Diagnostic]:
+    """The diagnostics published for ``uri`` since the test forgot them (``client.diagnostics.pop``),
+    or a failed test. (Two publications in a row can both go before a waiter is back for the second.)"""
+    import asyncio
+
+    for _ in range(int(seconds / 0.05)):
+        if uri in client.diagnostics:
+            return list(client.diagnostics[uri])
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no diagnostics for {uri} in {seconds:g} s")
+
+
+async def _open_with_machine(client: LanguageClient) -> tuple[Path, Path, list[types.Diagnostic]]:
+    """A template whose state machine is in machine.asl.json; the machine's diagnostics."""
+    from tests.test_step_functions import DEFINITION
+
+    folder: Path = client.workspace_folder  # type: ignore[attr-defined]
+    machine = folder / "machine.asl.json"
+    machine.write_text(DEFINITION)
+    template = folder / "template.yaml"
+    template.write_text(MACHINE)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(template.as_uri(), "yaml", 1, MACHINE))
+    )
+    diagnostics = await _published(client, machine.as_uri())
+    assert "SC6001" in _by_code(diagnostics)
+    return template, machine, diagnostics
+
+
+@pytest.mark.asyncio
+async def test_opening_or_changing_an_included_file_keeps_its_diagnostics(client: LanguageClient) -> None:
+    _, machine, diagnostics = await _open_with_machine(client)
+    text = machine.read_text()
+    client.diagnostics.pop(machine.as_uri())
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(machine.as_uri(), "json", 1, text))
+    )
+    assert await _published(client, machine.as_uri()) == diagnostics
+    client.diagnostics.pop(machine.as_uri())
+    _change(client, machine.as_uri(), 2, text + "\n")
+    assert await _published(client, machine.as_uri()) == diagnostics
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("how", ["saved", "changed on disk"])
+async def test_an_included_file_saved_or_changed_relints_its_template(client: LanguageClient, how: str) -> None:
+    template, machine, _ = await _open_with_machine(client)
+    machine.write_text('{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}\n')
+    client.diagnostics.clear()
+    if how == "saved":
+        client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(machine.as_uri())))
+    else:
+        change = types.FileEvent(machine.as_uri(), types.FileChangeType.Changed)
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([change]))
+    assert set(_by_code(await _published(client, template.as_uri()))) == {"SC0000"}  # linted again (the plugin)
+    assert await _published(client, machine.as_uri()) == []
+
+
+# -- suppression comments in a block scalar ---------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_ignore_on_this_line_inside_a_block_scalar_goes_on_the_line_that_starts_it(
+    client: LanguageClient,
+) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "rules" / "SC6001" / "definition-string-sub.yaml"
+    text = fixture.read_text()
+    path = client.workspace_folder / "template.yaml"  # type: ignore[attr-defined]
+    diagnostic = _by_code(await _open(client, path, text))["SC6001"]
+    assert diagnostic.range.start.line == 11  # the JSON line, inside `DefinitionString: !Sub |`
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(path.as_uri()),
+            diagnostic.range,
+            types.CodeActionContext([diagnostic], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    (ignore,) = [a for a in actions or [] if a.title == "samcheck: ignore SC6001 on this line"]
+    assert isinstance(ignore, types.CodeAction) and ignore.edit is not None and ignore.edit.changes is not None
+    (edit,) = ignore.edit.changes[path.as_uri()]
+    assert edit.range.start.line == 6  # `      DefinitionString: !Sub |`
+    lines = text.splitlines(keepends=True)
+    line = lines[6]
+    character = edit.range.start.character
+    lines[6] = line[:character] + edit.new_text + line[character:]
+    assert lines[6].startswith("      DefinitionString: !Sub |  # samcheck: ignore[SC6001]")
+    _change(client, path.as_uri(), 2, "".join(lines))
+    assert "SC6001" not in _by_code(await _next_diagnostics(client, path.as_uri()))
+
+
+# -- code actions -------------------------------------------------------------------------
+
+RESOLVING = types.ClientCapabilities(
+    text_document=types.TextDocumentClientCapabilities(
+        code_action=types.CodeActionClientCapabilities(
+            data_support=True, resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
+        )
+    )
+)
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def resolving_client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A client that resolves code actions (VS Code, Neovim)."""
+    result = await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=RESOLVING, workspace_folders=[types.WorkspaceFolder(tmp_path.as_uri(), "project")]
+        )
+    )
+    lsp_client.workspace_folder = tmp_path  # type: ignore[attr-defined]
+    lsp_client.capabilities_offered = result.capabilities  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _applied(text: str, edit: types.WorkspaceEdit, uri: str) -> str:
+    assert edit.changes is not None
+    (change,) = edit.changes[uri]
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[: change.range.start.line]) + change.new_text + "".join(lines[change.range.end.line :])
+
+
+@pytest.mark.asyncio
+async def test_fixes_are_made_when_the_client_resolves_them(resolving_client: LanguageClient) -> None:
+    client = resolving_client
+    offered = client.capabilities_offered.code_action_provider  # type: ignore[attr-defined]
+    assert isinstance(offered, types.CodeActionOptions) and offered.resolve_provider
+    path = client.workspace_folder / "template.yaml"  # type: ignore[attr-defined]
+    diagnostic = _by_code(await _open(client, path, TEMPLATE))["SC3001"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(path.as_uri()), diagnostic.range, types.CodeActionContext([diagnostic])
+        )
+    )
+    by_title = {action.title: action for action in actions or [] if isinstance(action, types.CodeAction)}
+    fix_all, quick = by_title["samcheck: fix all"], by_title["samcheck: set VisibilityTimeout of Jobs to 360"]
+    assert fix_all.edit is None and quick.edit is None  # the cursor landed on it: nothing is fixed yet
+    for action in (quick, fix_all):
+        resolved = await client.code_action_resolve_async(action)
+        assert resolved.edit is not None
+        assert "VisibilityTimeout: 360" in _applied(TEMPLATE, resolved.edit, path.as_uri())
+
+
+@pytest.mark.asyncio
+async def test_fix_all_is_made_only_when_asked_for_by_a_client_that_does_not_resolve(client: LanguageClient) -> None:
+    path = client.workspace_folder / "template.yaml"  # type: ignore[attr-defined]
+    diagnostic = _by_code(await _open(client, path, TEMPLATE))["SC3001"]
+
+    async def titles(only: list[str] | None) -> dict[str, types.CodeAction]:
+        context = types.CodeActionContext([diagnostic], only=only)
+        found = await client.text_document_code_action_async(
+            types.CodeActionParams(types.TextDocumentIdentifier(path.as_uri()), diagnostic.range, context)
+        )
+        return {action.title: action for action in found or [] if isinstance(action, types.CodeAction)}
+
+    assert "samcheck: fix all" not in await titles(None)
+    fix_all = (await titles([types.CodeActionKind.SourceFixAll]))["samcheck: fix all"]
+    assert fix_all.edit is not None and "VisibilityTimeout: 360" in _applied(TEMPLATE, fix_all.edit, path.as_uri())
+
+
+# -- notices --------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_broken_configuration_is_said_once_until_it_changes(client: LanguageClient) -> None:
+    import asyncio
+
+    folder: Path = client.workspace_folder  # type: ignore[attr-defined]
+    config = folder / ".samcheck.yaml"
+    config.write_text("fail-level: sometimes\n")
+    path = folder / "template.yaml"
+    path.write_text(TEMPLATE)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(path.as_uri(), "yaml", 1, TEMPLATE))
+    )
+    for version in range(2, 5):  # keystrokes
+        await asyncio.sleep(0.5)
+        _change(client, path.as_uri(), version, TEMPLATE + f"# {version}\n")
+    await asyncio.sleep(1.5)
+    errors = [m for m in client.messages if m.type == types.MessageType.Error]
+    assert len(errors) == 1 and ".samcheck.yaml" in errors[0].message
+    config.write_text("fail-level: often\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams([types.FileEvent(config.as_uri(), types.FileChangeType.Changed)])
+    )
+    await asyncio.sleep(1.5)
+    assert len([m for m in client.messages if m.type == types.MessageType.Error]) == 2
