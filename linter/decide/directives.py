@@ -73,12 +73,15 @@ def block_scalars(lines: Sequence[str]) -> dict[int, range]:
     start = depth = 0
     last = 0  # the last line of the open scalar's text that is not blank
     for number, line in enumerate(lines, start=1):
-        stripped = line.lstrip()
-        if start and stripped and len(line) - len(stripped) <= depth:
-            found[start], start = range(start + 1, last + 1), 0
         if start:
-            last = number if stripped else last
-        elif opening := _BLOCK_START.match(line):
+            stripped = line.lstrip()
+            if not stripped:
+                continue
+            if len(line) - len(stripped) > depth:
+                last = number
+                continue
+            found[start], start = range(start + 1, last + 1), 0
+        if ("|" in line or ">" in line) and (opening := _BLOCK_START.match(line)):  # the test first: fast
             start, depth, last = number, len(opening["lead"]), number
     if start:
         found[start] = range(start + 1, last + 1)
@@ -87,7 +90,6 @@ def block_scalars(lines: Sequence[str]) -> dict[int, range]:
 
 def read_directives(lines: Sequence[str]) -> list[Directive]:
     directives = []
-    scalars = block_scalars(lines)
     for number, line in enumerate(lines, start=1):
         openings = list(_START.finditer(line))
         if not openings:
@@ -97,9 +99,10 @@ def read_directives(lines: Sequence[str]) -> list[Directive]:
             start = opening.start()
             text = line[start:end] if end == len(line) else line[start:end].rstrip()
             span = Span(number, start + 1, number, start + len(text) + 1)
-            directive = _directive(text, opening.end() - start, span, alone)
-            directive.scalar = scalars.get(number, range(0))
-            directives.append(directive)
+            directives.append(_directive(text, opening.end() - start, span, alone))
+    scalars = block_scalars(lines) if directives else {}  # a text without comments needs no walk
+    for directive in directives:
+        directive.scalar = scalars.get(directive.span.line, range(0))
     return directives
 
 
