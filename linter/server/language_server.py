@@ -180,8 +180,9 @@ class SamcheckServer(LanguageServer):
         lines = _buffer_lines(document)
         found = []
         for finding in self.findings.get(uri, []):
-            if uri_of(finding.file) != uri:
-                continue
+            first, last = max(0, finding.span.line - 1), max(0, finding.span.line - 1, finding.span.end_line - 1)
+            if not first <= position.line <= last or uri_of(finding.file) != uri:
+                continue  # the line test first: thousands of findings are asked about on every cursor move
             span = span_range(finding.span, lines)
             if _holds(span, position):
                 found.append(finding)
@@ -329,11 +330,11 @@ async def _code_actions(ls: SamcheckServer, params: types.CodeActionParams) -> l
     if path is None:
         return []
     asked = {(d.code, d.range.start.line) for d in params.context.diagnostics if d.source == SOURCE}
-    lines = _buffer_lines(document)
     chosen = [
         finding
         for finding in ls.findings.get(uri, [])
-        if uri_of(finding.file) == uri and (finding.rule, span_range(finding.span, lines).start.line) in asked
+        # its diagnostic's line (the range starts there), tested first: there may be thousands
+        if (finding.rule, max(0, finding.span.line - 1)) in asked and uri_of(finding.file) == uri
     ]
     actions: list[types.CodeAction] = []
     only = params.context.only or []
