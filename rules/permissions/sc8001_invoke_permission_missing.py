@@ -158,11 +158,11 @@ def _invoked(context: RuleContext, delivery: Delivery, target: Resource) -> tupl
 
 
 def _on_function_only(context: RuleContext, delivery: Delivery, target: Resource, way: When) -> LambdaPermission | None:
-    """A permission of this deployment that would let the delivery invoke the function itself, while
-    it invokes an alias: the permission to edit."""
+    """A permission that would let the delivery invoke the function itself in every deployment ``way``
+    names, while it invokes an alias: the permission to edit."""
     unqualified = replace(delivery, invoked=None)
-    for permission in in_deployment(lambda_permissions(context.template, target) or [], way):
-        if _covers(context, permission, unqualified) is True:
+    for permission in lambda_permissions(context.template, target) or []:
+        if permission.when <= way and _covers(context, permission, unqualified) is True:
             return permission
     return None
 
