@@ -278,6 +278,21 @@ class Template:
             found, span = resource_path, resource_span
         return Location(span, found)
 
+    def user_wrote(self, resource: Resource, path: NodePath) -> bool:
+        """Whether a user wrote the property at ``path``: always for a resource of the source
+        template; for one SAM generates, where its SAM property, Events entry or Globals key is
+        written (else the translator made the value up)."""
+        origin = resource.origin
+        if not origin.generated or not origin.source_type.startswith(SAM_PREFIX):
+            return True
+        sam_path = _sam_path(origin, resource.type, path, self.source)
+        base: NodePath = ("Resources", origin.resource, "Properties")
+        if origin.event is not None:
+            return self.document.source_map.has((*base, "Events", origin.event, "Properties", *sam_path))
+        section = _GLOBALS_SECTIONS.get(origin.source_type)
+        written = [(*base, *sam_path)] + ([("Globals", section, *sam_path)] if section else [])
+        return any(self.document.source_map.has(where) for where in written)
+
     def parameter_related(self, value: Value) -> tuple[Related, ...]:
         """Where the parameters and conditions that a value's candidates depend on are defined."""
         if len(value.cases) < 2:

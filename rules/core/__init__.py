@@ -19,6 +19,7 @@ from samcheck.rules.core.sc0014_template_sections import TemplateSections
 from samcheck.rules.core.sc0015_invalid_suppression import InvalidSuppression
 from samcheck.rules.core.sc0016_reference_outside_project import ReferenceOutsideProject
 from samcheck.rules.core.sc0017_embedded_document_parse_error import EmbeddedDocumentParseError
+from samcheck.rules.core.sc0018_property_type import PropertyType
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -39,4 +40,5 @@ RULES: list[type[Rule]] = [
     InvalidSuppression,
     ReferenceOutsideProject,
     EmbeddedDocumentParseError,
+    PropertyType,
 ]
