@@ -65,3 +65,18 @@ def test_asl_field_table_matches_the_state_types() -> None:
     for language, own in fields["queryLanguageOnly"].items():
         assert set(own) <= every, (language, sorted(set(own) - every))
     assert fields["sources"] and fields["checked"]
+
+
+def test_service_constraints_rows_resolve_and_have_sources() -> None:
+    from samcheck.analysis import service_constraints
+    from samcheck.registry import find_rule
+
+    table = load_json("service_constraints.json")
+    assert table["source"] and table["checked"]
+    for row in table["rows"]:
+        if "owned_by" in row:
+            assert find_rule(row["owned_by"]) is not None, row
+        elif "constraints" in row:
+            assert row["source"].startswith("https://"), row
+    for type_name in {row["type"] for row in table["rows"]}:
+        service_constraints.constraints(type_name)  # each member path leads to a shape of its model

@@ -1,4 +1,4 @@
-"""Enumerations from botocore's service models, read without importing botocore."""
+"""Enumerations and shapes from botocore's service models, read without importing botocore."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import importlib.util
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 
 def _data_folder() -> Path:
@@ -23,6 +24,14 @@ def _service(name: str) -> dict[str, object]:
     raw = gzip.decompress(model.read_bytes()) if model.suffix == ".gz" else model.read_bytes()
     document: dict[str, object] = json.loads(raw)
     return document
+
+
+def shape(service: str, name: str) -> dict[str, Any]:
+    """A shape of a service's model (a structure's members, a string's pattern, lengths, enum…)."""
+    shapes = _service(service)["shapes"]
+    assert isinstance(shapes, dict)
+    found: dict[str, Any] = shapes[name]
+    return found
 
 
 def enum(service: str, shape: str) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from samcheck.rules.core.sc0015_invalid_suppression import InvalidSuppression
 from samcheck.rules.core.sc0016_reference_outside_project import ReferenceOutsideProject
 from samcheck.rules.core.sc0017_embedded_document_parse_error import EmbeddedDocumentParseError
 from samcheck.rules.core.sc0018_property_type import PropertyType
+from samcheck.rules.core.sc0019_service_constraint import ServiceConstraint
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -41,4 +42,5 @@ RULES: list[type[Rule]] = [
     ReferenceOutsideProject,
     EmbeddedDocumentParseError,
     PropertyType,
+    ServiceConstraint,
 ]
