@@ -124,6 +124,7 @@ class FileResult:
     findings: list[Finding]
     lines: list[str] = field(default_factory=list)  # the source, for reporters that show the line
     rules: tuple[str, ...] = ()  # ids of the rules that ran on the file (JUnit reports the passes too)
+    read: tuple[str, ...] = ()  # the other files its result was computed from, as real paths (the editor watches them)
 
 
 @dataclass(frozen=True)

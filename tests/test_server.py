@@ -257,6 +257,28 @@ async def test_an_included_file_saved_or_changed_relints_its_template(client: La
     assert await _published(client, machine.as_uri()) == []
 
 
+@pytest.mark.asyncio
+async def test_an_included_file_without_findings_saved_relints_its_template(client: LanguageClient) -> None:
+    # the template read the machine although nothing was found in it: a save with a mistake is seen
+    import asyncio
+
+    from tests.test_step_functions import DEFINITION
+
+    folder: Path = client.workspace_folder  # type: ignore[attr-defined]
+    machine = folder / "machine.asl.json"
+    machine.write_text('{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}\n')
+    template = folder / "template.yaml"
+    await _open(client, template, MACHINE)
+    machine.write_text(DEFINITION)
+    client.diagnostics.clear()
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(machine.as_uri())))
+    for _ in range(600):  # the machine's own (empty) publication may come first
+        if "SC6001" in _by_code(client.diagnostics.get(machine.as_uri(), [])):
+            break
+        await asyncio.sleep(0.05)
+    assert "SC6001" in _by_code(client.diagnostics.get(machine.as_uri(), []))
+
+
 # -- suppression comments in a block scalar ---------------------------------------------
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from samcheck.cfn.document import Document, parse_document, read_template
-from samcheck.cfn.local import Reads, note_reads, recording
+from samcheck.cfn.local import Reads, note_reads, real, recording
 from samcheck.check.cache import Cache, Entry
 from samcheck.check.cfnlint_bridge import cfn_lint_findings
 from samcheck.check.cfnlint_rules import cfn_lint_rules
@@ -200,5 +200,6 @@ def _check_file(
     collected_fresh = [rule for rule in run_wide if rule.reads_disk]
     findings, collected, _ = run_rules(document, template, from_disk, limits, settings, collected_fresh)
     ran = tuple(rule.id for rule in rules if template is not None or not rule.needs_template)
-    result = FileResult(path, sorted_findings(entry.findings + findings), document.lines, ran)
+    read = tuple(sorted({where for where, _ in entry.reads.files.values()} - {str(real(path))}))
+    result = FileResult(path, sorted_findings(entry.findings + findings), document.lines, ran, read)
     return CheckedFile(result, suppressions_of(document), entry.collected | collected)

@@ -132,4 +132,4 @@ def verdict(
     ]
     kept += _review(result, directives, rules, settings)
     overrides = _severity_overrides(settings)
-    return FileResult(result.path, sorted_findings([_severity(f, overrides) for f in kept]), result.lines, result.rules)
+    return replace(result, findings=sorted_findings([_severity(f, overrides) for f in kept]))

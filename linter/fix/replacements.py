@@ -44,7 +44,7 @@ def with_replacements(results: Sequence[FileResult], sources: Mapping[Path, byte
         except Exception:  # unreadable, or the fix engine's own bug on odd input: this file shows no fixes
             described.append(result)
             continue
-        described.append(FileResult(result.path, findings, result.lines, result.rules))
+        described.append(replace(result, findings=findings))
     return described
 
 

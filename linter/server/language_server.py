@@ -48,7 +48,7 @@ class SamcheckServer(LanguageServer):
         self.findings: dict[str, list[Finding]] = {}  # template uri -> its findings, for actions and hover
         # linted uri -> file uri -> the diagnostics it gives that file (its own, and files it pulls in)
         self.diagnostics: dict[str, dict[str, list[types.Diagnostic]]] = {}
-        # template uri -> the other files it read (reported on, once, while it is open)
+        # template uri -> the other files it read or reported on, once, while it is open
         self.reads: dict[str, set[Path]] = {}
         self.watched: frozenset[Path] = frozenset()  # the files the client watches for them
         # (uri, version, fingerprints or None: all) -> the buffer fixed, until the buffer changes
@@ -86,6 +86,7 @@ class SamcheckServer(LanguageServer):
         result = await self.linter.lint(job, self.linter.neighbours(job, folders))
         if self.workspace.get_text_document(uri).version != document.version:
             return  # the buffer changed meanwhile: its own lint is on the way
+        self.reads.setdefault(uri, set()).update(Path(file) for file in result.read)
         self.publish(uri, result.findings, {str(path): _buffer_lines(document)})
 
     def notice(self, path: Path, error: str) -> None:
