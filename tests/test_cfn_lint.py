@@ -17,7 +17,7 @@ Resources:
     Type: AWS::SQS::Queue
     Properties:
       VisibilityTimout: 30
-      DelaySeconds: "abc"{comment}
+      Tags: [{{Key: a}}]{comment}
   Fn:
     Type: AWS::Lambda::Function
     Properties:
@@ -45,10 +45,10 @@ def test_cfn_lint_findings_are_merged_and_deduplicated(tmp_path: Path) -> None:
     path.write_text(TEMPLATE.format(comment=""))
     assert found(lint(path)) == [("SC1001", 14)]
     merged = found(lint(path, "--with-cfn-lint"))
-    assert ("CFN-E3002", 5) in merged and ("CFN-E3012", 6) in merged
+    assert ("CFN-E3002", 5) in merged and ("CFN-E3003", 6) in merged
     assert [line for rule, line in merged if rule.startswith("CFN-")].count(14) == 0  # samcheck reports line 14
-    assert ("CFN-E3012", 6) not in found(lint(path, "--with-cfn-lint", "--ignore", "CFN-E3012"))
-    path.write_text(TEMPLATE.format(comment="  # samcheck: ignore[CFN-E3012] checked by hand"))
-    assert ("CFN-E3012", 6) not in found(lint(path, "--with-cfn-lint"))
+    assert ("CFN-E3003", 6) not in found(lint(path, "--with-cfn-lint", "--ignore", "CFN-E3003"))
+    path.write_text(TEMPLATE.format(comment="  # samcheck: ignore[CFN-E3003] checked by hand"))
+    assert ("CFN-E3003", 6) not in found(lint(path, "--with-cfn-lint"))
     (tmp_path / ".samcheck.yaml").write_text("cfn-lint: true\n")
     assert ("CFN-E3002", 5) in found(lint(path))

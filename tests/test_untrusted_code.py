@@ -26,7 +26,7 @@ Resources:
   Queue:
     Type: AWS::SQS::Queue
     Properties:
-      DelaySeconds: "abc"
+      Tags: [{Key: a}]
 """
 
 # A cfn-lint rule that matches every template, and leaves a mark when its module is imported.
@@ -82,10 +82,10 @@ def test_a_repositorys_cfnlintrc_chooses_checks_but_loads_no_code(folders: tuple
         "append_rules: [repository_rules]\ncustom_rules: custom.txt\nignore_checks: [W3011]\n"
     )
     code, rules, stderr = _lint()
-    assert code == 1 and "CFN-E3012" in rules and "CFN-E9998" not in rules
+    assert code == 1 and "CFN-E3003" in rules and "CFN-E9998" not in rules
     assert not (repository / "repository-imported").exists()
     assert "append_rules, custom_rules ignored: a repository's .cfnlintrc may not load code" in stderr
-    (repository / ".cfnlintrc").write_text("ignore_checks: [E3012]\n")
+    (repository / ".cfnlintrc").write_text("ignore_checks: [E3003]\n")
     code, rules, stderr = _lint()
     assert (code, rules, stderr) == (0, set(), "")
 
@@ -96,22 +96,22 @@ def test_the_users_own_cfnlintrc_may_append_rules_from_the_home_folder(folders: 
     _rules(repository, "user", "996")  # the same relative path in the repository is not what is meant
     (home / ".cfnlintrc").write_text("append_rules: [user_rules]\n")
     code, rules, stderr = _lint()
-    assert code == 1 and {"CFN-E3012", "CFN-E9997"} <= rules and "CFN-E9996" not in rules, stderr
+    assert code == 1 and {"CFN-E3003", "CFN-E9997"} <= rules and "CFN-E9996" not in rules, stderr
     assert (home / "user-imported").exists() and not (repository / "user-imported").exists()
 
 
 def test_a_repositorys_cfnlintrc_that_cannot_be_used_is_said_and_left_out(folders: tuple[Path, Path]) -> None:
     _, repository = folders
-    (repository / ".cfnlintrc.yaml").write_text("ignore_checks: E3012\n")
+    (repository / ".cfnlintrc.yaml").write_text("ignore_checks: E3003\n")
     code, rules, stderr = _lint()
-    assert code == 1 and "CFN-E3012" in rules
+    assert code == 1 and "CFN-E3003" in rules
     assert "ignore_checks not what cfn-lint expects; cfn-lint runs without the file" in stderr
     (repository / ".cfnlintrc.yaml").unlink()
     secret = repository.parent / "secret.yaml"
-    secret.write_text("ignore_checks: [E3012]\n")
+    secret.write_text("ignore_checks: [E3003]\n")
     (repository / ".cfnlintrc").symlink_to(secret)
     code, rules, stderr = _lint()
-    assert code == 1 and "CFN-E3012" in rules and "a symbolic link, not followed" in stderr
+    assert code == 1 and "CFN-E3003" in rules and "a symbolic link, not followed" in stderr
 
 
 def test_a_bad_option_from_the_users_cfnlintrc_is_a_finding_not_an_exit(folders: tuple[Path, Path]) -> None:
