@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from samcheck.analysis.values import texts
 from samcheck.cfn.references import referenced
-from samcheck.model.graph import ResourceGraph
 from samcheck.model.template import Resource, Template
+
+if TYPE_CHECKING:
+    from samcheck.model.graph import ResourceGraph
 
 SYNC, POLL, ASYNC = "synchronous", "polling", "asynchronous"
 # Service principals of Lambda permissions, by how the service invokes.

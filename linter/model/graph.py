@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from samcheck.cfn.references import referenced
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ _ORDERING = _REFERENCES | {"depends_on"}
 
 class ResourceGraph:
     def __init__(self, template: Template) -> None:
+        # networkx takes ~0.1 s to import: only runs whose rules ask for the graph pay for it.
+        import networkx as nx
+
         self.template = template
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         resources = template.resources

@@ -53,7 +53,6 @@ class LambdaEfsWiring(Rule):
             mounts = context.branches(function, "FileSystemConfigs")
             where = context.locate(function, ("FileSystemConfigs",))
             vpc = context.branches(function, "VpcConfig")
-            before = context.graph.created_before(function.logical_id)
             for configs, when in zip(mounts.nodes, mounts.whens, strict=True):
                 if not isinstance(configs, list) or not configs:
                     continue
@@ -74,7 +73,10 @@ class LambdaEfsWiring(Rule):
                     for (access_point, _), reached in together(_reached(context, arn), mounted):
                         systems = _file_systems(context, access_point)
                         targets = [target for target in mount_targets if _file_systems(context, target) & systems]
-                        if targets and not any(target.logical_id in before for target in targets):
+                        if not targets:  # asked before the graph: most runs never need to build it
+                            continue
+                        before = context.graph.created_before(function.logical_id)
+                        if not any(target.logical_id in before for target in targets):
                             yield context.report(
                                 where,
                                 f"{function.source_id} mounts {access_point.source_id}{qualifier(reached)}, whose file "

@@ -1,0 +1,40 @@
+"""What a run loads: nothing heavy that the run does not use (issue 31). Structural, not timed: the
+modules a real ``samcheck`` process imports, read from ``python -X importtime``. (A SAM run imports
+the translator in a child forked at start-up, whose standard error is closed: only this process's
+modules are seen, which is the start-up path.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, ROOT
+
+PLAIN = ROOT / "bench" / "plain.yaml"
+SAM = FIXTURES / "example" / "template.yaml"
+LANGUAGE_SERVER = {"pygls", "lsprotocol"}
+
+
+def imported(template: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
+    """The exit code, the report and the top-level packages of every module the run imported."""
+    command = [sys.executable, "-X", "importtime", "-m", "samcheck", "--no-cache", str(template)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=False)
+    modules = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return result.returncode, result.stdout, modules
+
+
+def test_plain_template_loads_neither_translator_nor_graph_library(tmp_path: Path) -> None:
+    code, report, modules = imported(PLAIN, tmp_path)
+    assert code == 0 and "SC3011" in report  # it did lint (a warning)
+    assert not {"samtranslator", "networkx", "jsonschema", "botocore", *LANGUAGE_SERVER} & modules
+
+
+def test_sam_template_loads_no_language_server(tmp_path: Path) -> None:
+    code, report, modules = imported(SAM, tmp_path)
+    assert code == 1 and "SC1002" in report  # it did translate: the finding is on an expanded function
+    assert not LANGUAGE_SERVER & modules
