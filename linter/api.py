@@ -154,7 +154,10 @@ def check_region(region: str, source: str) -> None:
     import re
 
     from samcheck.analysis.botocore_data import regions
+    from samcheck.config import DEFAULT_REGION
 
+    if region == DEFAULT_REGION:  # samcheck's own: not worth reading botocore's 1.2 MB endpoints table (~10 ms)
+        return
     known, patterns = regions()
     if region in known or any(re.fullmatch(pattern, region) for pattern in patterns):
         return
