@@ -1,14 +1,19 @@
-"""What a run loads: nothing heavy that the run does not use (issue 31). Structural, not timed: the
-modules a real ``samcheck`` process imports, read from ``python -X importtime``. (A SAM run imports
+"""What a run loads and repeats (issue 31), tested by structure, not by timing. Start-up: nothing
+heavy that the run does not use, read from the modules a real ``samcheck`` process imports
+(``python -X importtime``). (A SAM run imports
 the translator in a child forked at start-up, whose standard error is closed: only this process's
 modules are seen, which is the start-up path.)"""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from samcheck.sam.translate import translate_here
 from tests.conftest import FIXTURES, ROOT
 
 PLAIN = ROOT / "bench" / "plain.yaml"
@@ -38,3 +43,38 @@ def test_sam_template_loads_no_language_server(tmp_path: Path) -> None:
     code, report, modules = imported(SAM, tmp_path)
     assert code == 1 and "SC1002" in report  # it did translate: the finding is on an expanded function
     assert not LANGUAGE_SERVER & modules
+
+
+def test_translator_checks_its_policy_templates_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The translator validates its bundled policy templates against their JSON Schema for every
+    template it expands (~25 ms); samcheck has it done once, with the same expansions."""
+    from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
+
+    checks: list[object] = []
+    validate = PolicyTemplatesProcessor._is_valid_templates_dict
+    monkeypatch.setattr(
+        PolicyTemplatesProcessor,
+        "_is_valid_templates_dict",
+        staticmethod(lambda *arguments: checks.append(arguments) or validate(*arguments)),
+    )
+    for queue in ("First", "Second", "Third"):
+        template = {
+            "Transform": "AWS::Serverless-2016-10-31",
+            "Resources": {
+                queue: {"Type": "AWS::SQS::Queue"},
+                "Reader": {
+                    "Type": "AWS::Serverless::Function",
+                    "Properties": {
+                        "Runtime": "python3.12",
+                        "Handler": "app.handler",
+                        "CodeUri": "s3://bucket/reader.zip",
+                        "Policies": [{"SQSPollerPolicy": {"QueueName": {"Fn::GetAtt": [queue, "QueueName"]}}}],
+                    },
+                },
+            },
+        }
+        expanded, errors = translate_here(template, {}, "us-east-1")
+        assert not errors and expanded is not None
+        role = json.dumps(expanded["Resources"]["ReaderRole"])
+        assert "sqs:ReceiveMessage" in role and queue in role
+    assert len(checks) <= 1
