@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from samcheck.sam.translate import translate_here
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, lint
 
 PLAIN = ROOT / "bench" / "plain.yaml"
 SAM = FIXTURES / "example" / "template.yaml"
@@ -78,3 +78,28 @@ def test_translator_checks_its_policy_templates_once_per_process(monkeypatch: py
         role = json.dumps(expanded["Resources"]["ReaderRole"])
         assert "sqs:ReceiveMessage" in role and queue in role
     assert len(checks) <= 1
+
+
+def test_local_packages_are_looked_up_once_per_template(
+    write_template, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Several rules measure a function's package; the links on its way are followed once, and the
+    package is still measured (SC7001 reports it)."""
+    from samcheck.analysis import artifacts
+
+    lookups: list[Path] = []
+    project_root = artifacts.project_root
+    monkeypatch.setattr(artifacts, "project_root", lambda folder: lookups.append(folder) or project_root(folder))
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "big.bin").write_bytes(b"\0" * 2048)
+    template = write_template(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src/}\n"
+    )
+    result = lint(template, limits=(("lambda-package-unzipped-max", 1024),))
+    assert [finding.rule for finding in result.findings if finding.rule.startswith("SC7")] == ["SC7001"]
+    assert len(lookups) == 1

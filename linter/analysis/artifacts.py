@@ -40,6 +40,13 @@ def package_size(template: Template, path: Path, project: Path) -> PackageSize |
 
 
 def local_artifact(template: Template, resource: Resource) -> LocalArtifact | None:
+    return _local_artifact(template, resource.logical_id)
+
+
+@per_template
+def _local_artifact(template: Template, logical_id: str) -> LocalArtifact | None:
+    """Once per resource of a template: several rules ask, and each answer follows links on disk."""
+    resource = template.resources[logical_id]
     property_name = _CODE_PROPERTY.get(resource.type)
     if property_name is None or "Image" in template.property(resource, "PackageType").candidates:
         return None  # an image function in some deployment: no package is measured
