@@ -39,6 +39,33 @@ def test_plain_template_loads_neither_translator_nor_graph_library(tmp_path: Pat
     assert not {"samtranslator", "networkx", "jsonschema", "botocore", *LANGUAGE_SERVER} & modules
 
 
+# Opens every file the run reads, then lints as the ``samcheck`` command does.
+_READS = """
+import sys
+def record(event, arguments):
+    if event == "open" and isinstance(arguments[0], str) and arguments[0].endswith((".json", ".json.gz")):
+        print("read", arguments[0], file=sys.stderr)
+sys.addaudithook(record)
+sys.argv = ["samcheck", "--no-cache", sys.argv[1]]
+from samcheck.cli import main
+main()
+"""
+
+
+def test_plain_template_reads_no_data_it_does_not_use(tmp_path: Path) -> None:
+    """No state machine, no SAM policy template, no API stage, no log group, samcheck's default
+    Region: neither the ASL field table, the translator's policy templates, botocore's API Gateway
+    model or Regions, nor cfn-lint's resource schemas are read."""
+    command = [sys.executable, "-c", _READS, str(PLAIN)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert "SC3011" in result.stdout
+    read = {Path(line.split(" ", 1)[1]).name for line in result.stderr.splitlines() if line.startswith("read ")}
+    assert "limits.json" in read  # it did read what it uses
+    assert (
+        not {"asl-fields.json", "policy_templates.json", "endpoints.json", "service-2.json.gz", "us-east-1.json"} & read
+    )
+
+
 def test_sam_template_loads_no_language_server(tmp_path: Path) -> None:
     code, report, modules = imported(SAM, tmp_path)
     assert code == 1 and "SC1002" in report  # it did translate: the finding is on an expanded function

@@ -36,8 +36,8 @@ class ApiCacheClusterSize(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        sizes = enum("apigateway", "CacheClusterSize")
         for settings in stage_settings(template):
+            sizes = enum("apigateway", "CacheClusterSize")  # botocore's model is read once a template has a stage
             size = context.property(settings.holder, (*settings.prefix, "CacheClusterSize"))
             for written, when in texts(size):
                 if written not in sizes:

@@ -39,10 +39,12 @@ class LogGroupRetention(Rule):
     tags = ("logs", "limit")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        allowed = allowed_values("AWS::Logs::LogGroup", "RetentionInDays", context.region)
+        groups = list(context.of_type("AWS::Logs::LogGroup"))
+        # cfn-lint's schema is read only for a template with log groups
+        allowed = allowed_values("AWS::Logs::LogGroup", "RetentionInDays", context.region) if groups else ()
         if not allowed:
             return
-        for group in context.of_type("AWS::Logs::LogGroup"):
+        for group in groups:
             retention = context.property(group, "RetentionInDays")
             offending = [value for value in retention.candidates if _number(value) not in (None, *allowed)]
             if offending:

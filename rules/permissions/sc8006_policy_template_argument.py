@@ -45,7 +45,6 @@ class PolicyTemplateArgument(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        kinds = parameter_kinds()
         for logical_id, resource in template.source_resources.items():
             properties = resource.get("Properties")
             if resource.get("Type") not in _SAM_TYPES or not isinstance(properties, dict):
@@ -55,6 +54,7 @@ class PolicyTemplateArgument(Rule):
                 if not isinstance(policy, dict) or len(policy) != 1:
                     continue
                 ((name, arguments),) = policy.items()
+                kinds = parameter_kinds()  # read once a template names a policy template
                 if name not in kinds or not isinstance(arguments, dict):
                     continue
                 for parameter, value in arguments.items():

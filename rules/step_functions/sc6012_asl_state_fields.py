@@ -56,8 +56,8 @@ class AslStateFields(Rule):
     tags = ("stepfunctions",)
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        fields = state_fields()
         for machine in state_machines(context.template):
+            fields = state_fields()  # read once a template has a state machine
             for state in walk_states(machine.definition):
                 yield from self._state(context, machine, state, fields)
                 for handler, allowed in (("Retry", fields.retrier), ("Catch", fields.catcher)):
