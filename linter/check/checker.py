@@ -76,6 +76,7 @@ def run_rules(
         return graph
 
     transform_errors = template.expansion.errors if template else []
+    today = settings.today  # once, not once per rule: the clock is asked ~100 times a template otherwise
     known = tuple((rule.id, rule.name) for rule in all_rules())
     checks, collects = set(rules), set(collecting)
 
@@ -91,7 +92,7 @@ def run_rules(
                 limits,
                 transform_errors,
                 graph_factory,
-                settings.today,
+                today,
                 [],
                 settings,
                 known,
