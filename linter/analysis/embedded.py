@@ -202,7 +202,7 @@ class UnparsedDocument:
 
 
 def unparsed_file(
-    template: Template, resource: str, property: str, document: Document, service: str
+    template: Template, resource: str, property: str, document: Document, service: str, at: NodePath = ()
 ) -> UnparsedDocument | None:
     """A local file's syntax error, unless a ``${}`` left in it comes first: a value known only at
     deploy time may be what the parser stumbled on (``"Seconds": ${Wait}`` is no YAML until
@@ -214,7 +214,7 @@ def unparsed_file(
     left = sub_variables(document.text)
     if left and document.text.count("\n", 0, left[0].start) + 1 <= span.line:
         return None
-    at = ("Resources", resource, "Properties", property)
+    at = at or ("Resources", resource, "Properties", property)  # where the file is named
     location = Location(template.document.source_map.nearest(at)[1], at)
     problem = Unparsed(syntax[0].message.removeprefix("syntax error: "), span.line, span.column)
     return UnparsedDocument(resource, property, location, problem, service, file=str(document.path))
@@ -235,4 +235,18 @@ def unparsed_api_definitions(template: Template) -> list[UnparsedDocument]:
             document = load_document(folder / local)
             unparsed = unparsed_file(template, logical_id, "DefinitionUri", document, "API Gateway")
             found += [unparsed] if unparsed is not None else []
+    return found
+
+
+@per_template
+def unparsed_includes(template: Template) -> list[UnparsedDocument]:
+    """The local ``AWS::Include`` files that do not parse: CloudFormation's include fails, and the
+    translator was given nothing (or an empty API definition) in their place."""
+    found = []
+    folder = template.document.path.parent
+    for include in template.expansion.includes:
+        document = load_document(folder / include.path)
+        resource = str(include.at[1])
+        unparsed = unparsed_file(template, resource, "AWS::Include", document, "CloudFormation", include.at)
+        found += [unparsed] if unparsed is not None else []
     return found

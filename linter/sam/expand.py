@@ -11,7 +11,7 @@ from typing import Any
 from samcheck.cfn.references import referenced
 from samcheck.sam import SAM_PREFIX, declares_sam
 from samcheck.sam.placeholders import placeholders, restore
-from samcheck.sam.prepare import Outside, prepare
+from samcheck.sam.prepare import Include, Outside, prepare
 from samcheck.sam.provenance import Origin, attribute, origins
 from samcheck.sam.translate import TransformError, translate
 
@@ -30,6 +30,7 @@ class Expansion:
     built_images: list[str] = field(default_factory=list)
     # local references outside the project, which are not read
     outside_references: list[Outside] = field(default_factory=list)
+    includes: list[Include] = field(default_factory=list)  # local AWS::Include files read
     transformed: bool = False
 
 
@@ -87,6 +88,7 @@ def expand(
             preparation.built_images,
             preparation.outside,  # not read whether or not the transform succeeds
         )
+        result.includes = preparation.includes
         return result
     traced = origins(template, expanded)
     return Expansion(
@@ -98,6 +100,7 @@ def expand(
         url_artifacts=preparation.urls,
         built_images=preparation.built_images,
         outside_references=preparation.outside,
+        includes=preparation.includes,
         transformed=True,
     )
 

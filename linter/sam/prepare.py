@@ -40,6 +40,13 @@ class Outside(NamedTuple):
     path: str  # as written
 
 
+class Include(NamedTuple):
+    """A local ``AWS::Include`` file of the project, inlined where it parses."""
+
+    at: NodePath  # where its Location is written
+    path: str  # as written, relative to the template
+
+
 @dataclass
 class Prepared:
     """What preparing the template found, by logical ID of the SAM resource."""
@@ -48,6 +55,7 @@ class Prepared:
     urls: dict[str, str] = field(default_factory=dict)  # artifact URIs that are neither local nor s3://
     built_images: list[str] = field(default_factory=list)  # image functions sam build fills ImageUri in
     outside: list[Outside] = field(default_factory=list)
+    includes: list[Include] = field(default_factory=list)  # local AWS::Include files read
 
 
 def prepare(template: dict[str, Any], folder: Path) -> Prepared:
@@ -87,8 +95,10 @@ def prepare(template: dict[str, Any], folder: Path) -> Prepared:
         if not isinstance(properties, dict):
             continue
         where = ("Resources", logical_id, "Properties")
-        for location in _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type)):
+        outside, included = _inline_includes(properties, folder, _PLACEHOLDER_DEFINITIONS.get(resource_type), where)
+        for location in outside:
             prepared.outside.append(Outside((*where, "AWS::Include Location"), "AWS::Include Location", location))
+        prepared.includes += included
         built = metadata if isinstance(metadata, dict) else {}
         if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals, built):
             prepared.built_images.append(logical_id)
@@ -153,17 +163,20 @@ def _fill_build_defaults(
     return False
 
 
-def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None) -> list[str]:
+def _inline_includes(
+    node: Any, folder: Path, placeholder: dict[str, Any] | None, where: NodePath
+) -> tuple[list[str], list[Include]]:
     """Replace ``Fn::Transform: AWS::Include`` of a local file by the file's content; the locations
-    outside the project, which are not read, are returned.
+    outside the project, which are not read, are returned, and the local files read.
 
     An API definition that cannot be read here (on S3, missing or outside the project) becomes an
     empty one, so that the translator can still add what the SAM properties ask for.
     """
     outside: list[str] = []
-    stack = [node]
+    local: list[Include] = []
+    stack: list[tuple[Any, NodePath]] = [(node, where)]
     while stack:
-        current = stack.pop()
+        current, at = stack.pop()
         items = (
             current.items() if isinstance(current, dict) else enumerate(current) if isinstance(current, list) else ()
         )
@@ -176,13 +189,14 @@ def _inline_includes(node: Any, folder: Path, placeholder: dict[str, Any] | None
                     outside.append(location)
                 elif not location.startswith("s3://"):
                     included = load_document(folder / location).data
+                    local.append(Include((*at, key, "Fn::Transform", "Parameters", "Location"), location))
                 if included is None and key == "DefinitionBody":
                     included = copy.deepcopy(placeholder)
                 if included is not None:
                     current[key] = included
                     continue
-            stack.append(value)
-    return outside
+            stack.append((value, (*at, key)))
+    return outside, local
 
 
 def _include_location(transform: Any) -> str | None:

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from pathlib import Path
 
-from samcheck.analysis.embedded import Unparsed, json_texts, unparsed_api_definitions
+from samcheck.analysis.embedded import Unparsed, json_texts, unparsed_api_definitions, unparsed_includes
 from samcheck.analysis.statemachines import unparsed_definitions
 from samcheck.analysis.values import qualifier
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, Span
@@ -10,7 +10,7 @@ from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, Span
 class EmbeddedDocumentParseError(Rule):
     """A document the template holds as text, or names as a local file, that does not parse: a state
     machine's ``DefinitionString`` (also inside ``!Sub``) or ``DefinitionUri`` file, a SAM API's
-    ``DefinitionUri`` OpenAPI file, a policy document
+    ``DefinitionUri`` OpenAPI file or an ``AWS::Include`` file, a policy document
     given as a string (``PolicyDocument``, ``AssumeRolePolicyDocument``), an ``EventPattern``, a
     ``FilterPolicy``, a Lambda filter's ``Pattern``. The service rejects it when the stack deploys, and
     no other check can read it. A value known only at deploy time (a ``${}`` left in a ``!Sub``) is
@@ -46,7 +46,12 @@ class EmbeddedDocumentParseError(Rule):
     tags = ("template",)
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        for definition in [*unparsed_definitions(context.template), *unparsed_api_definitions(context.template)]:
+        unparsed = [
+            *unparsed_definitions(context.template),
+            *unparsed_api_definitions(context.template),
+            *unparsed_includes(context.template),
+        ]
+        for definition in unparsed:
             related = context.when_related(definition.when)
             if definition.file is None:
                 what = f"{definition.property} is not valid JSON"
