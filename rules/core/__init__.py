@@ -21,6 +21,7 @@ from samcheck.rules.core.sc0016_reference_outside_project import ReferenceOutsid
 from samcheck.rules.core.sc0017_embedded_document_parse_error import EmbeddedDocumentParseError
 from samcheck.rules.core.sc0018_property_type import PropertyType
 from samcheck.rules.core.sc0019_service_constraint import ServiceConstraint
+from samcheck.rules.core.sc0021_property_combination import PropertyCombination
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -43,4 +44,5 @@ RULES: list[type[Rule]] = [
     EmbeddedDocumentParseError,
     PropertyType,
     ServiceConstraint,
+    PropertyCombination,
 ]
