@@ -80,3 +80,22 @@ def test_service_constraints_rows_resolve_and_have_sources() -> None:
             assert row["source"].startswith("https://"), row
     for type_name in {row["type"] for row in table["rows"]}:
         service_constraints.constraints(type_name)  # each member path leads to a shape of its model
+
+
+def test_property_combinations_rows_have_sources_and_conditions() -> None:
+    """Each combination row says where the service's rule comes from and when it was checked, and
+    reads as conditions the rule understands; an owned row names a registered rule."""
+    from samcheck.analysis import combinations
+    from samcheck.registry import find_rule
+
+    table = load_json("property_combinations.json")
+    assert table["source"] and table["checked"]
+    known = {"property", "present", "in", "not_in", "not_matching", "default", "source"}
+    for row in table["rows"]:
+        if "owned_by" in row:
+            assert find_rule(row["owned_by"]) is not None, row
+            continue
+        assert row["source"].startswith("https://") and row["checked"], row
+        assert len(row["when"]) >= 2 and all(set(condition) <= known for condition in row["when"]), row
+    for type_name in {row["type"] for row in table["rows"]}:
+        combinations.combinations(type_name)  # every row parses
