@@ -70,10 +70,11 @@ def _judged(context: RuleContext, resource: Resource, combination: Combination, 
         site: NodePath = paths[written[0]] if written else ()
         if not context.template.user_wrote(resource, site):
             continue  # the SAM translator made the value up: not the user's to fix
-        subjects = [_subject(c, path, value) for c, path, value in zip(combination.conditions, paths, values, strict=True)]
+        subjects = [
+            _subject(c, path, value) for c, path, value in zip(combination.conditions, paths, values, strict=True)
+        ]
         related = [
-            Related(f"{_name(paths[i])} is set here", context.locate(resource, paths[i]).span)
-            for i in written[1:]
+            Related(f"{_name(paths[i])} is set here", context.locate(resource, paths[i]).span) for i in written[1:]
         ]
         return context.report(
             context.locate(resource, site),
