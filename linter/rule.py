@@ -22,7 +22,7 @@ from samcheck.cfn.references import (
     sub_variables,
     substitute,
 )
-from samcheck.cfn.resolver import Branches, Value, When
+from samcheck.cfn.resolver import NO_VALUE, Branches, Value, When
 from samcheck.config import Settings
 from samcheck.decide.directives import Directive, read_directives
 from samcheck.decide.selectors import unknown_selector
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LOGICAL_ID_SECTIONS",
+    "NO_VALUE",
     "SAM_PREFIX",
     "SAM_TEMPLATE_WIDE_NAMES",
     "SAM_TRANSFORM",

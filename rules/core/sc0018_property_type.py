@@ -3,8 +3,7 @@ from typing import Any
 
 from samcheck.analysis import property_types
 from samcheck.analysis.values import ALWAYS, When, merge, qualifier
-from samcheck.cfn.resolver import NO_VALUE
-from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, intrinsic_name
+from samcheck.rule import NO_VALUE, Finding, NodePath, Resource, Rule, RuleContext, Severity, intrinsic_name
 
 _TAKES = {
     "string": "text",

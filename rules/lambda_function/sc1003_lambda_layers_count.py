@@ -48,7 +48,7 @@ class LambdaLayersCount(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-layers-max")
         for function in context.of_type("AWS::Lambda::Function"):
-            for (surely, possibly), when in list_counts(context, function, ("Layers",)):
+            for (surely, possibly), when in list_counts(context.template, function, ("Layers",)):
                 if surely <= limit:
                     continue
                 layers = context.property(function, "Layers")

@@ -41,7 +41,7 @@ class LambdaVpcConfigIncomplete(Rule):
         for function in context.of_type("AWS::Lambda::Function"):
             if not context.branches(function, "VpcConfig").nodes:
                 continue
-            counts = {key: list_counts(context, function, ("VpcConfig", key)) for key in limits}
+            counts = {key: list_counts(context.template, function, ("VpcConfig", key)) for key in limits}
             for (subnets, groups), when in together(counts["SubnetIds"], counts["SecurityGroupIds"]):
                 if (subnets.surely and not groups.possibly) or (groups.surely and not subnets.possibly):
                     missing, present = (

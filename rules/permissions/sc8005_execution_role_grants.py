@@ -132,7 +132,7 @@ def _needs(
                 where,
                 when,
             )
-    subnets = list_counts(context, function, ("VpcConfig", "SubnetIds"))
+    subnets = list_counts(context.template, function, ("VpcConfig", "SubnetIds"))
     in_vpc = [case.when for case in subnets if case.value.surely]
     if in_vpc:
         eni = network_interface(template)
