@@ -29,13 +29,15 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
     },
     ("AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"): {(): ("EventInvokeConfig",)},
     # A Schedule or EventBridgeRule event's rule: the expression is the event's Schedule property,
-    # and the rule's one target carries the event's DeadLetterConfig.
+    # the pattern its Pattern, and the rule's one target carries the event's DeadLetterConfig.
     ("AWS::Serverless::Function", "AWS::Events::Rule"): {
         ("ScheduleExpression",): ("Schedule",),
+        ("EventPattern",): ("Pattern",),
         ("Targets", 0, "DeadLetterConfig"): ("DeadLetterConfig",),
     },
     ("AWS::Serverless::StateMachine", "AWS::Events::Rule"): {
         ("ScheduleExpression",): ("Schedule",),
+        ("EventPattern",): ("Pattern",),
         ("Targets", 0, "DeadLetterConfig"): ("DeadLetterConfig",),
     },
     # A ScheduleV2 event's schedule: its one target carries the event's DeadLetterConfig and RetryPolicy.

@@ -21,6 +21,7 @@ from samcheck.rules.event_wiring.sc3017_fifo_target_settings import FifoTargetSe
 from samcheck.rules.event_wiring.sc3018_stream_retries_unbounded import StreamRetriesUnbounded
 from samcheck.rules.event_wiring.sc3019_kinesis_stream_mode import KinesisStreamMode
 from samcheck.rules.event_wiring.sc3020_failure_handling_never_reached import FailureHandlingNeverReached
+from samcheck.rules.event_wiring.sc3030_event_pattern_invalid import EventPatternInvalid
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -43,4 +44,5 @@ RULES: list[type[Rule]] = [
     StreamRetriesUnbounded,
     KinesisStreamMode,
     FailureHandlingNeverReached,
+    EventPatternInvalid,
 ]
