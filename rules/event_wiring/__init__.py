@@ -22,6 +22,7 @@ from samcheck.rules.event_wiring.sc3018_stream_retries_unbounded import StreamRe
 from samcheck.rules.event_wiring.sc3019_kinesis_stream_mode import KinesisStreamMode
 from samcheck.rules.event_wiring.sc3020_failure_handling_never_reached import FailureHandlingNeverReached
 from samcheck.rules.event_wiring.sc3030_event_pattern_invalid import EventPatternInvalid
+from samcheck.rules.event_wiring.sc3031_event_pattern_never_matches import EventPatternNeverMatches
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -45,4 +46,5 @@ RULES: list[type[Rule]] = [
     KinesisStreamMode,
     FailureHandlingNeverReached,
     EventPatternInvalid,
+    EventPatternNeverMatches,
 ]
