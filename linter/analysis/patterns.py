@@ -64,7 +64,10 @@ def grammar_problems(pattern: Any) -> list[Problem]:
         return problems
     if not isinstance(pattern, dict):
         return [Problem((), "a pattern is a JSON object of field names")]
-    _object(pattern, (), problems)
+    try:
+        _object(pattern, (), problems)
+    except RecursionError:  # nested past Python's stack: what the service makes of it is not known
+        return []
     return problems
 
 
@@ -172,7 +175,11 @@ def policy_problems(policy: Any, scope: str | None, limits: PolicyLimits) -> lis
     problems = grammar_problems(policy)
     if not isinstance(policy, dict):
         return problems
-    size = len(json.dumps(policy, separators=(",", ":"), default=str).encode())
+    try:
+        size = len(json.dumps(policy, separators=(",", ":"), default=str).encode())
+        combinations = _combinations(policy)
+    except (RecursionError, ValueError):  # nested past Python's stack: not known
+        return problems
     if size > limits.size:
         problems.append(Problem((), f"the policy is {size} bytes; SNS takes at most {limits.size}"))
     if scope == "MessageAttributes":
@@ -184,7 +191,6 @@ def policy_problems(policy: Any, scope: str | None, limits: PolicyLimits) -> lis
         names = set(policy) - {"$or"}
         if len(names) > limits.keys and "$or" not in policy:
             problems.append(Problem((), f"{len(names)} attribute names; SNS takes at most {limits.keys}"))
-    combinations = _combinations(policy)
     if combinations is not None and combinations > limits.combinations:
         problems.append(
             Problem(
@@ -277,7 +283,11 @@ def _variants(template: Template, resource: Resource, path: NodePath, kind: str)
                 if isinstance(parsed, Parsed):
                     found.append(Written(resource, path, kind, parsed.value, True, when, parsed.value))
             elif intrinsic_name(settled) is None:
-                found.append(Written(resource, path, kind, _known(template, settled), False, when, settled))
+                try:
+                    known = _known(template, settled)
+                except RecursionError:  # nested past Python's stack: not judged
+                    continue
+                found.append(Written(resource, path, kind, known, False, when, settled))
     return found
 
 

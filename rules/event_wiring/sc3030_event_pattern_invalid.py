@@ -12,6 +12,8 @@ from samcheck.analysis.patterns import (
 from samcheck.analysis.values import ALWAYS, When, qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
+_SHOWN_STEPS = 6
+
 
 class EventPatternInvalid(Rule):
     """An event pattern or SNS filter policy that the service refuses when the stack deploys
@@ -95,4 +97,6 @@ class EventPatternInvalid(Rule):
 
 
 def _shown(at: tuple[object, ...]) -> str:
-    return ".".join(str(step) for step in at)
+    """A path inside a text pattern, its last steps only when deep (a text may nest anything)."""
+    steps = [str(step) for step in at]
+    return ".".join(steps) if len(steps) <= _SHOWN_STEPS else "….".join(["", ".".join(steps[-_SHOWN_STEPS:])])
