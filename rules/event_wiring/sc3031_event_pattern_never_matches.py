@@ -4,8 +4,7 @@ from samcheck.analysis.patterns import EVENT_PATTERN, Written, written_patterns
 from samcheck.analysis.values import Candidate, is_true, qualifier, together, where_set
 from samcheck.analysis.wiring import target_of
 from samcheck.cfn.document import get_path
-from samcheck.model.template import Resource
-from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
 _EVENTBRIDGE_ENABLED = ("NotificationConfiguration", "EventBridgeConfiguration", "EventBridgeEnabled")
 
