@@ -3,8 +3,7 @@ from collections.abc import Iterator
 from samcheck.analysis.patterns import EVENT_PATTERN, Written, written_patterns
 from samcheck.analysis.values import Candidate, is_true, qualifier, together, where_set
 from samcheck.analysis.wiring import target_of
-from samcheck.cfn.document import get_path
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, get_path
 
 _EVENTBRIDGE_ENABLED = ("NotificationConfiguration", "EventBridgeConfiguration", "EventBridgeEnabled")
 
