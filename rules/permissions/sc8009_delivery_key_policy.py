@@ -1,27 +1,70 @@
+import fnmatch
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from samcheck.analysis.arns import spellings, symbolic
+from samcheck.analysis.arns import mentions, spellings
 from samcheck.analysis.delivery import Delivery, principal_deliveries
-from samcheck.analysis.iam import Request, deployments, policy_document, refused
+from samcheck.analysis.iam import (
+    Access,
+    Request,
+    Statement,
+    deployments,
+    execution_roles,
+    granting,
+    refused,
+    role_policies,
+)
+from samcheck.analysis.keys import MANAGED_KEYS, Encryption, encryptions, key_policy, role_use
 from samcheck.analysis.values import Candidate, When, merge, qualifier, together
-from samcheck.analysis.wiring import target_of
+from samcheck.analysis.wiring import event_sources, reaches
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
-# What a service needs of the key that encrypts the queue or topic it sends to.
-_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
-# AWS managed keys: their key policies let only principals of the account use them, and cannot change.
-_MANAGED_KEYS = {"AWS::SQS::Queue": "alias/aws/sqs", "AWS::SNS::Topic": "alias/aws/sns"}
+# What a sender needs of the key that encrypts the queue, topic or stream it sends to.
+_SEND_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+# What a consumer needs of the key that encrypts the queue or stream it reads.
+_READ_ACTIONS = ("kms:Decrypt",)
+# What CloudWatch Logs needs of a log group's key (its documented statement also grants ReEncrypt* and Describe*).
+_LOG_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey")
+_LOG_STATEMENT = "kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*"
+# The action a role is granted when its function sends to a queue, topic or stream.
+_SENDS = {
+    "AWS::SQS::Queue": ("sqs:SendMessage",),
+    "AWS::SNS::Topic": ("sns:Publish",),
+    "AWS::Kinesis::Stream": ("kinesis:PutRecord", "kinesis:PutRecords"),
+}
+_READS = {"sqs": "AWS::SQS::Queue", "kinesis": "AWS::Kinesis::Stream"}
 DROPPED = "every message is dropped without an error"
+UNREAD = "Lambda cannot read what it holds (KMS AccessDeniedException) and nothing is processed"
+SEND_FAILS = "every send fails (KMS AccessDeniedException)"
+
+
+@dataclass(frozen=True, eq=False)  # identity: it holds resources
+class _Use:
+    """A function's use of a key through its execution role."""
+
+    function: Resource
+    encryption: Encryption
+    actions: tuple[str, ...]
+    why: str  # "Consumer reads Orders through its sqs event source"
+    fails: str
+    related: Related
+    when: When
 
 
 class DeliveryKeyPolicy(Rule):
-    """A queue or topic encrypted with KMS takes messages from SNS, S3 or EventBridge only if the key lets
-    that service principal call ``kms:GenerateDataKey`` and ``kms:Decrypt``. The AWS managed keys
-    (``alias/aws/sqs``, ``alias/aws/sns``) never do, and their policies cannot be changed; a
-    customer managed key of the template must say so in its ``KeyPolicy``. Otherwise every message
-    is dropped without an error. Keys from outside the template, and conditions samcheck cannot
-    judge, are left alone. A target or key chosen by an ``Fn::If`` is judged per branch; the finding
-    says when.
+    """Whoever moves messages through a KMS-encrypted queue, topic, stream or log group must be let use
+    its key. Services that deliver as their own principal (SNS, S3, EventBridge…) need the key
+    policy to allow them ``kms:GenerateDataKey`` and ``kms:Decrypt``; the AWS managed keys
+    (``alias/aws/sqs``, ``alias/aws/sns``) never do, and their policies cannot change, so every
+    message is dropped without an error. CloudWatch Logs needs the key of a log group
+    (``logs.<region>.amazonaws.com``), or the log group fails to create. A function's execution
+    role needs ``kms:Decrypt`` on the key of the SQS queue or Kinesis stream it reads (SAM's event
+    sources and ``AWSLambdaSQSQueueExecutionRole`` grant no KMS action), and ``kms:GenerateDataKey``
+    and ``kms:Decrypt`` on the key of its dead-letter queue and of what its role lets it send to. A
+    key policy that allows the account root leaves the role's use to its own policies; otherwise the
+    key policy must name the role. Keys from outside the template, principals and conditions
+    samcheck cannot judge are left alone; a key or target chosen by an ``Fn::If`` or a parameter's
+    allowed values is judged for each, and the finding says when.
 
     **Anti-pattern**
 
@@ -45,69 +88,214 @@ class DeliveryKeyPolicy(Rule):
     id = "SC8009"
     name = "delivery-key-policy"
     severity = Severity.ERROR
-    summary = "SNS, S3 or EventBridge sends to a KMS-encrypted queue or topic whose key does not let it"
+    summary = "A sender, consumer or log service that the key of a queue, topic, stream or log group does not let in"
     url = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
-    tags = ("sqs", "sns", "kms", "permissions")
+    tags = ("sqs", "sns", "kinesis", "logs", "kms", "permissions")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        template = context.template
-        for delivery, target in principal_deliveries(template, _MANAGED_KEYS):
-            branches = context.branches(target, "KmsMasterKeyId")
-            keys = [Candidate((node, when), when) for node, when in zip(branches.nodes, branches.whens, strict=True)]
-            for ((written, key_when), _), when in together(keys, [Candidate(delivery, delivery.when)]):
-                text = symbolic(template, written)
-                managed = _MANAGED_KEYS[target.type]
-                if text is not None and (text == managed or text.endswith(f":{managed}")):
-                    yield context.report(
-                        context.locate(target, ("KmsMasterKeyId",)),
-                        f"{target.source_id} is encrypted with the AWS managed key {managed}{qualifier(key_when)}, "
-                        f"which {delivery.service} cannot use and whose policy cannot change, but {delivery.what} "
-                        f"sends to it, so {DROPPED}; use a customer managed key whose policy allows "
-                        f"{delivery.service} {' and '.join(_KEY_ACTIONS)}",
-                        resource=target.source_id,
-                        related=[_sender(context, delivery), *context.when_related(when)],
-                    )
-                    continue
-                key = _key(context, written)
-                if key is not None:
-                    yield from self._key_policy(context, delivery, target, key, (key_when, when))
+        yield from _service_deliveries(context)
+        yield from _log_groups(context)
+        for function in context.of_type("AWS::Lambda::Function"):
+            roles = [Candidate(role, when) for role, when in execution_roles(context.template, function)]
+            found: dict[tuple[str, When, tuple[str, ...]], _Use] = {}
+            for use in _uses(context, function, [role for role, _ in roles]):
+                # a dead-letter queue its role is also granted to send to: once
+                found.setdefault((use.encryption.resource.logical_id, use.encryption.when, use.actions), use)
+            uses = [Candidate(use, use.when) for use in found.values()]
+            for (role, use), when in together(roles, uses):
+                yield from _role(context, role, use, when)
 
-    def _key_policy(
-        self, context: RuleContext, delivery: Delivery, target: Resource, key: Resource, whens: tuple[When, When]
-    ) -> Iterator[Finding]:
-        """``whens``: when the target is encrypted with the key, and when also the delivery is made."""
-        template = context.template
-        key_when, when = whens
-        policy = policy_document(template, key, ("KeyPolicy",))
-        source = delivery.source_spellings or None
-        for way in deployments(policy):  # a key policy with a known set is judged in each deployment
-            deployed = merge(when, way)
-            if deployed is None:
+
+# -- services that deliver as their own principal ---------------------------------------------
+
+
+def _service_deliveries(context: RuleContext) -> Iterator[Finding]:
+    template = context.template
+    for delivery, target in principal_deliveries(template, MANAGED_KEYS):
+        keys = [Candidate(encryption, encryption.when) for encryption in encryptions(template, target)]
+        for (encryption, _), when in together(keys, [Candidate(delivery, delivery.when)]):
+            if encryption.managed is not None:
+                yield context.report(
+                    context.locate(target, encryption.path),
+                    f"{target.source_id} is encrypted with the AWS managed key {encryption.managed}"
+                    f"{qualifier(encryption.when)}, which {delivery.service} cannot use and whose policy cannot "
+                    f"change, but {delivery.what} sends to it, so {DROPPED}; use a customer managed key whose "
+                    f"policy allows {delivery.service} {' and '.join(_SEND_ACTIONS)}",
+                    resource=target.source_id,
+                    related=[_sender(context, delivery), *context.when_related(when)],
+                )
+            elif encryption.key is not None:
+                sender = _sender(context, delivery)
+                what = f"{delivery.what} sends to it, so {DROPPED}"
+                source = delivery.source_spellings or None
+                yield from _service_key(
+                    context, encryption, delivery.service, _SEND_ACTIONS, _SEND_ACTIONS, what, source, sender, when
+                )
+
+
+def _log_groups(context: RuleContext) -> Iterator[Finding]:
+    """CloudWatch Logs encrypts a log group's events with its key as the service principal."""
+    template = context.template
+    service = f"logs.{template.resolver.region}.amazonaws.com"
+    for group in context.of_type("AWS::Logs::LogGroup"):
+        for encryption in encryptions(template, group):
+            if encryption.key is None:
                 continue
-            requests = (Request(action, spellings(template, key), delivery.service, source) for action in _KEY_ACTIONS)
-            missing = list(refused(template, policy, requests, way) or ())
-            if not missing:
-                continue
-            yield context.report(
-                context.locate(key, ("KeyPolicy",)),
-                f"{target.source_id} is encrypted with {key.source_id}{qualifier(key_when)}, whose key policy does not "
-                f"let {delivery.service} call {' and '.join(missing)}{qualifier(way)}, but {delivery.what} sends to "
-                f"it, so {DROPPED}; add a statement allowing Principal {{Service: {delivery.service}}} "
-                f"{' and '.join(_KEY_ACTIONS)}",
-                resource=key.source_id,
-                related=[_sender(context, delivery), *context.when_related(deployed)],
+            named = Related("the log group names the key here", context.locate(group, encryption.path).span)
+            what = f"{group.source_id} is created with it, so the deploy fails"
+            yield from _service_key(
+                context, encryption, service, _LOG_ACTIONS, (_LOG_STATEMENT,), what, None, named, encryption.when
             )
 
 
-def _key(context: RuleContext, written: object) -> Resource | None:
-    """The AWS::KMS::Key of the template a KmsMasterKeyId names (through an alias too)."""
-    named = target_of(context.template, written)
-    resource = named.resource if named is not None else None
-    if resource is not None and resource.type == "AWS::KMS::Alias":
-        named = target_of(context.template, resource.properties.get("TargetKeyId"))  # as written: one key, else unknown
-        resource = named.resource if named is not None else None
-    return resource if resource is not None and resource.type == "AWS::KMS::Key" else None
+def _service_key(
+    context: RuleContext,
+    encryption: Encryption,
+    service: str,
+    actions: tuple[str, ...],
+    fix: tuple[str, ...],
+    what: str,
+    source: tuple[str, ...] | None,
+    related: Related,
+    when: When,
+) -> Iterator[Finding]:
+    """``when``: the deployments where the resource is encrypted with the key and the service uses it."""
+    template = context.template
+    assert encryption.key is not None
+    key = encryption.key
+    policy = key_policy(template, key)
+    for way in deployments(policy):  # a key policy with a known set is judged in each deployment
+        deployed = merge(when, way)
+        if deployed is None:
+            continue
+        requests = (Request(action, spellings(template, key), service, source) for action in actions)
+        missing = list(refused(template, policy, requests, way) or ())
+        if not missing:
+            continue
+        yield context.report(
+            context.locate(key, ("KeyPolicy",)),
+            f"{encryption.resource.source_id} is encrypted with {key.source_id}{qualifier(encryption.when)}, whose "
+            f"key policy does not let {service} call {' and '.join(missing)}{qualifier(way)}, but {what}; add a "
+            f"statement allowing Principal {{Service: {service}}} {' and '.join(fix)}",
+            resource=key.source_id,
+            related=[related, *context.when_related(deployed)],
+        )
 
 
 def _sender(context: RuleContext, delivery: Delivery) -> Related:
     return Related(f"{delivery.what} sends here", context.locate(delivery.holder, delivery.path).span)
+
+
+# -- functions' execution roles ----------------------------------------------------------------
+
+
+def _uses(context: RuleContext, function: Resource, roles: list[Resource]) -> Iterator[_Use]:
+    """The keys a function uses through its role: those of the queues and streams it reads, of its
+    dead-letter queue, and of the queues, topics and streams its roles are granted to send to."""
+    template = context.template
+    for wiring in event_sources(template):
+        source = wiring.source.resource if wiring.source is not None else None
+        if wiring.function is not function or source is None or source.type != _READS.get(wiring.kind):
+            continue
+        where = Related(f"its {wiring.kind} event source", context.locate(wiring.mapping).span)
+        for encryption in encryptions(template, source):
+            when = merge(wiring.when, encryption.when)
+            if encryption.key is not None and when is not None:
+                why = f"{function.source_id} reads {source.source_id} through its {wiring.kind} event source"
+                yield _Use(function, encryption, _READ_ACTIONS, why, UNREAD, where, when)
+    path = ("DeadLetterConfig", "TargetArn")
+    for reach in reaches(template, function, path):
+        target = reach.target.resource
+        if target is None:
+            continue
+        where = Related("its dead-letter queue", context.locate(function, path).span)
+        for encryption in encryptions(template, target):
+            when = merge(reach.when, encryption.when)
+            if encryption.key is not None and when is not None:
+                why = f"{function.source_id} sends failed events to {target.source_id} (its dead-letter queue)"
+                yield _Use(function, encryption, _SEND_ACTIONS, why, SEND_FAILS, where, when)
+    yield from _sent_to(context, function, roles)
+
+
+def _sent_to(context: RuleContext, function: Resource, roles: list[Resource]) -> Iterator[_Use]:
+    """A role granted to send to an encrypted queue, topic or stream of the template by name (not
+    ``*``) sends to it, so it needs the key too."""
+    template = context.template
+    for target_type, actions in _SENDS.items():
+        for target in template.of_type(target_type):
+            keyed = [encryption for encryption in encryptions(template, target) if encryption.key is not None]
+            if not keyed:
+                continue
+            for role in roles:
+                policies = role_policies(template, role)
+                requests = (Request(action, spellings(template, target)) for action in actions)
+                named = [
+                    statement
+                    for request in requests
+                    for statement in granting(template, policies, request)
+                    if _names(statement, target, request.action)
+                ]
+                if not named:
+                    continue
+                where = Related(
+                    f"{role.source_id} lets it send to {target.source_id}",
+                    context.locate(named[0].holder, named[0].path).span,
+                )
+                for encryption in keyed:
+                    why = f"{function.source_id} sends to {target.source_id} (its role allows {'/'.join(actions)})"
+                    yield _Use(function, encryption, _SEND_ACTIONS, why, SEND_FAILS, where, encryption.when)
+
+
+def _names(statement: Statement, target: Resource, action: str) -> bool:
+    """Whether a statement grants the send by name: the target in its Resource, and an action
+    narrower than ``sqs:*`` (a broad grant says nothing of what the function does)."""
+    broad = ("*", f"{action.split(':', 1)[0].lower()}:*")
+    named = any(pattern is not None and mentions(pattern, target.logical_id) for pattern in statement.resources or ())
+    return named and any(
+        fnmatch.fnmatchcase(action.lower(), pattern) and pattern not in broad for pattern in statement.actions or ()
+    )
+
+
+def _role(context: RuleContext, role: Resource, use: _Use, when: When) -> Iterator[Finding]:
+    """``when``: the deployments where the function runs as the role and uses the key."""
+    template = context.template
+    key = use.encryption.key
+    assert key is not None
+    for verdict in role_use(template, key, role, use.actions):
+        deployed = merge(when, verdict.when)
+        if deployed is None:
+            continue
+        missing = list(verdict.missing)
+        denied = [action for action in missing if verdict.missing[action] is Access.DENIED]
+        actions = " and ".join(missing)
+        subject = f"{use.why}, which is encrypted with {key.source_id}{qualifier(use.encryption.when)}"
+        sam = role.source_id == use.function.source_id  # a role SAM makes for the function
+        runs_as = "the role SAM makes for it" if sam else f"{role.source_id} (its execution role)"
+        policies = f"{use.function.source_id}'s Policies" if sam else "the role's policies"
+        if verdict.fix_in_role:
+            where, resource = context.locate(role, ("Policies",)), use.function.source_id
+            how = f"denies {' and '.join(denied)}" if denied else f"does not allow {actions}"
+            fix = (
+                "narrow the Deny that removes it"
+                if denied
+                else f"allow {actions} on !GetAtt {key.logical_id}.Arn in {policies}"
+            )
+            message = (
+                f"{subject}, but {runs_as} {how} on {key.source_id}{qualifier(verdict.when)} (its key policy leaves "
+                f"that to IAM policies), so {use.fails}; {fix}"
+            )
+        else:
+            where, resource = context.locate(key, ("KeyPolicy",)), key.source_id
+            how = (
+                f"denies {runs_as} {' and '.join(denied)}"
+                if denied
+                else f"lets neither {runs_as} nor the account call {actions}"
+            )
+            fix = (
+                "narrow the Deny that removes it"
+                if denied
+                else f"add a statement allowing Principal {{AWS: !GetAtt {role.logical_id}.Arn}} {actions}"
+            )
+            message = f"{subject}, but its key policy {how}{qualifier(verdict.when)}, so {use.fails}; {fix}"
+        related = [use.related, *context.when_related(deployed)]
+        yield context.report(where, message, resource=resource, related=related)
