@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from samcheck.analysis import per_template
 from samcheck.analysis.arns import ACCOUNT, spellings, split_token, symbolic
 from samcheck.analysis.iam import (
     Access,
@@ -60,6 +61,27 @@ class Encryption:
 def encryptions(template: Template, resource: Resource) -> list[Encryption]:
     """The keys of the template, or AWS managed keys, that may encrypt a resource; a key outside
     the template is left out (what its policy allows is unknown)."""
+    return _encryptions(template, resource.logical_id)
+
+
+def customer_keyed(template: Template, resource_type: str) -> list[tuple[Resource, list[Encryption]]]:
+    """The resources of a type that some key of the template may encrypt, with those keys."""
+    return _customer_keyed(template, resource_type)
+
+
+@per_template
+def _customer_keyed(template: Template, resource_type: str) -> list[tuple[Resource, list[Encryption]]]:
+    found = []
+    for resource in template.of_type(resource_type):
+        keyed = [encryption for encryption in encryptions(template, resource) if encryption.key is not None]
+        if keyed:
+            found.append((resource, keyed))
+    return found
+
+
+@per_template
+def _encryptions(template: Template, logical_id: str) -> list[Encryption]:
+    resource = template.resources[logical_id]
     path = ENCRYPTED_BY.get(resource.type)
     if path is None:
         return []

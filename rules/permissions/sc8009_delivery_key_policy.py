@@ -14,7 +14,7 @@ from samcheck.analysis.iam import (
     refused,
     role_policies,
 )
-from samcheck.analysis.keys import MANAGED_KEYS, Encryption, encryptions, key_policy, role_use
+from samcheck.analysis.keys import MANAGED_KEYS, Encryption, customer_keyed, encryptions, key_policy, role_use
 from samcheck.analysis.values import Candidate, When, merge, qualifier, together
 from samcheck.analysis.wiring import event_sources, reaches
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
@@ -222,10 +222,7 @@ def _sent_to(context: RuleContext, function: Resource, roles: list[Resource]) ->
     ``*``) sends to it, so it needs the key too."""
     template = context.template
     for target_type, actions in _SENDS.items():
-        for target in template.of_type(target_type):
-            keyed = [encryption for encryption in encryptions(template, target) if encryption.key is not None]
-            if not keyed:
-                continue
+        for target, keyed in customer_keyed(template, target_type):
             for role in roles:
                 policies = role_policies(template, role)
                 requests = (Request(action, spellings(template, target)) for action in actions)
