@@ -2,7 +2,7 @@
 
 Rules import these modules (and ``samcheck.rule``), never the loader or the expansion: values
 (``values``) and units (``units``), what links resources (``wiring``, ``apis``, ``invocation``), who
-may do what (``arns``, ``iam``, ``delivery``, ``policy_templates``), Lambda@Edge associations
+may do what (``arns``, ``iam``, ``delivery``, ``keys``, ``policy_templates``), Lambda@Edge associations
 (``edge``), DynamoDB tables (``dynamodb``), state machine definitions (``statemachines``), local
 packages on disk (``artifacts``, ``packaging``), who uses the account's concurrency
 (``concurrency``), and data other packages keep current (``cfnlint_data``, ``botocore_data``,
