@@ -294,5 +294,9 @@ def _role(context: RuleContext, role: Resource, use: _Use, when: When) -> Iterat
                 else f"add a statement allowing Principal {{AWS: !GetAtt {role.logical_id}.Arn}} {actions}"
             )
             message = f"{subject}, but its key policy {how}{qualifier(verdict.when)}, so {use.fails}; {fix}"
-        related = [use.related, *context.when_related(deployed)]
+        encrypted = use.encryption.resource
+        names = Related(
+            f"{encrypted.source_id} names its key here", context.locate(encrypted, use.encryption.path).span
+        )
+        related = [use.related, names, *context.when_related(deployed)]
         yield context.report(where, message, resource=resource, related=related)
