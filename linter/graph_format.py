@@ -2,7 +2,9 @@
 
 Mermaid and DOT are for people: each resource is labelled with its logical id and a short name of
 its type (``OrdersQueue (SQS queue)``), each arrow with what connects the two (``Ref``, ``GetAtt``,
-``event``…; one arrow for all of them). JSON keeps the full type and one edge per kind, for programs.
+``event``…; one arrow for all of them). JSON keeps the full type and one edge per kind, for
+programs, with ``orders_creation``: whether CloudFormation creates the target first in some
+deployment (the edges the cycle check follows).
 
 Logical ids and types come from the template, which may be a stranger's: in Mermaid and DOT they are
 shown (``visible``: control characters and line breaks escaped, so neither a terminal nor a CI log
@@ -41,11 +43,16 @@ _SERVICES = {
 def render_graph(graph: ResourceGraph, output_format: str) -> str:
     edges = sorted((source, target, data["kind"]) for source, target, data in graph.graph.edges(data=True))
     unique_edges = list(dict.fromkeys(edges))
+    # What the cycle check follows: references and DependsOn that exist in some deployment.
+    ordering = {(s, t, data["kind"]) for s, t, data in graph.graph.edges(data=True) if data.get("deployed")}
     nodes = sorted(graph.graph.nodes(data=True))
     if output_format == "json":
         document = {
             "nodes": [{"id": n, "type": d["type"], "origin": d["origin"]} for n, d in nodes],
-            "edges": [{"source": s, "target": t, "kind": k} for s, t, k in unique_edges],
+            "edges": [
+                {"source": s, "target": t, "kind": k, "orders_creation": (s, t, k) in ordering}
+                for s, t, k in unique_edges
+            ],
         }
         return inert_json(json.dumps(document, indent=2))
     arrows: dict[tuple[str, str], list[str]] = {}

@@ -227,8 +227,8 @@ def test_rules_explain_limits_and_graph(write_template) -> None:
         + "  Queue:\n    Type: AWS::SQS::Queue\n"
     )
     graph = json.loads(run("graph", "--format", "json", str(template))[1])
-    assert {"source": "Queue", "target": "Fn", "kind": "event_source"} in graph["edges"]
-    assert {"source": "Fn", "target": "FnRole", "kind": "getatt"} in graph["edges"]
+    assert {"source": "Queue", "target": "Fn", "kind": "event_source", "orders_creation": False} in graph["edges"]
+    assert {"source": "Fn", "target": "FnRole", "kind": "getatt", "orders_creation": True} in graph["edges"]
     assert "flowchart LR" in run("graph", str(template))[1]
     assert "digraph samcheck" in run("graph", "--format", "dot", str(template))[1]
 

@@ -107,12 +107,16 @@ def referenced(node: Any, names: set[str] | dict[str, Any]) -> Iterator[tuple[st
                     continue
                 if key == "Fn::Sub":
                     text = argument[0] if isinstance(argument, list) and argument else argument
+                    bound = argument[1] if isinstance(argument, list) and len(argument) == 2 else None
                     if isinstance(text, str):
                         for variable in sub_variables(text):
+                            # a variable the map defines names that value, not the resource
+                            if isinstance(bound, dict) and variable.name in bound:
+                                continue
                             if not variable.literal and variable.resource in names:
                                 yield variable.resource, "sub", path
                     if isinstance(argument, list) and len(argument) == 2:
-                        stack.append((argument[1], path))
+                        stack.append((argument[1], (*path, key, 1)))
                     continue
             stack.extend((value, (*path, key)) for key, value in current.items())
         elif isinstance(current, list):

@@ -1,7 +1,8 @@
 """The resource graph: expanded resources as nodes, typed edges between them.
 
 Reference edges (``ref``, ``getatt``, ``sub``, ``depends_on``) go from the resource that
-writes the reference to the one it names; this module builds them. What the wiring means — event
+writes the reference to the one it names (``samcheck.model.ordering``: the edges CloudFormation
+orders creation by, which the cycle check follows). What the wiring means — event
 sources, deliveries, dead letters, destinations, permissions — is the analyses' to say:
 ``samcheck.analysis.graph`` adds those edges from the same analyses the rules judge with, so that
 ``samcheck graph`` shows exactly what the rules see. Each semantic edge carries ``via``: the
@@ -15,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from samcheck.cfn.references import referenced
 from samcheck.findings import NodePath
-from samcheck.model.template import Resource, Template
+from samcheck.model.ordering import orderings
+from samcheck.model.template import Template
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -35,7 +36,7 @@ class Edge:
 # Edges a resource's properties write.
 _REFERENCES = frozenset({"ref", "getatt", "sub"})
 # Edges that make CloudFormation create the target first.
-_ORDERING = _REFERENCES | {"depends_on"}
+ORDERING = _REFERENCES | {"depends_on"}
 
 
 class ResourceGraph:
@@ -48,8 +49,16 @@ class ResourceGraph:
         resources = template.resources
         for logical_id, resource in resources.items():
             self.graph.add_node(logical_id, type=resource.type, origin=resource.source_id)
-        for resource in resources.values():
-            self._add_references(resource)
+        for ordering in orderings(template):
+            # ``deployed``: the edge exists in some deployment (what the cycle check follows)
+            self.graph.add_edge(
+                ordering.source,
+                ordering.target,
+                kind=ordering.kind,
+                via=ordering.source,
+                path=ordering.path,
+                deployed=bool(ordering.whens),
+            )
 
     # -- queries ----------------------------------------------------------------------
 
@@ -79,7 +88,7 @@ class ResourceGraph:
         while pending:
             current = pending.pop()
             for _, target, data in self.graph.out_edges(current, data=True):
-                if data["kind"] in _ORDERING and target not in seen:
+                if data["kind"] in ORDERING and target not in seen:
                     seen.add(target)
                     pending.append(target)
         return seen
@@ -89,12 +98,3 @@ class ResourceGraph:
     def link(self, source: str, target: str, kind: str, via: str, path: NodePath) -> None:
         """Add a semantic edge (``samcheck.analysis.graph``)."""
         self.graph.add_edge(source, target, kind=kind, via=via, path=path)
-
-    def _add_references(self, resource: Resource) -> None:
-        names = self.template.resources
-        for target, kind, path in referenced(resource.properties, names):
-            self.link(resource.logical_id, target, kind, resource.logical_id, ("Properties", *path))
-        depends_on = resource.definition.get("DependsOn")
-        for dependency in depends_on if isinstance(depends_on, list) else [depends_on]:
-            if isinstance(dependency, str) and dependency in names:
-                self.link(resource.logical_id, dependency, "depends_on", resource.logical_id, ("DependsOn",))

@@ -22,6 +22,7 @@ from samcheck.rules.core.sc0017_embedded_document_parse_error import EmbeddedDoc
 from samcheck.rules.core.sc0018_property_type import PropertyType
 from samcheck.rules.core.sc0019_service_constraint import ServiceConstraint
 from samcheck.rules.core.sc0021_property_combination import PropertyCombination
+from samcheck.rules.core.sc0022_dependency_cycle import DependencyCycle
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -45,4 +46,5 @@ RULES: list[type[Rule]] = [
     PropertyType,
     ServiceConstraint,
     PropertyCombination,
+    DependencyCycle,
 ]
