@@ -36,7 +36,7 @@ class Edge:
 # Edges a resource's properties write.
 _REFERENCES = frozenset({"ref", "getatt", "sub"})
 # Edges that make CloudFormation create the target first.
-ORDERING = _REFERENCES | {"depends_on"}
+_ORDERING = _REFERENCES | {"depends_on"}
 
 
 class ResourceGraph:
@@ -88,7 +88,7 @@ class ResourceGraph:
         while pending:
             current = pending.pop()
             for _, target, data in self.graph.out_edges(current, data=True):
-                if data["kind"] in ORDERING and target not in seen:
+                if data["kind"] in _ORDERING and target not in seen:
                     seen.add(target)
                     pending.append(target)
         return seen
