@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from samcheck.analysis.cycles import Cycle, dependency_cycles
 from samcheck.analysis.values import qualifier
 from samcheck.model.ordering import Ordering
-from samcheck.rule import Finding, Related, Rule, RuleContext, Severity, Span, get_path, referenced
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, Span, get_path, referenced
 
 # How each intrinsic is shown in a chain.
 _WRITTEN = {"ref": "Ref", "getatt": "GetAtt", "sub": "Sub", "depends_on": "DependsOn"}
@@ -93,11 +93,16 @@ class DependencyCycle(Rule):
 
     def _report(self, context: RuleContext, cycle: Cycle) -> Finding:
         places = [_written_at(context, edge) for edge in cycle.edges]
-        # The edge to change: one the user wrote; of those, one naming what the function side
-        # reads (a bucket, a state machine) rather than the function a trigger needs.
+        # The edge to change: one the user wrote; of those, one naming a resource whose name the
+        # template sets (the reference can use that), then what the function side reads (a bucket,
+        # a state machine) rather than the function a trigger needs.
         closing = min(
             range(len(cycle.edges)),
-            key=lambda i: (places[i] is None, context.resources[cycle.edges[i].target].type == "AWS::Lambda::Function"),
+            key=lambda i: (
+                places[i] is None,
+                _name_set(context, cycle.edges[i]) is None,
+                context.resources[cycle.edges[i].target].type == "AWS::Lambda::Function",
+            ),
         )
         edges = cycle.edges[closing + 1 :] + cycle.edges[: closing + 1]
         spans = places[closing + 1 :] + places[: closing + 1]
@@ -154,9 +159,12 @@ def _way_out(context: RuleContext, edge: Ordering) -> str:
             f"a function behind {target.logical_id} can read the API's id and stage from each request "
             f"(event.requestContext) instead of referring to {target.logical_id}"
         )
-    # What SAM generates is named where its SAM resource is, if at all: only a resource written as
-    # it is deployed (or a SAM resource deployed under its own id) is given a name.
-    name_property = _NAME_PROPERTIES.get(target.origin.source_type if target.source_id == target.logical_id else "")
+    name_property = _name_property(target)
+    if _name_set(context, edge) is not None:
+        return (
+            f"{target.source_id}'s {name_property} sets its name: build what this needs from that same "
+            f"value (the parameter, or the !Sub) instead of referring to {target.source_id}"
+        )
     if name_property is not None:
         return (
             f"give {target.source_id} a name built from parameters ({name_property}: !Sub "
@@ -168,3 +176,20 @@ def _way_out(context: RuleContext, edge: Ordering) -> str:
         f"first (read at run time, or built with !Sub from parameters), or move it to a resource "
         f"outside the circle"
     )
+
+
+def _name_property(target: Resource) -> str | None:
+    """The property that names a resource. What SAM generates is named where its SAM resource is,
+    if at all: only a resource written as it is deployed (or a SAM resource deployed under its own
+    id) has one."""
+    return _NAME_PROPERTIES.get(target.origin.source_type if target.source_id == target.logical_id else "")
+
+
+def _name_set(context: RuleContext, edge: Ordering) -> str | None:
+    """The name property the template sets on an edge's target, if any."""
+    target = context.resources[edge.target]
+    name_property = _name_property(target)
+    if name_property is None or edge.kind == "depends_on":
+        return None
+    written = context.template.source_resources.get(target.source_id, {}).get("Properties")
+    return name_property if isinstance(written, dict) and name_property in written else None
