@@ -17,6 +17,8 @@ from itertools import product
 from samcheck.analysis import per_template
 from samcheck.cfn.resolver import ALWAYS, Assumption, When, merge
 from samcheck.model.ordering import Ordering, orderings
+
+__all__ = ["Cycle", "Ordering", "dependency_cycles"]
 from samcheck.model.template import Template
 
 _MOST_DEPLOYMENTS = 64

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.cycles import Cycle, dependency_cycles
+from samcheck.analysis.cycles import Cycle, Ordering, dependency_cycles
 from samcheck.analysis.values import qualifier
-from samcheck.model.ordering import Ordering
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, Span, get_path, referenced
 
 # How each intrinsic is shown in a chain.
