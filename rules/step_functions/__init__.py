@@ -13,6 +13,10 @@ from samcheck.rules.step_functions.sc6009_asl_definition_size import AslDefiniti
 from samcheck.rules.step_functions.sc6010_asl_unknown_states_error import AslUnknownStatesError
 from samcheck.rules.step_functions.sc6011_express_function_timeout import ExpressFunctionTimeout
 from samcheck.rules.step_functions.sc6012_asl_state_fields import AslStateFields
+from samcheck.rules.step_functions.sc6013_asl_path import AslPath
+from samcheck.rules.step_functions.sc6014_asl_intrinsic_function import AslIntrinsicFunction
+from samcheck.rules.step_functions.sc6015_asl_literal_text import AslLiteralText
+from samcheck.rules.step_functions.sc6016_asl_definition_substitution import AslDefinitionSubstitution
 
 RULES: list[type[Rule]] = [
     AslInvalid,
@@ -27,4 +31,8 @@ RULES: list[type[Rule]] = [
     AslUnknownStatesError,
     ExpressFunctionTimeout,
     AslStateFields,
+    AslPath,
+    AslIntrinsicFunction,
+    AslLiteralText,
+    AslDefinitionSubstitution,
 ]
