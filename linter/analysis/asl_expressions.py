@@ -56,6 +56,7 @@ NESTED_MACHINES = frozenset({"Branches", "ItemProcessor", "Iterator"})
 EVALUATED = ".$"
 _CALL = re.compile(r"\s*[A-Za-z_][\w.]*\s*\(")
 _VARIABLE = re.compile(r"\$[^\W\d]\w*")
+_LITERAL_PATH = re.compile(r"\$\$?(\.[^\W\d]|\[)")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
@@ -139,9 +140,9 @@ def _get(node: Any, steps: NodePath) -> Any:
 
 
 def looks_like_path(text: str) -> bool:
-    """Whether a text reads as a path of the input or Context object (a variable name alone, like
-    ``$LATEST``, may well be meant as text)."""
-    return text in ("$", "$$") or text.startswith(("$.", "$[", "$$.", "$$["))
+    """Whether a text reads as a path into the input or Context object; ``$`` alone, a variable
+    name (``$LATEST``) or a price (``$.99``) may well be meant as text."""
+    return _LITERAL_PATH.match(text) is not None
 
 
 def looks_like_call(text: str) -> bool:

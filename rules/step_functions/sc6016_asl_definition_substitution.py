@@ -5,7 +5,6 @@ from typing import Any
 from samcheck.analysis.statemachines import state_machines
 from samcheck.cfn.references import sub_variables
 from samcheck.findings import NodePath
-from samcheck.model.template import Template
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -59,7 +58,7 @@ class AslDefinitionSubstitution(Rule):
                     alone = in_resource and text.strip() == text[variable.start : variable.end]
                     if not (close or alone or variable.resource in named or name.startswith("AWS::")):
                         continue
-                    fix = f"did you mean ${{{close[0]}}}?" if close else _add(template, name)
+                    fix = f"did you mean ${{{close[0]}}}?" if close else _add(name)
                     yield context.report(
                         machine.span(path),
                         f"${{{name}}} has no DefinitionSubstitutions entry, so the state machine is created with "
@@ -69,10 +68,12 @@ class AslDefinitionSubstitution(Rule):
                     )
 
 
-def _add(template: Template, name: str) -> str:
-    resource = name.split(".", 1)[0]
-    value = f"!GetAtt {name}" if "." in name and resource in template.source_resources else f"!Ref {resource}"
-    return f"add {name.replace('.', '')}: {value} to DefinitionSubstitutions and write ${{{name.replace('.', '')}}}"
+def _add(name: str) -> str:
+    """The DefinitionSubstitutions entry that gives ``${name}`` the value the author meant."""
+    if "." not in name or name.startswith("AWS::"):
+        return f"add {name.replace('AWS::', '')}: !Ref {name} to DefinitionSubstitutions"
+    key = name.replace(".", "")
+    return f"add {key}: !GetAtt {name} to DefinitionSubstitutions and write ${{{key}}}"
 
 
 def _texts(node: Any, path: NodePath, in_resource: bool = False) -> Iterator[tuple[NodePath, str, bool]]:
