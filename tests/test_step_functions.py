@@ -10,7 +10,7 @@ from samcheck.api import lint_file
 from samcheck.config import Settings
 from samcheck.registry import select_rules
 
-# One definition that breaks eight of the nine rules (SC6009 has its own fixtures: 1 MB, Map).
+# One definition that breaks most of the rules (SC6009 has its own fixtures: 1 MB, Map).
 DEFINITION = """\
 {
   "StartAt": "Work",
@@ -18,7 +18,7 @@ DEFINITION = """\
     "Work": {
       "Type": "Task",
       "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-      "Parameters": {"QueueUrl": "q", "MessageBody": {}},
+      "Parameters": {"QueueUrl": "q", "MessageBody": {"id.$": "id", "n.$": "States.Add(1, 2)", "at": "$.at"}},
       "TimeoutSeconds": 60,
       "HeartbeatSeconds": 120,
       "Retry": [
@@ -42,6 +42,9 @@ EXPECTED = {
     ("SC6005", 9),  # heartbeat not below timeout
     ("SC6007", 11),  # BackoffRate 0.5
     ("SC6008", 16),  # a 600 s wait in an EXPRESS workflow
+    ("SC6013", 7),  # a .$ key holding no path
+    ("SC6014", 7),  # a function that does not exist
+    ("SC6015", 7),  # a path in a key without .$, passed as text
 }
 
 

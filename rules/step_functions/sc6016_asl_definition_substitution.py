@@ -3,7 +3,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis.statemachines import state_machines
-from samcheck.cfn.references import sub_variables
+from samcheck.cfn.document import get_path
+from samcheck.cfn.references import intrinsic_name, sub_variables
 from samcheck.findings import NodePath
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
@@ -49,7 +50,10 @@ class AslDefinitionSubstitution(Rule):
             if not isinstance(written, dict):
                 continue  # which names it has is known only at deploy time
             keys = sorted({*written, *machine.substitutions})
+            inline = source.get("Definition") if isinstance(source, dict) else None
             for path, text, in_resource in _texts(machine.definition, ()):
+                if isinstance(inline, dict) and _in_intrinsic(inline, path):
+                    continue  # CloudFormation substitutes a !Sub written in an inline definition
                 for variable in sub_variables(text):
                     name = variable.name
                     if variable.literal or name in keys:
@@ -74,6 +78,15 @@ def _add(name: str) -> str:
         return f"add {name.replace('AWS::', '')}: !Ref {name} to DefinitionSubstitutions"
     key = name.replace(".", "")
     return f"add {key}: !GetAtt {name} to DefinitionSubstitutions and write ${{{key}}}"
+
+
+def _in_intrinsic(written: Any, path: NodePath) -> bool:
+    """Whether the text at ``path`` of an inline definition is written in an intrinsic function."""
+    for step in path:
+        if isinstance(written, dict) and intrinsic_name(written) is not None:
+            return True
+        written = get_path(written, (step,))
+    return isinstance(written, dict) and intrinsic_name(written) is not None
 
 
 def _texts(node: Any, path: NodePath, in_resource: bool = False) -> Iterator[tuple[NodePath, str, bool]]:
