@@ -10,8 +10,7 @@ from samcheck.analysis.statemachines import (
     state_machines,
     walk_states,
 )
-from samcheck.findings import NodePath
-from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity
 
 
 class AslLiteralText(Rule):

@@ -3,10 +3,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis.statemachines import state_machines
-from samcheck.cfn.document import get_path
-from samcheck.cfn.references import intrinsic_name, sub_variables
-from samcheck.findings import NodePath
-from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, get_path, intrinsic_name, sub_variables
 
 
 class AslDefinitionSubstitution(Rule):
