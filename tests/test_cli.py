@@ -121,7 +121,7 @@ def test_parameter_overrides_and_region(write_template) -> None:
     template = write_template(
         "Parameters:\n  T:\n    Type: Number\n    Default: 30\n"
         "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
-        "      Timeout: !If [IsEu, !Ref T, 60]\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n      Timeout: !If [IsEu, !Ref T, 60]\n"
         "Conditions:\n  IsEu: !Equals [!Ref AWS::Region, eu-west-1]\n"
     )
     assert run(str(template))[0] == 0
