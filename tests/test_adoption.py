@@ -98,7 +98,8 @@ def test_samconfig_parameters_and_region(tmp_path: Path) -> None:
     template.write_text(
         "Parameters:\n  T:\n    Type: Number\n    Default: 30\n"
         "Conditions:\n  Eu: !Equals [!Ref AWS::Region, eu-west-1]\n"
-        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      Timeout: !If [Eu, !Ref T, 10]\n"
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n      Timeout: !If [Eu, !Ref T, 10]\n"
     )
     (tmp_path / "samconfig.toml").write_text(
         'version = 0.1\n[default.deploy.parameters]\nregion = "eu-west-1"\nparameter_overrides = "T=1000"\n'

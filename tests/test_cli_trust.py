@@ -139,7 +139,10 @@ def test_a_file_that_is_not_a_template_says_so(tmp_path: Path) -> None:
     )
 
 
-BAD = TEMPLATE + "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      Timeout: 1200\n"
+BAD = TEMPLATE + (
+    "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+    "      Runtime: python3.12\n      Handler: app.handler\n      Timeout: 1200\n"
+)
 
 
 def test_exit_zero_statistics_and_output_format_alias(tmp_path: Path) -> None:

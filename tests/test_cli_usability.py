@@ -22,7 +22,10 @@ Resources:
   Queue:
     Type: AWS::SQS::Queue
 """
-BAD = QUEUE + "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      Timeout: 1200\n"
+BAD = QUEUE + (
+    "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+    "      Runtime: python3.12\n      Handler: app.handler\n      Timeout: 1200\n"
+)
 
 
 def run(*args: str) -> tuple[int, str, str]:

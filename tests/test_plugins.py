@@ -116,7 +116,10 @@ def test_a_worker_that_dies_loses_only_its_file(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(KILLER)
-    bad_timeout = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12, Handler: app.handler, Timeout: 1200}\n"
+    bad_timeout = (
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: app.handler, Timeout: 1200}\n"
+    )
     for name in ("a.yaml", "c.yaml"):
         (tmp_path / name).write_text(bad_timeout)
     (tmp_path / "b.yaml").write_text("# KILLME\n" + bad_timeout)

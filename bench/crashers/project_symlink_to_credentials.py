@@ -15,7 +15,10 @@ import json
 from _harness import Sandbox, UnsafeError, case
 
 SECRET = "AKIACRASHERSECRET0001"
-GOOD = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12, Handler: app.handler, Timeout: 1000}\n"
+GOOD = (
+    "Resources:\n  F:\n    Type: AWS::Lambda::Function\n"
+    "    Properties: {Runtime: python3.12, Handler: app.handler, Timeout: 1000}\n"
+)
 
 
 def check(box: Sandbox) -> None:
