@@ -1,10 +1,14 @@
-"""Where AWS services deliver on the template's behalf, and so need a resource policy that lets them:
-S3 notifications, SNS subscriptions, EventBridge rule targets, API Gateway integrations and
-authorizers, and load balancer target groups, each naming a function, queue or topic; and
-EventBridge Scheduler targets, which are called with the schedule's role instead.
+"""Where AWS services deliver on the template's behalf, and so need a resource policy or a role that
+lets them: every caller in the catalogue ``schemas/callers.json`` (S3 notifications, SNS
+subscriptions, EventBridge rule and Scheduler targets, API Gateway integrations and authorizers,
+load balancer target groups, Logs subscription filters, alarm actions, Cognito triggers, Config
+rules, IoT rule actions, SES receipt rules, Secrets Manager rotation, Firehose processors, AppSync
+data sources), each naming a function, queue, topic, state machine or stream; and the integrations
+an API's OpenAPI body writes.
 
 Each delivery says which service principal calls which action on which target, on behalf of which
-source (what ``aws:SourceArn`` names), and what happens when the target's policy does not let it.
+source (what ``aws:SourceArn`` names), with which role when the service calls with one instead of
+its own principal, and what happens when the target's policy or the role does not let it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from samcheck.analysis import per_template
@@ -21,21 +26,72 @@ from samcheck.analysis.iam import Access, Request, decide, deployments, role_pol
 from samcheck.analysis.values import ALWAYS, Candidate, When, candidates, merge, qualifier, texts, together
 from samcheck.analysis.wiring import Target, reaches, target_of
 from samcheck.cfn.document import get_path
+from samcheck.datafiles import load_json
 from samcheck.findings import NodePath
 from samcheck.model.template import Resource, Template
 
 FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version"})
-# The action a service calls on each kind of target.
-ACTIONS = {
-    "AWS::Lambda::Function": "lambda:InvokeFunction",
-    "AWS::Lambda::Alias": "lambda:InvokeFunction",
-    "AWS::Lambda::Version": "lambda:InvokeFunction",
-    "AWS::SQS::Queue": "sqs:SendMessage",
-    "AWS::SNS::Topic": "sns:Publish",
-}
-DEPLOY_FAILS = "the deploy fails"
-DROPPED = "its events are dropped without an error"
-CALLS_FAIL = "every call fails (500, 'Invalid permissions on Lambda function')"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """One row of the catalogue: a property of a resource type that names what a service calls."""
+
+    type: str  # the holder's resource type
+    target: tuple[str, ...]  # the path that names the target: "[]" each list item, "{}" each mapping key
+    service: str  # the service principal, "s3.amazonaws.com"
+    principal: frozenset[str]  # the target types it calls as its own principal
+    role: frozenset[str]  # the target types it calls with the role at role_path
+    role_path: tuple[str, ...] | None
+    role_if_given: bool  # it calls with the role only when one is written, else as its principal
+    source: tuple[str, ...] | None  # the holder's property naming what aws:SourceArn names; None: the holder
+    noun: str  # what the source is, for messages: "S3 bucket"
+    source_arn: str  # how a template writes aws:SourceArn, {name} the source's logical ID
+    without: str  # what happens when the grant is missing
+    ordered: bool  # the service checks the grant when the holder is created
+    only_when: tuple[tuple[str, ...], frozenset[str]] | None  # a property the holder must have one of these values in
+    names: str  # "arn", or "integration-uri": an API Gateway integration URI
+
+
+def _steps(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
+@cache
+def catalogue() -> tuple[dict[str, str], tuple[Caller, ...]]:
+    """The action each target type is called with, and the callers (read once per run)."""
+    data = load_json("callers.json")
+    callers = []
+    for row in data["callers"]:
+        only_when = row.get("only_when")
+        callers.append(
+            Caller(
+                row["type"],
+                _steps(row["target"]),
+                row["service"],
+                _with_aliases(row["principal"]),
+                _with_aliases(row.get("role", [])),
+                _steps(row["role_path"]) if "role_path" in row else None,
+                row.get("role_if_given", False),
+                None if row["source"] == "self" else _steps(row["source"]),
+                row["noun"],
+                row["source_arn"],
+                row["without"],
+                row.get("ordered", False),
+                (_steps(only_when["path"]), frozenset(only_when["values"])) if only_when else None,
+                row.get("names", "arn"),
+            )
+        )
+    return data["actions"], tuple(callers)
+
+
+def _with_aliases(types: list[str]) -> frozenset[str]:
+    """A function's aliases and versions are called as the function is."""
+    return frozenset(types) | (FUNCTION_TYPES if "AWS::Lambda::Function" in types else frozenset())
+
+
+def action_of(target_type: str | None) -> str:
+    return catalogue()[0][target_type or ""]
 
 
 @dataclass(frozen=True)
@@ -50,22 +106,20 @@ class Delivery:
     without: str  # what happens when the target's policy does not let the service
     invoked: str | None = None  # how the function is named (symbolic), qualifier included
     ordered: bool = False  # the holder is validated at creation: the permission must exist first
-    role: Any = None  # the RoleArn the service delivers with instead of its own principal, as written
+    role: Any = None  # the role the service delivers with instead of its own principal, as written
     when: When = ALWAYS  # the deployments that deliver there (an Fn::If branch of the target)
+    source_form: str = "!GetAtt {name}.Arn"  # how a template writes aws:SourceArn for the source
+    role_path: NodePath | None = None  # where the holder names the role
+    needs_role: bool = False  # the service calls this target only with a role, and none is written
 
     @property
     def action(self) -> str:
-        return ACTIONS[self.target.type or ""]
+        return action_of(self.target.type)
 
     @property
     def source_arn(self) -> str:
         """How a template writes the ARN aws:SourceArn takes for this source."""
-        name = self.source.logical_id
-        if self.source.type in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"):
-            return f"!Sub arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{name}}}/*"
-        if self.source.type in ("AWS::SNS::Topic", "AWS::ElasticLoadBalancingV2::TargetGroup"):
-            return f"!Ref {name}"
-        return f"!GetAtt {name}.Arn"
+        return self.source_form.format(name=self.source.logical_id)
 
 
 def deliveries(template: Template) -> list[Delivery]:
@@ -78,86 +132,93 @@ def principal_deliveries(template: Template, target_types: Iterable[str]) -> Ite
     wanted = frozenset(target_types)
     for delivery in _deliveries(template):
         target = delivery.target.resource
-        if target is not None and target.type in wanted and delivery.role is None:
+        if target is not None and target.type in wanted and delivery.role is None and not delivery.needs_role:
             yield delivery, target
 
 
 @per_template
 def _deliveries(template: Template) -> list[Delivery]:
     found: list[Delivery] = []
-    for bucket in template.of_type("AWS::S3::Bucket"):
-        found += _bucket(template, bucket)
-    for subscription in template.of_type("AWS::SNS::Subscription"):
-        topic = target_of(template, subscription.properties.get("TopicArn"))  # as written: one topic, else unknown
-        if topic is not None and topic.resource is not None:
-            found += _subscription(template, subscription, (), topic.resource)
-    for topic_resource in template.of_type("AWS::SNS::Topic"):
-        inline = topic_resource.properties.get("Subscription")  # as written: the entries, each read below
-        for index in range(len(inline) if isinstance(inline, list) else 0):
-            found += _subscription(template, topic_resource, ("Subscription", index), topic_resource)
-    for rule in template.of_type("AWS::Events::Rule"):
-        targets = rule.properties.get("Targets")  # as written: the entries, each read below
-        for index, entry in enumerate(targets if isinstance(targets, list) else []):
-            path = ("Targets", index, "Arn")
-            service = "events.amazonaws.com"
-            for delivery in _delivery(template, rule, path, service, rule, DROPPED):
-                role = get_path(entry, ("RoleArn",))  # as written: EventBridge then calls with the role's grants
-                found.append(replace(delivery, role=role) if role is not None else delivery)
-    for schedule in template.of_type("AWS::Scheduler::Schedule"):
-        service, without = "scheduler.amazonaws.com", "every invocation fails"
-        role = get_path(schedule.properties, ("Target", "RoleArn"))  # as written: the role, read by role_access
-        for delivery in _delivery(template, schedule, ("Target", "Arn"), service, schedule, without):
-            found.append(replace(delivery, role=role))  # Scheduler always calls with the role
-    found += _apis(template)
-    for group in template.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
-        kinds = candidates(template.property(group, "TargetType"))
-        if not kinds or any(kind.value != "lambda" for kind in kinds):
-            continue  # a Lambda target group in every deployment, else not judged
-        targets = group.properties.get("Targets")  # as written: the entries, each read below
-        for index in range(len(targets) if isinstance(targets, list) else 0):
-            path = ("Targets", index, "Id")
-            service = "elasticloadbalancing.amazonaws.com"
-            for delivery in _delivery(template, group, path, service, group, DEPLOY_FAILS):
-                found.append(replace(delivery, ordered=True))
-    return [delivery for delivery in found if delivery.target.type in ACTIONS]
+    for caller in catalogue()[1]:
+        for holder in template.of_type(caller.type):
+            found += _called(template, caller, holder)
+    found += _openapi(template)
+    actions = catalogue()[0]
+    return [delivery for delivery in found if delivery.target.type in actions]
 
 
-def _bucket(template: Template, bucket: Resource) -> list[Delivery]:
+def _called(template: Template, caller: Caller, holder: Resource) -> list[Delivery]:
+    """What one holder delivers to, by one row of the catalogue."""
     found: list[Delivery] = []
-    for list_name, key in (
-        ("LambdaConfigurations", "Function"),
-        ("QueueConfigurations", "Queue"),
-        ("TopicConfigurations", "Topic"),
-    ):
-        configurations = get_path(bucket.properties, ("NotificationConfiguration", list_name))  # as written: entries
-        for index in range(len(configurations) if isinstance(configurations, list) else 0):
-            path = ("NotificationConfiguration", list_name, index, key)
-            for delivery in _delivery(template, bucket, path, "s3.amazonaws.com", bucket, DEPLOY_FAILS):
-                found.append(replace(delivery, ordered=True))
+    for path, filled in _expand(holder.properties, caller.target):  # as written: the entries, each read below
+        assumed = [Candidate(None)]
+        if caller.only_when is not None:
+            written, values = caller.only_when
+            cases = candidates(template.property(holder, filled(written)))
+            assumed = [case for case in cases if case.value in values]
+        if caller.source is None:
+            source: Resource | None = holder
+        else:
+            named = target_of(template, get_path(holder.properties, filled(caller.source)))  # as written: one
+            source = named.resource if named is not None else None
+        if source is None:
+            continue  # a source known only at deploy time (or several): not judged
+        role_path = filled(caller.role_path) if caller.role_path is not None else None
+        role = get_path(holder.properties, role_path) if role_path is not None else None  # as written: read later
+        for case in assumed:
+            for delivery in _delivery(template, caller, holder, path, source, case.when):
+                found += _with_role(caller, delivery, role, role_path)
     return found
 
 
-def _subscription(template: Template, holder: Resource, base: NodePath, topic: Resource) -> list[Delivery]:
-    found = []
-    for protocol in candidates(template.property(holder, (*base, "Protocol"))):
-        if protocol.value in ("lambda", "sqs"):  # the deployments that deliver to a function or queue
-            found += _delivery(
-                template, holder, (*base, "Endpoint"), "sns.amazonaws.com", topic, DROPPED, protocol.when
-            )
-    return found
+def _with_role(caller: Caller, delivery: Delivery, role: Any, role_path: NodePath | None) -> list[Delivery]:
+    """The delivery as the service makes it: with the role, as its principal, or not at all."""
+    kind = delivery.target.type
+    if kind in caller.role and (role is not None or not caller.role_if_given):
+        return [replace(delivery, role=role, role_path=role_path, needs_role=role is None)]
+    if kind in caller.principal:
+        return [delivery]
+    return []
+
+
+def _expand(node: Any, steps: tuple[str, ...], at: NodePath = ()) -> Iterator[tuple[NodePath, Any]]:
+    """Each place a catalogue path names in a holder's properties as written, with a function that
+    fills the same list items and mapping keys into another path of the row."""
+    if not steps:
+        if isinstance(node, dict) and not any(key == "Ref" or key.startswith("Fn::") for key in node):
+            return  # a mapping, not a value: a longer path of the row reads inside it
+        yield at, _filler(at)
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "[]":
+        for index, item in enumerate(node if isinstance(node, list) else []):
+            yield from _expand(item, rest, (*at, index))
+    elif step == "{}":
+        for key, value in node.items() if isinstance(node, dict) else []:
+            yield from _expand(value, rest, (*at, key))
+    elif isinstance(node, dict) and step in node:
+        yield from _expand(node[step], rest, (*at, step))
+
+
+def _filler(at: NodePath) -> Any:
+    """Fills another path of the row with the list items and keys of ``at``: the paths of a row share
+    their prefix (``Targets.[].Arn``, ``Targets.[].RoleArn``), so the steps line up."""
+
+    def filled(steps: tuple[str, ...]) -> NodePath:
+        return tuple(
+            at[index] if step in ("[]", "{}") and index < len(at) else step for index, step in enumerate(steps)
+        )
+
+    return filled
 
 
 def _delivery(
-    template: Template,
-    holder: Resource,
-    path: NodePath,
-    service: str,
-    source: Resource,
-    without: str,
-    assumed: When = ALWAYS,
+    template: Template, caller: Caller, holder: Resource, path: NodePath, source: Resource, assumed: When
 ) -> list[Delivery]:
     """What a holder delivers to at ``path``: one delivery per ``Fn::If`` branch naming a resource of
     the template, with when (within the deployments ``assumed`` names)."""
+    if caller.names == "integration-uri":
+        return _api_delivery(template, caller, holder, source, path, symbolic_property(template, holder, path))
     found = []
     branches = template.branches(holder, path)
     for node, branch_when in zip(branches.nodes, branches.whens, strict=True):
@@ -165,55 +226,50 @@ def _delivery(
         when = merge(branch_when, assumed)
         if target is None or target.resource is None or when is None:
             continue
-        what = f"{_NOUNS.get(source.type, source.type)} {source.source_id}{qualifier(when)}"
+        what = f"{caller.noun} {source.source_id}{qualifier(when)}"
         invoked = symbolic(template, node)
         found.append(
             Delivery(
-                holder, path, service, what, source, spellings(template, source), target, without, invoked, when=when
+                holder,
+                path,
+                caller.service,
+                what,
+                source,
+                spellings(template, source),
+                target,
+                caller.without,
+                invoked,
+                caller.ordered,
+                when=when,
+                source_form=caller.source_arn,
             )
         )
     return found
 
 
 _FUNCTION_IN_URI = re.compile(r"/functions/(.+)/invocations")
-_NOUNS = {
-    "AWS::S3::Bucket": "S3 bucket",
-    "AWS::SNS::Topic": "SNS topic",
-    "AWS::Events::Rule": "EventBridge rule",
-    "AWS::ApiGateway::RestApi": "REST API",
-    "AWS::ApiGatewayV2::Api": "API",
-    "AWS::ElasticLoadBalancingV2::TargetGroup": "target group",
-    "AWS::Scheduler::Schedule": "schedule",
+
+
+# An OpenAPI body's integrations are made as these resources' are.
+_OPENAPI_CALLERS = {
+    "AWS::ApiGateway::RestApi": "AWS::ApiGateway::Method",
+    "AWS::ApiGatewayV2::Api": "AWS::ApiGatewayV2::Integration",
 }
-# API Gateway resources that invoke a function: (type, API property, function property, credentials property).
-_API_INVOKERS: list[tuple[str, str, NodePath, NodePath]] = [
-    ("AWS::ApiGateway::Method", "RestApiId", ("Integration", "Uri"), ("Integration", "Credentials")),
-    ("AWS::ApiGatewayV2::Integration", "ApiId", ("IntegrationUri",), ("CredentialsArn",)),
-    ("AWS::ApiGateway::Authorizer", "RestApiId", ("AuthorizerUri",), ("AuthorizerCredentials",)),
-    ("AWS::ApiGatewayV2::Authorizer", "ApiId", ("AuthorizerUri",), ("AuthorizerCredentialsArn",)),
-]
 
 
-def _apis(template: Template) -> list[Delivery]:
+def _openapi(template: Template) -> list[Delivery]:
+    rows = {caller.type: caller for caller in catalogue()[1]}
     found: list[Delivery] = []
     for api, path, integration in openapi_operations(template):
         if "credentials" in integration:
             continue  # API Gateway calls the function with that role, not its own principal
-        uri = symbolic(template, integration.get("uri"))
-        found += _api_delivery(template, api, api, (*path, "uri"), uri)
-    for resource_type, api_key, uri_path, credentials_path in _API_INVOKERS:
-        for holder in template.of_type(resource_type):
-            if template.property(holder, credentials_path).present:
-                continue  # API Gateway calls the function with that role (in some deployment), not its own principal
-            named = target_of(template, holder.properties.get(api_key))  # as written: one API, else unknown
-            if named is not None and named.resource is not None:
-                uri = symbolic_property(template, holder, uri_path)
-                found += _api_delivery(template, holder, named.resource, uri_path, uri)
+        caller = rows[_OPENAPI_CALLERS[api.type]]
+        found += _api_delivery(template, caller, api, api, (*path, "uri"), symbolic(template, integration.get("uri")))
     return found
 
 
 def _api_delivery(
-    template: Template, holder: Resource, api: Resource, path: NodePath, uri: str | None
+    template: Template, caller: Caller, holder: Resource, api: Resource, path: NodePath, uri: str | None
 ) -> list[Delivery]:
     """The function an integration URI invokes, when it names one of the template."""
     if uri is None:
@@ -223,15 +279,25 @@ def _api_delivery(
     functions = [resource for resource in resources if resource is not None and resource.type in FUNCTION_TYPES]
     if len(functions) != 1:
         return []
-    what = f"{_NOUNS.get(api.type, 'API')} {api.source_id}"
+    what = f"{caller.noun} {api.source_id}"
     invoked = _FUNCTION_IN_URI.search(uri)
-    service = "apigateway.amazonaws.com"
     target = Target.of(functions[0])
+    common = {"source_form": caller.source_arn}
     if invoked is None:
-        return [Delivery(holder, path, service, what, api, (), target, CALLS_FAIL)]
+        return [Delivery(holder, path, caller.service, what, api, (), target, caller.without, **common)]
     return [
         Delivery(
-            holder, path, service, f"{what}{stage}{qualifier(when)}", api, (), target, CALLS_FAIL, named, when=when
+            holder,
+            path,
+            caller.service,
+            f"{what}{stage}{qualifier(when)}",
+            api,
+            (),
+            target,
+            caller.without,
+            named,
+            when=when,
+            **common,
         )
         for named, stage, when in _with_stage_variables(template, api, invoked.group(1))
     ]

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from samcheck.analysis.arns import network_interface, spellings, stream_spellings, symbolic, symbolic_property
-from samcheck.analysis.delivery import ACTIONS, deliveries, role_access
+from samcheck.analysis.delivery import action_of, deliveries, role_access
 from samcheck.analysis.iam import Access, Policies, Request, deployments, execution_roles, refused, role_policies
 from samcheck.analysis.iam_actions import misspelled
 from samcheck.analysis.lists import list_counts
@@ -124,7 +124,7 @@ def _needs(
         why = "the OnFailure destination of its event source mapping"
         for destination, when in _sends(context, wiring.mapping, path, wiring.when, _QUEUES_AND_TOPICS):
             yield _Need(
-                (ACTIONS[destination.type or ""],),
+                (action_of(destination.type),),
                 _targets(context, destination),
                 destination.name,
                 why,
@@ -143,7 +143,7 @@ def _needs(
         where = Related(
             f"its dead-letter queue ({function.source_id})", context.locate(function, ("DeadLetterConfig",)).span
         )
-        actions = (ACTIONS[dead_letter.type or ""],)
+        actions = (action_of(dead_letter.type),)
         yield _Need(
             actions,
             _targets(context, dead_letter),
@@ -161,7 +161,7 @@ def _destinations(context: RuleContext, configs: list[tuple[Resource, When]]) ->
         for outcome in ("OnFailure", "OnSuccess"):
             path = ("DestinationConfig", outcome, "Destination")
             for destination, when in _sends(context, config, path, config_when, _SENDS_TO):
-                actions = (ACTIONS[destination.type or ""],)
+                actions = (action_of(destination.type),)
                 where = Related(f"its {outcome} destination", context.locate(config, path).span)
                 fails = "the EventInvokeConfig fails to create"
                 why = f"its {outcome} destination"
