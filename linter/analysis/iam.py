@@ -591,4 +591,10 @@ def permits(permission: LambdaPermission, action: str, principal: str) -> bool |
     """Whether a permission lets the principal call the action (its SourceArn aside)."""
     if permission.action is None or permission.principal is None:
         return None
-    return fnmatch.fnmatchcase(action.lower(), permission.action) and permission.principal in (principal, "*")
+    written = _REGIONAL_PRINCIPAL.sub(r"\1.amazonaws.com", permission.principal)
+    return fnmatch.fnmatchcase(action.lower(), permission.action) and written in (principal, "*")
+
+
+# Some services take their Region in the principal too (logs.eu-west-1.amazonaws.com, the form older
+# CloudWatch Logs guides write): the same service.
+_REGIONAL_PRINCIPAL = re.compile(r"^([a-z0-9-]+)\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com$")

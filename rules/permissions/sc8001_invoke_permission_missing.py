@@ -180,11 +180,12 @@ def _covers(context: RuleContext, permission: LambdaPermission, delivery: Delive
     if delivery.source_spellings:
         match = names(permission.source_arn, delivery.source_spellings, context.template)
         return True if match is Match.YES else None if match is Match.MAYBE else SOURCE_MISMATCH
-    # An API: its execution ARNs carry stage, method and path; naming the API is what counts.
-    if any(name.split(".", 1)[0] == delivery.source.logical_id for name in tokens(permission.source_arn)):
+    # An ARN samcheck does not spell (an API's execution ARNs carry stage, method and path): naming
+    # the source is what counts, and naming another of its type is naming another source.
+    named = [context.template.resources.get(name.split(".", 1)[0]) for name in tokens(permission.source_arn)]
+    if any(resource is delivery.source for resource in named):
         return True
-    resources = context.template.resources
-    if any(name.split(".", 1)[0] in resources for name in tokens(permission.source_arn)):
+    if any(resource is not None and resource.type == delivery.source.type for resource in named):
         return SOURCE_MISMATCH
     return None
 
@@ -197,9 +198,10 @@ def _order(context: RuleContext, delivery: Delivery, covering: list[LambdaPermis
     if any(permission.resource.logical_id in before for permission in covering):
         return
     permission = covering[0].resource
+    created = delivery.what if delivery.holder is delivery.source else delivery.holder.source_id
     yield context.report(
         context.locate(delivery.holder, delivery.path),
-        f"{delivery.what} may be created before {permission.source_id}, the permission it needs, and then "
+        f"{created} may be created before {permission.source_id}, the permission it needs, and then "
         f"{delivery.without} ({delivery.service} checks it at creation); add DependsOn: {permission.logical_id} "
         f"to {delivery.holder.source_id}",
         resource=delivery.holder.source_id,
