@@ -282,9 +282,9 @@ def _api_delivery(
     what = f"{caller.noun} {api.source_id}"
     invoked = _FUNCTION_IN_URI.search(uri)
     target = Target.of(functions[0])
-    common = {"source_form": caller.source_arn}
+    form = caller.source_arn
     if invoked is None:
-        return [Delivery(holder, path, caller.service, what, api, (), target, caller.without, **common)]
+        return [Delivery(holder, path, caller.service, what, api, (), target, caller.without, source_form=form)]
     return [
         Delivery(
             holder,
@@ -297,7 +297,7 @@ def _api_delivery(
             caller.without,
             named,
             when=when,
-            **common,
+            source_form=form,
         )
         for named, stage, when in _with_stage_variables(template, api, invoked.group(1))
     ]

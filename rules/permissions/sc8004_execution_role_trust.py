@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings
+from samcheck.analysis.delivery import deliveries
 from samcheck.analysis.edge import edge_associations
 from samcheck.analysis.iam import Access, Request, decide, deployments, policy_document
 from samcheck.analysis.values import When, merge, qualifier
@@ -69,6 +70,24 @@ class ExecutionRoleTrust(Rule):
                         needs.append((EDGE, "it cannot be replicated to CloudFront's edge locations"))
                     for needed, failure in needs:
                         yield from self._trust(context, holder, path, role, reach.when, needed, failure)
+        yield from self._callers(context, {resource_type for resource_type, *_ in _ASSUMERS})
+
+    def _callers(self, context: RuleContext, judged: set[str]) -> Iterator[Finding]:
+        """The roles callers of the catalogue deliver with (EventBridge targets, IoT rule actions,
+        Firehose processors, AppSync data sources, API Gateway credentials) must trust the caller."""
+        template = context.template
+        seen = set()
+        for delivery in deliveries(template):
+            if delivery.role is None or delivery.role_path is None or delivery.holder.type in judged:
+                continue
+            for reach in reaches(template, delivery.holder, delivery.role_path):
+                role, when = reach.target.resource, merge(reach.when, delivery.when)
+                key = (delivery.holder.logical_id, delivery.role_path, role.logical_id if role else None, when)
+                if role is None or role.type != "AWS::IAM::Role" or when is None or key in seen:
+                    continue
+                seen.add(key)
+                path = delivery.role_path
+                yield from self._trust(context, delivery.holder, path, role, when, delivery.service, delivery.without)
 
     def _trust(
         self,

@@ -277,9 +277,26 @@ def _state_machine_roles(context: RuleContext) -> Iterator[Finding]:
 
 
 def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
-    """EventBridge targets delivered with a role: the role must allow the send."""
+    """Callers that deliver with a role (EventBridge targets that take one, Scheduler, IoT rule
+    actions, Firehose processors, AppSync data sources, API Gateway credentials): the role must allow
+    the call, and a target the service reaches only through a role needs one."""
     template = context.template
     for delivery in deliveries(template):
+        if delivery.needs_role:
+            role_key = delivery.role_path[-1] if delivery.role_path else "RoleArn"
+            targets = [delivery.target.resource] if delivery.target.resource is not None else []
+            yield context.report(
+                context.locate(delivery.holder, delivery.path),
+                f"{delivery.what} delivers to {delivery.target.name}, which {delivery.service} calls only with a "
+                f"role, but none is given, so nothing reaches it; add a {role_key} whose role trusts "
+                f"{delivery.service} and allows {delivery.action} on {delivery.target.name}",
+                resource=delivery.holder.source_id,
+                related=[
+                    *(Related(f"{target.source_id} defined here", context.locate(target).span) for target in targets),
+                    *context.when_related(delivery.when),
+                ],
+            )
+            continue
         role = target_of(template, delivery.role) if delivery.role is not None else None
         if role is None or role.resource is None:
             continue
@@ -294,7 +311,10 @@ def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
                 f"{delivery.action} on {delivery.target.name} in the role's policies",
                 resource=role.resource.source_id,
                 related=[
-                    Related("the target names the role here", context.locate(delivery.holder, delivery.path).span),
+                    Related(
+                        f"{delivery.holder.source_id} names the role here",
+                        context.locate(delivery.holder, delivery.role_path or delivery.path).span,
+                    ),
                     *context.when_related(when),
                 ],
             )
