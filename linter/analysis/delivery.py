@@ -44,6 +44,7 @@ class Caller:
     role: frozenset[str]  # the target types it calls with the role at role_path
     role_path: tuple[str, ...] | None
     role_if_given: bool  # it calls with the role only when one is written, else as its principal
+    unsure_with_role: bool  # a role written for a target it calls as its principal: how it delivers is unknown
     source: tuple[str, ...] | None  # the holder's property naming what aws:SourceArn names; None: the holder
     noun: str  # what the source is, for messages: "S3 bucket"
     source_arn: str  # how a template writes aws:SourceArn, {name} the source's logical ID
@@ -73,6 +74,7 @@ def catalogue() -> tuple[dict[str, str], tuple[Caller, ...]]:
                 _with_aliases(row.get("role", [])),
                 _steps(row["role_path"]) if "role_path" in row else None,
                 row.get("role_if_given", False),
+                row.get("unsure_with_role", False),
                 None if row["source"] == "self" else _steps(row["source"]),
                 row["noun"],
                 row["source_arn"],
@@ -176,7 +178,7 @@ def _with_role(caller: Caller, delivery: Delivery, role: Any, role_path: NodePat
     kind = delivery.target.type
     if kind in caller.role and (role is not None or not caller.role_if_given):
         return [replace(delivery, role=role, role_path=role_path, needs_role=role is None)]
-    if kind in caller.principal:
+    if kind in caller.principal and not (role is not None and caller.unsure_with_role):
         return [delivery]
     return []
 
