@@ -116,3 +116,17 @@ def test_the_graph_shows_the_wiring_the_rules_judge() -> None:
         ("Jobs", "Worker", "ByQualifiedArn"),
     }
     assert _event_sources("rules/SC3001/alias.yaml") == {("Jobs", "Consumer", "ConsumerFromJobs")}
+
+
+def test_the_graph_shows_every_caller_of_the_catalogue() -> None:
+    """Each caller of schemas/callers.json is an event edge from its source, through its holder."""
+    assert _event_sources("rules/SC8001/more-callers.yaml") == {
+        ("AppLogs", "Forwarder", "ErrorsToForwarder"),
+        ("HighErrors", "Forwarder", "HighErrors"),
+        ("Users", "Forwarder", "Users"),
+        ("TagsRule", "Forwarder", "TagsRule"),
+        ("DeviceRule", "Forwarder", "DeviceRule"),
+        ("InboundRule", "Forwarder", "InboundRule"),
+        ("DbSecret", "Forwarder", "DbRotation"),
+    }
+    assert ("Nightly", "Flow", "Nightly") in _event_sources("rules/SC8005/caller-roles.yaml")

@@ -19,14 +19,18 @@ SOURCE_MISMATCH = "source"
 
 
 class InvokePermissionMissing(Rule):
-    """A service that invokes a function needs the function's permission: S3 bucket notifications, SNS
-    ``lambda`` subscriptions, EventBridge rule targets, API Gateway integrations and authorizers,
-    and load balancer target groups call ``lambda:InvokeFunction`` as their service principal, and
-    only an ``AWS::Lambda::Permission`` lets them. Without one, S3 and load balancers fail the
-    deploy, API Gateway answers every call with 500, and SNS and EventBridge drop events without an
-    error. A permission whose ``SourceArn`` names another bucket, topic, rule or API lets that one
-    instead. S3 and load balancers check the permission when they are created, so they must be
-    created after it (``DependsOn``). Lambda keeps a policy per alias: a caller that invokes an alias
+    """A service that invokes a function needs the function's permission: the callers of the catalogue
+    ``schemas/callers.json`` (S3 bucket notifications, SNS ``lambda`` subscriptions, EventBridge rule
+    targets, API Gateway integrations and authorizers, load balancer target groups, Logs
+    subscription filters, alarm actions, Cognito triggers, custom Config rules, IoT rules, SES
+    receipt rules, Secrets Manager rotation) call ``lambda:InvokeFunction`` as their service
+    principal, and only an ``AWS::Lambda::Permission`` lets them. Without one, S3, load balancers,
+    Logs, Config, SES and Secrets Manager fail the deploy, API Gateway answers every call with 500,
+    Cognito fails the sign-up or sign-in step, and the others drop events without an error. A
+    permission whose ``SourceArn`` names another bucket, topic, rule or API lets that one instead.
+    The services that check the permission when their resource is created need it created first
+    (``DependsOn``). An EventBridge target given a ``RoleArn`` is not judged (AWS warns that such a
+    role may make delivery fail). Lambda keeps a policy per alias: a caller that invokes an alias
     (``${Fn.Arn}:live``, or an API integration's ``${stageVariables.alias}``, judged for each stage's
     value) needs a permission on the alias, and the function's own does not do. SAM events make
     these permissions themselves. A target chosen

@@ -11,9 +11,10 @@ _POLICY_TYPES = {"AWS::SQS::Queue": "AWS::SQS::QueuePolicy", "AWS::SNS::Topic": 
 
 
 class DeliveryPolicyMissing(Rule):
-    """A service that sends to a queue or topic needs the queue's or topic's policy to let it: SNS
-    subscriptions of a queue, S3 notifications to a queue or topic, and EventBridge rule targets
-    that are queues or topics call ``sqs:SendMessage`` or ``sns:Publish`` as their service principal
+    """A service that sends to a queue or topic needs the queue's or topic's policy to let it: the
+    callers of ``schemas/callers.json`` that send as their principal (SNS subscriptions of a queue, S3
+    notifications to a queue or topic, and EventBridge rule targets that are queues or topics) call
+    ``sqs:SendMessage`` or ``sns:Publish`` as their service principal
     (``sns.amazonaws.com``, ``s3.amazonaws.com``, ``events.amazonaws.com``), and only an
     ``AWS::SQS::QueuePolicy`` or ``AWS::SNS::TopicPolicy`` lets them. Without one, S3 fails the
     deploy ("Unable to validate the following destination configurations") and SNS and EventBridge

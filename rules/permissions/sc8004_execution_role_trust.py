@@ -22,7 +22,9 @@ class ExecutionRoleTrust(Rule):
     """A role a service runs as must trust that service: its ``AssumeRolePolicyDocument`` lets
     ``lambda.amazonaws.com`` (a function's ``Role``; ``edgelambda.amazonaws.com`` too for
     Lambda@Edge), ``states.amazonaws.com`` (a state machine's ``RoleArn``),
-    ``scheduler.amazonaws.com`` or ``pipes.amazonaws.com`` call ``sts:AssumeRole``. Otherwise the
+    ``scheduler.amazonaws.com`` or ``pipes.amazonaws.com`` call ``sts:AssumeRole``; so must the role a
+    caller of ``schemas/callers.json`` delivers with (an IoT rule action's, a Firehose stream's, an
+    AppSync data source's, an API integration's credentials) trust that caller. Otherwise the
     function or state machine fails to create ("The role defined for the function cannot be
     assumed by Lambda"), and schedules fail every invocation. A trust condition samcheck cannot
     judge (or a trust policy that is an ``Fn::If`` of two) leaves the role alone; a holder whose role

@@ -47,8 +47,10 @@ class ExecutionRoleGrants(Rule):
     state machine's role must allow ``lambda:InvokeFunction`` on the functions its Task states invoke
     (by unqualified ARN or name; an alias's grant is not judged), or the Task fails at run time.
     Lambda checks them when the mapping, the function or the invoke configuration is created, which
-    then fails. EventBridge targets delivered with a ``RoleArn``, and EventBridge Scheduler schedules
-    (always called with their role), need that role to allow the invoke or send.
+    then fails. The callers of ``schemas/callers.json`` that deliver with a role need it to allow the
+    invoke, send, start or put: EventBridge state machine and stream targets (which need a
+    ``RoleArn``), Scheduler schedules, IoT rule actions, Logs subscriptions to streams, Firehose
+    processors, AppSync data sources and API Gateway integrations with credentials.
     Policies samcheck cannot read (a managed policy it has no copy of, a parameter, a document that
     is an ``Fn::If`` of two, a policy attached to a role chosen at deploy time) leave the role alone;
     SAM's generated roles get these grants from the events and settings. A role, subnets, source or
