@@ -54,6 +54,23 @@ def constraints(type_name: str) -> tuple[Constraint, ...]:
     return tuple(_constraint(row) for row in _rows().get(type_name, []))
 
 
+def refuses(type_name: str, path: tuple[str, ...], text: str) -> bool:
+    """Whether the API's pattern, length or enum for a property path refuses a text: SC0019's
+    finding, which a rule judging the same value leaves to it (one mistake, one finding)."""
+    for constraint in constraints(type_name) if covered(type_name) else ():
+        if constraint.path != path or constraint.numeric:
+            continue
+        if constraint.enum and text not in constraint.enum:
+            return True
+        if (constraint.low is not None and len(text) < constraint.low) or (
+            constraint.high is not None and len(text) > constraint.high
+        ):
+            return True
+        if constraint.pattern is not None and constraint.pattern.fullmatch(text) is None:
+            return True
+    return False
+
+
 def _constraint(row: dict[str, Any]) -> Constraint:
     path = tuple(row["property"].split("."))
     if "constraints" in row:

@@ -21,6 +21,7 @@ from samcheck.rules.core.sc0016_reference_outside_project import ReferenceOutsid
 from samcheck.rules.core.sc0017_embedded_document_parse_error import EmbeddedDocumentParseError
 from samcheck.rules.core.sc0018_property_type import PropertyType
 from samcheck.rules.core.sc0019_service_constraint import ServiceConstraint
+from samcheck.rules.core.sc0020_reference_kind import ReferenceKind
 from samcheck.rules.core.sc0021_property_combination import PropertyCombination
 from samcheck.rules.core.sc0022_dependency_cycle import DependencyCycle
 
@@ -45,6 +46,7 @@ RULES: list[type[Rule]] = [
     EmbeddedDocumentParseError,
     PropertyType,
     ServiceConstraint,
+    ReferenceKind,
     PropertyCombination,
     DependencyCycle,
 ]

@@ -1,0 +1,279 @@
+import difflib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from samcheck.analysis import reference_kinds, service_constraints
+from samcheck.analysis.arns import has_tokens, symbolic
+from samcheck.analysis.reference_kinds import Takes
+from samcheck.analysis.values import ALWAYS, entry_indices, qualifier, texts
+from samcheck.rule import (
+    Finding,
+    NodePath,
+    Resource,
+    Rule,
+    RuleContext,
+    Severity,
+    When,
+    get_path,
+    intrinsic_name,
+)
+
+_INTRINSICS = (
+    "Ref",
+    "Fn::GetAtt",
+    "Fn::Sub",
+    "Fn::Join",
+    "Fn::Select",
+    "Fn::ImportValue",
+    "Fn::If",
+    "Fn::FindInMap",
+    "Fn::Split",
+    "Fn::Base64",
+)
+# An intrinsic function written inside quotes: a YAML tag, a JSON object or a function's key as text.
+_AS_TEXT = re.compile(
+    r"\s*(!(Ref|GetAtt|Sub|Join|Select|ImportValue|If|FindInMap|Split|Base64)\s|Fn::[A-Za-z]+|\{\s*\"?(Ref|Fn::)\w*\"?\s*:)"
+)
+
+
+class ReferenceKind(Rule):
+    """A property takes one kind of reference: a role's ARN, a queue's ARN, a queue's URL, an id, an
+    invocation URI. ``!Ref`` and ``!GetAtt`` give different kinds per resource type (``!Ref`` of a
+    queue gives its URL, of a role its name, of a KMS key its id), and CloudFormation passes a wrong
+    kind on to the service, which refuses it at deploy time (or, for a function's dead-letter
+    target, fails later). What each reference gives and what each property takes (with every kind
+    it accepts: a Lambda ``FunctionName`` takes a name or an ARN, a ``KmsMasterKeyId`` an id, an
+    ARN or an alias) is the table ``schemas/reference_kinds.json``. Also reported: an intrinsic
+    function written as text (``"!GetAtt Role.Arn"`` in quotes), a logical ID of the template
+    written as plain text where a reference to it is taken, a literal or ``Sub`` ARN of another
+    service or resource type, and a text that is no ARN where only an ARN is taken. Every ``Fn::If``
+    branch and every candidate of a known set is judged, at the SAM or CloudFormation line written;
+    a value whose kind cannot be known (a parameter, an import, a type without a row) is not.
+
+    **Anti-pattern**
+
+    ```yaml
+    Function:
+      Type: AWS::Serverless::Function
+      Properties:
+        Role: !Ref FunctionRole
+        Events:
+          Orders:
+            Type: SQS
+            Properties:
+              Queue: !Ref OrdersQueue
+    ```
+
+    **Best practice**
+
+    ```yaml
+    Function:
+      Type: AWS::Serverless::Function
+      Properties:
+        Role: !GetAtt FunctionRole.Arn
+        Events:
+          Orders:
+            Type: SQS
+            Properties:
+              Queue: !GetAtt OrdersQueue.Arn
+    ```
+    """
+
+    id = "SC0020"
+    name = "reference-kind"
+    severity = Severity.ERROR
+    summary = "A reference of the wrong kind: a name, URL or id where an ARN is taken, or an ARN of another service"
+    url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html"
+    tags = ("template", "wiring")
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        for resource in context.resources.values():
+            for row in reference_kinds.takes(resource.type):
+                if not _applies(context, resource, row):
+                    continue
+                for path in _paths(context, resource, row.path, ()):
+                    if context.template.user_wrote(resource, path):
+                        yield from self._judge(context, resource, path, row)
+        yield from self._sam(context)
+
+    def _judge(self, context: RuleContext, resource: Resource, path: NodePath, row: Takes) -> Iterator[Finding]:
+        branches = context.branches(resource, path)
+        for node, where, when in zip(branches.nodes, branches.paths, branches.whens, strict=True):
+            location = context.locate(resource, where)
+            named = next((step for step in reversed(location.source_path) if isinstance(step, str)), str(path[-1]))
+            for problem, problem_when in _problems(context, resource.type, row, node, when):
+                yield context.report(
+                    location,
+                    f"{named} takes {_any_of(row.kinds)}{problem}{qualifier(problem_when)}",
+                    resource=resource.source_id,
+                    related=context.when_related(problem_when),
+                )
+
+    def _sam(self, context: RuleContext) -> Iterator[Finding]:
+        """SAM's own rows: which resource an event's API reference names, and ARNs in its Auth."""
+        sources = context.template.source_resources
+        for row in reference_kinds.sam_rows():
+            for logical_id, source in sources.items():
+                if source.get("Type") != row["type"]:
+                    continue
+                for where, node in _sam_values(context, logical_id, source, row):
+                    _, span = context.document.source_map.nearest(where)
+                    for problem in _sam_problems(context, row, node):
+                        yield context.report(span, problem, resource=logical_id)
+
+
+def _applies(context: RuleContext, resource: Resource, row: Takes) -> bool:
+    """Whether a row holding under another property's value (an SNS Protocol) holds in every case."""
+    for name, value in row.when:
+        cases = texts(context.property(resource, name))
+        if not cases or any(case.value != value for case in cases):
+            return False
+    return True
+
+
+def _paths(context: RuleContext, resource: Resource, steps: tuple[str, ...], prefix: NodePath) -> Iterator[NodePath]:
+    if not steps:
+        yield prefix
+    elif steps[0] == "[]":
+        for index in entry_indices(context.template, resource, prefix):
+            yield from _paths(context, resource, steps[1:], (*prefix, index))
+    else:
+        yield from _paths(context, resource, steps[1:], (*prefix, steps[0]))
+
+
+def _problems(context: RuleContext, type_name: str, row: Takes, node: Any, when: When) -> Iterator[tuple[str, When]]:
+    """What is wrong with one written node of a property, with when; nothing when it fits or is unknown."""
+    template = context.template
+    given = reference_kinds.returned(template, node)
+    if given is not None:
+        if row.references_owned_by is None and not reference_kinds.accepts(row.kinds, given.kind):
+            fix = reference_kinds.fix_for(given.type, given.logical_id, row.kinds)
+            yield (
+                f", but {given.written} gives {reference_kinds.describe(given.kind)}: "
+                + (f"write {fix}" if fix else f"{given.logical_id} is an {given.type}; refer to one that fits"),
+                when,
+            )
+        return
+    typo = _misspelled_intrinsic(node)
+    if typo is not None:
+        yield typo, when
+        return
+    known = texts(context.resolve(node))
+    if known:
+        for case in known:
+            problem = _text_problem(context, type_name, row, case.value)
+            if problem is not None:
+                yield problem, case.when if case.when != ALWAYS else when
+        return
+    written = symbolic(template, node)
+    if written is not None and has_tokens(written):
+        problem = _arn_problem(row, written)
+        if problem is not None:
+            yield problem, when
+
+
+def _misspelled_intrinsic(node: Any) -> str | None:
+    if not isinstance(node, dict) or len(node) != 1 or intrinsic_name(node) is not None:
+        return None
+    (key,) = node
+    near = difflib.get_close_matches(str(key).lstrip("!"), _INTRINSICS, n=1, cutoff=0.8)
+    if not near and not str(key).startswith(("Fn:", "!")):
+        return None
+    meant = near[0] if near else "Fn::<function>"
+    return f", but {key} is no intrinsic function, so the mapping is passed on as it is: write {meant}"
+
+
+def _text_problem(context: RuleContext, type_name: str, row: Takes, text: str) -> str | None:
+    if not text:
+        return None
+    if _AS_TEXT.match(text):
+        return (
+            f", but '{_short(text)}' is text: an intrinsic function in quotes is passed on as written; "
+            "remove the quotes (or write the function as a mapping)"
+        )
+    fix = reference_kinds.bare_logical_id(context.template, row.kinds, text)
+    if fix is not None:
+        return f", but '{text}' is only the logical ID of a resource of this template, as text: write {fix}"
+    if service_constraints.refuses(type_name, row.path, text):
+        return None  # SC0019 reports it with the API's own rule
+    return _arn_problem(row, text)
+
+
+def _arn_problem(row: Takes, text: str) -> str | None:
+    """What is wrong with an ARN written as (symbolic) text where the row takes only ARNs, or ARNs
+    of some services; None when it fits or cannot be told."""
+    only_arns = all(kind.startswith(reference_kinds.ARN) for kind in row.kinds)
+    parsed = reference_kinds.arn_kind(text)
+    if parsed is None:
+        if not only_arns or has_tokens(text):
+            return None
+        if text.startswith("arn:"):
+            return f", but '{_short(text)}' is not a whole ARN (arn:partition:service:region:account:resource)"
+        if text.split(":", 1)[0] in ("aws", "aws-cn", "aws-us-gov"):
+            return f", but '{_short(text)}' lacks the arn: prefix: write arn:{_short(text)}"
+        return f", but '{_short(text)}' is not an ARN"
+    kind, typed = parsed
+    fits = reference_kinds.accepts(row.kinds, kind) if typed else reference_kinds.accepts_service(row.kinds, kind[4:])
+    if fits or not any(taken.startswith(reference_kinds.ARN) for taken in row.kinds):
+        return None
+    return f", but '{_short(text)}' is {reference_kinds.describe(kind)}"
+
+
+def _sam_values(
+    context: RuleContext, logical_id: str, source: dict[str, Any], row: dict[str, Any]
+) -> Iterator[tuple[NodePath, Any]]:
+    """(where, node as written) for each value a SAM row names in a resource of the source template."""
+    base: NodePath = ("Resources", logical_id, "Properties")
+    properties = context.settle(source.get("Properties"))
+    if not isinstance(properties, dict):
+        return
+    if "event" in row:
+        events = context.settle(properties.get("Events"))
+        for name, event in events.items() if isinstance(events, dict) else ():
+            if isinstance(event, dict) and event.get("Type") == row["event"]:
+                node = get_path(event, ("Properties", row["property"]))
+                if node is not None:
+                    yield (*base, "Events", name, "Properties", row["property"]), node
+        return
+    yield from _walk(context, properties, tuple(row["property"].split(".")), base)
+
+
+def _walk(context: RuleContext, node: Any, steps: tuple[str, ...], where: NodePath) -> Iterator[tuple[NodePath, Any]]:
+    node = context.settle(node)
+    if not steps:
+        for index, item in enumerate(node) if isinstance(node, list) else [(None, node)]:
+            yield (where if index is None else (*where, index)), item
+    elif steps[0] == "{}":
+        for key, value in node.items() if isinstance(node, dict) else ():
+            yield from _walk(context, value, steps[1:], (*where, key))
+    elif isinstance(node, dict) and steps[0] in node:
+        yield from _walk(context, node[steps[0]], steps[1:], (*where, steps[0]))
+
+
+def _sam_problems(context: RuleContext, row: dict[str, Any], node: Any) -> Iterator[str]:
+    if "refers_to" in row:
+        named = node.get("Ref") if isinstance(node, dict) and intrinsic_name(node) == "Ref" else None
+        source = context.template.source_resources.get(named) if isinstance(named, str) else None
+        if source is not None and source.get("Type") != row["refers_to"]:
+            yield (
+                f"{row['property']} of an {row['event']} event takes a !Ref of an {row['refers_to']} of this "
+                f"template, but {named} is an {source.get('Type')}, so SAM refuses the template: "
+                f"declare the API as an {row['refers_to']}, or wire the route on {named} itself"
+            )
+        return
+    takes = reference_kinds.Takes(tuple(row["property"].split(".")), tuple(row["takes"]), row["source"])
+    for case in texts(context.resolve(node)):
+        problem = _arn_problem(takes, case.value) if case.value else None
+        if problem is not None:
+            yield f"{row['property'].rsplit('.', 1)[-1]} takes {_any_of(takes.kinds)}{problem}{qualifier(case.when)}"
+
+
+def _any_of(kinds: tuple[str, ...]) -> str:
+    described = [reference_kinds.describe(kind) for kind in kinds]
+    return described[0] if len(described) == 1 else ", ".join(described[:-1]) + " or " + described[-1]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
+
