@@ -99,3 +99,18 @@ def test_property_combinations_rows_have_sources_and_conditions() -> None:
         assert len(row["when"]) >= 2 and all(set(condition) <= known for condition in row["when"]), row
     for type_name in {row["type"] for row in table["rows"]}:
         combinations.combinations(type_name)  # every row parses
+
+
+def test_reference_kinds_rows_have_sources_and_described_kinds() -> None:
+    from samcheck.registry import find_rule
+
+    table = load_json("reference_kinds.json")
+    rows = table["returns"] + table["takes"] + table["sam"]
+    assert len(table["takes"]) + len(table["sam"]) >= 40
+    for row in rows:
+        assert row["source"].startswith("https://docs.aws.amazon.com/") and row["checked"], row
+        if "references_owned_by" in row:
+            assert find_rule(row["references_owned_by"]) is not None, row
+    given = {kind for row in table["returns"] for kind in [row.get("Ref"), *row["GetAtt"].values()] if kind}
+    taken = {kind for row in table["takes"] + table["sam"] for kind in row["takes"]}
+    assert given | taken <= set(table["kinds"])  # every kind has the words messages say it with

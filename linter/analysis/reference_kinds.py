@@ -23,6 +23,10 @@ from samcheck.findings import NodePath
 from samcheck.model.template import Template
 
 ARN = "arn"
+# An intrinsic function written inside quotes: a YAML tag, a JSON object or a function's key as text.
+_INTRINSIC_AS_TEXT = re.compile(
+    r"\s*(!(Ref|GetAtt|Sub|Join|Select|ImportValue|If|FindInMap|Split|Base64)\s|Fn::[A-Za-z]+|\{\s*\"?(Ref|Fn::)\w*\"?\s*:)"
+)
 # Services whose ARNs name a resource type before the resource (``role/``, ``function:``).
 _TYPED_SERVICES = frozenset(
     {
@@ -156,6 +160,17 @@ def fix_for(type_name: str, logical_id: str, kinds: tuple[str, ...]) -> str | No
         return f"!Ref {logical_id}"
     attribute = next((name for name, kind in returns.items() if name != "Ref" and accepts(kinds, kind)), None)
     return f"!GetAtt {logical_id}.{attribute}" if attribute else None
+
+
+def intrinsic_as_text(text: str) -> bool:
+    return _INTRINSIC_AS_TEXT.match(text) is not None
+
+
+def judges_text(template: Template, type_name: str, path: NodePath, text: str) -> bool:
+    """Whether SC0020 reports a text at a property: an intrinsic in quotes or a bare logical ID
+    (SC0019, whose pattern the text also fails, leaves those to it: one mistake, one finding)."""
+    row = row_for(type_name, path)
+    return row is not None and (intrinsic_as_text(text) or bare_logical_id(template, row.kinds, text) is not None)
 
 
 def bare_logical_id(template: Template, kinds: tuple[str, ...], text: str) -> str | None:

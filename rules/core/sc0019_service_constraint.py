@@ -1,7 +1,7 @@
 import difflib
 from collections.abc import Iterator
 
-from samcheck.analysis import service_constraints
+from samcheck.analysis import reference_kinds, service_constraints
 from samcheck.analysis.service_constraints import Constraint
 from samcheck.analysis.values import Candidate, entry_indices, mappings, numbers, qualifier, texts
 from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
@@ -57,8 +57,17 @@ class ServiceConstraint(Rule):
             for constraint in service_constraints.constraints(resource.type):
                 for path, key, case in _reads(context, resource, constraint, (), 0):
                     problem = _problem(constraint, case.value)
-                    if problem and context.template.user_wrote(resource, path):
+                    if not problem or _reference_kind_reports(context, resource, path, key, case.value):
+                        continue
+                    if context.template.user_wrote(resource, path):
                         yield _finding(context, resource, path, key, case, constraint, problem)
+
+
+def _reference_kind_reports(context: RuleContext, resource: Resource, path: NodePath, key: bool, value: object) -> bool:
+    """A quoted intrinsic or a bare logical ID where a reference is taken: SC0020 names the fix."""
+    if key or not isinstance(value, str):
+        return False
+    return reference_kinds.judges_text(context.template, resource.type, path, value)
 
 
 def _reads(

@@ -1,5 +1,3 @@
-import difflib
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,25 +13,6 @@ from samcheck.rule import (
     RuleContext,
     Severity,
     When,
-    get_path,
-    intrinsic_name,
-)
-
-_INTRINSICS = (
-    "Ref",
-    "Fn::GetAtt",
-    "Fn::Sub",
-    "Fn::Join",
-    "Fn::Select",
-    "Fn::ImportValue",
-    "Fn::If",
-    "Fn::FindInMap",
-    "Fn::Split",
-    "Fn::Base64",
-)
-# An intrinsic function written inside quotes: a YAML tag, a JSON object or a function's key as text.
-_AS_TEXT = re.compile(
-    r"\s*(!(Ref|GetAtt|Sub|Join|Select|ImportValue|If|FindInMap|Split|Base64)\s|Fn::[A-Za-z]+|\{\s*\"?(Ref|Fn::)\w*\"?\s*:)"
 )
 
 
@@ -101,7 +80,10 @@ class ReferenceKind(Rule):
         branches = context.branches(resource, path)
         for node, where, when in zip(branches.nodes, branches.paths, branches.whens, strict=True):
             location = context.locate(resource, where)
-            named = next((step for step in reversed(location.source_path) if isinstance(step, str)), str(path[-1]))
+            # The key the user wrote (a SAM property), else the property's own (from Globals).
+            written = location.source_path[3:] if location.source_path[:1] == ("Resources",) else ()
+            steps = (*path, *written)
+            named = next((s for s in reversed(steps) if isinstance(s, str) and not s.startswith("Fn::")), "")
             for problem, problem_when in _problems(context, resource.type, row, node, when):
                 yield context.report(
                     location,
@@ -111,13 +93,14 @@ class ReferenceKind(Rule):
                 )
 
     def _sam(self, context: RuleContext) -> Iterator[Finding]:
-        """SAM's own rows: which resource an event's API reference names, and ARNs in its Auth."""
+        """SAM's own rows: properties SAM writes into an API's definition (its Auth), not a resource's."""
         sources = context.template.source_resources
         for row in reference_kinds.sam_rows():
             for logical_id, source in sources.items():
                 if source.get("Type") != row["type"]:
                     continue
-                for where, node in _sam_values(context, logical_id, source, row):
+                steps, base = tuple(row["property"].split(".")), ("Resources", logical_id, "Properties")
+                for where, node in _walk(context, source.get("Properties"), steps, base):
                     _, span = context.document.source_map.nearest(where)
                     for problem in _sam_problems(context, row, node):
                         yield context.report(span, problem, resource=logical_id)
@@ -150,14 +133,10 @@ def _problems(context: RuleContext, type_name: str, row: Takes, node: Any, when:
         if row.references_owned_by is None and not reference_kinds.accepts(row.kinds, given.kind):
             fix = reference_kinds.fix_for(given.type, given.logical_id, row.kinds)
             yield (
-                f", but {given.written} gives {reference_kinds.describe(given.kind)}: "
+                f", but {given.written} gives {_its(given.kind)}: "
                 + (f"write {fix}" if fix else f"{given.logical_id} is an {given.type}; refer to one that fits"),
                 when,
             )
-        return
-    typo = _misspelled_intrinsic(node)
-    if typo is not None:
-        yield typo, when
         return
     known = texts(context.resolve(node))
     if known:
@@ -173,21 +152,10 @@ def _problems(context: RuleContext, type_name: str, row: Takes, node: Any, when:
             yield problem, when
 
 
-def _misspelled_intrinsic(node: Any) -> str | None:
-    if not isinstance(node, dict) or len(node) != 1 or intrinsic_name(node) is not None:
-        return None
-    (key,) = node
-    near = difflib.get_close_matches(str(key).lstrip("!"), _INTRINSICS, n=1, cutoff=0.8)
-    if not near and not str(key).startswith(("Fn:", "!")):
-        return None
-    meant = near[0] if near else "Fn::<function>"
-    return f", but {key} is no intrinsic function, so the mapping is passed on as it is: write {meant}"
-
-
 def _text_problem(context: RuleContext, type_name: str, row: Takes, text: str) -> str | None:
     if not text:
         return None
-    if _AS_TEXT.match(text):
+    if reference_kinds.intrinsic_as_text(text):
         return (
             f", but '{_short(text)}' is text: an intrinsic function in quotes is passed on as written; "
             "remove the quotes (or write the function as a mapping)"
@@ -220,25 +188,6 @@ def _arn_problem(row: Takes, text: str) -> str | None:
     return f", but '{_short(text)}' is {reference_kinds.describe(kind)}"
 
 
-def _sam_values(
-    context: RuleContext, logical_id: str, source: dict[str, Any], row: dict[str, Any]
-) -> Iterator[tuple[NodePath, Any]]:
-    """(where, node as written) for each value a SAM row names in a resource of the source template."""
-    base: NodePath = ("Resources", logical_id, "Properties")
-    properties = context.settle(source.get("Properties"))
-    if not isinstance(properties, dict):
-        return
-    if "event" in row:
-        events = context.settle(properties.get("Events"))
-        for name, event in events.items() if isinstance(events, dict) else ():
-            if isinstance(event, dict) and event.get("Type") == row["event"]:
-                node = get_path(event, ("Properties", row["property"]))
-                if node is not None:
-                    yield (*base, "Events", name, "Properties", row["property"]), node
-        return
-    yield from _walk(context, properties, tuple(row["property"].split(".")), base)
-
-
 def _walk(context: RuleContext, node: Any, steps: tuple[str, ...], where: NodePath) -> Iterator[tuple[NodePath, Any]]:
     node = context.settle(node)
     if not steps:
@@ -252,21 +201,17 @@ def _walk(context: RuleContext, node: Any, steps: tuple[str, ...], where: NodePa
 
 
 def _sam_problems(context: RuleContext, row: dict[str, Any], node: Any) -> Iterator[str]:
-    if "refers_to" in row:
-        named = node.get("Ref") if isinstance(node, dict) and intrinsic_name(node) == "Ref" else None
-        source = context.template.source_resources.get(named) if isinstance(named, str) else None
-        if source is not None and source.get("Type") != row["refers_to"]:
-            yield (
-                f"{row['property']} of an {row['event']} event takes a !Ref of an {row['refers_to']} of this "
-                f"template, but {named} is an {source.get('Type')}, so SAM refuses the template: "
-                f"declare the API as an {row['refers_to']}, or wire the route on {named} itself"
-            )
-        return
     takes = reference_kinds.Takes(tuple(row["property"].split(".")), tuple(row["takes"]), row["source"])
     for case in texts(context.resolve(node)):
         problem = _arn_problem(takes, case.value) if case.value else None
         if problem is not None:
             yield f"{row['property'].rsplit('.', 1)[-1]} takes {_any_of(takes.kinds)}{problem}{qualifier(case.when)}"
+
+
+def _its(kind: str) -> str:
+    """What a reference gives, said of the resource: "its URL", "a DynamoDB table's ARN"."""
+    described = reference_kinds.describe(kind)
+    return described if kind.startswith(reference_kinds.ARN) else "its " + described.split(" ", 1)[1]
 
 
 def _any_of(kinds: tuple[str, ...]) -> str:
@@ -276,4 +221,3 @@ def _any_of(kinds: tuple[str, ...]) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
-
