@@ -59,6 +59,7 @@ class Takes:
     source: str
     when: tuple[tuple[str, str], ...] = ()  # (property, value) the row holds under (an SNS Protocol)
     references_owned_by: str | None = None  # the rule that judges references here (literals are ours)
+    arn_types_owned_by: str | None = None  # the rule that judges which types of ARN fit here
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def sam_rows() -> tuple[dict[str, Any], ...]:
 def _takes(row: dict[str, Any]) -> Takes:
     when = tuple(sorted(row.get("when", {}).items()))
     path = tuple(row["property"].split("."))
-    return Takes(path, tuple(row["takes"]), row["source"], when, row.get("references_owned_by"))
+    owners = row.get("references_owned_by"), row.get("arn_types_owned_by")
+    return Takes(path, tuple(row["takes"]), row["source"], when, *owners)
 
 
 def row_for(type_name: str, path: NodePath) -> Takes | None:

@@ -4,7 +4,7 @@ from typing import Any
 from samcheck.analysis import reference_kinds, service_constraints
 from samcheck.analysis.arns import has_tokens, symbolic
 from samcheck.analysis.reference_kinds import Takes
-from samcheck.analysis.values import ALWAYS, entry_indices, qualifier, texts
+from samcheck.analysis.values import entry_indices, merge, qualifier, texts
 from samcheck.rule import (
     Finding,
     NodePath,
@@ -130,11 +130,11 @@ def _problems(context: RuleContext, type_name: str, row: Takes, node: Any, when:
     template = context.template
     given = reference_kinds.returned(template, node)
     if given is not None:
-        if row.references_owned_by is None and not reference_kinds.accepts(row.kinds, given.kind):
-            fix = reference_kinds.fix_for(given.type, given.logical_id, row.kinds)
+        if not _owned(row, given.kind) and not reference_kinds.accepts(row.kinds, given.kind):
+            fix = reference_kinds.fix_for(given.type, given.logical_id, row.kinds) or _invocation_uri(row, given)
             yield (
                 f", but {given.written} gives {_its(given.kind)}: "
-                + (f"write {fix}" if fix else f"{given.logical_id} is an {given.type}; refer to one that fits"),
+                + (f"write {fix}" if fix else f"{given.logical_id} is an {given.type}, not one of those"),
                 when,
             )
         return
@@ -142,14 +142,32 @@ def _problems(context: RuleContext, type_name: str, row: Takes, node: Any, when:
     if known:
         for case in known:
             problem = _text_problem(context, type_name, row, case.value)
-            if problem is not None:
-                yield problem, case.when if case.when != ALWAYS else when
+            both = merge(when, case.when)
+            if problem is not None and both is not None:
+                yield problem, both
         return
     written = symbolic(template, node)
     if written is not None and has_tokens(written):
         problem = _arn_problem(row, written)
         if problem is not None:
             yield problem, when
+
+
+def _invocation_uri(row: Takes, given: reference_kinds.Returned) -> str | None:
+    """API Gateway's URI of a function it invokes, where that is taken and a function was given."""
+    if "arn:apigateway" not in row.kinds or given.type != "AWS::Lambda::Function":
+        return None
+    return (
+        "!Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+        f"${{{given.logical_id}.Arn}}/invocations"
+    )
+
+
+def _owned(row: Takes, kind: str) -> bool:
+    """Whether another rule judges a reference of this kind here (one mistake, one finding)."""
+    return row.references_owned_by is not None or (
+        row.arn_types_owned_by is not None and kind.startswith(reference_kinds.ARN)
+    )
 
 
 def _text_problem(context: RuleContext, type_name: str, row: Takes, text: str) -> str | None:
@@ -183,7 +201,7 @@ def _arn_problem(row: Takes, text: str) -> str | None:
         return f", but '{_short(text)}' is not an ARN"
     kind, typed = parsed
     fits = reference_kinds.accepts(row.kinds, kind) if typed else reference_kinds.accepts_service(row.kinds, kind[4:])
-    if fits or not any(taken.startswith(reference_kinds.ARN) for taken in row.kinds):
+    if fits or row.arn_types_owned_by or not any(taken.startswith(reference_kinds.ARN) for taken in row.kinds):
         return None
     return f", but '{_short(text)}' is {reference_kinds.describe(kind)}"
 
@@ -202,6 +220,8 @@ def _walk(context: RuleContext, node: Any, steps: tuple[str, ...], where: NodePa
 
 def _sam_problems(context: RuleContext, row: dict[str, Any], node: Any) -> Iterator[str]:
     takes = reference_kinds.Takes(tuple(row["property"].split(".")), tuple(row["takes"]), row["source"])
+    if isinstance(node, (bool, int, float)):
+        return  # not text at all: SAM refuses it itself (SC0003)
     for case in texts(context.resolve(node)):
         problem = _arn_problem(takes, case.value) if case.value else None
         if problem is not None:
