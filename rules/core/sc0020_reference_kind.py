@@ -72,19 +72,20 @@ class ReferenceKind(Rule):
                 if not _applies(context, resource, row):
                     continue
                 for path in _paths(context, resource, row.path, ()):
-                    if context.template.user_wrote(resource, path):
-                        yield from self._judge(context, resource, path, row)
+                    yield from self._judge(context, resource, path, row)
         yield from self._sam(context)
 
     def _judge(self, context: RuleContext, resource: Resource, path: NodePath, row: Takes) -> Iterator[Finding]:
         branches = context.branches(resource, path)
         for node, where, when in zip(branches.nodes, branches.paths, branches.whens, strict=True):
-            location = context.locate(resource, where)
-            # The key the user wrote (a SAM property), else the property's own (from Globals).
-            written = location.source_path[3:] if location.source_path[:1] == ("Resources",) else ()
-            steps = (*path, *written)
-            named = next((s for s in reversed(steps) if isinstance(s, str) and not s.startswith("Fn::")), "")
             for problem, problem_when in _problems(context, resource.type, row, node, when):
+                if not context.template.user_wrote(resource, path):
+                    return  # SAM wrote it: the user has nothing to edit
+                location = context.locate(resource, where)
+                # The key the user wrote (a SAM property), else the property's own (from Globals).
+                written = location.source_path[3:] if location.source_path[:1] == ("Resources",) else ()
+                steps = (*path, *written)
+                named = next((s for s in reversed(steps) if isinstance(s, str) and not s.startswith("Fn::")), "")
                 yield context.report(
                     location,
                     f"{named} takes {_any_of(row.kinds)}{problem}{qualifier(problem_when)}",
