@@ -55,12 +55,26 @@ class ServiceConstraint(Rule):
             if not service_constraints.covered(resource.type):
                 continue
             for constraint in service_constraints.constraints(resource.type):
+                shown: list[tuple[NodePath, bool, Candidate, tuple[str, str, str]]] = []
+                more = 0
                 for path, key, case in _reads(context, resource, constraint, (), 0):
                     problem = _problem(constraint, case.value)
                     if not problem or _reference_kind_reports(context, resource, path, key, case.value):
                         continue
-                    if context.template.user_wrote(resource, path):
-                        yield _finding(context, resource, path, key, case, constraint, problem)
+                    if not context.template.user_wrote(resource, path):
+                        continue
+                    if len(shown) < MOST_SHOWN:
+                        shown.append((path, key, case, problem))
+                    else:
+                        more += 1
+                for index, (path, key, case, problem) in enumerate(shown, 1):
+                    left = more if index == len(shown) else 0
+                    yield _finding(context, resource, path, key, case, constraint, problem, left)
+
+
+# Beyond this many entries of one property that break one rule (list items, mapping keys), the
+# rest are counted in the last finding: a list of 300,000 wrong layers is one mistake, not 300,000.
+MOST_SHOWN = 10
 
 
 def _reference_kind_reports(context: RuleContext, resource: Resource, path: NodePath, key: bool, value: object) -> bool:
@@ -130,14 +144,16 @@ def _finding(
     case: Candidate,
     constraint: Constraint,
     problem: tuple[str, str, str],
+    more: int,
 ) -> Finding:
     steps = path[:-1] if key else path
     name = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in steps)[1:]
     must, why, fix = problem
+    others = f" ({more:,} more entries of this property break the same rule)" if more else ""
     return context.report(
         context.locate(resource, path),
         f"{f'a key of {name}' if key else name} must {must} ({constraint.source}), "
-        f"and {why}{qualifier(case.when)}: {fix}",
+        f"and {why}{qualifier(case.when)}: {fix}{others}",
         resource=resource.source_id,
         related=context.when_related(case.when),
     )
