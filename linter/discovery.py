@@ -111,6 +111,8 @@ def _is_definition(path: Path) -> bool:
         head = read_named(path, _SNIFF_BYTES).removeprefix(b"\xef\xbb\xbf")
     except OSError:
         return False
+    if looks_like_template(head):
+        return False  # a template (maybe with a state machine inside it), however broken
     keys = _top_level_keys(head, _DEFINITION_KEYS)
     return {b"StartAt", b"States"} <= keys or bool(keys & {b"openapi", b"swagger"})
 

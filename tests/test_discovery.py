@@ -92,3 +92,15 @@ def test_a_definition_named_on_the_command_line_is_checked_through_the_templates
     code, out, err = run("--no-cache", "unused.asl.json")
     assert (code, out) == (0, "")
     assert err == "samcheck: no template of the project reads unused.asl.json: lint the template that will\n"
+
+
+def test_a_broken_json_template_holding_a_state_machine_is_linted_not_taken_for_a_definition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}
+    resource = {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"Definition": machine}}
+    raw = json.dumps({"Resources": {"M": resource}}).encode()
+    (tmp_path / "stack.json").write_bytes(raw[:1] + b"\xff\xfe\xc3" + raw[1:])  # not UTF-8 at byte 1
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("--no-cache", "--format", "json", "stack.json")
+    assert code == 1 and [finding["rule"] for finding in json.loads(out)["findings"]] == ["SC0001"]

@@ -4,7 +4,7 @@ from typing import Any
 from samcheck.analysis import reference_kinds, service_constraints
 from samcheck.analysis.arns import has_tokens, symbolic
 from samcheck.analysis.reference_kinds import Takes
-from samcheck.analysis.values import entry_indices, merge, qualifier, texts
+from samcheck.analysis.values import ALWAYS, entry_indices, merge, qualifier, texts
 from samcheck.rule import (
     Finding,
     NodePath,
@@ -69,16 +69,19 @@ class ReferenceKind(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for resource in context.resources.values():
             for row in reference_kinds.takes(resource.type):
-                if not _applies(context, resource, row):
-                    continue
-                for path in _paths(context, resource, row.path, ()):
-                    yield from self._judge(context, resource, path, row)
+                holds = _holds(context, resource, row)
+                for path in _paths(context, resource, row.path, ()) if holds else ():
+                    yield from self._judge(context, resource, path, row, holds)
         yield from self._sam(context)
 
-    def _judge(self, context: RuleContext, resource: Resource, path: NodePath, row: Takes) -> Iterator[Finding]:
+    def _judge(
+        self, context: RuleContext, resource: Resource, path: NodePath, row: Takes, holds: list[When]
+    ) -> Iterator[Finding]:
         branches = context.branches(resource, path)
         for node, where, when in zip(branches.nodes, branches.paths, branches.whens, strict=True):
-            for problem, problem_when in _problems(context, resource.type, row, node, when):
+            found = _problems(context, resource.type, row, node, when)
+            both = [(problem, merge(found_when, held)) for problem, found_when in found for held in holds]
+            for problem, problem_when in [(problem, joined) for problem, joined in both if joined is not None]:
                 if not context.template.user_wrote(resource, path):
                     return  # SAM wrote it: the user has nothing to edit
                 location = context.locate(resource, where)
@@ -107,13 +110,14 @@ class ReferenceKind(Rule):
                         yield context.report(span, problem, resource=logical_id)
 
 
-def _applies(context: RuleContext, resource: Resource, row: Takes) -> bool:
-    """Whether a row holding under another property's value (an SNS Protocol) holds in every case."""
+def _holds(context: RuleContext, resource: Resource, row: Takes) -> list[When]:
+    """The deployments a row holds in: always, or where the other property it depends on has its
+    value (an SNS Protocol, which may be one of a known set); none when that is unknown."""
+    holds: list[When] = [ALWAYS]
     for name, value in row.when:
-        cases = texts(context.property(resource, name))
-        if not cases or any(case.value != value for case in cases):
-            return False
-    return True
+        cases = [case.when for case in texts(context.property(resource, name)) if case.value == value]
+        holds = [joined for held in holds for case in cases if (joined := merge(held, case)) is not None]
+    return holds
 
 
 def _paths(context: RuleContext, resource: Resource, steps: tuple[str, ...], prefix: NodePath) -> Iterator[NodePath]:

@@ -9,7 +9,7 @@ from samcheck.analysis.patterns import (
     policy_problems,
     written_patterns,
 )
-from samcheck.analysis.values import ALWAYS, When, qualifier
+from samcheck.analysis.values import When, qualifier
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 _SHOWN_STEPS = 6
@@ -85,7 +85,9 @@ class EventPatternInvalid(Rule):
             what = "event pattern" if first.kind == EVENT_PATTERN else "SNS filter policy"
             service = "the deployment fails" if first.kind == EVENT_PATTERN else "SNS refuses the subscription"
             for problem, whens in found.items():
-                for when in [ALWAYS] if len(whens) == len(variants) else whens:
+                # Once per deployment it holds in: a variant whose text does not parse (SC0017) is
+                # not among the variants, so "all of them" may still be one of a known set.
+                for when in dict.fromkeys(whens):
                     at = first.path if first.text else (*first.path, *problem.at)
                     inside = f" at {_shown(problem.at)}" if first.text and problem.at else ""
                     yield context.report(
