@@ -118,3 +118,14 @@ def test_cli_exit_code_and_graph_marks_the_edges_the_cycle_check_uses(write_temp
     ordering = {(e["source"], e["target"]) for e in edges if e["orders_creation"]}
     assert ("Converter", "Uploads") in ordering and ("Uploads", "Converter") in ordering
     assert not any(e["orders_creation"] for e in edges if e["kind"] == "event_source")
+
+
+def test_a_reference_that_is_the_whole_of_properties_is_an_edge_not_an_internal_error(write_template) -> None:
+    # found by the fuzz test: Properties swapped for a GetAtt, so the reference is at path ()
+    path = write_template(
+        "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties: !GetAtt Pipe.Arn\n"
+        "  Pipe:\n    Type: AWS::SQS::Queue\n    DependsOn: Role\n"
+    )
+    result = lint(path)
+    assert "SC0000" not in {finding.rule for finding in result.findings}
+    assert [finding.rule for finding in cycles(result)] == ["SC0022"]
