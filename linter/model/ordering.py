@@ -72,7 +72,7 @@ def _branch_whens(template: Template, properties: dict[str, Any], path: NodePath
     """When the ``Fn::If`` branches on the way to ``path`` are all deployed."""
     choices: list[list[When]] = []
     node: Any = properties
-    for step, following in zip(path, (*path[1:], None)):  # a reference that is the whole of Properties: path ()
+    for step, following in zip(path, (*path[1:], None), strict=False):  # path () is all of Properties
         if step == "Fn::If" and isinstance(node, dict) and following in (1, 2):
             arguments = node.get("Fn::If")
             name = arguments[0] if isinstance(arguments, list) and arguments else None
