@@ -18,6 +18,18 @@ PathKey = str | int
 # ("Resources", "Fn", "Properties", "Timeout").
 NodePath = tuple[PathKey, ...]
 
+
+def property_name(path: NodePath) -> str:
+    """A property path as messages write it: ``VpcConfig.SubnetIds``, ``Layers[2]``."""
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)[1:]
+
+
+def shortened(value: Any, most: int = 60) -> str:
+    """A value in a message, cut at ``most`` characters: a mapping, a list or a text may be long."""
+    text = str(value)
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
 _LINE_MENTION = re.compile(r"\bline \d+")
 
 

@@ -26,7 +26,7 @@ from samcheck.cfn.resolver import NO_VALUE, Branches, Value, When
 from samcheck.config import Settings
 from samcheck.decide.directives import Directive, read_directives
 from samcheck.decide.selectors import unknown_selector
-from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span
+from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span, property_name, shortened
 from samcheck.limits import Limits
 from samcheck.model.template import Location, Property, Resource, Template
 from samcheck.sam import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES, SAM_TRANSFORM, declares_sam
@@ -64,8 +64,10 @@ __all__ = [
     "get_path",
     "intrinsic_name",
     "preprocessor_tag",
+    "property_name",
     "read_directives",
     "referenced",
+    "shortened",
     "single_variable",
     "sub_variables",
     "substitute",

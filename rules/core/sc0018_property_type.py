@@ -3,7 +3,18 @@ from typing import Any
 
 from samcheck.analysis import property_types
 from samcheck.analysis.values import ALWAYS, When, merge, qualifier
-from samcheck.rule import NO_VALUE, Finding, NodePath, Resource, Rule, RuleContext, Severity, intrinsic_name
+from samcheck.rule import (
+    NO_VALUE,
+    Finding,
+    NodePath,
+    Resource,
+    Rule,
+    RuleContext,
+    Severity,
+    intrinsic_name,
+    property_name,
+    shortened,
+)
 
 _TAKES = {
     "string": "text",
@@ -120,10 +131,10 @@ def _judge_written(
 
 
 def _finding(context: RuleContext, resource: Resource, path: NodePath, value: Any, kind: str, when: When) -> Finding:
-    name = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)[1:]
+    name = property_name(path)
     unit = property_types.unit(resource.type, path) if kind in ("integer", "number") else None
     takes = _TAKES[kind] + (f" of {unit}" if unit else "")
-    shown = f"'{_short(value)}'" if isinstance(value, str) else _short(value)
+    shown = f"'{shortened(value)}'" if isinstance(value, str) else shortened(value)
     return context.report(
         context.locate(resource, path),
         f"{name} takes {takes}; {shown} is {property_types.kind_of(value)}{qualifier(when)}: {_fix(value, kind, unit)}",
@@ -151,9 +162,3 @@ def _fix(value: Any, kind: str, unit: str | None) -> str:
     if isinstance(value, list):
         return "write one value, not a list"
     return "write one value; a mapping here is no intrinsic function CloudFormation knows (Ref, Fn::Sub…)"
-
-
-def _short(value: Any) -> str:
-    """A value in a message, cut short: a mapping or list may be long."""
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "..."

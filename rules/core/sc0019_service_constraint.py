@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from samcheck.analysis import reference_kinds, service_constraints
 from samcheck.analysis.service_constraints import Constraint
 from samcheck.analysis.values import Candidate, entry_indices, mappings, numbers, qualifier, texts
-from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, property_name, shortened
 
 # Where a value is read: the property path with list indices and mapping keys filled in, and
 # whether the value is a mapping's key (named as such in messages).
@@ -115,7 +115,7 @@ def _problem(constraint: Constraint, value: object) -> tuple[str, str, str] | No
             return f"be at most {constraint.high:g}", f"{shown} is above", f"set {constraint.high:g} or less"
         return None
     text = str(value)
-    shown = f"'{_short(text)}'"
+    shown = f"'{shortened(text)}'"
     if constraint.enum and text not in constraint.enum:
         near = difflib.get_close_matches(text, constraint.enum, n=1)
         fix = f"did you mean {near[0]}?" if near else "write one of them"
@@ -147,7 +147,7 @@ def _finding(
     more: int,
 ) -> Finding:
     steps = path[:-1] if key else path
-    name = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in steps)[1:]
+    name = property_name(steps)
     must, why, fix = problem
     others = f" ({more:,} more entries of this property break the same rule)" if more else ""
     return context.report(
@@ -157,7 +157,3 @@ def _finding(
         resource=resource.source_id,
         related=context.when_related(case.when),
     )
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -5,15 +5,7 @@ from samcheck.analysis import reference_kinds, service_constraints
 from samcheck.analysis.arns import has_tokens, symbolic
 from samcheck.analysis.reference_kinds import Takes
 from samcheck.analysis.values import ALWAYS, entry_indices, merge, qualifier, texts
-from samcheck.rule import (
-    Finding,
-    NodePath,
-    Resource,
-    Rule,
-    RuleContext,
-    Severity,
-    When,
-)
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, When, shortened
 
 
 class ReferenceKind(Rule):
@@ -180,7 +172,7 @@ def _text_problem(context: RuleContext, type_name: str, row: Takes, text: str) -
         return None
     if reference_kinds.intrinsic_as_text(text):
         return (
-            f", but '{_short(text)}' is text: an intrinsic function in quotes is passed on as written; "
+            f", but '{shortened(text, 80)}' is text: an intrinsic function in quotes is passed on as written; "
             "remove the quotes (or write the function as a mapping)"
         )
     fix = reference_kinds.bare_logical_id(context.template, row.kinds, text)
@@ -200,15 +192,15 @@ def _arn_problem(row: Takes, text: str) -> str | None:
         if not only_arns or has_tokens(text):
             return None
         if text.startswith("arn:"):
-            return f", but '{_short(text)}' is not a whole ARN (arn:partition:service:region:account:resource)"
+            return f", but '{shortened(text, 80)}' is not a whole ARN (arn:partition:service:region:account:resource)"
         if text.split(":", 1)[0] in ("aws", "aws-cn", "aws-us-gov"):
-            return f", but '{_short(text)}' lacks the arn: prefix: write arn:{_short(text)}"
-        return f", but '{_short(text)}' is not an ARN"
+            return f", but '{shortened(text, 80)}' lacks the arn: prefix: write arn:{shortened(text, 80)}"
+        return f", but '{shortened(text, 80)}' is not an ARN"
     kind, typed = parsed
     fits = reference_kinds.accepts(row.kinds, kind) if typed else reference_kinds.accepts_service(row.kinds, kind[4:])
     if fits or row.arn_types_owned_by or not any(taken.startswith(reference_kinds.ARN) for taken in row.kinds):
         return None
-    return f", but '{_short(text)}' is {reference_kinds.describe(kind)}"
+    return f", but '{shortened(text, 80)}' is {reference_kinds.describe(kind)}"
 
 
 def _walk(context: RuleContext, node: Any, steps: tuple[str, ...], where: NodePath) -> Iterator[tuple[NodePath, Any]]:
@@ -242,7 +234,3 @@ def _its(kind: str) -> str:
 def _any_of(kinds: tuple[str, ...]) -> str:
     described = [reference_kinds.describe(kind) for kind in kinds]
     return described[0] if len(described) == 1 else ", ".join(described[:-1]) + " or " + described[-1]
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 80 else text[:77] + "..."

@@ -4,7 +4,7 @@ from typing import Any
 from samcheck.analysis import combinations
 from samcheck.analysis.combinations import Combination, Condition, concrete, holds, list_path
 from samcheck.analysis.values import LEFT_OUT, entry_indices, qualifier, together
-from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity, property_name
 
 
 class PropertyCombination(Rule):
@@ -74,7 +74,8 @@ def _judged(context: RuleContext, resource: Resource, combination: Combination, 
             _subject(c, path, value) for c, path, value in zip(combination.conditions, paths, values, strict=True)
         ]
         related = [
-            Related(f"{_name(paths[i])} is set here", context.locate(resource, paths[i]).span) for i in written[1:]
+            Related(f"{property_name(paths[i])} is set here", context.locate(resource, paths[i]).span)
+            for i in written[1:]
         ]
         return context.report(
             context.locate(resource, site),
@@ -93,7 +94,7 @@ def _together(combination: Combination, subjects: list[str]) -> str:
 
 
 def _subject(condition: Condition, path: NodePath, value: Any) -> str:
-    name = _name(path)
+    name = property_name(path)
     if condition.sources:
         return f"{'an' if value.startswith(('A', 'E', 'I', 'O', 'U', 'SQS')) else 'a'} {value} as its source"
     if condition.present is not None:
@@ -102,7 +103,3 @@ def _subject(condition: Condition, path: NodePath, value: Any) -> str:
         return f"{name} {condition.default} (the default)"
     shown = ("true" if value else "false") if isinstance(value, bool) else value
     return f"{name} {shown}"
-
-
-def _name(path: NodePath) -> str:
-    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)[1:]
