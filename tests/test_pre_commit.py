@@ -11,19 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.test_discovery import MACHINE_TEMPLATE as MACHINE
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 GOOD = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
 BAD = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 1000\n"
-MACHINE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Machine:
-    Type: AWS::Serverless::StateMachine
-    Properties:
-      DefinitionUri: statemachine/order.asl.json
-      Policies: []
-"""
 BROKEN_DEFINITION = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}'
 
 
