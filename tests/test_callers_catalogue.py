@@ -75,4 +75,6 @@ def test_the_graph_draws_every_caller(row: dict[str, object]) -> None:
 def _names(path: tuple[object, ...], target: str) -> bool:
     """Whether a property path is one the row's target names ("[]": any list item, "{}": any key)."""
     steps = target.split(".")
-    return len(path) == len(steps) and all(step in ("[]", "{}") or step == at for step, at in zip(steps, path))
+    if len(path) != len(steps):
+        return False
+    return all(step in ("[]", "{}") or step == at for step, at in zip(steps, path, strict=True))

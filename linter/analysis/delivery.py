@@ -49,6 +49,7 @@ class Caller:
     noun: str  # what the source is, for messages: "S3 bucket"
     source_arn: str  # how a template writes aws:SourceArn, {name} the source's logical ID
     without: str  # what happens when the grant is missing
+    without_role: str  # what happens when a target it calls only with a role has none
     ordered: bool  # the service checks the grant when the holder is created
     only_when: tuple[tuple[str, ...], frozenset[str]] | None  # a property the holder must have one of these values in
     names: str  # "arn", or "integration-uri": an API Gateway integration URI
@@ -79,6 +80,7 @@ def catalogue() -> tuple[dict[str, str], tuple[Caller, ...]]:
                 row["noun"],
                 row["source_arn"],
                 row["without"],
+                row.get("without_role", row["without"]),
                 row.get("ordered", False),
                 (_steps(only_when["path"]), frozenset(only_when["values"])) if only_when else None,
                 row.get("names", "arn"),
@@ -105,7 +107,7 @@ class Delivery:
     source: Resource  # what aws:SourceArn names (the bucket, topic, rule, API, target group)
     source_spellings: tuple[str, ...]  # its symbolic ARNs; empty: any ARN that names it counts
     target: Target
-    without: str  # what happens when the target's policy does not let the service
+    without: str  # what happens when the target's policy (or the role) does not let the service; without any role
     invoked: str | None = None  # how the function is named (symbolic), qualifier included
     ordered: bool = False  # the holder is validated at creation: the permission must exist first
     role: Any = None  # the role the service delivers with instead of its own principal, as written
@@ -176,8 +178,10 @@ def _called(template: Template, caller: Caller, holder: Resource) -> list[Delive
 def _with_role(caller: Caller, delivery: Delivery, role: Any, role_path: NodePath | None) -> list[Delivery]:
     """The delivery as the service makes it: with the role, as its principal, or not at all."""
     kind = delivery.target.type
-    if kind in caller.role and (role is not None or not caller.role_if_given):
-        return [replace(delivery, role=role, role_path=role_path, needs_role=role is None)]
+    if kind in caller.role and role is None and not caller.role_if_given:
+        return [replace(delivery, role_path=role_path, needs_role=True, without=caller.without_role)]
+    if kind in caller.role and role is not None:
+        return [replace(delivery, role=role, role_path=role_path)]
     if kind in caller.principal and not (role is not None and caller.unsure_with_role):
         return [delivery]
     return []

@@ -7,6 +7,7 @@ from samcheck.analysis.iam import Access, Request, decide, deployments, policy_d
 from samcheck.analysis.values import When, merge, qualifier
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rules.permissions._hints import deliverer, target_named
 
 # Who assumes a role, named by which property, and what fails when it cannot.
 _ASSUMERS: list[tuple[str, NodePath, str, str]] = [
@@ -24,7 +25,8 @@ class ExecutionRoleTrust(Rule):
     Lambda@Edge), ``states.amazonaws.com`` (a state machine's ``RoleArn``),
     ``scheduler.amazonaws.com`` or ``pipes.amazonaws.com`` call ``sts:AssumeRole``; so must the role a
     caller of ``schemas/callers.json`` delivers with (an IoT rule action's, a Firehose stream's, an
-    AppSync data source's, an API integration's credentials) trust that caller. Otherwise the
+    AppSync data source's, an API integration's credentials, a schedule's) trust that caller, and
+    the finding says which caller delivers to which target with it. Otherwise the
     function or state machine fails to create ("The role defined for the function cannot be
     assumed by Lambda"), and schedules fail every invocation. A trust condition samcheck cannot
     judge (or a trust policy that is an ``Fn::If`` of two) leaves the role alone; a holder whose role
@@ -61,8 +63,12 @@ class ExecutionRoleTrust(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
         edge_functions = _edge_functions(context)
+        # A schedule whose target is of the template is judged as the caller it is, naming the target.
+        delivering = {delivery.holder.logical_id for delivery in deliveries(template) if delivery.role is not None}
         for resource_type, path, service, fails in _ASSUMERS:
             for holder in context.of_type(resource_type):
+                if holder.logical_id in delivering:
+                    continue
                 for reach in reaches(template, holder, path):
                     role = reach.target.resource
                     if role is None or role.type != "AWS::IAM::Role":
@@ -72,15 +78,15 @@ class ExecutionRoleTrust(Rule):
                         needs.append((EDGE, "it cannot be replicated to CloudFront's edge locations"))
                     for needed, failure in needs:
                         yield from self._trust(context, holder, path, role, reach.when, needed, failure)
-        yield from self._callers(context, {resource_type for resource_type, *_ in _ASSUMERS})
+        yield from self._callers(context)
 
-    def _callers(self, context: RuleContext, judged: set[str]) -> Iterator[Finding]:
+    def _callers(self, context: RuleContext) -> Iterator[Finding]:
         """The roles callers of the catalogue deliver with (EventBridge targets, IoT rule actions,
         Firehose processors, AppSync data sources, API Gateway credentials) must trust the caller."""
         template = context.template
         seen = set()
         for delivery in deliveries(template):
-            if delivery.role is None or delivery.role_path is None or delivery.holder.type in judged:
+            if delivery.role is None or delivery.role_path is None:
                 continue
             for reach in reaches(template, delivery.holder, delivery.role_path):
                 role, when = reach.target.resource, merge(reach.when, delivery.when)
@@ -88,8 +94,22 @@ class ExecutionRoleTrust(Rule):
                 if role is None or role.type != "AWS::IAM::Role" or when is None or key in seen:
                     continue
                 seen.add(key)
-                path = delivery.role_path
-                yield from self._trust(context, delivery.holder, path, role, when, delivery.service, delivery.without)
+                uses = f"{deliverer(delivery)} delivers to {target_named(delivery.target)} with role {role.source_id}"
+                for both in _untrusted(context, role, when, delivery.service):
+                    yield context.report(
+                        context.locate(role, ("AssumeRolePolicyDocument",)),
+                        f"{uses}{qualifier(both)}: its trust policy does not let {delivery.service} assume it, so "
+                        f"{delivery.without}; add a statement allowing sts:AssumeRole to Principal "
+                        f"{{Service: {delivery.service}}}",
+                        resource=role.source_id,
+                        related=[
+                            Related(
+                                f"{delivery.holder.source_id} names the role here",
+                                context.locate(delivery.holder, delivery.role_path).span,
+                            ),
+                            *context.when_related(both),
+                        ],
+                    )
 
     def _trust(
         self,
@@ -101,13 +121,7 @@ class ExecutionRoleTrust(Rule):
         service: str,
         fails: str,
     ) -> Iterator[Finding]:
-        template = context.template
-        trust = policy_document(template, role, ("AssumeRolePolicyDocument",))
-        request = Request("sts:AssumeRole", spellings(template, role), service)
-        for way in deployments(trust):  # a trust policy with a known set is judged in each deployment
-            both = merge(when, way)
-            if both is None or decide(template, trust, request, way) not in (Access.NOT_GRANTED, Access.DENIED):
-                continue
+        for both in _untrusted(context, role, when, service):
             yield context.report(
                 context.locate(role, ("AssumeRolePolicyDocument",)),
                 f"{holder.source_id} runs as {role.source_id}{qualifier(both)}, but the role's trust policy does "
@@ -119,6 +133,17 @@ class ExecutionRoleTrust(Rule):
                     *context.when_related(both),
                 ],
             )
+
+
+def _untrusted(context: RuleContext, role: Resource, when: When, service: str) -> Iterator[When]:
+    """The deployments (within ``when``) whose trust policy of the role does not let the service assume it."""
+    template = context.template
+    trust = policy_document(template, role, ("AssumeRolePolicyDocument",))
+    request = Request("sts:AssumeRole", spellings(template, role), service)
+    for way in deployments(trust):  # a trust policy with a known set is judged in each deployment
+        both = merge(when, way)
+        if both is not None and decide(template, trust, request, way) in (Access.NOT_GRANTED, Access.DENIED):
+            yield both
 
 
 def _edge_functions(context: RuleContext) -> set[str]:

@@ -11,6 +11,7 @@ from samcheck.analysis.statemachines import State, state_machines, task_function
 from samcheck.analysis.values import ALWAYS, Candidate, When, merge, qualifier, together
 from samcheck.analysis.wiring import EventSource, Target, event_sources, function_behind, reaches, target_of
 from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
+from samcheck.rules.permissions._hints import arn_of, deliverer, target_named
 
 # What a mapping's role must be allowed on its source, by kind.
 _POLLING = {
@@ -49,8 +50,10 @@ class ExecutionRoleGrants(Rule):
     Lambda checks them when the mapping, the function or the invoke configuration is created, which
     then fails. The callers of ``schemas/callers.json`` that deliver with a role need it to allow the
     invoke, send, start or put: EventBridge state machine and stream targets (which need a
-    ``RoleArn``), Scheduler schedules, IoT rule actions, Logs subscriptions to streams, Firehose
-    processors, AppSync data sources and API Gateway integrations with credentials.
+    ``RoleArn``: without one EventBridge refuses the target and the deploy fails), Scheduler
+    schedules, IoT rule actions, Logs subscriptions to streams, Firehose processors, AppSync data
+    sources and API Gateway integrations with credentials; the finding says which caller delivers to
+    which target with the role.
     Policies samcheck cannot read (a managed policy it has no copy of, a parameter, a document that
     is an ``Fn::If`` of two, a policy attached to a role chosen at deploy time) leave the role alone;
     SAM's generated roles get these grants from the events and settings. A role, subnets, source or
@@ -284,14 +287,15 @@ def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
     the call, and a target the service reaches only through a role needs one."""
     template = context.template
     for delivery in deliveries(template):
+        caller, receiver = deliverer(delivery), target_named(delivery.target)
         if delivery.needs_role:
             role_key = delivery.role_path[-1] if delivery.role_path else "RoleArn"
             targets = [delivery.target.resource] if delivery.target.resource is not None else []
             yield context.report(
                 context.locate(delivery.holder, delivery.path),
-                f"{delivery.what} delivers to {delivery.target.name}, which {delivery.service} calls only with a "
-                f"role, but none is given, so nothing reaches it; add a {role_key} whose role trusts "
-                f"{delivery.service} and allows {delivery.action} on {delivery.target.name}",
+                f"{caller} delivers to {receiver}, which {delivery.service} calls only with a role, but no "
+                f"{role_key} is given, so {delivery.without}; add a {role_key} whose role trusts "
+                f"{delivery.service} and allows {delivery.action} on {arn_of(delivery.target)}",
                 resource=delivery.holder.source_id,
                 related=[
                     *(Related(f"{target.source_id} defined here", context.locate(target).span) for target in targets),
@@ -306,11 +310,15 @@ def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
             when = merge(delivery.when, way)
             if when is None or access not in (Access.NOT_GRANTED, Access.DENIED):
                 continue
+            if access is Access.DENIED:
+                how, fix = "deny", "narrow the Deny so that it leaves this target out"
+            else:
+                allow = f"allow {delivery.action} on {arn_of(delivery.target)} in the role's policies"
+                how, fix = "do not allow", allow
             yield context.report(
                 context.locate(role.resource, ("Policies",)),
-                f"{delivery.what} delivers to {delivery.target.name} with role {role.resource.source_id}, which "
-                f"does not allow {delivery.action} on it{qualifier(way)}, so {delivery.without}; allow "
-                f"{delivery.action} on {delivery.target.name} in the role's policies",
+                f"{caller} delivers to {receiver} with role {role.resource.source_id}, whose policies {how} "
+                f"{delivery.action} on it{qualifier(way)}, so {delivery.without}; {fix}",
                 resource=role.resource.source_id,
                 related=[
                     Related(
