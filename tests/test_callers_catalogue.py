@@ -60,6 +60,12 @@ def test_every_caller_has_a_trigger_and_a_near_miss(row: dict[str, object]) -> N
     assert not missing, f"no fixture under {RULE_FIXTURES.name}/SC800x has '# caller: {row['caller']}' as a {missing}"
 
 
+def test_every_caller_fixture_is_a_template() -> None:
+    """A near miss that cannot be read passes without judging anything."""
+    for path in sorted({path for kept in _by_caller().values() for _, _, path in kept}):
+        assert build_template(load_document(path), Settings()) is not None, path.name
+
+
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row["caller"])
 def test_the_graph_draws_every_caller(row: dict[str, object]) -> None:
     """``samcheck graph`` shows each caller's delivery as an event edge through a holder of its type."""
