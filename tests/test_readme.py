@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from samcheck.registry import all_rules
 from tests.conftest import ROOT
 
@@ -44,3 +46,57 @@ def test_readme_configuration_example_is_valid() -> None:
     raw = tomllib.loads(block[: block.index("```")])["tool"]["samcheck"]
     settings = settings_from_mapping(Path("README.md"), raw)
     assert settings.account_scope and settings.with_cfn_lint and dict(settings.limits)["concurrent-executions"] == 3000
+
+
+# README's permissions section lists the catalogue between these lines, generated from the file.
+CALLERS_BEGIN = "<!-- callers: generated from schemas/callers.json; SAMCHECK_UPDATE_SNAPSHOTS=1 rewrites it -->\n"
+CALLERS_END = "<!-- /callers -->\n"
+_KINDS = {
+    "AWS::Lambda::Function": "functions",
+    "AWS::SQS::Queue": "queues",
+    "AWS::SNS::Topic": "topics",
+    "AWS::StepFunctions::StateMachine": "state machines",
+    "AWS::Kinesis::Stream": "streams",
+}
+
+
+def callers_table() -> str:
+    """The catalogue as README shows it: each caller judged, then each left alone and why."""
+    from samcheck.datafiles import load_json
+
+    data = load_json("callers.json")
+    lines = [
+        "",
+        "| Caller | Holder and property | Principal | Calls with | Without the grant |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for row in data["callers"]:
+        holder = f"`{row['type']}` `{row['target']}`"
+        if "only_when" in row:
+            holder += f" (`{row['only_when']['path']}`: {', '.join(row['only_when']['values'])})"
+        ways = []
+        if row["principal"]:
+            unsure = " (not judged when a role is written)" if row.get("unsure_with_role") else ""
+            ways.append("its principal: " + ", ".join(_KINDS[kind] for kind in row["principal"]) + unsure)
+        if row.get("role"):
+            written = " when written" if row.get("role_if_given") else ""
+            ways.append(f"`{row['role_path']}`{written}: " + ", ".join(_KINDS[kind] for kind in row["role"]))
+        without = row["without"] + ("; checked at creation" if row.get("ordered") else "")
+        if "without_role" in row:
+            without += f"; without the role, {row['without_role']}"
+        lines.append(f"| {row['caller']} | {holder} | `{row['service']}` | {'; '.join(ways)} | {without} |")
+    lines += ["", "| Not judged | Principal | Why |", "| --- | --- | --- |"]
+    for row in data["not_judged"]:
+        principal = f"`{row['service']}`" if row["service"] else "(the caller's own identity)"
+        lines.append(f"| {row['caller']} | {principal} | {row['why']} |")
+    return "\n".join(lines) + "\n\n"
+
+
+def test_readme_lists_the_callers_catalogue() -> None:
+    assert CALLERS_BEGIN in README and CALLERS_END in README, "README's permissions section lacks the callers table"
+    start = README.index(CALLERS_BEGIN) + len(CALLERS_BEGIN)
+    end = README.index(CALLERS_END)
+    if os.environ.get("SAMCHECK_UPDATE_SNAPSHOTS"):
+        (ROOT / "README.md").write_text(README[:start] + callers_table() + README[end:])
+        return
+    assert README[start:end] == callers_table(), "README's callers table differs from schemas/callers.json"
