@@ -57,6 +57,8 @@ _KINDS = {
     "AWS::SNS::Topic": "topics",
     "AWS::StepFunctions::StateMachine": "state machines",
     "AWS::Kinesis::Stream": "streams",
+    "AWS::CodeBuild::Project": "build projects",
+    "AWS::Events::ApiDestination": "API destinations",
 }
 
 

@@ -126,6 +126,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "AWS::Events::Rule": ("⟦{x}.Arn⟧", "arn:{p}:events:{r}:{a}:rule/⟦{x}.Ref⟧"),
     "AWS::StepFunctions::StateMachine": ("⟦{x}.Ref⟧", "⟦{x}.Arn⟧", "arn:{p}:states:{r}:{a}:stateMachine:⟦{x}.Name⟧"),
     "AWS::KMS::Key": ("⟦{x}.Arn⟧", "arn:{p}:kms:{r}:{a}:key/⟦{x}.Ref⟧"),
+    "AWS::CodeBuild::Project": ("⟦{x}.Arn⟧", "arn:{p}:codebuild:{r}:{a}:project/⟦{x}.Ref⟧"),
+    # an API destination's ARN ends in an id CloudFormation gives no attribute for, after its name
+    "AWS::Events::ApiDestination": ("⟦{x}.Arn⟧", "arn:{p}:events:{r}:{a}:api-destination/⟦{x}.Ref⟧/⟦{x}.Id⟧"),
 }
 # The property that names a resource of each type, when the template writes the name itself.
 _NAME_PROPERTIES = {
@@ -135,6 +138,7 @@ _NAME_PROPERTIES = {
     "AWS::Kinesis::Stream": ("Name", "arn:{p}:kinesis:{r}:{a}:stream/{n}"),
     "AWS::S3::Bucket": ("BucketName", "arn:{p}:s3:::{n}"),
     "AWS::Lambda::Function": ("FunctionName", "arn:{p}:lambda:{r}:{a}:function:{n}"),
+    "AWS::CodeBuild::Project": ("Name", "arn:{p}:codebuild:{r}:{a}:project/{n}"),
 }
 # What a stream of a table is named by, besides its own attribute.
 _STREAM_LABEL = token("stream-label")

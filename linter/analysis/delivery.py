@@ -3,8 +3,8 @@ lets them: every caller in the catalogue ``schemas/callers.json`` (S3 notificati
 subscriptions, EventBridge rule and Scheduler targets, API Gateway integrations and authorizers,
 load balancer target groups, Logs subscription filters, alarm actions, Cognito triggers, Config
 rules, IoT rule actions, SES receipt rules, Secrets Manager rotation, Firehose processors, AppSync
-data sources), each naming a function, queue, topic, state machine or stream; and the integrations
-an API's OpenAPI body writes.
+data sources), each naming a function, queue, topic, state machine, stream, build project or API
+destination; and the integrations an API's OpenAPI body writes.
 
 Each delivery says which service principal calls which action on which target, on behalf of which
 source (what ``aws:SourceArn`` names), with which role when the service calls with one instead of

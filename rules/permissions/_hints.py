@@ -27,6 +27,8 @@ _KINDS = {
     "AWS::SNS::Topic": "topic",
     "AWS::StepFunctions::StateMachine": "state machine",
     "AWS::Kinesis::Stream": "stream",
+    "AWS::CodeBuild::Project": "build project",
+    "AWS::Events::ApiDestination": "API destination",
 }
 
 
