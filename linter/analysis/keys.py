@@ -1,5 +1,5 @@
-"""Which KMS key encrypts a queue, topic, stream, table or log group of the template, and whether a
-role may use it.
+"""Which KMS key encrypts a queue, topic, stream, log group or function environment of the template,
+and whether a role may use it.
 
 A key is named by its Ref, ARN or an ``AWS::KMS::Alias`` of the template, or is an AWS managed key
 (``alias/aws/sqs``). A role may use a key when the key policy (a resource policy) allows the role
@@ -38,11 +38,13 @@ ENCRYPTED_BY: dict[str, NodePath] = {
     "AWS::SNS::Topic": ("KmsMasterKeyId",),
     "AWS::Kinesis::Stream": ("StreamEncryption", "KeyId"),
     "AWS::Logs::LogGroup": ("KmsKeyId",),
+    "AWS::Lambda::Function": ("KmsKeyArn",),  # its environment variables
 }
 MANAGED_KEYS = {
     "AWS::SQS::Queue": "alias/aws/sqs",
     "AWS::SNS::Topic": "alias/aws/sns",
     "AWS::Kinesis::Stream": "alias/aws/kinesis",
+    "AWS::Lambda::Function": "alias/aws/lambda",
 }
 _ACCOUNT_ROOT = re.compile(rf"arn:[^:]+:iam::{re.escape(ACCOUNT)}:root")
 

@@ -14,13 +14,18 @@ from samcheck.analysis.iam import (
     refused,
     role_policies,
 )
-from samcheck.analysis.keys import MANAGED_KEYS, Encryption, customer_keyed, encryptions, key_policy, role_use
+from samcheck.analysis.keys import Encryption, customer_keyed, encryptions, key_policy, role_use
 from samcheck.analysis.values import Candidate, When, merge, qualifier, together
 from samcheck.analysis.wiring import event_sources, reaches
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
-# What a sender needs of the key that encrypts the queue, topic or stream it sends to.
-_SEND_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+# What a sender needs of the key that encrypts the queue, topic or stream it sends to (a Kinesis
+# producer only generates data keys).
+_SEND_ACTIONS = {
+    "AWS::SQS::Queue": ("kms:GenerateDataKey", "kms:Decrypt"),
+    "AWS::SNS::Topic": ("kms:GenerateDataKey", "kms:Decrypt"),
+    "AWS::Kinesis::Stream": ("kms:GenerateDataKey",),
+}
 # What a consumer needs of the key that encrypts the queue or stream it reads.
 _READ_ACTIONS = ("kms:Decrypt",)
 # What CloudWatch Logs needs of a log group's key (its documented statement also grants ReEncrypt* and Describe*).
@@ -36,6 +41,7 @@ _READS = {"sqs": "AWS::SQS::Queue", "kinesis": "AWS::Kinesis::Stream"}
 DROPPED = "every message is dropped without an error"
 UNREAD = "Lambda cannot read what it holds (KMS AccessDeniedException) and nothing is processed"
 SEND_FAILS = "every send fails (KMS AccessDeniedException)"
+NO_START = "it cannot start (KMSAccessDeniedException: Lambda was unable to decrypt the environment variables)"
 
 
 @dataclass(frozen=True, eq=False)  # identity: it holds resources
@@ -111,7 +117,8 @@ class DeliveryKeyPolicy(Rule):
 
 def _service_deliveries(context: RuleContext) -> Iterator[Finding]:
     template = context.template
-    for delivery, target in principal_deliveries(template, MANAGED_KEYS):
+    for delivery, target in principal_deliveries(template, _SEND_ACTIONS):
+        actions = _SEND_ACTIONS[target.type]
         keys = [Candidate(encryption, encryption.when) for encryption in encryptions(template, target)]
         for (encryption, _), when in together(keys, [Candidate(delivery, delivery.when)]):
             if encryption.managed is not None:
@@ -120,7 +127,7 @@ def _service_deliveries(context: RuleContext) -> Iterator[Finding]:
                     f"{target.source_id} is encrypted with the AWS managed key {encryption.managed}"
                     f"{qualifier(encryption.when)}, which {delivery.service} cannot use and whose policy cannot "
                     f"change, but {delivery.what} sends to it, so {DROPPED}; use a customer managed key whose "
-                    f"policy allows {delivery.service} {' and '.join(_SEND_ACTIONS)}",
+                    f"policy allows {delivery.service} {' and '.join(actions)}",
                     resource=target.source_id,
                     related=[_sender(context, delivery), *context.when_related(when)],
                 )
@@ -129,7 +136,7 @@ def _service_deliveries(context: RuleContext) -> Iterator[Finding]:
                 what = f"{delivery.what} sends to it, so {DROPPED}"
                 source = delivery.source_spellings or None
                 yield from _service_key(
-                    context, encryption, delivery.service, _SEND_ACTIONS, _SEND_ACTIONS, what, source, sender, when
+                    context, encryption, delivery.service, actions, actions, what, source, sender, when
                 )
 
 
@@ -206,14 +213,20 @@ def _uses(context: RuleContext, function: Resource, roles: list[Resource]) -> It
     path = ("DeadLetterConfig", "TargetArn")
     for reach in reaches(template, function, path):
         target = reach.target.resource
-        if target is None:
-            continue
+        if target is None or target.type not in _SEND_ACTIONS:
+            continue  # not a queue or topic: SC0022 and the schema say so
         where = Related("its dead-letter queue", context.locate(function, path).span)
         for encryption in encryptions(template, target):
             when = merge(reach.when, encryption.when)
             if encryption.key is not None and when is not None:
                 why = f"{function.source_id} sends failed events to {target.source_id} (its dead-letter queue)"
-                yield _Use(function, encryption, _SEND_ACTIONS, why, SEND_FAILS, where, when)
+                yield _Use(function, encryption, _SEND_ACTIONS[target.type], why, SEND_FAILS, where, when)
+    if template.property(function, ("Environment", "Variables")).present:
+        where = Related("its environment variables", context.locate(function, ("Environment", "Variables")).span)
+        for encryption in encryptions(template, function):
+            if encryption.key is not None:
+                why = f"{function.source_id} decrypts its environment at every start"
+                yield _Use(function, encryption, _READ_ACTIONS, why, NO_START, where, encryption.when)
     yield from _sent_to(context, function, roles)
 
 
@@ -240,7 +253,8 @@ def _sent_to(context: RuleContext, function: Resource, roles: list[Resource]) ->
                 )
                 for encryption in keyed:
                     why = f"{function.source_id} sends to {target.source_id} (its role allows {'/'.join(actions)})"
-                    yield _Use(function, encryption, _SEND_ACTIONS, why, SEND_FAILS, where, encryption.when)
+                    uses = _SEND_ACTIONS[target_type]
+                    yield _Use(function, encryption, uses, why, SEND_FAILS, where, encryption.when)
 
 
 def _names(statement: Statement, target: Resource, action: str) -> bool:
@@ -295,8 +309,7 @@ def _role(context: RuleContext, role: Resource, use: _Use, when: When) -> Iterat
             )
             message = f"{subject}, but its key policy {how}{qualifier(verdict.when)}, so {use.fails}; {fix}"
         encrypted = use.encryption.resource
-        names = Related(
-            f"{encrypted.source_id} names its key here", context.locate(encrypted, use.encryption.path).span
-        )
-        related = [use.related, names, *context.when_related(deployed)]
+        named = context.locate(encrypted, use.encryption.path)
+        names = Related(f"{encrypted.source_id} names its key here", named.span)
+        related = [use.related, names, *named.related, *context.when_related(deployed)]  # Globals too
         yield context.report(where, message, resource=resource, related=related)
