@@ -53,6 +53,7 @@ class Caller:
     ordered: bool  # the service checks the grant when the holder is created
     only_when: tuple[tuple[str, ...], frozenset[str]] | None  # a property the holder must have one of these values in
     names: str  # "arn", or "integration-uri": an API Gateway integration URI
+    default_policy_allows: bool  # the target's default policy (same account) lets the service in
 
 
 def _steps(path: str) -> tuple[str, ...]:
@@ -84,6 +85,7 @@ def catalogue() -> tuple[dict[str, str], tuple[Caller, ...]]:
                 row.get("ordered", False),
                 (_steps(only_when["path"]), frozenset(only_when["values"])) if only_when else None,
                 row.get("names", "arn"),
+                row.get("default_policy_allows", False),
             )
         )
     return data["actions"], tuple(callers)
@@ -115,6 +117,7 @@ class Delivery:
     source_form: str = "!GetAtt {name}.Arn"  # how a template writes aws:SourceArn for the source
     role_path: NodePath | None = None  # where the holder names the role
     needs_role: bool = False  # the service calls this target only with a role, and none is written
+    default_policy_allows: bool = False  # the target needs no policy of the template to let the service in
 
     @property
     def action(self) -> str:
@@ -248,6 +251,7 @@ def _delivery(
                 caller.ordered,
                 when=when,
                 source_form=caller.source_arn,
+                default_policy_allows=caller.default_policy_allows,
             )
         )
     return found

@@ -63,6 +63,8 @@ class DeliveryPolicyMissing(Rule):
         template = context.template
         # Deliveries made with a role are SC8005's: the role's grants decide them.
         for delivery, target in principal_deliveries(template, _POLICY_TYPES):
+            if delivery.default_policy_allows:
+                continue  # a policy the template attaches could still refuse it: not judged yet
             request = Request(
                 delivery.action, spellings(template, target), delivery.service, delivery.source_spellings or None
             )

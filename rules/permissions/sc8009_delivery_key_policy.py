@@ -13,6 +13,7 @@ from samcheck.analysis.iam import (
     granting,
     refused,
     role_policies,
+    statement_to_edit,
 )
 from samcheck.analysis.keys import Encryption, customer_keyed, encryptions, key_policy, role_use
 from samcheck.analysis.values import Candidate, When, merge, qualifier, together
@@ -175,15 +176,18 @@ def _service_key(
         deployed = merge(when, way)
         if deployed is None:
             continue
-        requests = (Request(action, spellings(template, key), service, source) for action in actions)
-        missing = list(refused(template, policy, requests, way) or ())
+        requests = {action: Request(action, spellings(template, key), service, source) for action in actions}
+        missing = list(refused(template, policy, requests.values(), way) or ())
         if not missing:
             continue
+        # the Deny that refuses it, or the statement meant for the service, else the key policy
+        statement = statement_to_edit(template, policy, requests[missing[0]], way)
+        edit = "add a statement allowing" if statement is None else "make this statement allow"
         yield context.report(
-            context.locate(key, ("KeyPolicy",)),
+            context.locate(key, statement.path if statement is not None else ("KeyPolicy",)),
             f"{encryption.resource.source_id} is encrypted with {key.source_id}{qualifier(encryption.when)}, whose "
-            f"key policy does not let {service} call {' and '.join(missing)}{qualifier(way)}, but {what}; add a "
-            f"statement allowing Principal {{Service: {service}}} {' and '.join(fix)}",
+            f"key policy does not let {service} call {' and '.join(missing)}{qualifier(way)}, but {what}; {edit} "
+            f"Principal {{Service: {service}}} {' and '.join(fix)}",
             resource=key.source_id,
             related=[related, *context.when_related(deployed)],
         )
