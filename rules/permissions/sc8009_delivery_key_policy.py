@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from samcheck.analysis.arns import mentions, spellings
-from samcheck.analysis.delivery import Delivery, principal_deliveries
+from samcheck.analysis.delivery import Delivery, deliveries, principal_deliveries
 from samcheck.analysis.iam import (
     Access,
     Request,
@@ -17,7 +17,7 @@ from samcheck.analysis.iam import (
 )
 from samcheck.analysis.keys import Encryption, customer_keyed, encryptions, key_policy, role_use
 from samcheck.analysis.values import Candidate, When, merge, qualifier, together
-from samcheck.analysis.wiring import event_sources, reaches
+from samcheck.analysis.wiring import event_sources, reaches, target_of
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 
 # What a sender needs of the key that encrypts the queue, topic or stream it sends to (a Kinesis
@@ -47,15 +47,17 @@ NO_START = "it cannot start (KMSAccessDeniedException: Lambda was unable to decr
 
 @dataclass(frozen=True, eq=False)  # identity: it holds resources
 class _Use:
-    """A function's use of a key through its execution role."""
+    """A use of a key through a role: a function's, through its execution role, or a service's that
+    sends with the role the template gives it."""
 
-    function: Resource
+    user: Resource  # the function, or the resource that says where the service sends
     encryption: Encryption
     actions: tuple[str, ...]
     why: str  # "Consumer reads Orders through its sqs event source"
     fails: str
     related: Related
     when: When
+    role_is: str = "its execution role"
 
 
 class DeliveryKeyPolicy(Rule):
@@ -111,6 +113,7 @@ class DeliveryKeyPolicy(Rule):
             uses = [Candidate(use, use.when) for use in found.values()]
             for (role, use), when in together(roles, uses):
                 yield from _role(context, role, use, when)
+        yield from _role_deliveries(context)
 
 
 # -- services that deliver as their own principal ---------------------------------------------
@@ -197,6 +200,33 @@ def _sender(context: RuleContext, delivery: Delivery) -> Related:
     return Related(f"{delivery.what} sends here", context.locate(delivery.holder, delivery.path).span)
 
 
+# -- services that deliver with a role ---------------------------------------------------------
+
+
+def _role_deliveries(context: RuleContext) -> Iterator[Finding]:
+    """A service that sends with a role of the template (an IoT rule, a schedule, an EventBridge
+    target with RoleArn) needs that role to use the key of a customer managed key; an AWS managed
+    key lets every principal of the account in through its service."""
+    template = context.template
+    for delivery in deliveries(template):
+        target = delivery.target.resource
+        named = target_of(template, delivery.role) if delivery.role is not None else None
+        role = named.resource if named is not None else None
+        if target is None or target.type not in _SEND_ACTIONS or role is None or role.type != "AWS::IAM::Role":
+            continue  # a role outside the template: what it may do is unknown
+        sender = _sender(context, delivery)
+        for encryption in encryptions(template, target):
+            when = merge(delivery.when, encryption.when)
+            if encryption.key is None or when is None:
+                continue
+            why = f"{delivery.what} sends to {target.source_id}"
+            actions = _SEND_ACTIONS[target.type]
+            use = _Use(
+                delivery.holder, encryption, actions, why, delivery.without, sender, when, "the role it sends with"
+            )
+            yield from _role(context, role, use, when)
+
+
 # -- functions' execution roles ----------------------------------------------------------------
 
 
@@ -272,7 +302,7 @@ def _names(statement: Statement, target: Resource, action: str) -> bool:
 
 
 def _role(context: RuleContext, role: Resource, use: _Use, when: When) -> Iterator[Finding]:
-    """``when``: the deployments where the function runs as the role and uses the key."""
+    """``when``: the deployments where the user acts as the role and uses the key."""
     template = context.template
     key = use.encryption.key
     assert key is not None
@@ -284,11 +314,11 @@ def _role(context: RuleContext, role: Resource, use: _Use, when: When) -> Iterat
         denied = [action for action in missing if verdict.missing[action] is Access.DENIED]
         actions = " and ".join(missing)
         subject = f"{use.why}, which is encrypted with {key.source_id}{qualifier(use.encryption.when)}"
-        sam = role.source_id == use.function.source_id  # a role SAM makes for the function
-        runs_as = "the role SAM makes for it" if sam else f"{role.source_id} (its execution role)"
-        policies = f"{use.function.source_id}'s Policies" if sam else "the role's policies"
+        sam = role.source_id == use.user.source_id  # a role SAM makes for the function
+        runs_as = "the role SAM makes for it" if sam else f"{role.source_id} ({use.role_is})"
+        policies = f"{use.user.source_id}'s Policies" if sam else "the role's policies"
         if verdict.fix_in_role:
-            where, resource = context.locate(role, ("Policies",)), use.function.source_id
+            where, resource = context.locate(role, ("Policies",)), use.user.source_id
             how = f"denies {' and '.join(denied)}" if denied else f"does not allow {actions}"
             fix = (
                 "narrow the Deny that removes it"
