@@ -61,19 +61,24 @@ class _Use:
 
 
 class DeliveryKeyPolicy(Rule):
-    """Whoever moves messages through a KMS-encrypted queue, topic, stream or log group must be let use
-    its key. Services that deliver as their own principal (SNS, S3, EventBridge…) need the key
-    policy to allow them ``kms:GenerateDataKey`` and ``kms:Decrypt``; the AWS managed keys
-    (``alias/aws/sqs``, ``alias/aws/sns``) never do, and their policies cannot change, so every
-    message is dropped without an error. CloudWatch Logs needs the key of a log group
-    (``logs.<region>.amazonaws.com``), or the log group fails to create. A function's execution
-    role needs ``kms:Decrypt`` on the key of the SQS queue or Kinesis stream it reads (SAM's event
-    sources and ``AWSLambdaSQSQueueExecutionRole`` grant no KMS action), and ``kms:GenerateDataKey``
-    and ``kms:Decrypt`` on the key of its dead-letter queue and of what its role lets it send to. A
-    key policy that allows the account root leaves the role's use to its own policies; otherwise the
-    key policy must name the role. Keys from outside the template, principals and conditions
-    samcheck cannot judge are left alone; a key or target chosen by an ``Fn::If`` or a parameter's
-    allowed values is judged for each, and the finding says when.
+    """Whoever moves messages through a KMS-encrypted queue, topic, stream or log group, or starts a
+    function with encrypted environment variables, must be let use its key. Services of
+    ``schemas/callers.json`` that deliver as their own principal (SNS, S3, EventBridge, CloudWatch
+    alarms…) need the key policy to allow them ``kms:GenerateDataKey`` and ``kms:Decrypt``; the AWS
+    managed keys (``alias/aws/sqs``, ``alias/aws/sns``) never do, and their policies cannot change,
+    so every message is dropped without an error. Services that send with a role of the template (IoT
+    rules, schedules, EventBridge targets with ``RoleArn``, Logs subscriptions) need that role to use
+    a customer managed key (an AWS managed key lets the account's roles in through its service).
+    CloudWatch Logs needs the key of a log group (``logs.<region>.amazonaws.com``), or the log group
+    fails to create. A function's execution role needs ``kms:Decrypt`` on its ``KmsKeyArn`` when it
+    has environment variables (SAM adds no grant for it; without one the function cannot start) and
+    on the key of the SQS queue or Kinesis stream it reads (SAM's event sources and
+    ``AWSLambdaSQSQueueExecutionRole`` grant no KMS action), and ``kms:GenerateDataKey`` (and
+    ``kms:Decrypt`` for a queue or topic) on the key of its dead-letter queue and of what its role
+    lets it send to. A key policy that allows the account root leaves the role's use to its own
+    policies; otherwise the key policy must name the role. Keys from outside the template, principals
+    and conditions samcheck cannot judge are left alone; a key or target chosen by an ``Fn::If`` or a
+    parameter's allowed values is judged for each, and the finding says when.
 
     **Anti-pattern**
 
@@ -97,9 +102,12 @@ class DeliveryKeyPolicy(Rule):
     id = "SC8009"
     name = "delivery-key-policy"
     severity = Severity.ERROR
-    summary = "A sender, consumer or log service that the key of a queue, topic, stream or log group does not let in"
+    summary = (
+        "A sender, consumer, log service or function that the key of a queue, topic, stream, log group or "
+        "environment does not let in"
+    )
     url = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
-    tags = ("sqs", "sns", "kinesis", "logs", "kms", "permissions")
+    tags = ("sqs", "sns", "kinesis", "logs", "lambda", "cloudwatch", "kms", "permissions")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         yield from _service_deliveries(context)
