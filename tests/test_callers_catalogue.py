@@ -21,7 +21,7 @@ from samcheck.model.build import build_template
 from tests.test_rule_fixtures import RULE_FIXTURES, fixture_files, read_expectation
 
 ROWS = load_json("callers.json")["callers"]
-PERMISSION_RULES = ("SC8001", "SC8002", "SC8004", "SC8005")
+PERMISSION_RULES = ("SC8001", "SC8002", "SC8004", "SC8005", "SC8009")
 
 
 def _headers(path: Path) -> str:

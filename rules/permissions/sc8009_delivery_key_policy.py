@@ -129,7 +129,13 @@ class DeliveryKeyPolicy(Rule):
 
 def _service_deliveries(context: RuleContext) -> Iterator[Finding]:
     template = context.template
+    seen = set()
     for delivery, target in principal_deliveries(template, _SEND_ACTIONS):
+        # one finding per sender and target: an alarm naming its topic in AlarmActions and OKActions
+        sender_key = (delivery.what, delivery.service, target.logical_id, delivery.when)
+        if sender_key in seen:
+            continue
+        seen.add(sender_key)
         actions = _SEND_ACTIONS[target.type]
         keys = [Candidate(encryption, encryption.when) for encryption in encryptions(template, target)]
         for (encryption, _), when in together(keys, [Candidate(delivery, delivery.when)]):
