@@ -337,22 +337,6 @@ def refused(
     return {action: access for action, access in answers.items() if access is not Access.ALLOWED}
 
 
-def statement_to_edit(template: Template, policies: Policies, request: Request, when: When) -> Statement | None:
-    """The statement a refused request is fixed in, in the deployments ``when`` names: the Deny that
-    refuses it, else an Allow for the same service principal that does not cover it (another
-    action, resource or source); None when no statement is about it."""
-    deployed = [statement for statement in policies.statements if merge(statement.when, when) is not None]
-    for statement in deployed:
-        if statement.effect == "Deny" and _applies(template, statement, request) is True:
-            return statement
-    if request.service is None:
-        return None
-    for statement in deployed:
-        if statement.effect == "Allow" and _principal(template, statement.principal, request.service) is True:
-            return statement
-    return None
-
-
 def granting(template: Template, policies: Policies, request: Request) -> list[Statement]:
     """The statements that certainly allow the request."""
     return [s for s in policies.statements if s.effect == "Allow" and _applies(template, s, request) is True]
@@ -360,16 +344,23 @@ def granting(template: Template, policies: Policies, request: Request) -> list[S
 
 def _applies(template: Template, statement: Statement, request: Request) -> bool | None:
     """True when the statement certainly covers the request, False when it certainly does not."""
-    checks: list[bool | None] = [
-        _action(statement, request.action),
-        _resource(template, statement, request.targets),
-    ]
-    if request.service is not None:
-        checks.append(_principal(template, statement.principal, request.service))
-    checks.append(_condition(template, statement.condition, request))
+    checks = statement_parts(template, statement, request).values()
     if False in checks:
         return False
     return None if None in checks else True
+
+
+def statement_parts(template: Template, statement: Statement, request: Request) -> dict[str, bool | None]:
+    """Whether each part of a statement (Action, Resource, Principal for a service's request,
+    Condition) covers the request: True certainly, False certainly not, None unknown."""
+    parts: dict[str, bool | None] = {
+        "Action": _action(statement, request.action),
+        "Resource": _resource(template, statement, request.targets),
+    }
+    if request.service is not None:
+        parts["Principal"] = _principal(template, statement.principal, request.service)
+    parts["Condition"] = _condition(template, statement.condition, request)
+    return parts
 
 
 def _action(statement: Statement, action: str) -> bool:
@@ -589,10 +580,18 @@ def _literal(value: str | None) -> str | None:
 
 def permits(permission: LambdaPermission, action: str, principal: str) -> bool | None:
     """Whether a permission lets the principal call the action (its SourceArn aside)."""
-    if permission.action is None or permission.principal is None:
-        return None
-    written = _REGIONAL_PRINCIPAL.sub(r"\1.amazonaws.com", permission.principal)
-    return fnmatch.fnmatchcase(action.lower(), permission.action) and written in (principal, "*")
+    parts = permission_parts(permission, action, principal).values()
+    return False if False in parts else None if None in parts else True
+
+
+def permission_parts(permission: LambdaPermission, action: str, principal: str) -> dict[str, bool | None]:
+    """Whether a permission's Action and Principal let the principal call the action: True, False,
+    or None when it is known only at deploy time."""
+    written = _REGIONAL_PRINCIPAL.sub(r"\1.amazonaws.com", permission.principal or "")
+    return {
+        "Action": fnmatch.fnmatchcase(action.lower(), permission.action) if permission.action is not None else None,
+        "Principal": written in (principal, "*") if permission.principal is not None else None,
+    }
 
 
 # Some services take their Region in the principal too (logs.eu-west-1.amazonaws.com, the form older

@@ -1,10 +1,11 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.arns import spellings
-from samcheck.analysis.delivery import Delivery, principal_deliveries
-from samcheck.analysis.iam import Access, Policies, Request, decide, deployments, resource_policies, statement_to_edit
-from samcheck.analysis.values import When, merge, qualifier
-from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity, Template
+from samcheck.analysis.delivery import principal_deliveries
+from samcheck.analysis.iam import Access, Request, decide, deployments, resource_policies
+from samcheck.analysis.placement import Wanted, statement_list, statement_to_edit
+from samcheck.analysis.values import merge, qualifier
+from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.permissions._hints import arn_of
 
 _POLICY_TYPES = {"AWS::SQS::Queue": "AWS::SQS::QueuePolicy", "AWS::SNS::Topic": "AWS::SNS::TopicPolicy"}
@@ -76,22 +77,21 @@ class DeliveryPolicyMissing(Rule):
                     continue
                 if access is Access.DENIED:
                     problem = f"{target.source_id}'s policy denies {delivery.action} to {delivery.service}"
-                    fix = "narrow the Deny so that it leaves this source out"
                 else:
                     problem = f"{target.source_id}'s policy does not let {delivery.service} call {delivery.action}"
-                    fix = (
-                        f"add an {_POLICY_TYPES[target.type]} allowing Principal {{Service: {delivery.service}}} "
-                        f"Action {delivery.action} on {arn_of(delivery.target)} with Condition ArnEquals "
-                        f"aws:SourceArn: {delivery.source_arn}"
-                    )
                 message = (
                     f"{delivery.what} sends to {target.source_id}, but {problem}{qualifier(way)}, so {delivery.without}"
                 )
                 defined = Related(f"{target.source_id} defined here", context.locate(target).span)
-                holder, path, edit = _where_to_edit(template, policies, request, way, delivery)
-                if holder is None:
-                    holder, path, edit, related = delivery.holder, delivery.path, fix, [defined]
-                else:  # the target's policy is where the fix goes
+                wanted = Wanted((delivery.action,), arn_of(delivery.target), delivery.service, delivery.source_arn)
+                place = statement_to_edit(template, policies, [request], wanted, way) or statement_list(
+                    template, policies, wanted, way
+                )
+                if place is None:  # no policy yet: the sender is where the fix goes
+                    holder, path, related = delivery.holder, delivery.path, [defined]
+                    edit = f"add an {_POLICY_TYPES[target.type]} allowing {wanted.statement}"
+                else:
+                    holder, path, edit = place.holder, place.path, place.edit
                     sends = f"{delivery.what} sends to {target.source_id} here"
                     related = [Related(sends, context.locate(delivery.holder, delivery.path).span), defined]
                 yield context.report(
@@ -100,23 +100,3 @@ class DeliveryPolicyMissing(Rule):
                     resource=holder.source_id,
                     related=[*related, *context.when_related(when)],
                 )
-
-
-def _where_to_edit(
-    template: Template, policies: Policies, request: Request, way: When, delivery: Delivery
-) -> tuple[Resource | None, NodePath, str]:
-    """Where a refused delivery is fixed in the target's policy, and how: the Deny that refuses it,
-    the Allow meant for its service, else the statement list to add one to; no holder when the
-    target has no policy in this deployment."""
-    wanted = f"Action {delivery.action} on {arn_of(delivery.target)} for aws:SourceArn {delivery.source_arn}"
-    statement = statement_to_edit(template, policies, request, way)
-    if statement is not None:
-        denies = statement.effect == "Deny"
-        edit = "narrow this Deny so that it no longer refuses" if denies else "make this statement allow"
-        return statement.holder, statement.path, f"{edit} {wanted}"
-    deployed = [statement for statement in policies.statements if merge(statement.when, way) is not None]
-    if not deployed:
-        return None, (), ""
-    first = deployed[0]
-    listed = first.path[:-1] if first.path and isinstance(first.path[-1], int) else first.path
-    return first.holder, listed, f"add a statement allowing Principal {{Service: {delivery.service}}} {wanted}"

@@ -1,0 +1,174 @@
+"""Where a permission finding goes, and what to change there: the one place a user edits.
+
+A refused request is fixed where it is refused or nearly granted: the Deny that refuses it; else the
+statement or Lambda permission that is about it but has exactly one part wrong (its principal,
+action, resource, source or function), named with what to write instead; else the statement list
+of the policy, to add a statement to. Statements a user did not write (an AWS managed policy, the
+statements SAM generates from a function's ``Policies``) are never pointed at: the rule then puts
+the finding on the policy's place (a SAM function's ``Policies``), and on the delivery (the event or
+notification) only when nothing exists yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from samcheck.analysis.iam import Policies, Request, Statement, statement_parts
+from samcheck.analysis.values import When, merge
+from samcheck.cfn.document import get_path
+from samcheck.cfn.references import intrinsic_name
+from samcheck.findings import NodePath
+from samcheck.model.template import Resource, Template
+
+_SOURCE_ARN = "aws:sourcearn"
+
+
+@dataclass(frozen=True)
+class Placement:
+    holder: Resource
+    path: NodePath  # below the holder's Properties
+    edit: str  # what to change there: "in this statement, change aws:SourceArn from !Ref A to !Ref B"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a policy statement must allow, as a user writes it."""
+
+    actions: tuple[str, ...]
+    resource: str  # "!GetAtt Jobs.Arn"
+    service: str | None = None  # the service principal a resource policy lets in; None: an identity policy
+    source: str | None = None  # how aws:SourceArn is written: "!Ref Orders"
+
+    @property
+    def statement(self) -> str:
+        """The statement to add: "Principal {Service: s} Action a on r with Condition …"."""
+        principal = f"Principal {{Service: {self.service}}} " if self.service else ""
+        condition = f" with Condition ArnEquals aws:SourceArn: {self.source}" if self.source else ""
+        return f"{principal}Action {' and '.join(self.actions)} on {self.resource}{condition}"
+
+
+def statement_to_edit(
+    template: Template, policies: Policies, requests: Iterable[Request], wanted: Wanted, when: When
+) -> Placement | None:
+    """The statement a refused request is fixed in, in the deployments ``when`` names: the Deny that
+    refuses it, else an Allow with exactly one part wrong (one about the same principal first);
+    None when no statement a user wrote is about it."""
+    asked = list(requests)
+    deployed = [
+        statement
+        for statement in policies.statements
+        if merge(statement.when, when) is not None and _written(statement)
+    ]
+    for statement in deployed:
+        if statement.effect == "Deny" and any(_covers(template, statement, request) for request in asked):
+            return Placement(
+                statement.holder, statement.path, f"narrow this Deny so that it no longer refuses {wanted.statement}"
+            )
+    near = [
+        (part, statement)
+        for statement in deployed
+        if statement.effect == "Allow" and (part := _wrong_part(template, statement, asked)) is not None
+    ]
+    for part, statement in sorted(near, key=lambda found: found[0] == "Principal"):
+        return Placement(statement.holder, statement.path, _statement_edit(template, statement, part, asked, wanted))
+    return None
+
+
+def statement_list(template: Template, policies: Policies, wanted: Wanted, when: When) -> Placement | None:
+    """The statement list of a resource policy, to add the wanted statement to; None when the
+    resource has no policy a user wrote in the deployments ``when`` names."""
+    for statement in policies.statements:
+        if merge(statement.when, when) is not None and _written(statement):
+            path = statement.path[:-1] if statement.path and isinstance(statement.path[-1], int) else statement.path
+            return Placement(statement.holder, path, f"add a statement allowing {wanted.statement}")
+    return None
+
+
+def permission_to_edit(
+    candidates: Iterable[tuple[Resource, dict[str, bool | None]]], wanted: dict[str, str]
+) -> Placement | None:
+    """The Lambda permission to edit: the first whose properties (FunctionName, Action, Principal,
+    SourceArn, FunctionUrlAuthType: does each fit, True, False or unknown) have exactly one wrong,
+    with what to write there instead (``wanted``, by property)."""
+    for permission, parts in candidates:
+        wrong = [name for name, fits in parts.items() if fits is False]
+        if len(wrong) == 1 and None not in parts.values():
+            name = wrong[0]
+            written = shown(permission.properties.get(name))
+            return Placement(permission, (name,), f"change {name} from {written} to {wanted[name]}")
+    return None
+
+
+def shown(node: Any) -> str:
+    """A value as a user writes it in YAML: ``!Ref X``, ``!GetAtt X.Arn``, ``!Sub text``, a literal."""
+    name = intrinsic_name(node) if isinstance(node, dict) else None
+    argument = node.get(name) if isinstance(node, dict) and name else None
+    if name == "Ref" and isinstance(argument, str):
+        return f"!Ref {argument}"
+    if name == "Fn::GetAtt":
+        parts = argument.split(".", 1) if isinstance(argument, str) else argument
+        if isinstance(parts, list) and all(isinstance(part, str) for part in parts):
+            return f"!GetAtt {'.'.join(parts)}"
+    if name == "Fn::Sub" and isinstance(argument, str):
+        return f"!Sub {argument}"
+    if isinstance(node, (str, int, float)) and not isinstance(node, bool):
+        return str(node)
+    return "what it says"
+
+
+def _written(statement: Statement) -> bool:
+    """A statement a user wrote and can edit: not one SAM generates, nor an AWS managed policy's."""
+    holder = statement.holder
+    return not holder.origin.generated and get_path(holder.properties, statement.path) is not None
+
+
+def _covers(template: Template, statement: Statement, request: Request) -> bool:
+    return all(fits is True for fits in statement_parts(template, statement, request).values())
+
+
+def _wrong_part(template: Template, statement: Statement, requests: list[Request]) -> str | None:
+    """The one part of an Allow that keeps it from covering the requests, when it is about them: a
+    wrong action must be of the same service, a wrong principal a service principal."""
+    wrong: set[str] = set()
+    for request in requests:
+        parts = statement_parts(template, statement, request)
+        if None in parts.values():
+            return None
+        wrong |= {part for part, fits in parts.items() if fits is False}
+    if len(wrong) != 1:
+        return None
+    part = wrong.pop()
+    if part == "Action":
+        services = {pattern.split(":", 1)[0] for pattern in statement.actions or () if ":" in pattern}
+        return part if any(request.action.split(":", 1)[0].lower() in services for request in requests) else None
+    if part == "Principal":
+        principal = statement.principal
+        return part if isinstance(principal, dict) and set(principal) == {"Service"} else None
+    return part
+
+
+def _statement_edit(
+    template: Template, statement: Statement, part: str, requests: list[Request], wanted: Wanted
+) -> str:
+    if part == "Action":
+        missing = [r.action for r in requests if statement_parts(template, statement, r)["Action"] is False]
+        return f"add {_and(missing)} to this statement's Action"
+    if part == "Resource":
+        return f"add {wanted.resource} to this statement's Resource"
+    if part == "Principal":
+        return f"add {wanted.service} to this statement's Principal"
+    written = [
+        values
+        for entries in (statement.condition or {}).values()
+        if isinstance(entries, dict)
+        for key, values in entries.items()
+        if str(key).lower() == _SOURCE_ARN
+    ]
+    before = shown(written[0]) if len(written) == 1 else "what it names"
+    return f"in this statement, change aws:SourceArn from {before} to {wanted.source}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
