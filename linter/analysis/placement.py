@@ -37,7 +37,7 @@ class Wanted:
     """What a policy statement must allow, as a user writes it."""
 
     actions: tuple[str, ...]
-    resource: str  # "!GetAtt Jobs.Arn"
+    resource: str | None  # "!GetAtt Jobs.Arn"; None: a trust policy's, which names none
     service: str | None = None  # the service principal a resource policy lets in; None: an identity policy
     source: str | None = None  # how aws:SourceArn is written: "!Ref Orders"
 
@@ -46,7 +46,8 @@ class Wanted:
         """The statement to add: "Principal {Service: s} Action a on r with Condition …"."""
         principal = f"Principal {{Service: {self.service}}} " if self.service else ""
         condition = f" with Condition ArnEquals aws:SourceArn: {self.source}" if self.source else ""
-        return f"{principal}Action {' and '.join(self.actions)} on {self.resource}{condition}"
+        resource = f" on {self.resource}" if self.resource else ""
+        return f"{principal}Action {' and '.join(self.actions)}{resource}{condition}"
 
 
 def statement_to_edit(
@@ -76,9 +77,16 @@ def statement_to_edit(
     return None
 
 
-def statement_list(template: Template, policies: Policies, wanted: Wanted, when: When) -> Placement | None:
-    """The statement list of a resource policy, to add the wanted statement to; None when the
-    resource has no policy a user wrote in the deployments ``when`` names."""
+def resource_policy_edit(
+    template: Template, policies: Policies, requests: Iterable[Request], wanted: Wanted, when: When
+) -> Placement | None:
+    """Where a resource policy (a queue's, topic's, key's, a role's trust) is fixed: the statement
+    to edit, else its statement list to add one to; None when the resource has no policy a user
+    wrote in the deployments ``when`` names (the finding then goes where one is added)."""
+    return statement_to_edit(template, policies, requests, wanted, when) or _statement_list(policies, wanted, when)
+
+
+def _statement_list(policies: Policies, wanted: Wanted, when: When) -> Placement | None:
     for statement in policies.statements:
         if merge(statement.when, when) is not None and _written(statement):
             path = statement.path[:-1] if statement.path and isinstance(statement.path[-1], int) else statement.path

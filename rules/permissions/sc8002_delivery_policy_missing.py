@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from samcheck.analysis.arns import spellings
 from samcheck.analysis.delivery import principal_deliveries
 from samcheck.analysis.iam import Access, Request, decide, deployments, resource_policies
-from samcheck.analysis.placement import Wanted, statement_list, statement_to_edit
+from samcheck.analysis.placement import Wanted, resource_policy_edit
 from samcheck.analysis.values import merge, qualifier
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
 from samcheck.rules.permissions._hints import arn_of
@@ -84,9 +84,7 @@ class DeliveryPolicyMissing(Rule):
                 )
                 defined = Related(f"{target.source_id} defined here", context.locate(target).span)
                 wanted = Wanted((delivery.action,), arn_of(delivery.target), delivery.service, delivery.source_arn)
-                place = statement_to_edit(template, policies, [request], wanted, way) or statement_list(
-                    template, policies, wanted, way
-                )
+                place = resource_policy_edit(template, policies, [request], wanted, way)
                 if place is None:  # no policy yet: the sender is where the fix goes
                     holder, path, related = delivery.holder, delivery.path, [defined]
                     edit = f"add an {_POLICY_TYPES[target.type]} allowing {wanted.statement}"

@@ -4,6 +4,7 @@ from samcheck.analysis.arns import spellings
 from samcheck.analysis.delivery import deliveries
 from samcheck.analysis.edge import edge_associations
 from samcheck.analysis.iam import Access, Request, decide, deployments, policy_document
+from samcheck.analysis.placement import Placement, Wanted, resource_policy_edit
 from samcheck.analysis.values import When, merge, qualifier
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import Finding, NodePath, Related, Resource, Rule, RuleContext, Severity
@@ -95,12 +96,11 @@ class ExecutionRoleTrust(Rule):
                     continue
                 seen.add(key)
                 uses = f"{deliverer(delivery)} delivers to {target_named(delivery.target)} with role {role.source_id}"
-                for both in _untrusted(context, role, when, delivery.service):
+                for both, place in _untrusted(context, role, when, delivery.service):
                     yield context.report(
-                        context.locate(role, ("AssumeRolePolicyDocument",)),
+                        context.locate(role, place.path),
                         f"{uses}{qualifier(both)}: its trust policy does not let {delivery.service} assume it, so "
-                        f"{delivery.without}; add a statement allowing sts:AssumeRole to Principal "
-                        f"{{Service: {delivery.service}}}",
+                        f"{delivery.without}; {place.edit}",
                         resource=role.source_id,
                         related=[
                             Related(
@@ -121,12 +121,11 @@ class ExecutionRoleTrust(Rule):
         service: str,
         fails: str,
     ) -> Iterator[Finding]:
-        for both in _untrusted(context, role, when, service):
+        for both, place in _untrusted(context, role, when, service):
             yield context.report(
-                context.locate(role, ("AssumeRolePolicyDocument",)),
+                context.locate(role, place.path),
                 f"{holder.source_id} runs as {role.source_id}{qualifier(both)}, but the role's trust policy does "
-                f"not let {service} call sts:AssumeRole, so {fails}; add a statement allowing sts:AssumeRole to "
-                f"Principal {{Service: {service}}}",
+                f"not let {service} call sts:AssumeRole, so {fails}; {place.edit}",
                 resource=role.source_id,
                 related=[
                     Related(f"{holder.source_id} names the role here", context.locate(holder, path).span),
@@ -135,15 +134,21 @@ class ExecutionRoleTrust(Rule):
             )
 
 
-def _untrusted(context: RuleContext, role: Resource, when: When, service: str) -> Iterator[When]:
-    """The deployments (within ``when``) whose trust policy of the role does not let the service assume it."""
+def _untrusted(context: RuleContext, role: Resource, when: When, service: str) -> Iterator[tuple[When, Placement]]:
+    """The deployments (within ``when``) whose trust policy of the role does not let the service assume
+    it, each with the statement to edit."""
     template = context.template
     trust = policy_document(template, role, ("AssumeRolePolicyDocument",))
     request = Request("sts:AssumeRole", spellings(template, role), service)
     for way in deployments(trust):  # a trust policy with a known set is judged in each deployment
         both = merge(when, way)
-        if both is not None and decide(template, trust, request, way) in (Access.NOT_GRANTED, Access.DENIED):
-            yield both
+        if both is None or decide(template, trust, request, way) not in (Access.NOT_GRANTED, Access.DENIED):
+            continue
+        wanted = Wanted(("sts:AssumeRole",), None, service)
+        place = resource_policy_edit(template, trust, [request], wanted, way)
+        if place is None:  # no statement a user wrote: the document is where one goes
+            place = Placement(role, ("AssumeRolePolicyDocument",), f"add a statement allowing {wanted.statement}")
+        yield both, place
 
 
 def _edge_functions(context: RuleContext) -> set[str]:
