@@ -42,6 +42,14 @@ class Wanted:
     source: str | None = None  # how aws:SourceArn is written: "!Ref Orders"
 
     @property
+    def request(self) -> str:
+        """What is asked: "sqs:SendMessage to sns.amazonaws.com on r for aws:SourceArn s"."""
+        service = f" to {self.service}" if self.service else ""
+        resource = f" on {self.resource}" if self.resource else ""
+        source = f" for aws:SourceArn {self.source}" if self.source else ""
+        return f"{' and '.join(self.actions)}{service}{resource}{source}"
+
+    @property
     def statement(self) -> str:
         """The statement to add: "Principal {Service: s} Action a on r with Condition …"."""
         principal = f"Principal {{Service: {self.service}}} " if self.service else ""
@@ -65,7 +73,7 @@ def statement_to_edit(
     for statement in deployed:
         if statement.effect == "Deny" and any(_covers(template, statement, request) for request in asked):
             return Placement(
-                statement.holder, statement.path, f"narrow this Deny so that it no longer refuses {wanted.statement}"
+                statement.holder, statement.path, f"narrow this Deny so that it no longer refuses {wanted.request}"
             )
     near = [
         (part, statement)

@@ -13,9 +13,9 @@ from samcheck.analysis.iam import (
     granting,
     refused,
     role_policies,
-    statement_to_edit,
 )
 from samcheck.analysis.keys import Encryption, customer_keyed, encryptions, key_policy, role_use
+from samcheck.analysis.placement import Placement, Wanted, resource_policy_edit, statement_to_edit
 from samcheck.analysis.values import Candidate, When, merge, qualifier, together
 from samcheck.analysis.wiring import event_sources, reaches, target_of
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
@@ -193,18 +193,20 @@ def _service_key(
         deployed = merge(when, way)
         if deployed is None:
             continue
-        requests = {action: Request(action, spellings(template, key), service, source) for action in actions}
-        missing = list(refused(template, policy, requests.values(), way) or ())
+        requests = [Request(action, spellings(template, key), service, source) for action in actions]
+        missing = list(refused(template, policy, requests, way) or ())
         if not missing:
             continue
-        # the Deny that refuses it, or the statement meant for the service, else the key policy
-        statement = statement_to_edit(template, policy, requests[missing[0]], way)
-        edit = "add a statement allowing" if statement is None else "make this statement allow"
+        wanted = Wanted(fix, '"*"', service)
+        refusing = [request for request in requests if request.action in missing]
+        place = resource_policy_edit(template, policy, refusing, wanted, way) or Placement(
+            key, ("KeyPolicy",), f"add a statement allowing {wanted.statement}"
+        )
         yield context.report(
-            context.locate(key, statement.path if statement is not None else ("KeyPolicy",)),
+            context.locate(place.holder, place.path),
             f"{encryption.resource.source_id} is encrypted with {key.source_id}{qualifier(encryption.when)}, whose "
-            f"key policy does not let {service} call {' and '.join(missing)}{qualifier(way)}, but {what}; {edit} "
-            f"Principal {{Service: {service}}} {' and '.join(fix)}",
+            f"key policy does not let {service} call {' and '.join(missing)}{qualifier(way)}, but {what}; "
+            f"{place.edit}",
             resource=key.source_id,
             related=[related, *context.when_related(deployed)],
         )
@@ -332,13 +334,13 @@ def _role(context: RuleContext, role: Resource, use: _Use, when: When) -> Iterat
         runs_as = "the role SAM makes for it" if sam else f"{role.source_id} ({use.role_is})"
         policies = f"{use.user.source_id}'s Policies" if sam else "the role's policies"
         if verdict.fix_in_role:
-            where, resource = context.locate(role, ("Policies",)), use.user.source_id
             how = f"denies {' and '.join(denied)}" if denied else f"does not allow {actions}"
-            fix = (
-                "narrow the Deny that removes it"
-                if denied
-                else f"allow {actions} on !GetAtt {key.logical_id}.Arn in {policies}"
-            )
+            wanted = Wanted(tuple(missing), f"!GetAtt {key.logical_id}.Arn")
+            requests = [Request(action, spellings(template, key)) for action in missing]
+            place = statement_to_edit(template, role_policies(template, role), requests, wanted, verdict.when)
+            if place is None:  # no statement a user wrote is about it: the role's policies (a SAM function's)
+                place = Placement(role, ("Policies",), f"allow {actions} on {wanted.resource} in {policies}")
+            where, resource, fix = context.locate(place.holder, place.path), use.user.source_id, place.edit
             message = (
                 f"{subject}, but {runs_as} {how} on {key.source_id}{qualifier(verdict.when)} (its key policy leaves "
                 f"that to IAM policies), so {use.fails}; {fix}"
