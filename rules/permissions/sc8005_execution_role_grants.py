@@ -7,6 +7,7 @@ from samcheck.analysis.delivery import action_of, deliveries, role_access
 from samcheck.analysis.iam import Access, Policies, Request, deployments, execution_roles, refused, role_policies
 from samcheck.analysis.iam_actions import misspelled
 from samcheck.analysis.lists import list_counts
+from samcheck.analysis.placement import Placement, Wanted, statement_to_edit
 from samcheck.analysis.statemachines import State, state_machines, task_functions, walk_states
 from samcheck.analysis.values import ALWAYS, Candidate, When, merge, qualifier, together
 from samcheck.analysis.wiring import EventSource, Target, event_sources, function_behind, reaches, target_of
@@ -36,6 +37,7 @@ class _Need:
     fails: str
     related: Related  # what needs it
     when: When = ALWAYS  # the deployments that need it
+    arn: str = '"*"'  # how a policy's Resource names what they act on
 
 
 class ExecutionRoleGrants(Rule):
@@ -124,7 +126,9 @@ def _needs(
         where = Related(f"its {wiring.kind} event source ({function.source_id})", context.locate(wiring.mapping).span)
         targets = _targets(context, source, stream=wiring.kind == "dynamodb")
         why = f"its {wiring.kind} event source"
-        yield _Need(_POLLING[wiring.kind], targets, source.name, why, MAPPING_FAILS, where, wiring.when)
+        stream = wiring.kind == "dynamodb" and source.resource is not None
+        arn = f"!GetAtt {source.resource.logical_id}.StreamArn" if stream and source.resource else arn_of(source)
+        yield _Need(_POLLING[wiring.kind], targets, source.name, why, MAPPING_FAILS, where, wiring.when, arn)
         path = ("DestinationConfig", "OnFailure", "Destination")
         why = "the OnFailure destination of its event source mapping"
         for destination, when in _sends(context, wiring.mapping, path, wiring.when, _QUEUES_AND_TOPICS):
@@ -136,6 +140,7 @@ def _needs(
                 MAPPING_FAILS,
                 where,
                 when,
+                arn_of(destination),
             )
     subnets = list_counts(context.template, function, ("VpcConfig", "SubnetIds"))
     in_vpc = [case.when for case in subnets if case.value.surely]
@@ -157,6 +162,7 @@ def _needs(
             FUNCTION_FAILS,
             where,
             when,
+            arn_of(dead_letter),
         )
     yield from _destinations(context, configs)
 
@@ -170,7 +176,8 @@ def _destinations(context: RuleContext, configs: list[tuple[Resource, When]]) ->
                 where = Related(f"its {outcome} destination", context.locate(config, path).span)
                 fails = "the EventInvokeConfig fails to create"
                 why = f"its {outcome} destination"
-                yield _Need(actions, _targets(context, destination), destination.name, why, fails, where, when)
+                targets = _targets(context, destination)
+                yield _Need(actions, targets, destination.name, why, fails, where, when, arn_of(destination))
 
 
 def _sends(
@@ -234,19 +241,16 @@ def _report(
         return
     missing = list(verdicts)
     denied = [action for action in missing if verdicts[action] is Access.DENIED]
-    if denied:
-        how, fix = f"denies {', '.join(denied)}", "narrow the Deny that removes it"
-    else:
-        how, fix = (
-            f"does not allow {', '.join(missing)}",
-            f"allow {', '.join(missing)} on {need.what} in the role's policies",
-        )
+    how = f"denies {', '.join(denied)}" if denied else f"does not allow {', '.join(missing)}"
+    place = role_edit(context, role, policies, missing, need.targets, need.arn, way)
+    fix = place.edit
+    if not denied:
         written = [action for statement in policies.statements for action in statement.actions or ()]
         typo = next((found for action in missing if (found := misspelled(written, action))), None)
         if typo is not None:
             fix += f" ({typo} in its policies is no IAM action: a misspelling?)"
     yield context.report(
-        context.locate(role, ("Policies",)),
+        context.locate(place.holder, place.path),
         f"{role.source_id}, {relation} {holder.source_id}, {how} on {need.what}, which {need.why} "
         f"needs{qualifier(when)}, so {need.fails}; {fix}",
         resource=holder.source_id,
@@ -276,7 +280,8 @@ def _state_machine_roles(context: RuleContext) -> Iterator[Finding]:
             fails = "the Task fails at run time (States.TaskFailed: AccessDenied)"
             why = f"the Task state {state.name} of {machine.resource.source_id}"
             targets = spellings(template, function)
-            need = _Need(("lambda:InvokeFunction",), targets, function.source_id, why, fails, where, when)
+            arn = f"!GetAtt {function.logical_id}.Arn"
+            need = _Need(("lambda:InvokeFunction",), targets, function.source_id, why, fails, where, when, arn)
             for (role, _), both in together(roles, [Candidate(need, need.when)]):
                 yield from _judge(context, machine.resource, role, need, both, relation="the role of")
 
@@ -310,15 +315,16 @@ def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
             when = merge(delivery.when, way)
             if when is None or access not in (Access.NOT_GRANTED, Access.DENIED):
                 continue
-            if access is Access.DENIED:
-                how, fix = "deny", "narrow the Deny so that it leaves this target out"
-            else:
-                allow = f"allow {delivery.action} on {arn_of(delivery.target)} in the role's policies"
-                how, fix = "do not allow", allow
+            targets = spellings(template, delivery.target.resource) if delivery.target.resource else ()
+            what = arn_of(delivery.target)
+            place = role_edit(
+                context, role.resource, role_policies(template, role.resource), [delivery.action], targets, what, way
+            )
+            how = "deny" if access is Access.DENIED else "do not allow"
             yield context.report(
-                context.locate(role.resource, ("Policies",)),
+                context.locate(place.holder, place.path),
                 f"{caller} delivers to {receiver} with role {role.resource.source_id}, whose policies {how} "
-                f"{delivery.action} on it{qualifier(way)}, so {delivery.without}; {fix}",
+                f"{delivery.action} on it{qualifier(way)}, so {delivery.without}; {place.edit}",
                 resource=role.resource.source_id,
                 related=[
                     Related(
@@ -328,3 +334,24 @@ def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
                     *context.when_related(when),
                 ],
             )
+
+
+def role_edit(
+    context: RuleContext,
+    role: Resource,
+    policies: Policies,
+    actions: list[str],
+    targets: tuple[str, ...],
+    what: str,
+    way: When,
+) -> Placement:
+    """Where a role's missing grant is fixed: the statement a user wrote that is about it, else the
+    role's policies (a SAM function's ``Policies`` when SAM makes the role)."""
+    requests = [Request(action, targets) for action in actions]
+    wanted = Wanted(tuple(actions), what)
+    place = statement_to_edit(context.template, policies, requests, wanted, way)
+    if place is not None:
+        return place
+    sam = role.origin.generated and role.source_id != role.logical_id
+    policies_of = f"{role.source_id}'s Policies" if sam else "the role's policies"
+    return Placement(role, ("Policies",), f"allow {', '.join(actions)} on {what} in {policies_of}")
