@@ -295,7 +295,7 @@ CASES: dict[str, tuple[str, str, NodePath, NodePath, tuple[str, ...]]] = {
         + PERMISSION.format(function="!Ref Thumbnailer", principal="s3.amazonaws.com", source="!GetAtt Uploads.Arn"),
         (*R, "Invoke", P, "FunctionName"),
         (*R, "Uploads", P, "NotificationConfiguration", "LambdaConfigurations", 0, "Function"),
-        ("FunctionName: !Sub ${Thumbnailer.Arn}:live",),
+        ("change FunctionName from !Ref Thumbnailer to !Sub ${Thumbnailer.Arn}:live",),
     ),
     "SC8002 nothing exists": (
         "SC8002",

@@ -1,21 +1,19 @@
 from collections.abc import Iterator
-from dataclasses import replace
 
 from samcheck.analysis.arns import Match, names, tokens
-from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, principal_deliveries
+from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, deliveries, principal_deliveries
 from samcheck.analysis.iam import (
     LambdaPermission,
     function_identity,
     in_deployment,
     lambda_permissions,
     permission_deployments,
-    permits,
+    permission_parts,
 )
+from samcheck.analysis.placement import permission_to_edit
 from samcheck.analysis.values import When, merge, qualifier
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
 from samcheck.rules.permissions._hints import arn_of
-
-SOURCE_MISMATCH = "source"
 
 
 class InvokePermissionMissing(Rule):
@@ -102,33 +100,25 @@ class InvokePermissionMissing(Rule):
             return
         if any(verdict is None for _, verdict in verdicts):
             return
-        mismatched = [permission for permission, verdict in verdicts if verdict == SOURCE_MISMATCH]
-        if mismatched:
-            permission = mismatched[0]
-            yield context.report(
-                context.locate(permission.resource, ("SourceArn",)),
-                f"{permission.resource.source_id} lets {delivery.service} invoke {target.source_id} only for "
-                f"another source{qualifier(way)}, but {delivery.what} invokes it, so {delivery.without}; set "
-                f"SourceArn to {delivery.source_arn} (or add a permission for it)",
-                resource=permission.resource.source_id,
-                related=[
-                    Related(
-                        f"{delivery.what} invokes {target.source_id} here",
-                        context.locate(delivery.holder, delivery.path).span,
-                    ),
-                    *context.when_related(when),
-                ],
-            )
-            return
         invoked, function_name = _invoked(context, delivery, target)
-        unqualified = _on_function_only(context, delivery, target, way) if invoked != target.source_id else None
-        if unqualified is not None:
+        wanted = {
+            "FunctionName": function_name,
+            "Action": "lambda:InvokeFunction",
+            "Principal": delivery.service,
+            "SourceArn": delivery.source_arn,
+        }
+        candidates = [
+            (permission.resource, {"FunctionName": True, **parts})
+            for permission in permissions
+            if _meant_for(permission, parts := _parts(context, permission, delivery))
+        ]
+        place = permission_to_edit([*candidates, *_elsewhere(context, delivery, target, invoked, way)], wanted)
+        if place is not None:
             yield context.report(
-                context.locate(unqualified.resource, ("FunctionName",)),
-                f"{unqualified.resource.source_id} lets {delivery.service} invoke {target.source_id} itself, but "
-                f"{delivery.what} invokes {invoked}, whose permissions are its own{qualifier(way)}, so "
-                f"{delivery.without}; write FunctionName: {function_name} (or add a permission for the alias)",
-                resource=unqualified.resource.source_id,
+                context.locate(place.holder, place.path),
+                f"{delivery.what} invokes {invoked}, but {place.holder.source_id}, the permission meant for it, "
+                f"{_WRONG[str(place.path[0])]}{qualifier(way)}, so {delivery.without}; {place.edit}",
+                resource=place.holder.source_id,
                 related=[
                     Related(
                         f"{delivery.what} invokes {invoked} here", context.locate(delivery.holder, delivery.path).span
@@ -161,36 +151,74 @@ def _invoked(context: RuleContext, delivery: Delivery, target: Resource) -> tupl
     return f"{target.source_id} alias {alias}", f"!Sub ${{{target.logical_id}.Arn}}:{alias}"
 
 
-def _on_function_only(context: RuleContext, delivery: Delivery, target: Resource, way: When) -> LambdaPermission | None:
-    """A permission that would let the delivery invoke the function itself in every deployment ``way``
-    names, while it invokes an alias: the permission to edit."""
-    unqualified = replace(delivery, invoked=None)
-    for permission in lambda_permissions(context.template, target) or []:
-        if permission.when <= way and _covers(context, permission, unqualified) is True:
-            return permission
-    return None
+# What a permission that is about a delivery has wrong, for messages.
+_WRONG = {
+    "FunctionName": "names another function or alias (Lambda keeps a policy for each)",
+    "Action": "allows another action",
+    "Principal": "lets in another principal",
+    "SourceArn": "names another source",
+}
 
 
-def _covers(context: RuleContext, permission: LambdaPermission, delivery: Delivery) -> bool | str | None:
-    """True when the permission lets this delivery invoke; SOURCE_MISMATCH when only its SourceArn
-    names something else; False when it is about another principal or action; None: unknown."""
-    allowed = permits(permission, "lambda:InvokeFunction", delivery.service)
-    if allowed is not True:
-        return allowed
+def _elsewhere(
+    context: RuleContext, delivery: Delivery, target: Resource, invoked: str, way: When
+) -> Iterator[tuple[Resource, dict[str, bool | None]]]:
+    """Permissions meant for this delivery on what it does not invoke: the function itself while it
+    invokes an alias, or another function of the template (its SourceArn naming this source, which
+    delivers nothing to that function)."""
+    template = context.template
+    if invoked != target.source_id:
+        for permission in in_deployment(lambda_permissions(template, target) or [], way):
+            if _meant_for(permission, parts := _parts(context, permission, delivery)):
+                yield permission.resource, {"FunctionName": False, **parts}
+    delivered = [other.target.resource for other in deliveries(template) if other.source is delivery.source]
+    for function in template.of_type("AWS::Lambda::Function"):
+        if function is target or any(function is resource for resource in delivered):
+            continue
+        for permission in in_deployment(lambda_permissions(template, function) or [], way):
+            if permission.source_arn is not None and _source(context, permission, delivery) is True:
+                yield permission.resource, {"FunctionName": False, **_parts(context, permission, delivery)}
+
+
+def _meant_for(permission: LambdaPermission, parts: dict[str, bool | None]) -> bool:
+    """Whether a permission is about the delivery: its SourceArn names the delivery's source, or its
+    principal and action are the delivery's (a permission without SourceArn for another principal
+    may be another caller's)."""
+    return (permission.source_arn is not None and parts["SourceArn"] is True) or (
+        parts["Principal"] is True and parts["Action"] is True
+    )
+
+
+def _covers(context: RuleContext, permission: LambdaPermission, delivery: Delivery) -> bool | None:
+    """True when the permission lets this delivery invoke, False when it does not; None: unknown."""
+    parts = _parts(context, permission, delivery).values()
+    return False if False in parts else None if None in parts else True
+
+
+def _parts(context: RuleContext, permission: LambdaPermission, delivery: Delivery) -> dict[str, bool | None]:
+    """Whether the permission's Action, Principal and SourceArn let this delivery invoke."""
+    return {
+        **permission_parts(permission, "lambda:InvokeFunction", delivery.service),
+        "SourceArn": _source(context, permission, delivery),
+    }
+
+
+def _source(context: RuleContext, permission: LambdaPermission, delivery: Delivery) -> bool | None:
+    """Whether the permission's SourceArn (none: any) names the delivery's source."""
     if not permission.source_known:
         return None
     if permission.source_arn is None:
         return True
     if delivery.source_spellings:
         match = names(permission.source_arn, delivery.source_spellings, context.template)
-        return True if match is Match.YES else None if match is Match.MAYBE else SOURCE_MISMATCH
+        return True if match is Match.YES else None if match is Match.MAYBE else False
     # An ARN samcheck does not spell (an API's execution ARNs carry stage, method and path): naming
     # the source is what counts, and naming another of its type is naming another source.
     named = [context.template.resources.get(name.split(".", 1)[0]) for name in tokens(permission.source_arn)]
     if any(resource is delivery.source for resource in named):
         return True
     if any(resource is not None and resource.type == delivery.source.type for resource in named):
-        return SOURCE_MISMATCH
+        return False
     return None
 
 

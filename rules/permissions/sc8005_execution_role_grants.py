@@ -315,11 +315,10 @@ def _delivery_roles(context: RuleContext) -> Iterator[Finding]:
             when = merge(delivery.when, way)
             if when is None or access not in (Access.NOT_GRANTED, Access.DENIED):
                 continue
-            targets = spellings(template, delivery.target.resource) if delivery.target.resource else ()
-            what = arn_of(delivery.target)
-            place = role_edit(
-                context, role.resource, role_policies(template, role.resource), [delivery.action], targets, what, way
-            )
+            spelled = spellings(template, delivery.target.resource) if delivery.target.resource else ()
+            policies = role_policies(template, role.resource)
+            arn = arn_of(delivery.target)
+            place = role_edit(context, role.resource, policies, [delivery.action], spelled, arn, way)
             how = "deny" if access is Access.DENIED else "do not allow"
             yield context.report(
                 context.locate(place.holder, place.path),
