@@ -1,6 +1,15 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.iam import LambdaPermission, in_deployment, lambda_permissions, permission_deployments, permits
+from samcheck.analysis.arns import has_tokens
+from samcheck.analysis.iam import (
+    LambdaPermission,
+    in_deployment,
+    lambda_permissions,
+    permission_deployments,
+    permission_parts,
+    permits,
+)
+from samcheck.analysis.placement import Placement, permission_to_edit
 from samcheck.analysis.values import Candidate, qualifier, texts, together
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import Finding, Related, Rule, RuleContext, Severity
@@ -68,25 +77,61 @@ class FunctionUrlPermissions(Rule):
                     continue
                 # Permissions with a known set are judged in each deployment they differ in.
                 judged = [
-                    (missing, way)
+                    ((missing, deployed), way)
                     for way in permission_deployments(permissions)
-                    if (missing := _missing(in_deployment(permissions, way)))
+                    if (missing := _missing(deployed := in_deployment(permissions, way)))
                 ]
                 cases = together([Candidate(target, reach.when)], public, [Candidate(m, w) for m, w in judged])
-                findings = {when: missing for (_, _, missing), when in cases}
-                for when, missing in sorted(findings.items(), key=lambda item: sorted(item[0])):
-                    yield context.report(
-                        auth.location,
+                findings = {when: found for (_, _, found), when in cases}
+                for when, (missing, deployed) in sorted(findings.items(), key=lambda item: sorted(item[0])):
+                    place = _to_edit(deployed, missing)
+                    problem = (
                         f"this function URL is public (AuthType NONE){qualifier(when)}, but no permission lets "
                         f'Principal "*" call {" and ".join(missing)} on {target.source_id}, so every request gets '
-                        "403 Forbidden; add an AWS::Lambda::Permission for each (InvokeFunctionUrl with "
-                        "FunctionUrlAuthType: NONE)",
-                        resource=url.source_id,
+                        "403 Forbidden"
+                    )
+                    function = Related(f"function {target.source_id}", context.locate(target).span)
+                    if place is None:
+                        yield context.report(
+                            auth.location,
+                            f"{problem}; add an AWS::Lambda::Permission for each (InvokeFunctionUrl with "
+                            "FunctionUrlAuthType: NONE)",
+                            resource=url.source_id,
+                            related=[function, *context.when_related(when)],
+                        )
+                        continue
+                    yield context.report(
+                        context.locate(place.holder, place.path),
+                        f"{problem}; {place.edit} in {place.holder.source_id}",
+                        resource=place.holder.source_id,
                         related=[
-                            Related(f"function {target.source_id}", context.locate(target).span),
+                            Related("the public URL is here", auth.location.span),
+                            function,
                             *context.when_related(when),
                         ],
                     )
+
+
+def _to_edit(permissions: list[LambdaPermission], missing: list[str]) -> Placement | None:
+    """The permission for the one missing action that has one property wrong (its Principal, or the
+    FunctionUrlAuthType of a lambda:InvokeFunctionUrl one)."""
+    if len(missing) != 1:
+        return None
+    action = missing[0]
+    candidates = [
+        (permission.resource, _parts(permission, action))
+        for permission in permissions
+        if permission_parts(permission, action, "*")["Action"] is True
+    ]
+    return permission_to_edit(candidates, {"Principal": '"*"', "FunctionUrlAuthType": "NONE"})
+
+
+def _parts(permission: LambdaPermission, action: str) -> dict[str, bool | None]:
+    parts: dict[str, bool | None] = {"Principal": permission.principal == "*" if permission.principal else None}
+    if action == "lambda:InvokeFunctionUrl":
+        auth = permission.url_auth_type
+        parts["FunctionUrlAuthType"] = None if auth is not None and has_tokens(auth) else auth in ("NONE", None)
+    return parts
 
 
 def _missing(permissions: list[LambdaPermission]) -> list[str]:
