@@ -33,6 +33,9 @@ class InvokePermissionMissing(Rule):
     value) needs a permission on the alias, and the function's own does not do. SAM events make
     these permissions themselves. A target chosen
     by an ``Fn::If`` (or a parameter's allowed values) is judged per branch; the finding says when.
+    It sits where the fix goes: on the property of the permission meant for the delivery that is
+    wrong (its ``SourceArn``, ``Principal`` or ``Action``; its ``FunctionName`` when it names another
+    function, or the function while an alias is invoked), and on the caller when none exists.
 
     **Anti-pattern**
 

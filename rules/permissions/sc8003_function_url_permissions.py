@@ -24,7 +24,9 @@ class FunctionUrlPermissions(Rule):
     ``FunctionUrlAuthType: NONE``) and, for URLs created since October 2025, a second one with
     ``lambda:InvokeFunction``. Without them every request is answered 403 Forbidden. SAM's
     ``FunctionUrlConfig`` adds both. Every ``AuthType`` a parameter allows and every function an
-    ``Fn::If`` may point the URL at is judged; the finding says when.
+    ``Fn::If`` may point the URL at is judged; the finding says when. It sits on the permission
+    whose ``Principal`` or ``FunctionUrlAuthType`` is wrong, and on the URL's ``AuthType`` when none
+    exists.
 
     **Anti-pattern**
 

@@ -31,7 +31,8 @@ class ExecutionRoleTrust(Rule):
     function or state machine fails to create ("The role defined for the function cannot be
     assumed by Lambda"), and schedules fail every invocation. A trust condition samcheck cannot
     judge (or a trust policy that is an ``Fn::If`` of two) leaves the role alone; a holder whose role
-    is chosen by an ``Fn::If`` has each role judged, and the finding says when.
+    is chosen by an ``Fn::If`` has each role judged, and the finding says when. It sits on the
+    trust statement to edit (the Deny, or the one for another service), else on the statement list.
 
     **Anti-pattern**
 

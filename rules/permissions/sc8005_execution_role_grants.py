@@ -60,7 +60,9 @@ class ExecutionRoleGrants(Rule):
     is an ``Fn::If`` of two, a policy attached to a role chosen at deploy time) leave the role alone;
     SAM's generated roles get these grants from the events and settings. A role, subnets, source or
     destination chosen by an ``Fn::If`` or a parameter's allowed values is judged for each choice,
-    and the finding says which.
+    and the finding says which. It sits on the role statement to edit (the Deny, or the one with
+    the wrong action or resource), else on the role's ``Policies`` (a SAM function's own when SAM
+    makes the role).
 
     **Anti-pattern**
 

@@ -78,7 +78,9 @@ class DeliveryKeyPolicy(Rule):
     lets it send to. A key policy that allows the account root leaves the role's use to its own
     policies; otherwise the key policy must name the role. Keys from outside the template, principals
     and conditions samcheck cannot judge are left alone; a key or target chosen by an ``Fn::If`` or a
-    parameter's allowed values is judged for each, and the finding says when.
+    parameter's allowed values is judged for each, and the finding says when. It sits on the key
+    policy statement to edit for a service (else its statement list), and on the role statement to
+    edit when the key leaves the use to IAM (else the role's ``Policies``).
 
     **Anti-pattern**
 
