@@ -253,6 +253,31 @@ Resources:
             Resource: "*"
 """
 
+SAM_EVENT_AND_HAND_WRITTEN_SUBSCRIPTION = """\
+Resources:
+  Orders:
+    Type: AWS::SNS::Topic
+  Returns:
+    Type: AWS::SNS::Topic
+  FromReturns:
+    Type: AWS::SNS::Subscription
+    Properties:
+      Protocol: lambda
+      TopicArn: !Ref Returns
+      Endpoint: !GetAtt Handler.Arn
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context): pass"
+      Events:
+        Order:
+          Type: SNS
+          Properties:
+            Topic: !Ref Orders
+"""
+
 R = ("Resources",)
 P = "Properties"
 
@@ -296,6 +321,13 @@ CASES: dict[str, tuple[str, str, NodePath, NodePath, tuple[str, ...]]] = {
         (*R, "Invoke", P, "FunctionName"),
         (*R, "Uploads", P, "NotificationConfiguration", "LambdaConfigurations", 0, "Function"),
         ("change FunctionName from !Ref Thumbnailer to !Sub ${Thumbnailer.Arn}:live",),
+    ),
+    "SC8001 SAM makes the permission of another source": (
+        "SC8001",
+        SAM + SAM_EVENT_AND_HAND_WRITTEN_SUBSCRIPTION,
+        (*R, "FromReturns", P, "Endpoint"),
+        (*R, "Handler"),
+        ("add a Permission", "SourceArn: !Ref Returns"),
     ),
     "SC8002 nothing exists": (
         "SC8002",

@@ -105,12 +105,12 @@ def _statement_list(policies: Policies, wanted: Wanted, when: When) -> Placement
 def permission_to_edit(
     candidates: Iterable[tuple[Resource, dict[str, bool | None]]], wanted: dict[str, str]
 ) -> Placement | None:
-    """The Lambda permission to edit: the first whose properties (FunctionName, Action, Principal,
-    SourceArn, FunctionUrlAuthType: does each fit, True, False or unknown) have exactly one wrong,
-    with what to write there instead (``wanted``, by property)."""
+    """The Lambda permission to edit: the first a user wrote (not one SAM makes for an event) whose
+    properties (FunctionName, Action, Principal, SourceArn, FunctionUrlAuthType: does each fit, True,
+    False or unknown) have exactly one wrong, with what to write there instead (``wanted``)."""
     for permission, parts in candidates:
         wrong = [name for name, fits in parts.items() if fits is False]
-        if len(wrong) == 1 and None not in parts.values():
+        if len(wrong) == 1 and None not in parts.values() and not permission.origin.generated:
             name = wrong[0]
             written = shown(permission.properties.get(name))
             return Placement(permission, (name,), f"change {name} from {written} to {wanted[name]}")
