@@ -80,11 +80,13 @@ class InvokePermissionMissing(Rule):
             permissions = lambda_permissions(template, target, delivery.invoked)
             if permissions is None:
                 continue  # a permission names a function known only at deploy time
+            nearby = _elsewhere(context, delivery, target)
             # Permissions with a known set are judged in each deployment they differ in.
-            for way in permission_deployments(permissions):
+            for way in permission_deployments([*permissions, *nearby]):
                 when = merge(delivery.when, way)
                 if when is not None:
-                    yield from self._judge(context, delivery, target, in_deployment(permissions, way), way, when)
+                    deployed = in_deployment(permissions, way), in_deployment(nearby, way)
+                    yield from self._judge(context, delivery, target, *deployed, way, when)
 
     def _judge(
         self,
@@ -92,14 +94,16 @@ class InvokePermissionMissing(Rule):
         delivery: Delivery,
         target: Resource,
         permissions: list[LambdaPermission],
+        nearby: list[LambdaPermission],
         way: When,
         when: When,
     ) -> Iterator[Finding]:
-        """One deployment's permissions (``way``) against the delivery (``when``: both together)."""
+        """One deployment's permissions (``way``) against the delivery (``when``: both together);
+        ``nearby``: that deployment's permissions meant for it on what it does not invoke."""
         verdicts = [(permission, _covers(context, permission, delivery)) for permission in permissions]
         covering = [permission for permission, verdict in verdicts if verdict is True]
         if covering:
-            yield from _order(context, delivery, covering)
+            yield from _order(context, delivery, covering, way, when)
             return
         if any(verdict is None for _, verdict in verdicts):
             return
@@ -111,11 +115,11 @@ class InvokePermissionMissing(Rule):
             "SourceArn": delivery.source_arn,
         }
         candidates = [
-            (permission.resource, {"FunctionName": True, **parts})
-            for permission in permissions
+            (permission.resource, {"FunctionName": permission in permissions, **parts})
+            for permission in [*permissions, *nearby]
             if _meant_for(permission, parts := _parts(context, permission, delivery))
         ]
-        place = permission_to_edit([*candidates, *_elsewhere(context, delivery, target, invoked, way)], wanted)
+        place = permission_to_edit(candidates, wanted)
         if place is not None:
             yield context.report(
                 context.locate(place.holder, place.path),
@@ -163,24 +167,24 @@ _WRONG = {
 }
 
 
-def _elsewhere(
-    context: RuleContext, delivery: Delivery, target: Resource, invoked: str, way: When
-) -> Iterator[tuple[Resource, dict[str, bool | None]]]:
-    """Permissions meant for this delivery on what it does not invoke: the function itself while it
-    invokes an alias, or another function of the template (its SourceArn naming this source, which
-    delivers nothing to that function)."""
+def _elsewhere(context: RuleContext, delivery: Delivery, target: Resource) -> list[LambdaPermission]:
+    """Permissions that may be meant for this delivery on what it does not invoke: the function
+    itself while it invokes an alias, or another function of the template whose SourceArn names
+    this source, which delivers nothing to that function."""
     template = context.template
-    if invoked != target.source_id:
-        for permission in in_deployment(lambda_permissions(template, target) or [], way):
-            if _meant_for(permission, parts := _parts(context, permission, delivery)):
-                yield permission.resource, {"FunctionName": False, **parts}
+    found = []
+    if _invoked(context, delivery, target)[0] != target.source_id:
+        found += lambda_permissions(template, target) or []
     delivered = [other.target.resource for other in deliveries(template) if other.source is delivery.source]
     for function in template.of_type("AWS::Lambda::Function"):
         if function is target or any(function is resource for resource in delivered):
             continue
-        for permission in in_deployment(lambda_permissions(template, function) or [], way):
-            if permission.source_arn is not None and _source(context, permission, delivery) is True:
-                yield permission.resource, {"FunctionName": False, **_parts(context, permission, delivery)}
+        found += [
+            permission
+            for permission in lambda_permissions(template, function) or []
+            if permission.source_arn is not None and _source(context, permission, delivery) is True
+        ]
+    return found
 
 
 def _meant_for(permission: LambdaPermission, parts: dict[str, bool | None]) -> bool:
@@ -225,8 +229,11 @@ def _source(context: RuleContext, permission: LambdaPermission, delivery: Delive
     return None
 
 
-def _order(context: RuleContext, delivery: Delivery, covering: list[LambdaPermission]) -> Iterator[Finding]:
-    """S3 and load balancers validate the permission when they are created."""
+def _order(
+    context: RuleContext, delivery: Delivery, covering: list[LambdaPermission], way: When, when: When
+) -> Iterator[Finding]:
+    """S3 and load balancers validate the permission when they are created (the permissions of one
+    deployment, ``way``: the finding says which)."""
     if not delivery.ordered:
         return
     before = context.graph.created_before(delivery.holder.logical_id)
@@ -236,12 +243,12 @@ def _order(context: RuleContext, delivery: Delivery, covering: list[LambdaPermis
     created = delivery.what if delivery.holder is delivery.source else delivery.holder.source_id
     yield context.report(
         context.locate(delivery.holder, delivery.path),
-        f"{created} may be created before {permission.source_id}, the permission it needs, and then "
+        f"{created} may be created before {permission.source_id}, the permission it needs{qualifier(way)}, and then "
         f"{delivery.without} ({delivery.service} checks it at creation); add DependsOn: {permission.logical_id} "
         f"to {delivery.holder.source_id}",
         resource=delivery.holder.source_id,
         related=[
             Related(f"permission {permission.source_id}", context.locate(permission).span),
-            *context.when_related(delivery.when),
+            *context.when_related(when),
         ],
     )
