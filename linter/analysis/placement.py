@@ -80,9 +80,10 @@ def statement_to_edit(
         for statement in deployed
         if statement.effect == "Allow" and (part := _wrong_part(template, statement, asked)) is not None
     ]
-    for part, statement in sorted(near, key=lambda found: found[0] == "Principal"):
-        return Placement(statement.holder, statement.path, _statement_edit(template, statement, part, asked, wanted))
-    return None
+    if not near:
+        return None
+    part, statement = min(near, key=lambda found: found[0] == "Principal")  # the same principal's first
+    return Placement(statement.holder, statement.path, _statement_edit(template, statement, part, asked, wanted))
 
 
 def resource_policy_edit(
