@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.arns import Match, names, tokens
+from samcheck.analysis import per_template
+from samcheck.analysis.arns import Match, names, symbolic, tokens
 from samcheck.analysis.delivery import FUNCTION_TYPES, Delivery, deliveries, principal_deliveries
 from samcheck.analysis.iam import (
     LambdaPermission,
@@ -12,7 +13,8 @@ from samcheck.analysis.iam import (
 )
 from samcheck.analysis.placement import permission_to_edit
 from samcheck.analysis.values import When, merge, qualifier
-from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity
+from samcheck.analysis.wiring import target_of
+from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, Template
 from samcheck.rules.permissions._hints import arn_of
 
 
@@ -176,7 +178,7 @@ def _elsewhere(context: RuleContext, delivery: Delivery, target: Resource) -> li
     if _invoked(context, delivery, target)[0] != target.source_id:
         found += lambda_permissions(template, target) or []
     delivered = [other.target.resource for other in deliveries(template) if other.source is delivery.source]
-    for function in template.of_type("AWS::Lambda::Function"):
+    for function in _functions_of_sources(template).get(delivery.source.logical_id, []):
         if function is target or any(function is resource for resource in delivered):
             continue
         found += [
@@ -184,6 +186,25 @@ def _elsewhere(context: RuleContext, delivery: Delivery, target: Resource) -> li
             for permission in lambda_permissions(template, function) or []
             if permission.source_arn is not None and _source(context, permission, delivery) is True
         ]
+    return found
+
+
+@per_template
+def _functions_of_sources(template: Template) -> dict[str, list[Resource]]:
+    """The functions of the template whose permissions' SourceArn names a resource, by its logical
+    ID: where a permission meant for a source may sit on another function (read once per run)."""
+    found: dict[str, list[Resource]] = {}
+    for permission in template.of_type("AWS::Lambda::Permission"):
+        source = symbolic(template, permission.properties.get("SourceArn"))  # as written: tokens only
+        function = target_of(template, permission.properties.get("FunctionName"))  # as written: one
+        if source is None or function is None or function.resource is None:
+            continue
+        if function.resource.type != "AWS::Lambda::Function":
+            continue
+        for name in {token.split(".", 1)[0] for token in tokens(source)}:
+            functions = found.setdefault(name, [])
+            if not any(known is function.resource for known in functions):
+                functions.append(function.resource)
     return found
 
 
