@@ -113,7 +113,7 @@ def permission_to_edit(
         wrong = [name for name, fits in parts.items() if fits is False]
         if len(wrong) == 1 and None not in parts.values() and not permission.origin.generated:
             name = wrong[0]
-            written = shown(permission.properties.get(name))
+            written = shown(permission.properties.get(name))  # as written: the text the fix replaces
             return Placement(permission, (name,), f"change {name} from {written} to {wanted[name]}")
     return None
 
@@ -138,7 +138,8 @@ def shown(node: Any) -> str:
 def _written(statement: Statement) -> bool:
     """A statement a user wrote and can edit: not one SAM generates, nor an AWS managed policy's."""
     holder = statement.holder
-    return not holder.origin.generated and get_path(holder.properties, statement.path) is not None
+    text = holder.properties  # as written: whether the statement is in the template's own text
+    return not holder.origin.generated and get_path(text, statement.path) is not None
 
 
 def _covers(template: Template, statement: Statement, request: Request) -> bool:
