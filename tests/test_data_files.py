@@ -114,3 +114,16 @@ def test_reference_kinds_rows_have_sources_and_described_kinds() -> None:
     given = {kind for row in table["returns"] for kind in [row.get("Ref"), *row["GetAtt"].values()] if kind}
     taken = {kind for row in table["takes"] + table["sam"] for kind in row["takes"]}
     assert given | taken <= set(table["kinds"])  # every kind has the words messages say it with
+
+
+def test_physical_names_rows_have_sources_and_known_forms() -> None:
+    """Every row cites a page; every property that names a resource has a reference_kinds row (which
+    says whether it takes the name, the ARN or the URL), or it could never be judged."""
+    table = load_json("physical_names.json")
+    for row in table["names"] + table["named_by"]:
+        assert row["source"].startswith("https://docs.aws.amazon.com/"), row
+    named_types = {row["type"] for row in table["names"]}
+    kinds = load_json("reference_kinds.json")["takes"]
+    for row in table["named_by"]:
+        assert row["names"] in named_types, row
+        assert any(r["type"] == row["type"] and r["property"] == row["property"] for r in kinds), row

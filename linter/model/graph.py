@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from samcheck.findings import NodePath
-from samcheck.model.ordering import orderings
+from samcheck.model.ordering import created_before, orderings
 from samcheck.model.template import Template
 
 if TYPE_CHECKING:
@@ -35,8 +35,6 @@ class Edge:
 
 # Edges a resource's properties write.
 _REFERENCES = frozenset({"ref", "getatt", "sub"})
-# Edges that make CloudFormation create the target first.
-_ORDERING = _REFERENCES | {"depends_on"}
 
 
 class ResourceGraph:
@@ -80,18 +78,9 @@ class ResourceGraph:
             if data["kind"] in _REFERENCES and source != logical_id
         }
 
-    def created_before(self, logical_id: str) -> set[str]:
-        """Every resource CloudFormation creates before this one: what it refers to or depends on,
-        and what those do, transitively."""
-        seen: set[str] = set()
-        pending = [logical_id]
-        while pending:
-            current = pending.pop()
-            for _, target, data in self.graph.out_edges(current, data=True):
-                if data["kind"] in _ORDERING and target not in seen:
-                    seen.add(target)
-                    pending.append(target)
-        return seen
+    def created_before(self, logical_id: str) -> frozenset[str]:
+        """Every resource CloudFormation creates before this one (``samcheck.model.ordering``)."""
+        return created_before(self.template, logical_id)
 
     # -- building ---------------------------------------------------------------------
 

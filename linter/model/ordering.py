@@ -41,20 +41,20 @@ def _orderings(template: Template) -> tuple[Ordering, ...]:
     names = template.resources
     found = []
     for resource in names.values():
-        deployed = _deployed(template, resource)
+        source_deployed = deployed(template, resource)
         for target, kind, path in referenced(resource.properties, names):
             branches = _branch_whens(template, resource.properties, path)
-            whens = _combined(deployed, _deployed(template, names[target]), branches)
+            whens = _combined(source_deployed, deployed(template, names[target]), branches)
             found.append(Ordering(resource.logical_id, target, kind, ("Properties", *path), whens))
         depends_on = resource.definition.get("DependsOn")
         for dependency in depends_on if isinstance(depends_on, list) else [depends_on]:
             if isinstance(dependency, str) and dependency in names:
-                whens = _combined(deployed, _deployed(template, names[dependency]), [ALWAYS])
+                whens = _combined(source_deployed, deployed(template, names[dependency]), [ALWAYS])
                 found.append(Ordering(resource.logical_id, dependency, "depends_on", ("DependsOn",), whens))
     return tuple(found)
 
 
-def _deployed(template: Template, resource: Resource) -> list[When]:
+def deployed(template: Template, resource: Resource) -> list[When]:
     """When a resource is created: always, or where its Condition is true (never where the
     condition is missing or refers to itself, which CloudFormation rejects)."""
     condition = resource.definition.get("Condition")
@@ -86,6 +86,27 @@ def _branch_whens(template: Template, properties: dict[str, Any], path: NodePath
         except (KeyError, IndexError, TypeError):
             return []
     return list(_combined(*choices))
+
+
+def created_before(template: Template, logical_id: str) -> frozenset[str]:
+    """Every resource CloudFormation creates before this one: what it refers to or depends on, and
+    what those do, transitively (an edge of any deployment counts: what may be ordered is not a race)."""
+    targets: dict[str, set[str]] = template.memo.get(_targets, lambda: _targets(template))
+    seen: set[str] = set()
+    pending = [logical_id]
+    while pending:
+        for target in targets.get(pending.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return frozenset(seen)
+
+
+def _targets(template: Template) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for ordering in orderings(template):
+        found.setdefault(ordering.source, set()).add(ordering.target)
+    return found
 
 
 def _combined(*choices: list[When]) -> tuple[When, ...]:

@@ -24,6 +24,8 @@ from samcheck.rules.core.sc0019_service_constraint import ServiceConstraint
 from samcheck.rules.core.sc0020_reference_kind import ReferenceKind
 from samcheck.rules.core.sc0021_property_combination import PropertyCombination
 from samcheck.rules.core.sc0022_dependency_cycle import DependencyCycle
+from samcheck.rules.core.sc0023_physical_name_collision import PhysicalNameCollision
+from samcheck.rules.core.sc0024_creation_race import CreationRace
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -49,4 +51,6 @@ RULES: list[type[Rule]] = [
     ReferenceKind,
     PropertyCombination,
     DependencyCycle,
+    PhysicalNameCollision,
+    CreationRace,
 ]
