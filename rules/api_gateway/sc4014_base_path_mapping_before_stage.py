@@ -1,6 +1,8 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.values import Candidate, When, qualifier, texts, together
+from samcheck.analysis.arns import token
+from samcheck.analysis.physical_names import physical_names
+from samcheck.analysis.values import Candidate, When, merge, qualifier, texts, together
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import Finding, Property, Related, Resource, Rule, RuleContext, Severity
 
@@ -97,10 +99,12 @@ def _rest_apis(context: RuleContext, holder: Resource) -> list[Candidate]:
 
 def _stage_makers(context: RuleContext, api: Resource, name: str, when: When) -> list[tuple[Resource, When]]:
     """The resources of this template that create stage ``name`` of ``api`` in a deployment ``when``
-    holds in, each with the assumptions under which it does."""
+    holds in, each with the assumptions under which it does (``analysis.physical_names``)."""
     makers = []
-    for maker in context.of_type("AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment"):
-        named = texts(context.property(maker, "StageName"))
-        made = together(_rest_apis(context, maker), named, [Candidate(api, when)])
-        makers += [(maker, assumed) for (of, stage, _), assumed in made if of is api and stage == name]
+    scope = token(f"{api.logical_id}.Ref")
+    for named in physical_names(context.template):
+        assumed = merge(named.when, when)
+        same = named.row.namespace == "AWS::ApiGateway::Stage" and named.scope == scope and named.name == name
+        if same and assumed is not None:
+            makers.append((named.resource, assumed))
     return makers

@@ -3,7 +3,6 @@ from collections.abc import Iterator
 from samcheck.analysis.physical_names import Naming, namings, shown
 from samcheck.analysis.reference_kinds import fix_for
 from samcheck.analysis.values import qualifier
-from samcheck.model.ordering import created_before
 from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, property_name
 
 
@@ -52,7 +51,7 @@ class CreationRace(Rule):
         for naming in namings(context.template):
             target = naming.named.resource
             key = (naming.holder.logical_id, naming.path, target.logical_id)
-            if key in reported or target.logical_id in created_before(context.template, naming.holder.logical_id):
+            if key in reported or target.logical_id in context.graph.created_before(naming.holder.logical_id):
                 continue
             reported.add(key)
             yield self._report(context, naming)
