@@ -164,17 +164,20 @@ def _scopes(template: Template, resource: Resource, row: NameRow) -> list[Candid
     return spelled(template, node)
 
 
-def spellings(template: Template, named: Named) -> list[tuple[str, str]]:
-    """(form, spelling) a resource's name may be written in elsewhere: the name, its ARN, its URL."""
+def spellings(template: Template, named: Named) -> list[tuple[str, str, str]]:
+    """(form, spelling, kind) a resource's name may be written in elsewhere: the name, its ARN, its URL."""
     row = named.row
     region = template.resolver.region
     fill = {"partition": partition_for(region), "region": region, "account": ACCOUNT, "name": named.name}
-    found = [("name", named.name)]
+    found = [("name", named.name, "name")]
     arn_changed = row.arn_unless is not None and named.resource.properties.get(row.arn_unless) not in (None, "/")
     if row.arn is not None and not arn_changed:
-        found.append(("ARN", row.arn.format(**fill)))
+        # The kind from a literal spelling: a token's "::" would split the ARN's fields.
+        kind = arn_kind(row.arn.format(**{**fill, "account": "123456789012", "name": "name"}))
+        if kind is not None:
+            found.append(("ARN", row.arn.format(**fill), kind[0]))
     if row.url is not None:
-        found.append(("URL", row.url.format(**fill)))
+        found.append(("URL", row.url.format(**fill), "url"))
     return found
 
 
@@ -186,10 +189,10 @@ def _as_compared(spelling: str) -> str:
 def namings(template: Template) -> tuple[Naming, ...]:
     """Every property (of the ``named_by`` rows) whose value is the name, ARN or URL of a resource
     of the template of the type the property names, in a deployment both are in."""
-    by_spelling: dict[tuple[str, str], list[tuple[str, Named]]] = {}
+    by_spelling: dict[tuple[str, str], list[tuple[str, str, Named]]] = {}
     for named in physical_names(template):
-        for form, spelling in spellings(template, named):
-            by_spelling.setdefault((named.resource.type, spelling), []).append((form, named))
+        for form, spelling, kind in spellings(template, named):
+            by_spelling.setdefault((named.resource.type, spelling), []).append((form, kind, named))
     if not by_spelling:
         return ()
     found: list[Naming] = []
@@ -199,20 +202,12 @@ def namings(template: Template) -> tuple[Naming, ...]:
             created = [Candidate(None, when) for when in deployed(template, holder)]
             for path, node in _written(holder.properties, pattern):
                 for (_, value), when in together(created, spelled(template, node)):
-                    for form, named in by_spelling.get((target_type, _as_compared(value)), ()):
+                    for form, kind, named in by_spelling.get((target_type, _as_compared(value)), ()):
+                        if named.resource is holder or not accepts(kinds, kind):
+                            continue
                         holds = together([Candidate(None, when)], [Candidate(None, named.when)])
-                        if named.resource is not holder and _takes_form(kinds, form, value):
-                            found += [Naming(holder, path, named, form, kinds, both) for _, both in holds]
+                        found += [Naming(holder, path, named, form, kinds, both) for _, both in holds]
     return tuple(found)
-
-
-def _takes_form(kinds: tuple[str, ...], form: str, value: str) -> bool:
-    if form == "name":
-        return "name" in kinds
-    if form == "URL":
-        return "url" in kinds
-    kind = arn_kind(value)
-    return kind is not None and accepts(kinds, kind[0])
 
 
 def _written(properties: dict[str, Any], pattern: tuple[str, ...]) -> list[tuple[NodePath, Any]]:

@@ -76,7 +76,8 @@ class PhysicalNameCollision(Rule):
             related=[
                 Related(
                     f"{label} {shown(first.name)} created by {_described(first.resource)}",
-                    context.locate(first.resource, first.path).span,
+                    # SAM's own stage name is written nowhere: its API
+                    context.locate(first.resource, () if _sam_stage(first) else first.path).span,
                 ),
                 *context.when_related(when),
             ],
@@ -103,6 +104,8 @@ def _fix(first: Named, second: Named) -> str:
             "SAM's deployment of an API without OpenApiVersion creates a stage named Stage: set "
             "OpenApiVersion (for example 3.0.1) or choose another StageName"
         )
+    if first.row.scope is not None:
+        return f"give one of them another {first.row.property}"  # names within a parent are chosen, not generated
     return (
         f"give one of them another {first.row.property} (or leave it out and let CloudFormation generate a unique name)"
     )
