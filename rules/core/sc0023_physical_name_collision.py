@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from samcheck.analysis.physical_names import Named, physical_names, shown
-from samcheck.analysis.values import merge, qualifier
+from samcheck.analysis.values import ALWAYS, merge, qualifier
 from samcheck.rule import Finding, Related, Resource, Rule, RuleContext, Severity, When
 
 
@@ -51,25 +51,30 @@ class PhysicalNameCollision(Rule):
     tags = ("template", "ordering")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        first_of: dict[tuple[str, str, str], list[Named]] = {}
-        reported: set[tuple[str, str]] = set()
-        for named in physical_names(context.template):
-            earlier = first_of.setdefault(named.key, [])
-            for other in earlier:
-                pair = (other.resource.logical_id, named.resource.logical_id)
+        names = physical_names(context.template)
+        earlier: dict[tuple[str, str, str], list[Named]] = {}
+        collisions: dict[tuple[str, str], list[tuple[Named, Named, When]]] = {}
+        for named in names:
+            for other in earlier.setdefault(named.key, []):
                 when = merge(other.when, named.when)
-                if other.resource is named.resource or when is None or pair in reported:
-                    continue
-                reported.add(pair)
-                yield self._report(context, *_edited_second(context, other, named), when)
-            earlier.append(named)
+                if other.resource is not named.resource and when is not None:
+                    pair = (other.resource.logical_id, named.resource.logical_id)
+                    collisions.setdefault(pair, []).append((other, named, when))
+            earlier[named.key].append(named)
+        for found in collisions.values():
+            first, second, when = found[0]
+            # Colliding in every deployment the name is given in (one parameter names both): once, unqualified.
+            given = {n.when for n in names if n.resource is second.resource and n.row is second.row}
+            every = len(found) > 1 and {w for _, _, w in found} >= given
+            shown_names = " / ".join(dict.fromkeys(shown(n.name) for _, n, _ in found)) if every else shown(second.name)
+            yield self._report(context, *_edited_second(context, first, second), ALWAYS if every else when, shown_names)
 
-    def _report(self, context: RuleContext, first: Named, second: Named, when: When) -> Finding:
+    def _report(self, context: RuleContext, first: Named, second: Named, when: When, name: str) -> Finding:
         label = second.row.label
         scope = f" in {_scope_shown(second.scope)}" if second.row.scope else ""
         return context.report(
             context.locate(second.resource, second.path),
-            f"{label} name {shown(second.name)}{scope}{qualifier(when)} is also the name "
+            f"{label} name {name}{scope}{qualifier(when)} is also the name "
             f"{_described(first.resource)} creates: CloudFormation creates one and the other fails "
             f"('already exists'); {_fix(first, second)}",
             resource=second.resource.source_id,
