@@ -50,6 +50,8 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
         ("Target", "RetryPolicy"): ("RetryPolicy",),
     },
     ("AWS::Serverless::Function", "AWS::Lambda::Url"): {(): ("FunctionUrlConfig",)},
+    # An SNS event's subscription names the event's Topic.
+    ("AWS::Serverless::Function", "AWS::SNS::Subscription"): {("TopicArn",): ("Topic",)},
     ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"): {("Body",): ("DefinitionBody",)},
     ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"): {("Body",): ("DefinitionBody",)},
     ("AWS::Serverless::Function", "AWS::CodeDeploy::Application"): {(): ("DeploymentPreference",)},
