@@ -51,6 +51,7 @@ class NameRow:
     arn: str | None  # the ARN, with {partition}, {region}, {account} and {name}
     url: str | None
     arn_unless: str | None  # a property that, written, changes the ARN (an IAM role's Path)
+    reuses_existing: bool  # given a name that exists, it takes that one over instead of failing
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def name_rows() -> tuple[NameRow, ...]:
             row.get("arn"),
             row.get("url"),
             row.get("arn_unless"),
+            row.get("reuses_existing", False),
         )
         for row in load_json("physical_names.json")["names"]
     )

@@ -57,7 +57,7 @@ class PhysicalNameCollision(Rule):
         for named in names:
             for other in earlier.setdefault(named.key, []):
                 when = merge(other.when, named.when)
-                if other.resource is not named.resource and when is not None:
+                if other.resource is not named.resource and when is not None and _fails(context, other, named):
                     pair = (other.resource.logical_id, named.resource.logical_id)
                     collisions.setdefault(pair, []).append((other, named, when))
             earlier[named.key].append(named)
@@ -87,6 +87,17 @@ class PhysicalNameCollision(Rule):
                 *context.when_related(when),
             ],
         )
+
+
+def _fails(context: RuleContext, first: Named, second: Named) -> bool:
+    """Whether creating both fails. A deployment's StageName redeploys a stage that exists: it
+    fails only when it comes first and the Stage after it (the Stage refers to it, as SAM's does)."""
+    if first.row.reuses_existing and second.row.reuses_existing:
+        return False
+    if not (first.row.reuses_existing or second.row.reuses_existing):
+        return True
+    reuser, creator = (first, second) if first.row.reuses_existing else (second, first)
+    return reuser.resource.logical_id in context.graph.created_before(creator.resource.logical_id)
 
 
 def _edited_second(context: RuleContext, first: Named, second: Named) -> tuple[Named, Named]:
