@@ -27,7 +27,7 @@ from typing import Any
 from samcheck.analysis import per_template
 from samcheck.analysis.arns import ACCOUNT, symbolic, tokens
 from samcheck.analysis.reference_kinds import accepts, arn_kind, takes
-from samcheck.analysis.values import ALWAYS, Candidate, When, together
+from samcheck.analysis.values import ALWAYS, Candidate, When, entry_indices, merge, together
 from samcheck.cfn.resolver import partition_for
 from samcheck.datafiles import load_json
 from samcheck.findings import NodePath
@@ -134,6 +134,19 @@ def spelled(template: Template, node: Any) -> list[Candidate]:
     return found
 
 
+def written_spellings(template: Template, resource: Resource, path: NodePath) -> list[Candidate]:
+    """Every spelling of a property, each ``Fn::If`` branch that writes it and each choice of a
+    known set judged; none where it is left out or unknown."""
+    branches = template.branches(resource, path)
+    found = []
+    for node, branch in zip(branches.nodes, branches.whens, strict=True):
+        for spelling in spelled(template, node):
+            when = merge(branch, spelling.when)
+            if when is not None:
+                found.append(Candidate(spelling.value, when))
+    return found
+
+
 def shown(spelling: str) -> str:
     """A spelling as a user writes it: tokens back as ``${...}``."""
     for name in tokens(spelling):
@@ -148,22 +161,21 @@ def physical_names(template: Template) -> tuple[Named, ...]:
     found: list[Named] = []
     for resource in template.resources.values():
         for row in _rows_by_type().get(resource.type, ()):
-            node = resource.properties.get(row.property)
-            if node is None:
-                continue  # CloudFormation generates a name of its own: unique
+            # Where the name is left out, CloudFormation generates a unique one.
+            names = written_spellings(template, resource, (row.property,))
             created = [Candidate(None, when) for when in deployed(template, resource)]
             scopes = [Candidate("", ALWAYS)] if row.scope is None else _scopes(template, resource, row)
-            for (_, name, scope), when in together(created, spelled(template, node), scopes):
+            for (_, name, scope), when in together(created, names, scopes):
                 found.append(Named(resource, row, name, scope, when))
     return tuple(found)
 
 
 def _scopes(template: Template, resource: Resource, row: NameRow) -> list[Candidate]:
     assert row.scope is not None
-    node = resource.properties.get(row.scope)
-    if node is None:
-        return [Candidate(row.scope_default, ALWAYS)] if row.scope_default is not None else []
-    return spelled(template, node)
+    branches = template.branches(resource, row.scope)
+    left_out = branches.absent or (() if branches.nodes else (ALWAYS,))
+    defaults = [Candidate(row.scope_default, when) for when in left_out] if row.scope_default is not None else []
+    return [*written_spellings(template, resource, (row.scope,)), *defaults]
 
 
 def spellings(template: Template, named: Named) -> list[tuple[str, str, str]]:
@@ -172,7 +184,9 @@ def spellings(template: Template, named: Named) -> list[tuple[str, str, str]]:
     region = template.resolver.region
     fill = {"partition": partition_for(region), "region": region, "account": ACCOUNT, "name": named.name}
     found = [("name", named.name, "name")]
-    arn_changed = row.arn_unless is not None and named.resource.properties.get(row.arn_unless) not in (None, "/")
+    arn_changed = row.arn_unless is not None and any(
+        node != "/" for node in template.branches(named.resource, row.arn_unless).nodes
+    )
     if row.arn is not None and not arn_changed:
         # The kind from a literal spelling: a token's "::" would split the ARN's fields.
         kind = arn_kind(row.arn.format(**{**fill, "account": "123456789012", "name": "name"}))
@@ -202,8 +216,8 @@ def namings(template: Template) -> tuple[Naming, ...]:
         kinds = tuple(kind for row in takes(holder_type) if row.path == pattern for kind in row.kinds)
         for holder in template.of_type(holder_type):
             created = [Candidate(None, when) for when in deployed(template, holder)]
-            for path, node in _written(holder.properties, pattern):
-                for (_, value), when in together(created, spelled(template, node)):
+            for path in _paths(template, holder, pattern):
+                for (_, value), when in together(created, written_spellings(template, holder, path)):
                     for form, kind, named in by_spelling.get((target_type, _as_compared(value)), ()):
                         if named.resource is holder or not accepts(kinds, kind):
                             continue
@@ -212,15 +226,12 @@ def namings(template: Template) -> tuple[Naming, ...]:
     return tuple(found)
 
 
-def _written(properties: dict[str, Any], pattern: tuple[str, ...]) -> list[tuple[NodePath, Any]]:
-    """The nodes a property pattern ("[]" for each list item) holds, with their concrete paths."""
-    found: list[tuple[NodePath, Any]] = [((), properties)]
+def _paths(template: Template, resource: Resource, pattern: tuple[str, ...]) -> list[NodePath]:
+    """The concrete paths of a property pattern ("[]" for each list item), in any Fn::If branch."""
+    found: list[NodePath] = [()]
     for step in pattern:
-        following: list[tuple[NodePath, Any]] = []
-        for path, node in found:
-            if step == "[]" and isinstance(node, list):
-                following += [((*path, index), item) for index, item in enumerate(node)]
-            elif step != "[]" and isinstance(node, dict) and step in node:
-                following.append(((*path, step), node[step]))
-        found = following
+        if step == "[]":
+            found = [(*path, index) for path in found for index in entry_indices(template, resource, path)]
+        else:
+            found = [(*path, step) for path in found]
     return found
