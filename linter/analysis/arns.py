@@ -205,6 +205,8 @@ def names(pattern: str, targets: tuple[str, ...], template: Template) -> Match:
     candidates = named or list(targets)
     if not any(has_tokens(target) for target in candidates):
         return Match.NO
+    if named and set(tokens(pattern)) == {"AWS::AccountId"}:
+        return Match.NO  # the pattern writes the account as the stack's too: the glob was exact
     return Match.MAYBE if any(_compatible(pattern, target) for target in candidates) else Match.NO
 
 

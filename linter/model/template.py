@@ -35,6 +35,7 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
         ("EventPattern",): ("Pattern",),
         ("Targets", 0, "DeadLetterConfig"): ("DeadLetterConfig",),
     },
+    ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"): {("LoggingConfiguration",): ("Logging",)},
     ("AWS::Serverless::StateMachine", "AWS::Events::Rule"): {
         ("ScheduleExpression",): ("Schedule",),
         ("EventPattern",): ("Pattern",),

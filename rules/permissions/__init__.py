@@ -10,6 +10,7 @@ from samcheck.rules.permissions.sc8006_policy_template_argument import PolicyTem
 from samcheck.rules.permissions.sc8007_cognito_authorizer_arn import CognitoAuthorizerArn
 from samcheck.rules.permissions.sc8008_s3_recursive_trigger import S3RecursiveTrigger
 from samcheck.rules.permissions.sc8009_delivery_key_policy import DeliveryKeyPolicy
+from samcheck.rules.permissions.sc8010_log_delivery_grant import LogDeliveryGrant
 
 RULES: list[type[Rule]] = [
     InvokePermissionMissing,
@@ -21,4 +22,5 @@ RULES: list[type[Rule]] = [
     CognitoAuthorizerArn,
     S3RecursiveTrigger,
     DeliveryKeyPolicy,
+    LogDeliveryGrant,
 ]
