@@ -44,6 +44,7 @@ class Deliverer:
     actions: tuple[str, ...]
     any_resource: bool  # the actions take no resource type: only Resource "*" grants them
     trust: bool  # the role's trust policy is judged here
+    ordered: bool  # the service checks the role when the holder is created
     severity: str
     without: str
     without_role: str | None
@@ -83,6 +84,7 @@ def catalogue() -> tuple[Deliverer, ...]:
                 tuple(row["actions"]),
                 row["resource"] == "*",
                 row["trust"],
+                row["ordered"],
                 row["severity"],
                 row["without"],
                 row.get("without_role"),

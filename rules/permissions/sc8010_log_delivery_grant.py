@@ -7,6 +7,7 @@ from samcheck.analysis.iam import (
     Request,
     decide,
     deployments,
+    granting,
     policy_document,
     role_policies,
     statement_to_edit,
@@ -41,6 +42,10 @@ class LogDeliveryGrant(Rule):
       not ordered after that Account may be created first and fail ("CloudWatch Logs role ARN must
       be set in account settings to enable logging"; warning). Without an Account in the template
       the account setting is unknown and nothing is said; HTTP APIs need no such role.
+
+    Step Functions and API Gateway check the role when the state machine or Account is created: a
+    grant that comes only from a policy resource (``AWS::IAM::Policy``) that nothing orders them
+    after may be attached too late (warning; add it to their ``DependsOn``).
 
     Policies samcheck cannot read, a role or log group known only at deploy time leave the delivery
     alone; a log group, level or role chosen by an ``Fn::If`` or allowed values is judged for each
@@ -153,6 +158,7 @@ def _grants(context: RuleContext, delivery: LogDelivery) -> Iterator[Finding]:
             continue
         missing = _missing(context, delivery, policies, way)
         if not missing:
+            yield from _attached_after(context, delivery, policies, way, when)
             continue
         denied = [action for action, access in missing.items() if access is Access.DENIED]
         if denied:
@@ -184,6 +190,38 @@ def _refused(
     return [
         action for action, request in requests.items() if decide(context.template, policies, request, way) in _REFUSED
     ]
+
+
+def _attached_after(
+    context: RuleContext, delivery: LogDelivery, policies: Policies, way: When, when: When
+) -> Iterator[Finding]:
+    """A service that checks the role when the holder is created needs the granting policy attached
+    by then: a policy resource of its own that nothing orders the holder after may come too late."""
+    deliverer, role = delivery.deliverer, delivery.role
+    assert role is not None
+    if not deliverer.ordered:
+        return
+    requests = [Request(action, delivery.targets) for action in deliverer.required or deliverer.actions]
+    holders = {
+        statement.holder.logical_id: statement.holder
+        for request in requests
+        for statement in granting(context.template, policies, request)
+        if merge(statement.when, way) is not None
+    }
+    before = context.graph.created_before(delivery.holder.logical_id)
+    if not holders or role.logical_id in holders or any(name in before for name in holders):
+        return
+    policy = sorted(holders.values(), key=lambda holder: holder.logical_id)[0]
+    yield context.report(
+        context.locate(delivery.holder, delivery.path),
+        f"{delivery.holder.source_id} delivers its {deliverer.name} with {role.source_id}{qualifier(when)}, whose "
+        f"grant comes from {policy.source_id}, and nothing makes CloudFormation create {delivery.holder.source_id} "
+        f"after it: {deliverer.service} checks the role when {delivery.holder.source_id} is created, and if the "
+        f"policy is not attached yet {deliverer.without}; add {policy.source_id} to its DependsOn",
+        resource=delivery.holder.source_id,
+        related=[Related(f"{policy.source_id} defined here", context.locate(policy).span), *context.when_related(when)],
+        severity=Severity.WARNING,
+    )
 
 
 def _missing(context: RuleContext, delivery: LogDelivery, policies: Policies, way: When) -> dict[str, Access]:
