@@ -184,6 +184,7 @@ def _log_group(template: Template, text: str, kind: str) -> Resource | None:
 
 
 def _spellings(template: Template, names: set[str], group: Resource | None, arn: str | None) -> tuple[str, ...]:
+    """The log group's ARN and its streams', by each name it has (its Ref, its written name)."""
     region = template.resolver.region
     prefix = f"arn:{partition_for(region)}:logs:{region}:{ACCOUNT}:log-group:"
     found = [
@@ -192,7 +193,8 @@ def _spellings(template: Template, names: set[str], group: Resource | None, arn:
         for spelling in (f"{prefix}{name}", f"{prefix}{name}:log-stream:{token('log-stream')}")
     ]
     if group is not None:
-        found.append(token(f"{group.logical_id}.Arn"))  # the group's Arn ends in ":*": its streams
+        # The group's Arn ends in ":*" (its streams); policies also write "${Group.Arn}:*".
+        found += [token(f"{group.logical_id}.Arn"), f"{token(f'{group.logical_id}.Arn')}:{token('log-stream')}"]
     if arn is not None and arn not in found:
         found.append(arn)
     return tuple(found)
