@@ -102,3 +102,45 @@ def test_readme_lists_the_callers_catalogue() -> None:
         (ROOT / "README.md").write_text(README[:start] + callers_table() + README[end:])
         return
     assert README[start:end] == callers_table(), "README's callers table differs from schemas/callers.json"
+
+
+# And the log deliveries (SC8010), generated from their catalogue the same way.
+LOG_DELIVERIES_BEGIN = (
+    "<!-- log-deliveries: generated from schemas/log_deliveries.json; SAMCHECK_UPDATE_SNAPSHOTS=1 rewrites it -->\n"
+)
+LOG_DELIVERIES_END = "<!-- /log-deliveries -->\n"
+
+
+def log_deliveries_table() -> str:
+    from samcheck.datafiles import load_json
+
+    lines = [
+        "",
+        "| Delivery | Holder and property | Role (principal) | Must allow | Without the grant |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for row in load_json("log_deliveries.json")["deliveries"]:
+        holder = f"`{row['type']}` " + " or ".join(f"`{entry['path']}`" for entry in row["logging"])
+        if "only_when" in row:
+            holder += f" (`{row['only_when']['path']}`: {', '.join(row['only_when']['values'])})"
+        trust = ", trust judged" if row["trust"] else ""
+        on = '`"*"`' if row["resource"] == "*" else "the log group"
+        actions = ", ".join(f"`{action}`" for action in row["required"] or row["actions"])
+        must = f"{actions} on {on}" if row["required"] else f"one of {actions} on {on}"
+        without = row["without"] + ("; checked at creation" if row["ordered"] else "")
+        if "without_role" in row:
+            without += f"; without the role, {row['without_role']}"
+        lines.append(
+            f"| {row['delivery']} | {holder} | `{row['role']}` (`{row['service']}`{trust}) | {must} | {without} |"
+        )
+    return "\n".join(lines) + "\n\n"
+
+
+def test_readme_lists_the_log_deliveries() -> None:
+    assert LOG_DELIVERIES_BEGIN in README and LOG_DELIVERIES_END in README, "README lacks the log deliveries table"
+    start = README.index(LOG_DELIVERIES_BEGIN) + len(LOG_DELIVERIES_BEGIN)
+    end = README.index(LOG_DELIVERIES_END)
+    if os.environ.get("SAMCHECK_UPDATE_SNAPSHOTS"):
+        (ROOT / "README.md").write_text(README[:start] + log_deliveries_table() + README[end:])
+        return
+    assert README[start:end] == log_deliveries_table(), "README's log deliveries table differs from the catalogue"
