@@ -19,9 +19,8 @@ from typing import Any
 
 from samcheck.analysis import per_template
 from samcheck.analysis.arns import ACCOUNT, split_token, symbolic, symbolic_property, token
-from samcheck.analysis.values import ALWAYS, When, flags, merge, texts
+from samcheck.analysis.values import ALWAYS, When, flags, merge, texts, written_paths
 from samcheck.analysis.wiring import reaches
-from samcheck.cfn.document import get_path
 from samcheck.cfn.resolver import partition_for
 from samcheck.datafiles import load_json
 from samcheck.findings import NodePath
@@ -111,7 +110,7 @@ def _delivered(template: Template, deliverer: Deliverer, holder: Resource) -> li
     if deliverer.only_when is not None:
         level, values, default = deliverer.only_when
         whens = [case.when for case in texts(template.property(holder, level, default)) if case.value in values]
-    written = [(at, kind) for steps, kind in deliverer.logging for at in _expand(holder.properties, steps, ())]
+    written = [(at, kind) for steps, kind in deliverer.logging for at in written_paths(template, holder, steps)]
     if not whens or not written:
         return []
     path, kind = written[0]  # the first property written is the one the service reads
@@ -123,7 +122,7 @@ def _delivered(template: Template, deliverer: Deliverer, holder: Resource) -> li
         for reach in reaches(template, holder, deliverer.role)
         if reach.target.resource is not None and reach.target.resource.type == "AWS::IAM::Role"
     ]
-    if get_path(holder.properties, deliverer.role) is None:  # as written: is any role there at all
+    if not written_paths(template, holder, deliverer.role):  # no role written at all
         roles = [(None, ALWAYS)]
     found = []
     for deployed in whens:
@@ -149,8 +148,13 @@ def _groups(template: Template, holder: Resource, path: NodePath, kind: str) -> 
     """The log group a property names, once per way it may be deployed: its symbolic ARNs and
     streams, and how a policy writes it; none when it is known only at deploy time."""
     found = []
-    node = get_path(holder.properties, path)  # as written: each variant is read below
-    for variant, when in template.resolver.variants(node):
+    branches = template.branches(holder, path)
+    for variant, when in (
+        (variant, both)
+        for node, branch in zip(branches.nodes, branches.whens, strict=True)
+        for variant, way in template.resolver.variants(node)
+        if (both := merge(branch, way)) is not None
+    ):
         text = symbolic(template, variant)
         if text is None or kind == "none":
             continue
@@ -230,29 +234,16 @@ def logging_stages(template: Template) -> Iterator[LoggingStage]:
     for row in _stage_rows():
         for stage in template.of_type(row["type"]):
             access = _steps(row["access_log"])
-            if get_path(stage.properties, access) is not None:
+            if written_paths(template, stage, access):
                 yield LoggingStage(stage, access, ALWAYS)
                 continue
             for pattern in row["levels"]:
-                for path in _expand(stage.properties, _steps(pattern), ()):
+                for path in written_paths(template, stage, _steps(pattern)):
                     for case in texts(template.property(stage, path)):
                         if case.value in levels:
                             yield LoggingStage(stage, path, case.when)
             for pattern in row["traces"]:
-                for path in _expand(stage.properties, _steps(pattern), ()):
+                for path in written_paths(template, stage, _steps(pattern)):
                     for case in flags(template.property(stage, path)):
                         if case.value:
                             yield LoggingStage(stage, path, case.when)
-
-
-def _expand(node: Any, steps: tuple[str, ...], at: NodePath) -> Iterator[NodePath]:
-    """The paths a catalogue path names in properties as written ("[]": each list item)."""
-    if not steps:
-        yield at
-        return
-    step, rest = steps[0], steps[1:]
-    if step == "[]":
-        for index, item in enumerate(node if isinstance(node, list) else []):
-            yield from _expand(item, rest, (*at, index))
-    elif isinstance(node, dict) and step in node:
-        yield from _expand(node[step], rest, (*at, step))

@@ -27,7 +27,7 @@ from typing import Any
 from samcheck.analysis import per_template
 from samcheck.analysis.arns import ACCOUNT, symbolic, tokens
 from samcheck.analysis.reference_kinds import accepts, arn_kind, takes
-from samcheck.analysis.values import ALWAYS, Candidate, When, entry_indices, merge, together
+from samcheck.analysis.values import ALWAYS, Candidate, When, merge, together, written_paths
 from samcheck.cfn.resolver import partition_for
 from samcheck.datafiles import load_json
 from samcheck.findings import NodePath
@@ -216,7 +216,7 @@ def namings(template: Template) -> tuple[Naming, ...]:
         kinds = tuple(kind for row in takes(holder_type) if row.path == pattern for kind in row.kinds)
         for holder in template.of_type(holder_type):
             created = [Candidate(None, when) for when in deployed(template, holder)]
-            for path in _paths(template, holder, pattern):
+            for path in written_paths(template, holder, pattern):
                 for (_, value), when in together(created, written_spellings(template, holder, path)):
                     for form, kind, named in by_spelling.get((target_type, _as_compared(value)), ()):
                         if named.resource is holder or not accepts(kinds, kind):
@@ -224,14 +224,3 @@ def namings(template: Template) -> tuple[Naming, ...]:
                         holds = together([Candidate(None, when)], [Candidate(None, named.when)])
                         found += [Naming(holder, path, named, form, kinds, both) for _, both in holds]
     return tuple(found)
-
-
-def _paths(template: Template, resource: Resource, pattern: tuple[str, ...]) -> list[NodePath]:
-    """The concrete paths of a property pattern ("[]" for each list item), in any Fn::If branch."""
-    found: list[NodePath] = [()]
-    for step in pattern:
-        if step == "[]":
-            found = [(*path, index) for path in found for index in entry_indices(template, resource, path)]
-        else:
-            found = [(*path, step) for path in found]
-    return found

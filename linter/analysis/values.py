@@ -168,6 +168,18 @@ def entry_indices(template: Template, resource: Resource, path: NodePath) -> ran
     return range(max((len(node) for node in written if isinstance(node, list)), default=0))
 
 
+def written_paths(template: Template, resource: Resource, pattern: tuple[str, ...]) -> list[NodePath]:
+    """The concrete paths of a property pattern ("[]": each list item) that the resource writes in
+    some deployable ``Fn::If`` branch; each is then read for every candidate through ``template.property``."""
+    found: list[NodePath] = [()]
+    for step in pattern:
+        if step == "[]":
+            found = [(*path, index) for path in found for index in entry_indices(template, resource, path)]
+        else:
+            found = [(*path, step) for path in found]
+    return [path for path in found if template.branches(resource, path).nodes]
+
+
 def together(*reads: list[Candidate]) -> Iterator[tuple[tuple[Any, ...], When]]:
     """Every combination of one candidate of each read whose assumptions agree, with the merged
     assumptions: values compared with each other ("visibility against timeout") are judged for each

@@ -10,9 +10,9 @@ from samcheck.analysis.iam import (
     granting,
     policy_document,
     role_policies,
-    statement_to_edit,
 )
 from samcheck.analysis.log_delivery import LogDelivery, log_deliveries, logging_stages
+from samcheck.analysis.placement import Wanted, statement_to_edit
 from samcheck.analysis.values import When, merge, qualifier
 from samcheck.rule import Finding, Location, Related, Rule, RuleContext, Severity
 
@@ -173,8 +173,11 @@ def _grants(context: RuleContext, delivery: LogDelivery) -> Iterator[Finding]:
             if role.origin.generated:
                 fix += " (the policy CloudWatchLogsFullAccess in Policies allows them)"
         who = f"the role SAM makes for {role.source_id}" if role.origin.generated else role.source_id
+        where, edit = _to_edit(context, delivery, policies, list(missing), way)
+        if edit is not None and not denied:
+            fix = edit
         yield context.report(
-            _to_edit(context, delivery, policies, list(missing), way),
+            where,
             f"{who}, which {deliverer.service} assumes to deliver the {deliverer.name} of {delivery.holder.source_id}"
             f"{qualifier(when)}, {how} on Resource {delivery.group}, so {deliverer.without}; {fix}",
             resource=role.source_id,
@@ -240,14 +243,15 @@ def _missing(context: RuleContext, delivery: LogDelivery, policies: Policies, wa
 
 def _to_edit(
     context: RuleContext, delivery: LogDelivery, policies: Policies, missing: list[str], way: When
-) -> Location:
-    """The Deny that refuses an action, else the role's policies."""
+) -> tuple[Location, str | None]:
+    """The statement a user wrote that refuses or nearly allows the actions, with what to change in
+    it, else the role's policies (and no change of a statement)."""
     assert delivery.role is not None
-    for action in missing:
-        statement = statement_to_edit(context.template, policies, Request(action, delivery.targets), way)
-        if statement is not None:
-            return context.locate(statement.holder, statement.path)
-    return context.locate(delivery.role, ("Policies",))
+    requests = [Request(action, delivery.targets) for action in missing]
+    place = statement_to_edit(context.template, policies, requests, Wanted(tuple(missing), delivery.group), way)
+    if place is not None:
+        return context.locate(place.holder, place.path), place.edit
+    return context.locate(delivery.role, ("Policies",)), None
 
 
 def _stages_before_account(context: RuleContext) -> Iterator[Finding]:
