@@ -11,8 +11,10 @@ _SCHEDULES = {"AWS::Events::Rule": False, "AWS::Scheduler::Schedule": True}
 class ScheduleExpression(Rule):
     """A schedule expression EventBridge rejects fails the deploy: ``rate(1 minutes)`` (a value of
     1 takes the singular unit), ``rate(30 seconds)`` (a minute is the shortest rate), a ``cron()``
-    with five fields (EventBridge's has six, the year last) or with both day-of-month and
-    day-of-week given (one must be ``?``), and ``at()`` anywhere but EventBridge Scheduler. SAM
+    with five fields (EventBridge's has six, the year last), with both day-of-month and
+    day-of-week given (one must be ``?``) or with a value a field does not take (``-1`` as a day of
+    the week, which takes 1-7 or SUN-SAT, ``MON#6``, ``L`` in the hours), and ``at()`` anywhere but
+    EventBridge Scheduler. SAM
     ``Schedule``/``ScheduleV2`` events, ``AWS::Events::Rule`` and ``AWS::Scheduler::Schedule`` are
     checked; every expression a parameter allows or a condition chooses is judged, and one known only
     at deploy time is not.
