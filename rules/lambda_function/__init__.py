@@ -20,6 +20,7 @@ from samcheck.rules.lambda_function.sc1016_lambda_image_without_source import La
 from samcheck.rules.lambda_function.sc1017_log_group_retention import LogGroupRetention
 from samcheck.rules.lambda_function.sc1018_codedeploy_hook_name import CodedeployHookName
 from samcheck.rules.lambda_function.sc1019_lambda_efs_wiring import LambdaEfsWiring
+from samcheck.rules.lambda_function.sc1020_lambda_runtime_identifier import LambdaRuntimeIdentifier
 
 RULES: list[type[Rule]] = [
     LambdaTimeoutRange,
@@ -41,4 +42,5 @@ RULES: list[type[Rule]] = [
     LogGroupRetention,
     CodedeployHookName,
     LambdaEfsWiring,
+    LambdaRuntimeIdentifier,
 ]
