@@ -88,8 +88,8 @@ def _judged(context: RuleContext, resource: Resource, combination: Combination, 
 
 
 def _together(combination: Combination, subjects: list[str]) -> str:
-    if len(subjects) > 1 and all(condition.present is False for condition in combination.conditions):
-        return "neither " + " nor ".join(subject.removeprefix("no ") for subject in subjects)  # what is missing
+    if all(condition.present is False for condition in combination.conditions):  # what is missing
+        return "neither " + " nor ".join(subject.removeprefix("no ") for subject in subjects)
     return " with ".join(subjects)
 
 
