@@ -114,6 +114,12 @@ def built_image(template: Template, resource: Resource) -> bool:
     return resource.type == "AWS::Lambda::Function" and resource.source_id in template.expansion.built_images
 
 
+def folder_code(template: Template, resource: Resource) -> bool:
+    """Whether a SAM zip function has neither CodeUri nor InlineCode (nor a Globals CodeUri): sam
+    build and sam deploy package the template's folder for it; the transform alone refuses it."""
+    return resource.type == "AWS::Lambda::Function" and resource.source_id in template.expansion.folder_code
+
+
 @dataclass(frozen=True)
 class LocalReference:
     """A local file a template names: where, by which property, as written."""

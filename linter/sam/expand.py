@@ -28,6 +28,8 @@ class Expansion:
     url_artifacts: dict[str, str] = field(default_factory=dict)
     # image functions without ImageUri: sam build must build them (from Metadata.Dockerfile)
     built_images: list[str] = field(default_factory=list)
+    # zip functions without CodeUri or InlineCode: sam build packages the template's folder for them
+    folder_code: list[str] = field(default_factory=list)
     # local references outside the project, which are not read
     outside_references: list[Outside] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)  # local AWS::Include files read
@@ -99,6 +101,7 @@ def expand(
         local_artifacts=preparation.local,
         url_artifacts=preparation.urls,
         built_images=preparation.built_images,
+        folder_code=preparation.folder_code,
         outside_references=preparation.outside,
         includes=preparation.includes,
         transformed=True,

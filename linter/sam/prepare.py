@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from samcheck.cfn.document import load_document, preprocessor_tag
 from samcheck.cfn.local import inside_project
@@ -54,6 +54,7 @@ class Prepared:
     local: dict[str, str] = field(default_factory=dict)  # artifact paths relative to the template
     urls: dict[str, str] = field(default_factory=dict)  # artifact URIs that are neither local nor s3://
     built_images: list[str] = field(default_factory=list)  # image functions sam build fills ImageUri in
+    folder_code: list[str] = field(default_factory=list)  # zip functions sam build packages the folder for
     outside: list[Outside] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)  # local AWS::Include files read
 
@@ -100,8 +101,15 @@ def prepare(template: dict[str, Any], folder: Path) -> Prepared:
             prepared.outside.append(Outside((*where, "AWS::Include Location"), "AWS::Include Location", location))
         prepared.includes += included
         built = metadata if isinstance(metadata, dict) else {}
-        if resource_type == "AWS::Serverless::Function" and _fill_build_defaults(properties, function_globals, built):
+        filled = (
+            _fill_build_defaults(properties, function_globals, built)
+            if resource_type == "AWS::Serverless::Function"
+            else None
+        )
+        if filled == "image":
             prepared.built_images.append(logical_id)
+        elif filled == "folder":
+            prepared.folder_code.append(logical_id)
         artifact = ARTIFACTS_BY_SAM_TYPE.get(resource_type)
         if artifact is None:
             continue
@@ -146,21 +154,22 @@ def prepare(template: dict[str, Any], folder: Path) -> Prepared:
 
 def _fill_build_defaults(
     properties: dict[str, Any], function_globals: dict[str, Any], metadata: dict[str, Any]
-) -> bool:
+) -> Literal["image", "folder"] | None:
     """What ``sam build`` supplies: code from the template's folder for a zip function without
-    CodeUri, and the image URI of an image function it builds (True when it had to be filled in):
-    one without ImageUri, or with an empty one and the Metadata sam build builds it from."""
+    CodeUri ("folder"), and the image URI of an image function it builds ("image"): one without
+    ImageUri, or with an empty one and the Metadata sam build builds it from."""
     package_type = properties.get("PackageType", function_globals.get("PackageType", "Zip"))
     if package_type == "Image":
         image_uri = properties.get("ImageUri", function_globals.get("ImageUri"))
         from_metadata = image_uri == "" and ("Dockerfile" in metadata or "DockerContext" in metadata)
         if image_uri is None or from_metadata:
             properties["ImageUri"] = f"{ACCOUNT_ID_PLACEHOLDER}.dkr.ecr.us-east-1.amazonaws.com/samcheck:latest"
-            return True
+            return "image"
     elif not any(key in properties for key in ("CodeUri", "InlineCode")) and "CodeUri" not in function_globals:
         # sam build packages the template's folder; that folder is not measured as a package.
         properties["CodeUri"] = f"s3://{_PLACEHOLDER_BUCKET}/default"
-    return False
+        return "folder"
+    return None
 
 
 def _inline_includes(

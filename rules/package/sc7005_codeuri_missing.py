@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from samcheck.analysis.artifacts import local_artifact, missing_local_files
+from samcheck.analysis.artifacts import folder_code, local_artifact, missing_local_files
 from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
@@ -9,6 +9,12 @@ class CodeUriMissing(Rule):
     ``sam build`` fails on it. So does a local ``DefinitionUri`` (state machines, REST and HTTP
     APIs), a SAM application's ``Location`` or a nested stack's packaged ``TemplateURL`` naming a
     file that is not there. A warning, because a template can be linted apart from its code.
+
+    A zip function with neither ``CodeUri`` nor ``InlineCode`` (nor a Globals ``CodeUri``) is
+    reported too: ``sam build`` and ``sam deploy`` package the template's folder for it, but the
+    SAM transform refuses it when the template is deployed as written ("Either 'InlineCode' or
+    'CodeUri' must be set"), from the console, ``aws cloudformation deploy`` or a published
+    application. A warning, because with SAM CLI it deploys.
 
     **Anti-pattern**
 
@@ -41,6 +47,15 @@ class CodeUriMissing(Rule):
                     f"{artifact.declared} does not exist (looked in {folder / artifact.declared}); "
                     "fix the path, or build the code there before sam build",
                     resource=resource.source_id,
+                )
+        for function in context.of_type("AWS::Lambda::Function"):
+            if folder_code(context.template, function):
+                yield context.report(
+                    context.locate(function),
+                    f"{function.source_id} has neither CodeUri nor InlineCode: sam build and sam deploy "
+                    "package the template's folder as its code, but deployed as written the SAM transform "
+                    "refuses it; write CodeUri: . (or the folder of its code)",
+                    resource=function.source_id,
                 )
         for missing in missing_local_files(context.template):
             yield context.report(
