@@ -1,7 +1,14 @@
+import itertools
 from collections.abc import Iterator
+from pathlib import Path
 
 from samcheck.analysis.artifacts import folder_code, local_artifact, missing_local_files
-from samcheck.rule import Finding, Rule, RuleContext, Severity
+from samcheck.analysis.values import texts
+from samcheck.cfn.local import inside_project
+from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity
+
+# The files a Node.js or Python handler's module may be (TypeScript is compiled by sam build).
+_MODULE_SUFFIXES = {"nodejs": (".js", ".mjs", ".cjs", ".ts"), "python": (".py",)}
 
 
 class CodeUriMissing(Rule):
@@ -10,11 +17,11 @@ class CodeUriMissing(Rule):
     APIs), a SAM application's ``Location`` or a nested stack's packaged ``TemplateURL`` naming a
     file that is not there. A warning, because a template can be linted apart from its code.
 
-    A zip function with neither ``CodeUri`` nor ``InlineCode`` (nor a Globals ``CodeUri``) is
-    reported too: ``sam build`` and ``sam deploy`` package the template's folder for it, but the
-    SAM transform refuses it when the template is deployed as written ("Either 'InlineCode' or
-    'CodeUri' must be set"), from the console, ``aws cloudformation deploy`` or a published
-    application. A warning, because with SAM CLI it deploys.
+    A zip function with neither ``CodeUri`` nor ``InlineCode`` (nor a Globals ``CodeUri``) whose
+    Node.js or Python handler file is not in the template's folder is reported too: ``sam build``
+    and ``sam deploy`` package that folder for it, and the SAM transform refuses it when the
+    template is deployed as written ("Either 'InlineCode' or 'CodeUri' must be set"). With the
+    handler's file beside the template, the folder is the code, and nothing is said.
 
     **Anti-pattern**
 
@@ -49,12 +56,12 @@ class CodeUriMissing(Rule):
                     resource=resource.source_id,
                 )
         for function in context.of_type("AWS::Lambda::Function"):
-            if folder_code(context.template, function):
+            if folder_code(context.template, function) and _handler_file_missing(context, function, folder):
                 yield context.report(
                     context.locate(function),
-                    f"{function.source_id} has neither CodeUri nor InlineCode: sam build and sam deploy "
-                    "package the template's folder as its code, but deployed as written the SAM transform "
-                    "refuses it; write CodeUri: . (or the folder of its code)",
+                    f"{function.source_id} has neither CodeUri nor InlineCode, and its handler's file is not in "
+                    "the template's folder, which sam build would package for it; deployed as written, the SAM "
+                    "transform refuses it. Write CodeUri: the folder of its code",
                     resource=function.source_id,
                 )
         for missing in missing_local_files(context.template):
@@ -64,3 +71,22 @@ class CodeUriMissing(Rule):
                 "path, or create the file there before sam build",
                 resource=missing.resource,
             )
+
+
+def _handler_file_missing(context: RuleContext, function: Resource, folder: Path) -> bool:
+    """Whether no deployment of a Node.js or Python function finds its handler's module in the
+    template's folder (a handler that is no path, as Java's, or unknown, is not judged)."""
+    runtimes = [runtime for runtime, _ in texts(context.property(function, "Runtime"))]
+    handlers = [handler for handler, _ in texts(context.property(function, "Handler"))]
+    if not runtimes or not handlers:
+        return False
+    for runtime, handler in itertools.product(runtimes, handlers):
+        suffixes = next((found for family, found in _MODULE_SUFFIXES.items() if runtime.startswith(family)), None)
+        if suffixes is None or "." not in handler:
+            return False
+        module = folder / handler.rsplit(".", 1)[0]
+        if not inside_project(module, folder):
+            return False
+        if any(module.with_name(module.name + suffix).is_file() for suffix in suffixes):
+            return False
+    return True
