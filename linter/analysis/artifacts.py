@@ -7,12 +7,14 @@ package under ``.aws-sam/build/<LogicalId>`` is what gets deployed, so that is m
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from samcheck.analysis import per_template
 from samcheck.analysis.packaging import PackageSize, measure
+from samcheck.analysis.values import texts
 from samcheck.cfn.document import get_path
 from samcheck.cfn.local import inside_project, project_root, real, within
 from samcheck.findings import NodePath
@@ -20,6 +22,9 @@ from samcheck.model.template import Location, Resource, Template
 from samcheck.sam import ARTIFACT_PROPERTIES, NESTED_STACK_TEMPLATE, SAM_PREFIX
 
 _CODE_PROPERTY = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
+
+# The files a Node.js or Python handler's module may be (TypeScript is compiled by sam build).
+_MODULE_SUFFIXES = {"nodejs": (".js", ".mjs", ".cjs", ".ts"), "python": (".py",)}
 
 
 @dataclass(frozen=True)
@@ -114,10 +119,27 @@ def built_image(template: Template, resource: Resource) -> bool:
     return resource.type == "AWS::Lambda::Function" and resource.source_id in template.expansion.built_images
 
 
-def folder_code(template: Template, resource: Resource) -> bool:
-    """Whether a SAM zip function has neither CodeUri nor InlineCode (nor a Globals CodeUri): sam
-    build and sam deploy package the template's folder for it; the transform alone refuses it."""
-    return resource.type == "AWS::Lambda::Function" and resource.source_id in template.expansion.folder_code
+def handler_file_missing(template: Template, function: Resource, folder: Path) -> bool:
+    """Whether a SAM zip function has neither CodeUri nor InlineCode (nor a Globals CodeUri), so that
+    sam build packages the template's folder for it, and no deployment of it as a Node.js or Python
+    function finds its handler's module there (a handler that is no path, as Java's, or one known
+    only at deploy time, is not judged)."""
+    if function.type != "AWS::Lambda::Function" or function.source_id not in template.expansion.folder_code:
+        return False
+    runtimes = [runtime for runtime, _ in texts(template.property(function, "Runtime"))]
+    handlers = [handler for handler, _ in texts(template.property(function, "Handler"))]
+    if not runtimes or not handlers:
+        return False
+    for runtime, handler in itertools.product(runtimes, handlers):
+        suffixes = next((found for family, found in _MODULE_SUFFIXES.items() if runtime.startswith(family)), None)
+        if suffixes is None or "." not in handler:
+            return False
+        module = folder / handler.rsplit(".", 1)[0]
+        if not inside_project(module, folder):
+            return False
+        if any(module.with_name(module.name + suffix).is_file() for suffix in suffixes):
+            return False
+    return True
 
 
 @dataclass(frozen=True)

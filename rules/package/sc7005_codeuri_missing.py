@@ -1,14 +1,7 @@
-import itertools
 from collections.abc import Iterator
-from pathlib import Path
 
-from samcheck.analysis.artifacts import folder_code, local_artifact, missing_local_files
-from samcheck.analysis.values import texts
-from samcheck.cfn.local import inside_project
-from samcheck.rule import Finding, Resource, Rule, RuleContext, Severity
-
-# The files a Node.js or Python handler's module may be (TypeScript is compiled by sam build).
-_MODULE_SUFFIXES = {"nodejs": (".js", ".mjs", ".cjs", ".ts"), "python": (".py",)}
+from samcheck.analysis.artifacts import handler_file_missing, local_artifact, missing_local_files
+from samcheck.rule import Finding, Rule, RuleContext, Severity
 
 
 class CodeUriMissing(Rule):
@@ -56,7 +49,7 @@ class CodeUriMissing(Rule):
                     resource=resource.source_id,
                 )
         for function in context.of_type("AWS::Lambda::Function"):
-            if folder_code(context.template, function) and _handler_file_missing(context, function, folder):
+            if handler_file_missing(context.template, function, folder):
                 yield context.report(
                     context.locate(function),
                     f"{function.source_id} has neither CodeUri nor InlineCode, and its handler's file is not in "
@@ -71,22 +64,3 @@ class CodeUriMissing(Rule):
                 "path, or create the file there before sam build",
                 resource=missing.resource,
             )
-
-
-def _handler_file_missing(context: RuleContext, function: Resource, folder: Path) -> bool:
-    """Whether no deployment of a Node.js or Python function finds its handler's module in the
-    template's folder (a handler that is no path, as Java's, or unknown, is not judged)."""
-    runtimes = [runtime for runtime, _ in texts(context.property(function, "Runtime"))]
-    handlers = [handler for handler, _ in texts(context.property(function, "Handler"))]
-    if not runtimes or not handlers:
-        return False
-    for runtime, handler in itertools.product(runtimes, handlers):
-        suffixes = next((found for family, found in _MODULE_SUFFIXES.items() if runtime.startswith(family)), None)
-        if suffixes is None or "." not in handler:
-            return False
-        module = folder / handler.rsplit(".", 1)[0]
-        if not inside_project(module, folder):
-            return False
-        if any(module.with_name(module.name + suffix).is_file() for suffix in suffixes):
-            return False
-    return True
