@@ -13,11 +13,11 @@ import re
 import sys
 from collections.abc import Iterator
 from functools import cache
-from importlib.metadata import Distribution, EntryPoint, entry_points
 from typing import NamedTuple
 
 from samcheck.decide import selectors
 from samcheck.decide.selectors import selected
+from samcheck.distributions import EntryPoint, entry_points
 from samcheck.rule import Rule
 
 ENTRY_POINT_GROUP = "samcheck.rules"
@@ -31,8 +31,8 @@ _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 @cache
 def _packs() -> tuple[EntryPoint, ...]:
-    """The packs' entry points, by name (enumerating the installed distributions takes ~5 ms)."""
-    return tuple(sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda point: point.name))
+    """The packs' entry points, by name."""
+    return tuple(sorted(entry_points(ENTRY_POINT_GROUP), key=lambda point: point.name))
 
 
 class _Loaded(NamedTuple):
@@ -49,7 +49,7 @@ def _load() -> _Loaded:
     problems: list[str] = []
     plugins: dict[str, str] = {}
     for entry_point in _packs():
-        plugin = entry_point.dist is None or _name_and_version(entry_point.dist)[0] != _DISTRIBUTION
+        plugin = entry_point.dist.name != _DISTRIBUTION
         try:
             with _quiet() if plugin else contextlib.nullcontext():
                 rules = list(entry_point.load())
@@ -133,26 +133,9 @@ def pack_fingerprints() -> tuple[str, ...]:
     parts = []
     for entry_point in _packs():
         dist = entry_point.dist
-        part = f"{entry_point.name}:{entry_point.value}"
-        if dist is not None:
-            part += "=" + " ".join(_name_and_version(dist))
+        part = f"{entry_point.name}:{entry_point.value}={dist.name} {dist.version}"
         parts.append(f"{part} source={_source_digest(entry_point.module)}")
     return tuple(parts)
-
-
-def _name_and_version(dist: Distribution) -> tuple[str, str]:
-    """A distribution's name and version from its METADATA (or PKG-INFO) headers:
-    ``Distribution.name`` and ``.metadata`` parse the whole file, long description included, each
-    time they are asked (10 packs: ~20 ms at every start)."""
-    return _headers(dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "")
-
-
-@cache
-def _headers(metadata: str) -> tuple[str, str]:
-    from email.parser import HeaderParser
-
-    headers = HeaderParser().parsestr(metadata, headersonly=True)
-    return str(headers["Name"]), str(headers["Version"])
 
 
 def _source_digest(module: str) -> str:

@@ -95,16 +95,11 @@ class Entry:
 
 @cache
 def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
+    from samcheck.distributions import version
     from samcheck.registry import pack_fingerprints
 
     parts = [f"samcheck={__version__}", f"format={CACHE_FORMAT}"]
-    for package in ("aws-sam-translator", "cfn-lint"):
-        try:
-            parts.append(f"{package}={version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package}=?")
+    parts += [f"{package}={version(package) or '?'}" for package in ("aws-sam-translator", "cfn-lint")]
     return ";".join([*parts, *pack_fingerprints()])
 
 
