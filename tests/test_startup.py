@@ -137,3 +137,23 @@ def test_local_packages_are_looked_up_once_per_template(
     result = lint(template, limits=(("lambda-package-unzipped-max", 1024),))
     assert [finding.rule for finding in result.findings if finding.rule.startswith("SC7")] == ["SC7001"]
     assert len(lookups) == 1
+
+
+def test_an_included_file_is_parsed_once(write_template, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The translator's preparation reads a local ``AWS::Include`` file to inline it; SC0017 judges
+    the same parse (its syntax error is still reported, at the include's Location)."""
+    from samcheck.cfn import document
+
+    parsed: list[Path] = []
+    parse = document.parse_document
+    monkeypatch.setattr(document, "parse_document", lambda path, raw: parsed.append(path) or parse(path, raw))
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "api.yaml").write_text("swagger: [\n")
+    template = write_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n"
+        "    Properties:\n      StageName: prod\n      DefinitionBody:\n        Fn::Transform:\n"
+        "          Name: AWS::Include\n          Parameters: {Location: api.yaml}\n"
+    )
+    result = lint(template)
+    assert [(finding.rule, finding.span.line) for finding in result.findings] == [("SC0017", 10)]
+    assert [path.name for path in parsed].count("api.yaml") == 1

@@ -243,10 +243,8 @@ def unparsed_includes(template: Template) -> list[UnparsedDocument]:
     """The local ``AWS::Include`` files that do not parse: CloudFormation's include fails, and the
     translator was given nothing (or an empty API definition) in their place."""
     found = []
-    folder = template.document.path.parent
     for include in template.expansion.includes:
-        document = load_document(folder / include.path)
         resource = str(include.at[1])
-        unparsed = unparsed_file(template, resource, "AWS::Include", document, "CloudFormation", include.at)
+        unparsed = unparsed_file(template, resource, "AWS::Include", include.document, "CloudFormation", include.at)
         found += [unparsed] if unparsed is not None else []
     return found

@@ -53,8 +53,9 @@ from samcheck.findings import Finding
 from samcheck.sam.expand import Expansion
 
 # 2: undecided findings; 3: URL artifacts; 4: Metadata directives; 5: outside references; 6: signed;
-# 7: what run-wide rules collect; 8: signed with the key, in a tagged folder; 9: every file read, by digest
-CACHE_FORMAT = 10
+# 7: what run-wide rules collect; 8: signed with the key, in a tagged folder; 9: every file read, by digest;
+# 11: the parsed AWS::Include files
+CACHE_FORMAT = 11
 UNUSED_FOR = 30 * 24 * 3600  # seconds after which an entry is deleted
 MAX_BYTES = 100 * 1024 * 1024  # beyond this the least recently used entries go
 PRUNE_EVERY = 24 * 3600  # seconds between two prunings

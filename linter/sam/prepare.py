@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from samcheck.cfn.document import load_document, preprocessor_tag
+from samcheck.cfn.document import Document, load_document, preprocessor_tag
 from samcheck.cfn.local import inside_project
 from samcheck.cfn.resolver import ACCOUNT_ID_PLACEHOLDER
 from samcheck.findings import NodePath
@@ -45,6 +45,7 @@ class Include(NamedTuple):
 
     at: NodePath  # where its Location is written
     path: str  # as written, relative to the template
+    document: Document  # as read and parsed: SC0017 judges its syntax without reading it again
 
 
 @dataclass
@@ -197,8 +198,9 @@ def _inline_includes(
                 if not location.startswith("s3://") and not inside_project(folder / location, folder):
                     outside.append(location)
                 elif not location.startswith("s3://"):
-                    included = load_document(folder / location).data
-                    local.append(Include((*at, key, "Fn::Transform", "Parameters", "Location"), location))
+                    document = load_document(folder / location)
+                    included = document.data
+                    local.append(Include((*at, key, "Fn::Transform", "Parameters", "Location"), location, document))
                 if included is None and key == "DefinitionBody":
                     included = copy.deepcopy(placeholder)
                 if included is not None:
