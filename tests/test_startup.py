@@ -157,3 +157,24 @@ def test_an_included_file_is_parsed_once(write_template, monkeypatch: pytest.Mon
     result = lint(template)
     assert [(finding.rule, finding.span.line) for finding in result.findings] == [("SC0017", 10)]
     assert [path.name for path in parsed].count("api.yaml") == 1
+
+
+def test_the_yaml_version_is_asked_once_per_document(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """ruamel's resolver asks which YAML version a text is in at every scalar (through two
+    AttributeErrors on the C parser: a third of composing); samcheck has it asked once."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    from samcheck.cfn.document import parse_document
+
+    asked: list[object] = []
+    version = VersionedResolver.processing_version
+    assert isinstance(version, property) and version.fget is not None
+    monkeypatch.setattr(
+        VersionedResolver, "processing_version", property(lambda self: asked.append(self) or version.fget(self))
+    )
+    text = "Resources:\n" + "".join(
+        f"  Queue{n}:\n    Type: AWS::SQS::Queue\n    Properties: {{DelaySeconds: {n}}}\n" for n in range(20)
+    )
+    document = parse_document(tmp_path / "template.yaml", text.encode())
+    assert document.data["Resources"]["Queue7"]["Properties"] == {"DelaySeconds": 7}  # an int: resolved as YAML 1.2
+    assert len(asked) == 1

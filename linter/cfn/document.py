@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -449,10 +450,32 @@ def _compose(text: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    def compose(pure: bool) -> Any:
+        yaml = YAML(typ="safe", pure=pure)
+        yaml.Resolver = _resolver()
+        return yaml.compose(text)
+
     try:
-        return YAML(typ="safe").compose(text)
+        return compose(pure=False)
     except YAMLError:
-        return YAML(typ="safe", pure=True).compose(text)
+        return compose(pure=True)
+
+
+@cache
+def _resolver() -> type:
+    """ruamel's resolver, asking which YAML version the text is in once per document: it asks at
+    every scalar, through two AttributeErrors on the C parser (a third of composing). A document
+    is in one version, known before its first scalar."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class OnceVersionedResolver(VersionedResolver):
+        @property
+        def processing_version(self) -> Any:
+            if "_samcheck_version" not in self.__dict__:
+                self._samcheck_version = super().processing_version
+            return self._samcheck_version
+
+    return OnceVersionedResolver
 
 
 def _renderer_input(path: Path, text: str, sign: Placeholder) -> Document:
