@@ -178,3 +178,18 @@ def test_the_yaml_version_is_asked_once_per_document(monkeypatch: pytest.MonkeyP
     document = parse_document(tmp_path / "template.yaml", text.encode())
     assert document.data["Resources"]["Queue7"]["Properties"] == {"DelaySeconds": 7}  # an int: resolved as YAML 1.2
     assert len(asked) == 1
+
+
+def test_a_json_text_is_parsed_once_per_template(write_template, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event pattern written as JSON text is read by SC0017 (does it parse) and by the pattern
+    rules (SC3030, SC3031: what it matches); it is parsed once, and still judged (SC3030)."""
+    pattern = '{"source": ["my.app"], "detail": {"size": [{"numeric": [">", "ten"]}]}}'
+    parsed: list[str] = []
+    loads = json.loads
+    monkeypatch.setattr(json, "loads", lambda text, **kwargs: parsed.append(text) or loads(text, **kwargs))
+    template = write_template(
+        f"Resources:\n  Rule:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: '{pattern}'\n"
+    )
+    result = lint(template)
+    assert "SC3030" in {finding.rule for finding in result.findings}
+    assert parsed.count(pattern) == 1

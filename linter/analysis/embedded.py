@@ -88,6 +88,17 @@ def parse_json(text: str, numbers: Collection[str] = ()) -> Parsed | Unparsed | 
     return Unparsed(failure.msg, failure.lineno, failure.colno, _hint(failure))
 
 
+def parsed_text(template: Template, text: str, numbers: Collection[str] = ()) -> Parsed | Unparsed | None:
+    """``parse_json`` of a text the template writes, once per template for all its readers (SC0017,
+    the event pattern and policy readers); the value is shared: read it, never change it."""
+    return _parsed_text(template, text, frozenset(numbers))  # one memo key however ``numbers`` is given
+
+
+@per_template
+def _parsed_text(template: Template, text: str, numbers: frozenset[str]) -> Parsed | Unparsed | None:
+    return parse_json(text, numbers)
+
+
 def _neutral(text: str, numbers: Collection[str]) -> tuple[str, int | None] | None:
     """``text`` with each ``${}`` replaced by a token of its length (text inside a JSON string, a
     number outside one) and where the first outside one starts; None when a ``${}`` spans quotes."""
@@ -147,7 +158,7 @@ def json_texts(template: Template) -> list[JsonText]:
                 when = merge(written_when, variant_when)
                 text, numbers = _text(template, template.resolver.settle(variant))
                 if when is not None and text is not None and text.strip():  # blank: taken for none, by some
-                    found.append(JsonText(resource, path, parse_json(text, numbers), when))
+                    found.append(JsonText(resource, path, parsed_text(template, text, numbers), when))
     return found
 
 

@@ -33,7 +33,7 @@ from samcheck.analysis.arns import (
     symbolic_property,
     token,
 )
-from samcheck.analysis.embedded import Parsed, parse_json
+from samcheck.analysis.embedded import Parsed, parsed_text
 from samcheck.analysis.values import ALWAYS, When
 from samcheck.analysis.wiring import reaches
 from samcheck.cfn.document import get_path
@@ -121,7 +121,7 @@ def _read_one(template: Template, document: Any, holder: Resource, path: NodePat
     found = Policies()
     document = template.resolver.settle(document)
     if isinstance(document, str):
-        parsed = parse_json(document)  # SC0017 says why when it does not parse
+        parsed = parsed_text(template, document)  # SC0017 says why when it does not parse
         document = parsed.value if isinstance(parsed, Parsed) else None
     if not isinstance(document, dict) or intrinsic_name(document) is not None:
         found.unreadable.append((f"the policy at {holder.source_id} is not a literal document", when))

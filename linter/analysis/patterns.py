@@ -10,7 +10,7 @@ https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints
 A pattern is read as written, once per way the template may be deployed (``Resolver.variants``). A
 part only the deployment knows (a resource's ``Ref``, a ``GetAtt``) is ``OPAQUE``: never judged,
 except that a ``Ref`` of a resource or a ``Sub`` is text, never the array a pattern's value must be.
-A pattern written as text is read with ``embedded.parse_json``; text that does not parse is SC0017's.
+A pattern written as text is read with ``embedded.parsed_text``; text that does not parse is SC0017's.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from samcheck.analysis import per_template
-from samcheck.analysis.embedded import Parsed, parse_json
+from samcheck.analysis.embedded import Parsed, parsed_text
 from samcheck.analysis.values import Candidate, texts, together
 from samcheck.cfn.references import intrinsic_name
 from samcheck.cfn.resolver import ALWAYS, When, merge
@@ -279,7 +279,7 @@ def _variants(template: Template, resource: Resource, path: NodePath, kind: str)
                 continue
             settled = template.resolver.settle(variant)
             if isinstance(settled, str):
-                parsed = parse_json(settled)
+                parsed = parsed_text(template, settled)
                 if isinstance(parsed, Parsed):
                     found.append(Written(resource, path, kind, parsed.value, True, when, parsed.value))
             elif intrinsic_name(settled) is None:
