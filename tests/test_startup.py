@@ -173,10 +173,11 @@ def test_the_yaml_version_is_asked_once_per_document(monkeypatch: pytest.MonkeyP
         VersionedResolver, "processing_version", property(lambda self: asked.append(self) or version.fget(self))
     )
     text = "Resources:\n" + "".join(
-        f"  Queue{n}:\n    Type: AWS::SQS::Queue\n    Properties: {{DelaySeconds: {n}}}\n" for n in range(20)
+        f"  Queue{n}:\n    Type: AWS::SQS::Queue\n    Properties: {{DelaySeconds: {n}, FifoQueue: true}}\n"
+        for n in range(20)
     )
     document = parse_document(tmp_path / "template.yaml", text.encode())
-    assert document.data["Resources"]["Queue7"]["Properties"] == {"DelaySeconds": 7}  # an int: resolved as YAML 1.2
+    assert document.data["Resources"]["Queue7"]["Properties"] == {"DelaySeconds": 7, "FifoQueue": True}
     assert len(asked) == 1
 
 

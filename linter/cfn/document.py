@@ -450,30 +450,28 @@ def _compose(text: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    def compose(pure: bool) -> Any:
-        yaml = YAML(typ="safe", pure=pure)
-        yaml.Resolver = _resolver()
-        return yaml.compose(text)
-
+    yaml = YAML(typ="safe")
+    yaml.Resolver = _c_parser_resolver()
     try:
-        return compose(pure=False)
+        return yaml.compose(text)
     except YAMLError:
-        return compose(pure=True)
+        return YAML(typ="safe", pure=True).compose(text)
 
 
 @cache
-def _resolver() -> type:
-    """ruamel's resolver, asking which YAML version the text is in once per document: it asks at
-    every scalar, through two AttributeErrors on the C parser (a third of composing). A document
-    is in one version, known before its first scalar."""
+def _c_parser_resolver() -> type:
+    """ruamel's resolver, choosing the implicit tags of a YAML version once per document: it does at
+    every scalar, asking for the version through two AttributeErrors on the C parser (a third of
+    composing). On the C parser the version never changes (ruamel reads no ``%YAML`` there: always
+    1.2); the pure parser's scanner asks for it while scanning, so it keeps ruamel's own."""
     from ruamel.yaml.resolver import VersionedResolver
 
     class OnceVersionedResolver(VersionedResolver):
         @property
-        def processing_version(self) -> Any:
-            if "_samcheck_version" not in self.__dict__:
-                self._samcheck_version = super().processing_version
-            return self._samcheck_version
+        def versioned_resolver(self) -> Any:
+            if "_samcheck_resolvers" not in self.__dict__:
+                self._samcheck_resolvers = super().versioned_resolver
+            return self._samcheck_resolvers
 
     return OnceVersionedResolver
 
