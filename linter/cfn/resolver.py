@@ -287,6 +287,9 @@ class Resolver:
         """The nodes, as written, at ``path`` below ``node``: one for each ``Fn::If`` branch that may
         be deployed and writes it (none when the path cannot be followed), each with where it is
         written (``Fn::If`` steps included) and when it is deployed."""
+        plain = _plain_branches(node, path)
+        if plain is not None:
+            return plain
         try:
             leaves = self._walk(node, path)
         except (UnresolvedError, RecursionError):
@@ -782,6 +785,23 @@ def _step(node: Any, step: str | int) -> Any:
     if isinstance(node, list) and isinstance(step, int) and -len(node) <= step < len(node):
         return node[step]
     return NO_VALUE
+
+
+def _plain_branches(node: Any, path: NodePath) -> Branches | None:
+    """``Resolver.branches`` where the walk meets no intrinsic function on its way and no ``Fn::If``
+    at its end, as most properties are written (rules ask ~100,000 times per corpus run); None
+    where it does, for the full walk."""
+    for step in path:
+        if node is NO_VALUE:
+            break
+        if intrinsic_name(node) is not None:
+            return None
+        node = _step(node, step)
+    if node is NO_VALUE:
+        return Branches((), (), (), (ALWAYS,))
+    if intrinsic_name(node) == "Fn::If":
+        return None
+    return Branches((node,), (tuple(path),), (ALWAYS,))
 
 
 def _cap_nodes(nodes: list[_Leaf]) -> list[_Leaf]:
