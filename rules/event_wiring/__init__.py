@@ -23,6 +23,8 @@ from samcheck.rules.event_wiring.sc3019_kinesis_stream_mode import KinesisStream
 from samcheck.rules.event_wiring.sc3020_failure_handling_never_reached import FailureHandlingNeverReached
 from samcheck.rules.event_wiring.sc3030_event_pattern_invalid import EventPatternInvalid
 from samcheck.rules.event_wiring.sc3031_event_pattern_never_matches import EventPatternNeverMatches
+from samcheck.rules.event_wiring.sc3032_s3_notification_conflict import S3NotificationConflict
+from samcheck.rules.event_wiring.sc3033_s3_notification_filter import S3NotificationFilter
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -47,4 +49,6 @@ RULES: list[type[Rule]] = [
     FailureHandlingNeverReached,
     EventPatternInvalid,
     EventPatternNeverMatches,
+    S3NotificationConflict,
+    S3NotificationFilter,
 ]
