@@ -14,14 +14,16 @@ from samcheck.rules.event_wiring._notifications import (
 )
 
 PARTS = ("prefix", "suffix")
+VALUE_BYTES = 1024
 
 
 class S3NotificationFilter(Rule):
     """S3 refuses a notification configuration (Lambda, queue or topic, or a SAM ``S3`` event)
     whose event type is not one of S3's (``s3:ObjectCreated:*``, ``s3:ObjectRemoved:Delete``…),
-    whose key filter has a rule named other than ``prefix`` or ``suffix`` (in any case), or two
-    rules of the same name. The deploy fails. Every event type and rule name a parameter allows and
-    every condition's branch is judged; an event type known only at deploy time is not.
+    whose key filter has a rule named other than ``prefix`` or ``suffix`` (in any case), two rules
+    of the same name, or a value over 1,024 bytes. The deploy fails. Every event type and rule name
+    a parameter allows and every condition's branch is judged; an event type known only at deploy
+    time is not.
 
     **Anti-pattern**
 
@@ -101,10 +103,17 @@ def _sam_event_type(configuration: Configuration, event: str) -> NodePath:
 def _rules(
     context: RuleContext, bucket: Resource, configuration: Configuration
 ) -> Iterator[tuple[Location | Span, str]]:
-    names = [
-        rule_reads(context, bucket, configuration, i)[0] for i in range(rule_count(context, bucket, configuration))
-    ]
-    for index, read in enumerate(names):
+    reads = [rule_reads(context, bucket, configuration, i) for i in range(rule_count(context, bucket, configuration))]
+    names = [names for names, _ in reads]
+    for index, (read, values) in enumerate(reads):
+        for value in values:
+            size = len(value.value.encode()) if isinstance(value.value, str) else 0
+            if size > VALUE_BYTES:
+                yield (
+                    _where(context, bucket, configuration, (*RULES, index, "Value")),
+                    f"a filter rule value of {size:,} bytes{qualifier(value.when)}: S3 takes at most {VALUE_BYTES:,} "
+                    "(UTF-8), refuses the notification configuration and the deploy fails",
+                )
         for case in read:
             if isinstance(case.value, str) and case.value.lower() not in PARTS:
                 yield (
