@@ -16,6 +16,7 @@ from samcheck.rules.event_wiring._queues import Entry, entries, entry_reaches
 KINDS = ("LambdaConfigurations", "QueueConfigurations", "TopicConfigurations")
 RULES: NodePath = ("Filter", "S3Key", "Rules")
 UNKNOWN_KEY = object()  # a prefix or suffix known only at deploy time
+PARTS = ("prefix", "suffix")  # the rule names S3 takes, in any case
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,10 @@ def rule_count(context: RuleContext, bucket: Resource, configuration: Configurat
 def key_part(context: RuleContext, bucket: Resource, configuration: Configuration, part: str) -> list[Candidate]:
     """The prefix (or suffix) of a configuration's key filter in each deployment: the text, None
     where it has none, ``UNKNOWN_KEY`` where it is known only at deploy time."""
-    reads = [rule_reads(context, bucket, configuration, i) for i in range(rule_count(context, bucket, configuration))]
+    count = rule_count(context, bucket, configuration)
+    if count > len(PARTS):
+        return [Candidate(UNKNOWN_KEY)]  # a filter S3 refuses anyway (SC3033); and every combination would be many
+    reads = [rule_reads(context, bucket, configuration, i) for i in range(count)]
     if any(not names for names, _ in reads):
         return [Candidate(UNKNOWN_KEY)]  # a rule whose name is unknown may be this part
     found = []

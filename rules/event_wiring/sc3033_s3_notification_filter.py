@@ -2,9 +2,10 @@ import difflib
 from collections.abc import Iterator
 
 from samcheck.analysis.botocore_data import enum
-from samcheck.analysis.values import Candidate, When, qualifier, together
+from samcheck.analysis.values import Candidate, qualifier, together
 from samcheck.rule import Finding, Location, NodePath, Resource, Rule, RuleContext, Severity, Span, get_path
 from samcheck.rules.event_wiring._notifications import (
+    PARTS,
     RULES,
     Configuration,
     configurations,
@@ -13,7 +14,6 @@ from samcheck.rules.event_wiring._notifications import (
     rule_reads,
 )
 
-PARTS = ("prefix", "suffix")
 VALUE_BYTES = 1024
 
 
@@ -121,27 +121,19 @@ def _rules(
                     f"filter rule name {case.value} is neither prefix nor suffix{qualifier(case.when)}: S3 refuses "
                     "the notification configuration and the deploy fails",
                 )
-    for chosen, when in together(*names, [Candidate(None, configuration.entry.when)]):
-        yield from _repeated(context, bucket, configuration, chosen[:-1], when)
-
-
-def _repeated(
-    context: RuleContext, bucket: Resource, configuration: Configuration, chosen: tuple[object, ...], when: When
-) -> Iterator[tuple[Location | Span, str]]:
-    """The second rule of a name in one deployment's filter (S3 takes one prefix and one suffix)."""
-    first: dict[str, int] = {}
-    for index, name in enumerate(chosen):
-        if not isinstance(name, str) or name.lower() not in PARTS:
-            continue
-        part = name.lower()
-        if part in first:
-            yield (
-                _where(context, bucket, configuration, (*RULES, index)),
-                f"a second {part} rule in one key filter{qualifier(when)}: S3 takes at most one prefix and one "
-                f"suffix rule, refuses the notification configuration and the deploy fails; keep one {part}, and "
-                "use another configuration for other keys",
-            )
-        first.setdefault(part, index)
+    # Pair by pair: every combination of many rules' candidates would be too many.
+    for later in range(len(names)):
+        for earlier in range(later):
+            written = [Candidate(None, configuration.entry.when)]
+            for (one, other, _), when in together(names[earlier], names[later], written):
+                part = one.lower() if isinstance(one, str) and isinstance(other, str) else None
+                if part in PARTS and part == other.lower():
+                    yield (
+                        _where(context, bucket, configuration, (*RULES, later)),
+                        f"a second {part} rule in one key filter{qualifier(when)}: S3 takes at most one prefix and "
+                        f"one suffix rule, refuses the notification configuration and the deploy fails; keep one "
+                        f"{part}, and use another configuration for other keys",
+                    )
 
 
 def _where(
