@@ -40,3 +40,32 @@ def test_a_filter_whose_rules_each_have_a_condition_is_judged_pair_by_pair(
     assert {f.span.line for f in repeated} == {2 * RULES + 16 + i for i in range(1, RULES)}
     # The second configuration, without a filter, overlaps the first whatever its filter is.
     assert [f.span.line for f in result.findings if f.rule == "SC3032"] == [2 * RULES + 13 + RULES + 3]
+
+
+def _bucket(configurations: int) -> str:
+    each = "          - Event: s3:ObjectCreated:*\n            Queue: arn:aws:sqs:us-east-1:123456789012:inbox\n"
+    return (
+        "Resources:\n  Images:\n    Type: AWS::S3::Bucket\n    Properties:\n      NotificationConfiguration:\n"
+        "        QueueConfigurations:\n" + each * configurations
+    )
+
+
+def test_each_configuration_is_reported_once_with_the_first_it_overlaps(
+    write_template: Callable[[str], Path],
+) -> None:
+    result = lint(write_template(_bucket(4)), select=("SC3032",))
+    assert [(f.span.line, f.related[0].message) for f in result.findings] == [
+        (9, "QueueConfigurations[0] takes them too"),
+        (11, "QueueConfigurations[0] takes them too"),
+        (13, "QueueConfigurations[0] takes them too"),
+    ]
+
+
+def test_a_bucket_with_more_configurations_than_are_compared_is_reported_unchecked(
+    write_template: Callable[[str], Path],
+) -> None:
+    started = time.monotonic()
+    result = lint(write_template(_bucket(201)), select=("SC3032",))
+    assert time.monotonic() - started < 30
+    assert [(f.severity.name, f.span.line) for f in result.findings] == [("INFO", 5)]
+    assert "201 notification configurations" in result.findings[0].message

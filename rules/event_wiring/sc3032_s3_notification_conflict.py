@@ -11,6 +11,9 @@ from samcheck.rules.event_wiring._notifications import (
     key_part,
 )
 
+# Pairs grow with the square of a bucket's configurations: a bucket with more is reported unchecked.
+MAX_CONFIGURATIONS = 200
+
 
 class S3NotificationConflict(Rule):
     """S3 refuses a bucket's notification configuration when two of its configurations (Lambda,
@@ -72,17 +75,34 @@ class S3NotificationConflict(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for bucket in context.of_type("AWS::S3::Bucket"):
-            reads = [_Reads.of(context, bucket, configuration) for configuration in configurations(context, bucket)]
+            found = configurations(context, bucket)
+            if len(found) > MAX_CONFIGURATIONS:
+                yield context.report(
+                    context.locate(bucket, ("NotificationConfiguration",)),
+                    f"bucket {bucket.source_id} has {len(found):,} notification configurations, more than samcheck "
+                    f"compares pair by pair ({MAX_CONFIGURATIONS:,}), so whether they overlap is not checked",
+                    resource=bucket.source_id,
+                    severity=Severity.INFO,
+                )
+                continue
+            reads = [_Reads.of(context, bucket, configuration) for configuration in found]
             # One finding per pair of places a user edits: a SAM event with several event types makes
             # several configurations.
             pairs: dict[tuple[str, str], _Conflict] = {}
             for j, later in enumerate(reads):
                 for earlier in reads[:j]:
-                    _judge(earlier, later, pairs)
+                    if earlier.may_overlap(later):
+                        _judge(earlier, later, pairs)
+            # Each place a user edits is reported once per deployment, with the first one it overlaps.
+            reported: dict[str, list[When]] = {}
             for conflict in pairs.values():
                 first, second = conflict.first, conflict.second
                 alone = first.label == second.label  # one SAM event listing event types that overlap
                 for when in _broadest(conflict.whens):
+                    done = reported.setdefault(second.label, [])
+                    if any(earlier <= when for earlier in done):
+                        continue
+                    done.append(when)
                     events, prefix, suffix = conflict.whens[when]
                     taken = f"{', '.join(events)} events for {_keys(prefix, suffix)}{qualifier(when)}"
                     yield context.report(
@@ -112,6 +132,15 @@ class _Reads:
     events: list[Candidate]
     prefixes: list[Candidate]
     suffixes: list[Candidate]
+
+    def may_overlap(self, other: "_Reads") -> bool:
+        """Whether any candidates of the two overlap, whatever their assumptions: most pairs of a
+        bucket do not, and are left out before they are judged deployment by deployment."""
+        return (
+            _any(self.events, other.events, _events_overlap)
+            and _any(self.prefixes, other.prefixes, str.startswith)
+            and _any(self.suffixes, other.suffixes, str.endswith)
+        )
 
     @classmethod
     def of(cls, context: RuleContext, bucket: Resource, configuration: Configuration) -> "_Reads":
@@ -167,6 +196,13 @@ def _overlaps(ours: list[Candidate], theirs: list[Candidate], overlap: Callable[
         if isinstance(a, str) and isinstance(b, str) and (overlap(a, b) or overlap(b, a)):
             found.append(Candidate(max(a, b, key=len), when))
     return found
+
+
+def _any(ours: list[Candidate], theirs: list[Candidate], overlap: Callable[[str, str], bool]) -> bool:
+    if any(case.value is None for case in ours) or any(case.value is None for case in theirs):
+        return bool(ours and theirs)
+    texts = [(a.value, b.value) for a in ours for b in theirs if isinstance(a.value, str) and isinstance(b.value, str)]
+    return any(overlap(a, b) or overlap(b, a) for a, b in texts)
 
 
 def _events_overlap(one: str, other: str) -> bool:
