@@ -24,7 +24,6 @@ class Configuration:
     """One configuration of a bucket in one deployable branch, and where a user edits it."""
 
     entry: Entry
-    kind: str
     where: Location | Span
     label: str  # for messages: "QueueConfigurations[0]", "Thumbnails's S3 event Uploaded"
     sam_event: NodePath | None  # the SAM Events entry that made it (source path), if one did
@@ -40,14 +39,10 @@ def configurations(context: RuleContext, bucket: Resource) -> list[Configuration
                 event, written = made
                 _, span = context.document.source_map.nearest(event)
                 label = f"{event[1]}'s S3 event {event[-1]}"
-                found.append(Configuration(entry, kind, span, label, event, written))
+                found.append(Configuration(entry, span, label, event, written))
             else:
-                found.append(Configuration(entry, kind, context.locate(bucket, entry.path), _label(entry, kind), None))
+                found.append(Configuration(entry, context.locate(bucket, entry.path), f"{kind}[{entry.at[-1]}]", None))
     return found
-
-
-def _label(entry: Entry, kind: str) -> str:
-    return f"{kind}[{entry.at[-1]}]"
 
 
 def _sam_event(context: RuleContext, bucket: Resource, entry: Entry) -> tuple[NodePath, Any] | None:
