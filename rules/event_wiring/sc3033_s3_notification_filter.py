@@ -14,8 +14,6 @@ from samcheck.rules.event_wiring._notifications import (
     rule_reads,
 )
 
-VALUE_BYTES = 1024
-
 
 class S3NotificationFilter(Rule):
     """S3 refuses a notification configuration (Lambda, queue or topic, or a SAM ``S3`` event)
@@ -103,15 +101,16 @@ def _sam_event_type(configuration: Configuration, event: str) -> NodePath:
 def _rules(
     context: RuleContext, bucket: Resource, configuration: Configuration
 ) -> Iterator[tuple[Location | Span, str]]:
+    most = int(context.limit("s3-notification-filter-value-max"))
     reads = [rule_reads(context, bucket, configuration, i) for i in range(rule_count(context, bucket, configuration))]
     names = [names for names, _ in reads]
     for index, (read, values) in enumerate(reads):
         for value in values:
             size = len(value.value.encode()) if isinstance(value.value, str) else 0
-            if size > VALUE_BYTES:
+            if size > most:
                 yield (
                     _where(context, bucket, configuration, (*RULES, index, "Value")),
-                    f"a filter rule value of {size:,} bytes{qualifier(value.when)}: S3 takes at most {VALUE_BYTES:,} "
+                    f"a filter rule value of {size:,} bytes{qualifier(value.when)}: S3 takes at most {most:,} "
                     "(UTF-8), refuses the notification configuration and the deploy fails",
                 )
         for case in read:
