@@ -398,6 +398,7 @@ class StateFields:
     common: frozenset[str]
     states: dict[str, frozenset[str]]
     query_language_only: dict[str, frozenset[str]]  # "JSONPath" or "JSONata" -> its own fields
+    choice_rule: dict[str, frozenset[str]]  # "JSONPath" or "JSONata" -> the fields of its Choice rules
     retrier: frozenset[str]
     catcher: frozenset[str]
 
@@ -410,6 +411,7 @@ def state_fields() -> StateFields:
         frozenset(table["common"]),
         {kind: frozenset(fields) for kind, fields in table["states"].items()},
         {language: frozenset(fields) for language, fields in table["queryLanguageOnly"].items()},
+        {language: frozenset(fields) for language, fields in table["choiceRule"].items()},
         frozenset(table["retrier"]),
         frozenset(table["catcher"]),
     )

@@ -17,6 +17,7 @@ from samcheck.rules.step_functions.sc6013_asl_path import AslPath
 from samcheck.rules.step_functions.sc6014_asl_intrinsic_function import AslIntrinsicFunction
 from samcheck.rules.step_functions.sc6015_asl_literal_text import AslLiteralText
 from samcheck.rules.step_functions.sc6016_asl_definition_substitution import AslDefinitionSubstitution
+from samcheck.rules.step_functions.sc6017_asl_jsonata import AslJsonata
 
 RULES: list[type[Rule]] = [
     AslInvalid,
@@ -35,4 +36,5 @@ RULES: list[type[Rule]] = [
     AslIntrinsicFunction,
     AslLiteralText,
     AslDefinitionSubstitution,
+    AslJsonata,
 ]
