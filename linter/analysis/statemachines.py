@@ -63,6 +63,7 @@ class StateMachine:
     _source_map: SourceMap = field(repr=False, default_factory=SourceMap)
     _base: NodePath = ()  # where the definition starts in that source map
     _line_offset: int | None = None  # JSON text in the template: template line of the JSON's line 1 - 1
+    _column_offset: int = 0  # JSON text in a block scalar: the block's indentation
     _fallback: Span = field(default_factory=Span.point)
     _text: str | None = field(repr=False, default=None)  # JSON text whose positions are read on demand
 
@@ -96,8 +97,8 @@ class StateMachine:
             return self._fallback if self._line_offset is not None else span
         if self._line_offset is None:
             return span
-        line = span.line + self._line_offset
-        return Span(line, span.column, line, span.column)
+        line, column = span.line + self._line_offset, span.column + self._column_offset
+        return Span(line, column, line, column)
 
 
 # DefinitionSubstitutions as written, and the machine's types.
@@ -286,6 +287,7 @@ def _cloudformation(template: Template, resource: Resource) -> Iterator[StateMac
         SourceMap(),
         (),
         offset,
+        _block_indent(template, offset) if block else 0,
         value_span,
         substituted,
     )
@@ -293,10 +295,14 @@ def _cloudformation(template: Template, resource: Resource) -> Iterator[StateMac
 
 def _in_block(template: Template, offset: int, problem: Unparsed) -> Span:
     """Where a parse error in a block scalar (whose first line is ``offset + 1``) is in the template."""
+    return Span.point(problem.line + offset, problem.column + _block_indent(template, offset))
+
+
+def _block_indent(template: Template, offset: int) -> int:
+    """The indentation of a block scalar whose first line is ``offset + 1``."""
     lines = template.document.lines
     first = lines[offset] if offset < len(lines) else ""
-    indent = len(first) - len(first.lstrip(" "))
-    return Span.point(problem.line + offset, problem.column + indent)
+    return len(first) - len(first.lstrip(" "))
 
 
 def _unparsed_candidates(template: Template, resource: Resource, value: Value) -> Iterator[UnparsedDocument]:
