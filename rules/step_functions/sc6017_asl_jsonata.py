@@ -32,15 +32,15 @@ _NUMBERS = {
 _TEXTS = {"Timestamp": "TimestampPath", "Error": "ErrorPath", "Cause": "CausePath"}
 _VARIABLE_NAME = re.compile(r"[^\W\d]\w*")
 
-_Found = tuple[NodePath, str, Severity | None, When | None]
+_Found = tuple[NodePath, str, Severity | None, When]  # When: the deployments it holds in
 
 
 def _error(path: NodePath, message: str) -> _Found:
-    return path, message, None, None
+    return path, message, None, frozenset()
 
 
 def _warning(path: NodePath, message: str) -> _Found:
-    return path, message, Severity.WARNING, None
+    return path, message, Severity.WARNING, frozenset()
 
 
 class AslJsonata(Rule):
@@ -121,7 +121,7 @@ class AslJsonata(Rule):
                         resource=machine.resource.source_id,
                         file=machine.file,
                         severity=severity,
-                        related=context.when_related(when) if when is not None else (),
+                        related=context.when_related(when),
                     )
 
 
@@ -213,9 +213,7 @@ def _choice_rules(machine: StateMachine, state: State, language: str) -> Iterato
             )
 
 
-def _texts(
-    context: RuleContext, machine: StateMachine, state: State
-) -> Iterator[tuple[NodePath, str, str, When | None]]:
+def _texts(context: RuleContext, machine: StateMachine, state: State) -> Iterator[tuple[NodePath, str, str, When]]:
     """The texts of a JSONata state that hold {% %}, with the key they are written under: those of an
     ``Fn::If`` once per branch, with when it is deployed."""
     skipped = _NOT_EVALUATED | NESTED_MACHINES | state_fields().query_language_only["JSONPath"]
@@ -231,7 +229,7 @@ def _texts(
 
 def _within(
     context: RuleContext, machine: StateMachine, node: Any, path: NodePath, key: str
-) -> Iterator[tuple[NodePath, str, str, When | None]]:
+) -> Iterator[tuple[NodePath, str, str, When]]:
     if isinstance(node, dict) and intrinsic_name(node) == "Fn::If":
         for candidate in texts(context.template.resolver.resolve(node)):
             if "${" not in candidate.value and mentions_expression(candidate.value):
@@ -245,7 +243,7 @@ def _within(
         for index, item in enumerate(node):
             yield from _within(context, machine, item, (*path, index), key)
     elif isinstance(node, str) and mentions_expression(node):
-        yield path, key, node, None
+        yield path, key, node, frozenset()
 
 
 def _judge_text(
