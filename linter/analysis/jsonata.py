@@ -27,10 +27,12 @@ _PAIRS = {"(": ")", "[": "]", "{": "}"}
 
 
 def expression_of(text: str) -> str | None:
-    """The expression a text holds when it is wholly ``{% … %}`` (None: it is passed as written)."""
+    """The expression a text holds when it is wholly ``{% … %}`` (None: it is passed as written),
+    with its characters where they are in the text (``{%`` and what comes before it as blanks)."""
     stripped = text.strip()
     if len(stripped) >= 4 and stripped.startswith(OPENING) and stripped.endswith(CLOSING):
-        return stripped[2:-2]
+        start = text.index(OPENING) + len(OPENING)
+        return " " * start + stripped[2:-2]
     return None
 
 
