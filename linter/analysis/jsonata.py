@@ -24,6 +24,10 @@ _OPERATOR_WORDS = frozenset({"and", "or", "in"})
 # Names that may open an expression without reading a context item.
 _KEYWORDS = frozenset({"true", "false", "null", "and", "or", "in", "function"})
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+# What follows a name, matched where it ends (not by slicing: an expression may be long).
+_CALLED = re.compile(r"\s*\(")
+_BOUND = re.compile(r"\s*:=")
+_FIELD = re.compile(r"\s*\.\s*([^\W\d]\w*)")
 
 
 def expression_of(text: str) -> str | None:
@@ -116,9 +120,10 @@ def read(expression: str) -> Reading:
             continue
         word = _NAME.match(text, at)
         if word is not None:
-            if first and word.group() not in _KEYWORDS and not text[word.end() :].lstrip().startswith("("):
+            called = _CALLED.match(text, word.end()) is not None
+            if first and word.group() not in _KEYWORDS and not called:
                 reading.bare_start = word.group()
-            if word.group() in ("function", "λ") and text[word.end() :].lstrip().startswith("("):
+            if word.group() in ("function", "λ") and called:
                 parameters_at = len(stack)
             operand = word.group() not in _OPERATOR_WORDS
             at, first = word.end(), False
@@ -132,14 +137,13 @@ def read(expression: str) -> Reading:
 
 
 def _read_variable(reading: Reading, text: str, after: int, name: str, parameter: bool) -> None:
-    rest = text[after:].lstrip()
-    if parameter or rest.startswith(":="):
+    if parameter or _BOUND.match(text, after):
         reading.bound.add(name)
     elif name == "states":
-        field_name = re.match(r"\s*\.\s*([^\W\d]\w*)", text[after:])
+        field_name = _FIELD.match(text, after)
         if field_name is not None:
             reading.states_fields.append(field_name.group(1))
-    elif rest.startswith("("):
+    elif _CALLED.match(text, after):
         reading.calls.append(name)
     else:
         reading.variables.append(name)

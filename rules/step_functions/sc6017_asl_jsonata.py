@@ -13,9 +13,8 @@ from samcheck.analysis.statemachines import (
     state_machines,
     walk_states,
 )
-from samcheck.analysis.values import When, qualifier, texts
-from samcheck.cfn.references import intrinsic_name
-from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, shortened
+from samcheck.analysis.values import qualifier, texts
+from samcheck.rule import Finding, NodePath, Rule, RuleContext, Severity, When, intrinsic_name, shortened
 
 # Fields a JSONata state evaluates a {% %} text in only where they hold data, not names or notes.
 _NOT_EVALUATED = frozenset({"Type", "Comment", "Next", "End", "Default", "QueryLanguage", "Label", "Retry"})
@@ -215,7 +214,7 @@ def _choice_rules(machine: StateMachine, state: State, language: str) -> Iterato
 
 def _texts(context: RuleContext, machine: StateMachine, state: State) -> Iterator[tuple[NodePath, str, str, When]]:
     """The texts of a JSONata state that hold {% %}, with the key they are written under: those of an
-    ``Fn::If`` once per branch, with when it is deployed."""
+    intrinsic (an ``Fn::If``, a parameter's AllowedValues) once per candidate, with when it is deployed."""
     skipped = _NOT_EVALUATED | NESTED_MACHINES | state_fields().query_language_only["JSONPath"]
     for key, value in state.body.items():
         if key in ("Choices", "Catch") and isinstance(value, list):
@@ -230,7 +229,7 @@ def _texts(context: RuleContext, machine: StateMachine, state: State) -> Iterato
 def _within(
     context: RuleContext, machine: StateMachine, node: Any, path: NodePath, key: str
 ) -> Iterator[tuple[NodePath, str, str, When]]:
-    if isinstance(node, dict) and intrinsic_name(node) == "Fn::If":
+    if isinstance(node, dict) and intrinsic_name(node) is not None:
         for candidate in texts(context.template.resolver.resolve(node)):
             if "${" not in candidate.value and mentions_expression(candidate.value):
                 yield path, key, candidate.value, candidate.when
