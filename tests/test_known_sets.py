@@ -94,6 +94,7 @@ KNOWN_DROPS: dict[str, str] = {
     "SC6013": _DEFINITION,
     "SC6014": _DEFINITION,
     "SC6016": _DEFINITION,
+    "SC6017": _DEFINITION,
     "SC8001": "drops known sets: a BucketName from a parameter is one spelling of the source (analysis/arns)",
     "SC8005": _DEFINITION + " (a Task's FunctionName)",
     "SC8009": "drops known sets: a KmsMasterKeyId from a parameter does not name the key of the template",
