@@ -108,7 +108,7 @@ class AslJsonata(Rule):
                     for path, key, text, when in _texts(context, machine, state):
                         found += [
                             (path, message + qualifier(when), severity, when)
-                            for message, severity in _judge_text(state, key, text, assigned)
+                            for message, severity in _judge_text(key, text, assigned)
                         ]
                 elif language == "JSONPath":
                     found += _choice_rules(machine, state, "JSONPath")
@@ -231,6 +231,7 @@ def _within(
 ) -> Iterator[tuple[NodePath, str, str, When]]:
     if isinstance(node, dict) and intrinsic_name(node) is not None:
         for candidate in texts(context.template.resolver.resolve(node)):
+            # A ${} left in a candidate is a substitution whose value is not known here.
             if "${" not in candidate.value and mentions_expression(candidate.value):
                 yield path, key, candidate.value, candidate.when
     elif machine.is_unknown(path):
@@ -245,9 +246,7 @@ def _within(
         yield path, key, node, frozenset()
 
 
-def _judge_text(
-    state: State, key: str, text: str, assigned: frozenset[str] | None
-) -> Iterator[tuple[str, Severity | None]]:
+def _judge_text(key: str, text: str, assigned: frozenset[str] | None) -> Iterator[tuple[str, Severity | None]]:
     expression = expression_of(text)
     if expression is None:
         if not text.lstrip().startswith("{%"):  # one that opens {% and does not end %} is SC6015's
@@ -295,8 +294,8 @@ def _judge_text(
             )
     if assigned is None:
         return  # which variables the machine assigns is not certain
-    unread = set(reading.variables) - assigned - reading.bound - names.functions - {"states"}
-    for variable in sorted(unread):
+    unassigned = set(reading.variables) - assigned - reading.bound - names.functions - {"states"}
+    for variable in sorted(unassigned):
         yield (
             f"{key} reads ${variable}, but no state of this machine assigns {variable}; assign it with Assign in an "
             f"earlier state{_close(variable, assigned, '$')}",
