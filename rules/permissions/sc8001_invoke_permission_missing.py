@@ -141,7 +141,7 @@ class InvokePermissionMissing(Rule):
             f"{delivery.what} invokes {invoked}, but no AWS::Lambda::Permission lets {delivery.service} "
             f"call lambda:InvokeFunction on it{qualifier(way)}, so {delivery.without}; add a Permission with "
             f"FunctionName: {function_name}, Action: lambda:InvokeFunction, Principal: "
-            f"{delivery.service} and SourceArn: {delivery.source_arn}",
+            f"{delivery.service} and SourceArn: {_ordered_advice(delivery)}",
             resource=delivery.holder.source_id,
             related=[
                 Related(f"function {target.source_id}", context.locate(target).span),
@@ -250,6 +250,22 @@ def _source(context: RuleContext, permission: LambdaPermission, delivery: Delive
     return None
 
 
+def _ordered_advice(delivery: Delivery) -> str:
+    """The SourceArn to write, and for a service that checks the permission when the holder is
+    created, the DependsOn it needs: the SourceArn then names the holder by name, since a reference
+    to it with that DependsOn makes a circular dependency."""
+    if not delivery.ordered:
+        return delivery.source_arn
+    holder = delivery.holder.source_id
+    depends = f"DependsOn: <the permission> on {holder} ({delivery.service} checks it when {holder} is created)"
+    if delivery.source is not delivery.holder:
+        return f"{delivery.source_arn}, and {depends}"
+    return (
+        f"{holder}'s ARN written from its name (or none, with SourceAccount: !Ref AWS::AccountId; a reference to "
+        f"{holder} with the DependsOn makes a circular dependency), and {depends}"
+    )
+
+
 def _order(
     context: RuleContext, delivery: Delivery, covering: list[LambdaPermission], way: When, when: When
 ) -> Iterator[Finding]:
@@ -262,11 +278,18 @@ def _order(
         return
     permission = covering[0].resource
     created = delivery.what if delivery.holder is delivery.source else delivery.holder.source_id
+    fix = f"add DependsOn: {permission.logical_id} to {delivery.holder.source_id}"
+    if delivery.holder.logical_id in context.graph.created_before(permission.logical_id):
+        # the permission refers to the holder: a DependsOn the other way would close a circle
+        fix = (
+            f"{permission.source_id} refers to {delivery.holder.source_id}, so a DependsOn alone would make a "
+            f"circular dependency: write its SourceArn from {delivery.holder.source_id}'s name (set that name "
+            f"from a parameter or !Sub) instead of a reference, then {fix}"
+        )
     yield context.report(
         context.locate(delivery.holder, delivery.path),
         f"{created} may be created before {permission.source_id}, the permission it needs{qualifier(way)}, and then "
-        f"{delivery.without} ({delivery.service} checks it at creation); add DependsOn: {permission.logical_id} "
-        f"to {delivery.holder.source_id}",
+        f"{delivery.without} ({delivery.service} checks it at creation); {fix}",
         resource=delivery.holder.source_id,
         related=[
             Related(f"permission {permission.source_id}", context.locate(permission).span),
