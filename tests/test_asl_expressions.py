@@ -91,6 +91,7 @@ def test_calls_step_functions_accepts(text: str) -> None:
         ("States.UUID(1)", "takes 0 arguments, not 1"),
         ("States.Format()", "takes 1 or more arguments, not 0"),
         ("States.Hash($.a, 'MD5'", "does not parse"),
+        ("States.Format('{}', $.a", "',' or ')' was expected at character 24, not the end"),
         ("States.Array($.a) + 1", "follows the call"),
         ("States.Array(States.Nope())", "States.Nope is not an intrinsic function"),
         ("States.Array(a.b)", "an argument was expected"),

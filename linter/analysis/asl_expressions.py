@@ -285,7 +285,10 @@ class _CallParser:
                 if self.peek() == ")":
                     self.at += 1
                     break
-                self.expect(",")
+                if self.peek() != ",":  # between arguments either may come
+                    found = repr(self.peek()) if self.peek() else "the end"
+                    raise _MalformedError(f"',' or ')' was expected at character {self.at + 1}, not {found}")
+                self.at += 1
         self.judge(name.group(), count)
 
     def judge(self, name: str, count: int) -> None:
