@@ -130,3 +130,34 @@ def test_the_graph_shows_every_caller_of_the_catalogue() -> None:
         ("DbSecret", "Forwarder", "DbRotation"),
     }
     assert ("Nightly", "Flow", "Nightly") in _event_sources("rules/SC8005/caller-roles.yaml")
+
+
+def test_log_deliveries_are_edges(tmp_path: Path) -> None:
+    """A service that delivers logs with a role (SC8010) is drawn to the log group it writes to."""
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      Logging:
+        Level: ALL
+        Destinations: [{CloudWatchLogsLogGroup: {LogGroupArn: !GetAtt Logs.Arn}}]
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context): pass"
+      LoggingConfig: {LogGroup: !Ref Logs}
+"""
+    )
+    template = build_template(load_document(path), Settings())
+    assert template is not None
+    edges = {(edge.source, edge.target) for edge in resource_graph(template).edges("logs_to")}
+    assert {("Flow", "Logs"), ("Worker", "Logs")} <= edges

@@ -18,6 +18,8 @@ branches, aliases and versions), state machine tasks (``statemachines``), permis
 - ``resource_policy``: queue, topic or bucket policy → the queue, topic or bucket
 - ``grants``: role or policy → a resource of the template its Allow statements name
   (the policy's own condition and effect aside: ``samcheck.analysis.iam`` decides)
+- ``logs_to``: state machine, function, flow log → the log group a service delivers its logs to
+  with a role (``log_delivery``)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 from samcheck.analysis import per_template
 from samcheck.analysis.delivery import deliveries
 from samcheck.analysis.iam import Policies, read_document
+from samcheck.analysis.log_delivery import log_deliveries
 from samcheck.analysis.statemachines import state_machines, task_functions, walk_states
 from samcheck.analysis.wiring import event_sources, function_behind, reaches, redrive_policy, target_of
 from samcheck.cfn.document import get_path
@@ -99,6 +102,10 @@ def _add_wiring(template: Template, graph: ResourceGraph) -> None:
         if receiver is not None:
             source = delivery.source.logical_id
             graph.link(source, receiver.logical_id, "event_source", delivery.holder.logical_id, delivery.path)
+    for logs in log_deliveries(template):
+        if logs.log_group is not None:
+            holder = logs.holder.logical_id
+            graph.link(holder, logs.log_group.logical_id, "logs_to", holder, logs.path)
 
 
 def _add_destinations(template: Template, graph: ResourceGraph, holder: Resource, function: Resource) -> None:

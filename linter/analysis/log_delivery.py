@@ -58,6 +58,7 @@ class LogDelivery:
     targets: tuple[str, ...]  # what the role acts on: the log group's symbolic ARNs and its streams'
     group: str  # how a policy's Resource writes the log group, for messages
     when: When = ALWAYS
+    log_group: Resource | None = None  # the template's log group it delivers to, when it names one
 
 
 def _steps(path: str) -> tuple[str, ...]:
@@ -114,9 +115,10 @@ def _delivered(template: Template, deliverer: Deliverer, holder: Resource) -> li
     if not whens or not written:
         return []
     path, kind = written[0]  # the first property written is the one the service reads
-    groups = (
-        [(_any_resource(template), '"*"', ALWAYS)] if deliverer.any_resource else _groups(template, holder, path, kind)
-    )
+    groups = _groups(template, holder, path, kind)
+    if deliverer.any_resource:  # the grant is asked on "*"; the group is kept for the graph
+        named = next((log_group for *_, log_group in groups if log_group is not None), None)
+        groups = [(_any_resource(template), '"*"', ALWAYS, named)]
     roles: list[tuple[Resource | None, When]] = [
         (reach.target.resource, reach.when)
         for reach in reaches(template, holder, deliverer.role)
@@ -126,11 +128,11 @@ def _delivered(template: Template, deliverer: Deliverer, holder: Resource) -> li
         roles = [(None, ALWAYS)]
     found = []
     for deployed in whens:
-        for targets, group, group_when in groups:
+        for targets, group, group_when, log_group in groups:
             for role, role_when in roles:
                 when = merge(deployed, group_when, role_when)
                 if when is not None:
-                    found.append(LogDelivery(deliverer, holder, path, role, targets, group, when))
+                    found.append(LogDelivery(deliverer, holder, path, role, targets, group, when, log_group))
     return found
 
 
@@ -144,9 +146,12 @@ def _any_resource(template: Template) -> tuple[str, ...]:
 _GROUP_IN_ARN = re.compile(r":log-group:([^:]+)")
 
 
-def _groups(template: Template, holder: Resource, path: NodePath, kind: str) -> list[tuple[tuple[str, ...], str, When]]:
+def _groups(
+    template: Template, holder: Resource, path: NodePath, kind: str
+) -> list[tuple[tuple[str, ...], str, When, Resource | None]]:
     """The log group a property names, once per way it may be deployed: its symbolic ARNs and
-    streams, and how a policy writes it; none when it is known only at deploy time."""
+    streams, how a policy writes it, and the template's log group when it is one; none when it is
+    known only at deploy time."""
     found = []
     branches = template.branches(holder, path)
     for variant, when in (
@@ -168,7 +173,12 @@ def _groups(template: Template, holder: Resource, path: NodePath, kind: str) -> 
         if not names and group is None:
             continue  # an ARN that names no log group samcheck can read
         found.append(
-            (_spellings(template, names, group, text if kind == "arn" else None), _shown(group, text, kind), when)
+            (
+                _spellings(template, names, group, text if kind == "arn" else None),
+                _shown(group, text, kind),
+                when,
+                group,
+            )
         )
     return found
 
