@@ -102,6 +102,8 @@ KNOWN_DROPS: dict[str, str] = {
 # Rules that keep an error which holds for one candidate only, without saying which (no parameter or
 # condition named in the message or a related location). The exhaustive run keeps this list shrinking too.
 KNOWN_UNNAMED: dict[str, str] = {
+    "SC0023": "does not say which: SAM resolves AutoPublishAlias's Ref with the first candidate, so the alias it "
+    "makes has that one name (model/build)",
     "SC1013": "does not say which: SAM resolves EventInvokeConfig's Ref with the first candidate (model/build)",
     "SC9002": "does not say which: a key schema error does not carry the KeyType candidate it holds for",
 }

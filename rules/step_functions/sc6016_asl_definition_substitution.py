@@ -40,9 +40,11 @@ class AslDefinitionSubstitution(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template
-        named = set(template.source.get("Parameters") or {}) | set(template.source_resources)
+        parameters = template.source.get("Parameters")
+        named = set(parameters if isinstance(parameters, dict) else ()) | set(template.source_resources)
         for machine in state_machines(template):
-            source = template.source_resources.get(machine.resource.source_id, {}).get("Properties")
+            definition = template.source_resources.get(machine.resource.source_id)
+            source = definition.get("Properties") if isinstance(definition, dict) else None
             written = source.get("DefinitionSubstitutions", {}) if isinstance(source, dict) else {}
             if not isinstance(written, dict):
                 continue  # which names it has is known only at deploy time
