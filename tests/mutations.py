@@ -26,10 +26,8 @@ Error = tuple[str, str | None]  # (rule, resource)
 # time: replacing them makes a template that fails for everyone, not a false error.
 LITERAL_ONLY = {"Type", "Condition", "DependsOn"}
 # The SAM translator is the judge of what it accepts, and it runs with the values CloudFormation would
-# give it (placeholders for parameters): an SC0003 that persists is what a deploy would say too. SC0012
-# says what its repository-application plugin refuses before any deploy value exists (an ApplicationId
-# it cannot resolve, such as an Fn::ImportValue), so it is the translator's judgement as well.
-TRANSLATOR = frozenset({"SC0003", "SC0012"})
+# give it (placeholders for parameters): an SC0003 that persists is what a deploy would say too.
+TRANSLATOR = "SC0003"
 # Templates small enough to lint a few hundred times within the suite's time.
 MAX_RESOURCES = 30
 # A parameter without a Default, and a condition on it that cannot be decided before deploying.
@@ -126,13 +124,13 @@ def findings(template: dict[str, Any], settings: Settings, folder: Path) -> list
 
 def errors(found: list[Finding]) -> set[Error]:
     """The errors of ``found`` by (rule, resource), the translator's excluded."""
-    return {(f.rule, f.resource) for f in found if f.severity is Severity.ERROR and f.rule not in TRANSLATOR}
+    return {(f.rule, f.resource) for f in found if f.severity is Severity.ERROR and f.rule != TRANSLATOR}
 
 
 def refused(before: list[Finding], after: list[Finding]) -> bool:
     """The SAM translator fails on the changed template where it did not on the original."""
-    translator = {(f.resource, f.message) for f in before if f.rule in TRANSLATOR}
-    return any(f.rule in TRANSLATOR and (f.resource, f.message) not in translator for f in after)
+    translator = {(f.resource, f.message) for f in before if f.rule == TRANSLATOR}
+    return any(f.rule == TRANSLATOR and (f.resource, f.message) not in translator for f in after)
 
 
 def lint_errors(template: dict[str, Any], settings: Settings, folder: Path) -> set[Error]:

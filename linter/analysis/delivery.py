@@ -157,7 +157,8 @@ def _deliveries(template: Template) -> list[Delivery]:
 def _called(template: Template, caller: Caller, holder: Resource) -> list[Delivery]:
     """What one holder delivers to, by one row of the catalogue."""
     found: list[Delivery] = []
-    for path, filled in _expand(holder.properties, caller.target):  # as written: the entries, each read below
+    written = template.resolver.settle(holder.properties)  # as written: an Fn::If decided here is its branch
+    for path, filled in _expand(written, caller.target):  # the entries, each read below
         assumed = [Candidate(None)]
         if caller.only_when is not None:
             written, values = caller.only_when

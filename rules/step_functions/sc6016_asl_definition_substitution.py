@@ -49,7 +49,8 @@ class AslDefinitionSubstitution(Rule):
             if not isinstance(written, dict):
                 continue  # which names it has is known only at deploy time
             keys = sorted({*written, *machine.substitutions})
-            inline = source.get("Definition") if isinstance(source, dict) else None
+            # an Fn::If decided here (or the same both ways) is its branch, as CloudFormation reads it
+            inline = context.settle(source.get("Definition")) if isinstance(source, dict) else None
             for path, text, in_resource in _texts(machine.definition, ()):
                 if isinstance(inline, dict) and _in_intrinsic(inline, path):
                     continue  # CloudFormation substitutes a !Sub written in an inline definition
