@@ -296,7 +296,7 @@ CASES: dict[str, tuple[str, str, NodePath, NodePath, tuple[str, ...]]] = {
         + PERMISSION.format(function="!Ref Thumbnailer", principal="s3.amazonaws.com", source="!GetAtt Other.Arn"),
         (*R, "Invoke", P, "SourceArn"),
         (*R, "Uploads", P, "NotificationConfiguration", "LambdaConfigurations", 0, "Function"),
-        ("change SourceArn from !GetAtt Other.Arn to !GetAtt Uploads.Arn",),
+        ("change SourceArn from !GetAtt Other.Arn to Uploads's ARN written from its name",),
     ),
     "SC8001 wrong principal": (
         "SC8001",

@@ -114,7 +114,7 @@ class InvokePermissionMissing(Rule):
             "FunctionName": function_name,
             "Action": "lambda:InvokeFunction",
             "Principal": delivery.service,
-            "SourceArn": delivery.source_arn,
+            "SourceArn": _source_arn(delivery),
         }
         candidates = [
             (permission.resource, {"FunctionName": permission in permissions, **parts})
@@ -250,20 +250,27 @@ def _source(context: RuleContext, permission: LambdaPermission, delivery: Delive
     return None
 
 
+def _source_arn(delivery: Delivery) -> str:
+    """The SourceArn to write: for a service that checks the permission when the holder (the source
+    itself) is created, written from the holder's name, since the permission must exist first and a
+    reference to the holder would make it wait for the holder instead."""
+    if not delivery.ordered or delivery.source is not delivery.holder:
+        return delivery.source_arn
+    holder = delivery.holder.source_id
+    return (
+        f"{holder}'s ARN written from its name (or none, with SourceAccount: !Ref AWS::AccountId; a reference to "
+        f"{holder} with the DependsOn it needs makes a circular dependency)"
+    )
+
+
 def _ordered_advice(delivery: Delivery) -> str:
-    """The SourceArn to write, and for a service that checks the permission when the holder is
-    created, the DependsOn it needs: the SourceArn then names the holder by name, since a reference
-    to it with that DependsOn makes a circular dependency."""
+    """The SourceArn to write, and the DependsOn a service that checks the permission when the holder
+    is created needs."""
     if not delivery.ordered:
         return delivery.source_arn
     holder = delivery.holder.source_id
     depends = f"DependsOn: <the permission> on {holder} ({delivery.service} checks it when {holder} is created)"
-    if delivery.source is not delivery.holder:
-        return f"{delivery.source_arn}, and {depends}"
-    return (
-        f"{holder}'s ARN written from its name (or none, with SourceAccount: !Ref AWS::AccountId; a reference to "
-        f"{holder} with the DependsOn makes a circular dependency), and {depends}"
-    )
+    return f"{_source_arn(delivery)}, and {depends}"
 
 
 def _order(
