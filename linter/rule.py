@@ -28,6 +28,7 @@ from samcheck.decide.directives import Directive, read_directives
 from samcheck.decide.selectors import unknown_selector
 from samcheck.findings import Edit, Finding, Fix, NodePath, Related, Severity, Span, property_name, shortened
 from samcheck.limits import Limits
+from samcheck.model.ordering import created_before
 from samcheck.model.template import Location, Property, Resource, Template
 from samcheck.sam import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES, SAM_TRANSFORM, declares_sam
 from samcheck.sam.translate import TransformError
@@ -138,6 +139,11 @@ class RuleContext:
     @property
     def graph(self) -> ResourceGraph:
         return self.graph_factory()
+
+    def created_before(self, logical_id: str) -> frozenset[str]:
+        """Every resource CloudFormation creates before this one (``samcheck.model.ordering``):
+        answered from the references alone, without building the resource graph."""
+        return created_before(self.template, logical_id)
 
     @property
     def template(self) -> Template:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from samcheck.findings import NodePath
-from samcheck.model.ordering import created_before, orderings
+from samcheck.model.ordering import orderings
 from samcheck.model.template import Template
 
 if TYPE_CHECKING:
@@ -77,10 +77,6 @@ class ResourceGraph:
             for source, _, data in self.graph.in_edges(logical_id, data=True)
             if data["kind"] in _REFERENCES and source != logical_id
         }
-
-    def created_before(self, logical_id: str) -> frozenset[str]:
-        """Every resource CloudFormation creates before this one (``samcheck.model.ordering``)."""
-        return created_before(self.template, logical_id)
 
     # -- building ---------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ class DeploymentBeforeMethods(Rule):
     def _judge(
         self, context: RuleContext, deployment: Resource, api: str, methods: list[Resource], when: When
     ) -> Iterator[Finding]:
-        before = context.graph.created_before(deployment.logical_id)
+        before = context.created_before(deployment.logical_id)
         missing = [method for method in methods if method.logical_id not in before]
         if not missing:
             return

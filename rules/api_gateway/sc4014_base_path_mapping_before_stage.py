@@ -51,7 +51,7 @@ class BasePathMappingBeforeStage(Rule):
                 continue  # SAM orders what it generates
             stage = context.property(mapping, "Stage")
             apis = _rest_apis(context, mapping)
-            before = context.graph.created_before(mapping.logical_id)
+            before = context.created_before(mapping.logical_id)
             for (name, api), named_when in together(texts(stage), apis):
                 found = _stage_makers(context, api, name, named_when)
                 if any(maker.logical_id in before for maker, _ in found):

@@ -97,7 +97,7 @@ def _fails(context: RuleContext, first: Named, second: Named) -> bool:
     if not (first.row.reuses_existing or second.row.reuses_existing):
         return True
     reuser, creator = (first, second) if first.row.reuses_existing else (second, first)
-    return reuser.resource.logical_id in context.graph.created_before(creator.resource.logical_id)
+    return reuser.resource.logical_id in context.created_before(creator.resource.logical_id)
 
 
 def _edited_second(context: RuleContext, first: Named, second: Named) -> tuple[Named, Named]:

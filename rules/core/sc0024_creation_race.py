@@ -51,7 +51,7 @@ class CreationRace(Rule):
         for naming in namings(context.template):
             target = naming.named.resource
             key = (naming.holder.logical_id, naming.path, target.logical_id)
-            if key in reported or target.logical_id in context.graph.created_before(naming.holder.logical_id):
+            if key in reported or target.logical_id in context.created_before(naming.holder.logical_id):
                 continue
             reported.add(key)
             yield self._report(context, naming)

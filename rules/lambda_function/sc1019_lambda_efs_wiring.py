@@ -75,7 +75,7 @@ class LambdaEfsWiring(Rule):
                         targets = [target for target in mount_targets if _file_systems(context, target) & systems]
                         if not targets:  # asked before the graph: most runs never need to build it
                             continue
-                        before = context.graph.created_before(function.logical_id)
+                        before = context.created_before(function.logical_id)
                         if not any(target.logical_id in before for target in targets):
                             yield context.report(
                                 where,

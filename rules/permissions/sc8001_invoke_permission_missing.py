@@ -280,13 +280,13 @@ def _order(
     deployment, ``way``: the finding says which)."""
     if not delivery.ordered:
         return
-    before = context.graph.created_before(delivery.holder.logical_id)
+    before = context.created_before(delivery.holder.logical_id)
     if any(permission.resource.logical_id in before for permission in covering):
         return
     permission = covering[0].resource
     created = delivery.what if delivery.holder is delivery.source else delivery.holder.source_id
     fix = f"add DependsOn: {permission.logical_id} to {delivery.holder.source_id}"
-    if delivery.holder.logical_id in context.graph.created_before(permission.logical_id):
+    if delivery.holder.logical_id in context.created_before(permission.logical_id):
         # the permission refers to the holder: a DependsOn the other way would close a circle
         fix = (
             f"{permission.source_id} refers to {delivery.holder.source_id}, so a DependsOn alone would make a "

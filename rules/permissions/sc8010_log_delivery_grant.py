@@ -211,7 +211,7 @@ def _attached_after(
         for statement in granting(context.template, policies, request)
         if merge(statement.when, way) is not None
     }
-    before = context.graph.created_before(delivery.holder.logical_id)
+    before = context.created_before(delivery.holder.logical_id)
     if not holders or role.logical_id in holders or any(name in before for name in holders):
         return
     policy = sorted(holders.values(), key=lambda holder: holder.logical_id)[0]
@@ -261,7 +261,7 @@ def _stages_before_account(context: RuleContext) -> Iterator[Finding]:
     if not accounts:
         return
     for logging in logging_stages(context.template):
-        before = context.graph.created_before(logging.stage.logical_id)
+        before = context.created_before(logging.stage.logical_id)
         if any(account.logical_id in before for account in accounts):
             continue
         account = accounts[0]
