@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -43,6 +45,20 @@ def handle_stops() -> None:
     _owner = os.getpid()
     for signum in _STOPPING:
         signal.signal(signum, _stop)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the block runs (a file being replaced: a stop between
+    creating a temporary file and removing it would leave it behind); they are delivered at its end."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def child_started(parent: int) -> None:

@@ -34,20 +34,23 @@ def write_atomically(target: Path, text: str, read: str) -> None:
     import os
     import tempfile
 
+    from samcheck.interrupts import held
+
     info = target.stat()
     if not os.access(target, os.W_OK) or not info.st_mode & 0o200:
         raise PermissionError(f"{target} is read-only")
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".samcheck.tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, info.st_mode & 0o7777)
-        if target.read_bytes() != read.encode("utf-8"):
-            raise OSError("it changed while fixing, so it is left as saved; run --fix again")
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):  # failed (or interrupted) before the rename
-            os.unlink(temporary)
+    with held():  # a stop waits until the temporary file is renamed or removed
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".samcheck.tmp")
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            os.chmod(temporary, info.st_mode & 0o7777)
+            if target.read_bytes() != read.encode("utf-8"):
+                raise OSError("it changed while fixing, so it is left as saved; run --fix again")
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):  # failed before the rename
+                os.unlink(temporary)
 
 
 def unified_diff(path: Path, before: str, after: str) -> str:
