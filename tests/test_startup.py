@@ -194,3 +194,49 @@ def test_a_json_text_is_parsed_once_per_template(write_template, monkeypatch: py
     result = lint(template)
     assert "SC3030" in {finding.rule for finding in result.findings}
     assert parsed.count(pattern) == 1
+
+
+# Expands a SAM template in a fresh process, as the translator child does, then prints what it
+# loaded of the AWS SDK; with "use", it then makes the translator touch the SDK as it would to call
+# AWS (build a client configuration, ask for a session), which loads the real SDK.
+_TRANSLATE = """
+import json, sys
+from samcheck.sam.translate import translate_here
+template = {"Transform": "AWS::Serverless-2016-10-31", "Resources": {"Fn": {"Type": "AWS::Serverless::Function",
+    "Properties": {"Runtime": "python3.12", "Handler": "a.h", "CodeUri": "s3://b/k.zip",
+    "Events": {"Q": {"Type": "SQS", "Properties": {"Queue": "arn:aws-cn:sqs:cn-north-1:123456789012:q"}}}}}}}
+expanded, errors = translate_here(template, {}, "cn-north-1")
+loaded = sorted(name for name in ("boto3", "botocore") if name in sys.modules)
+if sys.argv[1] == "use":
+    import botocore.config
+    from samtranslator.feature_toggle import feature_toggle
+    from samtranslator.translator import arn_generator, translator
+    made = feature_toggle.Config(connect_timeout=7)
+    held = [feature_toggle.Config is botocore.config.Config, isinstance(made, botocore.config.Config),
+            arn_generator.boto3 is sys.modules["boto3"], translator.Session is sys.modules["boto3"].Session]
+    print(json.dumps(held))
+print(json.dumps([errors, loaded, expanded["Resources"]["FnRole"]["Properties"]["ManagedPolicyArns"]]))
+"""
+
+
+def test_translating_loads_no_aws_sdk(tmp_path: Path) -> None:
+    """The translator imports boto3 and botocore (a third of its import time) only to call AWS, which
+    samcheck never lets it do: they are not loaded, and the Region is still the one given."""
+    command = [sys.executable, "-c", _TRANSLATE, "lint"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=True)
+    errors, loaded, policies = json.loads(result.stdout)
+    assert errors == [] and loaded == []
+    assert policies == [  # the partition of the Region given
+        "arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "arn:aws-cn:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
+    ]
+
+
+def test_the_deferred_aws_sdk_is_the_real_one_once_used(tmp_path: Path) -> None:
+    """Once the translator does use the SDK, it gets the real modules and classes, put back where
+    its modules hold the stand-ins."""
+    command = [sys.executable, "-c", _TRANSLATE, "use"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=True)
+    held, (errors, loaded, _) = (json.loads(line) for line in result.stdout.splitlines())
+    assert held == [True, True, True, True]
+    assert errors == [] and loaded == []  # loaded only after the translation

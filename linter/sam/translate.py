@@ -1,7 +1,7 @@
 """Run the official aws-sam-translator: offline, under a time limit, its errors parsed.
 
-The translator runs with its bundled managed-policy map and a region-only boto3 session: no AWS
-call, no credentials, no network.
+The translator runs with its bundled managed-policy map and the Region in place of a boto3 session:
+no AWS call, no credentials, no network (the AWS SDK it imports is not even loaded: ``deferred_sdk``).
 """
 
 from __future__ import annotations
@@ -34,21 +34,11 @@ class TransformError:
     gave_up: bool = False  # samcheck stopped the translator: the template is not known to be wrong
 
 
-@cache
-def _session(region: str) -> Any:
-    """One boto3 session per region: building one registers hundreds of handlers (~15 ms).
-    It only tells the translator the region; nothing calls AWS. It reads no AWS config or
-    credentials file and ignores AWS_PROFILE/AWS_DEFAULT_PROFILE: a profile that does not exist
-    on this machine (common in CI) must not fail the lint, and credentials are none of its business."""
-    import os
+@dataclass(frozen=True)
+class _RegionOnly:
+    """What the translator reads of its boto3 session: the Region (nothing calls AWS)."""
 
-    import boto3
-    import botocore.session
-
-    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-    core.set_config_variable("config_file", os.devnull)
-    core.set_config_variable("credentials_file", os.devnull)
-    return boto3.session.Session(botocore_session=core, region_name=region)
+    region_name: str
 
 
 @cache
@@ -84,6 +74,10 @@ def translate_here(template: dict[str, Any], parameter_values: dict[str, Any], r
     """Run the translator in this process: the expanded template, or None and the errors."""
     import logging
 
+    from samcheck.sam.deferred_sdk import import_translator
+
+    import_translator()
+
     from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
     from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
     from samtranslator.model.exceptions import InvalidDocumentException
@@ -104,7 +98,7 @@ def translate_here(template: dict[str, Any], parameter_values: dict[str, Any], r
     # Metrics go to the dummy publisher; publishing empties the cache, which the translator's
     # Metrics destructor would otherwise complain about on stderr.
     metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())
-    translator = Translator(None, Parser(), boto_session=_session(region), metrics=metrics)
+    translator = Translator(None, Parser(), boto_session=_RegionOnly(region), metrics=metrics)
     try:
         with _time_limit(TRANSLATE_SECONDS):
             result: dict[str, Any] = translator.translate(

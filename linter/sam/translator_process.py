@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, ParamSpec, TypeVar
 
+from samcheck.sam.deferred_sdk import TRANSLATOR
+
 _HEADER = struct.Struct("!Q")
-_TRANSLATOR = "samtranslator.translator.translator"
 _SNIFF_BYTES = 1 << 20
 Arguments = ParamSpec("Arguments")
 Result = TypeVar("Result")
@@ -54,7 +55,7 @@ def start_for(templates: Sequence[Path]) -> None:
     """Fork the child if enabled, one of the templates declares the SAM transform and this
     process has not imported the translator yet (once per process; never where fork is missing)."""
     global _child
-    if not _enabled or _child is not None or not hasattr(os, "fork") or _TRANSLATOR in sys.modules:
+    if not _enabled or _child is not None or not hasattr(os, "fork") or TRANSLATOR in sys.modules:
         return
     if not any(_declares_sam(path) for path in templates):
         return
@@ -105,6 +106,7 @@ def stop() -> None:
 
 def _serve(requests: int, answers: int, parent: int) -> NoReturn:
     from samcheck.interrupts import child_started
+    from samcheck.sam.deferred_sdk import import_translator
 
     try:
         # The parent owns the terminal: the child never writes to it, leaves Ctrl-C to it, and
@@ -119,7 +121,7 @@ def _serve(requests: int, answers: int, parent: int) -> NoReturn:
         # The head start this child is for. Everything the import makes lives as long as the child:
         # collecting meanwhile is wasted (~40 ms of ~350), and later collections can skip it.
         gc.disable()
-        __import__(_TRANSLATOR)
+        import_translator()
         gc.freeze()
         gc.enable()
         while True:
