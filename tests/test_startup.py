@@ -196,9 +196,9 @@ def test_a_json_text_is_parsed_once_per_template(write_template, monkeypatch: py
     assert parsed.count(pattern) == 1
 
 
-# Expands a SAM template in a fresh process, as the translator child does, then prints what it
-# loaded of the AWS SDK; with "use", it then makes the translator touch the SDK as it would to call
-# AWS (build a client configuration, ask for a session), which loads the real SDK.
+# Expands a SAM template in a fresh process, as the translator child does, then prints which deferred
+# modules it loaded; with "use", it then has the translator use them as it would to call AWS (build a
+# client configuration) or for a policy template, which loads the real ones.
 _TRANSLATE = """
 import json, sys
 from samcheck.sam.translate import translate_here
@@ -206,14 +206,20 @@ template = {"Transform": "AWS::Serverless-2016-10-31", "Resources": {"Fn": {"Typ
     "Properties": {"Runtime": "python3.12", "Handler": "a.h", "CodeUri": "s3://b/k.zip",
     "Events": {"Q": {"Type": "SQS", "Properties": {"Queue": "arn:aws-cn:sqs:cn-north-1:123456789012:q"}}}}}}}
 expanded, errors = translate_here(template, {}, "cn-north-1")
-loaded = sorted(name for name in ("boto3", "botocore") if name in sys.modules)
+loaded = sorted(name for name in ("boto3", "botocore", "jsonschema") if name in sys.modules)
 if sys.argv[1] == "use":
     import botocore.config
     from samtranslator.feature_toggle import feature_toggle
     from samtranslator.translator import arn_generator, translator
+    from samtranslator.policy_template_processor import processor
     made = feature_toggle.Config(connect_timeout=7)
+    template["Resources"]["Fn"]["Properties"]["Policies"] = [{"SQSPollerPolicy": {"QueueName": "q"}}]
+    with_policy, _ = translate_here(template, {}, "cn-north-1")  # validates the policy templates
+    import jsonschema.exceptions
     held = [feature_toggle.Config is botocore.config.Config, isinstance(made, botocore.config.Config),
-            arn_generator.boto3 is sys.modules["boto3"], translator.Session is sys.modules["boto3"].Session]
+            arn_generator.boto3 is sys.modules["boto3"], translator.Session is sys.modules["boto3"].Session,
+            processor.jsonschema is jsonschema, processor.ValidationError is jsonschema.exceptions.ValidationError,
+            "sqs:ReceiveMessage" in json.dumps(with_policy["Resources"]["FnRole"])]
     print(json.dumps(held))
 print(json.dumps([errors, loaded, expanded["Resources"]["FnRole"]["Properties"]["ManagedPolicyArns"]]))
 """
@@ -221,7 +227,8 @@ print(json.dumps([errors, loaded, expanded["Resources"]["FnRole"]["Properties"][
 
 def test_translating_loads_no_aws_sdk(tmp_path: Path) -> None:
     """The translator imports boto3 and botocore (a third of its import time) only to call AWS, which
-    samcheck never lets it do: they are not loaded, and the Region is still the one given."""
+    samcheck never lets it do: they are not loaded, and the Region is still the one given. Nor is
+    jsonschema, which checks the translator's policy templates, with none used."""
     command = [sys.executable, "-c", _TRANSLATE, "lint"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=True)
     errors, loaded, policies = json.loads(result.stdout)
@@ -232,11 +239,11 @@ def test_translating_loads_no_aws_sdk(tmp_path: Path) -> None:
     ]
 
 
-def test_the_deferred_aws_sdk_is_the_real_one_once_used(tmp_path: Path) -> None:
-    """Once the translator does use the SDK, it gets the real modules and classes, put back where
-    its modules hold the stand-ins."""
+def test_the_deferred_modules_are_the_real_ones_once_used(tmp_path: Path) -> None:
+    """Once the translator does use the SDK (or a policy template, jsonschema), it gets the real
+    modules and classes, put back where its modules hold the stand-ins."""
     command = [sys.executable, "-c", _TRANSLATE, "use"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=True)
     held, (errors, loaded, _) = (json.loads(line) for line in result.stdout.splitlines())
-    assert held == [True, True, True, True]
+    assert held == [True] * 7
     assert errors == [] and loaded == []  # loaded only after the translation

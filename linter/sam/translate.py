@@ -1,7 +1,7 @@
 """Run the official aws-sam-translator: offline, under a time limit, its errors parsed.
 
 The translator runs with its bundled managed-policy map and the Region in place of a boto3 session:
-no AWS call, no credentials, no network (the AWS SDK it imports is not even loaded: ``deferred_sdk``).
+no AWS call, no credentials, no network (the AWS SDK it imports is not even loaded: ``deferred_imports``).
 """
 
 from __future__ import annotations
@@ -43,16 +43,30 @@ class _RegionOnly:
 
 @cache
 def _check_policy_templates_once() -> None:
-    """Have the translator read and validate its bundled policy templates once per process: it does
-    it for every template it expands (jsonschema over 70 KB, ~25 ms: half of a corpus run), and the
-    processor it builds from them is only read (each use copies the template it converts)."""
+    """Have the translator read and validate its bundled policy templates once per process, when a
+    template first names one: it does it for every template it expands (jsonschema over 70 KB, ~25 ms
+    and the import of jsonschema: half of a corpus run), and the processor it builds from them is only
+    read (each use copies the template it converts)."""
     from samtranslator.plugins.policies.policy_templates_plugin import PolicyTemplatesForResourcePlugin
-    from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
     from samtranslator.translator import translator
 
-    processor = PolicyTemplatesProcessor(PolicyTemplatesProcessor.get_default_policy_templates_json())
     if hasattr(translator, "make_policy_template_for_function_plugin"):  # where the translator builds it (1.115)
+        processor = _PolicyTemplatesOnFirstUse()
         translator.make_policy_template_for_function_plugin = lambda: PolicyTemplatesForResourcePlugin(processor)
+
+
+class _PolicyTemplatesOnFirstUse:
+    """The translator's policy-template processor, made when the translator first asks it something."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_policy_templates(), name)
+
+
+@cache
+def _policy_templates() -> Any:
+    from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
+
+    return PolicyTemplatesProcessor(PolicyTemplatesProcessor.get_default_policy_templates_json())
 
 
 Translation = tuple[dict[str, Any] | None, list[TransformError]]
@@ -74,7 +88,7 @@ def translate_here(template: dict[str, Any], parameter_values: dict[str, Any], r
     """Run the translator in this process: the expanded template, or None and the errors."""
     import logging
 
-    from samcheck.sam.deferred_sdk import import_translator
+    from samcheck.sam.deferred_imports import import_translator
 
     import_translator()
 

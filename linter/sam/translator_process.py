@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, ParamSpec, TypeVar
 
-from samcheck.sam.deferred_sdk import TRANSLATOR
+from samcheck.sam.deferred_imports import TRANSLATOR
 
 _HEADER = struct.Struct("!Q")
 _SNIFF_BYTES = 1 << 20
@@ -106,7 +106,7 @@ def stop() -> None:
 
 def _serve(requests: int, answers: int, parent: int) -> NoReturn:
     from samcheck.interrupts import child_started
-    from samcheck.sam.deferred_sdk import import_translator
+    from samcheck.sam.deferred_imports import import_translator
 
     try:
         # The parent owns the terminal: the child never writes to it, leaves Ctrl-C to it, and

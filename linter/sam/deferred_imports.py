@@ -1,8 +1,10 @@
-"""Import the SAM translator without the AWS SDK it imports but never uses offline.
+"""Import the SAM translator without the libraries it imports but seldom or never uses here.
 
 The translator imports boto3 and botocore at module level (~0.12 s of its ~0.35 s) for what samcheck
 never lets it do: calling the Serverless Application Repository and AppConfig, or asking boto3 for
-the Region (samcheck gives it). While the translator is imported, those modules are stand-ins:
+the Region (samcheck gives it); and jsonschema (~0.035 s) only to validate its bundled policy
+templates, which samcheck has done when a template first uses one. While the translator is
+imported, those modules are stand-ins:
 ``import boto3`` binds a proxy module and ``from botocore.config import Config`` a stand-in class.
 The first real use of any of them (a call, an attribute) imports the real SDK and puts the real
 objects in place of the stand-ins wherever the translator's modules hold them, so that the
@@ -21,8 +23,16 @@ from functools import cache
 from typing import Any
 
 TRANSLATOR = "samtranslator.translator.translator"
-# What the translator imports of the SDK (aws-sam-translator 1.115): the modules, by full name.
-SDK_MODULES = ("boto3", "botocore", "botocore.client", "botocore.config", "botocore.exceptions")
+# What the translator imports of them (aws-sam-translator 1.115): the modules, by full name.
+DEFERRED = (
+    "boto3",
+    "botocore",
+    "botocore.client",
+    "botocore.config",
+    "botocore.exceptions",
+    "jsonschema",
+    "jsonschema.exceptions",
+)
 
 _proxies: dict[str, _ProxyModule] = {}
 _stand_ins: dict[tuple[str, str], type] = {}
@@ -31,10 +41,10 @@ _importing = False  # inside :func:`translator_imported`: attribute reads hand o
 
 @cache
 def import_translator() -> None:
-    """Import the translator (once) with the SDK deferred. A translator that imports some other part
-    of the SDK (a later version) fails under the stand-ins: it is then imported as is."""
+    """Import the translator (once) with those modules deferred. A translator that imports some other
+    part of them (a later version) fails under the stand-ins: it is then imported as is."""
     global _importing
-    missing = [name for name in SDK_MODULES if name not in sys.modules]
+    missing = [name for name in DEFERRED if name not in sys.modules]
     for name in missing:
         _proxies[name] = sys.modules[name] = _ProxyModule(name)
     _importing = True
@@ -60,7 +70,7 @@ def _of_translator(module: str) -> bool:
 
 
 def _load() -> None:
-    """Import the real SDK and put it in place of every proxy and stand-in the translator holds."""
+    """Import the real modules and put them in place of every proxy and stand-in the translator holds."""
     real = {name: importlib.import_module(name) for name in _proxies}
     replacements: dict[int, Any] = {id(proxy): real[name] for name, proxy in _proxies.items()}
     for (sdk_module, attribute), stand_in in _stand_ins.items():
@@ -82,7 +92,7 @@ def _real(module: str) -> types.ModuleType:
 
 
 class _StandInType(type):
-    """The class of a stand-in: using it (calling it, reading an attribute) loads the SDK."""
+    """The class of a stand-in: using it (calling it, reading an attribute) loads the real modules."""
 
     _sdk_module: str
 
