@@ -72,6 +72,7 @@ _TAG_LINES = (  # https://bford.info/cachedir/: the first line marks a cache, th
     b"Signature: 8a477f597d28d172789f06886806bc55",
     b"# This file is a cache directory tag created by samcheck.",
 )
+_TAG_BEING_WRITTEN = re.compile(r"CACHEDIR\.TAG\.[0-9a-f]{16}\.tmp")
 _TAG = b"\n".join([*_TAG_LINES, b"# For information about cache directory tags, see https://bford.info/cachedir/\n"])
 _SHARD_NAME = re.compile(r"[0-9a-f]{2}")
 _OWN_FILE_NAME = re.compile(r"[0-9a-f]{62}(\.entry|\.[0-9a-f]{16}\.tmp)")  # an entry, or one being written
@@ -79,7 +80,7 @@ _OWN_FILE_NAME = re.compile(r"[0-9a-f]{62}(\.entry|\.[0-9a-f]{16}\.tmp)")  # an 
 # planted under one of samcheck's names is opened without waiting for a writer, then refused.
 # Where files cannot be opened so (Windows: no dir_fd, no O_NOFOLLOW) there is no cache.
 _NOFOLLOW, _DIRECTORY, _NONBLOCK = (getattr(os, f"O_{flag}", 0) for flag in ("NOFOLLOW", "DIRECTORY", "NONBLOCK"))
-_SUPPORTED = bool(_NOFOLLOW) and os.open in os.supports_dir_fd and os.scandir in os.supports_fd
+_SUPPORTED = bool(_NOFOLLOW) and {os.open, os.link, os.unlink} <= os.supports_dir_fd and os.scandir in os.supports_fd
 _FOLDER_FLAGS = os.O_RDONLY | _DIRECTORY | _NOFOLLOW
 _READ_FLAGS = os.O_RDONLY | _NOFOLLOW | _NONBLOCK
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _NONBLOCK
@@ -140,20 +141,31 @@ def claimed_folder(folder: Path) -> Path | None:
 
 
 def _tag(root: int, folder: Path) -> None:
+    """Tag the folder: the tag appears whole (linked from a file written beside it), so that a run
+    starting at the same instant sees either no tag or samcheck's."""
+    import secrets
+
     with os.scandir(root) as listing:
-        if next(listing, None) is not None and not _is_default(folder):
-            raise CacheFolderError(
-                f"cache folder {folder.absolute()} is not samcheck's: it holds other files and no CACHEDIR.TAG "
-                "written by samcheck; give --cache-dir or SAMCHECK_CACHE_DIR a new or empty folder, or use --no-cache"
-            )
+        occupied = any(not _TAG_BEING_WRITTEN.fullmatch(entry.name) for entry in listing)
+    if _tagged(root):  # by a run that started at the same time
+        return
+    if occupied and not _is_default(folder):
+        raise CacheFolderError(
+            f"cache folder {folder.absolute()} is not samcheck's: it holds other files and no CACHEDIR.TAG "
+            "written by samcheck; give --cache-dir or SAMCHECK_CACHE_DIR a new or empty folder, or use --no-cache"
+        )
+    written = f"{_TAG_NAME}.{secrets.token_hex(8)}.tmp"
+    descriptor = os.open(written, _CREATE_FLAGS | os.O_EXCL, 0o644, dir_fd=root)
     try:
-        descriptor = os.open(_TAG_NAME, _CREATE_FLAGS | os.O_EXCL, 0o644, dir_fd=root)
-    except FileExistsError:
-        if _tagged(root):  # by a run that started at the same time
-            return
-        raise
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(_TAG)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(_TAG)
+        try:
+            os.link(written, _TAG_NAME, src_dir_fd=root, dst_dir_fd=root, follow_symlinks=False)
+        except FileExistsError:
+            if not _tagged(root):  # not by a run that started at the same time
+                raise
+    finally:
+        os.unlink(written, dir_fd=root)
 
 
 def _tagged(root: int) -> bool:
