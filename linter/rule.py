@@ -90,6 +90,10 @@ class Rule:
     reviews_suppressions: ClassVar[bool] = False
     # True for rules whose findings may carry a safe fix (``--fix``, ``--diff``, SARIF fixes).
     fixable: ClassVar[bool] = False
+    # The resource types without one of which the rule has nothing to say (in the template as
+    # written or as expanded); empty: every template. A run imports and runs only the rules a
+    # template can need, so a type missing here is a finding lost: when unsure, leave it empty.
+    resource_types: ClassVar[frozenset[str]] = frozenset()
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -40,6 +40,7 @@ class ApiCacheTtlRange(Rule):
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html"
     tags = ("apigateway", "limit")
     fixable = True
+    resource_types = frozenset({"AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

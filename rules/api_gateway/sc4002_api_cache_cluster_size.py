@@ -33,6 +33,7 @@ class ApiCacheClusterSize(Rule):
     summary = "CacheClusterSize not one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html"
     tags = ("apigateway",)
+    resource_types = frozenset({"AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

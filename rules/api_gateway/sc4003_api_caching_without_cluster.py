@@ -38,6 +38,7 @@ class ApiCachingWithoutCluster(Rule):
     summary = "Method caching without a cache cluster, or a cache cluster no method uses"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html"
     tags = ("apigateway", "cost")
+    resource_types = frozenset({"AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -45,6 +45,7 @@ class ApiTimeoutVsFunction(Rule):
     summary = "Function Timeout longer than the API integration timeout (clients get 504s)"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
     tags = ("apigateway", "lambda", "wiring")
+    resource_types = frozenset({"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -34,6 +34,7 @@ class ApiIntegrationTimeoutRange(Rule):
     summary = "Integration TimeoutInMillis outside 50–29,000 (REST, WebSocket) or 50–30,000 ms (HTTP)"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
     tags = ("apigateway", "limit")
+    resource_types = frozenset({"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

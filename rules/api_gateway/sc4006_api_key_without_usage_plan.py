@@ -42,6 +42,7 @@ class ApiKeyWithoutUsagePlan(Rule):
     summary = "Methods require an API key, but no usage plan in the template covers the API"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html"
     tags = ("apigateway",)
+    resource_types = frozenset({"AWS::ApiGateway::RestApi"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

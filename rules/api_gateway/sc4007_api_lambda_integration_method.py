@@ -42,6 +42,7 @@ class ApiLambdaIntegrationMethod(Rule):
     summary = "A REST Lambda integration whose integration HTTP method is not POST"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html"
     tags = ("apigateway", "lambda", "wiring")
+    resource_types = frozenset({"AWS::ApiGateway::Method", "AWS::ApiGateway::RestApi"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for api, path, _ in openapi_operations(context.template):

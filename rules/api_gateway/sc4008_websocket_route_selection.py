@@ -36,6 +36,7 @@ class WebsocketRouteSelection(Rule):
     summary = "A WebSocket API without a RouteSelectionExpression"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-routes.html"
     tags = ("apigateway", "websocket")
+    resource_types = frozenset({"AWS::ApiGatewayV2::Api"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for api in context.of_type("AWS::ApiGatewayV2::Api"):

@@ -40,6 +40,7 @@ class PrivateApiWithoutPolicy(Rule):
     summary = "A PRIVATE REST API without a resource policy: API Gateway will not deploy it"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html"
     tags = ("apigateway", "security")
+    resource_types = frozenset({"AWS::ApiGateway::RestApi"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

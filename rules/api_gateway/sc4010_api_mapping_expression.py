@@ -47,6 +47,7 @@ class ApiMappingExpression(Rule):
     summary = "A REST response parameter (SAM Cors value) that is neither a quoted literal nor a mapping source"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html"
     tags = ("apigateway", "cors")
+    resource_types = frozenset({"AWS::ApiGateway::RestApi"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         reported: set[tuple[str, str, When]] = set()

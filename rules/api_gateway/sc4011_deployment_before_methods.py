@@ -40,6 +40,7 @@ class DeploymentBeforeMethods(Rule):
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-deployment.html"
     )
     tags = ("apigateway", "ordering")
+    resource_types = frozenset({"AWS::ApiGateway::Deployment", "AWS::ApiGateway::Method", "AWS::ApiGateway::RestApi"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -35,6 +35,7 @@ class CorsPreflightAuthorized(Rule):
     summary = "An authorizer guards the CORS preflight (OPTIONS): browsers get 401 and block the calls"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-apiauth.html"
     tags = ("apigateway", "cors")
+    resource_types = frozenset({"AWS::ApiGateway::RestApi"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         reported: set[tuple[str, When]] = set()

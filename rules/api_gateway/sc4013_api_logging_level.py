@@ -38,6 +38,7 @@ class ApiLoggingLevel(Rule):
     summary = "A stage LoggingLevel other than OFF, ERROR or INFO"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html"
     tags = ("apigateway", "logging")
+    resource_types = frozenset({"AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

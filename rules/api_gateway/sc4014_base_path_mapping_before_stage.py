@@ -44,6 +44,7 @@ class BasePathMappingBeforeStage(Rule):
     summary = "A BasePathMapping that may be created before the stage it names (a literal stage name)"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-basepathmapping.html"
     tags = ("apigateway", "ordering")
+    resource_types = frozenset({"AWS::ApiGateway::BasePathMapping", "AWS::ApiGateway::RestApi"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for mapping in context.of_type("AWS::ApiGateway::BasePathMapping"):

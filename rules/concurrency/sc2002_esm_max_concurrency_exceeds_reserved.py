@@ -42,6 +42,7 @@ class EsmMaxConcurrencyExceedsReserved(Rule):
     summary = "SQS mapping MaximumConcurrency above the function's reserved concurrency"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"
     tags = ("lambda", "concurrency", "sqs")
+    resource_types = frozenset({"AWS::Lambda::EventSourceMapping"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

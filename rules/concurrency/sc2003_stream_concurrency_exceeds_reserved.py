@@ -44,6 +44,7 @@ class StreamConcurrencyExceedsReserved(Rule):
     summary = "Kinesis ShardCount x ParallelizationFactor above the consuming function's reserved concurrency"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html"
     tags = ("lambda", "concurrency", "kinesis")
+    resource_types = frozenset({"AWS::Kinesis::Stream"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -38,6 +38,7 @@ class ApiThrottleVsConcurrency(Rule):
     summary = "API throttle rate x function Timeout above the concurrency the function can get"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html"
     tags = ("lambda", "concurrency", "apigateway")
+    resource_types = frozenset({"AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -35,6 +35,7 @@ class ApiThrottleExceedsAccount(Rule):
     summary = "A throttle above the account's API Gateway limit in the Region (10,000 rps, 5,000 burst in most)"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
     tags = ("apigateway", "limit")
+    resource_types = frozenset({"AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::ApiGateway::UsagePlan"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limits = {

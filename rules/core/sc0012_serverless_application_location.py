@@ -42,6 +42,7 @@ class ServerlessApplicationLocation(Rule):
     summary = "A repository application whose ApplicationId or SemanticVersion the translator rejects"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-application.html"
     tags = ("sam", "template")
+    resource_types = frozenset({"AWS::Serverless::Application"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -35,6 +35,7 @@ class DynamodbIndexCount(Rule):
     summary = "A DynamoDB table with more than 20 global or 5 local secondary indexes"
     url = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html"
     tags = ("dynamodb", "limit")
+    resource_types = frozenset({"AWS::DynamoDB::Table"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limits = {"global": context.limit("dynamodb-gsi-max"), "local": context.limit("dynamodb-lsi-max")}

@@ -42,6 +42,7 @@ class DynamodbKeySchema(Rule):
     )
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html"
     tags = ("dynamodb",)
+    resource_types = frozenset({"AWS::DynamoDB::Table"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for table in context.of_type(TABLE_TYPE):

@@ -45,6 +45,7 @@ class DynamodbBillingMode(Rule):
     summary = "Provisioned billing without ProvisionedThroughput, or capacity units with PAY_PER_REQUEST"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html"
     tags = ("dynamodb",)
+    resource_types = frozenset({"AWS::DynamoDB::Table"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for table in context.of_type(TABLE_TYPE):

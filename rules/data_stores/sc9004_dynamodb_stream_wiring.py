@@ -50,6 +50,7 @@ class DynamodbStreamWiring(Rule):
     summary = "A stream reader of a table without a stream, or a filter on an image the stream view does not write"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html"
     tags = ("dynamodb", "wiring")
+    resource_types = frozenset({"AWS::DynamoDB::Table"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for found in dynamodb_stream_readers(context.template):

@@ -41,6 +41,7 @@ class EdgeDomainCertificateRegion(Rule):
     summary = "An edge-optimized API domain whose ACM certificate is not in us-east-1"
     url = "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-edge-optimized-custom-domain-name.html"
     tags = ("apigateway", "certificate", "region")
+    resource_types = frozenset({"AWS::ApiGateway::DomainName"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

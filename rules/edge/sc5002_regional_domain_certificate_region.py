@@ -33,6 +33,7 @@ class RegionalDomainCertificateRegion(Rule):
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html"
     )
     tags = ("apigateway", "certificate", "region")
+    resource_types = frozenset({"AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -34,6 +34,7 @@ class CloudfrontCertificateRegion(Rule):
     summary = "A CloudFront distribution whose ACM certificate is not in us-east-1"
     url = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html"
     tags = ("cloudfront", "certificate", "region")
+    resource_types = frozenset({"AWS::CloudFront::Distribution"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -40,6 +40,7 @@ class LambdaEdgeRegion(Rule):
     summary = "A Lambda@Edge function outside us-east-1, or associated by an unqualified ARN, $LATEST or alias"
     url = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-edge-function-restrictions.html"
     tags = ("cloudfront", "lambda", "region")
+    resource_types = frozenset({"AWS::CloudFront::Distribution"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

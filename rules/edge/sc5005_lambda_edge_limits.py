@@ -42,6 +42,7 @@ class LambdaEdgeLimits(Rule):
     url = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html"
     tags = ("cloudfront", "lambda", "limit")
     reads_disk = True  # the package size
+    resource_types = frozenset({"AWS::CloudFront::Distribution"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

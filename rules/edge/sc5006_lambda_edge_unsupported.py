@@ -43,6 +43,7 @@ class LambdaEdgeUnsupported(Rule):
     summary = "A Lambda@Edge function with a feature Lambda@Edge does not support"
     url = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-edge-function-restrictions.html"
     tags = ("cloudfront", "lambda")
+    resource_types = frozenset({"AWS::CloudFront::Distribution"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -38,6 +38,7 @@ class CloudfrontFunctionEvent(Rule):
     summary = "A CloudFront Function associated with an origin event (only viewer events run them)"
     url = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-choosing.html"
     tags = ("cloudfront",)
+    resource_types = frozenset({"AWS::CloudFront::Distribution"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

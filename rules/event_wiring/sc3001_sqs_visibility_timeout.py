@@ -49,6 +49,7 @@ class SqsVisibilityTimeout(Rule):
     url = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
     tags = ("sqs", "lambda", "wiring")
     fixable = True
+    resource_types = frozenset({"AWS::Lambda::EventSourceMapping", "AWS::SQS::Queue", "AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -44,6 +44,7 @@ class RedriveDlqTypeMismatch(Rule):
     url = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html"
     tags = ("sqs", "wiring")
     fixable = True
+    resource_types = frozenset({"AWS::SQS::Queue"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -56,6 +56,7 @@ class LambdaDlqType(Rule):
     summary = "A function's dead-letter target is FIFO, of the wrong kind, or not the SAM Type given"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
     tags = ("lambda", "wiring")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for function in context.of_type("AWS::Lambda::Function"):

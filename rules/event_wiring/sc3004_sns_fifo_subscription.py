@@ -58,6 +58,7 @@ class SnsFifoSubscription(Rule):
     )
     url = "https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html"
     tags = ("sns", "wiring")
+    resource_types = frozenset({"AWS::SNS::Subscription", "AWS::SNS::Topic", "AWS::S3::Bucket"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

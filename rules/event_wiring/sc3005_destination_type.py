@@ -50,6 +50,7 @@ class DestinationType(Rule):
     summary = "An async or event source mapping destination of a kind that cannot receive the records"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
     tags = ("lambda", "wiring")
+    resource_types = frozenset({"AWS::Lambda::EventInvokeConfig", "AWS::Lambda::EventSourceMapping"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

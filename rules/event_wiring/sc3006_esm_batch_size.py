@@ -51,6 +51,7 @@ class EsmBatchSize(Rule):
     url = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
     tags = ("lambda", "wiring")
     fixable = True
+    resource_types = frozenset({"AWS::Lambda::EventSourceMapping"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

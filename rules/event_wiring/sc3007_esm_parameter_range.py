@@ -46,6 +46,7 @@ class EsmParameterRange(Rule):
     summary = "Event source mapping setting out of range, or StartingPosition missing on a stream / set on SQS"
     url = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
     tags = ("lambda", "wiring")
+    resource_types = frozenset({"AWS::Lambda::EventSourceMapping"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -46,6 +46,7 @@ class SqsAttributeRange(Rule):
     summary = "An SQS queue attribute or maxReceiveCount out of range"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html"
     tags = ("sqs", "limit")
+    resource_types = frozenset({"AWS::SQS::Queue"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -47,6 +47,7 @@ class DlqRetentionShorter(Rule):
     summary = "A dead-letter queue that does not keep messages longer than its source queue"
     url = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html"
     tags = ("sqs", "wiring")
+    resource_types = frozenset({"AWS::SQS::Queue"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -75,6 +75,7 @@ class FifoNameSuffix(Rule):
     summary = "Queue or topic name: .fifo on FIFO only, allowed characters and length; FIFO-only settings on standard"
     url = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html"
     tags = ("sqs", "sns")
+    resource_types = frozenset({"AWS::SQS::Queue", "AWS::SNS::Topic"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -75,6 +75,7 @@ class AsyncWithoutFailureHandling(Rule):
     summary = "Async invocations, stream or SQS sources with nowhere for failed events to go"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
     tags = ("lambda", "wiring", "reliability")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -36,6 +36,7 @@ class DynamodbStreamReaders(Rule):
     summary = "More than 2 readers (Lambda mappings, pipes) of the same DynamoDB stream"
     url = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html"
     tags = ("dynamodb", "wiring")
+    resource_types = frozenset({"AWS::Lambda::EventSourceMapping", "AWS::Pipes::Pipe"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -42,6 +42,7 @@ class EventbridgeTargets(Rule):
     summary = "More than 5 targets on one EventBridge rule"
     url = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"
     tags = ("eventbridge", "limit")
+    resource_types = frozenset({"AWS::Events::Rule"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("eventbridge-rule-targets-max")

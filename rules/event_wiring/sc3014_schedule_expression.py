@@ -46,6 +46,7 @@ class ScheduleExpression(Rule):
     summary = "A rate(), cron() or at() schedule expression EventBridge rejects"
     url = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html"
     tags = ("eventbridge", "scheduler")
+    resource_types = frozenset({"AWS::Events::Rule", "AWS::Scheduler::Schedule"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for resource in context.of_type(*_SCHEDULES):

@@ -34,6 +34,7 @@ class KinesisRetentionRange(Rule):
     summary = "A Kinesis stream's RetentionPeriodHours outside 24–8,760 hours"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html"
     tags = ("kinesis", "limit")
+    resource_types = frozenset({"AWS::Kinesis::Stream"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         low, high = context.limit("kinesis-retention-min"), context.limit("kinesis-retention-max")

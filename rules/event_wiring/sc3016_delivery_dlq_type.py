@@ -44,6 +44,15 @@ class DeliveryDlqType(Rule):
     summary = "A FIFO DLQ for EventBridge or Scheduler, a pipe DLQ of the wrong kind, an SNS DLQ of the other kind"
     url = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"
     tags = ("eventbridge", "sns", "sqs", "wiring")
+    resource_types = frozenset(
+        {
+            "AWS::Events::Rule",
+            "AWS::Events::EventBus",
+            "AWS::Scheduler::Schedule",
+            "AWS::Pipes::Pipe",
+            "AWS::SNS::Subscription",
+        }
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -38,6 +38,7 @@ class FifoTargetSettings(Rule):
     summary = "A FIFO queue as EventBridge or Scheduler target without a MessageGroupId or content-based deduplication"
     url = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html"
     tags = ("eventbridge", "scheduler", "sqs", "wiring")
+    resource_types = frozenset({"AWS::Events::Rule", "AWS::Scheduler::Schedule"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -48,6 +48,7 @@ class StreamRetriesUnbounded(Rule):
     summary = "A Kinesis or DynamoDB stream mapping that retries a failing batch until its records expire"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html"
     tags = ("lambda", "kinesis", "dynamodb", "reliability")
+    resource_types = frozenset({"AWS::Lambda::EventSourceMapping"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for wiring in mapping_reads(context.template):

@@ -35,6 +35,7 @@ class KinesisStreamMode(Rule):
     summary = "A PROVISIONED Kinesis stream without ShardCount (error), or ShardCount on an ON_DEMAND stream (warning)"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html"
     tags = ("kinesis",)
+    resource_types = frozenset({"AWS::Kinesis::Stream"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for stream in context.of_type("AWS::Kinesis::Stream"):

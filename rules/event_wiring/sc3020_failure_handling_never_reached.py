@@ -49,6 +49,7 @@ class FailureHandlingNeverReached(Rule):
     summary = "A DeadLetterQueue or async OnFailure on a function the template never invokes asynchronously"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
     tags = ("lambda", "wiring")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

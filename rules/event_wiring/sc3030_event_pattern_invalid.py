@@ -61,6 +61,9 @@ class EventPatternInvalid(Rule):
     summary = "An event pattern or SNS filter policy the service refuses (scalar value, content filter shape, limits)"
     url = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html"
     tags = ("eventbridge", "sns", "wiring")
+    resource_types = frozenset(
+        {"AWS::Events::Rule", "AWS::Lambda::EventSourceMapping", "AWS::Pipes::Pipe", "AWS::SNS::Subscription"}
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limits = PolicyLimits(

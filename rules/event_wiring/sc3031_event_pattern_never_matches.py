@@ -53,6 +53,7 @@ class EventPatternNeverMatches(Rule):
     summary = "An EventBridge rule on S3 events of buckets of this template that do not send events to EventBridge"
     url = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html"
     tags = ("eventbridge", "s3", "wiring")
+    resource_types = frozenset({"AWS::Events::Rule", "AWS::S3::Bucket"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for written in written_patterns(context.template):

@@ -72,6 +72,7 @@ class S3NotificationConflict(Rule):
     summary = "Two notification configurations of one bucket that may take the same event for the same key"
     url = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html"
     tags = ("s3", "wiring")
+    resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for bucket in context.of_type("AWS::S3::Bucket"):

@@ -60,6 +60,7 @@ class S3NotificationFilter(Rule):
     summary = "An S3 notification with an unknown event type, or a key filter rule S3 refuses"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-s3keyfilter.html"
     tags = ("s3", "wiring")
+    resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         seen: set[tuple[Span, str]] = set()  # a SAM event with several event types makes several configurations

@@ -35,6 +35,7 @@ class LambdaTimeoutRange(Rule):
     summary = "Lambda Timeout outside 1–900 seconds"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"
     tags = ("lambda", "limit")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         low = context.limit("lambda-timeout-min")

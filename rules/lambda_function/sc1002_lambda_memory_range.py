@@ -36,6 +36,7 @@ class LambdaMemoryRange(Rule):
     summary = "Lambda MemorySize outside 128–10,240 MB"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
     tags = ("lambda", "limit")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         low = context.limit("lambda-memory-min")

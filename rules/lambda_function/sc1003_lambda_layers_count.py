@@ -44,6 +44,7 @@ class LambdaLayersCount(Rule):
     summary = "More than 5 layers on a function (Globals layers included)"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
     tags = ("lambda", "limit")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-layers-max")

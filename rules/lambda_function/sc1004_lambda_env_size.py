@@ -39,6 +39,7 @@ class LambdaEnvSize(Rule):
     summary = "Environment variables over 4 KB in total, or a reserved variable name"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html"
     tags = ("lambda", "limit")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-environment-max")

@@ -31,6 +31,7 @@ class LambdaEphemeralStorageRange(Rule):
     summary = "EphemeralStorage.Size outside 512–10,240 MB"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html"
     tags = ("lambda", "limit")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         low = context.limit("lambda-ephemeral-storage-min")

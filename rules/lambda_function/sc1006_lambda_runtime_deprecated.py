@@ -35,6 +35,7 @@ class LambdaRuntimeDeprecated(Rule):
     summary = "A deprecated runtime, or one whose deprecation is near"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"
     tags = ("lambda", "runtime")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         lifecycle = runtime_lifecycle()

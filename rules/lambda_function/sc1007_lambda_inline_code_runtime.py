@@ -42,6 +42,7 @@ class LambdaInlineCodeRuntime(Rule):
     summary = "Inline code on a runtime other than Node.js and Python"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html"
     tags = ("lambda",)
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for function in context.of_type("AWS::Lambda::Function"):

@@ -31,6 +31,7 @@ class LambdaReservedConcurrencyRange(Rule):
     summary = "ReservedConcurrentExecutions below 0 or above the account limit minus 100 unreserved"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
     tags = ("lambda", "concurrency")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         account = context.limit("concurrent-executions")

@@ -43,6 +43,7 @@ class LambdaProvisionedExceedsReserved(Rule):
     summary = "Provisioned concurrency greater than the function's reserved concurrency"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html"
     tags = ("lambda", "concurrency")
+    resource_types = frozenset({"AWS::Lambda::Alias", "AWS::Lambda::Version"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

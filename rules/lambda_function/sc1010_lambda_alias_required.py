@@ -58,6 +58,7 @@ class LambdaAliasRequired(Rule):
     summary = "SnapStart without AutoPublishAlias, or an unknown DeploymentPreference type"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-deploymentpreference.html"
     tags = ("lambda", "sam")
+    resource_types = frozenset({"AWS::Serverless::Function", "AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -32,6 +32,7 @@ class LambdaVpcConfigIncomplete(Rule):
     summary = "VpcConfig with subnets but no security groups (or the reverse), or too many of either"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html"
     tags = ("lambda", "network")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limits = {

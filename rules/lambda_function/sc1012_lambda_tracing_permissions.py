@@ -45,6 +45,7 @@ class LambdaTracingPermissions(Rule):
     summary = "Tracing: Active with an explicit role that cannot write to X-Ray"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html"
     tags = ("lambda", "iam")
+    resource_types = frozenset({"AWS::Lambda::Function", "AWS::IAM::Role"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -32,6 +32,7 @@ class LambdaAsyncConfigRange(Rule):
     summary = "EventInvokeConfig MaximumRetryAttempts outside 0–2 or MaximumEventAgeInSeconds outside 60–21,600"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html"
     tags = ("lambda", "async")
+    resource_types = frozenset({"AWS::Lambda::EventInvokeConfig"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         ranges = {

@@ -31,6 +31,7 @@ class LambdaFunctionUrlPublic(Rule):
     summary = "A function URL with AuthType NONE: anyone on the internet can invoke it"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"
     tags = ("lambda", "security")
+    resource_types = frozenset({"AWS::Lambda::Url"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

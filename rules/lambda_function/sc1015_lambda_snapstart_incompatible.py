@@ -49,6 +49,7 @@ class LambdaSnapstartIncompatible(Rule):
     summary = "SnapStart on an unsupported runtime, or with provisioned concurrency, EFS or large /tmp"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html"
     tags = ("lambda", "snapstart")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         provisioned = _provisioned(context)

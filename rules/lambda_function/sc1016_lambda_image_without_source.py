@@ -39,6 +39,7 @@ class LambdaImageWithoutSource(Rule):
     summary = "An image function with neither ImageUri nor Metadata.Dockerfile for sam build"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-sam-cli-using-build.html"
     tags = ("lambda", "sam", "package")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -37,6 +37,7 @@ class LogGroupRetention(Rule):
     summary = "A log group's RetentionInDays is not one of the periods CloudWatch Logs keeps events for"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html"
     tags = ("logs", "limit")
+    resource_types = frozenset({"AWS::Logs::LogGroup"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         groups = list(context.of_type("AWS::Logs::LogGroup"))

@@ -43,6 +43,7 @@ class CodedeployHookName(Rule):
     summary = "A CodeDeploy traffic hook the SAM-made CodeDeploy role may not invoke (name not CodeDeployHook_*)"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html"
     tags = ("lambda", "codedeploy", "permissions")
+    resource_types = frozenset({"AWS::Lambda::Alias"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

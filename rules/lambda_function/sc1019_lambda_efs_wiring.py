@@ -46,6 +46,7 @@ class LambdaEfsWiring(Rule):
     summary = "A function with FileSystemConfigs but no VpcConfig, or created before its file system's mount targets"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html"
     tags = ("lambda", "efs", "wiring")
+    resource_types = frozenset({"AWS::Lambda::Function", "AWS::EFS::MountTarget"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         mount_targets = list(context.of_type("AWS::EFS::MountTarget"))

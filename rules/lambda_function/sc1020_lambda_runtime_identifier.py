@@ -42,6 +42,7 @@ class LambdaRuntimeIdentifier(Rule):
     summary = "A runtime written as a display name or alias (Python 3.13, node20) instead of its identifier"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"
     tags = ("lambda", "runtime")
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         known = _known_runtimes(context.region)

@@ -45,6 +45,7 @@ class LambdaPackageUnzippedSize(Rule):
     url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
     tags = ("lambda", "package")
     reads_disk = True
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-package-unzipped-max")

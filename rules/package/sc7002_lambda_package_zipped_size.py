@@ -31,6 +31,7 @@ class LambdaPackageZippedSize(Rule):
     url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
     tags = ("lambda", "package")
     reads_disk = True
+    resource_types = frozenset({"AWS::Lambda::Function"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-package-zipped-max")

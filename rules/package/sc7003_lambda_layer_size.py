@@ -35,6 +35,7 @@ class LambdaLayerSize(Rule):
     url = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
     tags = ("lambda", "package")
     reads_disk = True
+    resource_types = frozenset({"AWS::Lambda::LayerVersion"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limit = context.limit("lambda-package-unzipped-max")

@@ -50,6 +50,7 @@ class LambdaLayerCompatibility(Rule):
     url = "https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html"
     tags = ("lambda", "package")
     reads_disk = True
+    resource_types = frozenset({"AWS::Lambda::Function", "AWS::Lambda::LayerVersion"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

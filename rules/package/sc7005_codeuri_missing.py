@@ -36,6 +36,17 @@ class CodeUriMissing(Rule):
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-cli-command-reference-sam-build.html"
     tags = ("sam", "package")
     reads_disk = True
+    resource_types = frozenset(
+        {
+            "AWS::Lambda::Function",
+            "AWS::Lambda::LayerVersion",
+            "AWS::Serverless::StateMachine",
+            "AWS::Serverless::Api",
+            "AWS::Serverless::HttpApi",
+            "AWS::Serverless::Application",
+            "AWS::CloudFormation::Stack",
+        }
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         folder = context.document.path.parent

@@ -30,6 +30,20 @@ class ArtifactUriNotS3(Rule):
     summary = "A CodeUri, ContentUri or DefinitionUri that is a URL but not s3://bucket/key"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-codeuri"
     tags = ("sam", "package")
+    resource_types = frozenset(
+        {
+            "AWS::Serverless::Function",
+            "AWS::Serverless::LayerVersion",
+            "AWS::Serverless::StateMachine",
+            "AWS::Serverless::Api",
+            "AWS::Serverless::HttpApi",
+            "AWS::Lambda::Function",
+            "AWS::Lambda::LayerVersion",
+            "AWS::StepFunctions::StateMachine",
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGatewayV2::Api",
+        }
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for artifact in url_artifacts(context.template):

@@ -74,6 +74,7 @@ class InvokePermissionMissing(Rule):
     summary = "A service invokes a function that no Lambda permission lets it invoke (or only from another source)"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html"
     tags = ("lambda", "permissions", "wiring")
+    resource_types = frozenset({"AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -59,6 +59,7 @@ class DeliveryPolicyMissing(Rule):
     summary = "SNS, S3 or EventBridge sends to a queue or topic whose policy does not let it"
     url = "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html"
     tags = ("sqs", "sns", "permissions", "wiring")
+    resource_types = frozenset({"AWS::SQS::Queue", "AWS::SNS::Topic"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -64,6 +64,7 @@ class FunctionUrlPermissions(Rule):
     summary = "A public function URL (AuthType NONE) whose function lets no one call it (every request 403)"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"
     tags = ("lambda", "permissions")
+    resource_types = frozenset({"AWS::Lambda::Url"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

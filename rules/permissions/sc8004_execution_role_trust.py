@@ -61,6 +61,7 @@ class ExecutionRoleTrust(Rule):
     summary = "A role whose trust policy does not let the service that runs as it assume it"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"
     tags = ("iam", "permissions")
+    resource_types = frozenset({"AWS::IAM::Role"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

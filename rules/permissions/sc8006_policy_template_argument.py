@@ -42,6 +42,7 @@ class PolicyTemplateArgument(Rule):
     summary = "A SAM policy template given an ARN or URL where it takes a name (or a name where it takes an ARN)"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html"
     tags = ("sam", "iam", "permissions")
+    resource_types = frozenset({"AWS::Serverless::Function", "AWS::Serverless::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -36,6 +36,7 @@ class CognitoAuthorizerArn(Rule):
     summary = "A Cognito authorizer given a user pool's id (!Ref) where its ARN is required"
     url = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-cognitoauthorizer.html"
     tags = ("apigateway", "permissions")
+    resource_types = frozenset({"AWS::Cognito::UserPool"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for logical_id, resource in context.template.source_resources.items():

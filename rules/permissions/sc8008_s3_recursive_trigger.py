@@ -53,6 +53,7 @@ class S3RecursiveTrigger(Rule):
     summary = "A function S3 invokes for every new object of a bucket, whose role may write to that bucket"
     url = "https://docs.aws.amazon.com/lambda/latest/dg/with-s3-example.html"
     tags = ("s3", "lambda", "cost")
+    resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

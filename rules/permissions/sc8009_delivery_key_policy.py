@@ -110,6 +110,17 @@ class DeliveryKeyPolicy(Rule):
     )
     url = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
     tags = ("sqs", "sns", "kinesis", "logs", "lambda", "cloudwatch", "kms", "permissions")
+    resource_types = frozenset(
+        {
+            "AWS::SQS::Queue",
+            "AWS::SNS::Topic",
+            "AWS::Kinesis::Stream",
+            "AWS::KMS::Key",
+            "AWS::Logs::LogGroup",
+            "AWS::Lambda::Function",
+            "AWS::IAM::Role",
+        }
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         yield from _service_deliveries(context)

@@ -66,6 +66,7 @@ class AslInvalid(Rule):
     summary = "A state machine definition that breaks ASL or names states that do not exist"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

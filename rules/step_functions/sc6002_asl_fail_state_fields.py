@@ -33,6 +33,7 @@ class AslFailStateFields(Rule):
     summary = "A Fail or Succeed state with Next, End, Retry, Catch or ResultPath"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

@@ -37,6 +37,7 @@ class ExpressUnsupportedIntegration(Rule):
     summary = "An EXPRESS workflow using .sync, .waitForTaskToken, an activity or a Distributed Map"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

@@ -38,6 +38,7 @@ class AslStatesAllPosition(Rule):
     summary = "States.ALL not alone in ErrorEquals, or not in the last retrier or catcher"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

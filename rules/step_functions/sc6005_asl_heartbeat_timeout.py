@@ -33,6 +33,7 @@ class AslHeartbeatTimeout(Rule):
     summary = "HeartbeatSeconds not below TimeoutSeconds, or a value and its Path form both set"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

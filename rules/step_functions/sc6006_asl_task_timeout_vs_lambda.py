@@ -42,6 +42,7 @@ class AslTaskTimeoutVsLambda(Rule):
     summary = "Task TimeoutSeconds shorter than the invoked function's Timeout, or a callback without a timeout"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html"
     tags = ("stepfunctions", "lambda", "wiring")
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

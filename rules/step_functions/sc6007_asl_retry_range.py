@@ -38,6 +38,7 @@ class AslRetryRange(Rule):
     summary = "A retrier's IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds or JitterStrategy out of range"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         ranges = {

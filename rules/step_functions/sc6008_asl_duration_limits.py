@@ -35,6 +35,7 @@ class AslDurationLimits(Rule):
     summary = "A Wait or TimeoutSeconds longer than the workflow may run (5 minutes EXPRESS, 1 year STANDARD)"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html"
     tags = ("stepfunctions", "limit")
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         limits = {

@@ -41,6 +41,7 @@ class AslDefinitionSize(Rule):
     summary = "A definition over 1 MB, or a Map MaxConcurrency above a called function's reserved concurrency"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html"
     tags = ("stepfunctions", "limit")
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -37,6 +37,7 @@ class AslUnknownStatesError(Rule):
     summary = "ErrorEquals names a States.* error that Step Functions does not define: it never matches"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         import difflib

@@ -45,6 +45,7 @@ class ExpressFunctionTimeout(Rule):
     summary = "An EXPRESS workflow invokes a function whose Timeout exceeds the workflow's 5-minute limit"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html"
     tags = ("stepfunctions", "lambda", "limit")
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

@@ -54,6 +54,7 @@ class AslStateFields(Rule):
     summary = "A field the state type, retrier or catcher does not take, or one of the other query language"
     url = "https://states-language.net/spec.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

@@ -39,6 +39,7 @@ class AslPath(Rule):
     summary = "A path field or .$ key whose value is not a path Step Functions accepts"
     url = "https://states-language.net/spec.html#path"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

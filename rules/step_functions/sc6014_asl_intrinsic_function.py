@@ -36,6 +36,7 @@ class AslIntrinsicFunction(Rule):
     summary = "An intrinsic function call of a function that does not exist, or with the wrong arguments"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

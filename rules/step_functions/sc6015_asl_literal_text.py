@@ -46,6 +46,7 @@ class AslLiteralText(Rule):
     summary = "A path, function call or JSONata expression that Step Functions passes on as literal text"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):

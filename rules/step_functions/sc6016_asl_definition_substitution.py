@@ -37,6 +37,7 @@ class AslDefinitionSubstitution(Rule):
     summary = "A ${Name} in the definition that no DefinitionSubstitutions entry replaces"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         template = context.template

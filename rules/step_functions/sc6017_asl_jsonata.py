@@ -96,6 +96,7 @@ class AslJsonata(Rule):
     summary = "A JSONata expression, query language or Choice rule that Step Functions refuses or reads as text"
     url = "https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html"
     tags = ("stepfunctions",)
+    resource_types = frozenset({"AWS::StepFunctions::StateMachine"})
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for machine in state_machines(context.template):
