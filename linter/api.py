@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from samcheck.check.runner import Job
     from samcheck.config import Settings
     from samcheck.findings import FileResult
-    from samcheck.rule import Rule
+    from samcheck.registry import RuleInfo
 
 
 class UsageError(Exception):
@@ -203,7 +203,7 @@ def verdicts(jobs: Sequence[Job], checked: Sequence[CheckedFile]) -> list[FileRe
 
 
 def lint_file(
-    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None, source: bytes | None = None
+    path: Path, settings: Settings, rules: Sequence[RuleInfo], cache: Cache | None = None, source: bytes | None = None
 ) -> FileResult:
     """One file (or ``source`` as that file) through every stage but reporting: check it, judge the
     run-wide rules, give the verdict."""

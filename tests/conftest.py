@@ -8,7 +8,7 @@ import pytest
 from samcheck.api import lint_file
 from samcheck.config import Settings
 from samcheck.findings import FileResult
-from samcheck.registry import all_rules
+from samcheck.registry import rule_infos
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -23,7 +23,7 @@ needs_corpus = pytest.mark.skipif(
 
 def lint(path: Path, **settings: object) -> FileResult:
     """Lint one file with every registered rule."""
-    return lint_file(path, Settings(**settings), all_rules())  # type: ignore[arg-type]
+    return lint_file(path, Settings(**settings), rule_infos())  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from samcheck.api import lint_file
 from samcheck.cfn.document import load_document
 from samcheck.config import Settings
 from samcheck.findings import Finding, Severity
-from samcheck.registry import all_rules
+from samcheck.registry import rule_infos
 from tests.conftest import FIXTURES
 from tests.test_rule_fixtures import fixture_files, read_expectation
 
@@ -119,7 +119,7 @@ def findings(template: dict[str, Any], settings: Settings, folder: Path) -> list
     """Every finding of every rule on ``template``, linted as ``folder``/template.json."""
     path = folder / "template.json"
     path.write_text(json.dumps(template), encoding="utf-8")
-    return lint_file(path, settings, all_rules()).findings
+    return lint_file(path, settings, rule_infos()).findings
 
 
 def errors(found: list[Finding]) -> set[Error]:

@@ -13,7 +13,7 @@ from samcheck.api import lint_file
 from samcheck.check.cache import Cache, claimed_folder
 from samcheck.cli import cli
 from samcheck.config import Settings
-from samcheck.registry import all_rules
+from samcheck.registry import rule_infos
 from tests.conftest import FIXTURES, needs_corpus
 
 TEMPLATE = """\
@@ -36,7 +36,7 @@ def new_cache(folder: Path) -> Cache:
 
 
 def findings(path: Path, cache: Cache | None) -> list[tuple[str, int, str]]:
-    result = lint_file(path, Settings(), all_rules(), cache)
+    result = lint_file(path, Settings(), rule_infos(), cache)
     return [(f.rule, f.span.line, f.message) for f in result.findings]
 
 

@@ -123,7 +123,7 @@ def test_sarif_fixes_read_the_file_a_fixed_number_of_times(tmp_path: Path, monke
     from samcheck.api import lint_file
     from samcheck.config import Settings
     from samcheck.fix import edits, replacements
-    from samcheck.registry import all_rules
+    from samcheck.registry import rule_infos
 
     pairs = "".join(
         f"  Queue{i}:\n    Type: AWS::SQS::Queue\n    Properties: {{VisibilityTimeout: 10}}\n"
@@ -135,7 +135,7 @@ def test_sarif_fixes_read_the_file_a_fixed_number_of_times(tmp_path: Path, monke
     )
     template = tmp_path / "template.yaml"
     template.write_text(f"Transform: AWS::Serverless-2016-10-31\nResources:\n{pairs}")
-    result = lint_file(template, Settings(), all_rules())
+    result = lint_file(template, Settings(), rule_infos())
     fixable = [finding for finding in result.findings if finding.fix is not None]
     assert len(fixable) == 30
     reads = []

@@ -169,7 +169,7 @@ def test_rules_import_only_the_rule_api_analyses_and_their_own_pack(pack: str) -
 @pytest.mark.parametrize("pack", PACKS)
 def test_every_rule_module_of_a_pack_is_in_its_rules(pack: str) -> None:
     try:
-        listed = importlib.import_module(f"samcheck.rules.{pack}").RULES
+        listed = importlib.import_module(f"samcheck.rules.{pack}.pack").RULES
     except ImportError as error:  # the strict editable install links files: a new module needs a reinstall
         pytest.fail(f"{error}; after adding a module, run the README's install command again")
     for path in sorted((ROOT / "rules" / pack).glob("sc*.py")):
@@ -177,5 +177,5 @@ def test_every_rule_module_of_a_pack_is_in_its_rules(pack: str) -> None:
         rules = [value for value in vars(module).values() if inspect.isclass(value) and issubclass(value, Rule)]
         defined = [rule for rule in rules if rule.__module__ == module.__name__]
         assert len(defined) == 1, f"{path.name} defines {len(defined)} rules; one rule per module"
-        assert defined[0] in listed, f"{defined[0].__name__} ({path.name}) is not in samcheck.rules.{pack}.RULES"
+        assert defined[0] in listed, f"{defined[0].__name__} ({path.name}) is not in samcheck.rules.{pack}.pack.RULES"
         assert path.stem.startswith(defined[0].id.lower() + "_"), f"{path.name} is not named after {defined[0].id}"

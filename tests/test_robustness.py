@@ -103,7 +103,7 @@ def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
     """The translator's time grows with the square of the API events; samcheck stops it."""
     from samcheck.api import lint_file
     from samcheck.config import Settings
-    from samcheck.registry import all_rules
+    from samcheck.registry import rule_infos
     from samcheck.sam import translate
 
     events = "".join(
@@ -118,10 +118,10 @@ def test_a_translator_that_takes_too_long_is_stopped_and_the_rest_still_checked(
         "    Type: AWS::Lambda::Function\n"
         "    Properties: {Runtime: python3.12, Handler: a.h, Role: r, Code: {ZipFile: x}, Timeout: 1000}\n"
     )
-    assert "SC0003" not in {finding.rule for finding in lint_file(template, Settings(), all_rules()).findings}
+    assert "SC0003" not in {finding.rule for finding in lint_file(template, Settings(), rule_infos()).findings}
     monkeypatch.setattr(translate, "TRANSLATE_SECONDS", 0.01)
     started = time.perf_counter()
-    result = lint_file(template, Settings(), all_rules())
+    result = lint_file(template, Settings(), rule_infos())
     assert time.perf_counter() - started < 20
     by_rule = {finding.rule: finding for finding in result.findings}
     assert by_rule["SC0003"].severity.label == "warning" and "stopped after 0.01 s" in by_rule["SC0003"].message

@@ -36,7 +36,7 @@ from samcheck.api import lint_file
 from samcheck.config import Settings, parse_parameter_overrides
 from samcheck.docs import rule_doc
 from samcheck.findings import FileResult, Finding
-from samcheck.registry import all_rules, find_rule
+from samcheck.registry import all_rules, find_info, find_rule
 from samcheck.reporting import ReportOptions, render
 from samcheck.rule import Rule
 from tests.conftest import FIXTURES, ROOT
@@ -128,11 +128,11 @@ def test_fixture(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert rule is not None, f"fixtures for unknown rule {path.parent.name}"
     expectation = read_expectation(path)
     target = materialise(path, expectation.files, tmp_path) if expectation.files else path
-    others = [r for r in (find_rule(name) for name in expectation.also_run) if r is not None]
+    rules = [info for name in (rule.id, *expectation.also_run) if (info := find_info(name)) is not None]
     for faulty in (find_rule(name) for name in expectation.faults):
         assert faulty is not None
         monkeypatch.setattr(faulty, "check", _raise)
-    result = lint_file(target, expectation.settings, [rule, *others])
+    result = lint_file(target, expectation.settings, rules)
     found = {(f.rule, f.resource, f.span.line) for f in result.findings if f.rule == rule.id}
     messages = [(f.resource, f.span.line, f.message) for f in result.findings]
     # Every expected finding, at its line where the fixture names one, and nothing else.

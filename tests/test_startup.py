@@ -247,3 +247,32 @@ def test_the_deferred_modules_are_the_real_ones_once_used(tmp_path: Path) -> Non
     held, (errors, loaded, _) = (json.loads(line) for line in result.stdout.splitlines())
     assert held == [True] * 7
     assert errors == [] and loaded == []  # loaded only after the translation
+
+
+# Lints as the ``samcheck`` command does, then says which rule and analysis modules were imported.
+_IMPORTED_RULES = """
+import os, sys
+leave = os._exit
+def leaving(code):
+    names = [name for name in sys.modules if name.startswith(("samcheck.rules.", "samcheck.analysis."))]
+    os.write(2, ("imported " + " ".join(sorted(names)) + "\\n").encode())
+    leave(code)
+os._exit = leaving
+sys.argv = ["samcheck", "--no-cache", sys.argv[1]]
+from samcheck.cli import main
+main()
+"""
+
+
+def test_a_lint_imports_only_the_rules_its_template_can_need(tmp_path: Path) -> None:
+    """The plain template has a queue, a role, a function and a mapping: no rule about APIs, state
+    machines, CloudFront or tables is imported, nor the analyses only they use; it still lints."""
+    result = subprocess.run([sys.executable, "-c", _IMPORTED_RULES, str(PLAIN)], capture_output=True, text=True)
+    assert "SC3011" in result.stdout
+    line = next(line for line in result.stderr.splitlines() if line.startswith("imported "))
+    modules = set(line.split()[1:])
+    rules = {name.rsplit(".", 1)[1][:6] for name in modules if ".sc" in name}
+    assert {"sc3001", "sc1001", "sc0018"} <= rules  # the queue's, the function's, every template's
+    packs = {name.split(".")[2] for name in modules if name.startswith("samcheck.rules.") and ".sc" in name}
+    assert not {"api_gateway", "step_functions", "edge", "data_stores"} & packs
+    assert "samcheck.analysis.jsonata" not in modules and "samcheck.analysis.dynamodb" not in modules

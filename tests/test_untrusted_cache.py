@@ -96,7 +96,7 @@ def test_a_folder_that_cannot_be_made_means_no_cache(tmp_path: Path) -> None:
 def test_a_link_or_a_pipe_under_an_entry_name_is_a_miss_and_never_followed(tmp_path: Path) -> None:
     from samcheck.api import lint_file
     from samcheck.config import Settings
-    from samcheck.registry import all_rules
+    from samcheck.registry import rule_infos
 
     folder = claimed_folder(tmp_path / "cache")
     assert folder is not None
@@ -104,7 +104,7 @@ def test_a_link_or_a_pipe_under_an_entry_name_is_a_miss_and_never_followed(tmp_p
     template.write_text(TEMPLATE)
 
     def rules() -> list[str]:
-        return [finding.rule for finding in lint_file(template, Settings(), all_rules(), Cache(folder)).findings]
+        return [finding.rule for finding in lint_file(template, Settings(), rule_infos(), Cache(folder)).findings]
 
     expected = rules()
     (entry,) = folder.glob("??/*.entry")

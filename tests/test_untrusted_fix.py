@@ -20,7 +20,7 @@ from samcheck.config import Settings
 from samcheck.findings import FileResult
 from samcheck.fix.files import fix_target, read_exactly
 from samcheck.fix.fixpoint import fix_until_stable
-from samcheck.registry import all_rules
+from samcheck.registry import rule_infos
 
 FUNCTIONS = 1000
 TEMPLATE = """\
@@ -113,7 +113,7 @@ def test_fixes_of_a_template_over_the_body_quota_are_checked_together(tmp_path: 
     applied after linting one candidate (it was refused, then each fix linted alone: minutes)."""
     path = tmp_path / "template.yaml"
     path.write_text(many_functions(FUNCTIONS))
-    settings, rules = Settings(), all_rules()
+    settings, rules = Settings(), rule_infos()
     result = lint_file(path, settings, rules)
     assert any(f.rule == "SC0007" and "expanded template" in f.message for f in result.findings)
     linted: list[str] = []

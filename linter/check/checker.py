@@ -7,7 +7,9 @@ verdict once, after the run-wide rules have judged the facts they collected from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -34,7 +36,7 @@ from samcheck.findings import (
 from samcheck.limits import Limits
 from samcheck.model.build import assemble, expand_document
 from samcheck.model.template import Template
-from samcheck.registry import all_rules, plugin_pack, run_wide_rules
+from samcheck.registry import RuleInfo, known_rules, rule_class, run_wide_rules
 from samcheck.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -58,13 +60,14 @@ class RuleRun(NamedTuple):
 def run_rules(
     document: Document,
     template: Template | None,
-    rules: Sequence[type[Rule]],
+    rules: Sequence[RuleInfo],
     limits: Limits,
     settings: Settings,
-    collecting: Sequence[type[Rule]] = (),
+    collecting: Sequence[RuleInfo] = (),
 ) -> RuleRun:
     """The findings of ``rules``, and the facts the run-wide rules of ``collecting`` collect (every
     registered one, selected here or not: a file's part of an account is spent whatever it reports).
+    Only the rules the template can need are imported and run (``RuleInfo.applies_to``).
     samcheck's own rules run here; each third-party pack's run contained (``sandbox``), after them."""
 
     @cache
@@ -77,14 +80,18 @@ def run_rules(
 
     transform_errors = template.expansion.errors if template else []
     today = settings.today  # once, not once per rule: the clock is asked ~100 times a template otherwise
-    known = tuple((rule.id, rule.name) for rule in all_rules())
+    known = known_rules()
     checks, collects = set(rules), set(collecting)
 
-    def run(group: Sequence[type[Rule]]) -> tuple[list[Finding], dict[str, Any]]:
+    def run(group: Sequence[RuleInfo]) -> tuple[list[Finding], dict[str, Any]]:
         findings: list[Finding] = []
         collected: dict[str, Any] = {}
-        for rule_class in group:
-            rule = rule_class()
+        for info in group:
+            try:
+                rule = rule_class(info)()
+            except Exception as error:  # a rule that cannot be imported fails itself, not the file
+                findings.append(rule_failure(info.id, info.name, str(document.path), error))
+                continue
             context = RuleContext(
                 rule,
                 document,
@@ -99,28 +106,31 @@ def run_rules(
                 cfn_lint_rules,
             )
             try:
-                if rule_class in checks:
+                if info in checks:
                     found = list(rule.check(context))
                     for finding in found:
                         validate(finding, rule)
                     findings.extend(found)
-                if rule_class in collects and (facts := rule.collect(context)) is not None:
+                if info in collects and (facts := rule.collect(context)) is not None:
                     collected[rule.id] = facts
             except Exception as error:  # one broken rule must not lose the other findings
                 findings.append(rule_failure(rule.id, rule.name, str(document.path), error))
         return findings, collected
 
-    def run_recorded(group: Sequence[type[Rule]]) -> tuple[list[Finding], dict[str, Any], Reads]:
+    def run_recorded(group: Sequence[RuleInfo]) -> tuple[list[Finding], dict[str, Any], Reads]:
         """``run`` in a forked child, which sends back what it read: its recording stays there."""
         with recording() as reads:
             return (*run(group), reads)
 
+    types = template.resource_types if template is not None else frozenset()
     runnable = [
-        rule for rule in dict.fromkeys([*rules, *collecting]) if template is not None or not rule.needs_template
+        info
+        for info in dict.fromkeys([*rules, *collecting])
+        if (template is not None or not info.needs_template) and info.applies_to(types)
     ]
-    packs: dict[str, list[type[Rule]]] = {}
-    for rule in runnable:
-        packs.setdefault(plugin_pack(rule) or "", []).append(rule)
+    packs: dict[str, list[RuleInfo]] = {}
+    for info in runnable:
+        packs.setdefault(info.pack if info.plugin else "", []).append(info)
     findings, collected = run(packs.pop("", []))  # first: a plugin's child inherits the graph they built
     settled = True
     for pack, group in packs.items():
@@ -151,8 +161,38 @@ def validate(finding: object, rule: Rule) -> None:
         raise TypeError("the rule yielded a finding with a bad severity or related location")
 
 
+@contextmanager
+def _importing_meanwhile(rules: Sequence[RuleInfo], document: Document) -> Iterator[None]:
+    """While the translator child expands a SAM template this process would only wait: it imports the
+    rules meanwhile (waiting on the pipe leaves the interpreter to another thread), and stops when
+    the expansion is back. Which rules the template needs is known only then."""
+    from samcheck.sam import declares_sam, translator_process
+
+    if not isinstance(document.data, dict) or not declares_sam(document.data) or not translator_process.running():
+        yield
+        return
+    import threading
+
+    back = threading.Event()
+
+    def import_rules() -> None:
+        for info in rules:
+            if back.is_set():
+                return
+            with contextlib.suppress(Exception):  # a rule that cannot be imported fails when it runs
+                rule_class(info)
+
+    importing = threading.Thread(target=import_rules, name="samcheck-rule-imports", daemon=True)
+    importing.start()
+    try:
+        yield
+    finally:
+        back.set()
+        importing.join()
+
+
 def check_file(
-    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None = None, source: bytes | None = None
+    path: Path, settings: Settings, rules: Sequence[RuleInfo], cache: Cache | None = None, source: bytes | None = None
 ) -> CheckedFile:
     """Check one file (``source``, when given, is its text instead of what is on disk: an editor's
     unsaved buffer, standard input, a fix's candidate). Never raises: a failure of samcheck itself
@@ -166,7 +206,7 @@ def check_file(
 
 
 def _check_file(
-    path: Path, settings: Settings, rules: Sequence[type[Rule]], cache: Cache | None, given: bytes | None
+    path: Path, settings: Settings, rules: Sequence[RuleInfo], cache: Cache | None, given: bytes | None
 ) -> CheckedFile:
     limits = Limits(dict(settings.limits), settings.effective_region)
     checking = [rule for rule in rules if not rule.reviews_suppressions]
@@ -185,7 +225,8 @@ def _check_file(
     if entry is None:
         with recording() as reads:
             document = parse_document(path, source)
-            expansion = expand_document(document, settings)
+            with _importing_meanwhile(from_template, document):
+                expansion = expand_document(document, settings)
             template = assemble(document, expansion, settings)
             findings, collected, settled = run_rules(
                 document, template, from_template, limits, settings, collected_once

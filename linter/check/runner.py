@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the checker is imported when the first file is checked, not
 
     from samcheck.check.checker import CheckedFile
     from samcheck.config import Settings
-    from samcheck.rule import Rule
+    from samcheck.registry import RuleInfo
 
 
 # Forked workers answer in milliseconds, spawned ones (no fork) in about a second.
@@ -32,7 +32,7 @@ START_SECONDS = 30.0
 class Job:
     path: Path
     settings: Settings
-    rules: tuple[type[Rule], ...]
+    rules: tuple[RuleInfo, ...]
     source: bytes | None = None  # the text to check instead of the file's (standard input)
 
 

@@ -37,7 +37,7 @@ def add_run_wide_findings(checked: Sequence[CheckedFile]) -> list[CheckedFile]:
     for rule_id, facts in collected.items():
         rule_class = find_rule(rule_id)
         assert rule_class is not None, f"{rule_id} collected facts but is not registered"
-        pack = plugin_pack(rule_class)
+        pack = plugin_pack(rule_id)
         if pack is None:
             found = _judge(rule_class(), facts, files)
         else:  # a third-party pack's judge runs contained, as its checks did

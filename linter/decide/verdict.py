@@ -24,7 +24,8 @@ from samcheck.decide.directives import Directive, read_directives
 from samcheck.decide.selectors import selected
 from samcheck.findings import INTERNAL_ERROR, FileResult, Finding, NodePath, Severity, rule_failure, sorted_findings
 from samcheck.limits import Limits
-from samcheck.rule import Rule, RuleContext
+from samcheck.registry import RuleInfo, rule_class
+from samcheck.rule import RuleContext
 
 
 def _ignored(metadata: Any) -> list[str]:
@@ -70,18 +71,18 @@ def _suppressions_allow(finding: Finding, directives: list[Directive]) -> bool:
 
 
 def _review(
-    result: FileResult, directives: list[Directive], rules: Sequence[type[Rule]], settings: Settings
+    result: FileResult, directives: list[Directive], rules: Sequence[RuleInfo], settings: Settings
 ) -> list[Finding]:
     """Findings of the rules about suppression comments (SC0008 unused, SC0009 expired)."""
-    reviewing = [rule for rule in rules if rule.reviews_suppressions]
+    reviewing = [rule_class(info) for info in rules if info.reviews_suppressions]
     if not reviewing:
         return []
     document = Document(result.path, "\n".join(result.lines), None, SourceMap())
     limits = Limits(dict(settings.limits), settings.effective_region)
     findings: list[Finding] = []
-    for rule_class in reviewing:
+    for reviewer in reviewing:
         context = RuleContext(
-            rule_class(),
+            reviewer(),
             document,
             None,
             limits,
@@ -115,7 +116,7 @@ def _severity(finding: Finding, overrides: dict[str, Severity]) -> Finding:
 
 
 def verdict(
-    result: FileResult, suppressions: Sequence[Directive], settings: Settings, rules: Sequence[type[Rule]]
+    result: FileResult, suppressions: Sequence[Directive], settings: Settings, rules: Sequence[RuleInfo]
 ) -> FileResult:
     """``result`` as the user sees it: ``rules`` are the rules selected for the file; the
     suppression comments are read from its lines, ``suppressions`` are its Metadata's."""

@@ -187,6 +187,13 @@ class Template:
         return {logical_id: r for logical_id, r in resources.items() if isinstance(r, dict)}
 
     @cached_property
+    def resource_types(self) -> frozenset[str]:
+        """The types of the resources as written and as expanded: which rules the template can need."""
+        written = [resource.get("Type") for resource in self.source_resources.values()]
+        expanded = [definition.get("Type") for definition in self.expansion.resources.values()]
+        return frozenset(kind for kind in written + expanded if isinstance(kind, str))
+
+    @cached_property
     def resources(self) -> dict[str, Resource]:
         """The expanded resources, each ``Fn::If`` in their properties settled where only one branch
         may be deployed (or both are the same): rules reading an object see the deployed one."""

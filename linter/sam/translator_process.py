@@ -72,11 +72,16 @@ def start_for(templates: Sequence[Path]) -> None:
     _child = _Child(os.getpid(), pid, request_write, answer_read)
 
 
+def running() -> bool:
+    """Whether this process has a child to translate for it (a translation will wait on it)."""
+    return _child is not None and _child.owner == os.getpid()
+
+
 def call(function: Callable[Arguments, Result], *args: Arguments.args, **kwargs: Arguments.kwargs) -> Result | None:
     """``function(*args, **kwargs)`` run by the child, or None when there is no usable child.
 
     The function must be importable by name (a module-level function)."""
-    if _child is None or _child.owner != os.getpid():
+    if _child is None or not running():
         return None
     import pickle
 

@@ -1,14 +1,1 @@
 """DynamoDB tables: indexes, keys, billing and streams (SC9xxx)."""
-
-from samcheck.rule import Rule
-from samcheck.rules.data_stores.sc9001_dynamodb_index_count import DynamodbIndexCount
-from samcheck.rules.data_stores.sc9002_dynamodb_key_schema import DynamodbKeySchema
-from samcheck.rules.data_stores.sc9003_dynamodb_billing_mode import DynamodbBillingMode
-from samcheck.rules.data_stores.sc9004_dynamodb_stream_wiring import DynamodbStreamWiring
-
-RULES: list[type[Rule]] = [
-    DynamodbIndexCount,
-    DynamodbKeySchema,
-    DynamodbBillingMode,
-    DynamodbStreamWiring,
-]

@@ -1,0 +1,66 @@
+"""``rules/index.json``: what a run knows of samcheck's own rules before importing them, and the
+gate that imports and runs only the rules a template can need (``RuleInfo.applies_to``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samcheck.registry import INDEX, rule_index
+from tests.conftest import CORPUS, ROOT, needs_corpus
+
+INDEX_PATH = ROOT / "rules" / INDEX
+
+
+def test_the_index_says_what_the_rule_classes_say() -> None:
+    """A rule's id, slug, stage or resource types changed without the index would be a rule run
+    wrongly, or not at all: the index is written from the classes, and must be current."""
+    expected = json.dumps(rule_index(), indent=1, sort_keys=True) + "\n"
+    if os.environ.get("SAMCHECK_UPDATE_SNAPSHOTS"):
+        INDEX_PATH.write_text(expected, encoding="utf-8")
+    assert INDEX_PATH.read_text(encoding="utf-8") == expected, (
+        "rules/index.json is stale: SAMCHECK_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_rule_index.py"
+    )
+
+
+# Lints as the ``samcheck`` command does; with "every", every selected rule runs on every template,
+# whatever its resource types.
+_LINT = """
+import sys
+from samcheck.registry import RuleInfo
+if sys.argv[1] == "every":
+    RuleInfo.applies_to = lambda info, types: True
+sys.argv = ["samcheck", "--format", "json", "--fail-level", "never", "--no-cache", "--as-of", "2026-12-01",
+            *sys.argv[2:]]
+from samcheck.cli import main
+main()
+"""
+
+
+def _findings(mode: str, *paths: Path) -> list[dict[str, object]]:
+    command = [sys.executable, "-c", _LINT, mode, *map(str, paths)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT, timeout=900)
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    findings: list[dict[str, object]] = json.loads(result.stdout)["findings"]
+    return findings
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["fixtures/rules", "bench/field"])
+def test_rules_left_out_for_a_template_had_nothing_to_say_there(folder: str) -> None:
+    """A rule runs only on templates with one of its resource types: on every rule fixture and field
+    case, the findings are those of every rule run on every template."""
+    gated = _findings("gated", ROOT / folder)
+    assert gated and gated == _findings("every", ROOT / folder)
+
+
+@pytest.mark.slow
+@needs_corpus
+def test_rules_left_out_for_a_corpus_template_had_nothing_to_say_there() -> None:
+    gated = _findings("gated", CORPUS)
+    assert gated and gated == _findings("every", CORPUS)
