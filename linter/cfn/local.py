@@ -27,7 +27,6 @@ and reads the same.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -165,6 +164,8 @@ class Reads:
 
 
 def _digest(outcome: bytes | Exception) -> str:
+    import hashlib  # only a cached run compares what it read: OpenSSL is not loaded otherwise
+
     if isinstance(outcome, Exception):
         return type(outcome).__name__
     return hashlib.sha256(outcome).hexdigest()
