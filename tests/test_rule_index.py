@@ -3,16 +3,22 @@ gate that imports and runs only the rules a template can need (``RuleInfo.applie
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from samcheck.registry import INDEX, rule_index
+from samcheck.config import Settings
+from samcheck.registry import INDEX, RuleInfo, rule_index
 from tests.conftest import CORPUS, ROOT, needs_corpus
+from tests.mutations import TEMPLATES, findings
 
 INDEX_PATH = ROOT / "rules" / INDEX
 
@@ -64,3 +70,40 @@ def test_rules_left_out_for_a_template_had_nothing_to_say_there(folder: str) -> 
 def test_rules_left_out_for_a_corpus_template_had_nothing_to_say_there() -> None:
     gated = _findings("gated", CORPUS)
     assert gated and gated == _findings("every", CORPUS)
+
+
+_TYPES = sorted(
+    {
+        str(resource["Type"])
+        for _, template, _ in TEMPLATES
+        for resource in template["Resources"].values()
+        if isinstance(resource, dict) and isinstance(resource.get("Type"), str)
+    }
+)
+
+
+@st.composite
+def retyped(draw: st.DrawFn) -> tuple[str, dict[str, Any], Settings]:
+    """A fixture with one resource removed or given another type of the fixtures, the edges where a
+    template gains or loses the types a rule names."""
+    name, template, fixture_settings = draw(st.sampled_from(TEMPLATES))
+    mutated = copy.deepcopy(template)
+    logical_id = draw(st.sampled_from(sorted(mutated["Resources"])))
+    if draw(st.booleans()) or not isinstance(mutated["Resources"][logical_id], dict):
+        del mutated["Resources"][logical_id]
+    else:
+        mutated["Resources"][logical_id]["Type"] = draw(st.sampled_from(_TYPES))
+    return name, mutated, fixture_settings
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=retyped())
+def test_a_retyped_fixture_gets_the_findings_of_every_rule(
+    case: tuple[str, dict[str, Any], Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, template, fixture_settings = case
+    gated = findings(template, fixture_settings, tmp_path)
+    with monkeypatch.context() as every:
+        every.setattr(RuleInfo, "applies_to", lambda info, types: True)
+        assert findings(template, fixture_settings, tmp_path) == gated, name
