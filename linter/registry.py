@@ -185,7 +185,7 @@ def known_rules() -> tuple[tuple[str, str], ...]:
 
 def plugin_pack(rule_id: str) -> str | None:
     """The name of the third-party pack a rule comes from; None for samcheck's own rules."""
-    info = next((info for info in rule_infos() if info.id == rule_id), None)
+    info = find_info(rule_id)
     return info.pack if info is not None and info.plugin else None
 
 

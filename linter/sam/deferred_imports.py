@@ -36,7 +36,7 @@ DEFERRED = (
 
 _proxies: dict[str, _ProxyModule] = {}
 _stand_ins: dict[tuple[str, str], type] = {}
-_importing = False  # inside :func:`translator_imported`: attribute reads hand out stand-ins
+_importing = False  # inside :func:`import_translator`: attribute reads hand out stand-ins
 
 
 @cache
@@ -73,8 +73,8 @@ def _load() -> None:
     """Import the real modules and put them in place of every proxy and stand-in the translator holds."""
     real = {name: importlib.import_module(name) for name in _proxies}
     replacements: dict[int, Any] = {id(proxy): real[name] for name, proxy in _proxies.items()}
-    for (sdk_module, attribute), stand_in in _stand_ins.items():
-        replacements[id(stand_in)] = getattr(real[sdk_module], attribute)
+    for (deferred, attribute), stand_in in _stand_ins.items():
+        replacements[id(stand_in)] = getattr(real[deferred], attribute)
     for module in list(sys.modules.values()):
         if isinstance(module, types.ModuleType) and _of_translator(module.__name__):
             namespace = vars(module)
@@ -88,21 +88,21 @@ def _load() -> None:
 def _real(module: str) -> types.ModuleType:
     if module in _proxies:
         _load()
-    return sys.modules.get(module) or importlib.import_module(TRANSLATOR)
+    return sys.modules.get(module) or importlib.import_module(module)
 
 
 class _StandInType(type):
     """The class of a stand-in: using it (calling it, reading an attribute) loads the real modules."""
 
-    _sdk_module: str
+    _deferred_module: str
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        return getattr(_real(cls._sdk_module), cls.__name__)(*args, **kwargs)
+        return getattr(_real(cls._deferred_module), cls.__name__)(*args, **kwargs)
 
     def __getattr__(cls, attribute: str) -> Any:
         if attribute.startswith("__"):
             raise AttributeError(attribute)
-        return getattr(getattr(_real(cls._sdk_module), cls.__name__), attribute)
+        return getattr(getattr(_real(cls._deferred_module), cls.__name__), attribute)
 
 
 class _ProxyModule(types.ModuleType):
@@ -112,6 +112,6 @@ class _ProxyModule(types.ModuleType):
         if _importing:
             key = (self.__name__, attribute)
             if key not in _stand_ins:
-                _stand_ins[key] = _StandInType(attribute, (Exception,), {"_sdk_module": self.__name__})
+                _stand_ins[key] = _StandInType(attribute, (Exception,), {"_deferred_module": self.__name__})
             return _stand_ins[key]
         return getattr(_real(self.__name__), attribute)

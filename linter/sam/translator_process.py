@@ -1,11 +1,12 @@
 """Import the SAM translator in a forked child while samcheck starts up.
 
-Importing aws-sam-translator (with boto3, botocore and pydantic) takes ~0.4 s, more than
-everything else a one-template run does together. When a run will lint in this process and
-a template declares the transform, :func:`start_for` forks a child at once; it imports the
-translator on the second core while this process reads its configuration, loads the rules
-and parses the template, and then runs the translations: :func:`call` sends a function (by
-name) and its arguments, the child sends back the result, both pickled over a pipe.
+Importing aws-sam-translator (with pydantic and its models; boto3, botocore and jsonschema are
+deferred: ``deferred_imports``) takes ~0.2 s, more than everything else a one-template run does
+together. When a run will lint in this process and a template declares the transform,
+:func:`start_for` forks a child at once; it imports the translator on the second core while this
+process reads its configuration and parses the template (and imports the rules while it waits:
+``checker``), and then runs the translations: :func:`call` sends a function (by name) and its
+arguments, the child sends back the result, both pickled over a pipe.
 
 Without fork (Windows), from another process than the one that started the child (a
 ``--jobs`` worker), or when the child is gone, :func:`call` returns None and the caller runs
