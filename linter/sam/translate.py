@@ -42,7 +42,7 @@ class _RegionOnly:
 
 
 @cache
-def _check_policy_templates_once() -> None:
+def _share_policy_templates() -> None:
     """Have the translator read and validate its bundled policy templates once per process, when a
     template first names one: it does it for every template it expands (jsonschema over 70 KB, ~25 ms
     and the import of jsonschema: half of a corpus run), and the processor it builds from them is only
@@ -100,7 +100,7 @@ def translate_here(template: dict[str, Any], parameter_values: dict[str, Any], r
 
     # The translator logs feature-toggle lookups as warnings; they say nothing to a user.
     logging.getLogger("samtranslator").setLevel(logging.ERROR)
-    _check_policy_templates_once()
+    _share_policy_templates()
     partition = partition_for(region)
     values = {
         "AWS::Region": region,
