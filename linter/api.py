@@ -7,7 +7,6 @@ selected rules (``job_for``, ``jobs_for``); files checked and judged as one run 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -85,7 +84,7 @@ def jobs_for(files: Sequence[Path], options: Options) -> list[Job]:
             settings = settings_for(path, config_file, command_line, found, options.config_env)
             skipped = ignored_for(path, settings)
             if skipped:
-                settings = replace(settings, ignore=settings.ignore + skipped)
+                settings = settings._replace(ignore=settings.ignore + skipped)
             jobs.append(Job(path, settings, tuple(select_rules(list(settings.select), list(settings.ignore)))))
     except (ConfigError, KeyError) as error:
         raise UsageError(str(error).strip("'\"")) from None

@@ -15,10 +15,9 @@ import os
 import re
 import shlex
 import sys
-from dataclasses import dataclass, replace
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.datafiles import load_json
 from samcheck.findings import Severity
@@ -30,8 +29,7 @@ class ConfigError(Exception):
     """A configuration or usage problem: the run exits with code 2."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
@@ -71,7 +69,7 @@ class Settings:
             values["parameter_overrides"] = tuple(
                 {**dict(self.parameter_overrides), **dict(values["parameter_overrides"])}.items()
             )
-        return replace(self, **values)
+        return self._replace(**values)
 
 
 def parse_parameter_overrides(text: str) -> tuple[tuple[str, str], ...]:
@@ -283,7 +281,7 @@ def discover_settings(folder: Path) -> Settings:
     for directory in (folder, *folder.parents):
         files = _config_files(directory)
         if files:
-            return replace(load_config_file(files[0]), shadowed=tuple(files[1:]))
+            return load_config_file(files[0])._replace(shadowed=tuple(files[1:]))
     return Settings()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.rule import Rule
 
@@ -18,8 +18,7 @@ _ANTI = "**Anti-pattern**"
 _BEST = "**Best practice**"
 
 
-@dataclass(frozen=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     rationale: str
     anti_pattern: str | None
     best_practice: str | None

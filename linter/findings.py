@@ -9,9 +9,9 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 PathKey = str | int
 # Where a node sits in a document: keys and indexes from the root, e.g.
@@ -33,8 +33,7 @@ def shortened(value: Any, most: int = 60) -> str:
 _LINE_MENTION = re.compile(r"\bline \d+")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A range in a file: 1-based lines and columns, the end exclusive."""
 
     line: int
@@ -65,8 +64,7 @@ class Severity(enum.IntEnum):
         return cls[text.upper()]
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """Another place that explains a finding: a Globals key, the other resource of a pair."""
 
     message: str
@@ -74,16 +72,14 @@ class Related:
     file: str | None = None  # None: the same file as the finding
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Set a value at a path of the source document."""
 
     path: NodePath
     value: Any  # a number, a boolean or a string
 
 
-@dataclass(frozen=True)
-class LineReplacement:
+class LineReplacement(NamedTuple):
     """The smallest run of whole lines a fix changes: old lines start..end (1-based, end exclusive)."""
 
     start: int
@@ -91,16 +87,14 @@ class LineReplacement:
     text: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     description: str
     edits: tuple[Edit, ...]
     # The lines the fix changes, as SARIF describes a fix; filled in by the fix stage when asked for.
     replacement: LineReplacement | None = None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     name: str
     severity: Severity
@@ -112,7 +106,7 @@ class Finding:
     fix: Fix | None = None  # a safe edit that resolves the finding (samcheck --fix)
 
     def with_severity(self, severity: Severity) -> Finding:
-        return replace(self, severity=severity)
+        return self._replace(severity=severity)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -139,8 +133,7 @@ class FileResult:
     read: tuple[str, ...] = ()  # the other files its result was computed from, as real paths (the editor watches them)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     files: int
     errors: int
     warnings: int

@@ -9,13 +9,12 @@ table is validated against ``limits.schema.json`` in the test suite.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.datafiles import load_json
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     name: str
     value: float
     unit: str

@@ -13,7 +13,6 @@ template found, or a report not written;
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,7 +85,7 @@ def _run(options: Options, stdin: bytes | None = None) -> int:
         translator_process.start_for(discovery.files)
     jobs = jobs_for(discovery.files, options)  # the rest of samcheck loads only now, while that child imports
     if stdin is not None:
-        jobs = [replace(job, source=stdin) for job in jobs]
+        jobs = [job._replace(source=stdin) for job in jobs]
     if options.show_settings:
         write_report(_settings_report(jobs, options), None)
         return EXIT_CLEAN

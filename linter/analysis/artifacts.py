@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.packaging import PackageSize, measure
@@ -27,8 +27,7 @@ _CODE_PROPERTY = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": 
 _MODULE_SUFFIXES = {"nodejs": (".js", ".mjs", ".cjs", ".ts"), "python": (".py",)}
 
 
-@dataclass(frozen=True)
-class LocalArtifact:
+class LocalArtifact(NamedTuple):
     resource: Resource
     declared: str  # the path as written in the template
     location: Location  # where it is written
@@ -96,8 +95,7 @@ _ARTIFACT_PROPERTY = {
 }
 
 
-@dataclass(frozen=True)
-class UrlArtifact:
+class UrlArtifact(NamedTuple):
     resource: Resource
     url: str  # as written, e.g. https://example.com/code.zip
     location: Location
@@ -142,8 +140,7 @@ def handler_file_missing(template: Template, function: Resource, folder: Path) -
     return True
 
 
-@dataclass(frozen=True)
-class LocalReference:
+class LocalReference(NamedTuple):
     """A local file a template names: where, by which property, as written."""
 
     resource: str | None  # logical ID in the source template; None for Globals

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis.statemachines import State
 from samcheck.findings import NodePath
@@ -60,8 +59,7 @@ _LITERAL_PATH = re.compile(r"\$\$?(\.[^\W\d]|\[)")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(NamedTuple):
     """A value Step Functions evaluates: ``field`` is the key it is written under."""
 
     path: NodePath  # from the definition's root
@@ -149,8 +147,7 @@ def looks_like_call(text: str) -> bool:
     return _CALL.match(text) is not None
 
 
-@dataclass(frozen=True)
-class _Data:
+class _Data(NamedTuple):
     intrinsics: dict[str, tuple[int, int | None]]
     context: dict[str, frozenset[str]]
 

@@ -13,9 +13,8 @@ ever judged on a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis.values import LEFT_OUT, Candidate, where_set, written
 from samcheck.analysis.wiring import SOURCE_KINDS, mapping_sources
@@ -26,8 +25,7 @@ from samcheck.model.template import Resource, Template
 EACH = "[]"  # a path step that stands for each entry of a list
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     path: tuple[str, ...]  # empty for a ``source`` condition
     present: bool | None = None  # the property is written (True) or left out (False)
     values: frozenset[str] = frozenset()  # the value is one of these ("in")
@@ -37,8 +35,7 @@ class Condition:
     sources: frozenset[str] = frozenset()  # the event source mapping reads one of these kinds
 
 
-@dataclass(frozen=True)
-class Combination:
+class Combination(NamedTuple):
     type: str
     conditions: tuple[Condition, ...]
     refusal: str  # the service's rule, for messages

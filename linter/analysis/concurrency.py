@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -148,7 +148,7 @@ def _nested_templates(
         if path in seen or not os.path.isfile(path) or not inside_project(path, folder):
             continue  # a template outside the project is not read (SC0016 says so)
         seen.add(path)
-        given = replace(settings, parameter_overrides=_passed_parameters(template, properties.get("Parameters")))
+        given = settings._replace(parameter_overrides=_passed_parameters(template, properties.get("Parameters")))
         nested = build_template(load_document(path), given)
         if nested is not None:
             # Budgets are reported in the linted template: at the resource that starts the chain.

@@ -11,8 +11,8 @@ same one. The deployments judged are every combination of the choices the edges 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from itertools import product
+from typing import NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.cfn.resolver import ALWAYS, Assumption, When, merge
@@ -24,8 +24,7 @@ from samcheck.model.template import Template
 _MOST_DEPLOYMENTS = 64
 
 
-@dataclass(frozen=True)
-class Cycle:
+class Cycle(NamedTuple):
     edges: tuple[Ordering, ...]  # each edge's target is the next edge's source; the last closes it
     when: When  # the deployments it is in
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.apis import openapi_operations
@@ -33,8 +32,7 @@ from samcheck.model.template import Resource, Template
 FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version"})
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
     """One row of the catalogue: a property of a resource type that names what a service calls."""
 
     type: str  # the holder's resource type
@@ -100,8 +98,7 @@ def action_of(target_type: str | None) -> str:
     return catalogue()[0][target_type or ""]
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     holder: Resource  # the resource that says where events go
     path: NodePath  # where it names the target (below Properties)
     service: str  # the service principal, "s3.amazonaws.com"
@@ -183,9 +180,9 @@ def _with_role(caller: Caller, delivery: Delivery, role: Any, role_path: NodePat
     """The delivery as the service makes it: with the role, as its principal, or not at all."""
     kind = delivery.target.type
     if kind in caller.role and role is None and not caller.role_if_given:
-        return [replace(delivery, role_path=role_path, needs_role=True, without=caller.without_role)]
+        return [delivery._replace(role_path=role_path, needs_role=True, without=caller.without_role)]
     if kind in caller.role and role is not None:
-        return [replace(delivery, role=role, role_path=role_path)]
+        return [delivery._replace(role=role, role_path=role_path)]
     if kind in caller.principal and not (role is not None and caller.unsure_with_role):
         return [delivery]
     return []

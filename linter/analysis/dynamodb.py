@@ -8,8 +8,7 @@ without a default) gives none, and no rule judges it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis.values import Candidate, When, together
 from samcheck.findings import NodePath
@@ -19,23 +18,20 @@ TABLE_TYPE = "AWS::DynamoDB::Table"
 INDEX_LISTS = {"global": "GlobalSecondaryIndexes", "local": "LocalSecondaryIndexes"}
 
 
-@dataclass(frozen=True)
-class KeyElement:
+class KeyElement(NamedTuple):
     attribute: str
     key_type: str  # HASH (partition key) or RANGE (sort key)
     path: NodePath  # where its AttributeName is written
 
 
-@dataclass(frozen=True)
-class SecondaryIndex:
+class SecondaryIndex(NamedTuple):
     kind: str  # "global" or "local"
     name: str
     keys: tuple[KeyElement, ...]
     path: NodePath  # the index's entry
 
 
-@dataclass(frozen=True)
-class TableKeys:
+class TableKeys(NamedTuple):
     keys: tuple[KeyElement, ...]
     definitions: dict[str, NodePath]  # attribute name → where AttributeDefinitions defines it
     indexes: tuple[SecondaryIndex, ...]

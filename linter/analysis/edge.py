@@ -4,8 +4,7 @@ behaviours, how each association names its function, and where it is written."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis.values import ALWAYS, Candidate, When, entry_indices, texts, together
 from samcheck.analysis.wiring import function_behind, reaches_of
@@ -17,8 +16,7 @@ from samcheck.model.template import Location, Resource, Template
 _FUNCTION = "AWS::Lambda::Function"
 
 
-@dataclass(frozen=True)
-class EdgeAssociation:
+class EdgeAssociation(NamedTuple):
     """A Lambda@Edge association in one way the template may be deployed."""
 
     distribution: Resource

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.cfn.document import Document, load_document
@@ -43,13 +42,11 @@ _LISTED_JSON_PROPERTIES: tuple[tuple[tuple[str, ...], str], ...] = (
 _TOKEN_ENDS = frozenset(',:{}[]" \t\r\n')
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     value: Any
 
 
-@dataclass(frozen=True)
-class Unparsed:
+class Unparsed(NamedTuple):
     """Text that does not parse: the parser's reason, at a line and column of the text (from 1)."""
 
     reason: str
@@ -138,8 +135,7 @@ def _hint(error: json.JSONDecodeError) -> str:
     return " (trailing comma?)" if trailing else ""
 
 
-@dataclass(frozen=True)
-class JsonText:
+class JsonText(NamedTuple):
     """A property's JSON text in one way the template may be deployed (``when``), and how it parses."""
 
     resource: Resource
@@ -199,8 +195,7 @@ def number_parameters(template: Template) -> frozenset[str]:
     )
 
 
-@dataclass(frozen=True)
-class UnparsedDocument:
+class UnparsedDocument(NamedTuple):
     """A definition (text, or a local file) that does not parse, in the deployments ``when`` names."""
 
     resource: str  # logical ID, as written

@@ -17,9 +17,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.arns import (
@@ -54,8 +54,7 @@ class Access(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     """One statement of a policy, its values read as far as they can be."""
 
     effect: str  # "Allow" or "Deny"
@@ -84,8 +83,7 @@ class Policies:
         self.variants += other.variants
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """One request to decide: an action on a resource (its symbolic spellings), made by a service
     principal on behalf of a source resource (resource policies), or by a role (identity policies)."""
 
@@ -133,7 +131,7 @@ def _read_one(template: Template, document: Any, holder: Resource, path: NodePat
         if read is None:
             found.unreadable.append((f"a statement of the policy at {holder.source_id} cannot be read", when))
         else:
-            found.statements.append(replace(read, when=when))
+            found.statements.append(read._replace(when=when))
     return found
 
 
@@ -436,8 +434,7 @@ def _source_matches(
 # -- Lambda permissions ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LambdaPermission:
+class LambdaPermission(NamedTuple):
     resource: Resource
     action: str | None  # lower case
     principal: str | None

@@ -11,8 +11,7 @@ machine, a custom resource) may invoke it in any way, and the answer is None.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from samcheck.analysis.values import texts
 from samcheck.cfn.references import referenced
@@ -79,8 +78,7 @@ _NEUTRAL_TYPES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Invoker:
+class Invoker(NamedTuple):
     resource: Resource
     mode: str  # SYNC, POLL or ASYNC
     what: str  # the service or resource kind, for messages

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 OPENING, CLOSING = "{%", "%}"
 _NAME = re.compile(r"[^\W\d]\w*")
@@ -173,8 +174,7 @@ def _closing_slash(text: str, start: int) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class JsonataNames:
+class JsonataNames(NamedTuple):
     states: frozenset[str]  # the fields of $states
     functions: frozenset[str]  # built-in and Step Functions' own
     unavailable: dict[str, str]  # a built-in Step Functions leaves out -> what to call instead

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.arns import ACCOUNT, split_token, symbolic, symbolic_property, token
@@ -29,8 +28,7 @@ from samcheck.model.template import Resource, Template
 LOG_GROUP = "AWS::Logs::LogGroup"
 
 
-@dataclass(frozen=True)
-class Deliverer:
+class Deliverer(NamedTuple):
     """One row of the catalogue: a resource type whose service delivers logs with a role."""
 
     name: str  # what it delivers, for messages: "execution logs"
@@ -49,8 +47,7 @@ class Deliverer:
     without_role: str | None
 
 
-@dataclass(frozen=True)
-class LogDelivery:
+class LogDelivery(NamedTuple):
     deliverer: Deliverer
     holder: Resource
     path: NodePath  # where the holder says where logs go (the role property when it names no group)
@@ -225,8 +222,7 @@ def _shown(group: Resource | None, text: str, kind: str) -> str:
 # -- stages that log ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LoggingStage:
+class LoggingStage(NamedTuple):
     stage: Resource  # an AWS::ApiGateway::Stage or a Deployment that makes one
     path: NodePath  # the setting that turns logging on
     when: When

@@ -13,8 +13,8 @@ import os
 import stat
 import time
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from samcheck.cfn.local import read_regular, real, within
 
@@ -30,8 +30,7 @@ _SAMPLE_BYTES = 256 * 1024
 _ZIP_ENTRY_OVERHEAD = 100  # bytes of headers per file in a zip archive
 
 
-@dataclass(frozen=True)
-class PackageSize:
+class PackageSize(NamedTuple):
     path: Path
     unzipped: int  # bytes
     files: int

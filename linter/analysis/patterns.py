@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.embedded import Parsed, parsed_text
@@ -51,8 +50,7 @@ _UPPER_BOUNDS = ("<", "<=")
 _COMPARISONS = (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "=")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     at: NodePath  # inside the pattern: the key or entry at fault
     message: str
 
@@ -162,8 +160,7 @@ def _anything_but_problem(argument: Any) -> str | None:
 # -- SNS filter policies ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PolicyLimits:
+class PolicyLimits(NamedTuple):
     keys: int  # attribute names, with FilterPolicyScope MessageAttributes
     combinations: int  # the product of every value array's length
     size: int  # bytes of the policy's JSON
@@ -224,8 +221,7 @@ EVENT_PATTERN = "event pattern"
 FILTER_POLICY = "filter policy"
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """A pattern or policy as one deployment writes it: its value (``OPAQUE`` in the parts only the
     deployment knows), whether it is written as JSON text, and where."""
 
@@ -253,7 +249,7 @@ def written_patterns(template: Template) -> list[Written]:
         scopes = texts(template.property(subscription, "FilterPolicyScope", "MessageAttributes"))
         for written in _variants(template, subscription, ("FilterPolicy",), FILTER_POLICY):
             paired = list(together(scopes, [Candidate(None, written.when)]))
-            found += [replace(written, scope=scope, when=when) for (scope, _), when in paired]
+            found += [written._replace(scope=scope, when=when) for (scope, _), when in paired]
             found += [] if paired else [written]  # the scope is not known: judged without it
     return found
 
@@ -266,7 +262,7 @@ def _listed(template: Template, resource: Resource, holder: NodePath) -> Iterato
                 for written in _variants(template, resource, (*holder, index, "Pattern"), EVENT_PATTERN):
                     joined = merge(when, written.when)
                     if joined is not None:
-                        yield replace(written, when=joined)
+                        yield written._replace(when=joined)
 
 
 def _variants(template: Template, resource: Resource, path: NodePath, kind: str) -> list[Written]:

@@ -20,9 +20,8 @@ is its deployment's ``StageName``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.arns import ACCOUNT, symbolic, tokens
@@ -39,8 +38,7 @@ from samcheck.model.template import Resource, Template
 _LITERAL_ACCOUNT = re.compile(r"(?<=:)\d{12}(?=:)|(?<=\.amazonaws\.com/)\d{12}(?=/)")
 
 
-@dataclass(frozen=True)
-class NameRow:
+class NameRow(NamedTuple):
     type: str
     property: str
     label: str  # what the name is of, for messages: "queue", "stage"
@@ -54,8 +52,7 @@ class NameRow:
     reuses_existing: bool  # given a name that exists, it takes that one over instead of failing
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(NamedTuple):
     """One name a resource is created with, in the deployments ``when`` holds in."""
 
     resource: Resource
@@ -75,8 +72,7 @@ class Named:
         return (self.row.property,)
 
 
-@dataclass(frozen=True)
-class Naming:
+class Naming(NamedTuple):
     """A property that names a resource of the template by its physical name, ARN or URL."""
 
     holder: Resource

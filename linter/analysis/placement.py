@@ -12,8 +12,7 @@ notification) only when nothing exists yet.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis.iam import Policies, Request, Statement, statement_parts
 from samcheck.analysis.values import When, merge
@@ -25,15 +24,13 @@ from samcheck.model.template import Resource, Template
 _SOURCE_ARN = "aws:sourcearn"
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     holder: Resource
     path: NodePath  # below the holder's Properties
     edit: str  # what to change there: "in this statement, change aws:SourceArn from !Ref A to !Ref B"
 
 
-@dataclass(frozen=True)
-class Wanted:
+class Wanted(NamedTuple):
     """What a policy statement must allow, as a user writes it."""
 
     actions: tuple[str, ...]

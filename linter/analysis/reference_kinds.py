@@ -11,9 +11,8 @@ template (by the ``returns`` rows; a type or attribute without a row is unknown)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis.arns import has_tokens
 from samcheck.analysis.wiring import opaque
@@ -50,8 +49,7 @@ _TYPED_SERVICES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Takes:
+class Takes(NamedTuple):
     """What one property path of a resource type takes."""
 
     path: tuple[str, ...]  # property steps, "[]" for each list item, "{}" for each mapping value
@@ -62,8 +60,7 @@ class Takes:
     arn_types_owned_by: str | None = None  # the rule that judges which types of ARN fit here
 
 
-@dataclass(frozen=True)
-class Returned:
+class Returned(NamedTuple):
     """What a reference to a resource of the template gives."""
 
     logical_id: str  # as the user wrote it (the source template's logical ID)

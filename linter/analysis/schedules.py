@@ -17,7 +17,7 @@ https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html (read
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _RATE = re.compile(r"^rate\((.*)\)$", re.DOTALL)
 _CRON = re.compile(r"^cron\((.*)\)$", re.DOTALL)
@@ -26,8 +26,7 @@ _AT_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 _UNITS = {"minute": "minutes", "hour": "hours", "day": "days"}
 
 
-@dataclass(frozen=True)
-class _CronField:
+class _CronField(NamedTuple):
     name: str
     low: int
     high: int

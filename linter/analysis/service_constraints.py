@@ -12,9 +12,8 @@ type its rows name, once per run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import botocore_data
 from samcheck.datafiles import load_json
@@ -22,8 +21,7 @@ from samcheck.datafiles import load_json
 _NUMERIC = frozenset({"integer", "long", "double", "float"})
 
 
-@dataclass(frozen=True)
-class Constraint:
+class Constraint(NamedTuple):
     """What an API accepts for one property path; None where it says nothing."""
 
     path: tuple[str, ...]  # property steps, "[]" for each list item, "{}" for each mapping key

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.embedded import Unparsed, UnparsedDocument, number_parameters, parse_json, unparsed_file
@@ -362,8 +362,7 @@ def _definitions(template: Template) -> list[StateMachine | UnparsedDocument]:
     return found
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     name: str
     body: dict[str, Any]
     path: NodePath  # from the definition's root
@@ -397,8 +396,7 @@ def asl_schema() -> dict[str, Any]:
     return schema
 
 
-@dataclass(frozen=True)
-class StateFields:
+class StateFields(NamedTuple):
     """What ``schemas/asl-fields.json`` says each state type, retrier and catcher takes."""
 
     common: frozenset[str]
@@ -439,8 +437,7 @@ def predefined_errors() -> frozenset[str]:
 INVOKE = "arn:aws:states:::lambda:invoke"
 
 
-@dataclass(frozen=True)
-class TaskFunction:
+class TaskFunction(NamedTuple):
     """A function of this template a Task state invokes, in the deployments ``when`` names."""
 
     function: Resource

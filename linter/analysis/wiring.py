@@ -7,8 +7,7 @@ is FIFO, and what kind of source an event source mapping reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.embedded import Parsed, parse_json
@@ -35,8 +34,7 @@ _STREAM_TYPES = {"AWS::Kinesis::Stream": "kinesis", "AWS::DynamoDB::Table": "dyn
 _OPAQUE_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::CloudFormation::CustomResource"})
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """What an ARN-valued property points at."""
 
     resource: Resource | None  # the resource in this template, when it is one
@@ -54,8 +52,7 @@ class Target:
         return (self.arn or "?").rsplit(":", 1)[-1]
 
 
-@dataclass(frozen=True)
-class Reach:
+class Reach(NamedTuple):
     """What one deployable branch of a property points at."""
 
     target: Target
@@ -175,8 +172,7 @@ def dead_letter_queues(template: Template) -> frozenset[str]:
     return frozenset(found)
 
 
-@dataclass(frozen=True)
-class EventSource:
+class EventSource(NamedTuple):
     """What an event source mapping reads, and the function it invokes, in one way the template
     may be deployed (``when``: a mapping whose function or source is an ``Fn::If`` is one event
     source per branch)."""
@@ -256,8 +252,7 @@ def event_sources(template: Template) -> list[EventSource]:
     ]
 
 
-@dataclass(frozen=True)
-class StreamReader:
+class StreamReader(NamedTuple):
     """A Lambda event source mapping or an EventBridge pipe that reads a DynamoDB table's stream."""
 
     reader: Resource

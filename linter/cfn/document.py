@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.cfn.local import NotRegularFileError, OutsideProjectError, read_named, read_regular
 from samcheck.cfn.renderer import Placeholder, placeholder, unquoted_value
@@ -61,8 +61,7 @@ _LANGUAGE_EXTENSIONS_LOOP = "Fn::ForEach::"  # a key CloudFormation's own Langua
 LOGICAL_ID_SECTIONS = ("Resources", "Parameters", "Outputs", "Conditions", "Mappings")
 
 
-@dataclass(frozen=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     """Something wrong with the file itself, turned into a finding by an SC000x rule."""
 
     # "parse-error" | "duplicate-key" | "unknown-tag" | "non-string-key" | "outside-project" | "renderer-input"

@@ -63,8 +63,7 @@ class _InvalidConditionError(UnresolvedError):
     """A condition that does not exist or refers to itself: no branch can be judged."""
 
 
-@dataclass(frozen=True, order=True)
-class Assumption:
+class Assumption(NamedTuple):
     """One choice a deployment makes: a parameter's value among its AllowedValues, or an undecided
     condition's truth."""
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.cfn.document import Document, load_document
 from samcheck.findings import Finding, Severity, Span
@@ -35,8 +34,7 @@ _CHECK_KEYS = ("ignore_checks", "include_checks", "mandatory_checks", "configure
 _CODE_KEYS = ("append_rules", "override_spec", "custom_rules", "registry_schemas")
 
 
-@dataclass(frozen=True)
-class CfnLintSettings:
+class CfnLintSettings(NamedTuple):
     """What cfn-lint is run with, besides the Region, and what was left out of it and why."""
 
     options: tuple[tuple[str, Any], ...]  # .cfnlintrc keys and values (paths made absolute)

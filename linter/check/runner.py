@@ -11,10 +11,9 @@ import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the checker is imported when the first file is checked, not at start-up
     from concurrent.futures import ProcessPoolExecutor
@@ -28,8 +27,7 @@ if TYPE_CHECKING:  # the checker is imported when the first file is checked, not
 START_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     path: Path
     settings: Settings
     rules: tuple[RuleInfo, ...]

@@ -17,10 +17,9 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.cfn.document import Document, get_path, parse_document
 from samcheck.cfn.references import intrinsic_name
@@ -49,8 +48,7 @@ def _scalar(value: Any, json_style: bool, quote: str = "") -> str:
     return json.dumps(text)
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """Text ``new`` in place of ``text[start:end]`` (an insertion when start == end)."""
 
     start: int

@@ -70,7 +70,7 @@ def _described(finding: Finding, before: str, lines: Lines, checked: Document | 
             replacement = line_replacement(before, apply_fixes(Path(finding.file), before, edits))
     except FixError:
         return finding
-    return replace(finding, fix=replace(finding.fix, replacement=replacement))
+    return finding._replace(fix=finding.fix._replace(replacement=replacement))
 
 
 def _local_replacement(before: str, lines: Lines, document: Document, edits: list[Edit]) -> LineReplacement:
@@ -87,7 +87,7 @@ def _local_replacement(before: str, lines: Lines, document: Document, edits: lis
     last = lines.line_at(changes[-1].end)
     window_start = lines.starts[first - 1]
     window_end = lines.starts[min(last, len(lines.lines))]
-    shifted = [replace(c, start=c.start - window_start, end=c.end - window_start) for c in changes]
+    shifted = [c._replace(start=c.start - window_start, end=c.end - window_start) for c in changes]
     old = before[window_start:window_end]
     local = line_replacement(old, changed(old, shifted))
     offset = first - 1

@@ -9,9 +9,8 @@ runs on every template, does not load networkx.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import product
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.cfn.references import referenced
 from samcheck.cfn.resolver import ALWAYS, UnresolvedError, When, merge
@@ -23,8 +22,7 @@ from samcheck.model.template import Resource, Template
 _MOST_CHOICES = 64
 
 
-@dataclass(frozen=True)
-class Ordering:
+class Ordering(NamedTuple):
     source: str  # created after target
     target: str
     kind: str  # "ref", "getatt", "sub" or "depends_on"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from samcheck.cfn.document import Document, get_path
 from samcheck.cfn.resolver import NO_VALUE, UNKNOWN, Branches, Candidate, Resolver, Value, When, known
@@ -97,8 +97,7 @@ _GLOBALS_SECTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     span: Span
     source_path: NodePath  # the path of the node in the source template
     related: tuple[Related, ...] = ()

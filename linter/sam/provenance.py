@@ -8,8 +8,7 @@ APIs, the CodeDeploy application) are attributed by their names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.cfn.references import referenced
 from samcheck.sam import SAM_PREFIX, SAM_TEMPLATE_WIDE_NAMES
@@ -19,8 +18,7 @@ ORIGIN_MARKER = "SamcheckOrigin"
 IMPLICIT_APIS = {"ServerlessRestApi": "Api", "ServerlessHttpApi": "HttpApi"}
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where an expanded resource comes from in the source template."""
 
     resource: str  # logical ID in the source template

@@ -12,9 +12,8 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.cfn.resolver import ACCOUNT_ID_PLACEHOLDER, partition_for
 
@@ -25,8 +24,7 @@ _RESOURCE_ID = re.compile(r"Resource with id \[([^\]]+)\]")
 _EVENT_ID = re.compile(r"Event with id \[([^\]]+)\]")
 
 
-@dataclass(frozen=True)
-class TransformError:
+class TransformError(NamedTuple):
     message: str
     resource: str | None
     event: str | None
@@ -34,8 +32,7 @@ class TransformError:
     gave_up: bool = False  # samcheck stopped the translator: the template is not known to be wrong
 
 
-@dataclass(frozen=True)
-class _RegionOnly:
+class _RegionOnly(NamedTuple):
     """What the translator reads of its boto3 session: the Region (nothing calls AWS)."""
 
     region_name: str

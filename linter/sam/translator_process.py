@@ -20,9 +20,8 @@ import signal
 import struct
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, ParamSpec, TypeVar
+from typing import NamedTuple, NoReturn, ParamSpec, TypeVar
 
 from samcheck.sam.deferred_imports import TRANSLATOR
 
@@ -32,8 +31,7 @@ Arguments = ParamSpec("Arguments")
 Result = TypeVar("Result")
 
 
-@dataclass(frozen=True)
-class _Child:
+class _Child(NamedTuple):
     owner: int  # the process that forked it; only that one may talk to it
     pid: int
     requests: int  # pipe descriptors

@@ -12,10 +12,9 @@ import asyncio
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.check.runner import Job, kill_workers
 from samcheck.findings import FileResult, internal_error
@@ -24,8 +23,7 @@ from samcheck.findings import FileResult, internal_error
 ANSWER_SECONDS = 90.0
 
 
-@dataclass(frozen=True)
-class Fixed:
+class Fixed(NamedTuple):
     text: str  # the buffer with the fixes that hold
     refused: list[str]  # why the others were not made
 
@@ -97,7 +95,7 @@ class Linter:
 
             self._jobs[path] = job_for(path, Options(paths=(str(path),), config_env=self.config_env, jobs=1))
         source = None if text is None else text.encode("utf-8", "surrogatepass")
-        return replace(self._jobs[path], source=source)
+        return self._jobs[path]._replace(source=source)
 
     def neighbours(self, job: Job, folders: list[Path]) -> tuple[Job, ...]:
         """With account scope: the other templates of the workspace folders, as the CLI would find

@@ -1,7 +1,7 @@
 """What the API Gateway rules share: where cache settings and Lambda integrations are declared."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.analysis.apis import API_TYPES, api_permissions, openapi_operations
 from samcheck.analysis.values import (
@@ -18,8 +18,7 @@ from samcheck.analysis.wiring import function_behind, reaches
 from samcheck.rule import Location, NodePath, Resource, Template
 
 
-@dataclass(frozen=True)
-class StageSettings:
+class StageSettings(NamedTuple):
     """A stage's cache settings: an AWS::ApiGateway::Stage, or a deployment's StageDescription."""
 
     holder: Resource
@@ -40,8 +39,7 @@ def method_settings(template: Template, settings: StageSettings) -> list[NodePat
     return [(*path, index) for index in entry_indices(template, settings.holder, path)]
 
 
-@dataclass(frozen=True)
-class Integration:
+class Integration(NamedTuple):
     """A Lambda integration in one way the template may be deployed: the API, the function, the
     timeout and where it is declared."""
 

@@ -3,7 +3,7 @@ template of the run, from what each file collected (``Spent``), once per account
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.analysis.concurrency import (
     POOL,
@@ -58,8 +58,7 @@ def judge_template(context: RuleContext, shares: list[Share], kind: str) -> Iter
     )
 
 
-@dataclass(frozen=True)
-class Spent:
+class Spent(NamedTuple):
     """What one linted file (with its nested templates) spends of its account's concurrency, with
     the limits it is linted with: collected from each file under --account-scope."""
 

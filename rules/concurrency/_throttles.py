@@ -1,6 +1,6 @@
 """API stage throttles: where they are set and which API they limit."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.analysis.values import ALWAYS, Candidate, When, entry_indices, numbers, texts, together
 from samcheck.analysis.wiring import reaches
@@ -9,8 +9,7 @@ from samcheck.rule import Location, NodePath, Resource, Template
 _STAGE_KEYS = ("ThrottlingRateLimit", "ThrottlingBurstLimit")  # rate, burst
 
 
-@dataclass(frozen=True)
-class Throttle:
+class Throttle(NamedTuple):
     """A throttle in one way the template may be deployed (one candidate of its value)."""
 
     holder: Resource  # the stage or usage plan that sets it

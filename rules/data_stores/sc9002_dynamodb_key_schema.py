@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.analysis.dynamodb import TABLE_TYPE, TableKeys, table_keys
 from samcheck.analysis.values import ALWAYS, When, qualifier
@@ -63,8 +63,7 @@ class DynamodbKeySchema(Rule):
                     )
 
 
-@dataclass(frozen=True)
-class _Problem:
+class _Problem(NamedTuple):
     path: NodePath  # where it is written
     subject: str  # the message up to where the assumptions go
     rest: str

@@ -1,7 +1,7 @@
 """What the certificate and Lambda@Edge rules share (the associations themselves are
 ``samcheck.analysis.edge``'s)."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.analysis.wiring import reaches
 from samcheck.rule import NodePath, Related, Resource, RuleContext, Template, When
@@ -9,8 +9,7 @@ from samcheck.rule import NodePath, Related, Resource, RuleContext, Template, Wh
 EDGE_REGION = "us-east-1"
 
 
-@dataclass(frozen=True)
-class Certificate:
+class Certificate(NamedTuple):
     """An ACM certificate a property names, in one way the template may be deployed."""
 
     region: str

@@ -4,8 +4,7 @@ S3 events of every function on that bucket, each traced back to the line a user 
 ``Events`` entry that made it, or the configuration as written); their event types, and the
 prefix and suffix of their key filter in each way the template may be deployed."""
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis.values import LEFT_OUT, Candidate, entry_indices, texts, together, where_set
 from samcheck.analysis.wiring import function_behind
@@ -19,8 +18,7 @@ UNKNOWN_KEY = object()  # a prefix or suffix known only at deploy time
 PARTS = ("prefix", "suffix")  # the rule names S3 takes, in any case
 
 
-@dataclass(frozen=True)
-class Configuration:
+class Configuration(NamedTuple):
     """One configuration of a bucket in one deployable branch, and where a user edits it."""
 
     entry: Entry

@@ -1,8 +1,7 @@
 """What the event-wiring rules share about the queues, topics, functions and lists they point at,
 in each way the template may be deployed."""
 
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from samcheck.analysis import per_template
 from samcheck.analysis.values import When, entry_indices
@@ -30,8 +29,7 @@ def defined_here(context: RuleContext, target: Target) -> list[Related]:
     return [Related(f"{noun}{target.name} defined here", context.locate(target.resource).span)]
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One entry of a list property (an EventBridge rule's target, a topic's subscription), or one
     branch of a property, in one way the template may be deployed."""
 
@@ -101,5 +99,5 @@ def mapping_reads(template: Template) -> list[EventSource]:
     for group in grouped.values():
         functions = {wiring.function.logical_id if wiring.function else None for wiring in group}
         shared = frozenset.intersection(*(wiring.when for wiring in group))
-        found.append(replace(group[0], when=shared, function=group[0].function if len(functions) == 1 else None))
+        found.append(group[0]._replace(when=shared, function=group[0].function if len(functions) == 1 else None))
     return found

@@ -1,6 +1,6 @@
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.analysis.values import flags, qualifier, texts, together, written
 from samcheck.analysis.wiring import FIFO_SUFFIX
@@ -9,8 +9,7 @@ from samcheck.rule import Finding, Rule, RuleContext, Severity
 _NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 
 
-@dataclass(frozen=True)
-class _Kind:
+class _Kind(NamedTuple):
     noun: str
     flag: str
     name_key: str

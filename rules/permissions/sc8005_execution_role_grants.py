@@ -1,6 +1,6 @@
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from samcheck.analysis.arns import network_interface, spellings, stream_spellings, symbolic, symbolic_property
 from samcheck.analysis.delivery import action_of, deliveries, role_access
@@ -28,8 +28,7 @@ MAPPING_FAILS = "the event source mapping fails to create"
 FUNCTION_FAILS = "the function fails to create"
 
 
-@dataclass(frozen=True)
-class _Need:
+class _Need(NamedTuple):
     actions: tuple[str, ...]
     targets: tuple[str, ...]  # symbolic ARNs of what they act on
     what: str  # "Jobs", for messages
