@@ -474,8 +474,10 @@ def _lambda_permission(
     if function is None:
         return None
     identity = function_identity(template, function)
-    if identity is None and (mentions(function, wanted[0]) or not has_tokens(function)):
-        return None  # a name that may be this function's
+    if identity is None and (
+        mentions(function, wanted[0]) or not has_tokens(function) or _function_behind(template, function) == wanted[0]
+    ):
+        return None  # a name that may be this function's, or an alias of it named only at deploy time
     if wanted[1] is not None and has_tokens(wanted[1]) and identity is not None and identity[0] == wanted[0]:
         return None  # a qualifier known only at deploy time: which policy applies is unknown
     # Lambda keeps a policy per alias and version: the function's own does not let a caller invoke
@@ -568,6 +570,17 @@ def _identity_of(template: Template, resource: Resource) -> tuple[str, str | Non
         return base[0], f"version {resource.logical_id}"
     name = _literal(symbolic_property(template, resource, "Name"))
     return (base[0], name) if name is not None else None
+
+
+def _function_behind(template: Template, text: str) -> str | None:
+    """The function of the alias or version of the template that ``text`` names."""
+    named = split_token(text)
+    resource = template.resources.get(named[0]) if named is not None else None
+    if resource is None or resource.type not in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        return None
+    function = symbolic_property(template, resource, "FunctionName")
+    base = function_identity(template, function) if function is not None else None
+    return base[0] if base is not None and base[1] is None else None
 
 
 def _literal(value: str | None) -> str | None:

@@ -105,10 +105,11 @@ def permission_to_edit(
 ) -> Placement | None:
     """The Lambda permission to edit: the first a user wrote (not one SAM makes for an event) whose
     properties (FunctionName, Action, Principal, SourceArn, FunctionUrlAuthType: does each fit, True,
-    False or unknown) have exactly one wrong, with what to write there instead (``wanted``)."""
+    False or unknown) have exactly one wrong, with what to write there instead (``wanted``). A part
+    known only at deploy time does not move the finding away from the one that must change anyway."""
     for permission, parts in candidates:
         wrong = [name for name, fits in parts.items() if fits is False]
-        if len(wrong) == 1 and None not in parts.values() and not permission.origin.generated:
+        if len(wrong) == 1 and not permission.origin.generated:
             name = wrong[0]
             written = shown(permission.properties.get(name))  # as written: the text the fix replaces
             return Placement(permission, (name,), f"change {name} from {written} to {wanted[name]}")

@@ -10,7 +10,7 @@ from typing import Any
 
 from samcheck.cfn.references import referenced
 from samcheck.sam import SAM_PREFIX, declares_sam
-from samcheck.sam.placeholders import placeholders, restore
+from samcheck.sam.placeholders import named_after_placeholders, placeholders, restore
 from samcheck.sam.prepare import Include, Outside, prepare
 from samcheck.sam.provenance import Origin, attribute, origins
 from samcheck.sam.translate import TransformError, translate
@@ -34,6 +34,11 @@ class Expansion:
     outside_references: list[Outside] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)  # local AWS::Include files read
     transformed: bool = False
+
+    def may_name(self, logical_id: str) -> bool:
+        """Whether a resource the translator makes may be named ``logical_id`` once a parameter known
+        only at deploy time has its value (an alias named after ``AutoPublishAlias: !Ref P``)."""
+        return any(pattern.fullmatch(logical_id) for pattern in named_after_placeholders(self.resources))
 
 
 # Each round drops the resources the translator named; a resource that refers to a dropped one

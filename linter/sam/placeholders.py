@@ -11,6 +11,7 @@ each of them. What the placeholders leave in the expanded template is turned bac
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 _TOKEN = "samcheckunknown"
@@ -42,6 +43,17 @@ def placeholders(parameters: dict[str, str]) -> dict[str, Any]:
         else:
             values[name] = _PREFIXES.get(inner, "") + token
     return values
+
+
+def named_after_placeholders(logical_ids: Iterable[str]) -> list[re.Pattern[str]]:
+    """The logical IDs the translator made from a placeholder (``FnAlias<placeholder>`` for an
+    ``AutoPublishAlias: !Ref P``), as patterns of the IDs a real value may give them: alphanumerics
+    in the placeholder's place."""
+    return [
+        re.compile("[A-Za-z0-9]+".join(re.escape(part) for part in _TOKEN_PATTERN.split(logical_id)[::2]))
+        for logical_id in logical_ids
+        if _TOKEN in logical_id
+    ]
 
 
 def restore(node: Any, values: dict[str, Any]) -> Any:

@@ -94,6 +94,8 @@ class UnresolvedReference(Rule):
         def known(name: str) -> bool:
             if name in defined or name.split(".", 1)[0] in sam_resources:  # SAM's Fn.Alias, Api.Stage
                 return True
+            if expansion.may_name(name.split(".", 1)[0]):  # FnAlias<a parameter's value>
+                return True
             if name.startswith(modules) or (rain_input and name.startswith("Rain::")):
                 return True
             # ...and so is what SAM names for the whole template (ServerlessRestApi, ...).

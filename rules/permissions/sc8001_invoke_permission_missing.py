@@ -106,7 +106,8 @@ class InvokePermissionMissing(Rule):
         verdicts = [(permission, _covers(context, permission, delivery)) for permission in permissions]
         covering = [permission for permission, verdict in verdicts if verdict is True]
         if covering:
-            yield from _order(context, delivery, covering, way, when)
+            maybe = [permission for permission, verdict in verdicts if verdict is None]
+            yield from _order(context, delivery, covering, maybe, way, when)
             return
         if any(verdict is None for _, verdict in verdicts):
             return
@@ -212,9 +213,10 @@ def _functions_of_sources(template: Template) -> dict[str, list[Resource]]:
 def _meant_for(permission: LambdaPermission, parts: dict[str, bool | None]) -> bool:
     """Whether a permission is about the delivery: its SourceArn names the delivery's source, or its
     principal and action are the delivery's (a permission without SourceArn for another principal
-    may be another caller's)."""
+    may be another caller's), one of them perhaps known only at deploy time: still the one to edit."""
+    principal_and_action = (parts["Principal"], parts["Action"])
     return (permission.source_arn is not None and parts["SourceArn"] is True) or (
-        parts["Principal"] is True and parts["Action"] is True
+        False not in principal_and_action and True in principal_and_action
     )
 
 
@@ -275,14 +277,20 @@ def _ordered_advice(delivery: Delivery) -> str:
 
 
 def _order(
-    context: RuleContext, delivery: Delivery, covering: list[LambdaPermission], way: When, when: When
+    context: RuleContext,
+    delivery: Delivery,
+    covering: list[LambdaPermission],
+    maybe: list[LambdaPermission],
+    way: When,
+    when: When,
 ) -> Iterator[Finding]:
     """S3 and load balancers validate the permission when they are created (the permissions of one
-    deployment, ``way``: the finding says which)."""
+    deployment, ``way``: the finding says which). A permission that may cover the delivery (a part
+    known only at deploy time) and is created first may be the one it uses."""
     if not delivery.ordered:
         return
     before = context.created_before(delivery.holder.logical_id)
-    if any(permission.resource.logical_id in before for permission in covering):
+    if any(permission.resource.logical_id in before for permission in [*covering, *maybe]):
         return
     permission = covering[0].resource
     created = delivery.what if delivery.holder is delivery.source else delivery.holder.source_id
