@@ -104,20 +104,25 @@ def read_bytes(path: Path) -> bytes:
     return raw
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, raw: bytes | None = None) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
     try:
-        document: dict[str, Any] = tomllib.loads(read_bytes(path).decode("utf-8"))
+        document: dict[str, Any] = tomllib.loads((read_bytes(path) if raw is None else raw).decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     return document
 
 
 def _read_pyproject(path: Path) -> dict[str, Any] | None:
-    section = _read_toml(path).get("tool", {}).get("samcheck")
+    raw = read_bytes(path)
+    if b"samcheck" not in raw:
+        # Most projects' pyproject.toml configures other tools only: no [tool.samcheck] (dotted or
+        # quoted, escapes aside) is written without the word; the TOML parser is not even loaded.
+        return None
+    section = _read_toml(path, raw).get("tool", {}).get("samcheck")
     return section if isinstance(section, dict) else None
 
 

@@ -158,3 +158,13 @@ def test_force_exclude_applies_excludes_to_files_named_on_the_command_line(proje
 def test_the_pre_commit_hook_applies_the_excludes() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert "--force-exclude" in hook["args"]
+
+
+def test_a_pyproject_of_other_tools_only_is_not_parsed(project: Path) -> None:
+    # Not even read as TOML: a file another tool half-writes (or a TOML 1.1 feature) stops no lint.
+    (project / "pyproject.toml").write_text("[tool.other]\nkey = = broken\n")
+    code, out, err = run("--show-settings", "template.yaml")
+    assert code == 0 and "configuration file: none" in out, err
+    (project / "pyproject.toml").write_text("[tool.samcheck]\nkey = = broken\n")
+    code, _, err = run("template.yaml")
+    assert code == 2 and "pyproject.toml: cannot read" in err

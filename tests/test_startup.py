@@ -46,6 +46,14 @@ def test_plain_template_loads_neither_translator_nor_graph_library(tmp_path: Pat
     assert not {"importlib.metadata", "email", "zipfile", "csv"} & modules
 
 
+def test_a_pyproject_of_other_tools_loads_no_toml_parser(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_bytes(PLAIN.read_bytes())
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.ruff]\nline-length = 100\n')
+    code, _, modules = imported(template, tmp_path)
+    assert code == 0 and "tomllib" not in modules
+
+
 # Opens every file the run reads, then lints as the ``samcheck`` command does.
 _READS = """
 import sys
