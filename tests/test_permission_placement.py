@@ -298,6 +298,16 @@ CASES: dict[str, tuple[str, str, NodePath, NodePath, tuple[str, ...]]] = {
         (*R, "Uploads", P, "NotificationConfiguration", "LambdaConfigurations", 0, "Function"),
         ("change SourceArn from !GetAtt Other.Arn to Uploads's ARN written from its name",),
     ),
+    "SC8001 wrong SourceArn, the action known only at deploy time": (
+        "SC8001",
+        BUCKET_TO_FUNCTION
+        + PERMISSION.format(
+            function="!Ref Thumbnailer", principal="s3.amazonaws.com", source="!GetAtt Other.Arn"
+        ).replace("Action: lambda:InvokeFunction", "Action: !ImportValue s3-invoke-action"),
+        (*R, "Invoke", P, "SourceArn"),
+        (*R, "Uploads", P, "NotificationConfiguration", "LambdaConfigurations", 0, "Function"),
+        ("change SourceArn from !GetAtt Other.Arn to Uploads's ARN written from its name",),
+    ),
     "SC8001 wrong principal": (
         "SC8001",
         BUCKET_TO_FUNCTION
