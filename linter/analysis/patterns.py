@@ -78,6 +78,14 @@ def _object(node: dict[str, Any], path: NodePath, problems: list[Problem]) -> No
         elif isinstance(value, dict):
             _object(value, here, problems)
         elif isinstance(value, list):
+            if not value:  # EventBridge, Lambda and SNS alike: "Empty arrays are not allowed"
+                problems.append(
+                    Problem(
+                        here,
+                        f"the value of {key} is an empty array, which matches nothing: list the values to match "
+                        f"([null] for a null), or leave {key} out",
+                    )
+                )
             for index, item in enumerate(value):
                 _match(item, (*here, index), problems)
         elif value is not OPAQUE:  # a scalar, or a text known at deploy time

@@ -21,7 +21,7 @@ class EventPatternInvalid(Rule):
     ``EventPattern`` (SAM ``EventBridgeRule`` and ``CloudWatchEvent`` events' ``Pattern``), a pipe's
     and an event source mapping's ``FilterCriteria`` (SAM ``FilterCriteria`` on SQS, Kinesis,
     DynamoDB and MSK events), and an SNS subscription's ``FilterPolicy`` (SAM ``SNS`` events).
-    Every value is an array of values or content filters; a content filter is one of ``prefix``,
+    Every value is a non-empty array of values or content filters; a content filter is one of ``prefix``,
     ``suffix``, ``equals-ignore-case``, ``wildcard``, ``anything-but``, ``numeric``, ``exists``,
     ``cidr`` in its own shape. A filter policy read with ``FilterPolicyScope: MessageAttributes`` (the
     default) has no nested objects and at most five attribute names; any policy at most 150
