@@ -50,7 +50,8 @@ def handle_stops() -> None:
 @contextmanager
 def held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back while the block runs (a file being replaced: a stop between
-    creating a temporary file and removing it would leave it behind); they are delivered at its end."""
+    creating a temporary file and removing it would leave it behind; a fork: a stop raised in the
+    handlers Python runs around it is printed and lost); they are delivered at its end."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -66,6 +67,8 @@ def child_started(parent: int) -> None:
     itself), and die with the parent even if it is killed outright."""
     for signum in _STOPPING:
         signal.signal(signum, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them back
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     try:
         import ctypes
 

@@ -160,8 +160,12 @@ def _starts(pool: ProcessPoolExecutor) -> bool:
     from concurrent.futures import TimeoutError as NoAnswerError
     from concurrent.futures.process import BrokenProcessPool
 
+    from samcheck.interrupts import held
+
     try:
-        pool.submit(os.getpid).result(timeout=START_SECONDS)
+        with held():  # the first call forks the workers: a stop is taken after, not inside a fork's hooks
+            answer = pool.submit(os.getpid)
+        answer.result(timeout=START_SECONDS)
     except (BrokenProcessPool, NoAnswerError, OSError, MemoryError, RuntimeError):
         return False
     return True
