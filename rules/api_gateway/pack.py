@@ -15,6 +15,7 @@ from samcheck.rules.api_gateway.sc4011_deployment_before_methods import Deployme
 from samcheck.rules.api_gateway.sc4012_cors_preflight_authorized import CorsPreflightAuthorized
 from samcheck.rules.api_gateway.sc4013_api_logging_level import ApiLoggingLevel
 from samcheck.rules.api_gateway.sc4014_base_path_mapping_before_stage import BasePathMappingBeforeStage
+from samcheck.rules.api_gateway.sc4015_api_key_or_usage_plan_before_stage import ApiKeyOrUsagePlanBeforeStage
 
 RULES: list[type[Rule]] = [
     ApiCacheTtlRange,
@@ -31,4 +32,5 @@ RULES: list[type[Rule]] = [
     CorsPreflightAuthorized,
     ApiLoggingLevel,
     BasePathMappingBeforeStage,
+    ApiKeyOrUsagePlanBeforeStage,
 ]
