@@ -26,6 +26,7 @@ from samcheck.rules.core.sc0021_property_combination import PropertyCombination
 from samcheck.rules.core.sc0022_dependency_cycle import DependencyCycle
 from samcheck.rules.core.sc0023_physical_name_collision import PhysicalNameCollision
 from samcheck.rules.core.sc0024_creation_race import CreationRace
+from samcheck.rules.core.sc0025_property_item_count import PropertyItemCount
 
 RULES: list[type[Rule]] = [
     InternalError,
@@ -53,4 +54,5 @@ RULES: list[type[Rule]] = [
     DependencyCycle,
     PhysicalNameCollision,
     CreationRace,
+    PropertyItemCount,
 ]

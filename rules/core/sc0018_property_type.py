@@ -2,19 +2,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from samcheck.analysis import property_types
-from samcheck.analysis.values import ALWAYS, When, merge, qualifier
-from samcheck.rule import (
-    NO_VALUE,
-    Finding,
-    NodePath,
-    Resource,
-    Rule,
-    RuleContext,
-    Severity,
-    intrinsic_name,
-    property_name,
-    shortened,
-)
+from samcheck.analysis.values import When, qualifier
+from samcheck.rule import Finding, NodePath, Resource, Rule, RuleContext, Severity, property_name, shortened
+from samcheck.rules.core._schema_values import schema_values
 
 _TAKES = {
     "string": "text",
@@ -68,66 +58,13 @@ class PropertyType(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for resource in context.resources.values():
-            root = property_types.schema(resource.type, context.region)
-            if root is None:
-                continue
-            for properties in context.branches(resource, ()).nodes:  # as written: intrinsics kept
-                for name, node in properties.items() if isinstance(properties, dict) else ():
-                    shape = property_types.top_level(root, name)
-                    if shape is not None:
-                        yield from _judge(context, resource, root, shape, (name,), node, ALWAYS)
-
-
-def _judge(
-    context: RuleContext,
-    resource: Resource,
-    root: dict[str, Any],
-    shape: dict[str, Any],
-    path: NodePath,
-    node: Any,
-    when: When,
-) -> Iterator[Finding]:
-    """Findings for a node as written (each deployable ``Fn::If`` branch; each candidate of what an
-    intrinsic resolves to) against its schema."""
-    branches = context.template.resolver.branches(node, ())
-    for written, branch_when in zip(branches.nodes, branches.whens, strict=True):
-        deployed = merge(when, branch_when)
-        if deployed is None:
-            continue
-        if intrinsic_name(written) is None:
-            yield from _judge_written(context, resource, root, shape, path, written, deployed)
-            continue
-        for case in context.resolve(written):
-            resolved_when = merge(deployed, case.when)
-            if resolved_when is not None and case.value is not NO_VALUE and intrinsic_name(case.value) is None:
-                yield from _judge_written(context, resource, root, shape, path, case.value, resolved_when)
-
-
-def _judge_written(
-    context: RuleContext,
-    resource: Resource,
-    root: dict[str, Any],
-    shape: dict[str, Any],
-    path: NodePath,
-    value: Any,
-    when: When,
-) -> Iterator[Finding]:
-    kind = property_types.expected(shape)
-    if kind is not None and not property_types.fits(value, kind):
-        packaged = kind == "object" and isinstance(value, str) and property_types.packaged(resource.type, path)
-        if not packaged and context.template.user_wrote(resource, path):
-            yield _finding(context, resource, path, value, kind, when)
-        return
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            inner_shape = property_types.member(root, shape, key)
-            if inner_shape is not None:
-                yield from _judge(context, resource, root, inner_shape, (*path, key), inner, when)
-    elif isinstance(value, list):
-        item_shape = property_types.item(root, shape)
-        if item_shape is not None:
-            for index, inner in enumerate(value):
-                yield from _judge(context, resource, root, item_shape, (*path, index), inner, when)
+            for path, value, shape, when in schema_values(context, resource):
+                kind = property_types.expected(shape)
+                if kind is None or property_types.fits(value, kind):
+                    continue
+                packaged = kind == "object" and isinstance(value, str) and property_types.packaged(resource.type, path)
+                if not packaged and context.template.user_wrote(resource, path):
+                    yield _finding(context, resource, path, value, kind, when)
 
 
 def _finding(context: RuleContext, resource: Resource, path: NodePath, value: Any, kind: str, when: When) -> Finding:
