@@ -54,7 +54,12 @@ _SAM_RENAMES: dict[tuple[str, str], dict[NodePath, NodePath]] = {
     # An SNS event's subscription names the event's Topic.
     ("AWS::Serverless::Function", "AWS::SNS::Subscription"): {("TopicArn",): ("Topic",)},
     ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"): {("Body",): ("DefinitionBody",)},
-    ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"): {("Body",): ("DefinitionBody",)},
+    # An HttpApi's CorsConfiguration is written into the OpenAPI definition it makes.
+    ("AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"): {
+        ("Body",): ("DefinitionBody",),
+        ("Body", "x-amazon-apigateway-cors", "allowCredentials"): ("CorsConfiguration", "AllowCredentials"),
+        ("Body", "x-amazon-apigateway-cors", "allowOrigins"): ("CorsConfiguration", "AllowOrigins"),
+    },
     ("AWS::Serverless::Function", "AWS::CodeDeploy::Application"): {(): ("DeploymentPreference",)},
     ("AWS::Serverless::Function", "AWS::CodeDeploy::DeploymentGroup"): {(): ("DeploymentPreference",)},
     ("AWS::Serverless::Api", "AWS::ApiGateway::DomainName"): {
