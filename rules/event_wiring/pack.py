@@ -25,6 +25,7 @@ from samcheck.rules.event_wiring.sc3030_event_pattern_invalid import EventPatter
 from samcheck.rules.event_wiring.sc3031_event_pattern_never_matches import EventPatternNeverMatches
 from samcheck.rules.event_wiring.sc3032_s3_notification_conflict import S3NotificationConflict
 from samcheck.rules.event_wiring.sc3033_s3_notification_filter import S3NotificationFilter
+from samcheck.rules.event_wiring.sc3034_filtered_mapping_on_shared_queue import FilteredMappingOnSharedQueue
 
 RULES: list[type[Rule]] = [
     SqsVisibilityTimeout,
@@ -51,4 +52,5 @@ RULES: list[type[Rule]] = [
     EventPatternNeverMatches,
     S3NotificationConflict,
     S3NotificationFilter,
+    FilteredMappingOnSharedQueue,
 ]
