@@ -52,7 +52,8 @@ class ExecutionRoleGrants(Rule):
     then fails. The callers of ``schemas/callers.json`` that deliver with a role need it to allow the
     invoke, send, start or put: EventBridge state machine, stream, build project and API destination
     targets (which need a ``RoleArn``: without one EventBridge refuses the target and the deploy
-    fails), Scheduler schedules, IoT rule actions, Logs subscriptions to streams, Firehose processors, AppSync data
+    fails), Scheduler schedules, EventBridge pipes' dead-letter queues (DynamoDB and Kinesis
+    sources), IoT rule actions, Logs subscriptions to streams, Firehose processors, AppSync data
     sources and API Gateway integrations with credentials; the finding says which caller delivers to
     which target with the role.
     Policies samcheck cannot read (a managed policy it has no copy of, a parameter, a document that
