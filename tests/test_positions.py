@@ -5,6 +5,7 @@ from __future__ import annotations
 from samcheck.cfn.document import load_document
 from samcheck.config import Settings
 from samcheck.model.build import build_template
+from tests.conftest import lint
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -60,3 +61,24 @@ def test_locations_of_generated_resources(write_template) -> None:
     timeout = template.property(function, "Timeout")
     assert timeout.candidates == (20,) and timeout.present
     assert template.property(resources["Queue"], "VisibilityTimeout", default=30).candidates == (30,)
+
+
+HTTP_API_CORS = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: ["*", "https://app.example.com"]
+        AllowCredentials: true
+"""
+
+
+def test_what_sam_writes_into_an_http_apis_openapi_is_located_at_its_cors_configuration(write_template) -> None:
+    # Tested here rather than as an SC0021 fixture, which the known-set property would mutate: SAM
+    # drops an AllowCredentials that is not a literal true (no deployment then has the error), and an
+    # origin from a parameter reaches the OpenAPI definition without the candidate a finding could name.
+    found = [f for f in lint(write_template(HTTP_API_CORS)).findings if f.rule == "SC0021"]
+    assert [(f.resource, f.span.line) for f in found] == [("Api", 8)]
+    assert found[0].related[0].span.line == 7  # the origin *
