@@ -475,7 +475,7 @@ def _lambda_permission(
         return None
     identity = function_identity(template, function)
     if identity is None and (
-        mentions(function, wanted[0]) or not has_tokens(function) or _function_behind(template, function) == wanted[0]
+        mentions(function, wanted[0]) or not has_tokens(function) or _function_of_alias(template, function) == wanted[0]
     ):
         return None  # a name that may be this function's, or an alias of it named only at deploy time
     if wanted[1] is not None and has_tokens(wanted[1]) and identity is not None and identity[0] == wanted[0]:
@@ -572,7 +572,7 @@ def _identity_of(template: Template, resource: Resource) -> tuple[str, str | Non
     return (base[0], name) if name is not None else None
 
 
-def _function_behind(template: Template, text: str) -> str | None:
+def _function_of_alias(template: Template, text: str) -> str | None:
     """The function of the alias or version of the template that ``text`` names."""
     named = split_token(text)
     resource = template.resources.get(named[0]) if named is not None else None

@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import Any
 
 from samcheck.analysis.lists import list_counts
 from samcheck.analysis.values import merge, qualifier
@@ -69,8 +70,8 @@ class PropertyItemCount(Rule):
             for path, value, shape, _ in schema_values(context, resource):
                 if not isinstance(value, list) or path in judged or (resource.type, path) in _OWNED_BY:
                     continue
-                low, high = shape.get("minItems"), shape.get("maxItems")
-                if not isinstance(low, int) and not isinstance(high, int):
+                low, high = (_bound(shape, key) for key in ("minItems", "maxItems"))
+                if low is None and high is None:
                     continue
                 judged.add(path)
                 if not context.template.user_wrote(resource, path):
@@ -78,19 +79,21 @@ class PropertyItemCount(Rule):
                 yield from _judge(context, resource, path, low, high)
 
 
-def _judge(context: RuleContext, resource: Resource, path: NodePath, low: object, high: object) -> Iterator[Finding]:
+def _judge(
+    context: RuleContext, resource: Resource, path: NodePath, low: int | None, high: int | None
+) -> Iterator[Finding]:
     written = context.branches(resource, path)
     name = property_name(path)
     for count, when in list_counts(context.template, resource, path):
         # a deployment that leaves the list out is no list too short
         if not any(merge(when, shown) is not None for shown in written.whens):
             continue
-        if isinstance(low, int) and count.possibly < low:
+        if low is not None and count.possibly < low:
             have = "none" if count.possibly == 0 else f"{count.possibly:g}"
             bound = f"at least {low} item{'s' if low > 1 else ''} (its resource schema's minimum)"
             fix = "add one, or leave it out where the resource allows" if count.possibly == 0 else "add more"
             problem = f"{name} takes {bound}; it has {have}{qualifier(when)}: {fix}"
-        elif isinstance(high, int) and count.surely > high:
+        elif high is not None and count.surely > high:
             bound = f"at most {high} item{'s' if high > 1 else ''} (its resource schema's maximum)"
             problem = f"{name} takes {bound}; it has {count.surely}{qualifier(when)}: keep {high}"
         else:
@@ -101,3 +104,8 @@ def _judge(context: RuleContext, resource: Resource, path: NodePath, low: object
             resource=resource.source_id,
             related=context.when_related(when),
         )
+
+
+def _bound(shape: dict[str, Any], key: str) -> int | None:
+    bound = shape.get(key)
+    return bound if isinstance(bound, int) and not isinstance(bound, bool) else None
