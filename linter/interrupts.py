@@ -62,6 +62,13 @@ def held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def fork() -> int:
+    """``os.fork()`` with the stops held back: one raised in the handlers Python runs around a fork
+    would be printed and lost."""
+    with held():
+        return os.fork()
+
+
 def child_started(parent: int) -> None:
     """In a freshly forked child: ignore the signals the parent handles (it stops its children
     itself), and die with the parent even if it is killed outright."""

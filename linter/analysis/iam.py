@@ -560,27 +560,30 @@ def _named_function(template: Template, name: str) -> str | None:
 def _identity_of(template: Template, resource: Resource) -> tuple[str, str | None] | None:
     if resource.type == "AWS::Lambda::Function":
         return resource.logical_id, None
+    function = _function_of(template, resource)
+    if function is None:
+        return None
+    if resource.type == "AWS::Lambda::Version":
+        return function, f"version {resource.logical_id}"
+    name = _literal(symbolic_property(template, resource, "Name"))
+    return (function, name) if name is not None else None
+
+
+def _function_of(template: Template, resource: Resource) -> str | None:
+    """The function an alias or version of the template belongs to; None for another resource or
+    one whose function cannot be read."""
     if resource.type not in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
         return None
     function = symbolic_property(template, resource, "FunctionName")
     base = function_identity(template, function) if function is not None else None
-    if base is None or base[1] is not None:
-        return None
-    if resource.type == "AWS::Lambda::Version":
-        return base[0], f"version {resource.logical_id}"
-    name = _literal(symbolic_property(template, resource, "Name"))
-    return (base[0], name) if name is not None else None
+    return base[0] if base is not None and base[1] is None else None
 
 
 def _function_of_alias(template: Template, text: str) -> str | None:
     """The function of the alias or version of the template that ``text`` names."""
     named = split_token(text)
     resource = template.resources.get(named[0]) if named is not None else None
-    if resource is None or resource.type not in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
-        return None
-    function = symbolic_property(template, resource, "FunctionName")
-    base = function_identity(template, function) if function is not None else None
-    return base[0] if base is not None and base[1] is None else None
+    return _function_of(template, resource) if resource is not None else None
 
 
 def _literal(value: str | None) -> str | None:

@@ -61,10 +61,9 @@ def start_for(templates: Sequence[Path]) -> None:
     request_read, request_write = os.pipe()
     answer_read, answer_write = os.pipe()
     parent = os.getpid()
-    from samcheck.interrupts import held
+    from samcheck.interrupts import fork
 
-    with held():  # a stop is taken after the fork, not inside the handlers Python runs around it
-        pid = os.fork()
+    pid = fork()
     if pid == 0:  # the child: serve until the parent closes its end, then leave at once
         os.close(request_write)
         os.close(answer_read)
